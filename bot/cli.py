@@ -1,0 +1,162 @@
+"""Command line: ``python -m bot [ask|validate|chat] [--knowledge DIR]``.
+
+With no command, the terminal chat runs (the Telegram bot needs a token; see README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import messages
+from .knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from .matching import Matcher, MatchResult, Status
+from .render import render_text, to_json
+from .validate import check_self_retrieval
+
+DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _default_knowledge() -> str:
+    here = Path("knowledge")
+    return str(here if here.is_dir() else DEFAULT_KNOWLEDGE)
+
+
+def _load(directory: str, err: TextIO) -> KnowledgeBase | None:
+    try:
+        return load_knowledge(directory)
+    except KnowledgeError as exc:
+        print(f"知识库有 {len(exc.problems)} 处错误，未加载 / knowledge base not loaded:", file=err)
+        for problem in exc.problems:
+            print(problem, file=err)
+        return None
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Validate the knowledge directory: exit 0 if valid, else print file:line problems and exit 1."""
+    try:
+        kb = load_knowledge(args.knowledge)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=out)
+        print(f"{len(exc.problems)} problem(s) found", file=err)
+        return EXIT_PROBLEMS
+    problems = check_self_retrieval(kb)
+    for problem in problems:
+        print(problem, file=out)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=err)
+        return EXIT_PROBLEMS
+    questions = sum(len(e.questions) for e in kb.entries)
+    print(
+        f"OK: {len(kb.entries)} entries, {questions} questions, {len(kb.topics)} topics, "
+        f"{len(kb.sources)} source(s), {len(kb.synonyms)} synonym groups",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _ask_lines(args: argparse.Namespace, stdin: TextIO) -> list[str]:
+    if args.question == ["-"]:
+        return [line.rstrip("\r\n") for line in stdin]
+    return [" ".join(args.question)]
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    """Answer questions; --json prints one JSON object per question."""
+    kb = _load(args.knowledge, err)
+    if kb is None:
+        return EXIT_PROBLEMS
+    matcher = Matcher(kb)
+    if args.question == ["-"]:
+        for line in stdin:
+            _print_answer(matcher.match(line.rstrip("\r\n")), kb, args.json, out, separator=True)
+            out.flush()
+        return EXIT_OK
+    _print_answer(matcher.match(" ".join(args.question)), kb, args.json, out, separator=False)
+    return EXIT_OK
+
+
+def _print_answer(result: MatchResult, kb: KnowledgeBase, as_json: bool, out: TextIO, *, separator: bool) -> None:
+    if as_json:
+        print(json.dumps(to_json(result, kb), ensure_ascii=False), file=out)
+        return
+    if separator:
+        print(f"问：{result.question}", file=out)
+    print(render_text(result, kb), file=out)
+    if separator:
+        print("", file=out)
+
+
+def run_chat(matcher: Matcher, kb: KnowledgeBase, stdin: TextIO, out: TextIO, *, banner: str = "") -> int:
+    """The interactive terminal chat: the same replies the bot gives; numbers pick a suggestion."""
+    print(messages.CHAT_WELCOME, file=out)
+    if banner:
+        print(banner, file=out)
+    interactive = stdin.isatty()
+    last: MatchResult | None = None
+    while True:
+        if interactive:
+            out.write(messages.CHAT_PROMPT)
+            out.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        text = line.strip()
+        if text.lower() in messages.CHAT_EXIT_WORDS:
+            break
+        if not text:
+            continue
+        if last is not None and last.status is Status.AMBIGUOUS and text.isdigit():
+            pick = int(text)
+            if 1 <= pick <= len(last.candidates):
+                entry = last.candidates[pick - 1].entry
+                text = entry.canonical_question
+                result = MatchResult(text, Status.ANSWERED, entry, last.candidates[pick - 1].score)
+                print(render_text(result, kb) + "\n", file=out)
+                last = result
+                continue
+        last = matcher.match(text)
+        print(render_text(last, kb) + "\n", file=out)
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    kb = _load(args.knowledge, err)
+    if kb is None:
+        return EXIT_PROBLEMS
+    return run_chat(Matcher(kb), kb, stdin, out, banner=getattr(args, "banner", ""))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jiaocheng-bot", description="交城问答：根据发布材料回答问题，并注明出处。")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--knowledge", default=_default_knowledge(), metavar="DIR", help="knowledge directory")
+    sub = parser.add_subparsers(dest="command")
+    ask = sub.add_parser("ask", parents=[common], help="answer a question ('-' reads one per line from stdin)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("question", nargs="+", help="the question, or '-' for stdin")
+    sub.add_parser("validate", parents=[common], help="check the knowledge base; print file:line problems")
+    sub.add_parser("chat", parents=[common], help="chat in the terminal")
+    parser.set_defaults(knowledge=_default_knowledge())
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out, err, stdin = sys.stdout, sys.stderr, sys.stdin
+    if args.command == "ask":
+        return cmd_ask(args, out, err, stdin)
+    if args.command == "validate":
+        return cmd_validate(args, out, err)
+    if args.command == "chat":
+        return cmd_chat(args, out, err, stdin)
+    args.banner = messages.CHAT_NO_TOKEN
+    return cmd_chat(args, out, err, stdin)

@@ -1,0 +1,565 @@
+"""The knowledge base: load the YAML and source files, validate them, and model them as frozen dataclasses.
+
+Raw YAML never leaves this module. Every problem found is reported as a :class:`Problem` carrying the
+file and line, so an admin can fix it; :func:`load_knowledge` raises :class:`KnowledgeError` with the
+complete list and never returns a half-loaded base.
+
+Layout of a knowledge directory (see ``knowledge/README.md``)::
+
+    sources/<source-id>.md   YAML front matter (title required), then the source text verbatim
+    synonyms.yaml            optional: synonyms: [[养老机构, 养老院], ...]
+    scope.yaml               optional: other_places / not_covered term lists
+    announcements.yaml       reserved for scheduled announcements (not a topic file)
+    <any-name>.yaml          one topic file each: topic, source, section, entries
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+__all__ = [
+    "Entry",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Problem",
+    "Scope",
+    "Source",
+    "load_knowledge",
+    "quote_key",
+]
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SPECIAL_FILES = {"synonyms.yaml", "scope.yaml", "announcements.yaml"}
+MIN_QUESTIONS = 1  # validate() asks for more (see QUALITY_MIN_QUESTIONS); loading needs one.
+ENTRY_FIELDS = {"id", "questions", "answer", "quote", "section", "source", "keywords", "related"}
+TOPIC_FIELDS = {"topic", "source", "section", "entries", "description"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the knowledge directory, with where it is and what to do."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge directory is invalid; ``problems`` lists every issue found (file:line: message)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document that answers are quoted from."""
+
+    id: str
+    title: str
+    text: str
+    file: str
+    author: str = ""
+    event: str = ""
+    organisers: str = ""
+    published: str = ""
+    note: str = ""
+    sections: tuple[str, ...] = ()
+
+    def paragraph_of(self, quote: str) -> str:
+        """The paragraph of the source that contains ``quote`` (the whole quote if not found)."""
+        key = quote_key(quote)
+        paragraphs = [p.strip() for p in self.text.split("\n") if p.strip()]
+        for para in paragraphs:
+            if key and key in quote_key(para):
+                return para
+        # A quote may span a line break of the source: fall back to the first paragraph it starts in.
+        for para in paragraphs:
+            if key[:12] and key[:12] in quote_key(para):
+                return para
+        return quote
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One question-and-answer pair, proven by a verbatim quote."""
+
+    id: str
+    topic: str
+    questions: tuple[str, ...]
+    answer: str
+    quote: str
+    source: str
+    section: str
+    file: str
+    line: int
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    question_lines: tuple[int, ...] = ()
+
+    @property
+    def canonical_question(self) -> str:
+        return self.questions[0]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Terms that mark a question as outside the release (another place, a subject it never covers)."""
+
+    other_places: tuple[str, ...] = ()
+    not_covered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A validated knowledge base: entries in file order, grouped by topic, with their sources."""
+
+    directory: str
+    entries: tuple[Entry, ...]
+    sources: Mapping[str, Source]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    scope: Scope = field(default_factory=Scope)
+    by_id: Mapping[str, Entry] = field(default_factory=dict)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Topic names in the order they first appear."""
+        return tuple(dict.fromkeys(e.topic for e in self.entries))
+
+    def entries_of(self, topic: str) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.topic == topic)
+
+    def source_of(self, entry: Entry) -> Source:
+        return self.sources[entry.source]
+
+
+def quote_key(text: str) -> str:
+    """Text reduced for quote comparison: width-folded, without whitespace and punctuation."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PZC" or ch in "□·")
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _Reader:
+    """Turns composed YAML nodes into Python values, collecting problems with their line numbers."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, node: Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(Problem(self.file, line, message))
+
+    def compose(self, text: str) -> Node | None:
+        try:
+            return yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else 1
+            what = exc.problem or "invalid YAML"
+            self.problems.append(
+                Problem(self.file, line, f"YAML syntax error: {what} (check indentation, colons and quotes)")
+            )
+        except yaml.YAMLError as exc:
+            self.problems.append(Problem(self.file, 1, f"YAML error: {exc}"))
+        return None
+
+    def mapping(self, node: Node | None, what: str) -> dict[str, tuple[Node, Node]] | None:
+        """A mapping as {key: (key_node, value_node)}; reports non-mappings and duplicate keys."""
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what} must be a mapping of 'name: value' lines")
+            return None
+        result: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, ScalarNode) else "?"
+            if key in result:
+                self.problem(key_node, f"'{key}' appears twice in {what}; keep one")
+                continue
+            result[key] = (key_node, value_node)
+        return result
+
+    def text(self, node: Node | None, what: str, *, required: bool = True) -> str:
+        """A non-empty string (numbers are taken as written)."""
+        if node is None:
+            return ""
+        if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
+            value = str(node.value).strip()
+            if not value and required:
+                self.problem(node, f"{what} is empty; write the text after the colon")
+            return value
+        if isinstance(node, ScalarNode):  # null
+            if required:
+                self.problem(node, f"{what} is empty; write the text after the colon")
+            return ""
+        self.problem(node, f"{what} must be a single text, not a {'list' if isinstance(node, SequenceNode) else 'mapping'}")
+        return ""
+
+    def text_list(self, node: Node | None, what: str) -> list[tuple[str, Node]]:
+        """A list of non-empty strings; a single string is reported (it must be a list)."""
+        if node is None:
+            return []
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return []
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{what} must be a list: one '- item' per line, or [a, b]")
+            return []
+        items: list[tuple[str, Node]] = []
+        for item in node.value:
+            value = self.text(item, f"an item of {what}")
+            if value:
+                items.append((value, item))
+        return items
+
+    def unknown_fields(self, fields: dict[str, tuple[Node, Node]], allowed: set[str], what: str) -> None:
+        for name, (key_node, _value) in fields.items():
+            if name not in allowed:
+                hint = ", ".join(sorted(allowed))
+                self.problem(key_node, f"unknown field '{name}' in {what}; allowed: {hint} (check the spelling)")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent)) if root.parent != path else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line where the front matter starts) or None if there is none."""
+    if not text.startswith("---"):
+        return None
+    match = re.match(r"---[ \t]*\n(.*?)\n---[ \t]*\n?", text, re.S)
+    if match is None:
+        return None
+    return match.group(1), text[match.end():], 2
+
+
+def _load_sources(directory: Path, problems: list[Problem]) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    source_dir = directory / "sources"
+    if not source_dir.is_dir():
+        problems.append(
+            Problem(_relative(source_dir, directory), 1, "missing folder 'sources/' with the source documents (.md)")
+        )
+        return sources
+    for path in sorted(source_dir.glob("*.md")):
+        name = _relative(path, directory)
+        if path.name.lower() == "readme.md":
+            continue
+        source_id = path.stem
+        if not ID_PATTERN.match(source_id):
+            problems.append(Problem(name, 1, f"source file name '{source_id}' must use only a-z, 0-9 and '-'"))
+            continue
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(name, 1, f"cannot read the file as UTF-8 text: {exc}"))
+            continue
+        split = _split_front_matter(raw)
+        if split is None:
+            problems.append(
+                Problem(name, 1, "a source starts with a front matter: a '---' line, 'title: ...', a '---' line")
+            )
+            continue
+        front, body, offset = split
+        reader = _Reader(name)
+        node = reader.compose(front)
+        meta: dict[str, str] = {}
+        sections: list[str] = []
+        if reader.problems:
+            # shift line numbers: the front matter starts on line 2 of the file
+            problems.extend(Problem(p.file, p.line + offset - 1, p.message) for p in reader.problems)
+            continue
+        fields = reader.mapping(node, "the front matter") or {}
+        for key, (key_node, value_node) in fields.items():
+            if key == "sections":
+                sections = [s for s, _ in reader.text_list(value_node, "sections")]
+            elif key in {"title", "author", "event", "organisers", "published", "note", "url"}:
+                meta[key] = reader.text(value_node, key, required=key == "title")
+            else:
+                reader.problem(key_node, f"unknown front matter field '{key}'")
+        if "title" not in fields:
+            reader.problem(node, "the front matter needs 'title: ...'")
+        problems.extend(Problem(p.file, p.line + offset - 1, p.message) for p in reader.problems)
+        if not body.strip():
+            problems.append(Problem(name, 1, "the source text after the front matter is empty"))
+            continue
+        sources[source_id] = Source(
+            id=source_id,
+            title=meta.get("title", source_id),
+            text=body,
+            file=name,
+            author=meta.get("author", ""),
+            event=meta.get("event", ""),
+            organisers=meta.get("organisers", ""),
+            published=meta.get("published", ""),
+            note=meta.get("note", ""),
+            sections=tuple(sections),
+        )
+    if not sources and not problems:
+        problems.append(Problem(_relative(source_dir, directory), 1, "no source documents (*.md) found"))
+    return sources
+
+
+def _load_term_groups(directory: Path, problems: list[Problem]) -> tuple[tuple[str, ...], ...]:
+    path = directory / "synonyms.yaml"
+    if not path.exists():
+        return ()
+    name = _relative(path, directory)
+    reader = _Reader(name)
+    node = reader.compose(path.read_text(encoding="utf-8"))
+    groups: list[tuple[str, ...]] = []
+    if node is not None:
+        fields = reader.mapping(node, "synonyms.yaml") or {}
+        reader.unknown_fields(fields, {"synonyms"}, "synonyms.yaml")
+        seen: dict[str, int] = {}
+        if "synonyms" in fields:
+            group_nodes = fields["synonyms"][1]
+            if not isinstance(group_nodes, SequenceNode):
+                reader.problem(group_nodes, "synonyms must be a list of groups, e.g. - [养老机构, 养老院]")
+            else:
+                for group_node in group_nodes.value:
+                    terms = [t for t, _ in reader.text_list(group_node, "a synonym group")]
+                    if isinstance(group_node, SequenceNode) and len(terms) < 2:
+                        reader.problem(group_node, "a synonym group needs at least two words")
+                        continue
+                    for term in terms:
+                        line = group_node.start_mark.line + 1
+                        if term in seen and seen[term] != line:
+                            reader.problem(
+                                group_node, f"'{term}' is already in the group on line {seen[term]}; merge the groups"
+                            )
+                        seen[term] = line
+                    if len(terms) >= 2:
+                        groups.append(tuple(terms))
+    problems.extend(reader.problems)
+    return tuple(groups)
+
+
+def _load_scope(directory: Path, problems: list[Problem]) -> Scope:
+    path = directory / "scope.yaml"
+    if not path.exists():
+        return Scope()
+    reader = _Reader(_relative(path, directory))
+    node = reader.compose(path.read_text(encoding="utf-8"))
+    scope = Scope()
+    if node is not None:
+        fields = reader.mapping(node, "scope.yaml") or {}
+        reader.unknown_fields(fields, {"other_places", "not_covered"}, "scope.yaml")
+        places = [t for t, _ in reader.text_list(fields.get("other_places", (None, None))[1], "other_places")]
+        covered = [t for t, _ in reader.text_list(fields.get("not_covered", (None, None))[1], "not_covered")]
+        scope = Scope(other_places=tuple(places), not_covered=tuple(covered))
+    problems.extend(reader.problems)
+    return scope
+
+
+def _topic_files(directory: Path) -> Iterator[Path]:
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        if path.name not in SPECIAL_FILES:
+            yield path
+
+
+def _load_topic(path: Path, directory: Path, sources: Mapping[str, Source], problems: list[Problem]) -> list[Entry]:
+    name = _relative(path, directory)
+    reader = _Reader(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, 1, f"cannot read the file as UTF-8 text: {exc}"))
+        return []
+    node = reader.compose(text)
+    entries: list[Entry] = []
+    if node is None:
+        if not reader.problems:
+            reader.problems.append(Problem(name, 1, "the file is empty; write 'topic:', 'source:' and 'entries:'"))
+        problems.extend(reader.problems)
+        return []
+    fields = reader.mapping(node, "a topic file") or {}
+    reader.unknown_fields(fields, TOPIC_FIELDS, "a topic file")
+    for required in ("topic", "source", "entries"):
+        if required not in fields:
+            reader.problem(node, f"missing '{required}:' at the top of the file")
+    topic = reader.text(fields.get("topic", (None, None))[1], "topic") if "topic" in fields else ""
+    default_source = reader.text(fields["source"][1], "source") if "source" in fields else ""
+    default_section = reader.text(fields["section"][1], "section", required=False) if "section" in fields else ""
+    if default_source and default_source not in sources:
+        reader.problem(fields["source"][1], _unknown_source(default_source, sources))
+    entries_node = fields.get("entries", (None, None))[1]
+    if entries_node is not None and not isinstance(entries_node, SequenceNode):
+        reader.problem(entries_node, "entries must be a list: each entry starts with '- id: ...'")
+        entries_node = None
+    for entry_node in entries_node.value if isinstance(entries_node, SequenceNode) else []:
+        entry = _read_entry(reader, entry_node, topic, default_source, default_section, sources)
+        if entry is not None:
+            entries.append(entry)
+    if isinstance(entries_node, SequenceNode) and not entries_node.value:
+        reader.problem(entries_node, "entries is empty; add at least one entry")
+    problems.extend(reader.problems)
+    return entries
+
+
+def _unknown_source(source_id: str, sources: Mapping[str, Source]) -> str:
+    known = ", ".join(sorted(sources)) or "none"
+    return f"unknown source '{source_id}': add sources/{source_id}.md or use one of: {known}"
+
+
+def _read_entry(
+    reader: _Reader,
+    node: Node,
+    topic: str,
+    default_source: str,
+    default_section: str,
+    sources: Mapping[str, Source],
+) -> Entry | None:
+    fields = reader.mapping(node, "an entry")
+    if fields is None:
+        return None
+    reader.unknown_fields(fields, ENTRY_FIELDS, "an entry")
+    before = len(reader.problems)
+
+    def get(name: str) -> Node | None:
+        return fields[name][1] if name in fields else None
+
+    for required in ("id", "questions", "answer", "quote"):
+        if required not in fields:
+            reader.problem(node, f"entry is missing '{required}:'")
+    entry_id = reader.text(get("id"), "id")
+    if entry_id and not ID_PATTERN.match(entry_id):
+        reader.problem(get("id"), f"id '{entry_id}' may use only lowercase a-z, 0-9 and '-' (e.g. tech-patents)")
+    question_items = reader.text_list(get("questions"), "questions")
+    questions = [q for q, _ in question_items]
+    if "questions" in fields and not questions:
+        reader.problem(get("questions"), "questions is empty; add at least one question")
+    answer = reader.text(get("answer"), "answer")
+    quote = reader.text(get("quote"), "quote")
+    source_id = reader.text(get("source"), "source") if "source" in fields else default_source
+    section = reader.text(get("section"), "section") if "section" in fields else default_section
+    keywords = [k for k, _ in reader.text_list(get("keywords"), "keywords")]
+    related = [r for r, _ in reader.text_list(get("related"), "related")]
+    if "source" in fields and source_id and source_id not in sources:
+        reader.problem(get("source"), _unknown_source(source_id, sources))
+    if not source_id and "source" not in fields:
+        reader.problem(node, "entry has no source: set 'source:' at the top of the file or in the entry")
+    source = sources.get(source_id)
+    if source is not None and quote and quote_key(quote) not in _source_key(source):
+        reader.problem(
+            get("quote"),
+            f"quote not found in source '{source_id}': copy it verbatim from {source.file} "
+            "(a quote may not span a heading or caption)",
+        )
+    if source is not None and section and source.sections and section not in source.sections:
+        where = get("section") if "section" in fields else node
+        reader.problem(where, f"section '{section}' is not one of the sections listed in {source.file}")
+    if len(reader.problems) > before:
+        return None
+    return Entry(
+        id=entry_id,
+        topic=topic,
+        questions=tuple(questions),
+        answer=answer,
+        quote=quote,
+        source=source_id,
+        section=section,
+        file=reader.file,
+        line=node.start_mark.line + 1,
+        keywords=tuple(keywords),
+        related=tuple(related),
+        question_lines=tuple(n.start_mark.line + 1 for _, n in question_items),
+    )
+
+
+_SOURCE_KEYS: dict[int, str] = {}
+
+
+def _source_key(source: Source) -> str:
+    key = _SOURCE_KEYS.get(id(source))
+    if key is None:
+        key = _SOURCE_KEYS[id(source)] = quote_key(source.text)
+    return key
+
+
+def _cross_checks(entries: list[Entry], synonyms: tuple[tuple[str, ...], ...], problems: list[Problem]) -> None:
+    from .text import Normalizer  # core-to-core import; kept local so the model has no import cycle
+
+    normalize = Normalizer(synonyms).normalize
+    owner: dict[str, tuple[Entry, int]] = {}
+    for entry in entries:
+        keyword_lines = (entry.line,) * len(entry.keywords)
+        for question, line in zip(entry.questions + entry.keywords, entry.question_lines + keyword_lines):
+            key = normalize(question)
+            if not key:
+                problems.append(Problem(entry.file, line, f"question '{question}' has no words left to match on"))
+                continue
+            first = owner.get(key)
+            if first is None:
+                owner[key] = (entry, line)
+            elif first[0].id != entry.id:
+                problems.append(
+                    Problem(
+                        entry.file,
+                        line,
+                        f"question or keyword '{question}' is also used by '{first[0].id}' "
+                        f"({first[0].file}:{first[1]}); keep it in one entry only",
+                    )
+                )
+    first_by_id: dict[str, Entry] = {}
+    for entry in entries:
+        other = first_by_id.get(entry.id)
+        if other is not None:
+            problems.append(
+                Problem(entry.file, entry.line, f"duplicate id '{entry.id}' (first used at {other.file}:{other.line})")
+            )
+        else:
+            first_by_id[entry.id] = entry
+    for entry in entries:
+        for related in entry.related:
+            if related not in first_by_id:
+                problems.append(Problem(entry.file, entry.line, f"related id '{related}' does not exist"))
+            elif related == entry.id:
+                problems.append(Problem(entry.file, entry.line, f"entry '{entry.id}' lists itself as related"))
+
+
+def load_knowledge(directory: str | Path) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
+    root = Path(directory)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise KnowledgeError([Problem(str(root), 1, "knowledge directory not found; pass --knowledge DIR")])
+    sources = _load_sources(root, problems)
+    synonyms = _load_term_groups(root, problems)
+    scope = _load_scope(root, problems)
+    entries: list[Entry] = []
+    topic_files = list(_topic_files(root))
+    if not topic_files:
+        problems.append(Problem(str(root), 1, "no topic files (*.yaml) found"))
+    for path in topic_files:
+        entries.extend(_load_topic(path, root, sources, problems))
+    _cross_checks(entries, synonyms, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    by_id = {e.id: e for e in entries}
+    return KnowledgeBase(
+        directory=str(root),
+        entries=tuple(entries),
+        sources=MappingProxyType(sources),
+        synonyms=synonyms,
+        scope=scope,
+        by_id=MappingProxyType(by_id),
+    )

@@ -1,0 +1,344 @@
+"""Match a resident's question to a knowledge-base entry.
+
+How a question is matched:
+
+1. It is normalised once (``bot.text``): script, width, numerals, fillers, synonyms.
+2. Candidate entries come from two inverted indexes of character unigrams and bigrams, one over the
+   characters and one over their pinyin syllables (homophone typos). Each entry is scored by how much of
+   the question's information (IDF-weighted grams) it explains; only the best few are looked at again.
+   Grams so common that they carry no information are left out of this step, so the work per question
+   grows with the number of *rare* matches, not with the size of the base.
+3. The candidates are re-scored with RapidFuzz against each of their questions, and by how much of
+   their best question the resident's words contain (long, rambling messages).
+4. Scope: a question naming another place, or a subject the release never covers (``scope.yaml``), that
+   the entry does not mention cannot be answered confidently.
+5. The score (0-100) and the gap to the runner-up decide: ``answered``, ``ambiguous`` (up to three
+   candidates), or ``no_match``. Greetings, thanks and "who are you" are ``smalltalk``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from .knowledge import Entry, KnowledgeBase
+from .text import Normalizer, pinyin_key
+
+__all__ = ["Candidate", "Matcher", "MatchResult", "Status", "Thresholds"]
+
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    AMBIGUOUS = "ambiguous"
+    NO_MATCH = "no_match"
+    SMALLTALK = "smalltalk"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where scores turn into statuses; deployments may tune them in config."""
+
+    answer: float = 62.0  # at or above (with a clear lead): answered
+    lead: float = 5.0  # the best must beat the runner-up by this much to be answered
+    sure: float = 88.0  # at or above this the lead is not required (near-exact match)
+    suggest: float = 45.0  # at or above: ambiguous with candidates; below: no_match
+    candidates: int = 3  # at most this many suggestions
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float
+    question: str  # the entry's question closest to what was asked
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    question: str
+    status: Status
+    entry: Entry | None = None
+    score: float = 0.0
+    candidates: tuple[Candidate, ...] = ()
+    smalltalk: str = ""  # greeting / thanks / identity / bye / help
+    out_of_scope: str = ""  # the out-of-scope term that blocked a confident answer, if any
+
+
+# --------------------------------------------------------------------------------------------------
+# Small talk
+
+_SMALLTALK = (
+    ("greeting", r"(你好|您好|nihao|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|大家好)+"),
+    ("thanks", r"(谢谢|多谢|感谢|谢啦|谢了|thanks|thankyou|thx|辛苦了|辛苦|好的谢谢|明白了|知道了|懂了|好的|好|ok|嗯)+"),
+    ("identity", r"(你是谁|你是什么|你叫什么|你叫啥|你是干什么的|你是干啥的|你能干什么|你能干啥|你会什么|你会干啥|你能做什么|"
+     r"你有什么用|这是什么|这是啥|怎么用|怎么使用|如何使用|能问什么|可以问什么|能问啥|可以问啥|你是机器人吗|你是真人吗|机器人|帮助|help)"),
+    ("bye", r"(再见|拜拜|bye|byebye|回见|下次见)+"),
+)
+_SMALLTALK_RE = tuple((kind, re.compile(f"^(?:{pattern})$")) for kind, pattern in _SMALLTALK)
+_SMALLTALK_STRIP = re.compile(r"[\s\W_]+|[呀啊呢吗嘛吧哈哦噢喔啦了的]+$")
+
+
+def detect_smalltalk(folded: str) -> str:
+    """The kind of small talk in an already folded text, or '' if it is a real question."""
+    core = _SMALLTALK_STRIP.sub("", folded)
+    core = re.sub(r"[呀啊呢吗嘛吧哈哦噢喔啦了的]+$", "", core)
+    if not core:
+        return ""
+    for kind, pattern in _SMALLTALK_RE:
+        if pattern.match(core):
+            return kind
+    return ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Index
+
+
+def grams(key: str) -> dict[str, float]:
+    """Unigrams (weight 0.5) and bigrams (weight 1.0) of a key; digits runs count as one unit."""
+    units = re.findall(r"[0-9.%]+|[a-z]+|.", key)
+    out: dict[str, float] = {}
+    for unit in units:
+        out.setdefault(unit, 0.5)
+    for a, b in zip(units, units[1:]):
+        out[a + b] = 1.0
+    return out
+
+
+@dataclass
+class _InvertedIndex:
+    """Entry-level inverted index in CSR form: gram → (entry ids, weights)."""
+
+    vocab: dict[str, int]
+    offsets: np.ndarray
+    entry_ids: np.ndarray
+    weights: np.ndarray
+    idf: np.ndarray
+    size: int
+    max_df: int
+
+    @classmethod
+    def build(cls, docs: Sequence[dict[str, float]], *, max_df_ratio: float = 0.2) -> _InvertedIndex:
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for entry_id, doc in enumerate(docs):
+            for gram, weight in doc.items():
+                gid = vocab.setdefault(gram, len(vocab))
+                rows.append(gid)
+                cols.append(entry_id)
+                vals.append(weight)
+        gids = np.asarray(rows, dtype=np.int64)
+        order = np.argsort(gids, kind="stable")
+        counts = np.bincount(gids, minlength=len(vocab))
+        offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        size = max(len(docs), 1)
+        idf = np.log1p(size / np.maximum(counts, 1)).astype(np.float64)
+        return cls(
+            vocab=vocab,
+            offsets=offsets,
+            entry_ids=np.asarray(cols, dtype=np.int32)[order],
+            weights=np.asarray(vals, dtype=np.float32)[order],
+            idf=idf,
+            size=size,
+            max_df=max(50, int(size * max_df_ratio)),
+        )
+
+    def unknown_idf(self) -> float:
+        return math.log1p(self.size)
+
+    def coverage(self, query: dict[str, float]) -> tuple[np.ndarray, dict[str, float]]:
+        """Share (0-1) of the query's IDF mass that each entry explains, and the query's gram IDFs."""
+        scores = np.zeros(self.size, dtype=np.float64)
+        gram_idf: dict[str, float] = {}
+        total = 0.0
+        unknown = self.unknown_idf()
+        for gram, unit in query.items():
+            gid = self.vocab.get(gram)
+            if gid is None:
+                gram_idf[gram] = unknown
+                total += unknown * unit
+                continue
+            idf = float(self.idf[gid])
+            gram_idf[gram] = idf
+            total += idf * unit
+            start, end = self.offsets[gid], self.offsets[gid + 1]
+            if end - start > self.max_df:
+                # too common to select candidates by; it still counts in the reranking below
+                continue
+            np.add.at(scores, self.entry_ids[start:end], self.weights[start:end] * (idf * unit))
+        if total > 0:
+            scores /= total
+        return scores, gram_idf
+
+
+def _contains(query_grams: dict[str, float], question_grams: dict[str, float], gram_idf: dict[str, float], idf_of) -> float:
+    """Share of the question's IDF mass found in the query (how much of it the resident said)."""
+    total = found = 0.0
+    for gram, unit in question_grams.items():
+        weight = idf_of(gram) * unit
+        total += weight
+        if gram in query_grams:
+            found += weight
+    return found / total if total else 0.0
+
+
+@dataclass
+class _Prepared:
+    key: str
+    pkey: str
+    grams: dict[str, float]
+    pgrams: dict[str, float]
+
+
+@dataclass
+class Matcher:
+    """Answers questions against one knowledge base; build once, share everywhere (thread-safe reads)."""
+
+    kb: KnowledgeBase
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    answer_weight: float = 0.6  # how much words that appear only in an answer or quote count
+    shortlist: int = 12
+
+    def __post_init__(self) -> None:
+        self.normalizer = Normalizer(self.kb.synonyms)
+        norm = self.normalizer.normalize
+        self._entries: tuple[Entry, ...] = self.kb.entries
+        self._question_keys: list[list[str]] = []
+        self._question_texts: list[list[str]] = []
+        char_docs: list[dict[str, float]] = []
+        pinyin_docs: list[dict[str, float]] = []
+        for entry in self._entries:
+            keys: list[str] = []
+            texts: list[str] = []
+            for text in (*entry.questions, *entry.keywords):
+                key = norm(text)
+                if key and key not in keys:
+                    keys.append(key)
+                    texts.append(text if text in entry.questions else entry.canonical_question)
+            self._question_keys.append(keys)
+            self._question_texts.append(texts)
+            char_doc: dict[str, float] = {}
+            pinyin_doc: dict[str, float] = {}
+            for extra in (norm(entry.answer), norm(entry.quote)):
+                for gram, _unit in grams(extra).items():
+                    char_doc[gram] = self.answer_weight
+                for gram, _unit in grams(pinyin_key(extra)).items():
+                    pinyin_doc[gram] = self.answer_weight
+            for key in keys:
+                for gram in grams(key):
+                    char_doc[gram] = 1.0
+                for gram in grams(pinyin_key(key)):
+                    pinyin_doc[gram] = 1.0
+            char_docs.append(char_doc)
+            pinyin_docs.append(pinyin_doc)
+        self._chars = _InvertedIndex.build(char_docs)
+        self._pinyin = _InvertedIndex.build(pinyin_docs)
+        self._entry_text = [
+            norm(" ".join((*e.questions, *e.keywords, e.answer, e.quote))) for e in self._entries
+        ]
+        self._other_places = self._scope_terms(self.kb.scope.other_places)
+        self._not_covered = self._scope_terms(self.kb.scope.not_covered)
+
+    # ----------------------------------------------------------------------------------------------
+
+    def _scope_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
+        keys = {self.normalizer.canonical_term(t) for t in terms}
+        return tuple(sorted((k for k in keys if k), key=len, reverse=True))
+
+    def _idf(self, gram: str) -> float:
+        gid = self._chars.vocab.get(gram)
+        return float(self._chars.idf[gid]) if gid is not None else self._chars.unknown_idf()
+
+    def _blocked_by(self, key: str, entry_index: int) -> str:
+        """An out-of-scope term in the question that the entry does not mention, or ''."""
+        text = self._entry_text[entry_index]
+        for term in (*self._other_places, *self._not_covered):
+            if term in key and term not in text:
+                return term
+        return ""
+
+    def _prepare(self, question: str) -> _Prepared:
+        key = self.normalizer.normalize(question)
+        pkey = pinyin_key(key)
+        return _Prepared(key, pkey, grams(key), grams(pkey))
+
+    def _score_candidates(self, prepared: _Prepared) -> list[tuple[float, int, str, str]]:
+        """(score, entry index, matched question text, blocking term) for the shortlist, best first."""
+        cov_chars, gram_idf = self._chars.coverage(prepared.grams)
+        cov_pinyin, _ = self._pinyin.coverage(prepared.pgrams)
+        coverage = np.maximum(cov_chars, 0.92 * cov_pinyin)
+        if not coverage.any():
+            return []
+        count = min(self.shortlist, len(coverage))
+        top = np.argpartition(-coverage, count - 1)[:count] if count < len(coverage) else np.arange(len(coverage))
+        scored: list[tuple[float, int, str, str]] = []
+        long_query = len(prepared.key) > 24
+        for index in top:
+            cov = float(coverage[index])
+            if cov <= 0:
+                continue
+            best_fuzzy = 0.0
+            best_contain = 0.0
+            best_text = self._question_texts[index][0] if self._question_texts[index] else ""
+            best_rank = -1.0
+            for key, text in zip(self._question_keys[index], self._question_texts[index]):
+                ratio = fuzz.ratio(prepared.key, key)
+                pratio = 0.95 * fuzz.ratio(prepared.pkey, pinyin_key(key))
+                fuzzy = max(ratio, pratio)
+                contain = _contains(prepared.grams, grams(key), gram_idf, self._idf)
+                if long_query:
+                    fuzzy = max(fuzzy, 0.9 * fuzz.partial_ratio(key, prepared.key) if len(key) >= 4 else 0.0)
+                rank = fuzzy + 40 * contain
+                if rank > best_rank:
+                    best_rank, best_text = rank, text
+                best_fuzzy = max(best_fuzzy, fuzzy)
+                best_contain = max(best_contain, contain)
+            if long_query:
+                score = 100 * (0.35 * cov + 0.35 * best_contain) + 0.30 * best_fuzzy
+            else:
+                score = 100 * (0.45 * cov + 0.20 * best_contain) + 0.35 * best_fuzzy
+            blocked = self._blocked_by(prepared.key, int(index))
+            if blocked:
+                score = min(score * 0.6, self.thresholds.suggest - 1)
+            scored.append((score, int(index), best_text, blocked))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        return scored
+
+    # ----------------------------------------------------------------------------------------------
+
+    def match(self, question: str) -> MatchResult:
+        """Match one question; never raises on any text."""
+        folded = self.normalizer._fold(question or "")
+        kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
+        if kind:
+            return MatchResult(question=question, status=Status.SMALLTALK, score=100.0, smalltalk=kind)
+        prepared = self._prepare(question or "")
+        if not prepared.key:
+            return MatchResult(question=question, status=Status.NO_MATCH)
+        scored = self._score_candidates(prepared)
+        if not scored:
+            return MatchResult(question=question, status=Status.NO_MATCH)
+        t = self.thresholds
+        best_score, best_index, _, blocked = scored[0]
+        second = scored[1][0] if len(scored) > 1 else 0.0
+        candidates = tuple(
+            Candidate(self._entries[i], round(min(s, 100.0), 1), text)
+            for s, i, text, _ in scored[: t.candidates]
+            if s >= t.suggest and s >= best_score - 15
+        )
+        best = self._entries[best_index]
+        score = round(min(best_score, 100.0), 1)
+        if best_score >= t.answer and (best_score - second >= t.lead or best_score >= t.sure):
+            return MatchResult(question, Status.ANSWERED, best, score, candidates[:1])
+        if candidates:
+            return MatchResult(question, Status.AMBIGUOUS, None, score, candidates)
+        near = tuple(Candidate(self._entries[i], round(s, 1), text) for s, i, text, _ in scored[: t.candidates])
+        return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=blocked)

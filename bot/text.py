@@ -1,0 +1,184 @@
+"""Text normalisation for matching: one pass, done once per string, before any comparison.
+
+``Normalizer.normalize`` turns what a resident types into a *key*: full/half width folded (NFKC),
+traditional characters made simplified (OpenCC), lower case, punctuation, emoji and control characters
+dropped, filler words removed, Chinese numerals written as digits the way the release writes them
+(二十九户 → 29户, 一千二百万吨 → 1200万吨, 百分之七十 → 70%), and synonyms replaced by the first word
+of their group. ``pinyin_key`` maps every Chinese character of a key to its toneless syllable, so that
+homophones typed with a pinyin keyboard (设工站 for 社工站) compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import opencc
+from pypinyin.pinyin_dict import pinyin_dict
+
+__all__ = ["MAX_INPUT_CHARS", "Normalizer", "chinese_numerals_to_digits", "pinyin_key"]
+
+MAX_INPUT_CHARS = 2000  # longer messages are cut: nobody's question needs more
+MAX_KEY_CHARS = 300
+
+# Words that carry no meaning for matching. Longest first is applied automatically.
+FILLERS = (
+    "请问一下", "请问", "请教一下", "请教", "麻烦问一下", "麻烦问下", "麻烦", "想问一下", "想问下", "想问问", "想问",
+    "我想知道", "想知道", "想了解一下", "想了解", "了解一下", "我想问", "打听一下", "打听下", "打听", "问一下", "问下",
+    "问问", "告诉我", "跟我说说", "给我说说", "说说", "讲讲", "介绍一下", "介绍下", "一下", "那个", "这个",
+    "到底", "究竟", "具体", "大概", "大约", "一共", "总共", "共计", "谢谢", "多谢", "您好", "你好",
+    "咱们", "俺们", "咱", "俺", "呢", "啊", "呀", "吗", "嘛", "吧", "哈", "哦", "噢", "喔", "呐", "啦", "么", "的", "了",
+)
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_NUM_CHARS = "零〇一二两三四五六七八九十百千"
+_MEASURE = "个户家项所名人次件张条座处年月日号岁元吨亩米公里万亿倍期轮批类级星成"
+# A run of Chinese numerals (optionally with 点 and decimals), e.g. 二十九, 一千二百, 二点七八.
+_NUMERAL_RUN = re.compile(rf"(百分之)?([{_NUM_CHARS}]+(?:点[{_NUM_CHARS}]+)?)")
+
+_t2s = opencc.OpenCC("t2s")
+
+
+def _cn_int(run: str) -> int | None:
+    """Value of a run of Chinese numerals below 10,000 (十五 → 15, 三百零二 → 302, 二零二四 → 2024)."""
+    if all(ch in _CN_DIGITS for ch in run):  # digit by digit: 二零二四
+        if len(run) == 1:
+            return _CN_DIGITS[run]
+        return int("".join(str(_CN_DIGITS[ch]) for ch in run))
+    total, current = 0, 0
+    for ch in run:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def chinese_numerals_to_digits(text: str) -> str:
+    """Write Chinese numerals as digits, keeping 万/亿 as units like the release does.
+
+    Single numerals are converted only before a measure word (三个, 两条), so words such as 一体化,
+    统一 or 四创 keep their meaning; runs of two or more (二十九, 三百) are always converted.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        percent, run = match.group(1), match.group(2)
+        start, end = match.span()
+        nxt = text[end] if end < len(text) else ""
+        integer, _, decimals = run.partition("点")
+        if len(integer) == 1 and not decimals and not percent:
+            if not nxt or nxt not in _MEASURE:
+                return match.group(0)
+            if integer in "千百" or (integer == "十" and nxt in "万亿"):
+                return match.group(0)
+        value = _cn_int(integer)
+        if value is None:
+            return match.group(0)
+        digits = str(value)
+        if decimals:
+            digits += "." + "".join(str(_CN_DIGITS.get(ch, "")) for ch in decimals if ch in _CN_DIGITS)
+        if percent:
+            return digits + "%"
+        _ = start
+        return digits
+
+    return _NUMERAL_RUN.sub(replace, text)
+
+
+def _build_pinyin_table() -> dict[int, str]:
+    """Each Chinese character → one private-use character standing for its toneless syllable."""
+    syllables: dict[str, str] = {}
+    table: dict[int, str] = {}
+    for code, readings in pinyin_dict.items():
+        first = readings.split(",")[0]
+        bare = "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+        symbol = syllables.get(bare)
+        if symbol is None:
+            symbol = syllables[bare] = chr(0xE000 + len(syllables))
+        table[code] = symbol
+    return table
+
+
+_PINYIN_TABLE = _build_pinyin_table()
+
+
+def pinyin_key(key: str) -> str:
+    """The key with every Chinese character replaced by a symbol for its toneless pinyin syllable."""
+    return key.translate(_PINYIN_TABLE)
+
+
+def _is_kept(ch: str) -> bool:
+    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+        return True
+    return ch.isascii() and (ch.isalnum() or ch in ".%+")
+
+
+class Normalizer:
+    """Turns text into a matching key; built once with the synonym groups of a knowledge base."""
+
+    def __init__(self, synonyms: Iterable[Iterable[str]] = (), *, fillers: Iterable[str] = FILLERS) -> None:
+        self._fillers = tuple(sorted({self._fold(f) for f in fillers}, key=len, reverse=True))
+        self._filler_re = re.compile("|".join(re.escape(f) for f in self._fillers)) if self._fillers else None
+        replacements: dict[str, str] = {}
+        for group in synonyms:
+            folded = [self._base(term) for term in group]
+            folded = [t for t in folded if t]
+            if len(folded) < 2:
+                continue
+            canonical = folded[0]
+            # the canonical word maps to itself, so that a longer official word is never cut up
+            # by a shorter everyday one inside it (床位 stays 床位, not 床位位)
+            replacements.setdefault(canonical, canonical)
+            for term in folded[1:]:
+                replacements.setdefault(term, canonical)
+        self._synonyms = replacements
+        self._synonym_re = (
+            re.compile("|".join(re.escape(t) for t in sorted(replacements, key=len, reverse=True)))
+            if replacements
+            else None
+        )
+        self._cache = lru_cache(maxsize=4096)(self._normalize)
+
+    @staticmethod
+    def _fold(text: str) -> str:
+        """Width, script and case folding only."""
+        text = unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS])
+        return _t2s.convert(text).lower()
+
+    def _base(self, text: str) -> str:
+        """Folded, numerals as digits, only kept characters; no filler or synonym handling."""
+        folded = chinese_numerals_to_digits(self._fold(text))
+        kept = "".join(ch if _is_kept(ch) else " " for ch in folded)
+        # a dot or plus survives only between digits/letters (4.25, 1+3+x)
+        kept = re.sub(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])", " ", kept)
+        return kept.replace(" ", "")
+
+    def _normalize(self, text: str) -> str:
+        base = chinese_numerals_to_digits(self._fold(text))
+        kept = "".join(ch if _is_kept(ch) else " " for ch in base)
+        kept = re.sub(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])", " ", kept)
+        if self._synonym_re is not None:
+            kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
+        if self._filler_re is not None:
+            stripped = self._filler_re.sub(" ", kept)
+            if stripped.strip():
+                kept = stripped
+        return kept.replace(" ", "")[:MAX_KEY_CHARS]
+
+    def normalize(self, text: str) -> str:
+        """The matching key of ``text`` (may be empty)."""
+        return self._cache(text[:MAX_INPUT_CHARS])
+
+    def canonical_term(self, term: str) -> str:
+        """The key of a single term (synonyms applied, fillers kept)."""
+        key = self._base(term)
+        if self._synonym_re is not None:
+            key = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], key)
+        return key
