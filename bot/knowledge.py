@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -208,7 +209,8 @@ class _Reader:
             if required:
                 self.problem(node, f"{what} is empty; write the text after the colon")
             return ""
-        self.problem(node, f"{what} must be a single text, not a {'list' if isinstance(node, SequenceNode) else 'mapping'}")
+        kind = "list" if isinstance(node, SequenceNode) else "mapping"
+        self.problem(node, f"{what} must be a single text, not a {kind}")
         return ""
 
     def text_list(self, node: Node | None, what: str) -> list[tuple[str, Node]]:
@@ -502,7 +504,7 @@ def _cross_checks(entries: list[Entry], synonyms: tuple[tuple[str, ...], ...], p
     owner: dict[str, tuple[Entry, int]] = {}
     for entry in entries:
         keyword_lines = (entry.line,) * len(entry.keywords)
-        for question, line in zip(entry.questions + entry.keywords, entry.question_lines + keyword_lines):
+        for question, line in zip(entry.questions + entry.keywords, entry.question_lines + keyword_lines, strict=False):
             key = normalize(question)
             if not key:
                 problems.append(Problem(entry.file, line, f"question '{question}' has no words left to match on"))

@@ -18,9 +18,10 @@ How a question is matched:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -30,7 +31,7 @@ from rapidfuzz import fuzz
 from .knowledge import Entry, KnowledgeBase
 from .text import Normalizer, pinyin_key
 
-__all__ = ["Candidate", "Matcher", "MatchResult", "Status", "Thresholds"]
+__all__ = ["Candidate", "MatchResult", "Matcher", "Status", "Thresholds"]
 
 
 class Status(StrEnum):
@@ -44,9 +45,11 @@ class Status(StrEnum):
 class Thresholds:
     """Where scores turn into statuses; deployments may tune them in config."""
 
-    answer: float = 62.0  # at or above (with a clear lead): answered
-    lead: float = 5.0  # the best must beat the runner-up by this much to be answered
+    answer: float = 60.0  # at or above (with a clear lead): answered
+    lead: float = 6.0  # the best must beat the runner-up by this much to be answered
     sure: float = 88.0  # at or above this the lead is not required (near-exact match)
+    answer_alone: float = 56.0  # a lower score is enough when no other entry comes close...
+    lead_alone: float = 10.0  # ...that is, when the runner-up is this far behind
     suggest: float = 45.0  # at or above: ambiguous with candidates; below: no_match
     candidates: int = 3  # at most this many suggestions
 
@@ -73,10 +76,21 @@ class MatchResult:
 # Small talk
 
 _SMALLTALK = (
-    ("greeting", r"(你好|您好|nihao|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|大家好)+"),
-    ("thanks", r"(谢谢|多谢|感谢|谢啦|谢了|thanks|thankyou|thx|辛苦了|辛苦|好的谢谢|明白了|知道了|懂了|好的|好|ok|嗯)+"),
-    ("identity", r"(你是谁|你是什么|你叫什么|你叫啥|你是干什么的|你是干啥的|你能干什么|你能干啥|你会什么|你会干啥|你能做什么|"
-     r"你有什么用|这是什么|这是啥|怎么用|怎么使用|如何使用|能问什么|可以问什么|能问啥|可以问啥|你是机器人吗|你是真人吗|机器人|帮助|help)"),
+    (
+        "greeting",
+        r"(你好|您好|nihao|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|上午好|中午好|下午好|晚上好"
+        r"|早安|晚安|早|大家好)+",
+    ),
+    (
+        "thanks",
+        r"(谢谢|多谢|感谢|谢啦|谢了|thanks|thankyou|thx|辛苦了|辛苦|好的谢谢|明白了|知道了|懂了|好的|好|ok|嗯)+",
+    ),
+    (
+        "identity",
+        r"(你是谁|你是什么|你叫什么|你叫啥|你是干什么的|你是干啥的|你能干什么|你能干啥|你会什么|你会干啥"
+        r"|你能做什么|你有什么用|这是什么|这是啥|怎么用|怎么使用|如何使用|能问什么|可以问什么|能问啥"
+        r"|可以问啥|你是机器人吗|你是真人吗|机器人|帮助|help)",
+    ),
     ("bye", r"(再见|拜拜|bye|byebye|回见|下次见)+"),
 )
 _SMALLTALK_RE = tuple((kind, re.compile(f"^(?:{pattern})$")) for kind, pattern in _SMALLTALK)
@@ -105,7 +119,7 @@ def grams(key: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for unit in units:
         out.setdefault(unit, 0.5)
-    for a, b in zip(units, units[1:]):
+    for a, b in itertools.pairwise(units):
         out[a + b] = 1.0
     return out
 
@@ -179,7 +193,7 @@ class _InvertedIndex:
         return scores, gram_idf
 
 
-def _contains(query_grams: dict[str, float], question_grams: dict[str, float], gram_idf: dict[str, float], idf_of) -> float:
+def _contains(query_grams: dict[str, float], question_grams: dict[str, float], idf_of: Callable[[str], float]) -> float:
     """Share of the question's IDF mass found in the query (how much of it the resident said)."""
     total = found = 0.0
     for gram, unit in question_grams.items():
@@ -190,12 +204,59 @@ def _contains(query_grams: dict[str, float], question_grams: dict[str, float], g
     return found / total if total else 0.0
 
 
+@dataclass(frozen=True)
+class Weights:
+    """How the evidence adds up to a score (short questions; long messages); tuned on the dev set."""
+
+    coverage: float = 0.4
+    contain: float = 0.1
+    fuzzy: float = 0.5
+    long_coverage: float = 0.5
+    long_contain: float = 0.3
+    long_fuzzy: float = 0.2
+    number_penalty: float = 0.85  # the question names a number the entry does not have
+    ask_penalty: float = 0.6  # it asks for a kind of information (price, names, date...) the entry lacks
+    novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
+
+
+@dataclass(frozen=True)
+class _Features:
+    index: int
+    question: str
+    coverage: float
+    contain: float
+    fuzzy: float
+    long_query: bool
+    novelty: float
+    missing_number: bool
+    ask_mismatch: bool
+    blocked: str
+
+
 @dataclass
 class _Prepared:
     key: str
     pkey: str
     grams: dict[str, float]
     pgrams: dict[str, float]
+    focus: str  # the clause that asks the question (long messages), else the whole key
+    numbers: tuple[str, ...]  # numbers the resident wrote (digits, after normalisation)
+    asks: frozenset[str]  # kinds of information asked for that an entry may not have (price, names, ...)
+
+
+_CLAUSE_SPLIT = re.compile(r"[，,。.!！?？;；:：、\n\r\t ]+")
+_QUESTION_MARK = re.compile(r"多少|几|啥|什么|吗|哪|谁|怎么|咋|是不是|有没有|如何|么|呢|否|\?|？")
+# Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
+ASK_KINDS: dict[str, re.Pattern[str]] = {
+    "price": re.compile(r"价格|价钱|收费|费用|房租|租金|票价|1吨|1斤|1袋|1亩地|工资|待遇|薪水"),
+    "procedure": re.compile(
+        r"怎么申请|如何申请|咋申请|申请条件|怎么办理|如何办理|咋办理|去哪办|找哪个|要带|带什么|带哪些"
+        r"|什么材料|哪些材料|申请材料|流程|手续"
+    ),
+    "names": re.compile(r"叫什么|叫啥|名字|名单|名称|哪家企业|哪个企业|哪些企业|哪家公司|哪个公司|哪些公司|哪几家"),
+    "when": re.compile(r"什么时候|啥时候|何时|哪年|几月|几号|哪天|哪一天|多久|日期"),
+    "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|联系"),
+}
 
 
 @dataclass
@@ -204,6 +265,7 @@ class Matcher:
 
     kb: KnowledgeBase
     thresholds: Thresholds = field(default_factory=Thresholds)
+    weights: Weights = field(default_factory=Weights)
     answer_weight: float = 0.6  # how much words that appear only in an answer or quote count
     shortlist: int = 12
 
@@ -244,6 +306,14 @@ class Matcher:
         self._entry_text = [
             norm(" ".join((*e.questions, *e.keywords, e.answer, e.quote))) for e in self._entries
         ]
+        self._entry_asks = [
+            frozenset(
+                kind
+                for kind, pattern in ASK_KINDS.items()
+                if any(pattern.search(k) for k in self._question_keys[i]) or pattern.search(norm(e.answer))
+            )
+            for i, e in enumerate(self._entries)
+        ]
         self._other_places = self._scope_terms(self.kb.scope.other_places)
         self._not_covered = self._scope_terms(self.kb.scope.not_covered)
 
@@ -267,48 +337,98 @@ class Matcher:
 
     def _prepare(self, question: str) -> _Prepared:
         key = self.normalizer.normalize(question)
-        pkey = pinyin_key(key)
-        return _Prepared(key, pkey, grams(key), grams(pkey))
+        clauses = [c for c in (self.normalizer.normalize(part) for part in _CLAUSE_SPLIT.split(question[:2000])) if c]
+        focus = key
+        char_grams: dict[str, float] = {}
+        pinyin_grams: dict[str, float] = {}
+        if len(key) > 16 and len(clauses) > 1:
+            asking = [i for i, c in enumerate(clauses) if _QUESTION_MARK.search(c)]
+            focus_index = asking[-1] if asking else len(clauses) - 1
+            focus = clauses[focus_index]
+            if len(focus) < 6 and focus_index > 0:  # "是真的吗" asks about the clause before it
+                focus = clauses[focus_index - 1] + focus
+            for _index, clause in enumerate(clauses):
+                weight = 1.0 if clause in focus else 0.5
+                for table, text in ((char_grams, clause), (pinyin_grams, pinyin_key(clause))):
+                    for gram, unit in grams(text).items():
+                        table[gram] = max(table.get(gram, 0.0), unit * weight)
+        else:
+            char_grams, pinyin_grams = grams(key), grams(pinyin_key(key))
+        numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", key)))
+        asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if pattern.search(key))
+        return _Prepared(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks)
 
-    def _score_candidates(self, prepared: _Prepared) -> list[tuple[float, int, str, str]]:
-        """(score, entry index, matched question text, blocking term) for the shortlist, best first."""
-        cov_chars, gram_idf = self._chars.coverage(prepared.grams)
-        cov_pinyin, _ = self._pinyin.coverage(prepared.pgrams)
+    def _features(self, prepared: _Prepared) -> list[_Features]:
+        """Evidence for each shortlisted entry: coverage, containment, fuzzy similarity, mismatches."""
+        cov_chars, _gram_idf = self._chars.coverage(prepared.grams)
+        cov_pinyin, pinyin_idf = self._pinyin.coverage(prepared.pgrams)
+        unknown = self._pinyin.unknown_idf()
+        mass = sum(pinyin_idf[g] * u for g, u in prepared.pgrams.items())
+        unknown_mass = sum(unknown * u for g, u in prepared.pgrams.items() if g not in self._pinyin.vocab)
+        novelty = unknown_mass / mass if mass else 0.0
         coverage = np.maximum(cov_chars, 0.92 * cov_pinyin)
         if not coverage.any():
             return []
         count = min(self.shortlist, len(coverage))
         top = np.argpartition(-coverage, count - 1)[:count] if count < len(coverage) else np.arange(len(coverage))
-        scored: list[tuple[float, int, str, str]] = []
         long_query = len(prepared.key) > 24
-        for index in top:
+        focus_pinyin = pinyin_key(prepared.focus)
+        found: list[_Features] = []
+        for index in (int(i) for i in top):
             cov = float(coverage[index])
             if cov <= 0:
                 continue
-            best_fuzzy = 0.0
-            best_contain = 0.0
+            best_fuzzy = best_contain = 0.0
             best_text = self._question_texts[index][0] if self._question_texts[index] else ""
             best_rank = -1.0
-            for key, text in zip(self._question_keys[index], self._question_texts[index]):
-                ratio = fuzz.ratio(prepared.key, key)
-                pratio = 0.95 * fuzz.ratio(prepared.pkey, pinyin_key(key))
-                fuzzy = max(ratio, pratio)
-                contain = _contains(prepared.grams, grams(key), gram_idf, self._idf)
-                if long_query:
-                    fuzzy = max(fuzzy, 0.9 * fuzz.partial_ratio(key, prepared.key) if len(key) >= 4 else 0.0)
+            for key, text in zip(self._question_keys[index], self._question_texts[index], strict=False):
+                pkey = pinyin_key(key)
+                fuzzy = max(fuzz.ratio(prepared.key, key), 0.95 * fuzz.ratio(prepared.pkey, pkey))
+                if prepared.focus != prepared.key:
+                    fuzzy = max(fuzzy, 0.95 * fuzz.ratio(prepared.focus, key), 0.9 * fuzz.ratio(focus_pinyin, pkey))
+                if long_query and len(key) >= 4:
+                    fuzzy = max(fuzzy, 0.9 * fuzz.partial_ratio(key, prepared.key))
+                contain = _contains(prepared.grams, grams(key), self._idf)
                 rank = fuzzy + 40 * contain
                 if rank > best_rank:
                     best_rank, best_text = rank, text
                 best_fuzzy = max(best_fuzzy, fuzzy)
                 best_contain = max(best_contain, contain)
-            if long_query:
-                score = 100 * (0.35 * cov + 0.35 * best_contain) + 0.30 * best_fuzzy
-            else:
-                score = 100 * (0.45 * cov + 0.20 * best_contain) + 0.35 * best_fuzzy
-            blocked = self._blocked_by(prepared.key, int(index))
-            if blocked:
-                score = min(score * 0.6, self.thresholds.suggest - 1)
-            scored.append((score, int(index), best_text, blocked))
+            entry_text = self._entry_text[index]
+            found.append(
+                _Features(
+                    index=index,
+                    question=best_text,
+                    coverage=cov,
+                    contain=best_contain,
+                    fuzzy=best_fuzzy / 100,
+                    long_query=long_query,
+                    novelty=novelty,
+                    missing_number=any(n not in entry_text for n in prepared.numbers),
+                    ask_mismatch=bool(prepared.asks - self._entry_asks[index]),
+                    blocked=self._blocked_by(prepared.key, index),
+                )
+            )
+        return found
+
+    def _score(self, f: _Features) -> float:
+        w = self.weights
+        if f.long_query:
+            score = 100 * (w.long_coverage * f.coverage + w.long_contain * f.contain + w.long_fuzzy * f.fuzzy)
+        else:
+            score = 100 * (w.coverage * f.coverage + w.contain * f.contain + w.fuzzy * f.fuzzy)
+            score *= 1 - w.novelty * f.novelty
+        if f.missing_number:
+            score *= w.number_penalty
+        if f.ask_mismatch:
+            score *= w.ask_penalty
+        if f.blocked:
+            score = min(score * 0.6, self.thresholds.suggest - 1)
+        return score
+
+    def _score_candidates(self, prepared: _Prepared) -> list[tuple[float, int, str, str]]:
+        """(score, entry index, matched question text, blocking term) for the shortlist, best first."""
+        scored = [(self._score(f), f.index, f.question, f.blocked) for f in self._features(prepared)]
         scored.sort(key=lambda s: (-s[0], s[1]))
         return scored
 
@@ -336,7 +456,10 @@ class Matcher:
         )
         best = self._entries[best_index]
         score = round(min(best_score, 100.0), 1)
-        if best_score >= t.answer and (best_score - second >= t.lead or best_score >= t.sure):
+        lead = best_score - second
+        if (best_score >= t.answer and (lead >= t.lead or best_score >= t.sure)) or (
+            best_score >= t.answer_alone and lead >= t.lead_alone
+        ):
             return MatchResult(question, Status.ANSWERED, best, score, candidates[:1])
         if candidates:
             return MatchResult(question, Status.AMBIGUOUS, None, score, candidates)

@@ -77,8 +77,5 @@ def render_text(result: MatchResult, kb: KnowledgeBase) -> str:
         return "\n".join(lines)
     if not (result.question or "").strip():
         return messages.EMPTY_QUESTION
-    if result.out_of_scope:
-        text = messages.NO_MATCH_OUT_OF_SCOPE.format(term=result.out_of_scope)
-    else:
-        text = messages.NO_MATCH
+    text = messages.NO_MATCH_OUT_OF_SCOPE.format(term=result.out_of_scope) if result.out_of_scope else messages.NO_MATCH
     return text + "\n" + messages.NO_MATCH_HINT

@@ -13,7 +13,7 @@ def check_self_retrieval(kb: KnowledgeBase, matcher: Matcher | None = None) -> l
     matcher = matcher or Matcher(kb)
     problems: list[Problem] = []
     for entry in kb.entries:
-        for question, line in zip(entry.questions, entry.question_lines):
+        for question, line in zip(entry.questions, entry.question_lines, strict=False):
             result = matcher.match(question)
             if result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry.id:
                 continue

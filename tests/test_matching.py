@@ -1,0 +1,94 @@
+"""Matching: the right entry for how residents ask, honest refusals for what the release does not say."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.knowledge import KnowledgeBase
+from bot.matching import Matcher, Status
+from bot.render import render_text, to_json
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("交城有多少家高新技术企业", "tech-high-tech-enterprises"),
+        ("咱县高企几家", "tech-high-tech-enterprises"),
+        ("設工站有幾個", "elder-social-work-stations"),  # traditional characters and a homophone
+        ("养老院有几张床", "elder-beds-total"),
+        ("县长是谁", "about-speaker-liu-dapeng"),
+        ("这篇稿子是谁写的", "about-author"),
+    ],
+)
+def test_residents_questions_get_the_right_answer(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED, result
+    assert result.entry is not None and result.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["上海有多少高新技术企业", "县委书记是谁", "明天天气怎么样", "交城房价多少钱一平", "身份证在哪里办", "交城硝基肥一吨多少钱"],
+)
+def test_out_of_scope_questions_get_no_confident_answer(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status is not Status.ANSWERED
+
+
+def test_another_place_is_named_in_the_reply(matcher: Matcher, kb: KnowledgeBase) -> None:
+    result = matcher.match("太原有多少户国家级高新技术企业")
+    assert result.status is Status.NO_MATCH and result.out_of_scope == "太原"
+    assert "太原" in render_text(result, kb)
+
+
+def test_a_question_several_entries_answer_offers_them(matcher: Matcher, kb: KnowledgeBase) -> None:
+    result = matcher.match("养老机构有几个")  # embedded, inclusive and nursing homes are counted apart
+    ids = {c.entry.id for c in result.candidates}
+    assert result.status is Status.AMBIGUOUS and 2 <= len(ids) <= 3
+    assert {"elder-embedded-community", "elder-inclusive-institutions"} & ids
+    assert render_text(result, kb).startswith("您是想问：\n1. ")
+
+
+@pytest.mark.parametrize(("text", "kind"), [("你好", "greeting"), ("谢谢！", "thanks"), ("你是谁", "identity")])
+def test_smalltalk(matcher: Matcher, kb: KnowledgeBase, text: str, kind: str) -> None:
+    result = matcher.match(text)
+    assert result.status is Status.SMALLTALK and result.smalltalk == kind
+    assert to_json(result, kb)["answer"]
+
+
+def test_greeting_before_a_question_still_answers_it(matcher: Matcher) -> None:
+    result = matcher.match("你好，请问交城有几个乡镇社工站")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.id == "elder-social-work-stations"
+
+
+def test_answer_json_carries_a_verified_citation(matcher: Matcher, kb: KnowledgeBase) -> None:
+    data = to_json(matcher.match("省级专精特新企业有多少户"), kb)
+    assert data["status"] == "answered" and "29户" in data["answer"]
+    citation = data["citation"]
+    assert citation["source"] == "jiaocheng-release" and citation["title"] == "多维驱动 高质量发展行稳致远"
+    assert citation["quote"] in kb.sources["jiaocheng-release"].text
+
+
+VALID = {"answered", "ambiguous", "no_match", "smalltalk"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "\x00\x01\x1b[31m", "🙂🎉🚀", "<b>高企</b> **多少**", "x" * 100_000, "交城" * 50_000,
+     "社工站 social work station 사회 ソーシャル", "\u202e\u200b\ufeff"],
+)
+def test_strange_input_gets_a_valid_status(matcher: Matcher, kb: KnowledgeBase, text: str) -> None:
+    data = to_json(matcher.match(text), kb)
+    assert data["status"] in VALID
+    assert 0 <= data["score"] <= 100
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_any_text_gets_a_valid_status(matcher: Matcher, kb: KnowledgeBase, text: str) -> None:
+    data = to_json(matcher.match(text), kb)
+    assert data["status"] in VALID
+    assert 0 <= data["score"] <= 100
+    assert (data["citation"] is None) == (data["status"] != "answered")

@@ -1,0 +1,50 @@
+"""Normalisation: what residents type becomes the same key as what the knowledge base says."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text import Normalizer, chinese_numerals_to_digits, pinyin_key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("二十九户", "29户"),
+        ("一千二百万吨", "1200万吨"),
+        ("二点七八亿元", "2.78亿元"),
+        ("百分之七十", "70%"),
+        ("两个变电站", "2个变电站"),
+        ("三百零二项", "302项"),
+        ("一体化", "一体化"),  # a single numeral inside a word stays
+        ("四创战略", "四创战略"),
+        ("统一", "统一"),
+    ],
+)
+def test_chinese_numerals_are_written_like_the_release(text: str, expected: str) -> None:
+    assert chinese_numerals_to_digits(text) == expected
+
+
+def test_width_script_case_punctuation_and_fillers_fold_away() -> None:
+    norm = Normalizer().normalize
+    assert norm("請問，交城有多少戶高新技術企業呢？") == norm("交城有多少户高新技术企业")
+    assert norm("ＡＢＣ４０户！！") == "abc40户"
+    assert norm("  \t\n") == ""
+    assert norm("🙂🙂") == ""
+
+
+def test_synonyms_map_to_the_official_word_without_cutting_longer_words() -> None:
+    norm = Normalizer([("床位", "床"), ("养老机构", "养老院", "敬老院"), ("交城", "咱县", "交城县")]).normalize
+    assert norm("咱县敬老院有几张床") == norm("交城县养老机构有几张床位")
+    assert "床位位" not in norm("床位有多少")
+
+
+def test_homophones_share_a_pinyin_key() -> None:
+    norm = Normalizer().normalize
+    assert pinyin_key(norm("设工站")) == pinyin_key(norm("社工站"))
+    assert pinyin_key(norm("社工站")) != pinyin_key(norm("社区站"))
+
+
+def test_very_long_input_is_cut() -> None:
+    key = Normalizer().normalize("交城" * 100_000)
+    assert 0 < len(key) <= 300
