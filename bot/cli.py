@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import messages
+from .config import Config, ConfigError, load_config
 from .knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from .matching import Matcher, MatchResult, Status
 from .render import render_text, to_json
+from .storage import Storage
 from .validate import check_self_retrieval
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -134,24 +137,118 @@ def cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
     return run_chat(Matcher(kb), kb, stdin, out, banner=getattr(args, "banner", ""))
 
 
+def _config(args: argparse.Namespace, err: TextIO) -> Config | None:
+    path = args.config
+    if path is None and Path("config.yaml").exists():
+        path = "config.yaml"
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(f"配置有误 / configuration error:\n{exc}", file=err)
+        return None
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the Telegram bot (long polling or webhook, from config)."""
+    config = _config(args, err)
+    if config is None:
+        return EXIT_USAGE
+    if not config.has_token:
+        print(
+            "没有配置 Telegram 机器人令牌 / no bot token configured.\n"
+            "在 BotFather 创建机器人后，把令牌写进 config.yaml 的 telegram.token，"
+            "或设置环境变量 TELEGRAM_BOT_TOKEN，然后再运行 python -m bot run。",
+            file=err,
+        )
+        return EXIT_USAGE
+    knowledge_dir = args.knowledge if args.knowledge_given else config.knowledge_dir
+    if _load(knowledge_dir, err) is None:
+        return EXIT_USAGE
+    from dataclasses import replace
+
+    from .tg.app import run
+
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    run(replace(config, knowledge_dir=knowledge_dir))
+    return EXIT_OK
+
+
+def _storage(args: argparse.Namespace, err: TextIO) -> Storage | None:
+    config = _config(args, err)
+    if config is None:
+        return None
+    return Storage(config.database, timezone=config.timezone)
+
+
+def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the admin statistics (same as /stats)."""
+    storage = _storage(args, err)
+    if storage is None:
+        return EXIT_USAGE
+    from .tg.app import stats_text
+
+    print(_plain(stats_text(storage)), file=out)
+    storage.close()
+    return EXIT_OK
+
+
+def cmd_unanswered(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print recent unanswered and 👎 questions (same as /unanswered)."""
+    storage = _storage(args, err)
+    if storage is None:
+        return EXIT_USAGE
+    from .tg.app import unanswered_text
+
+    print(_plain(unanswered_text(storage)), file=out)
+    storage.close()
+    return EXIT_OK
+
+
+def _plain(html_text: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"</?(b|i|pre|blockquote|code)>", "", html_text))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiaocheng-bot", description="交城问答：根据发布材料回答问题，并注明出处。")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--knowledge", default=_default_knowledge(), metavar="DIR", help="knowledge directory")
+    common.add_argument("--knowledge", default=None, metavar="DIR", help="knowledge directory")
+    common.add_argument("--config", default=None, metavar="FILE", help="config file (default: config.yaml if present)")
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", parents=[common], help="answer a question ('-' reads one per line from stdin)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("question", nargs="+", help="the question, or '-' for stdin")
     sub.add_parser("validate", parents=[common], help="check the knowledge base; print file:line problems")
     sub.add_parser("chat", parents=[common], help="chat in the terminal")
-    parser.set_defaults(knowledge=_default_knowledge())
+    sub.add_parser("run", parents=[common], help="run the Telegram bot (needs a token)")
+    sub.add_parser("stats", parents=[common], help="print usage statistics")
+    sub.add_parser("unanswered", parents=[common], help="print recent unanswered and 👎 questions")
+    parser.add_argument("--knowledge", default=None, metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--config", default=None, metavar="FILE", help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.knowledge_given = args.knowledge is not None
+    if args.knowledge is None:
+        args.knowledge = _default_knowledge()
     out, err, stdin = sys.stdout, sys.stderr, sys.stdin
+    if args.command == "run":
+        return cmd_run(args, out, err)
+    if args.command == "stats":
+        return cmd_stats(args, out, err)
+    if args.command == "unanswered":
+        return cmd_unanswered(args, out, err)
+    if args.command is None:
+        config = _config(args, err)
+        if config is None:
+            return EXIT_USAGE
+        if config.has_token:
+            return cmd_run(args, out, err)
     if args.command == "ask":
         return cmd_ask(args, out, err, stdin)
     if args.command == "validate":

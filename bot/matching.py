@@ -214,7 +214,7 @@ class Weights:
     long_coverage: float = 0.5
     long_contain: float = 0.3
     long_fuzzy: float = 0.2
-    number_penalty: float = 0.85  # the question names a number the entry does not have
+    number_penalty: float = 0.7  # the question names a number the entry does not have
     ask_penalty: float = 0.6  # it asks for a kind of information (price, names, date...) the entry lacks
     novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
 
@@ -242,13 +242,16 @@ class _Prepared:
     focus: str  # the clause that asks the question (long messages), else the whole key
     numbers: tuple[str, ...]  # numbers the resident wrote (digits, after normalisation)
     asks: frozenset[str]  # kinds of information asked for that an entry may not have (price, names, ...)
+    plain: str  # folded text without synonyms or fillers, for scope terms
 
 
 _CLAUSE_SPLIT = re.compile(r"[，,。.!！?？;；:：、\n\r\t ]+")
 _QUESTION_MARK = re.compile(r"多少|几|啥|什么|吗|哪|谁|怎么|咋|是不是|有没有|如何|么|呢|否|\?|？")
 # Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
 ASK_KINDS: dict[str, re.Pattern[str]] = {
-    "price": re.compile(r"价格|价钱|收费|费用|房租|租金|票价|1吨|1斤|1袋|1亩地|工资|待遇|薪水"),
+    "price": re.compile(
+        r"价格|价钱|收费|费用|房租|租金|票价|工资|待遇|薪水|1(?:吨|斤|袋|亩|平|顿|晚|个月|张票)|每(?:人|月|天|年|吨|亩)"
+    ),
     "procedure": re.compile(
         r"怎么申请|如何申请|咋申请|申请条件|怎么办理|如何办理|咋办理|去哪办|找哪个|要带|带什么|带哪些"
         r"|什么材料|哪些材料|申请材料|流程|手续"
@@ -256,6 +259,14 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "names": re.compile(r"叫什么|叫啥|名字|名单|名称|哪家企业|哪个企业|哪些企业|哪家公司|哪个公司|哪些公司|哪几家"),
     "when": re.compile(r"什么时候|啥时候|何时|哪年|几月|几号|哪天|哪一天|多久|日期"),
     "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|联系"),
+    "money": re.compile(r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额"),
+    "count": re.compile(r"多少(?!钱)|(?<!哪)几(?!乎)|数量"),
+}
+# What an entry's answer must contain to give each kind of information, besides its own questions asking it.
+ANSWER_GIVES: dict[str, re.Pattern[str]] = {
+    "when": re.compile(r"\d{4}年|\d+月|以来|季度|近3年|3年来|明年|近期|近日|年底|年末|末"),
+    "money": re.compile(r"元"),
+    "count": re.compile(r"\d|[一二两三四五六七八九十百千万亿]"),
 }
 
 
@@ -306,32 +317,37 @@ class Matcher:
         self._entry_text = [
             norm(" ".join((*e.questions, *e.keywords, e.answer, e.quote))) for e in self._entries
         ]
-        self._entry_asks = [
-            frozenset(
-                kind
-                for kind, pattern in ASK_KINDS.items()
-                if any(pattern.search(k) for k in self._question_keys[i]) or pattern.search(norm(e.answer))
-            )
-            for i, e in enumerate(self._entries)
-        ]
+        self._entry_asks = [self._gives(i, e) for i, e in enumerate(self._entries)]
         self._other_places = self._scope_terms(self.kb.scope.other_places)
         self._not_covered = self._scope_terms(self.kb.scope.not_covered)
 
     # ----------------------------------------------------------------------------------------------
 
+    def _gives(self, index: int, entry: Entry) -> frozenset[str]:
+        """Kinds of information an entry gives: what its answer contains, or what its questions ask."""
+        answer = self.normalizer.normalize(entry.answer)
+        kinds = set()
+        for kind, pattern in ASK_KINDS.items():
+            gives = ANSWER_GIVES.get(kind)
+            asked = kind not in ("money", "count") and any(pattern.search(k) for k in self._question_keys[index])
+            if asked or (gives is not None and gives.search(answer)):
+                kinds.add(kind)
+        return frozenset(kinds)
+
     def _scope_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
-        keys = {self.normalizer.canonical_term(t) for t in terms}
+        """Scope terms as they appear in normalised keys and as typed (both are checked)."""
+        keys = {self.normalizer.canonical_term(t) for t in terms} | {self.normalizer.plain(t) for t in terms}
         return tuple(sorted((k for k in keys if k), key=len, reverse=True))
 
     def _idf(self, gram: str) -> float:
         gid = self._chars.vocab.get(gram)
         return float(self._chars.idf[gid]) if gid is not None else self._chars.unknown_idf()
 
-    def _blocked_by(self, key: str, entry_index: int) -> str:
-        """An out-of-scope term in the question that the entry does not mention, or ''."""
+    def _blocked_by(self, keys: tuple[str, str], entry_index: int) -> str:
+        """An out-of-scope term in the question (as normalised, or as typed) that the entry does not mention."""
         text = self._entry_text[entry_index]
         for term in (*self._other_places, *self._not_covered):
-            if term in key and term not in text:
+            if (term in keys[0] or term in keys[1]) and term not in text:
                 return term
         return ""
 
@@ -356,7 +372,8 @@ class Matcher:
             char_grams, pinyin_grams = grams(key), grams(pinyin_key(key))
         numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", key)))
         asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if pattern.search(key))
-        return _Prepared(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks)
+        plain = self.normalizer.plain(question)
+        return _Prepared(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain)
 
     def _features(self, prepared: _Prepared) -> list[_Features]:
         """Evidence for each shortlisted entry: coverage, containment, fuzzy similarity, mismatches."""
@@ -406,7 +423,7 @@ class Matcher:
                     novelty=novelty,
                     missing_number=any(n not in entry_text for n in prepared.numbers),
                     ask_mismatch=bool(prepared.asks - self._entry_asks[index]),
-                    blocked=self._blocked_by(prepared.key, index),
+                    blocked=self._blocked_by((prepared.key, prepared.plain), index),
                 )
             )
         return found

@@ -30,7 +30,7 @@ FILLERS = (
     "问问", "告诉我", "跟我说说", "给我说说", "说说", "讲讲", "介绍一下", "介绍下", "一下",
     "那个", "这个", "到底", "究竟", "具体", "大概", "大约", "一共", "总共", "共计", "谢谢", "多谢",
     "您好", "你好", "咱们", "俺们", "咱", "俺", "呢", "啊", "呀", "吗", "嘛", "吧", "哈", "哦", "噢",
-    "喔", "呐", "啦", "么", "的", "了",
+    "喔", "呐", "啦", "的", "了",
 )
 
 _CN_DIGITS = {
@@ -39,7 +39,7 @@ _CN_DIGITS = {
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _NUM_CHARS = "零〇一二两三四五六七八九十百千"
-_MEASURE = "个户家项所名人次件张条座处年月日号岁元吨亩米公里万亿倍期轮批类级星成"
+_MEASURE = "个户家项所名人次件张条座处年月日号岁元吨亩米公里万亿倍期轮批类级星成场届位"
 # A run of Chinese numerals (optionally with 点 and decimals), e.g. 二十九, 一千二百, 二点七八.
 _NUMERAL_RUN = re.compile(rf"(百分之)?([{_NUM_CHARS}]+(?:点[{_NUM_CHARS}]+)?)")
 
@@ -178,6 +178,10 @@ class Normalizer:
     def normalize(self, text: str) -> str:
         """The matching key of ``text`` (may be empty)."""
         return self._cache(text[:MAX_INPUT_CHARS])
+
+    def plain(self, text: str) -> str:
+        """Folded text with numerals as digits and only kept characters: no synonyms, no fillers."""
+        return self._base(text[:MAX_INPUT_CHARS])
 
     def canonical_term(self, term: str) -> str:
         """The key of a single term (synonyms applied, fillers kept)."""

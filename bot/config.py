@@ -1,0 +1,188 @@
+"""Deployment configuration: one YAML file (see config.example.yaml), environment overrides, validation.
+
+Errors say which key is wrong and how to fix it; :class:`ConfigError` carries them all. The token is
+never part of ``repr`` or any message.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["Config", "ConfigError", "GroupSettings", "RateLimits", "TelegramSettings", "load_config"]
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+DEFAULT_API = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message lists every problem with its fix."""
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str = field(default="", repr=False)
+    api_base_url: str = DEFAULT_API
+    mode: str = "polling"  # or "webhook"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
+    webhook_secret: str = field(default="", repr=False)
+    poll_interval: float = 0.0
+    bot_username: str = ""
+
+
+@dataclass(frozen=True)
+class GroupSettings:
+    auto_mode_default: bool = False  # answer ordinary group messages (confident answers only)
+    repeat_window_minutes: float = 5.0  # same question again within this window: point to the earlier answer
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    per_user_per_minute: int = 8  # questions one person may ask per minute
+    group_messages_per_minute: int = 20  # Telegram's limit for one group
+    overall_per_second: int = 30  # Telegram's overall limit
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    admins: tuple[int, ...] = ()
+    knowledge_dir: str = "knowledge"
+    database: str = "data/bot.sqlite3"
+    timezone: str = "Asia/Shanghai"
+    groups: GroupSettings = field(default_factory=GroupSettings)
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    source_path: str = ""
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.telegram.token)
+
+
+def _section(data: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    value = data.get(name) or {}
+    if not isinstance(value, dict):
+        problems.append(f"'{name}' must be a mapping of 'key: value' lines")
+        return {}
+    return value
+
+
+def _typed(section: dict[str, Any], key: str, kind: type, default: Any, where: str, problems: list[str]) -> Any:
+    if key not in section or section[key] is None:
+        return default
+    value = section[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if kind is int and isinstance(value, bool):
+        problems.append(f"'{where}.{key}' must be a whole number, not {value!r}")
+        return default
+    if not isinstance(value, kind):
+        problems.append(f"'{where}.{key}' must be {kind.__name__}, not {value!r}")
+        return default
+    return value
+
+
+def load_config(path: str | Path | None, *, environ: dict[str, str] | None = None) -> Config:
+    """Read the config file (optional) and the environment; raise ConfigError listing every problem."""
+    env = dict(os.environ if environ is None else environ)
+    data: dict[str, Any] = {}
+    problems: list[str] = []
+    source = ""
+    if path is not None:
+        file = Path(path)
+        if not file.exists():
+            raise ConfigError(f"config file {file} not found; copy config.example.yaml to {file} and edit it")
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark is not None else ""
+            raise ConfigError(f"{file}{where}: YAML syntax error; check indentation, colons and quotes") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{file}: the config must be a mapping of 'key: value' lines")
+        data = loaded
+        source = str(file)
+    known = {"telegram", "admins", "knowledge_dir", "database", "timezone", "groups", "rate_limits"}
+    for key in data:
+        if key not in known:
+            problems.append(f"unknown key '{key}'; known keys: {', '.join(sorted(known))}")
+    tg = _section(data, "telegram", problems)
+    webhook = tg.get("webhook") or {}
+    if not isinstance(webhook, dict):
+        problems.append("'telegram.webhook' must be a mapping")
+        webhook = {}
+    token = env.get(TOKEN_ENV) or _typed(tg, "token", str, "", "telegram", problems)
+    mode = _typed(tg, "mode", str, "polling", "telegram", problems)
+    if mode not in ("polling", "webhook"):
+        problems.append(f"'telegram.mode' must be 'polling' or 'webhook', not {mode!r}")
+    telegram = TelegramSettings(
+        token=token.strip(),
+        api_base_url=_typed(tg, "api_base_url", str, DEFAULT_API, "telegram", problems).rstrip("/"),
+        mode=mode,
+        webhook_url=_typed(webhook, "url", str, "", "telegram.webhook", problems),
+        webhook_listen=_typed(webhook, "listen", str, "127.0.0.1", "telegram.webhook", problems),
+        webhook_port=_typed(webhook, "port", int, 8443, "telegram.webhook", problems),
+        webhook_path=_typed(webhook, "path", str, "telegram", "telegram.webhook", problems),
+        webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET")
+        or _typed(webhook, "secret_token", str, "", "telegram.webhook", problems),
+        poll_interval=_typed(tg, "poll_interval", float, 0.0, "telegram", problems),
+        bot_username=_typed(tg, "bot_username", str, "", "telegram", problems).lstrip("@"),
+    )
+    if mode == "webhook" and not telegram.webhook_url:
+        problems.append("'telegram.webhook.url' is required when telegram.mode is webhook (the public HTTPS URL)")
+    admins_raw = data.get("admins") or []
+    admins: list[int] = []
+    if not isinstance(admins_raw, list):
+        problems.append("'admins' must be a list of Telegram user ids, e.g. admins: [123456789]")
+    else:
+        for item in admins_raw:
+            if isinstance(item, int) and not isinstance(item, bool):
+                admins.append(item)
+            elif isinstance(item, str) and item.strip().lstrip("-").isdigit():
+                admins.append(int(item))
+            else:
+                problems.append(f"'admins' must hold numeric Telegram user ids; {item!r} is not one")
+    env_admins = env.get("BOT_ADMINS", "")
+    for item in env_admins.replace(",", " ").split():
+        if item.lstrip("-").isdigit():
+            admins.append(int(item))
+    groups_raw = _section(data, "groups", problems)
+    limits_raw = _section(data, "rate_limits", problems)
+    groups = GroupSettings(
+        auto_mode_default=_typed(groups_raw, "auto_mode_default", bool, False, "groups", problems),
+        repeat_window_minutes=_typed(groups_raw, "repeat_window_minutes", float, 5.0, "groups", problems),
+    )
+    limits = RateLimits(
+        per_user_per_minute=_typed(limits_raw, "per_user_per_minute", int, 8, "rate_limits", problems),
+        group_messages_per_minute=_typed(limits_raw, "group_messages_per_minute", int, 20, "rate_limits", problems),
+        overall_per_second=_typed(limits_raw, "overall_per_second", int, 30, "rate_limits", problems),
+    )
+    timezone = _typed(data, "timezone", str, "Asia/Shanghai", "config", problems)
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(timezone)
+    except Exception:
+        problems.append(f"'timezone' {timezone!r} is not a known time zone (e.g. Asia/Shanghai)")
+    if problems:
+        where = source or "configuration"
+        raise ConfigError(f"{where}: " + f"\n{where}: ".join(problems))
+    return Config(
+        telegram=telegram,
+        admins=tuple(dict.fromkeys(admins)),
+        knowledge_dir=_typed(data, "knowledge_dir", str, "knowledge", "config", []),
+        database=_typed(data, "database", str, "data/bot.sqlite3", "config", []),
+        timezone=timezone,
+        groups=groups,
+        rate_limits=limits,
+        source_path=source,
+    )

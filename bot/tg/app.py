@@ -1,0 +1,670 @@
+"""The Telegram application: one place builds it and registers every handler, in a deliberate order.
+
+Handlers are small ``async def name(update, context) -> None`` functions; the services they need
+(knowledge, storage, limits) come through :func:`services`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from .. import messages
+from ..config import Config
+from ..matching import MatchResult, Status
+from ..service import KnowledgeService
+from ..storage import Storage
+from . import render
+
+logger = logging.getLogger(__name__)
+
+PRIVATE_DATA_RE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
+
+
+def mask_private_data(text: str) -> str:
+    """The text with ID-card and mobile numbers replaced by ＊, for logs and storage."""
+    return PRIVATE_DATA_RE.sub(lambda m: "＊" * len(m.group(0)), text)
+
+
+class UserRateLimiter:
+    """Sliding-window limit of questions per user; tells the user once per window."""
+
+    def __init__(self, per_minute: int, *, window: float = 60.0) -> None:
+        self.per_minute = per_minute
+        self.window = window
+        self._hits: dict[int, deque[float]] = {}
+        self._warned: dict[int, float] = {}
+
+    def check(self, user_id: int, now: float | None = None) -> str:
+        """'ok', 'warn' (first refusal in this window) or 'silent'."""
+        now = time.monotonic() if now is None else now
+        hits = self._hits.setdefault(user_id, deque())
+        while hits and now - hits[0] > self.window:
+            hits.popleft()
+        if len(hits) < self.per_minute:
+            hits.append(now)
+            return "ok"
+        if now - self._warned.get(user_id, -1e9) > self.window:
+            self._warned[user_id] = now
+            return "warn"
+        return "silent"
+
+
+@dataclass
+class Services:
+    config: Config
+    knowledge: KnowledgeService
+    storage: Storage
+    limiter: UserRateLimiter
+    recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The bot's services, put into bot_data by :func:`build_application`."""
+    found = context.bot_data["services"]
+    assert isinstance(found, Services)
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
+# answering
+
+
+def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
+    return user_id is not None and user_id in services(context).config.admins
+
+
+async def _send(message: Message, text: str, markup: Any = None, *, quote: bool = False) -> Message | None:
+    """Reply in the message's chat; a chat that blocked or removed the bot is logged, not raised."""
+    try:
+        return await message.reply_text(
+            text,
+            reply_markup=markup,
+            do_quote=quote,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+    except Forbidden as exc:
+        logger.info("cannot write to chat %s: %s", message.chat_id, exc)
+    except RetryAfter as exc:
+        logger.warning("flood control in chat %s: retry after %s s", message.chat_id, exc.retry_after)
+    except TimedOut:
+        logger.warning("sending to chat %s timed out", message.chat_id)
+    return None
+
+
+def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text: str, result: MatchResult) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    services(context).storage.log_question(
+        user_id=user.id if user else 0,
+        chat_type=chat.type if chat else "inline",
+        text=mask_private_data(text),
+        status=str(result.status),
+        entry_id=result.entry.id if result.entry else None,
+        score=result.score,
+        suggestions=[c.entry.id for c in result.candidates],
+    )
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, group: bool) -> None:
+    """Match the text, log it, and reply (in groups, quoting the asker)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None:
+        return
+    svc = services(context)
+    if user is not None:
+        verdict = svc.limiter.check(user.id)
+        if verdict != "ok":
+            if verdict == "warn":
+                await _send(message, escape(messages.RATE_LIMITED), quote=group)
+            return
+    if group and PRIVATE_DATA_RE.search(text):
+        await _send(message, escape(messages.PRIVATE_DATA), quote=True)
+        return
+    loaded = svc.knowledge.current
+    result = await asyncio.to_thread(loaded.matcher.match, text)
+    _log_question(context, update, text, result)
+    if group and message.chat is not None and result.status is Status.ANSWERED and result.entry is not None:
+        key = (message.chat.id, result.entry.id)
+        earlier = svc.recent_group_answers.get(key)
+        window = svc.config.groups.repeat_window_minutes * 60
+        if earlier is not None and time.monotonic() - earlier[1] < window:
+            try:
+                await message.reply_text(
+                    escape(messages.GROUP_REPEAT), reply_to_message_id=earlier[0], allow_sending_without_reply=True
+                )
+            except TelegramError as exc:
+                logger.info("could not point to the earlier answer: %s", exc)
+            return
+    text_html, markup = render.reply_for(loaded.kb, result)
+    sent = await _send(message, text_html, markup, quote=group)
+    if group and sent is not None and result.entry is not None and message.chat is not None:
+        svc.recent_group_answers[(message.chat.id, result.entry.id)] = (sent.message_id, time.monotonic())
+
+
+def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """In a group: the question if the bot was mentioned or replied to, else None."""
+    text = message.text or ""
+    mentioned = False
+    for entity in message.entities or ():
+        if entity.type == MessageEntity.MENTION:
+            name = message.parse_entity(entity)
+            if name.lstrip("@").lower() == bot_username.lower():
+                mentioned = True
+                text = text.replace(name, " ")
+        elif entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id:
+            mentioned = True
+    replied = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and message.reply_to_message.from_user.id == bot_id
+    )
+    return text.strip() if mentioned or replied else None
+
+
+# --------------------------------------------------------------------------------------------------
+# handlers
+
+
+async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any text in a private chat is a question."""
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await answer_question(update, context, message.text, group=False)
+
+
+async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group text: answer when mentioned or replied to; in auto mode, confident answers to anything."""
+    message = update.effective_message
+    if message is None or message.text is None or message.chat is None:
+        return
+    svc = services(context)
+    addressed = _addressed_text(message, context.bot.username, context.bot.id)
+    if addressed is not None:
+        await answer_question(update, context, addressed, group=True)
+        return
+    if not svc.storage.auto_mode(message.chat.id, svc.config.groups.auto_mode_default):
+        return
+    if PRIVATE_DATA_RE.search(message.text):
+        return
+    loaded = svc.knowledge.current
+    result = await asyncio.to_thread(loaded.matcher.match, message.text)
+    if result.status is Status.ANSWERED:
+        await answer_question(update, context, message.text, group=True)
+
+
+async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, with an optional deep link payload naming an entry."""
+    message = update.effective_message
+    if message is None:
+        return
+    loaded = services(context).knowledge.current
+    if context.args:
+        entry = loaded.kb.by_id.get(context.args[0])
+        if entry is not None:
+            await _send(message, render.answer_html(loaded.kb, entry), render.answer_keyboard(loaded.kb, entry))
+            return
+    examples = "\n".join(f"· {escape(e.canonical_question)}" for e in _examples(loaded.kb))
+    await _send(message, messages.WELCOME.format(examples=examples))
+
+
+def _examples(kb: Any) -> list[Any]:
+    wanted = ("tech-high-tech-enterprises", "elder-social-work-stations", "fert-honour-calcium-capital")
+    found = [kb.by_id[i] for i in wanted if i in kb.by_id]
+    return found or list(kb.entries[:3])
+
+
+async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: how to use the bot (admins also see their commands)."""
+    message = update.effective_message
+    if message is None:
+        return
+    text = messages.HELP.format(username=escape(context.bot.username or "bot"))
+    if message.chat.type != ChatType.PRIVATE:
+        text += messages.HELP_GROUP_ADMIN
+    if _is_admin(context, update.effective_user.id if update.effective_user else None):
+        text += messages.HELP_ADMIN
+    await _send(message, text)
+
+
+async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask <question>, in any chat."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = " ".join(context.args or []).strip()
+    if not question:
+        await _send(message, escape(messages.ASK_USAGE))
+        return
+    await answer_question(update, context, question, group=message.chat.type != ChatType.PRIVATE)
+
+
+async def cmd_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/topics: browse topic → questions → answer."""
+    message = update.effective_message
+    if message is not None:
+        kb = services(context).knowledge.current.kb
+        await _send(message, escape(messages.TOPICS_INTRO), render.topics_keyboard(kb))
+
+
+async def cmd_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/source: what the release is."""
+    message = update.effective_message
+    if message is None:
+        return
+    kb = services(context).knowledge.current.kb
+    parts = []
+    for source in kb.sources.values():
+        parts.append(
+            messages.SOURCE.format(
+                title=escape(source.title),
+                author=escape(source.author or "—"),
+                event=escape(source.event),
+                organisers=escape(source.organisers or "—"),
+                note=escape(source.note),
+            )
+        )
+    await _send(message, "\n\n".join(parts))
+
+
+async def cmd_auto(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/auto on|off: a group's admins switch automatic answers."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    if message.chat.type == ChatType.PRIVATE:
+        await _send(message, escape(messages.GROUP_ONLY))
+        return
+    svc = services(context)
+    if not _is_admin(context, user.id):
+        try:
+            member = await context.bot.get_chat_member(message.chat.id, user.id)
+            allowed = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+        except TelegramError:
+            allowed = False
+        if not allowed:
+            await _send(message, escape(messages.NOT_GROUP_ADMIN), quote=True)
+            return
+    choice = (context.args or [""])[0].lower()
+    if choice not in ("on", "off"):
+        state = "开" if svc.storage.auto_mode(message.chat.id, svc.config.groups.auto_mode_default) else "关"
+        await _send(message, escape(messages.AUTO_USAGE.format(state=state)))
+        return
+    svc.storage.set_auto_mode(message.chat.id, choice == "on")
+    await _send(message, escape(messages.AUTO_ON if choice == "on" else messages.AUTO_OFF))
+
+
+async def _require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:
+    message = update.effective_message
+    user = update.effective_user
+    if message is None:
+        return None
+    if not _is_admin(context, user.id if user else None):
+        await _send(message, escape(messages.NOT_ADMIN))
+        return None
+    return message
+
+
+async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload (admins): validate the knowledge directory and swap it in, or keep the old base."""
+    message = await _require_admin(update, context)
+    if message is None:
+        return
+    result = await asyncio.to_thread(services(context).knowledge.reload)
+    if result.ok:
+        await _send(message, escape(messages.RELOAD_OK.format(entries=result.entries)))
+        return
+    listed = "\n".join(str(p) for p in result.problems[:30])
+    if len(result.problems) > 30:
+        listed += f"\n… (+{len(result.problems) - 30})"
+    text = messages.RELOAD_FAILED.format(count=len(result.problems), entries=result.entries, problems="{problems}")
+    await _send(message, escape(text).replace("{problems}", f"<pre>{escape(listed)}</pre>"))
+
+
+def stats_text(storage: Storage) -> str:
+    stats = storage.stats()
+    top = "\n".join(f"{n} × {escape(e)}" for e, n in stats.top_entries) or messages.NOTHING_YET
+    unanswered = "\n".join(f"{n} × {escape(t)}" for t, n in stats.top_unanswered) or messages.NOTHING_YET
+    return messages.STATS.format(
+        today=stats.today,
+        week=stats.week,
+        share=f"{stats.answered_share:.0%}",
+        up=stats.thumbs_up,
+        down=stats.thumbs_down,
+        top=top,
+        unanswered=unanswered,
+    )
+
+
+def stats_chart(storage: Storage) -> bytes:
+    """A PNG bar chart of the last 7 days: answered vs not answered."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    stats = storage.stats()
+    days = [d.day for d in stats.daily]
+    answered = [d.answered for d in stats.daily]
+    other = [d.other for d in stats.daily]
+    fig, ax = plt.subplots(figsize=(6, 3.2), dpi=120)
+    ax.bar(days, answered, color="#2e7d32", label="answered")
+    ax.bar(days, other, bottom=answered, color="#c62828", label="not answered")
+    ax.set_title("Questions per day (last 7 days)")
+    ax.legend(loc="upper left")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins): questions today and over 7 days, share answered, top entries, top unanswered."""
+    message = await _require_admin(update, context)
+    if message is None:
+        return
+    storage = services(context).storage
+    await _send(message, stats_text(storage))
+    png = await asyncio.to_thread(stats_chart, storage)
+    try:
+        await message.reply_photo(png, caption="7-day chart")
+    except TelegramError as exc:
+        logger.info("could not send the stats chart: %s", exc)
+
+
+def unanswered_text(storage: Storage) -> str:
+    rows = storage.unanswered(limit=20)
+    if not rows:
+        return messages.UNANSWERED_NONE
+    lines = [messages.UNANSWERED_TITLE]
+    for kind, text, near in rows:
+        mark = "❓" if kind == "no_match" else "👎"
+        hint = f"  → {escape(near)}" if near else ""
+        lines.append(f"{mark} {escape(text)}{hint}")
+    return "\n".join(lines)
+
+
+async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unanswered (admins): recent unanswered and 👎 questions with their closest entries."""
+    message = await _require_admin(update, context)
+    if message is not None:
+        await _send(message, unanswered_text(services(context).storage))
+
+
+async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Inline keyboard presses: a: answer, t/T: topics, f: feedback, s: source paragraph."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    parts = query.data.split("|")
+    kb = services(context).knowledge.current.kb
+    kind = parts[0]
+    message = query.message if isinstance(query.message, Message) else None
+    if kind in ("a", "s", "f"):
+        entry = kb.by_id.get(parts[-1])
+        if entry is None:
+            await query.answer(messages.ENTRY_GONE, show_alert=True)
+            return
+        if kind == "a":
+            await query.answer()
+            if message is not None:
+                await _send(message, render.answer_html(kb, entry), render.answer_keyboard(kb, entry))
+            return
+        if kind == "s":
+            await query.answer()
+            paragraph = kb.source_of(entry).paragraph_of(entry.quote)
+            text = messages.SOURCE_PARAGRAPH.format(
+                title=escape(kb.source_of(entry).title), section=escape(entry.section), paragraph=escape(paragraph)
+            )
+            if message is not None:
+                await _send(message, text)
+            return
+        value = 1 if parts[1] == "+" else -1
+        question = ""
+        if message is not None and message.reply_to_message is not None:
+            question = mask_private_data(message.reply_to_message.text or "")
+        services(context).storage.record_feedback(
+            user_id=query.from_user.id, entry_id=entry.id, question=question or entry.canonical_question, value=value
+        )
+        await query.answer(messages.FEEDBACK_THANKS if value > 0 else messages.FEEDBACK_DOWN)
+        return
+    if kind == "T":
+        await query.answer()
+        await _edit(query, escape(messages.TOPICS_INTRO), render.topics_keyboard(kb))
+        return
+    if kind == "t":
+        await query.answer()
+        index = int(parts[1]) if parts[1].isdigit() else -1
+        page = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+        if not 0 <= index < len(kb.topics):
+            await _edit(query, escape(messages.TOPICS_INTRO), render.topics_keyboard(kb))
+            return
+        text = messages.TOPIC_QUESTIONS.format(topic=escape(kb.topics[index]))
+        await _edit(query, text, render.topic_questions_keyboard(kb, index, page=page))
+        return
+    await query.answer()
+
+
+async def _edit(query: Any, text: str, markup: Any) -> None:
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot question in any chat: offer matching answers, with citations, to send."""
+    query = update.inline_query
+    if query is None:
+        return
+    text = query.query.strip()
+    button = InlineQueryResultsButton(text=messages.INLINE_ASK_PRIVATE, start_parameter="inline")
+    if not text:
+        await query.answer([], cache_time=30, button=button)
+        return
+    loaded = services(context).knowledge.current
+    result = await asyncio.to_thread(loaded.matcher.match, text)
+    if result.status is Status.ANSWERED and result.entry is not None:
+        entries = [result.entry]
+    elif result.status is Status.AMBIGUOUS:
+        entries = [c.entry for c in result.candidates]
+    else:
+        entries = []
+    articles = [
+        InlineQueryResultArticle(
+            id=entry.id,
+            title=entry.canonical_question,
+            description=entry.answer[:100],
+            input_message_content=InputTextMessageContent(
+                f"<b>{escape(entry.canonical_question)}</b>\n{render.answer_html(loaded.kb, entry)}",
+                parse_mode=ParseMode.HTML,
+            ),
+        )
+        for entry in entries
+    ]
+    await query.answer(articles, cache_time=60, button=button)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every error with the update it came from; tell a private chat something went wrong."""
+    where = update.to_dict() if isinstance(update, Update) else repr(update)
+    if isinstance(where, dict) and "message" in where:
+        where = {"update_id": where.get("update_id"), "chat": where["message"].get("chat", {}).get("id")}
+    logger.error("error while handling update %s", where, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, escape(messages.ERROR_REPLY))
+
+
+# --------------------------------------------------------------------------------------------------
+# application
+
+
+PRIVATE_COMMANDS = [
+    BotCommand("start", "开始"),
+    BotCommand("topics", "按话题浏览"),
+    BotCommand("source", "资料来源"),
+    BotCommand("help", "用法"),
+]
+GROUP_COMMANDS = [BotCommand("ask", "提问"), BotCommand("topics", "按话题浏览"), BotCommand("help", "用法")]
+ADMIN_COMMANDS = [*PRIVATE_COMMANDS, BotCommand("reload", "重新加载知识库"), BotCommand("stats", "使用统计"),
+                  BotCommand("unanswered", "没答上来的问题")]
+
+
+async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the command menus for private chats, groups and each admin."""
+    bot = application.bot
+    try:
+        await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+        await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    except TelegramError as exc:
+        logger.warning("could not set the command menus: %s", exc)
+    svc: Services = application.bot_data["services"]
+    for admin in svc.config.admins:
+        try:
+            await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+        except TelegramError as exc:  # the admin has not started the bot yet
+            logger.info("admin %s command menu not set: %s", admin, exc)
+
+
+def build_application(
+    config: Config,
+    knowledge: KnowledgeService,
+    storage: Storage,
+    *,
+    request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Build the one Application and register every handler."""
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .token(config.telegram.token)
+        .base_url(config.telegram.api_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=storage.tz))
+        .post_init(post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        builder = builder.rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=config.rate_limits.overall_per_second,
+                group_max_rate=config.rate_limits.group_messages_per_minute,
+                group_time_period=60,
+                max_retries=2,
+            )
+        )
+    application = builder.build()
+    application.bot_data["services"] = Services(
+        config=config,
+        knowledge=knowledge,
+        storage=storage,
+        limiter=UserRateLimiter(config.rate_limits.per_user_per_minute),
+    )
+
+    # Commands first: they win over the text handlers below.
+    application.add_handler(CommandHandler("start", cmd_start))
+    application.add_handler(CommandHandler("help", cmd_help))
+    application.add_handler(CommandHandler("ask", cmd_ask))
+    application.add_handler(CommandHandler("topics", cmd_topics))
+    application.add_handler(CommandHandler("source", cmd_source))
+    application.add_handler(CommandHandler("auto", cmd_auto))
+    # Admin commands check the user id themselves, so that others get a clear refusal.
+    application.add_handler(CommandHandler("reload", cmd_reload))
+    application.add_handler(CommandHandler("stats", cmd_stats))
+    application.add_handler(CommandHandler("unanswered", cmd_unanswered))
+    # Buttons and inline mode.
+    application.add_handler(CallbackQueryHandler(on_callback))
+    application.add_handler(InlineQueryHandler(on_inline_query))
+    # Plain text: every private message is a question; in groups only when addressed (or auto mode).
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text))
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, on_group_text))
+    application.add_error_handler(on_error)
+    return application
+
+
+class RedactToken(logging.Filter):
+    """Removes the bot token from every log record."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "<token>")
+                record.args = ()
+        return True
+
+
+def run(config: Config) -> None:
+    """Run the bot until interrupted: long polling, or a webhook server when configured."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(config.telegram.token))
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    knowledge = KnowledgeService(config.knowledge_dir)
+    storage = Storage(config.database, timezone=config.timezone)
+    application = build_application(config, knowledge, storage)
+    logger.info("knowledge: %d entries from %s", len(knowledge.current.kb.entries), config.knowledge_dir)
+    try:
+        if config.telegram.mode == "webhook":
+            application.run_webhook(
+                listen=config.telegram.webhook_listen,
+                port=config.telegram.webhook_port,
+                url_path=config.telegram.webhook_path,
+                webhook_url=config.telegram.webhook_url,
+                secret_token=config.telegram.webhook_secret or None,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            application.run_polling(
+                poll_interval=config.telegram.poll_interval, allowed_updates=Update.ALL_TYPES, close_loop=True
+            )
+    finally:
+        storage.close()

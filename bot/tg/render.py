@@ -1,0 +1,88 @@
+"""HTML replies and inline keyboards for Telegram; all user and knowledge text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from .. import messages
+from ..knowledge import Entry, KnowledgeBase
+from ..matching import MatchResult, Status
+from ..render import answer_text, fallback_text
+
+MAX_CALLBACK = 64
+
+
+def callback(*parts: str) -> str:
+    """Callback data within Telegram's 64 bytes (entry ids are short; anything longer is refused)."""
+    data = "|".join(parts)
+    if len(data.encode()) > MAX_CALLBACK:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def answer_html(kb: KnowledgeBase, entry: Entry) -> str:
+    source = kb.source_of(entry)
+    head = f"《{escape(source.title)}》"
+    if entry.section:
+        head += f" · {escape(entry.section)}"
+    return f"{escape(entry.answer)}\n\n{head}\n<blockquote>{escape(entry.quote)}</blockquote>"
+
+
+def answer_keyboard(kb: KnowledgeBase, entry: Entry) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(messages.BUTTON_UP, callback_data=callback("f", "+", entry.id)),
+            InlineKeyboardButton(messages.BUTTON_DOWN, callback_data=callback("f", "-", entry.id)),
+            InlineKeyboardButton(messages.BUTTON_SOURCE, callback_data=callback("s", entry.id)),
+        ]
+    ]
+    for related_id in entry.related[:3]:
+        related = kb.by_id.get(related_id)
+        if related is not None:
+            rows.append([InlineKeyboardButton(related.canonical_question, callback_data=callback("a", related.id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def choices_keyboard(result: MatchResult) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(c.entry.canonical_question, callback_data=callback("a", c.entry.id))]
+         for c in result.candidates]
+    )
+
+
+def reply_for(kb: KnowledgeBase, result: MatchResult) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The HTML text and keyboard for a match result."""
+    if result.status is Status.ANSWERED and result.entry is not None:
+        return answer_html(kb, result.entry), answer_keyboard(kb, result.entry)
+    if result.status is Status.SMALLTALK:
+        return escape(answer_text(result)), None
+    if result.status is Status.AMBIGUOUS:
+        return escape(messages.AMBIGUOUS_INTRO), choices_keyboard(result)
+    return escape(fallback_text(result)), None
+
+
+def topics_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(f"{topic}（{len(kb.entries_of(topic))}）", callback_data=callback("t", str(i)))]
+         for i, topic in enumerate(kb.topics)]
+    )
+
+
+def topic_questions_keyboard(
+    kb: KnowledgeBase, index: int, *, page: int = 0, per_page: int = 8
+) -> InlineKeyboardMarkup:
+    topic = kb.topics[index]
+    entries = kb.entries_of(topic)
+    chunk = entries[page * per_page : (page + 1) * per_page]
+    rows = [[InlineKeyboardButton(e.canonical_question, callback_data=callback("a", e.id))] for e in chunk]
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("‹ 上一页", callback_data=callback("t", str(index), str(page - 1))))
+    if (page + 1) * per_page < len(entries):
+        nav.append(InlineKeyboardButton("下一页 ›", callback_data=callback("t", str(index), str(page + 1))))
+    if nav:
+        rows.append(nav)
+    rows.append([InlineKeyboardButton(messages.TOPICS_BACK, callback_data=callback("T"))])
+    return InlineKeyboardMarkup(rows)

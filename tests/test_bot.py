@@ -1,0 +1,261 @@
+"""The Telegram bot, driven through real Update objects and Application.process_update."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
+from bot.service import KnowledgeService
+from bot.storage import Storage
+from bot.tg.app import build_application, mask_private_data
+from tests.conftest import KNOWLEDGE
+from tests.tg_fakes import (
+    BOT_USER,
+    RecordingRequest,
+    callback_update,
+    inline_update,
+    mention_update,
+    message_update,
+)
+
+ADMIN = 777
+GROUP = -100123
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return target
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> Storage:
+    store = Storage(tmp_path / "bot.sqlite3")
+    yield store  # type: ignore[misc]
+    store.close()
+
+
+@pytest.fixture
+async def bot_app(knowledge_dir: Path, storage: Storage) -> AsyncIterator[tuple[Any, RecordingRequest]]:
+    config = Config(
+        telegram=TelegramSettings(token="123:TEST"),
+        admins=(ADMIN,),
+        knowledge_dir=str(knowledge_dir),
+        groups=GroupSettings(repeat_window_minutes=5),
+        rate_limits=RateLimits(per_user_per_minute=5),
+    )
+    request = RecordingRequest()
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
+    await app.initialize()
+    request.clear()
+    yield app, request
+    await app.shutdown()
+
+
+async def test_private_question_gets_answer_citation_and_buttons(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "咱县有几家国家级高新技术企业"))
+    sent = request.sent()[-1]
+    assert sent["parse_mode"] == "HTML"
+    assert "40户" in sent["text"] and "《多维驱动 高质量发展行稳致远》" in sent["text"]
+    assert "<blockquote>全县拥有国家级高新技术企业40户、总量全市第一</blockquote>" in sent["text"]
+    buttons = [b["text"] for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons[:3] == ["👍", "👎", "原文"]
+    stats = storage.stats()
+    assert stats.today == 1 and stats.week_answered == 1
+
+
+async def test_html_in_the_question_is_escaped(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "<b>明天</b>天气怎么样 & 下雨吗"))
+    text = request.last_text()
+    assert "<b>" not in text and "抱歉" in text and "/topics" in text
+
+
+async def test_ambiguous_offers_choices_and_a_press_answers(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "养老机构有几个"))
+    sent = request.sent()[-1]
+    assert sent["text"] == "您是想问："
+    choices = [row[0] for row in sent["reply_markup"]["inline_keyboard"]]
+    assert 2 <= len(choices) <= 3
+    assert all(len(c["callback_data"].encode()) <= 64 for c in choices)
+    request.clear()
+    await app.process_update(callback_update(app.bot, choices[0]["callback_data"]))
+    assert request.sent("answerCallbackQuery")
+    assert "<blockquote>" in request.last_text()
+
+
+async def test_feedback_and_source_buttons(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(callback_update(app.bot, "f|-|elder-beds-total"))
+    assert request.sent("answerCallbackQuery")[-1]["text"] == "收到，我们会改进这个回答。"
+    assert storage.stats().thumbs_down == 1
+    assert any(kind == "thumbs_down" for kind, _, _ in storage.unanswered())
+    await app.process_update(callback_update(app.bot, "s|elder-beds-total"))
+    assert "原文段落" in request.last_text() and "985张" in request.last_text()
+
+
+async def test_no_match_is_recorded_for_admins(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "交城县委书记是谁"))
+    assert "抱歉" in request.last_text()
+    assert storage.unanswered()[0][:2] == ("no_match", "交城县委书记是谁")
+
+
+async def test_group_ignores_chatter_answers_mentions_and_replies(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "交城有几个乡镇社工站", chat_id=GROUP, chat_type="supergroup"))
+    assert request.sent() == []
+    await app.process_update(mention_update(app.bot, "交城有几个乡镇社工站", chat_id=GROUP, chat_type="supergroup"))
+    assert "8个乡镇社工站" in request.last_text()
+    request.clear()
+    reply_to = {"message_id": 5, "date": 0, "chat": {"id": GROUP, "type": "supergroup"}, "from": BOT_USER, "text": "x"}
+    await app.process_update(
+        message_update(app.bot, "养老床位有多少张", chat_id=GROUP, chat_type="supergroup", reply_to=reply_to)
+    )
+    assert "985张" in request.last_text()
+    request.clear()
+    await app.process_update(message_update(app.bot, "/ask 省级专精特新企业有多少户", chat_id=GROUP, chat_type="supergroup"))
+    assert "29户" in request.last_text()
+
+
+async def test_group_repeat_points_to_the_earlier_answer(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(mention_update(app.bot, "乡镇社工站有几个", chat_id=GROUP, chat_type="supergroup", user_id=1))
+    first = request.sent()[-1]
+    request.clear()
+    await app.process_update(mention_update(app.bot, "社工站有几个啊", chat_id=GROUP, chat_type="supergroup", user_id=2))
+    again = request.sent()[-1]
+    assert again["text"] == "这个问题刚才已经回答过了，请看上面的回答 ↑"
+    assert again["reply_parameters"]["message_id"] != first.get("reply_parameters", {}).get("message_id")
+
+
+async def test_group_auto_mode_needs_group_admin_and_answers_only_confidently(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "/auto on", chat_id=GROUP, chat_type="supergroup"))
+    assert request.last_text() == "抱歉，只有本群管理员可以设置。"
+    request.chat_member_status = "administrator"
+    await app.process_update(message_update(app.bot, "/auto on", chat_id=GROUP, chat_type="supergroup"))
+    assert "已开启自动回答" in request.last_text()
+    request.clear()
+    await app.process_update(message_update(app.bot, "今天中午吃啥", chat_id=GROUP, chat_type="supergroup"))
+    await app.process_update(message_update(app.bot, "养老机构有几个", chat_id=GROUP, chat_type="supergroup"))
+    assert request.sent() == []  # chatter and an ambiguous question get no reply in auto mode
+    await app.process_update(message_update(app.bot, "咱县乡镇社工站有几个", chat_id=GROUP, chat_type="supergroup"))
+    assert "8个乡镇社工站" in request.last_text()
+
+
+async def test_personal_numbers_in_a_group_are_not_echoed(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(
+        mention_update(app.bot, "我身份证110101199003071234，高龄津贴能领吗", chat_id=GROUP, chat_type="supergroup")
+    )
+    text = request.last_text()
+    assert "110101199003071234" not in text and "私聊" in text
+    assert mask_private_data("电话13812345678") == "电话＊＊＊＊＊＊＊＊＊＊＊"
+
+
+async def test_start_help_topics_source_and_deep_link(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "/start"))
+    assert "交城问答" in request.last_text() and "/topics" in request.last_text()
+    await app.process_update(message_update(app.bot, "/start elder-beds-total"))
+    assert "985张" in request.last_text()
+    await app.process_update(message_update(app.bot, "/help"))
+    assert "/reload" not in request.last_text()
+    await app.process_update(message_update(app.bot, "/source"))
+    assert "冀美丽" in request.last_text() and "吕梁市人民政府新闻办公室" in request.last_text()
+    request.clear()
+    await app.process_update(message_update(app.bot, "/topics"))
+    topics = request.sent()[-1]["reply_markup"]["inline_keyboard"]
+    assert len(topics) == 6
+    await app.process_update(callback_update(app.bot, topics[0][0]["callback_data"]))
+    edited = request.sent("editMessageText")[-1]
+    questions = edited["reply_markup"]["inline_keyboard"]
+    assert questions[0][0]["callback_data"].startswith("a|")
+    await app.process_update(callback_update(app.bot, questions[0][0]["callback_data"]))
+    assert "<blockquote>" in request.last_text()
+
+
+async def test_inline_query_offers_cited_answers(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(inline_update(app.bot, "交城有几个乡镇社工站"))
+    answer = request.sent("answerInlineQuery")[-1]
+    results = answer["results"]
+    assert results and results[0]["id"] == "elder-social-work-stations"
+    assert "<blockquote>" in results[0]["input_message_content"]["message_text"]
+
+
+async def test_admin_commands_refuse_others(bot_app: Any) -> None:
+    app, request = bot_app
+    for command in ("/reload", "/stats", "/unanswered"):
+        await app.process_update(message_update(app.bot, command, user_id=42))
+        assert request.last_text() == "抱歉，这个命令只有机器人管理员可以使用。"
+
+
+async def test_admin_reload_swaps_in_a_valid_base(bot_app: Any, knowledge_dir: Path) -> None:
+    app, request = bot_app
+    path = knowledge_dir / "elderly.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("共设有床位985张", "共设有床位985张"), encoding="utf-8")
+    extra = (
+        "topic: 测试\nsource: jiaocheng-release\nentries:\n  - id: test-new-entry\n    questions: [回家山在哪个照片里]\n"
+        "    answer: 报道配图之一是“邂逅回家山传统村落 感受悠悠古韵”。\n    quote: 邂逅回家山传统村落 感受悠悠古韵\n"
+    )
+    (knowledge_dir / "zz-new.yaml").write_text(extra, encoding="utf-8")
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    assert request.last_text().startswith("知识库已重新加载：")
+    await app.process_update(message_update(app.bot, "/start test-new-entry", chat_id=ADMIN, user_id=ADMIN))
+    assert "回家山" in request.last_text()
+
+
+async def test_broken_yaml_reload_keeps_the_old_base(bot_app: Any, knowledge_dir: Path) -> None:
+    app, request = bot_app
+    (knowledge_dir / "elderly.yaml").write_text("topic: 养老\nentries:\n  - id: [broken\n", encoding="utf-8")
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    text = request.last_text()
+    assert "仍在使用旧版本" in text and "knowledge/elderly.yaml:" in text
+    await app.process_update(message_update(app.bot, "养老床位有多少张"))
+    assert "985张" in request.last_text()
+
+
+async def test_admin_stats_and_unanswered(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "交城有几个乡镇社工站"))
+    await app.process_update(message_update(app.bot, "明天天气怎么样"))
+    request.clear()
+    await app.process_update(message_update(app.bot, "/stats", chat_id=ADMIN, user_id=ADMIN))
+    text = request.sent()[-1]["text"]
+    assert "今天提问：2" in text and "回答率 50%" in text and "明天天气怎么样" in text
+    photo = request.sent("sendPhoto")
+    assert photo, "the chart is sent as a photo"
+    await app.process_update(message_update(app.bot, "/unanswered", chat_id=ADMIN, user_id=ADMIN))
+    assert "明天天气怎么样" in request.last_text()
+
+
+async def test_rate_limit_tells_once_then_stays_quiet(bot_app: Any) -> None:
+    app, request = bot_app
+    for _ in range(5):
+        await app.process_update(message_update(app.bot, "交城有几个乡镇社工站", user_id=9, chat_id=9))
+    assert len(request.sent()) == 5
+    await app.process_update(message_update(app.bot, "交城有几个乡镇社工站", user_id=9, chat_id=9))
+    assert request.last_text() == "您问得有点快，请稍等一会儿再问。"
+    await app.process_update(message_update(app.bot, "交城有几个乡镇社工站", user_id=9, chat_id=9))
+    assert len(request.sent()) == 6
+
+
+async def test_commands_are_registered_per_scope(knowledge_dir: Path, storage: Storage) -> None:
+    config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge_dir))
+    request = RecordingRequest()
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    scopes = [c.params["scope"]["type"] for c in request.calls if c.method == "setMyCommands"]
+    assert scopes == ["all_private_chats", "all_group_chats", "chat"]
+    await app.shutdown()

@@ -1,0 +1,167 @@
+"""Test doubles for Telegram: a BaseRequest that records every Bot API call and answers it locally, and
+factories for real Update objects. No network, no mocks of the handlers' insides."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 5550001
+BOT_USERNAME = "jiaocheng_qa_bot"
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "交城问答", "username": BOT_USERNAME}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    """Answers Bot API calls like Telegram would, and keeps them in ``calls``."""
+
+    calls: list[Call] = field(default_factory=list)
+    chat_member_status: str = "member"
+    fail_methods: dict[str, tuple[int, str]] = field(default_factory=dict)
+    _ids: Any = field(default_factory=lambda: itertools.count(1000))
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data is not None else {}
+        self.calls.append(Call(name, params))
+        if name in self.fail_methods:
+            code, description = self.fail_methods[name]
+            return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _result(self, name: str, params: dict[str, Any]) -> Any:
+        if name == "getMe":
+            return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
+                    "supports_inline_queries": True}
+        if name in ("sendMessage", "editMessageText", "sendPhoto"):
+            chat_id = params.get("chat_id", 1)
+            return {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if int(chat_id) > 0 else "supergroup"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        if name == "getChatMember":
+            member: dict[str, Any] = {"status": self.chat_member_status,
+                                      "user": {"id": params.get("user_id", 1), "is_bot": False, "first_name": "x"}}
+            if self.chat_member_status == "administrator":
+                rights = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                          "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                          "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                          "can_delete_stories")
+                member.update(dict.fromkeys(rights, False))
+            return member
+        if name == "getUpdates":
+            return []
+        return True
+
+    # helpers for assertions
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [c.params for c in self.calls if c.method == method]
+
+    def last_text(self) -> str:
+        texts = self.sent()
+        assert texts, f"no sendMessage; calls: {[c.method for c in self.calls]}"
+        return str(texts[-1]["text"])
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+_update_ids = itertools.count(1)
+_message_ids = itertools.count(1)
+
+
+def user(user_id: int = 42, name: str = "居民") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": name}
+
+
+def chat(chat_id: int = 42, kind: str = "private") -> dict[str, Any]:
+    data: dict[str, Any] = {"id": chat_id, "type": kind}
+    if kind != "private":
+        data["title"] = "交城居民群"
+    return data
+
+
+def message_update(
+    bot: Bot,
+    text: str,
+    *,
+    chat_id: int = 42,
+    chat_type: str = "private",
+    user_id: int = 42,
+    entities: list[dict[str, Any]] | None = None,
+    reply_to: dict[str, Any] | None = None,
+) -> Update:
+    message: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": chat(chat_id, chat_type),
+        "from": user(user_id),
+        "text": text,
+    }
+    if text.startswith("/"):
+        command = text.split()[0]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    if entities:
+        message["entities"] = entities
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
+    return Update.de_json({"update_id": next(_update_ids), "message": message}, bot)
+
+
+def mention_update(bot: Bot, question: str, **kwargs: Any) -> Update:
+    mention = f"@{BOT_USERNAME}"
+    text = f"{mention} {question}"
+    entity = {"type": "mention", "offset": 0, "length": len(mention)}
+    return message_update(bot, text, entities=[entity], **kwargs)
+
+
+def callback_update(bot: Bot, data: str, *, user_id: int = 42, chat_id: int = 42) -> Update:
+    message = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": chat(chat_id, "private" if chat_id > 0 else "supergroup"),
+        "from": BOT_USER,
+        "text": "您是想问：",
+    }
+    query = {"id": str(next(_update_ids)), "from": user(user_id), "chat_instance": "ci", "data": data,
+             "message": message}
+    return Update.de_json({"update_id": next(_update_ids), "callback_query": query}, bot)
+
+
+def inline_update(bot: Bot, text: str, *, user_id: int = 42) -> Update:
+    query = {"id": str(next(_update_ids)), "from": user(user_id), "query": text, "offset": ""}
+    return Update.de_json({"update_id": next(_update_ids), "inline_query": query}, bot)
