@@ -75,7 +75,13 @@ def render_text(result: MatchResult, kb: KnowledgeBase) -> str:
         lines += [f"{i}. {c.entry.canonical_question}" for i, c in enumerate(result.candidates, 1)]
         lines.append(messages.AMBIGUOUS_HINT)
         return "\n".join(lines)
+    return fallback_text(result)
+
+
+def fallback_text(result: MatchResult) -> str:
+    """What to say when nothing in the release answers the question, with a way forward."""
     if not (result.question or "").strip():
         return messages.EMPTY_QUESTION
-    text = messages.NO_MATCH_OUT_OF_SCOPE.format(term=result.out_of_scope) if result.out_of_scope else messages.NO_MATCH
-    return text + "\n" + messages.NO_MATCH_HINT
+    if result.out_of_scope:
+        return messages.NO_MATCH_OUT_OF_SCOPE.format(term=result.out_of_scope) + "\n" + messages.NO_MATCH_HINT
+    return messages.NO_MATCH + "\n" + messages.NO_MATCH_HINT
