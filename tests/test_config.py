@@ -1,0 +1,56 @@
+"""Configuration: the example loads, mistakes get a clear message, the token comes from env or file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+from tests.conftest import ROOT
+
+
+def test_example_config_loads_with_defaults() -> None:
+    config = load_config(ROOT / "config.example.yaml", environ={})
+    assert config.telegram.mode == "polling" and config.timezone == "Asia/Shanghai"
+    assert not config.has_token and config.admins == ()
+
+
+def test_environment_token_wins_and_is_hidden_from_repr(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text('telegram:\n  token: "from-file"\nadmins: [1, "2"]\n', encoding="utf-8")
+    config = load_config(path, environ={"TELEGRAM_BOT_TOKEN": "from-env", "BOT_ADMINS": "3"})
+    assert config.telegram.token == "from-env" and config.admins == (1, 2, 3)
+    assert "from-env" not in repr(config)
+
+
+def test_mistakes_are_listed_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("telegram:\n  mode: push\nadmins: [abc]\ntimezone: Mars/Base\ncolour: red\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, environ={})
+    text = str(info.value)
+    assert "'telegram.mode' must be 'polling' or 'webhook'" in text
+    assert "'admins' must hold numeric Telegram user ids" in text
+    assert "not a known time zone" in text and "unknown key 'colour'" in text
+
+
+def test_run_without_token_exits_2_with_the_fix(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--config", str(ROOT / "config.example.yaml")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in proc.stderr and "BotFather" in proc.stderr
+
+
+def test_bad_config_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("telegram: [\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--config", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2 and "YAML syntax error" in proc.stderr
