@@ -120,6 +120,7 @@ class Scope:
 
     other_places: tuple[str, ...] = ()
     not_covered: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -364,10 +365,11 @@ def _load_scope(directory: Path, problems: list[Problem]) -> Scope:
     scope = Scope()
     if node is not None:
         fields = reader.mapping(node, "scope.yaml") or {}
-        reader.unknown_fields(fields, {"other_places", "not_covered"}, "scope.yaml")
+        reader.unknown_fields(fields, {"other_places", "not_covered", "names"}, "scope.yaml")
         places = [t for t, _ in reader.text_list(fields.get("other_places", (None, None))[1], "other_places")]
         covered = [t for t, _ in reader.text_list(fields.get("not_covered", (None, None))[1], "not_covered")]
-        scope = Scope(other_places=tuple(places), not_covered=tuple(covered))
+        names = [t for t, _ in reader.text_list(fields.get("names", (None, None))[1], "names")]
+        scope = Scope(other_places=tuple(places), not_covered=tuple(covered), names=tuple(names))
     problems.extend(reader.problems)
     return scope
 

@@ -29,7 +29,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from .knowledge import Entry, KnowledgeBase
-from .text import Normalizer, pinyin_key
+from .text import MAX_INPUT_CHARS, Normalizer, pinyin_key
 
 __all__ = ["Candidate", "MatchResult", "Matcher", "Status", "Thresholds"]
 
@@ -45,12 +45,12 @@ class Status(StrEnum):
 class Thresholds:
     """Where scores turn into statuses; deployments may tune them in config."""
 
-    answer: float = 60.0  # at or above (with a clear lead): answered
-    lead: float = 6.0  # the best must beat the runner-up by this much to be answered
+    answer: float = 50.0  # at or above (with a clear lead): answered
+    lead: float = 4.0  # the best must beat the runner-up by this much to be answered
     sure: float = 88.0  # at or above this the lead is not required (near-exact match)
-    answer_alone: float = 56.0  # a lower score is enough when no other entry comes close...
-    lead_alone: float = 10.0  # ...that is, when the runner-up is this far behind
-    suggest: float = 45.0  # at or above: ambiguous with candidates; below: no_match
+    answer_alone: float = 44.0  # a lower score is enough when no other entry comes close...
+    lead_alone: float = 12.0  # ...that is, when the runner-up is this far behind
+    suggest: float = 40.0  # at or above: ambiguous with candidates; below: no_match
     candidates: int = 3  # at most this many suggestions
 
 
@@ -216,6 +216,7 @@ class Weights:
     long_fuzzy: float = 0.2
     number_penalty: float = 0.7  # the question names a number the entry does not have
     ask_penalty: float = 0.6  # it asks for a kind of information (price, names, date...) the entry lacks
+    focus: float = 0.95  # a long message's asking clause, scored alone, counts this much
     novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
 
 
@@ -245,25 +246,43 @@ class _Prepared:
     plain: str  # folded text without synonyms or fillers, for scope terms
 
 
-_CLAUSE_SPLIT = re.compile(r"[，,。.!！?？;；:：、\n\r\t ]+")
-_QUESTION_MARK = re.compile(r"多少|几|啥|什么|吗|哪|谁|怎么|咋|是不是|有没有|如何|么|呢|否|\?|？")
+_CLAUSE_SPLIT = re.compile(r"[，,。!！?？;；:：、\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
+_QUESTION_MARK = re.compile(
+    r"多少|几|啥|什么|吗|哪|谁|怎么|咋|是不是|有没有|能不能|可不可以|行不行|会不会|对不对|是否|如何|么|呢|否|不$|没$"
+    r"|\?|？"
+)
 # Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
 ASK_KINDS: dict[str, re.Pattern[str]] = {
     "price": re.compile(
-        r"价格|价钱|收费|费用|房租|租金|票价|工资|待遇|薪水|1(?:吨|斤|袋|亩|平|顿|晚|个月|张票)|每(?:人|月|天|年|吨|亩)"
+        r"价格|价钱|收费|费用|房租|租金|票价|工资|待遇|薪水"
+        r"|1(?:吨|斤|袋|亩地?|平米?|顿饭?|晚|个月|天|张票?)(?:要|得|需要|收)?多少钱|每(?:人|月|天|晚|吨)多少钱"
     ),
     "procedure": re.compile(
         r"怎么申请|如何申请|咋申请|申请条件|怎么办理|如何办理|咋办理|去哪办|找哪个|要带|带什么|带哪些"
-        r"|什么材料|哪些材料|申请材料|流程|手续"
+        r"|什么材料|哪些材料|申请材料|流程|手续|申报|申请|预约|报名|怎么领|去哪领|能不能办"
     ),
-    "names": re.compile(r"叫什么|叫啥|名字|名单|名称|哪家企业|哪个企业|哪些企业|哪家公司|哪个公司|哪些公司|哪几家"),
+    "names": re.compile(
+        r"叫什么|名字|名单|名称|哪家|(?:哪个|哪些|什么)(?:企业|公司)|哪几家|分管"
+    ),
+    "affiliation": re.compile(
+        r"(?:什么|哪个|哪家|哪所|哪)(?:大学|高校|单位|学校|报社|媒体|报纸|电视台|国家(?!级))|哪里人|老家是"
+    ),
+    "rank": re.compile(r"排第几|排名|第几名|排在第|名次"),
+    "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方"),
     "when": re.compile(r"什么时候|啥时候|何时|哪年|几月|几号|哪天|哪一天|多久|日期"),
     "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|联系"),
     "money": re.compile(r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额"),
     "count": re.compile(r"多少(?!钱)|(?<!哪)几(?!乎)|数量"),
 }
+# Measures a question may ask about; the entry must talk about the same one (产值 is not 产能).
+MEASURES = re.compile(r"产值|产能|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|占有率|增幅|奖励")
+
+ASK_VETO = "?ask"  # the question asks for a kind of information the entry does not give
+
 # What an entry's answer must contain to give each kind of information, besides its own questions asking it.
 ANSWER_GIVES: dict[str, re.Pattern[str]] = {
+    "rank": re.compile(r"第\d|第一|首位|居首|领先|第二"),
+    "area": re.compile(r"面积|平方|公顷|\d亩"),
     "when": re.compile(r"\d{4}年|\d+月|以来|季度|近3年|3年来|明年|近期|近日|年底|年末|末"),
     "money": re.compile(r"元"),
     "count": re.compile(r"\d|[一二两三四五六七八九十百千万亿]"),
@@ -314,14 +333,27 @@ class Matcher:
             pinyin_docs.append(pinyin_doc)
         self._chars = _InvertedIndex.build(char_docs)
         self._pinyin = _InvertedIndex.build(pinyin_docs)
+        # everything an entry says, as one key per piece (a key is capped in length, an entry is not)
         self._entry_text = [
-            norm(" ".join((*e.questions, *e.keywords, e.answer, e.quote))) for e in self._entries
+            " ".join(norm(piece) for piece in (*e.questions, *e.keywords, e.answer, e.quote)) for e in self._entries
         ]
         self._entry_asks = [self._gives(i, e) for i, e in enumerate(self._entries)]
-        self._other_places = self._scope_terms(self.kb.scope.other_places)
+        self._entry_numbers = [
+            tuple(float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)) for text in self._entry_text
+        ]
+        self._other_places = self._scope_terms((*self.kb.scope.other_places, *self.kb.scope.names))
         self._not_covered = self._scope_terms(self.kb.scope.not_covered)
 
     # ----------------------------------------------------------------------------------------------
+
+    def _has_number(self, index: int, number: str) -> bool:
+        """Whether the entry states this number, or one within 10% of it (接近一千张 for 985张); years exactly."""
+        if number in self._entry_text[index]:
+            return True
+        value = float(number)
+        if 1900 <= value <= 2100 and "." not in number:
+            return False
+        return any(abs(value - v) <= 0.1 * max(value, v) for v in self._entry_numbers[index])
 
     def _gives(self, index: int, entry: Entry) -> frozenset[str]:
         """Kinds of information an entry gives: what its answer contains, or what its questions ask."""
@@ -329,7 +361,9 @@ class Matcher:
         kinds = set()
         for kind, pattern in ASK_KINDS.items():
             gives = ANSWER_GIVES.get(kind)
-            asked = kind not in ("money", "count") and any(pattern.search(k) for k in self._question_keys[index])
+            asked = kind not in ("money", "count", "rank", "area") and any(
+                pattern.search(k) for k in self._question_keys[index]
+            )
             if asked or (gives is not None and gives.search(answer)):
                 kinds.add(kind)
         return frozenset(kinds)
@@ -353,27 +387,42 @@ class Matcher:
 
     def _prepare(self, question: str) -> _Prepared:
         key = self.normalizer.normalize(question)
-        clauses = [c for c in (self.normalizer.normalize(part) for part in _CLAUSE_SPLIT.split(question[:2000])) if c]
+        raw_clauses = [c for c in _CLAUSE_SPLIT.split(question[:MAX_INPUT_CHARS]) if c.strip()]
+        clauses = [(self.normalizer.normalize(c), bool(_QUESTION_MARK.search(c)), c) for c in raw_clauses]
+        clauses = [(k, asking, raw) for k, asking, raw in clauses if k]
         focus = key
+        focus_raw = question
         char_grams: dict[str, float] = {}
         pinyin_grams: dict[str, float] = {}
         if len(key) > 16 and len(clauses) > 1:
-            asking = [i for i, c in enumerate(clauses) if _QUESTION_MARK.search(c)]
+            asking = [i for i, (_, marked, _) in enumerate(clauses) if marked]
             focus_index = asking[-1] if asking else len(clauses) - 1
-            focus = clauses[focus_index]
+            focus, focus_raw = clauses[focus_index][0], clauses[focus_index][2]
             if len(focus) < 6 and focus_index > 0:  # "是真的吗" asks about the clause before it
-                focus = clauses[focus_index - 1] + focus
-            for _index, clause in enumerate(clauses):
+                focus = clauses[focus_index - 1][0] + focus
+                focus_raw = clauses[focus_index - 1][2] + focus_raw
+            for clause, _, _ in clauses:
                 weight = 1.0 if clause in focus else 0.5
                 for table, text in ((char_grams, clause), (pinyin_grams, pinyin_key(clause))):
                     for gram, unit in grams(text).items():
                         table[gram] = max(table.get(gram, 0.0), unit * weight)
         else:
             char_grams, pinyin_grams = grams(key), grams(pinyin_key(key))
-        numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", key)))
-        asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if pattern.search(key))
-        plain = self.normalizer.plain(question)
+        # what is asked, which numbers and places are named: judged on the asking clause of a long message
+        numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", focus)))
+        asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if pattern.search(focus))
+        plain = self.normalizer.plain(focus_raw)
         return _Prepared(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain)
+
+    def _prepare_focus(self, prepared: _Prepared) -> _Prepared | None:
+        """The asking clause of a long message, prepared as a question of its own."""
+        focus = prepared.focus
+        if focus == prepared.key or len(focus) < 4:
+            return None
+        return _Prepared(
+            focus, pinyin_key(focus), grams(focus), grams(pinyin_key(focus)), focus, prepared.numbers,
+            prepared.asks, prepared.plain,
+        )
 
     def _features(self, prepared: _Prepared) -> list[_Features]:
         """Evidence for each shortlisted entry: coverage, containment, fuzzy similarity, mismatches."""
@@ -421,8 +470,10 @@ class Matcher:
                     fuzzy=best_fuzzy / 100,
                     long_query=long_query,
                     novelty=novelty,
-                    missing_number=any(n not in entry_text for n in prepared.numbers),
-                    ask_mismatch=bool(prepared.asks - self._entry_asks[index]),
+                    missing_number=any(not self._has_number(index, n) for n in prepared.numbers),
+                    ask_mismatch=bool(prepared.asks - self._entry_asks[index])
+                    or any(m not in entry_text for m in MEASURES.findall(prepared.focus))
+                    or any(word not in entry_text for word in re.findall(r"[a-z]{2,}", prepared.focus)),
                     blocked=self._blocked_by((prepared.key, prepared.plain), index),
                 )
             )
@@ -443,10 +494,24 @@ class Matcher:
             score = min(score * 0.6, self.thresholds.suggest - 1)
         return score
 
+    @staticmethod
+    def _veto(f: _Features) -> str:
+        """Why this entry may not be given as a confident answer: a scope term, ASK_VETO, or ''."""
+        return f.blocked or (ASK_VETO if f.ask_mismatch or f.missing_number else "")
+
     def _score_candidates(self, prepared: _Prepared) -> list[tuple[float, int, str, str]]:
-        """(score, entry index, matched question text, blocking term) for the shortlist, best first."""
-        scored = [(self._score(f), f.index, f.question, f.blocked) for f in self._features(prepared)]
-        scored.sort(key=lambda s: (-s[0], s[1]))
+        """(score, entry index, matched question text, veto) for the shortlist, best first."""
+        best: dict[int, tuple[float, int, str, str]] = {}
+        for f in self._features(prepared):
+            best[f.index] = (self._score(f), f.index, f.question, self._veto(f))
+        focus = self._prepare_focus(prepared)
+        if focus is not None:
+            # a long message is also judged by its asking clause alone, as a short question would be
+            for f in self._features(focus):
+                score = self.weights.focus * self._score(f)
+                if f.index not in best or score > best[f.index][0]:
+                    best[f.index] = (score, f.index, f.question, self._veto(f))
+        scored = sorted(best.values(), key=lambda s: (-s[0], s[1]))
         return scored
 
     # ----------------------------------------------------------------------------------------------
@@ -464,7 +529,7 @@ class Matcher:
         if not scored:
             return MatchResult(question=question, status=Status.NO_MATCH)
         t = self.thresholds
-        best_score, best_index, _, blocked = scored[0]
+        best_score, best_index, _, veto = scored[0]
         second = scored[1][0] if len(scored) > 1 else 0.0
         candidates = tuple(
             Candidate(self._entries[i], round(min(s, 100.0), 1), text)
@@ -474,11 +539,15 @@ class Matcher:
         best = self._entries[best_index]
         score = round(min(best_score, 100.0), 1)
         lead = best_score - second
-        if (best_score >= t.answer and (lead >= t.lead or best_score >= t.sure)) or (
+        confident = (best_score >= t.answer and (lead >= t.lead or best_score >= t.sure)) or (
             best_score >= t.answer_alone and lead >= t.lead_alone
-        ):
+        )
+        if confident and not veto:
             return MatchResult(question, Status.ANSWERED, best, score, candidates[:1])
+        if veto and veto != ASK_VETO:
+            near = tuple(c for c in candidates if c.entry.id != best.id)
+            return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=veto)
         if candidates:
             return MatchResult(question, Status.AMBIGUOUS, None, score, candidates)
         near = tuple(Candidate(self._entries[i], round(s, 1), text) for s, i, text, _ in scored[: t.candidates])
-        return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=blocked)
+        return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=veto if veto != ASK_VETO else "")

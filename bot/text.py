@@ -39,7 +39,7 @@ _CN_DIGITS = {
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _NUM_CHARS = "零〇一二两三四五六七八九十百千"
-_MEASURE = "个户家项所名人次件张条座处年月日号岁元吨亩米公里万亿倍期轮批类级星成场届位"
+_MEASURE = "个户家项所名人次件张条座处年月日号岁元吨亩米公里万亿倍期轮批类级星成场届位顿晚平斤袋"
 # A run of Chinese numerals (optionally with 点 and decimals), e.g. 二十九, 一千二百, 二点七八.
 _NUMERAL_RUN = re.compile(rf"(百分之)?([{_NUM_CHARS}]+(?:点[{_NUM_CHARS}]+)?)")
 

@@ -80,7 +80,7 @@ async def test_html_in_the_question_is_escaped(bot_app: Any) -> None:
 
 async def test_ambiguous_offers_choices_and_a_press_answers(bot_app: Any) -> None:
     app, request = bot_app
-    await app.process_update(message_update(app.bot, "养老机构有几个"))
+    await app.process_update(message_update(app.bot, "省级的中心有几个"))
     sent = request.sent()[-1]
     assert sent["text"] == "您是想问："
     choices = [row[0] for row in sent["reply_markup"]["inline_keyboard"]]
@@ -94,11 +94,11 @@ async def test_ambiguous_offers_choices_and_a_press_answers(bot_app: Any) -> Non
 
 async def test_feedback_and_source_buttons(bot_app: Any, storage: Storage) -> None:
     app, request = bot_app
-    await app.process_update(callback_update(app.bot, "f|-|elder-beds-total"))
+    await app.process_update(callback_update(app.bot, "f|-|elder-beds"))
     assert request.sent("answerCallbackQuery")[-1]["text"] == "收到，我们会改进这个回答。"
     assert storage.stats().thumbs_down == 1
     assert any(kind == "thumbs_down" for kind, _, _ in storage.unanswered())
-    await app.process_update(callback_update(app.bot, "s|elder-beds-total"))
+    await app.process_update(callback_update(app.bot, "s|elder-beds"))
     assert "原文段落" in request.last_text() and "985张" in request.last_text()
 
 
@@ -146,7 +146,7 @@ async def test_group_auto_mode_needs_group_admin_and_answers_only_confidently(bo
     assert "已开启自动回答" in request.last_text()
     request.clear()
     await app.process_update(message_update(app.bot, "今天中午吃啥", chat_id=GROUP, chat_type="supergroup"))
-    await app.process_update(message_update(app.bot, "养老机构有几个", chat_id=GROUP, chat_type="supergroup"))
+    await app.process_update(message_update(app.bot, "省级的中心有几个", chat_id=GROUP, chat_type="supergroup"))
     assert request.sent() == []  # chatter and an ambiguous question get no reply in auto mode
     await app.process_update(message_update(app.bot, "咱县乡镇社工站有几个", chat_id=GROUP, chat_type="supergroup"))
     assert "8个乡镇社工站" in request.last_text()
@@ -166,7 +166,7 @@ async def test_start_help_topics_source_and_deep_link(bot_app: Any) -> None:
     app, request = bot_app
     await app.process_update(message_update(app.bot, "/start"))
     assert "交城问答" in request.last_text() and "/topics" in request.last_text()
-    await app.process_update(message_update(app.bot, "/start elder-beds-total"))
+    await app.process_update(message_update(app.bot, "/start elder-beds"))
     assert "985张" in request.last_text()
     await app.process_update(message_update(app.bot, "/help"))
     assert "/reload" not in request.last_text()

@@ -51,7 +51,7 @@ def test_ask_with_a_broken_knowledge_dir_explains_and_fails(tmp_path: Path, caps
 
 def test_chat_answers_and_picks_a_suggestion_by_number(kb: KnowledgeBase, matcher: Matcher) -> None:
     out = io.StringIO()
-    run_chat(matcher, kb, io.StringIO("你好\n养老机构有几个\n1\n退出\n没读到这里\n"), out)
+    run_chat(matcher, kb, io.StringIO("你好\n省级的中心有几个\n1\n退出\n没读到这里\n"), out)
     text = out.getvalue()
     assert "您好！我是交城问答机器人" in text
     assert "您是想问：" in text
