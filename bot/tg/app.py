@@ -31,7 +31,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -126,6 +126,8 @@ async def _send(message: Message, text: str, markup: Any = None, *, quote: bool 
         logger.warning("flood control in chat %s: retry after %s s", message.chat_id, exc.retry_after)
     except TimedOut:
         logger.warning("sending to chat %s timed out", message.chat_id)
+    except NetworkError as exc:
+        logger.warning("network error sending to chat %s: %s", message.chat_id, exc)
     return None
 
 
