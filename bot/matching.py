@@ -256,6 +256,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "price": re.compile(
         r"价格|价钱|收费|费用|房租|租金|票价|工资|待遇|薪水"
         r"|1(?:吨|斤|袋|亩地?|平米?|顿饭?|晚|个月|天|张票?)(?:要|得|需要|收)?多少钱|每(?:人|月|天|晚|吨)多少钱"
+        r"|收钱|要钱|收不收|免不免费"
     ),
     "procedure": re.compile(
         r"怎么申请|如何申请|咋申请|申请条件|怎么办理|如何办理|咋办理|去哪办|找哪个|要带|带什么|带哪些"
@@ -264,16 +265,30 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "names": re.compile(
         r"叫什么|名字|名单|名称|哪家|(?:哪个|哪些|什么)(?:企业|公司)|哪几家|分管"
     ),
-    "affiliation": re.compile(
-        r"(?:什么|哪个|哪家|哪所|哪)(?:大学|高校|单位|学校|报社|媒体|报纸|电视台|国家(?!级))|哪里人|老家是"
-    ),
     "rank": re.compile(r"排第几|排名|第几名|排在第|名次"),
     "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方"),
-    "when": re.compile(r"什么时候|啥时候|何时|哪年|几月|几号|哪天|哪一天|多久|日期"),
-    "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|联系"),
+    "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
+    "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌"),
+    "person": re.compile(r"老板|负责人|董事长|法人|厂长|院长|站长|书记是"),
     "money": re.compile(r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额"),
     "count": re.compile(r"多少(?!钱)|(?<!哪)几(?!乎)|数量"),
 }
+# "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
+AFFILIATION = re.compile(
+    r"(?:什么|哪个|哪家|哪所|哪)(大学|高校|单位|学校|报社|媒体|报纸|电视台|国家(?!级|部|和|标准|行业|重点))"
+)
+NAMED_BY: dict[str, re.Pattern[str]] = {
+    "大学": re.compile(r"大学|学院"),
+    "高校": re.compile(r"大学|学院|高校"),
+    "单位": re.compile(r"公司|部|局|厅|办|会|院|校|中心|站|企业"),
+    "学校": re.compile(r"学校|中学|小学|大学"),
+    "报社": re.compile(r"报社|日报|晚报"),
+    "媒体": re.compile(r"报社|日报|电视台|媒体"),
+    "报纸": re.compile(r"日报|晚报|报纸"),
+    "电视台": re.compile(r"电视台"),
+    "国家": re.compile(r"美国|日本|韩国|俄罗斯|印度|欧洲|非洲|东南亚|中东|南美"),
+}
+
 # Measures a question may ask about; the entry must talk about the same one (产值 is not 产能).
 MEASURES = re.compile(r"产值|产能|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|占有率|增幅|奖励")
 
@@ -337,6 +352,7 @@ class Matcher:
         self._entry_text = [
             " ".join(norm(piece) for piece in (*e.questions, *e.keywords, e.answer, e.quote)) for e in self._entries
         ]
+        self._entry_said = [norm(e.answer) + " " + norm(e.quote) for e in self._entries]
         self._entry_asks = [self._gives(i, e) for i, e in enumerate(self._entries)]
         self._entry_numbers = [
             tuple(float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)) for text in self._entry_text
@@ -473,7 +489,11 @@ class Matcher:
                     missing_number=any(not self._has_number(index, n) for n in prepared.numbers),
                     ask_mismatch=bool(prepared.asks - self._entry_asks[index])
                     or any(m not in entry_text for m in MEASURES.findall(prepared.focus))
-                    or any(word not in entry_text for word in re.findall(r"[a-z]{2,}", prepared.focus)),
+                    or any(word not in entry_text for word in re.findall(r"[a-z]{2,}", prepared.focus))
+                    or any(
+                        not NAMED_BY[noun].search(self._entry_said[index])
+                        for noun in AFFILIATION.findall(prepared.focus)
+                    ),
                     blocked=self._blocked_by((prepared.key, prepared.plain), index),
                 )
             )
