@@ -211,6 +211,27 @@ def _plain(html_text: str) -> str:
     return html.unescape(re.sub(r"</?(b|i|pre|blockquote|code)>", "", html_text))
 
 
+def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the benchmarks (quality against baselines; speed and memory by base size)."""
+    try:
+        from .bench.run import run
+    except ImportError as exc:
+        print(f"the benchmark needs the bench extra: pip install -e '.[bench]' ({exc})", file=err)
+        return EXIT_USAGE
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    run(
+        knowledge=Path(args.knowledge),
+        questions=Path(args.questions),
+        sizes=sizes,
+        cache=Path(args.cache),
+        sample=args.sample,
+        json_path=Path(args.json_out) if args.json_out else None,
+        plot_path=Path(args.plot) if args.plot else None,
+        markdown_path=Path(args.markdown) if args.markdown else None,
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiaocheng-bot", description="交城问答：根据发布材料回答问题，并注明出处。")
     common = argparse.ArgumentParser(add_help=False)
@@ -225,6 +246,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="run the Telegram bot (needs a token)")
     sub.add_parser("stats", parents=[common], help="print usage statistics")
     sub.add_parser("unanswered", parents=[common], help="print recent unanswered and 👎 questions")
+    bench = sub.add_parser("bench", parents=[common], help="benchmarks: quality vs baselines, speed by size")
+    bench.add_argument("--sizes", default="1000,10000,100000", help="synthetic base sizes, comma-separated")
+    bench.add_argument("--questions", default="tests/data/dev_questions.yaml", help="labelled questions")
+    bench.add_argument("--cache", default="data/bench", help="where synthetic bases are kept")
+    bench.add_argument("--sample", type=int, default=60, help="questions timed for slow baselines at ≥10k")
+    bench.add_argument("--json", dest="json_out", default=None, metavar="FILE", help="write the report as JSON")
+    bench.add_argument("--plot", default=None, metavar="PNG", help="write the time-per-question plot")
+    bench.add_argument("--markdown", default=None, metavar="FILE", help="write the tables as Markdown")
     parser.add_argument("--knowledge", default=None, metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--config", default=None, metavar="FILE", help=argparse.SUPPRESS)
     return parser
@@ -243,6 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_stats(args, out, err)
     if args.command == "unanswered":
         return cmd_unanswered(args, out, err)
+    if args.command == "bench":
+        return cmd_bench(args, out, err)
     if args.command is None:
         config = _config(args, err)
         if config is None:

@@ -18,16 +18,15 @@ How a question is matched:
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
+from .index import GramIndex, gram_codes
 from .knowledge import Entry, KnowledgeBase
 from .text import MAX_INPUT_CHARS, Normalizer, pinyin_key
 
@@ -113,93 +112,13 @@ def detect_smalltalk(folded: str) -> str:
 # Index
 
 
-def grams(key: str) -> dict[str, float]:
-    """Unigrams (weight 0.5) and bigrams (weight 1.0) of a key; digits runs count as one unit."""
-    units = re.findall(r"[0-9.%]+|[a-z]+|.", key)
-    out: dict[str, float] = {}
-    for unit in units:
-        out.setdefault(unit, 0.5)
-    for a, b in itertools.pairwise(units):
-        out[a + b] = 1.0
-    return out
-
-
-@dataclass
-class _InvertedIndex:
-    """Entry-level inverted index in CSR form: gram → (entry ids, weights)."""
-
-    vocab: dict[str, int]
-    offsets: np.ndarray
-    entry_ids: np.ndarray
-    weights: np.ndarray
-    idf: np.ndarray
-    size: int
-    max_df: int
-
-    @classmethod
-    def build(cls, docs: Sequence[dict[str, float]], *, max_df_ratio: float = 0.2) -> _InvertedIndex:
-        vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for entry_id, doc in enumerate(docs):
-            for gram, weight in doc.items():
-                gid = vocab.setdefault(gram, len(vocab))
-                rows.append(gid)
-                cols.append(entry_id)
-                vals.append(weight)
-        gids = np.asarray(rows, dtype=np.int64)
-        order = np.argsort(gids, kind="stable")
-        counts = np.bincount(gids, minlength=len(vocab))
-        offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        size = max(len(docs), 1)
-        idf = np.log1p(size / np.maximum(counts, 1)).astype(np.float64)
-        return cls(
-            vocab=vocab,
-            offsets=offsets,
-            entry_ids=np.asarray(cols, dtype=np.int32)[order],
-            weights=np.asarray(vals, dtype=np.float32)[order],
-            idf=idf,
-            size=size,
-            max_df=max(50, int(size * max_df_ratio)),
-        )
-
-    def unknown_idf(self) -> float:
-        return math.log1p(self.size)
-
-    def coverage(self, query: dict[str, float]) -> tuple[np.ndarray, dict[str, float]]:
-        """Share (0-1) of the query's IDF mass that each entry explains, and the query's gram IDFs."""
-        scores = np.zeros(self.size, dtype=np.float64)
-        gram_idf: dict[str, float] = {}
-        total = 0.0
-        unknown = self.unknown_idf()
-        for gram, unit in query.items():
-            gid = self.vocab.get(gram)
-            if gid is None:
-                gram_idf[gram] = unknown
-                total += unknown * unit
-                continue
-            idf = float(self.idf[gid])
-            gram_idf[gram] = idf
-            total += idf * unit
-            start, end = self.offsets[gid], self.offsets[gid + 1]
-            if end - start > self.max_df:
-                # too common to select candidates by; it still counts in the reranking below
-                continue
-            np.add.at(scores, self.entry_ids[start:end], self.weights[start:end] * (idf * unit))
-        if total > 0:
-            scores /= total
-        return scores, gram_idf
-
-
-def _contains(query_grams: dict[str, float], question_grams: dict[str, float], idf_of: Callable[[str], float]) -> float:
+def _contains(query: dict[int, float], question: dict[int, float], idf_of: Callable[[int], float]) -> float:
     """Share of the question's IDF mass found in the query (how much of it the resident said)."""
     total = found = 0.0
-    for gram, unit in question_grams.items():
-        weight = idf_of(gram) * unit
+    for code, unit in question.items():
+        weight = idf_of(code) * unit
         total += weight
-        if gram in query_grams:
+        if code in query:
             found += weight
     return found / total if total else 0.0
 
@@ -238,8 +157,8 @@ class _Features:
 class _Prepared:
     key: str
     pkey: str
-    grams: dict[str, float]
-    pgrams: dict[str, float]
+    grams: dict[int, float]
+    pgrams: dict[int, float]
     focus: str  # the clause that asks the question (long messages), else the whole key
     numbers: tuple[str, ...]  # numbers the resident wrote (digits, after normalisation)
     asks: frozenset[str]  # kinds of information asked for that an entry may not have (price, names, ...)
@@ -319,61 +238,69 @@ class Matcher:
         norm = self.normalizer.normalize
         self._entries: tuple[Entry, ...] = self.kb.entries
         self._question_keys: list[list[str]] = []
+        self._question_pinyin: list[list[str]] = []
         self._question_texts: list[list[str]] = []
-        char_docs: list[dict[str, float]] = []
-        pinyin_docs: list[dict[str, float]] = []
+        self._said: list[str] = []  # the answer and quote, normalised
+        char_docs: list[list[tuple[str, float]]] = []
+        pinyin_docs: list[list[tuple[str, float]]] = []
         for entry in self._entries:
+            pieces = (*entry.questions, *entry.keywords)
+            given = entry.keys if len(entry.keys) == len(pieces) else tuple(norm(p) for p in pieces)
             keys: list[str] = []
             texts: list[str] = []
-            for text in (*entry.questions, *entry.keywords):
-                key = norm(text)
+            for text, key in zip(pieces, given, strict=True):
                 if key and key not in keys:
                     keys.append(key)
                     texts.append(text if text in entry.questions else entry.canonical_question)
+            said = norm(entry.answer) + "\x00" + norm(entry.quote)
+            pinyin = [pinyin_key(k) for k in keys]
             self._question_keys.append(keys)
+            self._question_pinyin.append(pinyin)
             self._question_texts.append(texts)
-            char_doc: dict[str, float] = {}
-            pinyin_doc: dict[str, float] = {}
-            for extra in (norm(entry.answer), norm(entry.quote)):
-                for gram, _unit in grams(extra).items():
-                    char_doc[gram] = self.answer_weight
-                for gram, _unit in grams(pinyin_key(extra)).items():
-                    pinyin_doc[gram] = self.answer_weight
-            for key in keys:
-                for gram in grams(key):
-                    char_doc[gram] = 1.0
-                for gram in grams(pinyin_key(key)):
-                    pinyin_doc[gram] = 1.0
-            char_docs.append(char_doc)
-            pinyin_docs.append(pinyin_doc)
-        self._chars = _InvertedIndex.build(char_docs)
-        self._pinyin = _InvertedIndex.build(pinyin_docs)
-        # everything an entry says, as one key per piece (a key is capped in length, an entry is not)
-        self._entry_text = [
-            " ".join(norm(piece) for piece in (*e.questions, *e.keywords, e.answer, e.quote)) for e in self._entries
-        ]
-        self._entry_said = [norm(e.answer) + " " + norm(e.quote) for e in self._entries]
-        self._entry_asks = [self._gives(i, e) for i, e in enumerate(self._entries)]
-        self._entry_numbers = [
-            tuple(float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)) for text in self._entry_text
-        ]
+            self._said.append(said)
+            char_docs.append([*((k, 1.0) for k in keys), (said, self.answer_weight)])
+            pinyin_docs.append([*((k, 1.0) for k in pinyin), (pinyin_key(said), self.answer_weight)])
+        self._chars = GramIndex.build(char_docs)
+        self._pinyin = GramIndex.build(pinyin_docs)
+        del char_docs, pinyin_docs
+        self._text_cache: dict[int, str] = {}
+        self._idf_cache: dict[int, float] = {}
+        self._gives_cache: dict[int, frozenset[str]] = {}
         self._other_places = self._scope_terms((*self.kb.scope.other_places, *self.kb.scope.names))
         self._not_covered = self._scope_terms(self.kb.scope.not_covered)
+
+    def _idf_of(self, code: int) -> float:
+        idf = self._idf_cache.get(code)
+        if idf is None:
+            idf = self._idf_cache[code] = float(self._chars.idf(self._chars.gram_ids([code]))[0])
+        return idf
+
+    def _entry_text(self, index: int) -> str:
+        """Everything an entry says, normalised: its questions, keywords, answer and quote."""
+        text = self._text_cache.get(index)
+        if text is None:
+            text = self._text_cache[index] = " ".join((*self._question_keys[index], self._said[index]))
+        return text
 
     # ----------------------------------------------------------------------------------------------
 
     def _has_number(self, index: int, number: str) -> bool:
         """Whether the entry states this number, or one within 10% of it (接近一千张 for 985张); years exactly."""
-        if number in self._entry_text[index]:
+        text = self._entry_text(index)
+        if number in text:
             return True
         value = float(number)
         if 1900 <= value <= 2100 and "." not in number:
             return False
-        return any(abs(value - v) <= 0.1 * max(value, v) for v in self._entry_numbers[index])
+        stated = (float(n) for n in re.findall(r"\d+(?:\.\d+)?", text))
+        return any(abs(value - v) <= 0.1 * max(value, v) for v in stated)
 
-    def _gives(self, index: int, entry: Entry) -> frozenset[str]:
+    def _gives(self, index: int) -> frozenset[str]:
         """Kinds of information an entry gives: what its answer contains, or what its questions ask."""
-        answer = self.normalizer.normalize(entry.answer)
+        cached = self._gives_cache.get(index)
+        if cached is not None:
+            return cached
+        answer = self.normalizer.normalize(self._entries[index].answer)
         kinds = set()
         for kind, pattern in ASK_KINDS.items():
             gives = ANSWER_GIVES.get(kind)
@@ -382,24 +309,26 @@ class Matcher:
             )
             if asked or (gives is not None and gives.search(answer)):
                 kinds.add(kind)
-        return frozenset(kinds)
+        result = self._gives_cache[index] = frozenset(kinds)
+        return result
 
     def _scope_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
         """Scope terms as they appear in normalised keys and as typed (both are checked)."""
         keys = {self.normalizer.canonical_term(t) for t in terms} | {self.normalizer.plain(t) for t in terms}
         return tuple(sorted((k for k in keys if k), key=len, reverse=True))
 
-    def _idf(self, gram: str) -> float:
-        gid = self._chars.vocab.get(gram)
-        return float(self._chars.idf[gid]) if gid is not None else self._chars.unknown_idf()
+    def _scope_terms_in(self, prepared: _Prepared) -> tuple[str, ...]:
+        """The out-of-scope terms a question names (as normalised, or as typed)."""
+        return tuple(
+            term
+            for term in (*self._other_places, *self._not_covered)
+            if term in prepared.key or term in prepared.plain
+        )
 
-    def _blocked_by(self, keys: tuple[str, str], entry_index: int) -> str:
-        """An out-of-scope term in the question (as normalised, or as typed) that the entry does not mention."""
-        text = self._entry_text[entry_index]
-        for term in (*self._other_places, *self._not_covered):
-            if (term in keys[0] or term in keys[1]) and term not in text:
-                return term
-        return ""
+    def _blocked_by(self, terms: tuple[str, ...], entry_index: int) -> str:
+        """The first of the question's out-of-scope terms that the entry does not mention, or ''."""
+        text = self._entry_text(entry_index) if terms else ""
+        return next((term for term in terms if term not in text), "")
 
     def _prepare(self, question: str) -> _Prepared:
         key = self.normalizer.normalize(question)
@@ -408,8 +337,8 @@ class Matcher:
         clauses = [(k, asking, raw) for k, asking, raw in clauses if k]
         focus = key
         focus_raw = question
-        char_grams: dict[str, float] = {}
-        pinyin_grams: dict[str, float] = {}
+        char_grams: dict[int, float] = {}
+        pinyin_grams: dict[int, float] = {}
         if len(key) > 16 and len(clauses) > 1:
             asking = [i for i, (_, marked, _) in enumerate(clauses) if marked]
             focus_index = asking[-1] if asking else len(clauses) - 1
@@ -420,10 +349,10 @@ class Matcher:
             for clause, _, _ in clauses:
                 weight = 1.0 if clause in focus else 0.5
                 for table, text in ((char_grams, clause), (pinyin_grams, pinyin_key(clause))):
-                    for gram, unit in grams(text).items():
+                    for gram, unit in gram_codes(text).items():
                         table[gram] = max(table.get(gram, 0.0), unit * weight)
         else:
-            char_grams, pinyin_grams = grams(key), grams(pinyin_key(key))
+            char_grams, pinyin_grams = gram_codes(key), gram_codes(pinyin_key(key))
         # what is asked, which numbers and places are named: judged on the asking clause of a long message
         numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", focus)))
         asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if pattern.search(focus))
@@ -436,65 +365,84 @@ class Matcher:
         if focus == prepared.key or len(focus) < 4:
             return None
         return _Prepared(
-            focus, pinyin_key(focus), grams(focus), grams(pinyin_key(focus)), focus, prepared.numbers,
+            focus, pinyin_key(focus), gram_codes(focus), gram_codes(pinyin_key(focus)), focus, prepared.numbers,
             prepared.asks, prepared.plain,
         )
 
     def _features(self, prepared: _Prepared) -> list[_Features]:
         """Evidence for each shortlisted entry: coverage, containment, fuzzy similarity, mismatches."""
-        cov_chars, _gram_idf = self._chars.coverage(prepared.grams)
+        cov_chars, _ = self._chars.coverage(prepared.grams)
         cov_pinyin, pinyin_idf = self._pinyin.coverage(prepared.pgrams)
-        unknown = self._pinyin.unknown_idf()
-        mass = sum(pinyin_idf[g] * u for g, u in prepared.pgrams.items())
-        unknown_mass = sum(unknown * u for g, u in prepared.pgrams.items() if g not in self._pinyin.vocab)
-        novelty = unknown_mass / mass if mass else 0.0
+        unknown = self._pinyin.gram_ids(list(prepared.pgrams)) < 0
+        units = np.fromiter(prepared.pgrams.values(), dtype=np.float64, count=len(prepared.pgrams))
+        idf = np.fromiter((pinyin_idf[c] for c in prepared.pgrams), dtype=np.float64, count=len(prepared.pgrams))
+        mass = float((idf * units).sum())
+        novelty = float((idf * units)[unknown].sum()) / mass if mass else 0.0
         coverage = np.maximum(cov_chars, 0.92 * cov_pinyin)
-        if not coverage.any():
+        hits = np.flatnonzero(coverage)
+        if len(hits) > self.shortlist:
+            hits = hits[np.argpartition(-coverage[hits], self.shortlist - 1)[: self.shortlist]]
+        top = hits.tolist()
+        if not top:
             return []
-        count = min(self.shortlist, len(coverage))
-        top = np.argpartition(-coverage, count - 1)[:count] if count < len(coverage) else np.arange(len(coverage))
         long_query = len(prepared.key) > 24
-        focus_pinyin = pinyin_key(prepared.focus)
+        # every question of every shortlisted entry, compared in a few batched RapidFuzz calls
+        keys = [k for i in top for k in self._question_keys[i]]
+        pinyin = [k for i in top for k in self._question_pinyin[i]]
+        fuzzy = np.maximum(
+            process.cdist([prepared.key], keys, scorer=fuzz.ratio)[0],
+            0.95 * process.cdist([prepared.pkey], pinyin, scorer=fuzz.ratio)[0],
+        )
+        if prepared.focus != prepared.key:
+            fuzzy = np.maximum(fuzzy, 0.95 * process.cdist([prepared.focus], keys, scorer=fuzz.ratio)[0])
+            focus_pinyin = pinyin_key(prepared.focus)
+            fuzzy = np.maximum(fuzzy, 0.9 * process.cdist([focus_pinyin], pinyin, scorer=fuzz.ratio)[0])
+        if long_query:
+            partial = 0.9 * process.cdist([prepared.key], keys, scorer=fuzz.partial_ratio)[0]
+            fuzzy = np.maximum(fuzzy, np.where([len(k) >= 4 for k in keys], partial, 0.0))
         found: list[_Features] = []
-        for index in (int(i) for i in top):
-            cov = float(coverage[index])
-            if cov <= 0:
-                continue
-            best_fuzzy = best_contain = 0.0
-            best_text = self._question_texts[index][0] if self._question_texts[index] else ""
+        scope_terms = self._scope_terms_in(prepared)
+        # containment of the closest questions of each entry, in one vectorised pass
+        closest: list[list[int]] = []
+        start = 0
+        for index in top:
+            n = len(self._question_keys[index])
+            closest.append([start + p for p in np.argsort(-fuzzy[start : start + n])[:6].tolist()])
+            start += n
+        flat = [p for positions in closest for p in positions]
+        measured = self._chars.containment(prepared.grams, [keys[p] for p in flat]).tolist()
+        contains = dict(zip(flat, measured, strict=True))
+        start = 0
+        for index, positions in zip(top, closest, strict=True):
+            n = len(self._question_keys[index])
+            best_text = self._question_texts[index][0]
             best_rank = -1.0
-            for key, text in zip(self._question_keys[index], self._question_texts[index], strict=False):
-                pkey = pinyin_key(key)
-                fuzzy = max(fuzz.ratio(prepared.key, key), 0.95 * fuzz.ratio(prepared.pkey, pkey))
-                if prepared.focus != prepared.key:
-                    fuzzy = max(fuzzy, 0.95 * fuzz.ratio(prepared.focus, key), 0.9 * fuzz.ratio(focus_pinyin, pkey))
-                if long_query and len(key) >= 4:
-                    fuzzy = max(fuzzy, 0.9 * fuzz.partial_ratio(key, prepared.key))
-                contain = _contains(prepared.grams, grams(key), self._idf)
-                rank = fuzzy + 40 * contain
+            best_contain = 0.0
+            for p in positions:
+                rank = float(fuzzy[p]) + 40 * contains[p]
                 if rank > best_rank:
-                    best_rank, best_text = rank, text
-                best_fuzzy = max(best_fuzzy, fuzzy)
-                best_contain = max(best_contain, contain)
-            entry_text = self._entry_text[index]
+                    best_rank, best_text = rank, self._question_texts[index][p - start]
+                best_contain = max(best_contain, contains[p])
+            scores = fuzzy[start : start + n]
+            start += n
+            entry_text = self._entry_text(index)
             found.append(
                 _Features(
                     index=index,
                     question=best_text,
-                    coverage=cov,
+                    coverage=float(coverage[index]),
                     contain=best_contain,
-                    fuzzy=best_fuzzy / 100,
+                    fuzzy=float(scores.max()) / 100,
                     long_query=long_query,
                     novelty=novelty,
-                    missing_number=any(not self._has_number(index, n) for n in prepared.numbers),
-                    ask_mismatch=bool(prepared.asks - self._entry_asks[index])
+                    missing_number=any(not self._has_number(index, number) for number in prepared.numbers),
+                    ask_mismatch=bool(prepared.asks - self._gives(index))
                     or any(m not in entry_text for m in MEASURES.findall(prepared.focus))
                     or any(word not in entry_text for word in re.findall(r"[a-z]{2,}", prepared.focus))
                     or any(
-                        not NAMED_BY[noun].search(self._entry_said[index])
-                        for noun in AFFILIATION.findall(prepared.focus)
+                        not NAMED_BY[noun].search(self._said[index]) for noun in AFFILIATION.findall(prepared.focus)
                     ),
-                    blocked=self._blocked_by((prepared.key, prepared.plain), index),
+                    blocked=self._blocked_by(scope_terms, index),
                 )
             )
         return found

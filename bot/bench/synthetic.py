@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..knowledge import load_knowledge
+from ..text import Normalizer
 
 QUESTION_TAILS = ("有多少", "是多少", "是什么", "怎么样", "有哪些", "有几个", "是哪年", "进展如何", "情况咋样", "")
 QUESTION_HEADS = ("交城", "咱县", "全县", "县里", "", "请问", "听说")
@@ -22,14 +23,17 @@ CHUNK = 1000  # entries per topic file
 
 
 def release_vocabulary(source_text: str) -> list[str]:
-    """Words of the release: runs of 2-4 Chinese characters cut at punctuation, most frequent first."""
+    """Words of the release (jieba segmentation), two characters or more, most frequent first."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
     words: dict[str, int] = {}
-    for run in re.findall(r"[\u4e00-\u9fff]+", source_text):
-        for size in (2, 3, 4):
-            for start in range(0, max(len(run) - size + 1, 0), size):
-                word = run[start : start + size]
-                words[word] = words.get(word, 0) + 1
-    return sorted(words, key=lambda w: (-words[w], w))[:3000]
+    for word in jieba.lcut(source_text):
+        if len(word) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            words[word] = words.get(word, 0) + 1
+    return sorted(words, key=lambda w: (-words[w], w))
 
 
 def _quotes(source_text: str) -> list[str]:
@@ -53,6 +57,7 @@ def write_synthetic_base(
 ) -> Path:
     """Write a knowledge directory with the real base plus ``size`` synthetic entries; return it."""
     real = load_knowledge(real_knowledge)
+    normalize = Normalizer(real.synonyms).normalize
     source = next(iter(real.sources.values()))
     vocabulary = release_vocabulary(source.text)
     quotes = _quotes(source.text)
@@ -60,7 +65,7 @@ def write_synthetic_base(
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(real_knowledge, target)
-    seen: set[str] = set()
+    seen: set[str] = {k for e in real.entries for k in e.keys}
     entries: list[dict[str, object]] = []
     file_index = 0
 
@@ -81,8 +86,9 @@ def write_synthetic_base(
             words = [*core[:2], rng.choice(vocabulary)] if len(questions) else core
             rng.shuffle(words)
             question = rng.choice(QUESTION_HEADS) + "".join(words[: rng.choice((2, 3))]) + rng.choice(QUESTION_TAILS)
-            if question not in seen and len(question) >= 4:
-                seen.add(question)
+            key = normalize(question)
+            if key not in seen and len(key) >= 4:
+                seen.add(key)
                 questions.append(question)
         entries.append(
             {

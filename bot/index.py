@@ -1,0 +1,167 @@
+"""An inverted index of character unigrams and bigrams, built with NumPy so it scales to 100,000 entries.
+
+Grams are integers: a unigram is the character's code point, a bigram is ``a << 21 | b`` (code points
+fit in 21 bits, so the two kinds never collide). Each entry is a document; a posting records the
+entry and whether the gram came from its questions (weight 1) or only from its answer (a lower weight).
+
+Grams present in more than ``max_df_ratio`` of the entries carry little information: their postings are
+not kept (only their document frequency, for IDF), which bounds both memory and the work per question.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["GramIndex", "gram_codes"]
+
+UNIGRAM_WEIGHT = 0.5
+BIGRAM_WEIGHT = 1.0
+_SHIFT = 21
+_CHUNK = 20_000  # entries built at a time, to bound peak memory
+
+
+def gram_codes(key: str) -> dict[int, float]:
+    """Unigram (0.5) and bigram (1.0) codes of a key; every character is a unit."""
+    codes = [ord(ch) for ch in key]
+    out = dict.fromkeys(codes, UNIGRAM_WEIGHT)
+    for a, b in itertools.pairwise(codes):
+        out[(a << _SHIFT) | b] = BIGRAM_WEIGHT
+    return out
+
+
+def _chunk_postings(
+    docs: Sequence[Sequence[tuple[str, float]]], first: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(gram codes, entry numbers, weights) for a chunk of documents, one row per distinct (gram, entry)."""
+    texts: list[str] = []
+    owners: list[int] = []
+    weights: list[float] = []
+    for offset, doc in enumerate(docs):
+        for text, text_weight in doc:
+            if text:
+                texts.append(text)
+                owners.append(first + offset)
+                weights.append(text_weight)
+    if not texts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.astype(np.int32), empty.astype(np.float32)
+    joined = "\x00".join(texts) + "\x00"
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    owner = np.repeat(np.asarray(owners, dtype=np.int32), lengths)
+    weight = np.repeat(np.asarray(weights, dtype=np.float32), lengths)
+    valid = codes != 0
+    pair = valid[:-1] & valid[1:]
+    bigrams = (codes[:-1][pair] << _SHIFT) | codes[1:][pair]
+    all_codes = np.concatenate((codes[valid], bigrams))
+    all_owner = np.concatenate((owner[valid], owner[:-1][pair]))
+    all_weight = np.concatenate((weight[valid], weight[:-1][pair]))
+    order = np.lexsort((-all_weight, all_owner, all_codes))
+    all_codes, all_owner, all_weight = all_codes[order], all_owner[order], all_weight[order]
+    first_of_pair = np.ones(len(all_codes), dtype=bool)
+    first_of_pair[1:] = (all_codes[1:] != all_codes[:-1]) | (all_owner[1:] != all_owner[:-1])
+    return all_codes[first_of_pair], all_owner[first_of_pair], all_weight[first_of_pair]
+
+
+@dataclass
+class GramIndex:
+    """Entry-level inverted index in CSR form over integer gram codes."""
+
+    vocab: np.ndarray  # sorted gram codes
+    df: np.ndarray  # entries containing each gram
+    offsets: np.ndarray  # postings of vocab[i] are entry_ids[offsets[i]:offsets[i + 1]] (empty if too common)
+    entry_ids: np.ndarray
+    weights: np.ndarray
+    size: int
+
+    @classmethod
+    def build(cls, docs: Sequence[Sequence[tuple[str, float]]], *, max_df_ratio: float = 0.2) -> GramIndex:
+        """Index documents given as (text, weight) pairs per entry."""
+        size = max(len(docs), 1)
+        parts = [_chunk_postings(docs[i : i + _CHUNK], i) for i in range(0, len(docs), _CHUNK)]
+        codes = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        owners = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
+        weights = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.float32)
+        del parts
+        order = np.argsort(codes, kind="stable")
+        codes = codes[order]
+        vocab, df = np.unique(codes, return_counts=True)
+        del codes
+        max_df = max(50, int(size * max_df_ratio))
+        keep_gram = df <= max_df
+        keep = np.repeat(keep_gram, df)
+        kept_order = order[keep]
+        entry_ids = owners[kept_order]
+        kept_weights = weights[kept_order]
+        offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.where(keep_gram, df, 0), out=offsets[1:])
+        return cls(vocab=vocab, df=df.astype(np.int32), offsets=offsets, entry_ids=entry_ids,
+                   weights=kept_weights, size=size)
+
+    def unknown_idf(self) -> float:
+        return math.log1p(self.size)
+
+    def gram_ids(self, codes: Sequence[int]) -> np.ndarray:
+        """Index of each code in the vocabulary, or -1 when unknown."""
+        array = np.asarray(codes, dtype=np.int64)
+        found = np.searchsorted(self.vocab, array)
+        found[found >= len(self.vocab)] = 0
+        return np.where(self.vocab[found] == array, found, -1) if len(self.vocab) else np.full(len(array), -1)
+
+    def idf(self, gids: np.ndarray) -> np.ndarray:
+        known = gids >= 0
+        out = np.full(len(gids), self.unknown_idf())
+        out[known] = np.log1p(self.size / self.df[gids[known]])
+        return out
+
+    def coverage(self, query: dict[int, float]) -> tuple[np.ndarray, dict[int, float]]:
+        """Share (0-1) of the query's IDF mass each entry explains, and the IDF of each query gram."""
+        codes = list(query)
+        units = np.fromiter((query[c] for c in codes), dtype=np.float64, count=len(codes))
+        gids = self.gram_ids(codes)
+        idf = self.idf(gids)
+        total = float((idf * units).sum())
+        ids: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        for gid, weight in zip(gids.tolist(), (idf * units).tolist(), strict=True):
+            if gid < 0:
+                continue
+            start, end = self.offsets[gid], self.offsets[gid + 1]
+            if end > start:
+                ids.append(self.entry_ids[start:end])
+                values.append(self.weights[start:end] * weight)
+        scores: np.ndarray = (
+            np.bincount(np.concatenate(ids), weights=np.concatenate(values), minlength=self.size).astype(np.float64)
+            if ids
+            else np.zeros(self.size)
+        )
+        if total > 0:
+            scores = scores / total
+        return scores, dict(zip(codes, idf.tolist(), strict=True))
+
+    def containment(self, query: dict[int, float], keys: Sequence[str]) -> np.ndarray:
+        """For each key, the share of its IDF mass (unigrams 0.5, bigrams 1) whose grams are in the query."""
+        if not keys:
+            return np.zeros(0)
+        joined = "\x00".join(keys) + "\x00"
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        lengths = np.fromiter((len(k) + 1 for k in keys), dtype=np.int64, count=len(keys))
+        owner = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)
+        valid = codes != 0
+        pair = valid[:-1] & valid[1:]
+        grams = np.concatenate((codes[valid], (codes[:-1][pair] << _SHIFT) | codes[1:][pair]))
+        owners = np.concatenate((owner[valid], owner[:-1][pair]))
+        units = np.concatenate((np.full(int(valid.sum()), UNIGRAM_WEIGHT), np.full(int(pair.sum()), BIGRAM_WEIGHT)))
+        _, first = np.unique((owners << 43) | grams, return_index=True)  # each gram once per key
+        grams, owners, units = grams[first], owners[first], units[first]
+        weights = self.idf(self.gram_ids(grams.tolist())) * units
+        asked = np.fromiter(query, dtype=np.int64, count=len(query))
+        found = np.isin(grams, asked)
+        total = np.bincount(owners, weights=weights, minlength=len(keys))
+        hit = np.bincount(owners, weights=weights * found, minlength=len(keys))
+        return np.divide(hit, total, out=np.zeros(len(keys)), where=total > 0)
