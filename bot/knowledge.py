@@ -509,12 +509,12 @@ def _cross_checks(
     """Checks across entries; returns the entries with their matching keys filled in."""
     from .text import Normalizer  # core-to-core import; kept local so the model has no import cycle
 
-    normalize = Normalizer(synonyms).normalize
+    all_keys = iter(Normalizer(synonyms).normalize_many(q for e in entries for q in e.questions + e.keywords))
     owner: dict[str, tuple[Entry, int]] = {}
     keyed: list[Entry] = []
     for entry in entries:
         keyword_lines = (entry.line,) * len(entry.keywords)
-        keys = tuple(normalize(q) for q in entry.questions + entry.keywords)
+        keys = tuple(next(all_keys) for _ in range(len(entry.questions) + len(entry.keywords)))
         keyed.append(replace(entry, keys=keys))
         for question, line, key in zip(
             entry.questions + entry.keywords, entry.question_lines + keyword_lines, keys, strict=True

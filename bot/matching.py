@@ -243,6 +243,7 @@ class Matcher:
         self._said: list[str] = []  # the answer and quote, normalised
         char_docs: list[list[tuple[str, float]]] = []
         pinyin_docs: list[list[tuple[str, float]]] = []
+        said_keys = iter(self.normalizer.normalize_many(t for e in self._entries for t in (e.answer, e.quote)))
         for entry in self._entries:
             pieces = (*entry.questions, *entry.keywords)
             given = entry.keys if len(entry.keys) == len(pieces) else tuple(norm(p) for p in pieces)
@@ -252,7 +253,7 @@ class Matcher:
                 if key and key not in keys:
                     keys.append(key)
                     texts.append(text if text in entry.questions else entry.canonical_question)
-            said = norm(entry.answer) + "\x00" + norm(entry.quote)
+            said = next(said_keys) + "\x00" + next(said_keys)
             pinyin = [pinyin_key(k) for k in keys]
             self._question_keys.append(keys)
             self._question_pinyin.append(pinyin)

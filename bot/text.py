@@ -117,10 +117,14 @@ def pinyin_key(key: str) -> str:
     return key.translate(_PINYIN_TABLE)
 
 
-def _is_kept(ch: str) -> bool:
-    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
-        return True
-    return ch.isascii() and (ch.isalnum() or ch in ".%+")
+# Characters a key keeps (CJK, ASCII letters and digits, . % +); everything else separates words.
+_DROPPED = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%+]+")
+# a dot or plus survives only between digits/letters (4.25, 1+3+x)
+_LONE_MARK = re.compile(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])")
+
+
+def _kept(folded: str) -> str:
+    return _LONE_MARK.sub(" ", _DROPPED.sub(" ", chinese_numerals_to_digits(folded)))
 
 
 class Normalizer:
@@ -157,16 +161,13 @@ class Normalizer:
 
     def _base(self, text: str) -> str:
         """Folded, numerals as digits, only kept characters; no filler or synonym handling."""
-        folded = chinese_numerals_to_digits(self._fold(text))
-        kept = "".join(ch if _is_kept(ch) else " " for ch in folded)
-        # a dot or plus survives only between digits/letters (4.25, 1+3+x)
-        kept = re.sub(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])", " ", kept)
-        return kept.replace(" ", "")
+        return _kept(self._fold(text)).replace(" ", "")
 
     def _normalize(self, text: str) -> str:
-        base = chinese_numerals_to_digits(self._fold(text))
-        kept = "".join(ch if _is_kept(ch) else " " for ch in base)
-        kept = re.sub(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])", " ", kept)
+        return self._finish(self._fold(text))
+
+    def _finish(self, folded: str) -> str:
+        kept = _kept(folded)
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
         if self._filler_re is not None:
@@ -178,6 +179,17 @@ class Normalizer:
     def normalize(self, text: str) -> str:
         """The matching key of ``text`` (may be empty)."""
         return self._cache(text[:MAX_INPUT_CHARS])
+
+    def normalize_many(self, texts: Iterable[str]) -> list[str]:
+        """Keys of many texts at once (one OpenCC call for all: loading large bases is dominated by it)."""
+        items = [t[:MAX_INPUT_CHARS].replace("\n", " ").replace("\r", " ") for t in texts]
+        if not items:
+            return []
+        joined = unicodedata.normalize("NFKC", "\n".join(items))
+        folded = str(_t2s.convert(joined)).lower().split("\n")
+        if len(folded) != len(items):  # a conversion changed the line count: fall back, one by one
+            return [self._normalize(t) for t in items]
+        return [self._finish(f) for f in folded]
 
     def plain(self, text: str) -> str:
         """Folded text with numerals as digits and only kept characters: no synonyms, no fillers."""
