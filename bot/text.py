@@ -123,6 +123,11 @@ _DROPPED = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%+]+")
 _LONE_MARK = re.compile(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])")
 
 
+# The same, keeping line breaks, for many texts joined by them.
+_DROPPED_LINES = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%+\n]+")
+_LONE_MARK_LINES = _LONE_MARK
+
+
 def _kept(folded: str) -> str:
     return _LONE_MARK.sub(" ", _DROPPED.sub(" ", chinese_numerals_to_digits(folded)))
 
@@ -170,11 +175,7 @@ class Normalizer:
         kept = _kept(folded)
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
-        if self._filler_re is not None:
-            stripped = self._filler_re.sub(" ", kept)
-            if stripped.strip():
-                kept = stripped
-        return kept.replace(" ", "")[:MAX_KEY_CHARS]
+        return self._strip_fillers(kept)
 
     def normalize(self, text: str) -> str:
         """The matching key of ``text`` (may be empty)."""
@@ -186,10 +187,22 @@ class Normalizer:
         if not items:
             return []
         joined = unicodedata.normalize("NFKC", "\n".join(items))
-        folded = str(_t2s.convert(joined)).lower().split("\n")
-        if len(folded) != len(items):  # a conversion changed the line count: fall back, one by one
+        folded = str(_t2s.convert(joined)).lower()
+        # the same steps as _finish, run over all texts at once; no pattern spans a line break
+        kept = _LONE_MARK_LINES.sub(" ", _DROPPED_LINES.sub(" ", chinese_numerals_to_digits(folded)))
+        if self._synonym_re is not None:
+            kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
+        lines = kept.split("\n")
+        if len(lines) != len(items):  # a conversion changed the line count: fall back, one by one
             return [self._normalize(t) for t in items]
-        return [self._finish(f) for f in folded]
+        return [self._strip_fillers(line) for line in lines]
+
+    def _strip_fillers(self, kept: str) -> str:
+        if self._filler_re is not None:
+            stripped = self._filler_re.sub(" ", kept)
+            if stripped.strip():
+                kept = stripped
+        return kept.replace(" ", "")[:MAX_KEY_CHARS]
 
     def plain(self, text: str) -> str:
         """Folded text with numerals as digits and only kept characters: no synonyms, no fillers."""
