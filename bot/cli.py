@@ -9,7 +9,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +18,7 @@ from .config import Config, ConfigError, load_config
 from .knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from .matching import Matcher, MatchResult, Status
 from .render import render_text, to_json
+from .reports import stats_text, unanswered_text
 from .storage import Storage
 from .validate import check_self_retrieval
 
@@ -173,35 +174,26 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _storage(args: argparse.Namespace, err: TextIO) -> Storage | None:
+def _print_report(args: argparse.Namespace, out: TextIO, err: TextIO, render: Callable[[Storage], str]) -> int:
     config = _config(args, err)
     if config is None:
-        return None
-    return Storage(config.database, timezone=config.timezone)
+        return EXIT_USAGE
+    storage = Storage(config.database, timezone=config.timezone)
+    try:
+        print(_plain(render(storage)), file=out)
+    finally:
+        storage.close()
+    return EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the admin statistics (same as /stats)."""
-    storage = _storage(args, err)
-    if storage is None:
-        return EXIT_USAGE
-    from .tg.app import stats_text
-
-    print(_plain(stats_text(storage)), file=out)
-    storage.close()
-    return EXIT_OK
+    return _print_report(args, out, err, stats_text)
 
 
 def cmd_unanswered(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print recent unanswered and 👎 questions (same as /unanswered)."""
-    storage = _storage(args, err)
-    if storage is None:
-        return EXIT_USAGE
-    from .tg.app import unanswered_text
-
-    print(_plain(unanswered_text(storage)), file=out)
-    storage.close()
-    return EXIT_OK
+    return _print_report(args, out, err, unanswered_text)
 
 
 def _plain(html_text: str) -> str:

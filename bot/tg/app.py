@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import logging
 import re
 import time
@@ -49,6 +48,7 @@ from telegram.request import BaseRequest
 from .. import messages
 from ..config import Config
 from ..matching import MatchResult, Status
+from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
 from . import render
@@ -362,47 +362,6 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await _send(message, escape(text).replace("{problems}", f"<pre>{escape(listed)}</pre>"))
 
 
-def stats_text(storage: Storage) -> str:
-    stats = storage.stats()
-    top = "\n".join(f"{n} × {escape(e)}" for e, n in stats.top_entries) or messages.NOTHING_YET
-    unanswered = "\n".join(f"{n} × {escape(t)}" for t, n in stats.top_unanswered) or messages.NOTHING_YET
-    return messages.STATS.format(
-        today=stats.today,
-        week=stats.week,
-        share=f"{stats.answered_share:.0%}",
-        up=stats.thumbs_up,
-        down=stats.thumbs_down,
-        top=top,
-        unanswered=unanswered,
-    )
-
-
-def stats_chart(storage: Storage) -> bytes:
-    """A PNG bar chart of the last 7 days: answered vs not answered."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    stats = storage.stats()
-    days = [d.day for d in stats.daily]
-    answered = [d.answered for d in stats.daily]
-    other = [d.other for d in stats.daily]
-    fig, ax = plt.subplots(figsize=(6, 3.2), dpi=120)
-    ax.bar(days, answered, color="#2e7d32", label="answered")
-    ax.bar(days, other, bottom=answered, color="#c62828", label="not answered")
-    ax.set_title("Questions per day (last 7 days)")
-    ax.legend(loc="upper left")
-    from matplotlib.ticker import MaxNLocator
-
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats (admins): questions today and over 7 days, share answered, top entries, top unanswered."""
     message = await _require_admin(update, context)
@@ -415,18 +374,6 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_photo(png, caption="7-day chart")
     except TelegramError as exc:
         logger.info("could not send the stats chart: %s", exc)
-
-
-def unanswered_text(storage: Storage) -> str:
-    rows = storage.unanswered(limit=20)
-    if not rows:
-        return messages.UNANSWERED_NONE
-    lines = [messages.UNANSWERED_TITLE]
-    for kind, text, near in rows:
-        mark = "❓" if kind == "no_match" else "👎"
-        hint = f"  → {escape(near)}" if near else ""
-        lines.append(f"{mark} {escape(text)}{hint}")
-    return "\n".join(lines)
 
 
 async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
