@@ -38,7 +38,6 @@ __all__ = [
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SPECIAL_FILES = {"synonyms.yaml", "scope.yaml", "announcements.yaml"}
-MIN_QUESTIONS = 1  # validate() asks for more (see QUALITY_MIN_QUESTIONS); loading needs one.
 ENTRY_FIELDS = {"id", "questions", "answer", "quote", "section", "source", "keywords", "related"}
 TOPIC_FIELDS = {"topic", "source", "section", "entries", "description"}
 

@@ -487,7 +487,7 @@ class Matcher:
 
     def match(self, question: str) -> MatchResult:
         """Match one question; never raises on any text."""
-        folded = self.normalizer._fold(question or "")
+        folded = self.normalizer.fold(question or "")
         kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
         if kind:
             return MatchResult(question=question, status=Status.SMALLTALK, score=100.0, smalltalk=kind)

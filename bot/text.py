@@ -136,7 +136,7 @@ class Normalizer:
     """Turns text into a matching key; built once with the synonym groups of a knowledge base."""
 
     def __init__(self, synonyms: Iterable[Iterable[str]] = (), *, fillers: Iterable[str] = FILLERS) -> None:
-        self._fillers = tuple(sorted({self._fold(f) for f in fillers}, key=len, reverse=True))
+        self._fillers = tuple(sorted({self.fold(f) for f in fillers}, key=len, reverse=True))
         self._filler_re = re.compile("|".join(re.escape(f) for f in self._fillers)) if self._fillers else None
         replacements: dict[str, str] = {}
         for group in synonyms:
@@ -159,17 +159,17 @@ class Normalizer:
         self._cache = lru_cache(maxsize=4096)(self._normalize)
 
     @staticmethod
-    def _fold(text: str) -> str:
+    def fold(text: str) -> str:
         """Width, script and case folding only."""
         text = unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS])
         return str(_t2s.convert(text)).lower()
 
     def _base(self, text: str) -> str:
         """Folded, numerals as digits, only kept characters; no filler or synonym handling."""
-        return _kept(self._fold(text)).replace(" ", "")
+        return _kept(self.fold(text)).replace(" ", "")
 
     def _normalize(self, text: str) -> str:
-        return self._finish(self._fold(text))
+        return self._finish(self.fold(text))
 
     def _finish(self, folded: str) -> str:
         kept = _kept(folded)

@@ -47,6 +47,7 @@ from telegram.request import BaseRequest
 
 from .. import messages
 from ..config import Config
+from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
 from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
@@ -248,7 +249,7 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send(message, messages.WELCOME.format(examples=examples))
 
 
-def _examples(kb: Any) -> list[Any]:
+def _examples(kb: KnowledgeBase) -> list[Entry]:
     wanted = ("tech-high-tech-enterprises", "elder-social-work-stations", "fert-honour-calcium-capital")
     found = [kb.by_id[i] for i in wanted if i in kb.by_id]
     return found or list(kb.entries[:3])
