@@ -266,6 +266,7 @@ class Matcher:
         del char_docs, pinyin_docs
         self._text_cache: dict[int, str] = {}
         self._idf_cache: dict[int, float] = {}
+        self._plain_cache: dict[int, str] = {}
         self._gives_cache: dict[int, frozenset[str]] = {}
         self._other_places = self._scope_terms((*self.kb.scope.other_places, *self.kb.scope.names))
         self._not_covered = self._scope_terms(self.kb.scope.not_covered)
@@ -328,8 +329,18 @@ class Matcher:
 
     def _blocked_by(self, terms: tuple[str, ...], entry_index: int) -> str:
         """The first of the question's out-of-scope terms that the entry does not mention, or ''."""
-        text = self._entry_text(entry_index) if terms else ""
-        return next((term for term in terms if term not in text), "")
+        if not terms:
+            return ""
+        text = self._entry_text(entry_index)
+        missing = [term for term in terms if term not in text]
+        if not missing:
+            return ""
+        plain = self._plain_cache.get(entry_index)  # as typed: synonyms may have rewritten the term
+        if plain is None:
+            entry = self._entries[entry_index]
+            pieces = (*entry.questions, *entry.keywords, entry.answer, entry.quote)
+            plain = self._plain_cache[entry_index] = " ".join(self.normalizer.plain(p) for p in pieces)
+        return next((term for term in missing if term not in plain), "")
 
     def _prepare(self, question: str) -> _Prepared:
         key = self.normalizer.normalize(question)
