@@ -390,7 +390,7 @@ class Matcher:
         idf = np.fromiter((pinyin_idf[c] for c in prepared.pgrams), dtype=np.float64, count=len(prepared.pgrams))
         mass = float((idf * units).sum())
         novelty = float((idf * units)[unknown].sum()) / mass if mass else 0.0
-        coverage = np.maximum(cov_chars, 0.92 * cov_pinyin)
+        coverage = np.maximum(cov_chars, 0.98 * cov_pinyin)
         hits = np.flatnonzero(coverage)
         if len(hits) > self.shortlist:
             hits = hits[np.argpartition(-coverage[hits], self.shortlist - 1)[: self.shortlist]]
@@ -403,7 +403,7 @@ class Matcher:
         pinyin = [k for i in top for k in self._question_pinyin[i]]
         fuzzy = np.maximum(
             process.cdist([prepared.key], keys, scorer=fuzz.ratio)[0],
-            0.95 * process.cdist([prepared.pkey], pinyin, scorer=fuzz.ratio)[0],
+            0.98 * process.cdist([prepared.pkey], pinyin, scorer=fuzz.ratio)[0],
         )
         if prepared.focus != prepared.key:
             fuzzy = np.maximum(fuzzy, 0.95 * process.cdist([prepared.focus], keys, scorer=fuzz.ratio)[0])
