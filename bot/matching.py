@@ -231,7 +231,7 @@ class Matcher:
     thresholds: Thresholds = field(default_factory=Thresholds)
     weights: Weights = field(default_factory=Weights)
     answer_weight: float = 0.6  # how much words that appear only in an answer or quote count
-    shortlist: int = 12
+    shortlist: int = 8
 
     def __post_init__(self) -> None:
         self.normalizer = Normalizer(self.kb.synonyms)
