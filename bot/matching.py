@@ -164,6 +164,10 @@ class _Prepared:
     asks: frozenset[str]  # kinds of information asked for that an entry may not have (price, names, ...)
     plain: str  # folded text without synonyms or fillers, for scope terms
 
+    @property
+    def pfocus(self) -> str:
+        return pinyin_key(self.focus)
+
 
 _CLAUSE_SPLIT = re.compile(r"[，,。!！?？;；:：、\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
 _QUESTION_MARK = re.compile(
@@ -189,7 +193,9 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
     "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌"),
     "person": re.compile(r"老板|负责人|董事长|法人|厂长|院长|站长|书记是"),
-    "money": re.compile(r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额"),
+    "money": re.compile(
+        r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
+    ),
     "count": re.compile(r"多少(?!钱)|(?<!哪)几(?!乎)|数量"),
 }
 # "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
@@ -270,6 +276,10 @@ class Matcher:
         self._gives_cache: dict[int, frozenset[str]] = {}
         self._other_places = self._scope_terms((*self.kb.scope.other_places, *self.kb.scope.names))
         self._not_covered = self._scope_terms(self.kb.scope.not_covered)
+        # names of three characters or more are also recognised when typed with homophones (刘大朋)
+        self._name_sounds = tuple(
+            (name, pinyin_key(name)) for name in self._scope_terms(self.kb.scope.names) if len(name) >= 3
+        )
 
     def _idf_of(self, code: int) -> float:
         idf = self._idf_cache.get(code)
@@ -324,8 +334,8 @@ class Matcher:
         return tuple(
             term
             for term in (*self._other_places, *self._not_covered)
-            if term in prepared.key or term in prepared.plain
-        )
+            if term in prepared.focus or term in prepared.plain
+        ) + tuple(name for name, sound in self._name_sounds if sound in prepared.pfocus and name not in prepared.plain)
 
     def _blocked_by(self, terms: tuple[str, ...], entry_index: int) -> str:
         """The first of the question's out-of-scope terms that the entry does not mention, or ''."""
