@@ -9,9 +9,13 @@ How a question is matched:
    Grams so common that they carry no information are left out of this step, so the work per question
    grows with the number of *rare* matches, not with the size of the base.
 3. The candidates are re-scored with RapidFuzz against each of their questions, and by how much of
-   their best question the resident's words contain (long, rambling messages).
-4. Scope: a question naming another place, or a subject the release never covers (``scope.yaml``), that
-   the entry does not mention cannot be answered confidently.
+   their closest questions the resident's words contain. In a long message the clause that asks the
+   question counts double, and is also scored on its own as a short question would be.
+4. Vetoes: an entry is never given as *the* answer when the question names another place, a subject
+   the release never covers or a named company/person/project (``scope.yaml``) that the entry does not
+   mention; asks for a kind of information (price, names, date, procedure, contact, rank, area, a
+   measure such as 产值) that the entry does not give; or names a number the entry does not state.
+   Vetoed entries may still be offered as suggestions.
 5. The score (0-100) and the gap to the runner-up decide: ``answered``, ``ambiguous`` (up to three
    candidates), or ``no_match``. Greetings, thanks and "who are you" are ``smalltalk``.
 """
@@ -201,6 +205,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
 # "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
 AFFILIATION = re.compile(
     r"(?:什么|哪个|哪家|哪所|哪)(大学|高校|单位|学校|报社|媒体|报纸|电视台|国家(?!级|部|和|标准|行业|重点))"
+    r"|(?:什么|哪个|哪些|哪家|哪几家)(?:大|小|重点)?(企业)(?:叫|名)"
 )
 NAMED_BY: dict[str, re.Pattern[str]] = {
     "大学": re.compile(r"大学|学院"),
@@ -212,6 +217,7 @@ NAMED_BY: dict[str, re.Pattern[str]] = {
     "报纸": re.compile(r"日报|晚报|报纸"),
     "电视台": re.compile(r"电视台"),
     "国家": re.compile(r"美国|日本|韩国|俄罗斯|印度|欧洲|非洲|东南亚|中东|南美"),
+    "企业": re.compile(r"有限企业|集团|合金|装备|新材料"),  # 公司 reads 企业 after synonyms
 }
 
 # Measures a question may ask about; the entry must talk about the same one (产值 is not 产能).
@@ -464,7 +470,10 @@ class Matcher:
                     or any(m not in entry_text for m in MEASURES.findall(prepared.focus))
                     or any(word not in entry_text for word in re.findall(r"[a-z]{2,}", prepared.focus))
                     or any(
-                        not NAMED_BY[noun].search(self._said[index]) for noun in AFFILIATION.findall(prepared.focus)
+                        not NAMED_BY[noun].search(self._said[index])
+                        for nouns in AFFILIATION.findall(prepared.focus)
+                        for noun in nouns
+                        if noun
                     ),
                     blocked=self._blocked_by(scope_terms, index),
                 )
