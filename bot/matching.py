@@ -140,6 +140,7 @@ class Weights:
     number_penalty: float = 0.7  # the question names a number the entry does not have
     ask_penalty: float = 0.6  # it asks for a kind of information (price, names, date...) the entry lacks
     focus: float = 0.95  # a long message's asking clause, scored alone, counts this much
+    focus_context: float = 0.6  # ... times this plus the entry's coverage of the whole message (at most 1)
     novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
 
 
@@ -503,13 +504,18 @@ class Matcher:
     def _score_candidates(self, prepared: _Prepared) -> list[tuple[float, int, str, str]]:
         """(score, entry index, matched question text, veto) for the shortlist, best first."""
         best: dict[int, tuple[float, int, str, str]] = {}
+        covered: dict[int, float] = {}
         for f in self._features(prepared):
             best[f.index] = (self._score(f), f.index, f.question, self._veto(f))
+            covered[f.index] = f.coverage
         focus = self._prepare_focus(prepared)
         if focus is not None:
-            # a long message is also judged by its asking clause alone, as a short question would be
+            # a long message is also judged by its asking clause alone, as a short question would be,
+            # as long as the entry also explains the rest of the message (a generic clause such as
+            # 采用了哪几种方式 must not pull in an entry about something else)
             for f in self._features(focus):
-                score = self.weights.focus * self._score(f)
+                context = min(1.0, self.weights.focus_context + covered.get(f.index, 0.0))
+                score = self.weights.focus * context * self._score(f)
                 if f.index not in best or score > best[f.index][0]:
                     best[f.index] = (score, f.index, f.question, self._veto(f))
         scored = sorted(best.values(), key=lambda s: (-s[0], s[1]))
