@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .matching import Thresholds
+
 __all__ = ["Config", "ConfigError", "GroupSettings", "RateLimits", "TelegramSettings", "load_config"]
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -59,6 +61,7 @@ class Config:
     timezone: str = "Asia/Shanghai"
     groups: GroupSettings = field(default_factory=GroupSettings)
     rate_limits: RateLimits = field(default_factory=RateLimits)
+    thresholds: Thresholds = field(default_factory=Thresholds)
     source_path: str = ""
 
     @property
@@ -111,7 +114,7 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
             raise ConfigError(f"{file}: the config must be a mapping of 'key: value' lines")
         data = loaded
         source = str(file)
-    known = {"telegram", "admins", "knowledge_dir", "database", "timezone", "groups", "rate_limits"}
+    known = {"telegram", "admins", "knowledge_dir", "database", "timezone", "groups", "rate_limits", "thresholds"}
     for key in data:
         if key not in known:
             problems.append(f"unknown key '{key}'; known keys: {', '.join(sorted(known))}")
@@ -166,6 +169,15 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         group_messages_per_minute=_typed(limits_raw, "group_messages_per_minute", int, 20, "rate_limits", problems),
         overall_per_second=_typed(limits_raw, "overall_per_second", int, 30, "rate_limits", problems),
     )
+    thresholds_raw = _section(data, "thresholds", problems)
+    defaults = Thresholds()
+    names = ("answer", "lead", "sure", "answer_alone", "lead_alone", "suggest")
+    thresholds = Thresholds(
+        **{name: _typed(thresholds_raw, name, float, getattr(defaults, name), "thresholds", problems) for name in names}
+    )
+    for name in thresholds_raw:
+        if name not in names:
+            problems.append(f"unknown key 'thresholds.{name}'; known: {', '.join(names)}")
     timezone = _typed(data, "timezone", str, "Asia/Shanghai", "config", problems)
     try:
         from zoneinfo import ZoneInfo
@@ -184,5 +196,6 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         timezone=timezone,
         groups=groups,
         rate_limits=limits,
+        thresholds=thresholds,
         source_path=source,
     )

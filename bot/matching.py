@@ -46,7 +46,7 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Where scores turn into statuses; deployments may tune them in config."""
+    """Where scores turn into statuses (tuned on the dev questions; the bot's config may override them)."""
 
     answer: float = 50.0  # at or above (with a clear lead): answered
     lead: float = 4.0  # the best must beat the runner-up by this much to be answered

@@ -125,7 +125,6 @@ _LONE_MARK = re.compile(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])")
 
 # The same, keeping line breaks, for many texts joined by them.
 _DROPPED_LINES = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%+\n]+")
-_LONE_MARK_LINES = _LONE_MARK
 
 
 def _kept(folded: str) -> str:
@@ -189,7 +188,7 @@ class Normalizer:
         joined = unicodedata.normalize("NFKC", "\n".join(items))
         folded = str(_t2s.convert(joined)).lower()
         # the same steps as _finish, run over all texts at once; no pattern spans a line break
-        kept = _LONE_MARK_LINES.sub(" ", _DROPPED_LINES.sub(" ", chinese_numerals_to_digits(folded)))
+        kept = _LONE_MARK.sub(" ", _DROPPED_LINES.sub(" ", chinese_numerals_to_digits(folded)))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
         lines = kept.split("\n")

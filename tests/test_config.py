@@ -54,3 +54,14 @@ def test_bad_config_exits_2(tmp_path: Path) -> None:
         [sys.executable, "-m", "bot", "run", "--config", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 2 and "YAML syntax error" in proc.stderr
+
+
+def test_thresholds_can_be_tuned_and_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("thresholds:\n  answer: 60\n  lead: 5\n", encoding="utf-8")
+    config = load_config(path, environ={})
+    assert config.thresholds.answer == 60.0 and config.thresholds.lead == 5.0 and config.thresholds.sure == 88.0
+    path.write_text("thresholds:\n  answr: 60\n  lead: high\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, environ={})
+    assert "unknown key 'thresholds.answr'" in str(info.value) and "'thresholds.lead' must be float" in str(info.value)

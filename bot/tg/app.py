@@ -598,7 +598,7 @@ def run(config: Config) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(config.telegram.token))
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    knowledge = KnowledgeService(config.knowledge_dir)
+    knowledge = KnowledgeService(config.knowledge_dir, thresholds=config.thresholds)
     storage = Storage(config.database, timezone=config.timezone)
     application = build_application(config, knowledge, storage)
     logger.info("knowledge: %d entries from %s", len(knowledge.current.kb.entries), config.knowledge_dir)
