@@ -34,6 +34,20 @@ def gram_codes(key: str) -> dict[int, float]:
     return out
 
 
+def _text_grams(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every unigram and bigram code of each text: (codes, index of the text, True for bigrams)."""
+    joined = "\x00".join(texts) + "\x00"
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    valid = codes != 0
+    pair = valid[:-1] & valid[1:]
+    grams = np.concatenate((codes[valid], (codes[:-1][pair] << _SHIFT) | codes[1:][pair]))
+    owners = np.concatenate((owner[valid], owner[:-1][pair]))
+    is_bigram = np.concatenate((np.zeros(int(valid.sum()), dtype=bool), np.ones(int(pair.sum()), dtype=bool)))
+    return grams, owners, is_bigram
+
+
 def _chunk_postings(
     docs: Sequence[Sequence[tuple[str, float]]], first: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -50,17 +64,9 @@ def _chunk_postings(
     if not texts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.astype(np.int32), empty.astype(np.float32)
-    joined = "\x00".join(texts) + "\x00"
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
-    owner = np.repeat(np.asarray(owners, dtype=np.int32), lengths)
-    weight = np.repeat(np.asarray(weights, dtype=np.float32), lengths)
-    valid = codes != 0
-    pair = valid[:-1] & valid[1:]
-    bigrams = (codes[:-1][pair] << _SHIFT) | codes[1:][pair]
-    all_codes = np.concatenate((codes[valid], bigrams))
-    all_owner = np.concatenate((owner[valid], owner[:-1][pair]))
-    all_weight = np.concatenate((weight[valid], weight[:-1][pair]))
+    all_codes, text_of, _ = _text_grams(texts)
+    all_owner = np.asarray(owners, dtype=np.int32)[text_of]
+    all_weight = np.asarray(weights, dtype=np.float32)[text_of]
     order = np.lexsort((-all_weight, all_owner, all_codes))
     all_codes, all_owner, all_weight = all_codes[order], all_owner[order], all_weight[order]
     first_of_pair = np.ones(len(all_codes), dtype=bool)
@@ -148,15 +154,8 @@ class GramIndex:
         """For each key, the share of its IDF mass (unigrams 0.5, bigrams 1) whose grams are in the query."""
         if not keys:
             return np.zeros(0)
-        joined = "\x00".join(keys) + "\x00"
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        lengths = np.fromiter((len(k) + 1 for k in keys), dtype=np.int64, count=len(keys))
-        owner = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)
-        valid = codes != 0
-        pair = valid[:-1] & valid[1:]
-        grams = np.concatenate((codes[valid], (codes[:-1][pair] << _SHIFT) | codes[1:][pair]))
-        owners = np.concatenate((owner[valid], owner[:-1][pair]))
-        units = np.concatenate((np.full(int(valid.sum()), UNIGRAM_WEIGHT), np.full(int(pair.sum()), BIGRAM_WEIGHT)))
+        grams, owners, is_bigram = _text_grams(keys)
+        units = np.where(is_bigram, BIGRAM_WEIGHT, UNIGRAM_WEIGHT)
         _, first = np.unique((owners << 43) | grams, return_index=True)  # each gram once per key
         grams, owners, units = grams[first], owners[first], units[first]
         weights = self.idf(self.gram_ids(grams.tolist())) * units

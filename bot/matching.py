@@ -23,7 +23,7 @@ How a question is matched:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -114,17 +114,6 @@ def detect_smalltalk(folded: str) -> str:
 
 # --------------------------------------------------------------------------------------------------
 # Index
-
-
-def _contains(query: dict[int, float], question: dict[int, float], idf_of: Callable[[int], float]) -> float:
-    """Share of the question's IDF mass found in the query (how much of it the resident said)."""
-    total = found = 0.0
-    for code, unit in question.items():
-        weight = idf_of(code) * unit
-        total += weight
-        if code in query:
-            found += weight
-    return found / total if total else 0.0
 
 
 @dataclass(frozen=True)
@@ -278,7 +267,6 @@ class Matcher:
         self._pinyin = GramIndex.build(pinyin_docs)
         del char_docs, pinyin_docs
         self._text_cache: dict[int, str] = {}
-        self._idf_cache: dict[int, float] = {}
         self._plain_cache: dict[int, str] = {}
         self._gives_cache: dict[int, frozenset[str]] = {}
         self._other_places = self._scope_terms((*self.kb.scope.other_places, *self.kb.scope.names))
@@ -287,12 +275,6 @@ class Matcher:
         self._name_sounds = tuple(
             (name, pinyin_key(name)) for name in self._scope_terms(self.kb.scope.names) if len(name) >= 3
         )
-
-    def _idf_of(self, code: int) -> float:
-        idf = self._idf_cache.get(code)
-        if idf is None:
-            idf = self._idf_cache[code] = float(self._chars.idf(self._chars.gram_ids([code]))[0])
-        return idf
 
     def _entry_text(self, index: int) -> str:
         """Everything an entry says, normalised: its questions, keywords, answer and quote."""
@@ -321,7 +303,7 @@ class Matcher:
         cached = self._gives_cache.get(index)
         if cached is not None:
             return cached
-        answer = self.normalizer.normalize(self._entries[index].answer)
+        answer = self._said[index].split("\x00", 1)[0]  # the normalised answer, without the quote
         kinds = set()
         for kind, pattern in ASK_KINDS.items():
             gives = ANSWER_GIVES.get(kind)
