@@ -19,6 +19,7 @@ from .knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from .matching import Matcher, MatchResult, Status
 from .render import render_text, to_json
 from .reports import stats_text, unanswered_text
+from .service import KnowledgeService
 from .storage import Storage
 from .validate import check_self_retrieval
 
@@ -32,13 +33,17 @@ def _default_knowledge() -> str:
     return str(here if here.is_dir() else DEFAULT_KNOWLEDGE)
 
 
+def _report_problems(exc: KnowledgeError, err: TextIO) -> None:
+    print(f"知识库有 {len(exc.problems)} 处错误，未加载 / knowledge base not loaded:", file=err)
+    for problem in exc.problems:
+        print(problem, file=err)
+
+
 def _load(directory: str, err: TextIO) -> KnowledgeBase | None:
     try:
         return load_knowledge(directory)
     except KnowledgeError as exc:
-        print(f"知识库有 {len(exc.problems)} 处错误，未加载 / knowledge base not loaded:", file=err)
-        for problem in exc.problems:
-            print(problem, file=err)
+        _report_problems(exc, err)
         return None
 
 
@@ -163,14 +168,15 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return EXIT_USAGE
     knowledge_dir = args.knowledge if args.knowledge_given else config.knowledge_dir
-    if _load(knowledge_dir, err) is None:
+    try:  # loaded once, here, so that a bad base stops start-up with its file:line list
+        knowledge = KnowledgeService(knowledge_dir, thresholds=config.thresholds)
+    except KnowledgeError as exc:
+        _report_problems(exc, err)
         return EXIT_USAGE
-    from dataclasses import replace
-
     from .tg.app import run
 
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    run(replace(config, knowledge_dir=knowledge_dir))
+    run(config, knowledge)
     return EXIT_OK
 
 

@@ -593,15 +593,14 @@ class RedactToken(logging.Filter):
         return True
 
 
-def run(config: Config) -> None:
+def run(config: Config, knowledge: KnowledgeService) -> None:
     """Run the bot until interrupted: long polling, or a webhook server when configured."""
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(config.telegram.token))
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    knowledge = KnowledgeService(config.knowledge_dir, thresholds=config.thresholds)
     storage = Storage(config.database, timezone=config.timezone)
     application = build_application(config, knowledge, storage)
-    logger.info("knowledge: %d entries from %s", len(knowledge.current.kb.entries), config.knowledge_dir)
+    logger.info("knowledge: %d entries from %s", len(knowledge.current.kb.entries), knowledge.directory)
     try:
         if config.telegram.mode == "webhook":
             application.run_webhook(
