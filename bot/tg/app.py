@@ -146,13 +146,24 @@ def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text: str,
     )
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, group: bool) -> None:
-    """Match the text, log it, and reply (in groups, quoting the asker)."""
+async def answer_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, group: bool, confident_only: bool = False
+) -> None:
+    """Match the text, log it, and reply (in groups, quoting the asker).
+
+    With ``confident_only`` (a group's auto mode) anything but a confident answer is left alone, unlogged.
+    """
     message = update.effective_message
     user = update.effective_user
     if message is None:
         return
     svc = services(context)
+    loaded = svc.knowledge.current
+    result: MatchResult | None = None
+    if confident_only:
+        result = await asyncio.to_thread(loaded.matcher.match, text)
+        if result.status is not Status.ANSWERED:
+            return
     if user is not None:
         verdict = svc.limiter.check(user.id)
         if verdict != "ok":
@@ -162,8 +173,8 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     if group and PRIVATE_DATA_RE.search(text):
         await _send(message, escape(messages.PRIVATE_DATA), quote=True)
         return
-    loaded = svc.knowledge.current
-    result = await asyncio.to_thread(loaded.matcher.match, text)
+    if result is None:
+        result = await asyncio.to_thread(loaded.matcher.match, text)
     _log_question(context, update, text, result)
     if group and message.chat is not None and result.status is Status.ANSWERED and result.entry is not None:
         key = (message.chat.id, result.entry.id)
@@ -228,10 +239,7 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     if PRIVATE_DATA_RE.search(message.text):
         return
-    loaded = svc.knowledge.current
-    result = await asyncio.to_thread(loaded.matcher.match, message.text)
-    if result.status is Status.ANSWERED:
-        await answer_question(update, context, message.text, group=True)
+    await answer_question(update, context, message.text, group=True, confident_only=True)
 
 
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
