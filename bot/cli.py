@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [ask|validate|chat] [--knowledge DIR]``.
+"""Command line: ``python -m bot [ask|validate|chat|run|stats|unanswered|announce|bench] [--knowledge DIR]``.
 
 With no command, the terminal chat runs (the Telegram bot needs a token; see README).
 """
@@ -18,7 +18,7 @@ from .config import Config, ConfigError, load_config
 from .knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from .matching import Matcher, MatchResult, Status
 from .render import render_text, to_json
-from .reports import stats_text, unanswered_text
+from .reports import schedule_text, stats_text, unanswered_text
 from .service import KnowledgeService
 from .storage import Storage
 from .validate import check_self_retrieval
@@ -65,7 +65,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     questions = sum(len(e.questions) for e in kb.entries)
     print(
         f"OK: {len(kb.entries)} entries, {questions} questions, {len(kb.topics)} topics, "
-        f"{len(kb.sources)} source(s), {len(kb.synonyms)} synonym groups",
+        f"{len(kb.sources)} source(s), {len(kb.synonyms)} synonym groups, "
+        f"{len(kb.announcements)} scheduled announcement(s)",
         file=out,
     )
     return EXIT_OK
@@ -209,6 +210,22 @@ def _plain(html_text: str) -> str:
     return html.unescape(re.sub(r"</?(b|i|pre|blockquote|code)>", "", html_text))
 
 
+def cmd_announce(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """List the scheduled announcements, who gets them, and the recent broadcasts."""
+    config = _config(args, err)
+    if config is None:
+        return EXIT_USAGE
+    kb = _load(args.knowledge if args.knowledge_given else config.knowledge_dir, err)
+    if kb is None:
+        return EXIT_PROBLEMS
+    storage = Storage(config.database, timezone=config.timezone)
+    try:
+        print(_plain(schedule_text(kb.announcements, storage)), file=out)
+    finally:
+        storage.close()
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the benchmarks (quality against baselines; speed and memory by base size)."""
     try:
@@ -244,6 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", parents=[common], help="run the Telegram bot (needs a token)")
     sub.add_parser("stats", parents=[common], help="print usage statistics")
     sub.add_parser("unanswered", parents=[common], help="print recent unanswered and 👎 questions")
+    announce = sub.add_parser("announce", parents=[common], help="scheduled announcements and recent broadcasts")
+    announce.add_argument("--list", action="store_true", help="list them (the default)")
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: quality vs baselines, speed by size")
     bench.add_argument("--sizes", default="1000,10000,100000", help="synthetic base sizes, comma-separated")
     bench.add_argument("--questions", default="tests/data/dev_questions.yaml", help="labelled questions")
@@ -272,6 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_unanswered(args, out, err)
     if args.command == "bench":
         return cmd_bench(args, out, err)
+    if args.command == "announce":
+        return cmd_announce(args, out, err)
     if args.command is None:
         config = _config(args, err)
         if config is None:

@@ -15,7 +15,15 @@ import yaml
 
 from .matching import Thresholds
 
-__all__ = ["Config", "ConfigError", "GroupSettings", "RateLimits", "TelegramSettings", "load_config"]
+__all__ = [
+    "AnnouncementSettings",
+    "Config",
+    "ConfigError",
+    "GroupSettings",
+    "RateLimits",
+    "TelegramSettings",
+    "load_config",
+]
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 DEFAULT_API = "https://api.telegram.org/bot"
@@ -53,6 +61,13 @@ class RateLimits:
 
 
 @dataclass(frozen=True)
+class AnnouncementSettings:
+    # a scheduled announcement missed while the bot was down is still sent on start within this many
+    # minutes of its time; later than that it is recorded as missed and the admins are told
+    missed_grace_minutes: float = 60.0
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     admins: tuple[int, ...] = ()
@@ -62,6 +77,7 @@ class Config:
     groups: GroupSettings = field(default_factory=GroupSettings)
     rate_limits: RateLimits = field(default_factory=RateLimits)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
     source_path: str = ""
 
     @property
@@ -114,7 +130,8 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
             raise ConfigError(f"{file}: the config must be a mapping of 'key: value' lines")
         data = loaded
         source = str(file)
-    known = {"telegram", "admins", "knowledge_dir", "database", "timezone", "groups", "rate_limits", "thresholds"}
+    known = {"telegram", "admins", "knowledge_dir", "database", "timezone", "groups", "rate_limits", "thresholds",
+             "announcements"}
     for key in data:
         if key not in known:
             problems.append(f"unknown key '{key}'; known keys: {', '.join(sorted(known))}")
@@ -169,6 +186,15 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         group_messages_per_minute=_typed(limits_raw, "group_messages_per_minute", int, 20, "rate_limits", problems),
         overall_per_second=_typed(limits_raw, "overall_per_second", int, 30, "rate_limits", problems),
     )
+    announcements_raw = _section(data, "announcements", problems)
+    for name in announcements_raw:
+        if name != "missed_grace_minutes":
+            problems.append(f"unknown key 'announcements.{name}'; known: missed_grace_minutes")
+    announcements = AnnouncementSettings(
+        missed_grace_minutes=_typed(announcements_raw, "missed_grace_minutes", float, 60.0, "announcements", problems)
+    )
+    if announcements.missed_grace_minutes < 0:
+        problems.append("'announcements.missed_grace_minutes' must be 0 or more")
     thresholds_raw = _section(data, "thresholds", problems)
     defaults = Thresholds()
     names = ("answer", "lead", "sure", "answer_alone", "lead_alone", "suggest")
@@ -197,5 +223,6 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         groups=groups,
         rate_limits=limits,
         thresholds=thresholds,
+        announcements=announcements,
         source_path=source,
     )

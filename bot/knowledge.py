@@ -9,7 +9,7 @@ Layout of a knowledge directory (see ``knowledge/README.md``)::
     sources/<source-id>.md   YAML front matter (title required), then the source text verbatim
     synonyms.yaml            optional: synonyms: [[养老机构, 养老院], ...]
     scope.yaml               optional: other_places / not_covered term lists
-    announcements.yaml       reserved for scheduled announcements (not a topic file)
+    announcements.yaml       optional: scheduled announcements (see bot/announcements.py)
     <any-name>.yaml          one topic file each: topic, source, section, entries
 """
 
@@ -21,9 +21,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+if TYPE_CHECKING:
+    from .announcements import Announcement
 
 __all__ = [
     "Entry",
@@ -133,6 +137,7 @@ class KnowledgeBase:
     synonyms: tuple[tuple[str, ...], ...] = ()
     scope: Scope = field(default_factory=Scope)
     by_id: Mapping[str, Entry] = field(default_factory=dict)
+    announcements: tuple[Announcement, ...] = ()
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -567,6 +572,10 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
     for path in topic_files:
         entries.extend(_load_topic(path, root, sources, problems))
     entries = _cross_checks(entries, synonyms, problems)
+    from .announcements import FILE_NAME, load_announcements  # the announcements module builds on this one
+
+    announcements_path = root / FILE_NAME
+    announcements = load_announcements(announcements_path, _relative(announcements_path, root), problems)
     if problems:
         raise KnowledgeError(problems)
     by_id = {e.id: e for e in entries}
@@ -577,4 +586,5 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
         synonyms=synonyms,
         scope=scope,
         by_id=MappingProxyType(by_id),
+        announcements=announcements,
     )
