@@ -550,13 +550,13 @@ class Storage:
             )
         return True
 
-    def mark_interrupted(self, announcement_id: str) -> list[Delivery]:
+    def mark_interrupted(self, announcement_id: str, note: str) -> list[Delivery]:
         """After a crash: rows left 'sending' may or may not have reached Telegram; mark them 'unknown'."""
         with self._tx() as db:
             db.execute(
-                "UPDATE deliveries SET status = 'unknown', error = 'interrupted while sending', updated = ? "
+                "UPDATE deliveries SET status = 'unknown', error = ?, updated = ? "
                 "WHERE announcement_id = ? AND status = 'sending'",
-                (time.time(), announcement_id),
+                (note, time.time(), announcement_id),
             )
         return self.deliveries(announcement_id, statuses=("unknown",))
 

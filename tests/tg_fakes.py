@@ -3,6 +3,7 @@ factories for real Update objects. No network, no mocks of the handlers' insides
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -30,6 +31,10 @@ class RecordingRequest(BaseRequest):
     calls: list[Call] = field(default_factory=list)
     chat_member_status: str = "member"
     fail_methods: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # per chat: error payloads returned by sendMessage to that chat, one per call, before it succeeds
+    chat_errors: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # sendMessage to these chats never returns (a request in flight when the process dies)
+    hang_chats: set[int] = field(default_factory=set)
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
 
     @property
@@ -54,6 +59,13 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        chat_id = int(params["chat_id"]) if str(params.get("chat_id", "x")).lstrip("-").isdigit() else None
+        if name == "sendMessage" and chat_id in self.hang_chats:
+            await asyncio.Event().wait()
+        if name == "sendMessage" and self.chat_errors.get(chat_id):  # type: ignore[arg-type]
+            self.calls.append(Call("sendMessage!failed", params))
+            error = self.chat_errors[chat_id].pop(0)  # type: ignore[index]
+            return int(error["error_code"]), json.dumps({"ok": False, **error}).encode()
         self.calls.append(Call(name, params))
         if name in self.fail_methods:
             code, description = self.fail_methods[name]
@@ -124,6 +136,7 @@ def message_update(
     user_id: int = 42,
     entities: list[dict[str, Any]] | None = None,
     reply_to: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Update:
     message: dict[str, Any] = {
         "message_id": next(_message_ids),
@@ -131,6 +144,7 @@ def message_update(
         "chat": chat(chat_id, chat_type),
         "from": user(user_id),
         "text": text,
+        **(extra or {}),
     }
     if text.startswith("/"):
         command = text.split()[0]
@@ -160,6 +174,26 @@ def callback_update(bot: Bot, data: str, *, user_id: int = 42, chat_id: int = 42
     query = {"id": str(next(_update_ids)), "from": user(user_id), "chat_instance": "ci", "data": data,
              "message": message}
     return Update.de_json({"update_id": next(_update_ids), "callback_query": query}, bot)
+
+
+def my_chat_member_update(
+    bot: Bot, *, chat_id: int = -100123, old: str = "left", new: str = "member", by: int = 42
+) -> Update:
+    """The bot's own membership in a group changed (added, removed)."""
+    def member(status: str) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": status, "user": BOT_USER}
+        if status == "kicked":
+            data["until_date"] = 0
+        return data
+
+    change = {
+        "chat": chat(chat_id, "supergroup"),
+        "from": user(by),
+        "date": int(time.time()),
+        "old_chat_member": member(old),
+        "new_chat_member": member(new),
+    }
+    return Update.de_json({"update_id": next(_update_ids), "my_chat_member": change}, bot)
 
 
 def inline_update(bot: Bot, text: str, *, user_id: int = 42) -> Update:

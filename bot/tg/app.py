@@ -24,13 +24,12 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     MessageEntity,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -52,7 +51,9 @@ from ..matching import MatchResult, Status
 from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
-from . import render
+from . import announce, render
+from .common import may_manage_group
+from .common import send as _send
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class Services:
     knowledge: KnowledgeService
     storage: Storage
     limiter: UserRateLimiter
+    announcer: announce.Announcer
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
 
 
@@ -110,26 +112,6 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
     return user_id is not None and user_id in services(context).config.admins
-
-
-async def _send(message: Message, text: str, markup: Any = None, *, quote: bool = False) -> Message | None:
-    """Reply in the message's chat; a chat that blocked or removed the bot is logged, not raised."""
-    try:
-        return await message.reply_text(
-            text,
-            reply_markup=markup,
-            do_quote=quote,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        )
-    except Forbidden as exc:
-        logger.info("cannot write to chat %s: %s", message.chat_id, exc)
-    except RetryAfter as exc:
-        logger.warning("flood control in chat %s: retry after %s s", message.chat_id, exc.retry_after)
-    except TimedOut:
-        logger.warning("sending to chat %s timed out", message.chat_id)
-    except NetworkError as exc:
-        logger.warning("network error sending to chat %s: %s", message.chat_id, exc)
-    return None
 
 
 def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text: str, result: MatchResult) -> None:
@@ -326,15 +308,9 @@ async def cmd_auto(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _send(message, escape(messages.GROUP_ONLY))
         return
     svc = services(context)
-    if not _is_admin(context, user.id):
-        try:
-            member = await context.bot.get_chat_member(message.chat.id, user.id)
-            allowed = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-        except TelegramError:
-            allowed = False
-        if not allowed:
-            await _send(message, escape(messages.NOT_GROUP_ADMIN), quote=True)
-            return
+    if not await may_manage_group(context.bot, message, svc.config.admins):
+        await _send(message, escape(messages.NOT_GROUP_ADMIN), quote=True)
+        return
     choice = (context.args or [""])[0].lower()
     if choice not in ("on", "off"):
         state = "开" if svc.storage.auto_mode(message.chat.id, svc.config.groups.auto_mode_default) else "关"
@@ -360,9 +336,13 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = await _require_admin(update, context)
     if message is None:
         return
-    result = await asyncio.to_thread(services(context).knowledge.reload)
+    svc = services(context)
+    result = await asyncio.to_thread(svc.knowledge.reload)
     if result.ok:
-        await _send(message, escape(messages.RELOAD_OK.format(entries=result.entries)))
+        notes = await svc.announcer.reschedule(context.application)  # missed ones go to all admins
+        scheduled = len(svc.knowledge.current.kb.announcements)
+        text = messages.RELOAD_OK.format(entries=result.entries) + messages.RELOAD_SCHEDULED.format(count=scheduled)
+        await _send(message, escape(text) + "".join(f"\n\n{note}" for note in notes))
         return
     listed = "\n".join(str(p) for p in result.problems[:30])
     if len(result.problems) > 30:
@@ -510,11 +490,12 @@ PRIVATE_COMMANDS = [
 ]
 GROUP_COMMANDS = [BotCommand("ask", "提问"), BotCommand("topics", "按话题浏览"), BotCommand("help", "用法")]
 ADMIN_COMMANDS = [*PRIVATE_COMMANDS, BotCommand("reload", "重新加载知识库"), BotCommand("stats", "使用统计"),
-                  BotCommand("unanswered", "没答上来的问题")]
+                  BotCommand("unanswered", "没答上来的问题"), BotCommand("announce", "发公告"),
+                  BotCommand("groups", "订阅公告的群")]
 
 
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Register the command menus for private chats, groups and each admin."""
+    """Register the command menus for private chats, groups and each admin; start the announcements."""
     bot = application.bot
     try:
         await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
@@ -527,6 +508,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # the admin has not started the bot yet
             logger.info("admin %s command menu not set: %s", admin, exc)
+    await svc.announcer.start(application)
 
 
 def build_application(
@@ -557,11 +539,13 @@ def build_application(
             )
         )
     application = builder.build()
+    announcer = announce.Announcer(config, knowledge, storage)
     application.bot_data["services"] = Services(
         config=config,
         knowledge=knowledge,
         storage=storage,
         limiter=UserRateLimiter(config.rate_limits.per_user_per_minute),
+        announcer=announcer,
     )
 
     # Commands first: they win over the text handlers below.
@@ -575,6 +559,8 @@ def build_application(
     application.add_handler(CommandHandler("reload", cmd_reload))
     application.add_handler(CommandHandler("stats", cmd_stats))
     application.add_handler(CommandHandler("unanswered", cmd_unanswered))
+    # Announcements: /subscribe, /unsubscribe, /groups, /announce, their buttons, joins and migrations.
+    announce.register(application, announcer)
     # Buttons and inline mode.
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(InlineQueryHandler(on_inline_query))
