@@ -22,7 +22,7 @@ class FakeBotApi:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._updates: list[dict[str, Any]] = []
-        self._lock = threading.Condition()
+        self._lock = threading.Condition(threading.RLock())
         self._message_ids = 100
         api = self
 
@@ -70,6 +70,21 @@ class FakeBotApi:
                     raise TimeoutError(f"no {method} within {timeout} s; calls: {[c[0] for c in self.calls]}")
                 self._lock.wait(min(remaining, 0.2))
 
+    def sent_to(self, predicate: Any = None) -> list[dict[str, Any]]:
+        """The sendMessage calls so far (those whose chat_id satisfies ``predicate``, if given)."""
+        with self._lock:
+            return [p for name, p in self.calls
+                    if name == "sendMessage" and (predicate is None or predicate(int(p.get("chat_id", 0))))]
+
+    def wait_until(self, condition: Any, *, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not condition():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"condition not met within {timeout} s; calls: {[c[0] for c in self.calls]}")
+                self._lock.wait(min(remaining, 0.1))
+
     # ------------------------------------------------------------------------------------------
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -108,7 +123,7 @@ class FakeBotApi:
             self._message_ids += 1
             chat_id = int(params.get("chat_id", 0))
             return {"message_id": self._message_ids, "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER, "text": params.get("text", "")}
+                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}, "from": BOT_USER, "text": params.get("text", "")}
         return True
 
     @staticmethod

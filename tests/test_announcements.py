@@ -186,3 +186,21 @@ def test_announce_list_shows_schedule_and_recipients(tmp_path: Path) -> None:
     assert "全部订阅群 → 2 个群：城关镇居民群、庞泉沟群" in out
     assert "标签 城关镇、夏家营镇；群 -1001234567890 → 1 个群：城关镇居民群" in out
     assert "-1001234567890" in out and "没有订阅" in out  # a listed chat that never subscribed
+
+
+def test_the_example_in_the_admin_guide_is_valid(tmp_path: Path) -> None:
+    guide = (KNOWLEDGE / "README.md").read_text(encoding="utf-8")
+    section = guide[guide.index("### 定时发"):]
+    example = section[section.index("```yaml\n") + 8:section.index("\n```", section.index("```yaml"))]
+    kb = load_knowledge(knowledge_with(tmp_path, example))
+    assert [a.id for a in kb.announcements] == ["heating-notice", "weekly-reminder"]
+    assert kb.announcements[1].targets.chats == (-1001234567890,)
+
+
+def test_duplicate_ids_are_reported_with_the_first_line(tmp_path: Path) -> None:
+    text = "announcements:\n" + "  - id: same\n    text: x\n    at: 2026-12-01 09:00\n    targets: all\n" * 2
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(knowledge_with(tmp_path, text))
+    assert [str(p).split("/")[-1] for p in caught.value.problems] == [
+        "announcements.yaml:6: duplicate id 'same' (first used on line 2)"
+    ]

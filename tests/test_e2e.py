@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.announcements import ANNOUNCEMENT_TZ
+from bot.storage import Storage
 from tests.conftest import KNOWLEDGE, ROOT
 from tests.fake_bot_api import FakeBotApi
 
@@ -53,3 +58,69 @@ def test_bot_process_answers_a_message_from_get_updates(tmp_path: Path) -> None:
     assert process.returncode == 0, output
     assert TOKEN not in output  # the token never reaches the logs
     assert (tmp_path / "bot.sqlite3").exists()
+
+
+def _start(config: Path) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--config", str(config)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def _interrupt(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    try:
+        output, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output
+
+
+def test_scheduled_broadcast_killed_midway_is_finished_by_the_restart_without_doubles(tmp_path: Path) -> None:
+    """kill -9 while a scheduled announcement is going out; the next start sends the rest, none twice."""
+    groups = [-1001, -1002, -1003, -1004]
+    storage = Storage(tmp_path / "bot.sqlite3")
+    for chat_id in groups:
+        storage.subscribe(chat_id, title=f"群{chat_id}", tags=[])
+    storage.close()
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    due = datetime.now(ANNOUNCEMENT_TZ) + timedelta(seconds=2)  # sent on time, or on start if start is slower
+    (knowledge / "announcements.yaml").write_text(
+        f"announcements:\n  - id: power-cut\n    text: 明天停电\n    at: {due:%Y-%m-%d %H:%M:%S}\n    targets: all\n",
+        encoding="utf-8",
+    )
+    api = FakeBotApi(TOKEN).start()
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"telegram:\n  token: \"{TOKEN}\"\n  api_base_url: {api.base_url}\n"
+        f"admins: [777]\nknowledge_dir: {knowledge}\ndatabase: {tmp_path / 'bot.sqlite3'}\n"
+        "rate_limits:\n  overall_per_second: 1\n",  # one message a second: the kill lands between two
+        encoding="utf-8",
+    )
+    to_groups = lambda: api.sent_to(lambda chat: chat < 0)  # noqa: E731
+    first = _start(config)
+    try:
+        api.wait_until(lambda: len(to_groups()) >= 2, timeout=60)
+        time.sleep(0.5)  # half-way to the next message
+        first.kill()
+        first.communicate(timeout=30)
+        after_kill = len(to_groups())
+        second = _start(config)
+        try:
+            api.wait_until(lambda: any(int(p["chat_id"]) == 777 for p in api.sent_to()), timeout=60)
+            time.sleep(1.5)  # anything sent twice would show up now
+        finally:
+            output = _interrupt(second)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        api.stop()
+    assert after_kill == 2
+    assert Counter(int(p["chat_id"]) for p in to_groups()) == Counter(dict.fromkeys(groups, 1)), output
+    assert all(p["text"] == "📢 <b>公告</b>\n\n明天停电" for p in to_groups())
+    report = [p["text"] for p in api.sent_to(lambda chat: chat == 777)]
+    assert len(report) == 1 and "已发送 4 / 4 个群，失败 0 个" in report[0]
+    assert second.returncode == 0, output

@@ -73,6 +73,7 @@ logger = logging.getLogger(__name__)
 MAX_TAGS, MAX_TAG_LENGTH = 10, 20
 SEND_ATTEMPTS = 4  # tries per group on flood control and network errors
 SCHEDULE_JOB, SEND_JOB = "schedule:", "send:"
+CHECK_EVERY = 600  # seconds between checks that no schedule was dropped
 _GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
@@ -145,7 +146,9 @@ class Announcer:
         assert job_queue is not None, "python-telegram-bot[job-queue] is required"
         name = SEND_JOB + announcement_id
         self._queued.add(name)
-        job_queue.run_once(self._send_job, when=0, data=announcement_id, name=name)
+        # APScheduler drops a job more than a second late unless told otherwise; a send must never be dropped
+        job_queue.run_once(self._send_job, when=0, data=announcement_id, name=name,
+                           job_kwargs={"misfire_grace_time": None})
 
     async def _send_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         job = context.job
@@ -317,7 +320,15 @@ class Announcer:
             unsure = self.storage.mark_interrupted(record.id, messages.REASON_INTERRUPTED)
             logger.info("resuming announcement %s (%d uncertain)", record.id, len(unsure))
             self.launch(application, record.id)
+        job_queue = application.job_queue
+        assert job_queue is not None, "python-telegram-bot[job-queue] is required"
+        # A schedule job the process slept through (a suspended machine) is dropped by APScheduler; this
+        # check sends it (within the grace period) or reports it missed, and lines the next one up again.
+        job_queue.run_repeating(self._check, interval=CHECK_EVERY, first=CHECK_EVERY, name="announcements-check")
         return await self.reschedule(application)
+
+    async def _check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.reschedule(context.application)
 
     async def reschedule(
         self, application: Application[Any, Any, Any, Any, Any, Any], *, now: datetime | None = None
@@ -351,7 +362,9 @@ class Announcer:
         name = f"{SCHEDULE_JOB}{announcement.id}@{due.isoformat()}"
         if when == 0:
             self._queued.add(name)
-        job_queue.run_once(self._fire, when=when, data=(announcement.id, due.isoformat()), name=name)
+        grace = max(1, int(self.config.announcements.missed_grace_minutes * 60))  # late past this: next start
+        job_queue.run_once(self._fire, when=when, data=(announcement.id, due.isoformat()), name=name,
+                           job_kwargs={"misfire_grace_time": grace})
 
     def _record_missed(self, announcement: Announcement, due: datetime) -> str:
         self.storage.create_announcement(
