@@ -76,3 +76,50 @@ def test_core_never_imports_telegram() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    db.execute("INSERT INTO group_settings (chat_id, auto_mode, updated) VALUES (-100, 1, 0)")
+    db.commit()
+    db.close()
+    store = Storage(path)
+    assert store.schema_version == len(MIGRATIONS) >= 2
+    assert store.auto_mode(-100)
+    store.subscribe(-100, title="老群", tags=["城关镇"])
+    assert [s.chat_id for s in store.recipients({"tags": ["城关镇"]})] == [-100]
+    store.close()
+
+
+def test_ledger_starts_once_freezes_recipients_and_requeues_only_unfinished(tmp_path: Path) -> None:
+    store = Storage(tmp_path / "bot.sqlite3")
+    for chat in (-1, -2, -3):
+        store.subscribe(chat, title=f"g{chat}", tags=["a"] if chat != -3 else [])
+    assert store.create_announcement("x", kind="manual", text="t", targets={"all": True})
+    assert not store.create_announcement("x", kind="manual", text="other", targets={"all": True})
+    assert store.start_broadcast("x", store.recipients({"all": True}))
+    assert not store.start_broadcast("x", store.recipients({"all": True}))  # the second 发送 is refused
+    store.subscribe(-4, title="late", tags=[])  # joins after the start: not part of this broadcast
+    assert sorted(d.chat_id for d in store.deliveries("x")) == [-3, -2, -1]
+    store.mark_delivery("x", -1, "sent", message_id=5)
+    store.mark_delivery("x", -2, "sending")
+    store.mark_delivery("x", -3, "failed", error="boom")
+    assert [d.chat_id for d in store.mark_interrupted("x", "may have arrived")] == [-2]
+    assert store.requeue("x", [-1, -2, -3]) == 2  # a sent one is never queued again
+    assert {d.chat_id: d.status for d in store.deliveries("x")} == {-1: "sent", -2: "pending", -3: "pending"}
+    assert store.announcement("x").status == "sending"  # type: ignore[union-attr]
+
+
+def test_migrated_chat_keeps_one_subscription_and_one_delivery(tmp_path: Path) -> None:
+    store = Storage(tmp_path / "bot.sqlite3")
+    store.subscribe(-1, title="old", tags=["a"])
+    store.subscribe(-2, title="other", tags=[])
+    store.create_announcement("x", kind="manual", text="t", targets={"all": True})
+    store.start_broadcast("x", store.recipients({"all": True}))
+    store.migrate_chat(-1, -100)
+    assert store.subscription(-1) is None and store.subscription(-100).tags == ("a",)  # type: ignore[union-attr]
+    assert store.move_delivery("x", -1, -100)
+    assert not store.move_delivery("x", -2, -100)  # -100 already has a row: the old one is closed, not doubled
+    assert {d.chat_id: d.status for d in store.deliveries("x")} == {-100: "pending", -2: "failed"}
