@@ -25,7 +25,6 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 from typing import Any
@@ -119,12 +118,6 @@ class Pacer:
                 await asyncio.sleep(delay)
                 delay = self.delay(chat_id)
             self.record(chat_id)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str  # sent, failed or unknown
-    error: str = ""
 
 
 class Announcer:
