@@ -26,6 +26,7 @@ from bot.service import KnowledgeService
 from bot.storage import Storage
 from bot.tg.announce import Announcer, Pacer
 from bot.tg.app import build_application
+from bot.tg.common import chunks
 from tests.conftest import KNOWLEDGE
 from tests.tg_fakes import RecordingRequest, callback_update, message_update, my_chat_member_update
 
@@ -471,3 +472,23 @@ def test_pacer_keeps_under_the_overall_and_per_group_limits() -> None:
     assert all(b - a >= 1 / 30 - 1e-9 for a, b in itertools.pairwise(times))
     same = [t for t, c in sent if c == -1]
     assert all(same[i + 20] - same[i] >= 60 - 1e-9 for i in range(len(same) - 20))
+
+
+async def test_long_group_lists_are_split_into_messages_telegram_accepts(make_bot: BotFactory) -> None:
+    bot = await make_bot()
+    for n in range(150):
+        bot.storage.subscribe(-200000 - n, title=f"交城县某某村第{n}村民小组居民交流群", tags=["城关镇", "老年"])
+    await bot.send("/groups", chat_id=ADMIN, user_id=ADMIN)
+    pieces = [c["text"] for c in bot.request.sent()]
+    assert len(pieces) >= 2 and all(len(p) <= 4096 for p in pieces)
+    joined = "\n".join(pieces)
+    assert all(f"<code>{-200000 - n}</code>" in joined for n in range(150))
+    assert "154 个在用" in pieces[0]
+
+
+def test_chunks_keep_lines_whole_and_fit_telegram() -> None:
+    lines = [f"· 群{n}（<code>{n}</code>）" + "很长" * (n % 40) for n in range(500)]
+    pieces = chunks("\n".join(lines), limit=1000)
+    assert all(len(p) <= 1000 for p in pieces)
+    assert "\n".join(pieces).split("\n") == lines
+    assert chunks("短") == ["短"] and chunks("x" * 2500, limit=1000) == ["x" * 1000, "x" * 1000, "x" * 500]

@@ -204,3 +204,4 @@ def test_duplicate_ids_are_reported_with_the_first_line(tmp_path: Path) -> None:
     assert [str(p).split("/")[-1] for p in caught.value.problems] == [
         "announcements.yaml:6: duplicate id 'same' (first used on line 2)"
     ]
+

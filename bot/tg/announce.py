@@ -65,11 +65,12 @@ from ..announcements import ANNOUNCEMENT_TZ, MAX_TEXT, Announcement, Targets, no
 from ..config import Config
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
-from .common import may_manage_group, send
+from .common import chunks, may_manage_group, send
 
 logger = logging.getLogger(__name__)
 
 MAX_TAGS, MAX_TAG_LENGTH = 10, 20
+PREVIEW_LIMIT = 3600  # the preview adds a header and the targets to the text; Telegram's limit is 4,096
 SEND_ATTEMPTS = 4  # tries per group on flood control and network errors
 SCHEDULE_JOB, SEND_JOB = "schedule:", "send:"
 CHECK_EVERY = 600  # seconds between checks that no schedule was dropped
@@ -260,12 +261,10 @@ class Announcer:
         for title, rows in sections:
             if rows:
                 text += title
-                for d in rows[:30]:
+                for d in rows:
                     text += "\n" + messages.ANNOUNCE_REPORT_LINE.format(
                         title=escape(d.title or "?"), chat_id=d.chat_id, reason=escape(d.error or "—")
                     )
-                if len(rows) > 30:
-                    text += f"\n… (+{len(rows) - 30})"
         markup = None
         if self.retryable(report):
             button = InlineKeyboardButton(messages.BUTTON_RETRY, callback_data=f"A|retry|{report.announcement.id}")
@@ -296,9 +295,11 @@ class Announcer:
     async def _tell_admins(
         self, bot: Bot, text: str, markup: InlineKeyboardMarkup | None = None, *, chat: int | None = None
     ) -> None:
+        pieces = chunks(text)
         for admin in [chat] if chat is not None else list(self.config.admins):
             try:
-                await bot.send_message(admin, text, reply_markup=markup)
+                for number, piece in enumerate(pieces, start=1):
+                    await bot.send_message(admin, piece, reply_markup=markup if number == len(pieces) else None)
             except TelegramError as exc:  # an admin who never started the bot cannot be written to
                 logger.warning("could not report to admin %s: %s", admin, exc)
 
@@ -506,7 +507,8 @@ async def cmd_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not _is_bot_admin(context, update):
         await send(message, escape(messages.NOT_ADMIN))
         return
-    await send(message, groups_text(announcer(context).storage.subscriptions(active_only=False)))
+    for piece in chunks(groups_text(announcer(context).storage.subscriptions(active_only=False))):
+        await send(message, piece)
 
 
 def groups_text(subscriptions: list[Subscription]) -> str:
@@ -515,12 +517,12 @@ def groups_text(subscriptions: list[Subscription]) -> str:
     active = [s for s in subscriptions if s.active]
     inactive = [s for s in subscriptions if not s.active]
     lines = [messages.GROUPS_TITLE.format(active=len(active), inactive=len(inactive))]
-    for s in active[:100]:
+    for s in active:
         tags = "  标签：" + escape("、".join(s.tags)) if s.tags else ""
         lines.append(messages.GROUPS_LINE.format(title=escape(s.title or "?"), chat_id=s.chat_id, tags=tags))
     if inactive:
         lines.append(messages.GROUPS_INACTIVE)
-        for s in inactive[:50]:
+        for s in inactive:
             lines.append(
                 messages.GROUPS_INACTIVE_LINE.format(title=escape(s.title or "?"), chat_id=s.chat_id,
                                                      note=escape(s.note))
@@ -568,9 +570,10 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     ident = f"m{int(time.time()):x}{secrets.token_hex(2)}"
     storage.create_announcement(ident, kind="manual", text=text, targets=targets.to_json(), report_chat=message.chat.id)
+    shown = text if len(text) <= PREVIEW_LIMIT else text[:PREVIEW_LIMIT] + f"……（全文 {len(text)} 字）"
     preview = messages.ANNOUNCE_PREVIEW.format(
-        count=len(recipients), targets=escape(targets.describe()),
-        preview=messages.ANNOUNCEMENT.format(text=escape(text)),
+        count=len(recipients), targets=escape(targets.describe()[:200]),
+        preview=messages.ANNOUNCEMENT.format(text=escape(shown)),
     )
     keyboard = InlineKeyboardMarkup([
         [InlineKeyboardButton(messages.BUTTON_SEND, callback_data=f"A|send|{ident}"),

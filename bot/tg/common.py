@@ -55,3 +55,28 @@ async def may_manage_group(bot: Bot, message: Message, bot_admins: Collection[in
         logger.info("could not check the rights of %s in %s: %s", user.id, message.chat.id, exc)
         return False
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+def chunks(text: str, limit: int = 4000) -> list[str]:
+    """Split a long HTML message at line breaks into pieces Telegram accepts (4,096 characters each).
+
+    Lines are kept whole (so no HTML tag is cut), except a single line longer than ``limit``, which is
+    cut hard; the reports and lists this is used for have short lines.
+    """
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
