@@ -108,7 +108,7 @@ async def make_bot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[BotFact
         request = request or RecordingRequest()
         app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
         await app.initialize()
-        bot = Bot(app, request, storage, app.bot_data["announcer"])
+        bot = Bot(app, request, storage, app.bot_data["services"].announcer)
         await bot.announcer.start(app)  # what post_init does when the real process starts
         await app.start()
         running.append(bot)

@@ -50,13 +50,8 @@ from telegram.error import (
 )
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
     Job,
-    MessageHandler,
-    filters,
 )
 from telegram.warnings import PTBDeprecationWarning
 
@@ -66,6 +61,7 @@ from ..config import Config
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
 from .common import chunks, may_manage_group, send
+from .services import services
 
 logger = logging.getLogger(__name__)
 
@@ -414,12 +410,6 @@ def _pin_reason(exc: TelegramError) -> str:
     return exc.message
 
 
-def announcer(context: ContextTypes.DEFAULT_TYPE) -> Announcer:
-    found = context.bot_data["announcer"]
-    assert isinstance(found, Announcer)
-    return found
-
-
 # --------------------------------------------------------------------------------------------------
 # handlers
 
@@ -436,7 +426,7 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     gone = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
     was_in = change.old_chat_member.status not in gone
     is_in = change.new_chat_member.status not in gone
-    svc = announcer(context)
+    svc = services(context).announcer
     if is_in and not was_in:
         try:
             await context.bot.send_message(change.chat.id, messages.BOT_JOINED_GROUP)
@@ -450,7 +440,7 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """A group became a supergroup: its subscription and settings move to the new chat id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        announcer(context).storage.migrate_chat(message.chat.id, message.migrate_to_chat_id)
+        services(context).announcer.storage.migrate_chat(message.chat.id, message.migrate_to_chat_id)
         logger.info("group %s migrated to %s", message.chat.id, message.migrate_to_chat_id)
 
 
@@ -461,7 +451,7 @@ async def _group_admin_message(update: Update, context: ContextTypes.DEFAULT_TYP
     if message.chat.type not in _GROUP_TYPES:
         await send(message, escape(messages.GROUP_ONLY))
         return None
-    if not await may_manage_group(context.bot, message, announcer(context).config.admins):
+    if not await may_manage_group(context.bot, message, services(context).announcer.config.admins):
         await send(message, escape(messages.NOT_GROUP_ADMIN), quote=True)
         return None
     return message
@@ -476,7 +466,7 @@ async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if len(tags) > MAX_TAGS or any(len(t) > MAX_TAG_LENGTH for t in tags):
         await send(message, escape(messages.SUBSCRIBE_BAD_TAGS.format(most=MAX_TAGS, length=MAX_TAG_LENGTH)))
         return
-    sub = announcer(context).storage.subscribe(message.chat.id, title=message.chat.title or "", tags=tags)
+    sub = services(context).announcer.storage.subscribe(message.chat.id, title=message.chat.title or "", tags=tags)
     described = (
         messages.SUBSCRIBED_TAGS.format(tags="、".join(sub.tags)) if sub.tags else messages.SUBSCRIBED_NO_TAGS
     )
@@ -488,7 +478,7 @@ async def cmd_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = await _group_admin_message(update, context)
     if message is None:
         return
-    if announcer(context).storage.deactivate(message.chat.id, messages.REASON_UNSUBSCRIBED):
+    if services(context).announcer.storage.deactivate(message.chat.id, messages.REASON_UNSUBSCRIBED):
         await send(message, escape(messages.UNSUBSCRIBED))
     else:
         await send(message, escape(messages.NOT_SUBSCRIBED))
@@ -496,7 +486,7 @@ async def cmd_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def _is_bot_admin(context: ContextTypes.DEFAULT_TYPE, update: Update) -> bool:
     user = update.effective_user
-    return user is not None and user.id in announcer(context).config.admins
+    return user is not None and user.id in services(context).announcer.config.admins
 
 
 async def cmd_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -507,7 +497,7 @@ async def cmd_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not _is_bot_admin(context, update):
         await send(message, escape(messages.NOT_ADMIN))
         return
-    for piece in chunks(groups_text(announcer(context).storage.subscriptions(active_only=False))):
+    for piece in chunks(groups_text(services(context).announcer.storage.subscriptions(active_only=False))):
         await send(message, piece)
 
 
@@ -561,7 +551,7 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if len(text) > MAX_TEXT:
         await send(message, escape(messages.ANNOUNCE_TOO_LONG.format(length=len(text), most=MAX_TEXT)))
         return
-    storage = announcer(context).storage
+    storage = services(context).announcer.storage
     recipients = storage.recipients(targets.to_json())
     if not recipients:
         known = sorted({t for s in storage.subscriptions() for t in s.tags})
@@ -588,11 +578,11 @@ async def on_announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     query = update.callback_query
     if query is None or query.data is None:
         return
-    if query.from_user.id not in announcer(context).config.admins:
+    if query.from_user.id not in services(context).announcer.config.admins:
         await query.answer(messages.NOT_ADMIN, show_alert=True)
         return
     _, action, ident = [*query.data.split("|", 2), "", ""][:3]
-    svc = announcer(context)
+    svc = services(context).announcer
     record = svc.storage.announcement(ident)
     if record is None:
         await query.answer(messages.ANNOUNCE_GONE, show_alert=True)
@@ -631,16 +621,3 @@ async def _edit(query: Any, text: str) -> None:
         await query.edit_message_text(text)
     except TelegramError as exc:
         logger.info("could not edit the announcement message: %s", exc)
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any], svc: Announcer) -> None:
-    """Add the announcement handlers (before the generic button and text handlers)."""
-    application.bot_data["announcer"] = svc
-    application.add_handler(CommandHandler("subscribe", cmd_subscribe))
-    application.add_handler(CommandHandler("unsubscribe", cmd_unsubscribe))
-    application.add_handler(CommandHandler("groups", cmd_groups))
-    application.add_handler(CommandHandler("announce", cmd_announce))
-    application.add_handler(CallbackQueryHandler(on_announce_button, pattern=r"^A\|"))
-    application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
-    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate))
-

@@ -11,8 +11,6 @@ import contextlib
 import logging
 import re
 import time
-from collections import deque
-from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -35,6 +33,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -54,6 +53,7 @@ from ..storage import Storage
 from . import announce, render
 from .common import may_manage_group
 from .common import send as _send
+from .services import Services, UserRateLimiter, services
 
 logger = logging.getLogger(__name__)
 
@@ -63,47 +63,6 @@ PRIVATE_DATA_RE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
 def mask_private_data(text: str) -> str:
     """The text with ID-card and mobile numbers replaced by ＊, for logs and storage."""
     return PRIVATE_DATA_RE.sub(lambda m: "＊" * len(m.group(0)), text)
-
-
-class UserRateLimiter:
-    """Sliding-window limit of questions per user; tells the user once per window."""
-
-    def __init__(self, per_minute: int, *, window: float = 60.0) -> None:
-        self.per_minute = per_minute
-        self.window = window
-        self._hits: dict[int, deque[float]] = {}
-        self._warned: dict[int, float] = {}
-
-    def check(self, user_id: int, now: float | None = None) -> str:
-        """'ok', 'warn' (first refusal in this window) or 'silent'."""
-        now = time.monotonic() if now is None else now
-        hits = self._hits.setdefault(user_id, deque())
-        while hits and now - hits[0] > self.window:
-            hits.popleft()
-        if len(hits) < self.per_minute:
-            hits.append(now)
-            return "ok"
-        if now - self._warned.get(user_id, -1e9) > self.window:
-            self._warned[user_id] = now
-            return "warn"
-        return "silent"
-
-
-@dataclass
-class Services:
-    config: Config
-    knowledge: KnowledgeService
-    storage: Storage
-    limiter: UserRateLimiter
-    announcer: announce.Announcer
-    recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The bot's services, put into bot_data by :func:`build_application`."""
-    found = context.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
 
 
 # --------------------------------------------------------------------------------------------------
@@ -559,9 +518,16 @@ def build_application(
     application.add_handler(CommandHandler("reload", cmd_reload))
     application.add_handler(CommandHandler("stats", cmd_stats))
     application.add_handler(CommandHandler("unanswered", cmd_unanswered))
-    # Announcements: /subscribe, /unsubscribe, /groups, /announce, their buttons, joins and migrations.
-    announce.register(application, announcer)
-    # Buttons and inline mode.
+    # Announcements: group admins subscribe their group; bot admins announce and list the groups.
+    application.add_handler(CommandHandler("subscribe", announce.cmd_subscribe))
+    application.add_handler(CommandHandler("unsubscribe", announce.cmd_unsubscribe))
+    application.add_handler(CommandHandler("groups", announce.cmd_groups))
+    application.add_handler(CommandHandler("announce", announce.cmd_announce))
+    # The bot added to / removed from a group, and a group upgraded to a supergroup.
+    application.add_handler(ChatMemberHandler(announce.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, announce.on_migrate))
+    # Buttons (announcement buttons first: the answer buttons take everything else) and inline mode.
+    application.add_handler(CallbackQueryHandler(announce.on_announce_button, pattern=r"^A\|"))
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(InlineQueryHandler(on_inline_query))
     # Plain text: every private message is a question; in groups only when addressed (or auto mode).

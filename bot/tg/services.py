@@ -1,0 +1,61 @@
+"""The services handlers need, put into ``bot_data`` by ``build_application`` and reached through
+:func:`services`, the one typed accessor."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from telegram.ext import ContextTypes
+
+from ..config import Config
+from ..service import KnowledgeService
+from ..storage import Storage
+
+if TYPE_CHECKING:
+    from .announce import Announcer
+
+__all__ = ["Services", "UserRateLimiter", "services"]
+
+
+class UserRateLimiter:
+    """Sliding-window limit of questions per user; tells the user once per window."""
+
+    def __init__(self, per_minute: int, *, window: float = 60.0) -> None:
+        self.per_minute = per_minute
+        self.window = window
+        self._hits: dict[int, deque[float]] = {}
+        self._warned: dict[int, float] = {}
+
+    def check(self, user_id: int, now: float | None = None) -> str:
+        """'ok', 'warn' (first refusal in this window) or 'silent'."""
+        now = time.monotonic() if now is None else now
+        hits = self._hits.setdefault(user_id, deque())
+        while hits and now - hits[0] > self.window:
+            hits.popleft()
+        if len(hits) < self.per_minute:
+            hits.append(now)
+            return "ok"
+        if now - self._warned.get(user_id, -1e9) > self.window:
+            self._warned[user_id] = now
+            return "warn"
+        return "silent"
+
+
+@dataclass
+class Services:
+    config: Config
+    knowledge: KnowledgeService
+    storage: Storage
+    limiter: UserRateLimiter
+    announcer: Announcer
+    recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The bot's services, put into bot_data by ``build_application``."""
+    found = context.bot_data["services"]
+    assert isinstance(found, Services)
+    return found
