@@ -533,16 +533,13 @@ class Storage:
             )
 
     def move_delivery(self, announcement_id: str, old: int, new: int) -> bool:
-        """Point an unfinished delivery at a group's new id; False if the new id has its own row already."""
+        """Point an unfinished delivery at a group's new id; False (and the old row is dropped, so the
+        group counts once) if the new id has its own row in this broadcast already."""
         with self._tx() as db:
             if db.execute(
                 "SELECT 1 FROM deliveries WHERE announcement_id = ? AND chat_id = ?", (announcement_id, new)
             ).fetchone():
-                db.execute(
-                    "UPDATE deliveries SET status = 'failed', error = ?, updated = ? "
-                    "WHERE announcement_id = ? AND chat_id = ?",
-                    (f"migrated to {new}", time.time(), announcement_id, old),
-                )
+                db.execute("DELETE FROM deliveries WHERE announcement_id = ? AND chat_id = ?", (announcement_id, old))
                 return False
             db.execute(
                 "UPDATE deliveries SET chat_id = ?, updated = ? WHERE announcement_id = ? AND chat_id = ?",

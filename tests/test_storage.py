@@ -122,5 +122,5 @@ def test_migrated_chat_keeps_one_subscription_and_one_delivery(tmp_path: Path) -
     store.migrate_chat(-1, -100)
     assert store.subscription(-1) is None and store.subscription(-100).tags == ("a",)  # type: ignore[union-attr]
     assert store.move_delivery("x", -1, -100)
-    assert not store.move_delivery("x", -2, -100)  # -100 already has a row: the old one is closed, not doubled
-    assert {d.chat_id: d.status for d in store.deliveries("x")} == {-100: "pending", -2: "failed"}
+    assert not store.move_delivery("x", -2, -100)  # -100 already has a row: the old one goes, not doubled
+    assert {d.chat_id: d.status for d in store.deliveries("x")} == {-100: "pending"}
