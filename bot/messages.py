@@ -45,7 +45,7 @@ HELP = (
 )
 HELP_ADMIN = (
     "\n\n<b>管理员</b>\n/reload 重新加载知识库和计划公告\n/stats 使用统计（附图表）\n/unanswered 没答上来和被点 👎 的问题\n"
-    "/announce 公告内容：预览后发到订阅的群（/announce #城关镇 内容：只发给带这个标签的群）\n/groups 订阅公告的群"
+    "/announce 公告内容：预览后发到订阅的群（/announce #城关镇 内容：只发给带这个标签的群）\n/groups 订阅公告的群\n/schedule 计划公告和最近的发送记录"
 )
 HELP_GROUP_ADMIN = (
     "\n\n<b>群管理员</b>\n/auto on｜off 开关自动回答（只回答有把握的问题）\n"

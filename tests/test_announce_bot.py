@@ -492,3 +492,20 @@ def test_chunks_keep_lines_whole_and_fit_telegram() -> None:
     assert all(len(p) <= 1000 for p in pieces)
     assert "\n".join(pieces).split("\n") == lines
     assert chunks("短") == ["短"] and chunks("x" * 2500, limit=1000) == ["x" * 1000, "x" * 1000, "x" * 500]
+
+
+async def test_schedule_command_shows_upcoming_and_recent_broadcasts(make_bot: BotFactory, knowledge_dir: Path) -> None:
+    later = datetime.now(ANNOUNCEMENT_TZ) + timedelta(days=2)
+    write_schedule(knowledge_dir, f"  - id: heating\n    text: 供暖通知\n    at: {local(later)}\n"
+                                  "    targets: {tags: [城关镇]}\n")
+    bot = await make_bot()
+    await bot.send("/schedule", chat_id=MEMBER, user_id=MEMBER)
+    assert "只有机器人管理员" in bot.request.last_text()
+    await bot.send("/announce 今天的通知", chat_id=ADMIN, user_id=ADMIN)
+    await bot.press(button_data(bot.request.sent()[-1])[0])
+    await bot.settle()
+    await bot.send("/schedule", chat_id=ADMIN, user_id=ADMIN)
+    text = bot.request.last_text()
+    assert "<b>heating</b>" in text and f"下次：{later:%Y-%m-%d %H:%M}" in text
+    assert "标签 城关镇 → 2 个群：城关镇一群、城关镇二群" in text
+    assert "全部订阅群  已发送 4 / 4，失败 0" in text

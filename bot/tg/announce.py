@@ -58,6 +58,7 @@ from telegram.warnings import PTBDeprecationWarning
 from .. import messages
 from ..announcements import ANNOUNCEMENT_TZ, MAX_TEXT, Announcement, Targets, normalize_tag, run_id
 from ..config import Config
+from ..reports import schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
 from .common import chunks, may_manage_group, send
@@ -498,6 +499,19 @@ async def cmd_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await send(message, escape(messages.NOT_ADMIN))
         return
     for piece in chunks(groups_text(services(context).announcer.storage.subscriptions(active_only=False))):
+        await send(message, piece)
+
+
+async def cmd_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/schedule (bot admins): the scheduled announcements, whom they reach, and the recent broadcasts."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not _is_bot_admin(context, update):
+        await send(message, escape(messages.NOT_ADMIN))
+        return
+    svc = services(context)
+    for piece in chunks(schedule_text(svc.knowledge.current.kb.announcements, svc.storage)):
         await send(message, piece)
 
 

@@ -450,7 +450,7 @@ PRIVATE_COMMANDS = [
 GROUP_COMMANDS = [BotCommand("ask", "提问"), BotCommand("topics", "按话题浏览"), BotCommand("help", "用法")]
 ADMIN_COMMANDS = [*PRIVATE_COMMANDS, BotCommand("reload", "重新加载知识库"), BotCommand("stats", "使用统计"),
                   BotCommand("unanswered", "没答上来的问题"), BotCommand("announce", "发公告"),
-                  BotCommand("groups", "订阅公告的群")]
+                  BotCommand("groups", "订阅公告的群"), BotCommand("schedule", "计划公告和发送记录")]
 
 
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -523,6 +523,7 @@ def build_application(
     application.add_handler(CommandHandler("unsubscribe", announce.cmd_unsubscribe))
     application.add_handler(CommandHandler("groups", announce.cmd_groups))
     application.add_handler(CommandHandler("announce", announce.cmd_announce))
+    application.add_handler(CommandHandler("schedule", announce.cmd_schedule))
     # The bot added to / removed from a group, and a group upgraded to a supergroup.
     application.add_handler(ChatMemberHandler(announce.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, announce.on_migrate))
