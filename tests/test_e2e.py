@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -60,6 +62,11 @@ def test_bot_process_answers_a_message_from_get_updates(tmp_path: Path) -> None:
     assert (tmp_path / "bot.sqlite3").exists()
 
 
+def _ledger(database: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+        return [str(row[0]) for row in db.execute("SELECT status FROM deliveries")]
+
+
 def _start(config: Path) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     return subprocess.Popen(
@@ -81,7 +88,8 @@ def _interrupt(process: subprocess.Popen[str]) -> str:
 def test_scheduled_broadcast_killed_midway_is_finished_by_the_restart_without_doubles(tmp_path: Path) -> None:
     """kill -9 while a scheduled announcement is going out; the next start sends the rest, none twice."""
     groups = [-1001, -1002, -1003, -1004]
-    storage = Storage(tmp_path / "bot.sqlite3")
+    database = tmp_path / "bot.sqlite3"
+    storage = Storage(database)
     for chat_id in groups:
         storage.subscribe(chat_id, title=f"群{chat_id}", tags=[])
     storage.close()
@@ -103,11 +111,14 @@ def test_scheduled_broadcast_killed_midway_is_finished_by_the_restart_without_do
     to_groups = lambda: api.sent_to(lambda chat: chat < 0)  # noqa: E731
     first = _start(config)
     try:
-        api.wait_until(lambda: len(to_groups()) >= 2, timeout=60)
-        time.sleep(0.5)  # half-way to the next message
-        first.kill()
+        deadline = time.monotonic() + 60
+        while _ledger(database).count("sent") < 2:  # read the ledger as the bot writes it (WAL)
+            assert time.monotonic() < deadline and first.poll() is None, "the broadcast never started"
+            time.sleep(0.01)
+        first.kill()  # the second row was committed and the next message is a second away
         first.communicate(timeout=30)
         after_kill = len(to_groups())
+        assert sorted(_ledger(database)) == ["pending", "pending", "sent", "sent"]
         second = _start(config)
         try:
             api.wait_until(lambda: any(int(p["chat_id"]) == 777 for p in api.sent_to()), timeout=60)
