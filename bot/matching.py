@@ -129,7 +129,7 @@ class Weights:
     number_penalty: float = 0.7  # the question names a number the entry does not have
     ask_penalty: float = 0.6  # it asks for a kind of information (price, names, date...) the entry lacks
     focus: float = 0.95  # a long message's asking clause, scored alone, counts this much
-    focus_context: float = 0.6  # ... times this plus the entry's coverage of the whole message (at most 1)
+    focus_context: float = 0.7  # ... times this plus the entry's coverage of the rest of the message (at most 1)
     novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
 
 
@@ -172,20 +172,23 @@ _QUESTION_MARK = re.compile(
 ASK_KINDS: dict[str, re.Pattern[str]] = {
     "price": re.compile(
         r"价格|价钱|收费|费用|房租|租金|票价|工资|待遇|薪水"
-        r"|1(?:吨|斤|袋|亩地?|平米?|顿饭?|晚|个月|天|张票?)(?:要|得|需要|收)?多少钱|每(?:人|月|天|晚|吨)多少钱"
+        r"|1(?:吨|斤|袋|亩地?|平米?|顿饭?|晚上?|夜|个月|天|张票?|次|人)(?:要|得|需要|收)?多少钱|每(?:人|月|天|晚|吨)多少钱"
+        r"|(?:住|入住|吃|看病|坐车|参观|进去|报名)[^\d多]{0,6}多少钱"
         r"|收钱|要钱|收不收|免不免费"
     ),
     "procedure": re.compile(
         r"怎么申请|如何申请|咋申请|申请条件|怎么办理|如何办理|咋办理|去哪办|找哪个|要带|带什么|带哪些"
         r"|什么材料|哪些材料|申请材料|流程|手续|申报|申请|预约|报名|怎么领|去哪领|能不能办"
+        r"|参观|能去吗|能进去|能不能去|让不让进|开放时间"
     ),
     "names": re.compile(
         r"叫什么|名字|名单|名称|哪家|(?:哪个|哪些|什么)(?:企业|公司)|哪几家|分管"
     ),
+    "places": re.compile(r"(?:哪个|哪些|哪几个|什么)(?:村|乡镇|镇|学校|医院|单位|路段)"),
     "rank": re.compile(r"排第几|排名|第几名|排在第|名次"),
     "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方"),
     "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
-    "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌"),
+    "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌|几路车|坐车|怎么到|咋到|导航"),
     "person": re.compile(r"老板|负责人|董事长|法人|厂长|院长|站长|书记是"),
     "money": re.compile(
         r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
@@ -382,6 +385,14 @@ class Matcher:
             prepared.asks, prepared.plain,
         )
 
+    def _rest_coverage(self, prepared: _Prepared) -> np.ndarray:
+        """How much of the message outside its asking clause each entry explains (0-1)."""
+        rest = prepared.key.replace(prepared.focus, " ", 1)
+        chars, _ = self._chars.coverage(gram_codes(rest))
+        sounds, _ = self._pinyin.coverage(gram_codes(pinyin_key(rest)))
+        result: np.ndarray = np.maximum(chars, 0.98 * sounds)
+        return result
+
     def _features(self, prepared: _Prepared) -> list[_Features]:
         """Evidence for each shortlisted entry: coverage, containment, fuzzy similarity, mismatches."""
         cov_chars, _ = self._chars.coverage(prepared.grams)
@@ -486,17 +497,16 @@ class Matcher:
     def _score_candidates(self, prepared: _Prepared) -> list[tuple[float, int, str, str]]:
         """(score, entry index, matched question text, veto) for the shortlist, best first."""
         best: dict[int, tuple[float, int, str, str]] = {}
-        covered: dict[int, float] = {}
         for f in self._features(prepared):
             best[f.index] = (self._score(f), f.index, f.question, self._veto(f))
-            covered[f.index] = f.coverage
         focus = self._prepare_focus(prepared)
         if focus is not None:
             # a long message is also judged by its asking clause alone, as a short question would be,
             # as long as the entry also explains the rest of the message (a generic clause such as
             # 采用了哪几种方式 must not pull in an entry about something else)
+            rest = self._rest_coverage(prepared)
             for f in self._features(focus):
-                context = min(1.0, self.weights.focus_context + covered.get(f.index, 0.0))
+                context = min(1.0, self.weights.focus_context + float(rest[f.index]))
                 score = self.weights.focus * context * self._score(f)
                 if f.index not in best or score > best[f.index][0]:
                     best[f.index] = (score, f.index, f.question, self._veto(f))
