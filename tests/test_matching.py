@@ -36,6 +36,27 @@ def test_out_of_scope_questions_get_no_confident_answer(matcher: Matcher, questi
     assert matcher.match(question).status is not Status.ANSWERED
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "庞泉沟那边康养住一晚上要多少钱",  # a price, phrased around a stay
+        "星河华府养老服务中心坐几路车能到",  # how to get there
+        "院士工作站能去参观不",  # a visit
+        "农村公路那些项目都修到哪些村了",  # which villages: the release gives counts only
+        "化工园区周边的村子要搬迁吗",  # a subject the release never covers
+        "开发区今年工业总产值是多少",  # 开发区 is named: an entry about the county's 硝基肥 output does not do
+    ],
+)
+def test_near_misses_in_the_releases_own_words_are_not_answered(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status is not Status.ANSWERED
+
+
+def test_a_generic_asking_clause_does_not_pull_in_an_unrelated_entry(matcher: Matcher) -> None:
+    result = matcher.match("县里推进医养康养融合，采用了哪几种方式？")  # 城乡垃圾处理都采用了哪几种方式 is a KB question
+    assert result.entry is None or result.entry.id == "elder-medical-care-modes"
+    assert result.candidates[0].entry.id == "elder-medical-care-modes"
+
+
 def test_another_place_is_named_in_the_reply(matcher: Matcher, kb: KnowledgeBase) -> None:
     result = matcher.match("太原有多少户国家级高新技术企业")
     assert result.status is Status.NO_MATCH and result.out_of_scope == "太原"
