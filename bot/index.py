@@ -150,6 +150,31 @@ class GramIndex:
             scores = scores / total
         return scores, dict(zip(codes, idf.tolist(), strict=True))
 
+    def coverage_of(self, query: dict[int, float], entries: Sequence[int]) -> np.ndarray:
+        """:meth:`coverage` for a few entries only: one binary search per gram and entry, not a full pass."""
+        wanted = np.asarray(entries, dtype=np.int64)
+        scores = np.zeros(len(wanted))
+        codes = list(query)
+        if not codes or not len(wanted):
+            return scores
+        units = np.fromiter((query[c] for c in codes), dtype=np.float64, count=len(codes))
+        gids = self.gram_ids(codes)
+        mass = self.idf(gids) * units
+        total = float(mass.sum())
+        for gid, weight in zip(gids.tolist(), mass.tolist(), strict=True):
+            if gid < 0:
+                continue
+            start, end = int(self.offsets[gid]), int(self.offsets[gid + 1])
+            if end == start:
+                continue
+            postings = self.entry_ids[start:end]  # ascending entry numbers
+            at = np.searchsorted(postings, wanted)
+            inside = at < len(postings)
+            hit = np.zeros(len(wanted), dtype=bool)
+            hit[inside] = postings[at[inside]] == wanted[inside]
+            scores[hit] += self.weights[start:end][at[hit]] * weight
+        return scores / total if total > 0 else scores
+
     def containment(self, query: dict[int, float], keys: Sequence[str]) -> np.ndarray:
         """For each key, the share of its IDF mass (unigrams 0.5, bigrams 1) whose grams are in the query."""
         if not keys:

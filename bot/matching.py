@@ -184,11 +184,14 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "names": re.compile(
         r"叫什么|名字|名单|名称|哪家|(?:哪个|哪些|什么)(?:企业|公司)|哪几家|分管"
     ),
-    "places": re.compile(r"(?:哪个|哪些|哪几个|什么)(?:村|乡镇|镇|学校|医院|单位|路段)"),
+    "places": re.compile(r"(?:哪个|哪些|哪几个|哪\d+个|什么)(?:村|乡镇|镇|学校|医院|单位|路段)"),
     "rank": re.compile(r"排第几|排名|第几名|排在第|名次"),
     "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方"),
     "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
-    "contact": re.compile(r"电话|地址|在哪|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌|几路车|坐车|怎么到|咋到|导航"),
+    "contact": re.compile(
+        r"电话|地址|在哪|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌|几路车|坐车|怎么到|咋到|导航"
+        r"|地点|哪个会场|在哪开|在哪里开"
+    ),
     "person": re.compile(r"老板|负责人|董事长|法人|厂长|院长|站长|书记是"),
     "money": re.compile(
         r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
@@ -385,13 +388,12 @@ class Matcher:
             prepared.asks, prepared.plain,
         )
 
-    def _rest_coverage(self, prepared: _Prepared) -> np.ndarray:
-        """How much of the message outside its asking clause each entry explains (0-1)."""
+    def _rest_coverage(self, prepared: _Prepared, indices: list[int]) -> dict[int, float]:
+        """How much of the message outside its asking clause each of these entries explains (0-1)."""
         rest = prepared.key.replace(prepared.focus, " ", 1)
-        chars, _ = self._chars.coverage(gram_codes(rest))
-        sounds, _ = self._pinyin.coverage(gram_codes(pinyin_key(rest)))
-        result: np.ndarray = np.maximum(chars, 0.98 * sounds)
-        return result
+        chars = self._chars.coverage_of(gram_codes(rest), indices)
+        sounds = self._pinyin.coverage_of(gram_codes(pinyin_key(rest)), indices)
+        return dict(zip(indices, np.maximum(chars, 0.98 * sounds).tolist(), strict=True))
 
     def _features(self, prepared: _Prepared) -> list[_Features]:
         """Evidence for each shortlisted entry: coverage, containment, fuzzy similarity, mismatches."""
@@ -504,9 +506,10 @@ class Matcher:
             # a long message is also judged by its asking clause alone, as a short question would be,
             # as long as the entry also explains the rest of the message (a generic clause such as
             # 采用了哪几种方式 must not pull in an entry about something else)
-            rest = self._rest_coverage(prepared)
-            for f in self._features(focus):
-                context = min(1.0, self.weights.focus_context + float(rest[f.index]))
+            features = self._features(focus)
+            rest = self._rest_coverage(prepared, [f.index for f in features])
+            for f in features:
+                context = min(1.0, self.weights.focus_context + rest[f.index])
                 score = self.weights.focus * context * self._score(f)
                 if f.index not in best or score > best[f.index][0]:
                     best[f.index] = (score, f.index, f.question, self._veto(f))

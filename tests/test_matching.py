@@ -20,6 +20,7 @@ from bot.render import render_text, to_json
         ("养老院有几张床", "elder-beds"),
         ("县长是谁", "about-speaker-liu-dapeng"),
         ("这篇稿子是谁写的", "about-author"),
+        ("这发布会多会儿开的", "about-release-date"),  # 多会儿: Shanxi for 什么时候
     ],
 )
 def test_residents_questions_get_the_right_answer(matcher: Matcher, question: str, entry_id: str) -> None:
@@ -45,6 +46,9 @@ def test_out_of_scope_questions_get_no_confident_answer(matcher: Matcher, questi
         "农村公路那些项目都修到哪些村了",  # which villages: the release gives counts only
         "化工园区周边的村子要搬迁吗",  # a subject the release never covers
         "开发区今年工业总产值是多少",  # 开发区 is named: an entry about the county's 硝基肥 output does not do
+        "开发区的示范村庄是哪四个村",  # the release gives how many, not which
+        "村卫生室看病能报销多少",
+        "吕梁市区一天能处理多少污水",  # the city, not the county
     ],
 )
 def test_near_misses_in_the_releases_own_words_are_not_answered(matcher: Matcher, question: str) -> None:
@@ -113,3 +117,13 @@ def test_any_text_gets_a_valid_status(matcher: Matcher, kb: KnowledgeBase, text:
     assert data["status"] in VALID
     assert 0 <= data["score"] <= 100
     assert (data["citation"] is None) == (data["status"] != "answered")
+
+
+@pytest.mark.parametrize("text", ["县里推进医养康养融合", "开发区主干道", "养老院床位", "zzz"])
+def test_coverage_of_a_few_entries_equals_the_full_pass(matcher: Matcher, text: str) -> None:
+    from bot.index import gram_codes
+
+    index = matcher._chars
+    full, _ = index.coverage(gram_codes(text))
+    some = [0, 5, 17, len(full) - 1, int(full.argmax())]
+    assert index.coverage_of(gram_codes(text), some).tolist() == pytest.approx(full[some].tolist())
