@@ -161,18 +161,16 @@ class GramIndex:
         gids = self.gram_ids(codes)
         mass = self.idf(gids) * units
         total = float(mass.sum())
-        for gid, weight in zip(gids.tolist(), mass.tolist(), strict=True):
-            if gid < 0:
-                continue
-            start, end = int(self.offsets[gid]), int(self.offsets[gid + 1])
+        known = gids >= 0
+        starts = self.offsets[gids[known]].tolist()
+        ends = self.offsets[gids[known] + 1].tolist()
+        for start, end, weight in zip(starts, ends, mass[known].tolist(), strict=True):
             if end == start:
                 continue
             postings = self.entry_ids[start:end]  # ascending entry numbers
-            at = np.searchsorted(postings, wanted)
-            inside = at < len(postings)
-            hit = np.zeros(len(wanted), dtype=bool)
-            hit[inside] = postings[at[inside]] == wanted[inside]
-            scores[hit] += self.weights[start:end][at[hit]] * weight
+            at = np.minimum(np.searchsorted(postings, wanted), end - start - 1)
+            hit = postings[at] == wanted
+            scores += np.where(hit, self.weights[start:end][at], 0.0) * weight
         return scores / total if total > 0 else scores
 
     def containment(self, query: dict[int, float], keys: Sequence[str]) -> np.ndarray:

@@ -506,11 +506,15 @@ class Matcher:
             # a long message is also judged by its asking clause alone, as a short question would be,
             # as long as the entry also explains the rest of the message (a generic clause such as
             # 采用了哪几种方式 must not pull in an entry about something else)
-            features = self._features(focus)
-            rest = self._rest_coverage(prepared, [f.index for f in features])
-            for f in features:
-                context = min(1.0, self.weights.focus_context + rest[f.index])
-                score = self.weights.focus * context * self._score(f)
+            # (the context is only worked out for entries the clause could still raise)
+            raisable = [
+                (f, self.weights.focus * self._score(f))
+                for f in self._features(focus)
+                if f.index not in best or self.weights.focus * self._score(f) > best[f.index][0]
+            ]
+            rest = self._rest_coverage(prepared, [f.index for f, _ in raisable]) if raisable else {}
+            for f, alone in raisable:
+                score = min(1.0, self.weights.focus_context + rest[f.index]) * alone
                 if f.index not in best or score > best[f.index][0]:
                     best[f.index] = (score, f.index, f.question, self._veto(f))
         scored = sorted(best.values(), key=lambda s: (-s[0], s[1]))
