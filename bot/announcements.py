@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import messages
 from .knowledge import ID_PATTERN, Problem, _Reader
 
 __all__ = [
@@ -119,13 +120,14 @@ class Targets:
     chats: tuple[int, ...] = ()
 
     def describe(self) -> str:
+        """Who it goes to, in Chinese for the admins (全部订阅群 / 标签 城关镇 / 群 -100…)."""
         if self.all:
-            return "全部订阅群"
+            return messages.TARGETS_ALL
         parts = []
         if self.tags:
-            parts.append("标签 " + "、".join(self.tags))
+            parts.append(messages.TARGETS_TAGS.format(tags="、".join(self.tags)))
         if self.chats:
-            parts.append("群 " + "、".join(str(c) for c in self.chats))
+            parts.append(messages.TARGETS_CHATS.format(chats="、".join(str(c) for c in self.chats)))
         return "；".join(parts)
 
     def to_json(self) -> dict[str, object]:

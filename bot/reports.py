@@ -76,7 +76,7 @@ def _when(timestamp: float | None) -> str:
 def schedule_text(announcements: tuple[Announcement, ...], storage: Storage, *, now: datetime | None = None) -> str:
     """What is scheduled, when it next goes, to which groups, and what the recent broadcasts achieved."""
     now = now or datetime.now(ANNOUNCEMENT_TZ)
-    lines = [f"<b>计划公告</b>（{len(announcements)} 条）"]
+    lines = [messages.SCHEDULE_TITLE.format(count=len(announcements))]
     if not announcements:
         lines.append(messages.NOTHING_YET)
     for item in announcements:
@@ -84,26 +84,32 @@ def schedule_text(announcements: tuple[Announcement, ...], storage: Storage, *, 
         recipients = storage.recipients(item.targets.to_json())
         names = "、".join(s.title or str(s.chat_id) for s in recipients[:10])
         if len(recipients) > 10:
-            names += " 等"
+            names += messages.SCHEDULE_MORE
         subscribed = {s.chat_id for s in recipients}
         missing = [c for c in item.targets.chats if c not in subscribed]
-        lines.append(f"\n<b>{escape(item.id)}</b>  {escape(item.file)}:{item.line}")
-        lines.append(f"  时间：{escape(item.describe_schedule())}；下次："
-                     + (upcoming.strftime("%Y-%m-%d %H:%M") if upcoming else "不再发送"))
-        lines.append(f"  发给：{escape(item.targets.describe())} → {len(recipients)} 个群"
-                     + (f"：{escape(names)}" if names else ""))
+        lines.append(messages.SCHEDULE_ITEM.format(id=escape(item.id), where=escape(f"{item.file}:{item.line}")))
+        lines.append(messages.SCHEDULE_WHEN.format(
+            schedule=escape(item.describe_schedule()),
+            upcoming=upcoming.strftime("%Y-%m-%d %H:%M") if upcoming else messages.SCHEDULE_NEVER_AGAIN,
+        ))
+        lines.append(messages.SCHEDULE_TARGETS.format(
+            targets=escape(item.targets.describe()), count=len(recipients),
+            names=messages.SCHEDULE_NAMES.format(names=escape(names)) if names else "",
+        ))
         if missing:
-            lines.append("  注意：这些群没有订阅（或已停用），不会收到：" + "、".join(str(c) for c in missing))
+            lines.append(messages.SCHEDULE_NOT_SUBSCRIBED.format(chats="、".join(str(c) for c in missing)))
         if item.pin:
-            lines.append("  置顶：是")
+            lines.append(messages.SCHEDULE_PIN)
         last = item.last_due(now)
         if last is not None:
             report = storage.report(run_id(item.id, last))
-            lines.append(f"  上次应发：{last:%Y-%m-%d %H:%M}，" + (_outcome(report) if report else "没有记录"))
+            lines.append(messages.SCHEDULE_LAST.format(
+                due=f"{last:%Y-%m-%d %H:%M}", outcome=_outcome(report) if report else messages.SCHEDULE_NO_RECORD
+            ))
         preview = item.text.replace("\n", " ")
-        lines.append("  内容：" + escape(preview[:60] + ("…" if len(preview) > 60 else "")))
+        lines.append(messages.SCHEDULE_TEXT.format(text=escape(preview[:60] + ("…" if len(preview) > 60 else ""))))
     recent = [r for r in storage.announcements(limit=10) if r.status != "draft"]
-    lines.append("\n<b>最近的公告</b>")
+    lines.append(messages.SCHEDULE_RECENT)
     if not recent:
         lines.append(messages.NOTHING_YET)
     for record in recent:
@@ -117,10 +123,10 @@ def schedule_text(announcements: tuple[Announcement, ...], storage: Storage, *, 
 def _outcome(report: DeliveryReport) -> str:
     status = report.announcement.status
     if status == "missed":
-        return "错过（机器人没有运行）"
+        return messages.OUTCOME_MISSED
     if status == "cancelled":
-        return "已取消"
+        return messages.OUTCOME_CANCELLED
     unknown = report.count("unknown")
-    text = f"已发送 {report.count('sent')} / {report.total}，失败 {report.count('failed')}"
-    text += f"，不确定 {unknown}" if unknown else ""
-    return text + ("（发送中）" if status in ("sending", "scheduled") else "")
+    text = messages.OUTCOME.format(sent=report.count("sent"), total=report.total, failed=report.count("failed"))
+    text += messages.OUTCOME_UNKNOWN.format(count=unknown) if unknown else ""
+    return text + (messages.OUTCOME_SENDING if status in ("sending", "scheduled") else "")

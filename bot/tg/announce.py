@@ -407,7 +407,7 @@ class Announcer:
 def _pin_reason(exc: TelegramError) -> str:
     text = exc.message.lower()
     if "not enough rights" in text or "administrator" in text or isinstance(exc, Forbidden):
-        return "机器人没有置顶权限"
+        return messages.REASON_NO_PIN_RIGHT
     return exc.message
 
 
@@ -522,7 +522,7 @@ def groups_text(subscriptions: list[Subscription]) -> str:
     inactive = [s for s in subscriptions if not s.active]
     lines = [messages.GROUPS_TITLE.format(active=len(active), inactive=len(inactive))]
     for s in active:
-        tags = "  标签：" + escape("、".join(s.tags)) if s.tags else ""
+        tags = messages.GROUPS_TAGS.format(tags=escape("、".join(s.tags))) if s.tags else ""
         lines.append(messages.GROUPS_LINE.format(title=escape(s.title or "?"), chat_id=s.chat_id, tags=tags))
     if inactive:
         lines.append(messages.GROUPS_INACTIVE)
@@ -574,7 +574,8 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     ident = f"m{int(time.time()):x}{secrets.token_hex(2)}"
     storage.create_announcement(ident, kind="manual", text=text, targets=targets.to_json(), report_chat=message.chat.id)
-    shown = text if len(text) <= PREVIEW_LIMIT else text[:PREVIEW_LIMIT] + f"……（全文 {len(text)} 字）"
+    cut = messages.ANNOUNCE_PREVIEW_CUT.format(length=len(text))
+    shown = text if len(text) <= PREVIEW_LIMIT else text[:PREVIEW_LIMIT] + cut
     preview = messages.ANNOUNCE_PREVIEW.format(
         count=len(recipients), targets=escape(targets.describe()[:200]),
         preview=messages.ANNOUNCEMENT.format(text=escape(shown)),
