@@ -183,8 +183,13 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     ),
     "names": re.compile(
         r"叫什么|名字|名单|名称|哪家|(?:哪个|哪些|什么)(?:企业|公司)|哪几家|分管"
+        r"|(?:最大|最多|最高|最好|最早)的?是哪|哪个最"
     ),
-    "places": re.compile(r"(?:哪个|哪些|哪几个|哪\d+个|什么)(?:村|乡镇|镇|学校|医院|单位|路段)"),
+    "places": re.compile(
+        r"哪(?:[2-9]|[1-9]\d+)(?:个|所|条|家|项|座)|(?:哪1?个|哪些|什么)(?:村|乡镇|镇|学校|中小学|医院|单位|路段|路|小区|社区)"
+    ),
+    "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩建|扩区"),
+    "compare": re.compile(r"比去年|比上年|同比|多了还是少了|增加了还是|和.{1,6}比|跟.{1,6}比|相比|更大|更多|哪个县"),
     "rank": re.compile(r"排第几|排名|第几名|排在第|名次"),
     "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方"),
     "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
@@ -223,6 +228,8 @@ ASK_VETO = "?ask"  # the question asks for a kind of information the entry does 
 
 # What an entry's answer must contain to give each kind of information, besides its own questions asking it.
 ANSWER_GIVES: dict[str, re.Pattern[str]] = {
+    "plan": re.compile(r"将|计划|力争|目标|预计|下1步|明年|规划|打造|建成|建设成|争创|创建"),
+    "compare": re.compile(r"增长|同比|比上年|较上年|提高|下降|翻番|第1|领先|高于|居首|首位|持平|相比|以前|之前|前的"),
     "rank": re.compile(r"第\d|第一|首位|居首|领先|第二"),
     "area": re.compile(r"面积|平方|公顷|\d亩"),
     "when": re.compile(r"\d{4}年|\d+月|以来|季度|近3年|3年来|明年|近期|近日|年底|年末|末"),
@@ -374,7 +381,9 @@ class Matcher:
             char_grams, pinyin_grams = gram_codes(key), gram_codes(pinyin_key(key))
         # what is asked, which numbers and places are named: judged on the asking clause of a long message
         numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", focus)))
-        asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if pattern.search(focus))
+        # (every clause that asks something counts: "污水处理厂在哪儿，日处理能力多少" asks two things)
+        asked = [focus] + [clause for clause, marked, _ in clauses if marked and clause not in focus]
+        asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
         plain = self.normalizer.plain(focus_raw)
         return _Prepared(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain)
 

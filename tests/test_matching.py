@@ -49,6 +49,11 @@ def test_out_of_scope_questions_get_no_confident_answer(matcher: Matcher, questi
         "开发区的示范村庄是哪四个村",  # the release gives how many, not which
         "村卫生室看病能报销多少",
         "吕梁市区一天能处理多少污水",  # the city, not the county
+        "那20所达标的农村中小学是哪20所",  # which ones, when the release gives only how many
+        "城乡公路那些项目修的是哪几条路",
+        "科技研发人员比去年多了还是少了",  # a comparison the release does not make
+        "污水处理厂在哪儿，日处理能力多少",  # the first clause asks where
+        "开发区以后还打不打算再扩区",  # a plan the release does not state
     ],
 )
 def test_near_misses_in_the_releases_own_words_are_not_answered(matcher: Matcher, question: str) -> None:
