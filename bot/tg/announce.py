@@ -35,7 +35,6 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
-    Message,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType
@@ -61,7 +60,7 @@ from ..config import Config
 from ..reports import schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
-from .common import chunks, may_manage_group, send
+from .common import chunks, is_bot_admin, require_bot_admin, require_group_admin, send
 from .services import services
 
 logger = logging.getLogger(__name__)
@@ -445,22 +444,9 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         logger.info("group %s migrated to %s", message.chat.id, message.migrate_to_chat_id)
 
 
-async def _group_admin_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:
-    message = update.effective_message
-    if message is None:
-        return None
-    if message.chat.type not in _GROUP_TYPES:
-        await send(message, escape(messages.GROUP_ONLY))
-        return None
-    if not await may_manage_group(context.bot, message, services(context).announcer.config.admins):
-        await send(message, escape(messages.NOT_GROUP_ADMIN), quote=True)
-        return None
-    return message
-
-
 async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/subscribe [tags]: a group's admin subscribes the group to announcements (tags replace old ones)."""
-    message = await _group_admin_message(update, context)
+    message = await require_group_admin(update, context)
     if message is None:
         return
     tags = _parse_tags(" ".join(context.args or []))
@@ -476,7 +462,7 @@ async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def cmd_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unsubscribe: a group's admin stops announcements to the group."""
-    message = await _group_admin_message(update, context)
+    message = await require_group_admin(update, context)
     if message is None:
         return
     if services(context).announcer.storage.deactivate(message.chat.id, messages.REASON_UNSUBSCRIBED):
@@ -485,18 +471,10 @@ async def cmd_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await send(message, escape(messages.NOT_SUBSCRIBED))
 
 
-def _is_bot_admin(context: ContextTypes.DEFAULT_TYPE, update: Update) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in services(context).announcer.config.admins
-
-
 async def cmd_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/groups (bot admins): the subscribed groups with their tags, and the inactive ones with why."""
-    message = update.effective_message
+    message = await require_bot_admin(update, context)
     if message is None:
-        return
-    if not _is_bot_admin(context, update):
-        await send(message, escape(messages.NOT_ADMIN))
         return
     for piece in chunks(groups_text(services(context).announcer.storage.subscriptions(active_only=False))):
         await send(message, piece)
@@ -504,11 +482,8 @@ async def cmd_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def cmd_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/schedule (bot admins): the scheduled announcements, whom they reach, and the recent broadcasts."""
-    message = update.effective_message
+    message = await require_bot_admin(update, context)
     if message is None:
-        return
-    if not _is_bot_admin(context, update):
-        await send(message, escape(messages.NOT_ADMIN))
         return
     svc = services(context)
     for piece in chunks(schedule_text(svc.knowledge.current.kb.announcements, svc.storage)):
@@ -549,11 +524,8 @@ def parse_announce(text: str) -> tuple[Targets, str]:
 
 async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/announce [#tag …] text (bot admins, private chat): preview with 发送 / 发送并置顶 / 取消."""
-    message = update.effective_message
+    message = await require_bot_admin(update, context)
     if message is None:
-        return
-    if not _is_bot_admin(context, update):
-        await send(message, escape(messages.NOT_ADMIN))
         return
     if message.chat.type != ChatType.PRIVATE:
         await send(message, escape(messages.ANNOUNCE_PRIVATE_ONLY))
@@ -593,7 +565,7 @@ async def on_announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     query = update.callback_query
     if query is None or query.data is None:
         return
-    if query.from_user.id not in services(context).announcer.config.admins:
+    if not is_bot_admin(context, query.from_user.id):
         await query.answer(messages.NOT_ADMIN, show_alert=True)
         return
     _, action, ident = [*query.data.split("|", 2), "", ""][:3]

@@ -51,7 +51,7 @@ from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
 from . import announce, render
-from .common import may_manage_group
+from .common import is_bot_admin, require_bot_admin, require_group_admin
 from .common import send as _send
 from .services import Services, UserRateLimiter, services
 
@@ -67,10 +67,6 @@ def mask_private_data(text: str) -> str:
 
 # --------------------------------------------------------------------------------------------------
 # answering
-
-
-def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
-    return user_id is not None and user_id in services(context).config.admins
 
 
 def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text: str, result: MatchResult) -> None:
@@ -212,7 +208,7 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = messages.HELP.format(username=escape(context.bot.username or "bot"))
     if message.chat.type != ChatType.PRIVATE:
         text += messages.HELP_GROUP_ADMIN
-    if _is_admin(context, update.effective_user.id if update.effective_user else None):
+    if is_bot_admin(context, update.effective_user.id if update.effective_user else None):
         text += messages.HELP_ADMIN
     await _send(message, text)
 
@@ -259,17 +255,12 @@ async def cmd_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def cmd_auto(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/auto on|off: a group's admins switch automatic answers."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
+    if update.effective_user is None:
         return
-    if message.chat.type == ChatType.PRIVATE:
-        await _send(message, escape(messages.GROUP_ONLY))
+    message = await require_group_admin(update, context)
+    if message is None:
         return
     svc = services(context)
-    if not await may_manage_group(context.bot, message, svc.config.admins):
-        await _send(message, escape(messages.NOT_GROUP_ADMIN), quote=True)
-        return
     choice = (context.args or [""])[0].lower()
     if choice not in ("on", "off"):
         state = "开" if svc.storage.auto_mode(message.chat.id, svc.config.groups.auto_mode_default) else "关"
@@ -279,20 +270,9 @@ async def cmd_auto(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send(message, escape(messages.AUTO_ON if choice == "on" else messages.AUTO_OFF))
 
 
-async def _require_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:
-    message = update.effective_message
-    user = update.effective_user
-    if message is None:
-        return None
-    if not _is_admin(context, user.id if user else None):
-        await _send(message, escape(messages.NOT_ADMIN))
-        return None
-    return message
-
-
 async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload (admins): validate the knowledge directory and swap it in, or keep the old base."""
-    message = await _require_admin(update, context)
+    message = await require_bot_admin(update, context)
     if message is None:
         return
     svc = services(context)
@@ -312,7 +292,7 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats (admins): questions today and over 7 days, share answered, top entries, top unanswered."""
-    message = await _require_admin(update, context)
+    message = await require_bot_admin(update, context)
     if message is None:
         return
     storage = services(context).storage
@@ -326,7 +306,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unanswered (admins): recent unanswered and 👎 questions with their closest entries."""
-    message = await _require_admin(update, context)
+    message = await require_bot_admin(update, context)
     if message is not None:
         await _send(message, unanswered_text(services(context).storage))
 

@@ -1,14 +1,19 @@
-"""Small helpers the Telegram handlers share: replying safely and checking who may manage a group."""
+"""Small helpers the Telegram handlers share: replying safely and checking who may do what."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from html import escape
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions, Message
-from telegram.constants import ChatMemberStatus
+from telegram import Bot, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ContextTypes
+
+from .. import messages
+from .services import services
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +60,37 @@ async def may_manage_group(bot: Bot, message: Message, bot_admins: Collection[in
         logger.info("could not check the rights of %s in %s: %s", user.id, message.chat.id, exc)
         return False
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+def is_bot_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
+    """True for the user ids listed under ``admins`` in the config."""
+    return user_id is not None and user_id in services(context).config.admins
+
+
+async def require_bot_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:
+    """The message if a bot admin sent it; otherwise a clear refusal and None."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None:
+        return None
+    if not is_bot_admin(context, user.id if user else None):
+        await send(message, escape(messages.NOT_ADMIN))
+        return None
+    return message
+
+
+async def require_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:
+    """The message if it is a group command from that group's admin (or a bot admin); else a refusal and None."""
+    message = update.effective_message
+    if message is None:
+        return None
+    if message.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await send(message, escape(messages.GROUP_ONLY))
+        return None
+    if not await may_manage_group(context.bot, message, services(context).config.admins):
+        await send(message, escape(messages.NOT_GROUP_ADMIN), quote=True)
+        return None
+    return message
 
 
 def chunks(text: str, limit: int = 4000) -> list[str]:
