@@ -405,14 +405,13 @@ class Storage:
 
     def subscription(self, chat_id: int) -> Subscription | None:
         row = self._db.execute(
-            "SELECT chat_id, title, tags, active, note, created, updated FROM subscriptions WHERE chat_id = ?",
-            (chat_id,),
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE chat_id = ?", (chat_id,)
         ).fetchone()
         return _subscription(row) if row else None
 
     def subscriptions(self, *, active_only: bool = True) -> list[Subscription]:
         rows = self._db.execute(
-            "SELECT chat_id, title, tags, active, note, created, updated FROM subscriptions "
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions "
             + ("WHERE active " if active_only else "")
             + "ORDER BY active DESC, title, chat_id"
         ).fetchall()
@@ -455,15 +454,14 @@ class Storage:
 
     def announcement(self, announcement_id: str) -> AnnouncementRecord | None:
         row = self._db.execute(
-            "SELECT id, kind, text, targets, pin, status, report_chat, due, created FROM announcements WHERE id = ?",
-            (announcement_id,),
+            f"SELECT {_ANNOUNCEMENT_COLUMNS} FROM announcements WHERE id = ?", (announcement_id,)
         ).fetchone()
         return _announcement(row) if row else None
 
     def announcements(self, *, status: str | None = None, limit: int = 50) -> list[AnnouncementRecord]:
         where = "WHERE status = ? " if status else ""
         rows = self._db.execute(
-            "SELECT id, kind, text, targets, pin, status, report_chat, due, created FROM announcements "
+            f"SELECT {_ANNOUNCEMENT_COLUMNS} FROM announcements "
             f"{where}ORDER BY created DESC LIMIT ?",
             ((status, limit) if status else (limit,)),
         ).fetchall()
@@ -585,6 +583,11 @@ class Storage:
                        (schedule_id, time.time() if now is None else now))
         row = self._db.execute("SELECT first_seen FROM schedules WHERE id = ?", (schedule_id,)).fetchone()
         return float(row[0])
+
+
+# the columns _subscription and _announcement read, in their order
+_SUBSCRIPTION_COLUMNS = "chat_id, title, tags, active, note, created, updated"
+_ANNOUNCEMENT_COLUMNS = "id, kind, text, targets, pin, status, report_chat, due, created"
 
 
 def _subscription(row: tuple[object, ...]) -> Subscription:
