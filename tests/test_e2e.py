@@ -30,11 +30,7 @@ def test_bot_process_answers_a_message_from_get_updates(tmp_path: Path) -> None:
         f"admins: []\nknowledge_dir: {KNOWLEDGE}\ndatabase: {tmp_path / 'bot.sqlite3'}\n",
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    process = _start(config)
     try:
         api.wait_for("getUpdates", timeout=60)
         api.push_update({
@@ -50,12 +46,7 @@ def test_bot_process_answers_a_message_from_get_updates(tmp_path: Path) -> None:
         assert "《多维驱动 高质量发展行稳致远》" in reply["text"] and "<blockquote>" in reply["text"]
         assert reply["parse_mode"] == "HTML"
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
+        output = _interrupt(process)
         api.stop()
     assert process.returncode == 0, output
     assert TOKEN not in output  # the token never reaches the logs
