@@ -516,11 +516,8 @@ class Matcher:
             # as long as the entry also explains the rest of the message (a generic clause such as
             # 采用了哪几种方式 must not pull in an entry about something else)
             # (the context is only worked out for entries the clause could still raise)
-            raisable = [
-                (f, self.weights.focus * self._score(f))
-                for f in self._features(focus)
-                if f.index not in best or self.weights.focus * self._score(f) > best[f.index][0]
-            ]
+            by_clause = [(f, self.weights.focus * self._score(f)) for f in self._features(focus)]
+            raisable = [(f, score) for f, score in by_clause if f.index not in best or score > best[f.index][0]]
             rest = self._rest_coverage(prepared, [f.index for f, _ in raisable]) if raisable else {}
             for f, alone in raisable:
                 score = min(1.0, self.weights.focus_context + rest[f.index]) * alone
