@@ -247,6 +247,36 @@ def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_judge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Score labelled question sets through the same JSON replies as ``ask --json``."""
+    from .judge import judge_set, load_fresh_set
+
+    answers: dict[str, dict[str, object]] = {}
+    if args.answers:
+        for line in Path(args.answers).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                reply = json.loads(line)
+                answers[str(reply["question"])] = reply
+    kb = None if args.answers else _load(args.knowledge, err)
+    if kb is None and not args.answers:
+        return EXIT_PROBLEMS
+    matcher = Matcher(kb) if kb is not None else None
+
+    def ask(question: str) -> dict[str, object]:
+        if matcher is None or kb is None:
+            return answers.get(question, {"status": "no_match"})
+        return to_json(matcher.match(question), kb)
+
+    for path in args.sets:
+        report = judge_set(load_fresh_set(path), ask)
+        print(f"== {path}", file=out)
+        print(report.summary(), file=out)
+        if args.misses:
+            for group, question, what in report.misses:
+                print(f"  [{group}] {question}  →  {what}", file=out)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiaocheng-bot", description="交城问答：根据发布材料回答问题，并注明出处。")
     common = argparse.ArgumentParser(add_help=False)
@@ -271,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", dest="json_out", default=None, metavar="FILE", help="write the report as JSON")
     bench.add_argument("--plot", default=None, metavar="PNG", help="write the time-per-question plot")
     bench.add_argument("--markdown", default=None, metavar="FILE", help="write the tables as Markdown")
+    judge = sub.add_parser("judge", parents=[common], help="score labelled question sets (answer quality)")
+    judge.add_argument("sets", nargs="+", help="labelled sets (tests/data/*.yaml)")
+    judge.add_argument("--answers", default=None, metavar="FILE", help="score these ask --json lines instead")
+    judge.add_argument("--misses", action="store_true", help="list every question not handled right")
     parser.add_argument("--knowledge", default=None, metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--config", default=None, metavar="FILE", help=argparse.SUPPRESS)
     return parser
@@ -293,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_bench(args, out, err)
     if args.command == "announce":
         return cmd_announce(args, out, err)
+    if args.command == "judge":
+        return cmd_judge(args, out, err)
     if args.command is None:
         config = _config(args, err)
         if config is None:
