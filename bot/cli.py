@@ -277,6 +277,17 @@ def cmd_judge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Fit the decision thresholds on labelled sets; print the operating point and leave-one-set-out figures."""
+    from .fit import describe, fit
+
+    kb = _load(args.knowledge, err)
+    if kb is None:
+        return EXIT_PROBLEMS
+    print(describe(fit(kb, [Path(p) for p in args.sets], max_wrong=args.max_wrong, max_oos=args.max_oos)), file=out)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiaocheng-bot", description="交城问答：根据发布材料回答问题，并注明出处。")
     common = argparse.ArgumentParser(add_help=False)
@@ -305,6 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     judge.add_argument("sets", nargs="+", help="labelled sets (tests/data/*.yaml)")
     judge.add_argument("--answers", default=None, metavar="FILE", help="score these ask --json lines instead")
     judge.add_argument("--misses", action="store_true", help="list every question not handled right")
+    fit_cmd = sub.add_parser("fit", parents=[common], help="fit the answer thresholds on labelled sets")
+    fit_cmd.add_argument("sets", nargs="+", help="labelled sets (tests/data/*.yaml)")
+    fit_cmd.add_argument("--max-wrong", type=float, default=0.01, help="share of in-scope answered wrongly allowed")
+    fit_cmd.add_argument("--max-oos", type=float, default=0.05, help="share of out-of-scope answered allowed")
     parser.add_argument("--knowledge", default=None, metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--config", default=None, metavar="FILE", help=argparse.SUPPRESS)
     return parser
@@ -329,6 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_announce(args, out, err)
     if args.command == "judge":
         return cmd_judge(args, out, err)
+    if args.command == "fit":
+        return cmd_fit(args, out, err)
     if args.command is None:
         config = _config(args, err)
         if config is None:

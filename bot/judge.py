@@ -117,7 +117,8 @@ class SetReport:
             for kind in ("unmentioned", "near_miss", "elsewhere", "unlabelled")
             if c[f"oos_{kind}"]
         )
-        lines.append(f"out of scope declined {c['oos:declined']}/{c['oos']} ({self.rate('oos:declined', 'oos'):.1%})  {kinds}")
+        declined = f"{c['oos:declined']}/{c['oos']} ({self.rate('oos:declined', 'oos'):.1%})"
+        lines.append(f"out of scope declined {declined}  {kinds}")
         return "\n".join(lines)
 
 
@@ -146,7 +147,8 @@ def judge_set(items: Iterable[FreshItem], ask: Callable[[str], Mapping[str, Any]
     for item in items:
         reply = ask(item.question)
         outcome = judge_one(item, reply)
-        what = f"{reply.get('status')} {reply.get('entry_id') or [s.get('entry_id') for s in reply.get('suggestions') or ()]}"
+        offered = [s.get("entry_id") for s in reply.get("suggestions") or ()]
+        what = f"{reply.get('status')} {reply.get('entry_id') or offered}"
         if item.in_scope:
             group = "noisy" if item.group == "noisy" else "in"
             report.counts[group] += 1

@@ -16,6 +16,38 @@ AMBIGUOUS_INTRO = "您是想问："
 AMBIGUOUS_HINT = "请回复序号，或换个更具体的说法。"
 NO_MATCH = "抱歉，这份发布材料里没有找到能回答这个问题的内容，我不想乱答。"
 NO_MATCH_OUT_OF_SCOPE = "抱歉，发布材料只介绍了交城县的情况，没有提到“{term}”方面的内容，我不想乱答。"
+# partial: the topic is covered, the detail asked is not
+PARTIAL = "发布材料没有提到{missing}，我不想乱答。和您问的最接近的内容是："
+PARTIAL_HINT = "如需更具体的信息，可咨询相关部门或拨打12345政务服务便民热线。"
+GAP_WORDS = "您问的“{detail}”"
+GAP_GENERIC = "您问的这个细节"
+GAP_KINDS = {
+    "ask:price": "价格或收费",
+    "ask:procedure": "办理、申请或评选的办法",
+    "ask:names": "具体名称",
+    "ask:places": "具体是哪些地方",
+    "ask:plan": "今后的打算",
+    "ask:compare": "这样的比较",
+    "ask:rank": "排名",
+    "ask:area": "面积",
+    "ask:when": "具体时间",
+    "ask:day": "具体日期",
+    "ask:contact": "地址、位置或联系方式",
+    "ask:person": "负责人是谁",
+    "ask:explain": "这个名称的含义或来历",
+    "ask:rest": "完整的名单",
+    "ask:money": "金额",
+    "ask:count": "具体数量",
+    "ask:measure": "“{detail}”",
+    "counted": "您问的这个数（材料里统计的是别的东西）",
+    "area": "“{detail}”的总数",
+    "number": "“{detail}”这个数",
+    "period": "“{detail}”的数字",
+}
+# a message that asks several things: one reply per part
+PART_HEADING = "【{question}】"
+PART_NOT_COVERED = "发布材料没有提到这一点。"
+PART_AMBIGUOUS = "这一点没能确定您问的是哪一条，可以单独再问一次。"
 NO_MATCH_HINT = "可以换个说法再问，或发送 /topics 看看能问哪些话题；办事咨询可拨打12345政务服务便民热线。"
 EMPTY_QUESTION = "请直接输入您的问题，比如：交城有多少家高新技术企业？"
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from . import messages
 from .knowledge import Entry, KnowledgeBase
-from .matching import MatchResult, Status
+from .matching import Gap, MatchResult, Status
 
-__all__ = ["Citation", "citation_of", "render_text", "to_json"]
+__all__ = ["Citation", "citation_of", "describe_gaps", "render_text", "to_json"]
 
 
 @dataclass(frozen=True)
@@ -28,25 +28,73 @@ def citation_of(kb: KnowledgeBase, entry: Entry) -> Citation:
     return Citation(source=source.id, title=source.title, section=entry.section, quote=entry.quote)
 
 
-def answer_text(result: MatchResult) -> str:
-    """The answer a resident gets for answered/smalltalk results, '' otherwise."""
+def describe_gaps(gaps: tuple[Gap, ...]) -> str:
+    """What the release does not state of what was asked, in words a resident reads."""
+    said: list[str] = []
+    for gap in gaps:
+        if gap.kind == "words" and gap.detail:
+            text = messages.GAP_WORDS.format(detail=gap.detail)
+        elif gap.kind in messages.GAP_KINDS:
+            text = messages.GAP_KINDS[gap.kind].format(detail=gap.detail)
+        else:
+            continue
+        if text not in said:
+            said.append(text)
+    return "、".join(said[:2]) or messages.GAP_GENERIC
+
+
+def _part_text(result: MatchResult) -> str:
+    """The reply to one question or one part of a message, without the citation."""
     if result.status is Status.ANSWERED and result.entry is not None:
         return result.entry.answer
+    if result.status is Status.PARTIAL and result.entry is not None:
+        return messages.PARTIAL.format(missing=describe_gaps(result.gaps)) + result.entry.answer
     if result.status is Status.SMALLTALK:
         return messages.SMALLTALK.get(result.smalltalk, messages.SMALLTALK["greeting"])
+    if result.status is Status.AMBIGUOUS:
+        return messages.PART_AMBIGUOUS
+    if result.out_of_scope:
+        return messages.NO_MATCH_OUT_OF_SCOPE.format(term=result.out_of_scope)
+    return messages.PART_NOT_COVERED
+
+
+def cited(result: MatchResult) -> bool:
+    """Whether the reply states a fact of an entry (and so carries its citation)."""
+    return result.entry is not None and result.status in (Status.ANSWERED, Status.PARTIAL)
+
+
+def answer_text(result: MatchResult) -> str:
+    """The answer a resident gets: answered, partial, compound and smalltalk results; '' otherwise."""
+    if result.compound:
+        return "\n".join(
+            messages.PART_HEADING.format(question=part.question.strip()) + _part_text(part) for part in result.parts
+        )
+    if cited(result) or result.status is Status.SMALLTALK:
+        return _part_text(result)
     return ""
+
+
+def _json_part(part: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
+    entry = part.entry if cited(part) else None
+    return {
+        "question": part.question,
+        "status": str(part.status),
+        "answer": _part_text(part),
+        "entry_id": entry.id if entry is not None else None,
+        "citation": citation_of(kb, entry).__dict__ if entry is not None else None,
+    }
 
 
 def to_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
     """The JSON object of ``ask --json``."""
-    entry = result.entry if result.status is Status.ANSWERED else None
+    entry = result.entry if cited(result) else None
     citation = citation_of(kb, entry).__dict__ if entry is not None else None
     suggestions = (
         [{"entry_id": c.entry.id, "question": c.entry.canonical_question, "score": c.score} for c in result.candidates]
         if result.status in (Status.AMBIGUOUS, Status.NO_MATCH)
         else []
     )
-    return {
+    reply: dict[str, Any] = {
         "question": result.question,
         "status": str(result.status),
         "answer": answer_text(result),
@@ -55,6 +103,9 @@ def to_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
         "citation": citation,
         "suggestions": suggestions,
     }
+    if result.compound:
+        reply["parts"] = [_json_part(part, kb) for part in result.parts]
+    return reply
 
 
 def render_citation_text(citation: Citation) -> str:
@@ -68,8 +119,17 @@ def render_text(result: MatchResult, kb: KnowledgeBase) -> str:
     """The reply as plain text, the same content the Telegram bot sends."""
     if result.status is Status.SMALLTALK:
         return answer_text(result)
-    if result.status is Status.ANSWERED and result.entry is not None:
-        return result.entry.answer + "\n\n" + render_citation_text(citation_of(kb, result.entry))
+    if result.compound:
+        blocks = []
+        for part in result.parts:
+            block = messages.PART_HEADING.format(question=part.question.strip()) + "\n" + _part_text(part)
+            if cited(part) and part.entry is not None:
+                block += "\n" + render_citation_text(citation_of(kb, part.entry))
+            blocks.append(block)
+        return "\n\n".join(blocks)
+    if cited(result) and result.entry is not None:
+        text = _part_text(result) + "\n\n" + render_citation_text(citation_of(kb, result.entry))
+        return text + ("\n" + messages.PARTIAL_HINT if result.status is Status.PARTIAL else "")
     if result.status is Status.AMBIGUOUS:
         lines = [messages.AMBIGUOUS_INTRO]
         lines += [f"{i}. {c.entry.canonical_question}" for i, c in enumerate(result.candidates, 1)]

@@ -47,6 +47,7 @@ from .. import messages
 from ..config import Config
 from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
+from ..render import answer_text as render_plain_answer
 from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
@@ -385,13 +386,29 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     loaded = services(context).knowledge.current
     result = await asyncio.to_thread(loaded.matcher.match, text)
-    if result.status is Status.ANSWERED and result.entry is not None:
+    articles = []
+    if result.compound or (result.status is Status.PARTIAL and result.entry is not None):
+        # the whole reply as one article: every part with its citation, or what the release does not say
+        html, _ = render.reply_for(loaded.kb, result)
+        articles.append(
+            InlineQueryResultArticle(
+                id=f"reply-{result.status}",
+                title=text[:60],
+                description=render_plain_answer(result)[:100],
+                input_message_content=InputTextMessageContent(
+                    f"<b>{escape(text)}</b>\n{html}", parse_mode=ParseMode.HTML
+                ),
+            )
+        )
+    if result.compound:
+        entries = [p.entry for p in result.parts if p.status is Status.ANSWERED and p.entry is not None]
+    elif result.status is Status.ANSWERED and result.entry is not None:
         entries = [result.entry]
     elif result.status is Status.AMBIGUOUS:
         entries = [c.entry for c in result.candidates]
     else:
         entries = []
-    articles = [
+    articles += [
         InlineQueryResultArticle(
             id=entry.id,
             title=entry.canonical_question,

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from .. import messages
 from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
-from ..render import answer_text, fallback_text
+from ..render import answer_text, cited, describe_gaps, fallback_text
 
 MAX_CALLBACK = 64
 
@@ -52,10 +52,38 @@ def choices_keyboard(result: MatchResult) -> InlineKeyboardMarkup:
     )
 
 
+def partial_html(kb: KnowledgeBase, result: MatchResult) -> str:
+    """A partial reply: what the release does not state, then the closest fact with its citation."""
+    assert result.entry is not None
+    intro = escape(messages.PARTIAL.format(missing=describe_gaps(result.gaps)))
+    return f"{intro}\n{answer_html(kb, result.entry)}\n{escape(messages.PARTIAL_HINT)}"
+
+
+def compound_html(kb: KnowledgeBase, result: MatchResult) -> str:
+    """One block per asked part: its heading, then its answer and citation, or what is not covered."""
+    blocks = []
+    for part in result.parts:
+        heading = f"<b>{escape(messages.PART_HEADING.format(question=part.question.strip()))}</b>"
+        if part.status is Status.ANSWERED and part.entry is not None:
+            body = answer_html(kb, part.entry)
+        elif part.status is Status.PARTIAL and part.entry is not None:
+            intro = escape(messages.PARTIAL.format(missing=describe_gaps(part.gaps)))
+            body = f"{intro}\n{answer_html(kb, part.entry)}"
+        else:
+            body = escape(answer_text(part) or fallback_text(part))
+        blocks.append(f"{heading}\n{body}")
+    return "\n\n".join(blocks)
+
+
 def reply_for(kb: KnowledgeBase, result: MatchResult) -> tuple[str, InlineKeyboardMarkup | None]:
     """The HTML text and keyboard for a match result."""
+    if result.compound:
+        first = next((p.entry for p in result.parts if cited(p) and p.entry is not None), None)
+        return compound_html(kb, result), answer_keyboard(kb, first) if first is not None else None
     if result.status is Status.ANSWERED and result.entry is not None:
         return answer_html(kb, result.entry), answer_keyboard(kb, result.entry)
+    if result.status is Status.PARTIAL and result.entry is not None:
+        return partial_html(kb, result), answer_keyboard(kb, result.entry)
     if result.status is Status.SMALLTALK:
         return escape(answer_text(result)), None
     if result.status is Status.AMBIGUOUS:

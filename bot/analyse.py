@@ -1,0 +1,385 @@
+"""What a question asks: its clauses, the clause that asks, the kind of information asked for, the
+numbers it names, the thing it counts, and the parts of a message that asks several things.
+
+Pure functions over text (and the normaliser of a knowledge base); nothing here knows the entries.
+:mod:`bot.decide` checks an entry against this analysis; :mod:`bot.retrieve` finds the entries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .index import gram_codes
+from .text import MAX_INPUT_CHARS, Normalizer, pinyin_key
+
+__all__ = [
+    "ASK_KINDS",
+    "Analysis",
+    "analyse",
+    "asking_parts",
+    "counted_class",
+    "detect_smalltalk",
+    "unit_class",
+]
+
+
+# --------------------------------------------------------------------------------------------------
+# Small talk
+
+_SMALLTALK = (
+    (
+        "greeting",
+        r"(你好|您好|nihao|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|上午好|中午好|下午好|晚上好"
+        r"|早安|晚安|早|大家好)+",
+    ),
+    (
+        "thanks",
+        r"(谢谢|多谢|感谢|谢啦|谢了|thanks|thankyou|thx|辛苦了|辛苦|好的谢谢|明白了|知道了|懂了|好的|好|ok|嗯)+",
+    ),
+    (
+        "identity",
+        r"(你是谁|你是什么|你叫什么|你叫啥|你是干什么的|你是干啥的|你能干什么|你能干啥|你会什么|你会干啥"
+        r"|你能做什么|你有什么用|这是什么|这是啥|怎么用|怎么使用|如何使用|能问什么|可以问什么|能问啥"
+        r"|可以问啥|你是机器人吗|你是真人吗|机器人|帮助|help)",
+    ),
+    ("bye", r"(再见|拜拜|bye|byebye|回见|下次见)+"),
+)
+_SMALLTALK_RE = tuple((kind, re.compile(f"^(?:{pattern})$")) for kind, pattern in _SMALLTALK)
+_SMALLTALK_STRIP = re.compile(r"[\s\W_]+|[呀啊呢吗嘛吧哈哦噢喔啦了的]+$")
+
+
+def detect_smalltalk(folded: str) -> str:
+    """The kind of small talk in an already folded text, or '' if it is a real question."""
+    core = _SMALLTALK_STRIP.sub("", folded)
+    core = re.sub(r"[呀啊呢吗嘛吧哈哦噢喔啦了的]+$", "", core)
+    if not core:
+        return ""
+    for kind, pattern in _SMALLTALK_RE:
+        if pattern.match(core):
+            return kind
+    return ""
+
+
+# --------------------------------------------------------------------------------------------------
+# What is asked
+
+_CLAUSE_SPLIT = re.compile(r"[，,。!！?？;；:：、\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
+QUESTION_MARK = re.compile(
+    r"多少|几|啥|什么|吗|哪|谁|怎么|咋|是不是|有没有|能不能|可不可以|行不行|会不会|对不对|是否|如何|么|呢|否|不$|没$"
+    r"|\?|？"
+)
+# Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
+ASK_KINDS: dict[str, re.Pattern[str]] = {
+    "price": re.compile(
+        r"价格|价钱|收费|费用|房租|租金|票价|工资|待遇|薪水"
+        r"|1(?:吨|斤|袋|亩地?|平米?|顿饭?|晚上?|夜|个月|天|张票?|次|人)(?:要|得|需要|收)?多少钱|每(?:人|月|天|晚|吨)多少钱"
+        r"|(?:住|入住|吃|看病|坐车|参观|进去|报名)[^\d多]{0,6}多少钱"
+        r"|收钱|要钱|收不收|免不免费"
+    ),
+    "procedure": re.compile(
+        r"怎么申请|如何申请|咋申请|申请条件|怎么办理|如何办理|咋办理|去哪办|找哪个|要带|带什么|带哪些"
+        r"|什么材料|哪些材料|申请材料|流程|手续|申报|申请|预约|报名|怎么领|去哪领|能不能办"
+        r"|参观|能去吗|能进去|能不能去|让不让进|开放时间"
+        r"|怎么评|如何评|咋评|评选|评上|评的|选上|怎么选|如何选|选出|认定|什么条件|哪些条件|标准是什么|门槛"
+    ),
+    "names": re.compile(
+        r"叫什么|名字|名单|名称|哪家|(?:哪个|哪些|什么)(?:企业|公司)|哪几家|分管"
+        r"|(?:最大|最多|最高|最好|最早|最长|最短|最小|最少|最新)的?是哪|哪1?个最|会长|董事长"
+    ),
+    "places": re.compile(
+        r"哪(?:[2-9]|[1-9]\d+)(?:个|所|条|家|项|座)|(?:哪1?个|哪些|什么)(?:村|乡镇|镇|学校|中小学|医院|单位|路段|路|小区|社区)"
+    ),
+    "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩建|扩区"),
+    "compare": re.compile(r"比去年|比上年|同比|多了还是少了|增加了还是|和.{1,6}比|跟.{1,6}比|相比|更大|更多|哪个县"),
+    "rank": re.compile(r"排第几|排名|第几名|排在第|名次"),
+    "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方"),
+    "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
+    "day": re.compile(r"几月几|几号|哪天|哪1天|具体日期|具体哪天|几日|哪个月|几月份?"),
+    "contact": re.compile(
+        r"电话|地址|在哪|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌|几路车|坐车|怎么到|咋到|导航"
+        r"|地点|哪个会场|在哪开|在哪里开"
+    ),
+    "person": re.compile(r"老板|负责人|董事长|法人|厂长|院长|站长|书记是|主任|局长|校长|领导是|谁负责|谁管"),
+    "explain": re.compile(
+        r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|是干什么|是干啥|干什么用|干啥用"
+        r"|有什么用|有啥用|用途|用来干|原理|是指|指是|指啥|指什么|指甚|定义|是个什么|是个啥|是啥东西|啥叫|什么叫"
+        r"|区别|作用|哪3化|哪3改|分别指"
+    ),
+    "rest": re.compile(
+        r"还有(?:哪|啥|什么|别的|其他|其它)|其他(?:的|几|还|都)|其余|另外(?:的|几|那|还|1)|剩下|全部名单|都有哪些"
+    ),
+    "money": re.compile(
+        r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
+    ),
+    "count": re.compile(r"多少(?!钱)|(?<!哪)几(?!乎)|数量"),
+}
+# "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
+AFFILIATION = re.compile(
+    r"(?:什么|哪个|哪家|哪所|哪)(大学|高校|单位|学校|报社|媒体|报纸|电视台|国家(?!级|部|和|标准|行业|重点))"
+    r"|(?:什么|哪个|哪些|哪家|哪几家)(?:大|小|重点)?(企业)(?:叫|名)"
+)
+NAMED_BY: dict[str, re.Pattern[str]] = {
+    "大学": re.compile(r"大学|学院"),
+    "高校": re.compile(r"大学|学院|高校"),
+    "单位": re.compile(r"公司|部|局|厅|办|会|院|校|中心|站|企业"),
+    "学校": re.compile(r"学校|中学|小学|大学"),
+    "报社": re.compile(r"报社|日报|晚报"),
+    "媒体": re.compile(r"报社|日报|电视台|媒体"),
+    "报纸": re.compile(r"日报|晚报|报纸"),
+    "电视台": re.compile(r"电视台"),
+    "国家": re.compile(r"美国|日本|韩国|俄罗斯|印度|欧洲|非洲|东南亚|中东|南美"),
+    "企业": re.compile(r"有限企业|集团|合金|装备|新材料"),  # 公司 reads 企业 after synonyms
+}
+
+# Measures a question may ask about; the entry must talk about the same one (产值 is not 产能).
+MEASURES = re.compile(r"产值|产能|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|占有率|增幅|奖励")
+
+# Areas bigger than the county: a total asked for one of them is not the county's own figure.
+BIGGER_AREAS = re.compile(r"(?:全国|全省|山西省?|全市|吕梁市?|整个吕梁|全吕梁|全世界|世界|国内|国际)(?![级省市])")
+
+# --------------------------------------------------------------------------------------------------
+# The thing counted: "多少员工" counts people, "几家" counts organisations; an entry stating 40户 counts firms.
+
+_UNIT_CLASSES: dict[str, str] = {
+    **dict.fromkeys(("户", "家", "所", "座", "处", "个企业", "个公司", "个厂"), "org"),
+    **dict.fromkeys(("人", "名", "位", "人次", "万人", "万人次"), "person"),
+    **dict.fromkeys(("张", "床"), "bed"),
+    **dict.fromkeys(("亩", "平方米", "平方公里", "公顷", "平米"), "area"),
+    **dict.fromkeys(("吨", "万吨", "千克", "公斤", "斤", "立方米", "方"), "quantity"),
+    **dict.fromkeys(("元", "万元", "亿元", "块"), "money"),
+    **dict.fromkeys(("公里", "千米", "米"), "length"),
+    **dict.fromkeys(("%", "成"), "share"),
+    **dict.fromkeys(("次", "场", "期", "轮", "届"), "event"),
+    **dict.fromkeys(("项", "件", "条", "类", "种", "个"), "thing"),
+    **dict.fromkeys(("年", "天", "月"), "time"),
+}
+# Nouns that say what is counted when no measure word does ("多少员工" → people).
+_COUNTED_NOUNS: dict[str, str] = {
+    **dict.fromkeys(
+        ("员工", "工人", "职工", "人员", "人才", "人口", "老人", "学生", "孩子", "医生", "护士", "老师", "干部",
+         "农民", "村民", "居民", "游客", "人", "专家", "院士", "党员", "志愿者", "工作人员", "就业"),
+        "person",
+    ),
+    **dict.fromkeys(("企业", "公司", "厂", "工厂", "厂家", "单位", "机构", "医院", "学校"), "org"),
+    **dict.fromkeys(("床位", "床", "张床"), "bed"),
+    **dict.fromkeys(("钱", "资金", "投资", "产值", "收入", "利润", "税"), "money"),
+}
+_PERSON_ENDS = frozenset("工员生师民者客士医匠友")
+_PLACE_ENDS = frozenset("站所院厂队会处室馆点场园区村镇")
+_COUNTED = re.compile(
+    r"(?:多少|几)(个企业|个公司|个厂|万人次|万人|人次|平方公里|平方米|[户家所座处人名位张床亩吨元块次场期轮届项件条类种个%])?"
+    r"([\u4e00-\u9fff]{0,4})"
+)
+
+
+def unit_class(unit: str) -> str:
+    """The class of a measure word (户 → org, 名 → person), or '' when it says nothing."""
+    return _UNIT_CLASSES.get(unit, "")
+
+
+def counted_class(focus: str) -> str:
+    """What a counting question counts (org, person, bed, money ...), or '' when it does not say."""
+    for match in _COUNTED.finditer(focus):
+        unit, noun = match.group(1) or "", match.group(2)
+        if unit_class(unit) not in ("", "person") and unit != "个":
+            kind = unit_class(unit)  # the measure word says it: 几家, 多少张, 多少项 (a count of things)
+            return "" if kind in ("thing", "time") else kind
+        for size in (4, 3, 2, 1):
+            kind = _COUNTED_NOUNS.get(noun[:size], "") if len(noun) >= size else ""
+            if kind:
+                return kind
+        inside = next((k for w, k in _COUNTED_NOUNS.items() if len(w) >= 2 and w in noun), "")
+        if inside:
+            return inside
+        if "人" in noun[:3]:
+            return "person"
+        # 社工, 村医, 护工, 学员: a two-character word for people, unless a place follows (社工站)
+        if len(noun) >= 2 and noun[1] in _PERSON_ENDS and (len(noun) == 2 or noun[2] not in _PLACE_ENDS):
+            return "person"
+        kind = unit_class(unit)
+        if kind and kind not in ("thing", "time"):
+            return kind
+    return ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Words that carry no information of their own: the asking frame, pronouns, particles and common verbs.
+# An entry need not contain them; every other run of the asking clause must be found in the entry.
+
+FRAME_CHARS = frozenset(
+    "的了吗呢啊吧呀嘛哈哦么是有在和与及或跟同把被给让叫都也还就又再才只很太更最个些这那哪啥甚什怎咋谁几多少"
+    "吧嘞咧噻哩么如何为啥样么能会要想可以该应请问说讲看知道告诉下一上里中内边方面点儿子"
+    "我你他她它们咱俺您大家自己人家"
+    "对不没否吗是个种样般些件事情况"
+    "搞弄做干办整弄去来到过着得地"
+)
+FRAME_WORDS = (
+    "什么", "怎么样", "怎么", "咋样", "如何", "哪些", "哪个", "哪里", "哪儿", "多少", "是不是", "有没有", "是否",
+    "能不能", "可不可以", "情况", "方面", "问题", "东西", "时候", "现在", "目前", "当前", "如今", "今年", "去年",
+    "县里", "县城", "全县", "交城县", "交城", "我们", "咱们", "俺们", "你们", "他们", "大家", "具体", "主要",
+    "一般", "大概", "听说", "据说", "知道", "了解", "介绍", "告诉", "请问", "一下", "来着", "记得", "好像",
+    "到底", "究竟", "真的", "实际", "总共", "一共", "都有", "分别", "各有", "各是", "还有", "以及", "那个", "这个",
+    "那些", "这些", "里面", "方面的", "有关", "关于", "相关", "成果", "成绩", "成效", "效果", "工作", "做法",
+    "措施", "举措", "亮点", "特色", "发布会", "报道", "文章", "新闻", "材料", "发布", "提到", "说到", "讲到",
+    "介绍到", "领导", "负责人说", "啥样", "怎样", "咋回事", "咋弄", "怎么弄", "干了啥", "干了什么", "做了啥",
+    "做了什么", "做了哪些", "搞了啥", "搞了什么", "弄了啥", "有啥", "有哪些", "什么样", "哪几", "多大",
+    "多会儿", "几个", "几家", "几户", "几项", "几所",
+)
+_FRAME_WORD_RE = re.compile("|".join(re.escape(w) for w in sorted(FRAME_WORDS, key=len, reverse=True)))
+
+
+def content_runs(text: str) -> list[str]:
+    """Runs of two or more characters that carry information: frame words and characters taken out."""
+    stripped = BIGGER_AREAS.sub(" ", _FRAME_WORD_RE.sub(" ", text))
+    stripped = "".join(" " if ch in FRAME_CHARS or ch.isdigit() or ch in ".%" else ch for ch in stripped)
+    return [run for run in stripped.split() if len(run) >= 2]
+
+
+# Nouns of the general language (jieba's dictionary, tagged from a large corpus): a word the entry does
+# not state matters when it names a thing (员工, 主任, 注册资本, 用途), not when it is a verb or adverb
+# of the asking (好奇, 属实, 已经, 合计).
+_NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "nrfg"})
+
+
+@cache
+def noun_lexicon() -> frozenset[str]:
+    """Nouns of two characters or more in jieba's dictionary (loaded once, on first use)."""
+    nouns: set[str] = set()
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, _, rest = line.partition(" ")
+        if len(word) >= 2 and rest.rpartition(" ")[2] in _NOUN_TAGS:
+            nouns.add(word)
+    return frozenset(nouns)
+
+
+def nouns_in(text: str) -> list[str]:
+    """The nouns of the general language inside ``text``, longest first, not overlapping."""
+    lexicon = noun_lexicon()
+    found: list[str] = []
+    at = 0
+    while at < len(text):
+        for size in range(min(6, len(text) - at), 1, -1):
+            if text[at : at + size] in lexicon:
+                found.append(text[at : at + size])
+                at += size
+                break
+        else:
+            at += 1
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
+# The analysis of one question
+
+
+@dataclass
+class Analysis:
+    """One question, prepared for retrieval and for judging whether an entry answers it."""
+
+    key: str  # the normalised question
+    pkey: str  # its pinyin key
+    grams: dict[int, float]
+    pgrams: dict[int, float]
+    focus: str  # the clause that asks the question (long messages), else the whole key
+    numbers: tuple[str, ...]  # numbers the resident wrote (digits, after normalisation)
+    asks: frozenset[str]  # kinds of information asked for that an entry may not have (price, names, ...)
+    plain: str  # folded asking clause without synonyms or fillers, for scope terms
+    counted: str = ""  # what a counting question counts (person, org, bed ...), or ''
+    areas: tuple[str, ...] = ()  # areas bigger than the county named in the asking clause
+
+    @property
+    def pfocus(self) -> str:
+        return pinyin_key(self.focus)
+
+    def focused(self) -> Analysis | None:
+        """The asking clause of a long message, prepared as a question of its own."""
+        if self.focus == self.key or len(self.focus) < 4:
+            return None
+        return Analysis(
+            self.focus, pinyin_key(self.focus), gram_codes(self.focus), gram_codes(pinyin_key(self.focus)),
+            self.focus, self.numbers, self.asks, self.plain, self.counted, self.areas,
+        )
+
+
+def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str]]:
+    """(key, asks something, as typed) for each clause of a message."""
+    raw = [c for c in _CLAUSE_SPLIT.split(question[:MAX_INPUT_CHARS]) if c.strip()]
+    clauses = [(normalizer.normalize(c), bool(QUESTION_MARK.search(c)), c) for c in raw]
+    return [(k, asking, text) for k, asking, text in clauses if k]
+
+
+def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None = None) -> Analysis:
+    """Work out what ``question`` asks. ``focus_clause`` names the asking clause (a part of a compound)."""
+    key = normalizer.normalize(question)
+    clauses = _clauses(normalizer, question)
+    focus = key
+    focus_raw = question
+    char_grams: dict[int, float] = {}
+    pinyin_grams: dict[int, float] = {}
+    if focus_clause is not None or (len(key) > 16 and len(clauses) > 1):
+        if focus_clause is not None:
+            focus_raw = focus_clause
+            focus = normalizer.normalize(focus_clause) or key
+        else:
+            asking = [i for i, (_, marked, _) in enumerate(clauses) if marked]
+            focus_index = asking[-1] if asking else len(clauses) - 1
+            focus, focus_raw = clauses[focus_index][0], clauses[focus_index][2]
+            if len(focus) < 6 and focus_index > 0:  # "是真的吗" asks about the clause before it
+                focus = clauses[focus_index - 1][0] + focus
+                focus_raw = clauses[focus_index - 1][2] + focus_raw
+        for clause, _, _ in clauses:
+            weight = 1.0 if clause in focus else 0.5
+            for table, text in ((char_grams, clause), (pinyin_grams, pinyin_key(clause))):
+                for gram, unit in gram_codes(text).items():
+                    table[gram] = max(table.get(gram, 0.0), unit * weight)
+        if not clauses:
+            char_grams, pinyin_grams = gram_codes(key), gram_codes(pinyin_key(key))
+    else:
+        char_grams, pinyin_grams = gram_codes(key), gram_codes(pinyin_key(key))
+    # what is asked, which numbers and places are named: judged on the asking clause of a long message
+    numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", focus)))
+    # (every clause that asks something counts: "污水处理厂在哪儿，日处理能力多少" asks two things)
+    asked = [focus]
+    if focus_clause is None:
+        asked += [clause for clause, marked, _ in clauses if marked and clause not in focus]
+    asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
+    plain = normalizer.plain(focus_raw)
+    counted = counted_class(focus) if "count" in asks else ""
+    areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
+    return Analysis(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas)
+
+
+# --------------------------------------------------------------------------------------------------
+# Messages that ask several things
+
+_JOINERS = re.compile(r"(?:还有|另外|以及|并且|同时|顺便问下?|再问下?|再就是)")
+
+
+def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
+    """The clauses of a message that each ask something of their own (two or more: a compound question).
+
+    A clause that asks nothing is context and joins the part after it; a short asking clause
+    ("是真的吗", "有多少") joins the part before it. One part (or none) means a single question.
+    """
+    raw = [c for c in _CLAUSE_SPLIT.split(_JOINERS.sub("，", question[:MAX_INPUT_CHARS])) if c.strip()]
+    parts: list[str] = []
+    context = ""
+    for clause in raw:
+        key = normalizer.normalize(clause)
+        if not key:
+            continue
+        if not QUESTION_MARK.search(clause):
+            context += clause + "，"
+            continue
+        if parts and len(content_runs(key)) == 0:
+            parts[-1] += "，" + clause  # "有多少", "是真的吗": about the part before
+            continue
+        parts.append(context + clause)
+        context = ""
+    if context and parts:
+        parts[-1] += "，" + context.rstrip("，")
+    return parts

@@ -1,0 +1,396 @@
+"""Decide: does an entry answer what was asked, and how sure is the engine?
+
+Answerability is checked against the :class:`~bot.analyse.Analysis` of the question. An entry that is
+on the topic may still not state what is asked; each such *gap* names what is missing:
+
+- ``scope``: the question names another place, a subject the release never covers, or a named
+  company/person/project (``scope.yaml``) that the entry does not mention;
+- ``ask:<kind>``: it asks for a kind of information (price, names, date, a day, a procedure, a
+  contact, a person, what a name means, the rest of a list, a plan, a comparison, a rank, an area,
+  money) that the entry does not give;
+- ``counted``: it counts another thing than the entry counts (people where the entry counts firms);
+- ``area``: it asks a total for a bigger area (全国, 全省, 全市) than the entry states one for;
+- ``number``: it names a number (or an ordinal, 第一场) the entry does not state;
+- ``words``: words of the asking clause that carry information are nowhere in the entry.
+
+The score (0-100) combines the retrieval evidence; a gap lowers it. The status follows from the score,
+the lead over the runner-up and the gaps, with thresholds fitted on labelled questions
+(``python -m bot fit``): ``answered``; ``partial`` when the topic is clearly covered but a detail is
+not (the reply says what is missing and gives the closest fact, cited); ``ambiguous``; ``no_match``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .analyse import (
+    AFFILIATION,
+    ASK_KINDS,
+    MEASURES,
+    NAMED_BY,
+    Analysis,
+    content_runs,
+    counted_class,
+    nouns_in,
+    unit_class,
+)
+from .knowledge import Entry, KnowledgeBase
+from .retrieve import Evidence, Retriever
+from .text import Normalizer, chinese_numerals_to_digits, pinyin_key
+
+__all__ = ["Decider", "Gap", "Scored", "Thresholds", "Weights"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where scores turn into statuses (fitted on the labelled sets; the bot's config may override them)."""
+
+    answer: float = 50.0  # at or above (with a clear lead): answered
+    lead: float = 4.0  # the best must beat the runner-up by this much to be answered
+    sure: float = 88.0  # at or above this the lead is not required (near-exact match)
+    answer_alone: float = 44.0  # a lower score is enough when no other entry comes close...
+    lead_alone: float = 12.0  # ...that is, when the runner-up is this far behind
+    suggest: float = 40.0  # at or above: ambiguous with candidates; below: no_match
+    partial: float = 55.0  # a detail is missing but the entry, ungapped, scores this: partial
+    ungrounded: int = 1  # unexplained nouns of the asking clause that make a gap
+    own_question: float = 0.92  # similarity to one of the entry's own questions that settles what it answers
+    candidates: int = 3  # at most this many suggestions
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the evidence adds up to a score (short questions; long messages)."""
+
+    coverage: float = 0.4
+    contain: float = 0.1
+    fuzzy: float = 0.5
+    long_coverage: float = 0.5
+    long_contain: float = 0.3
+    long_fuzzy: float = 0.2
+    gap_penalty: float = 0.6  # an entry that does not state what is asked
+    number_penalty: float = 0.7  # the question names a number the entry does not have
+    focus: float = 0.95  # a long message's asking clause, scored alone, counts this much
+    focus_context: float = 0.7  # ... times this plus the entry's coverage of the rest of the message (at most 1)
+    novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
+
+
+@dataclass(frozen=True)
+class Gap:
+    """What an entry does not state of what was asked."""
+
+    kind: str  # scope, ask:<kind>, counted, area, number, words
+    detail: str = ""  # the term, the number or the words
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: float  # with the gaps' penalties
+    index: int
+    question: str
+    gaps: tuple[Gap, ...]
+    base: float  # the score the evidence alone gives
+
+    @property
+    def blocked(self) -> str:
+        """The out-of-scope term that rules this entry out, or ''."""
+        return next((g.detail for g in self.gaps if g.kind == "scope"), "")
+
+
+# What an entry's answer must contain to give each kind of information, besides its own questions asking it.
+ANSWER_GIVES: dict[str, re.Pattern[str]] = {
+    "plan": re.compile(r"将|计划|力争|目标|预计|下1步|明年|规划|打造|建成|建设成|争创|创建"),
+    "compare": re.compile(r"增长|同比|比上年|较上年|提高|下降|翻番|第1|领先|高于|居首|首位|持平|相比|以前|之前|前的"),
+    "rank": re.compile(r"第\d|第一|首位|居首|领先|第二"),
+    "area": re.compile(r"面积|平方|公顷|\d亩"),
+    "when": re.compile(r"\d{4}年|\d+月|以来|季度|近3年|3年来|明年|近期|近日|年底|年末|末"),
+    "day": re.compile(r"\d+月\d+日|\d+日|\d+号"),
+    "money": re.compile(r"元"),
+    "count": re.compile(r"\d|[一二两三四五六七八九十百千万亿]"),
+}
+# names, places and people the answer states in its own words (quotation marks survive only here)
+_RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
+    "names": re.compile(r"《|公司|集团|大学|学院|协会|研究院|有限"),
+    "person": re.compile(r"县长|书记|主任|院士|局长|经理|董事长|作者|记者"),
+}
+# kinds only the answer itself can give (an entry's questions asking for them prove nothing)
+_ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
+_UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%]"
+_NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS})([\u4e00-\u9fff]{{0,4}})")
+_YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
+# periods a figure is stated for: 全年 is not 前三季度
+_PERIOD = re.compile(r"全年|上半年|下半年|前3季度|1季度|每月|每年|月均|年均|日均|每天")
+_ORDINAL = re.compile(r"第(\d+)")
+# areas counted as the same when a question names one and the entry another
+_AREA_GROUPS = (("全国", "国内"), ("全省", "山西", "山西省"), ("全市", "吕梁", "吕梁市", "整个吕梁", "全吕梁"))
+
+
+def _same_areas(term: str) -> tuple[str, ...]:
+    return next((group for group in _AREA_GROUPS if term in group), (term,))
+
+
+class Decider:
+    """Answerability checks and the decision for one knowledge base."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        normalizer: Normalizer,
+        retriever: Retriever,
+        *,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+    ) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.weights = weights or Weights()
+        self._normalizer = normalizer
+        self._retriever = retriever
+        self._entries: tuple[Entry, ...] = kb.entries
+        self._plain_cache: dict[int, str] = {}
+        self._gives_cache: dict[int, frozenset[str]] = {}
+        self._units_cache: dict[int, frozenset[str]] = {}
+        self._pinyin_cache: dict[int, str] = {}
+        self._known = ""
+        self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
+        self._not_covered = self._scope_terms(kb.scope.not_covered)
+        # names of three characters or more are also recognised when typed with homophones (刘大朋)
+        self._name_sounds = tuple(
+            (name, pinyin_key(name)) for name in self._scope_terms(kb.scope.names) if len(name) >= 3
+        )
+
+    # ----------------------------------------------------------------------------------------------
+    # What an entry states
+
+    def _scope_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
+        """Scope terms as they appear in normalised keys and as typed (both are checked)."""
+        normalizer = self._normalizer
+        keys = {normalizer.canonical_term(t) for t in terms} | {normalizer.plain(t) for t in terms}
+        return tuple(sorted((k for k in keys if k), key=len, reverse=True))
+
+    def _plain_text(self, index: int) -> str:
+        """Everything the entry says as typed (synonyms may have rewritten a term in the keys)."""
+        plain = self._plain_cache.get(index)
+        if plain is None:
+            entry = self._entries[index]
+            pieces = (*entry.questions, *entry.keywords, entry.answer, entry.quote)
+            plain = self._plain_cache[index] = " ".join(self._normalizer.plain(p) for p in pieces)
+        return plain
+
+    def _pinyin_text(self, index: int) -> str:
+        text = self._pinyin_cache.get(index)
+        if text is None:
+            text = self._pinyin_cache[index] = pinyin_key(self._retriever.entry_text(index))
+        return text
+
+    def has_number(self, index: int, number: str) -> bool:
+        """Whether the entry states this number, or one within 10% of it (接近一千张 for 985张); years exactly."""
+        text = self._retriever.entry_text(index)
+        if number in text:
+            return True
+        value = float(number)
+        if value <= 2:  # 一个, 两个, 一年: counting words more often than facts
+            return True
+        if 1900 <= value <= 2100 and "." not in number:
+            return False
+        stated = (float(n) for n in re.findall(r"\d+(?:\.\d+)?", text))
+        return any(abs(value - v) <= 0.1 * max(value, v) for v in stated)
+
+    def gives(self, index: int) -> frozenset[str]:
+        """Kinds of information an entry gives: what its answer contains, or what its questions ask."""
+        cached = self._gives_cache.get(index)
+        if cached is not None:
+            return cached
+        answer = self._retriever.answer_key(index)
+        keys = self._retriever.question_keys[index]
+        kinds = set()
+        for kind, pattern in ASK_KINDS.items():
+            gives = ANSWER_GIVES.get(kind)
+            asked = kind not in _ANSWER_ONLY and any(pattern.search(k) for k in keys)
+            if asked or (gives is not None and gives.search(answer)):
+                kinds.add(kind)
+        if "等" not in answer:  # a list the answer gives in full
+            kinds.add("rest")
+        raw = self._entries[index].answer
+        for kind, pattern in _RAW_ANSWER_GIVES.items():
+            if pattern.search(raw):
+                kinds.add(kind)
+        result = self._gives_cache[index] = frozenset(kinds)
+        return result
+
+    def _units(self, index: int) -> frozenset[str]:
+        """Classes of the things the entry's answer and quote count (org, person, bed, money ...)."""
+        units = self._units_cache.get(index)
+        if units is None:
+            said = self._retriever.said[index]
+            found = set()
+            for unit, noun in _NUMBER_WITH_UNIT.findall(said):
+                kind = counted_class(f"多少{unit}{noun}")
+                found.add(kind or unit_class(unit))
+            units = self._units_cache[index] = frozenset(k for k in found if k)
+        return units
+
+    def _corrects(self, analysis: Analysis, index: int, number: str) -> bool:
+        """A yes/no check of a figure ("是不是500张") that the entry states otherwise, for the same kind of thing."""
+        if not _YES_NO.search(analysis.focus):
+            return False
+        unit = re.search(rf"(?<![\d.]){re.escape(number)}(?:余|多)?(?:万|亿)?({_UNITS})", analysis.focus)
+        kind = unit_class(unit.group(1)) if unit else ""
+        return bool(kind) and kind not in ("time",) and kind in self._units(index)
+
+    def _counts(self, index: int, counted: str) -> bool:
+        """Whether the entry states a number of this kind of thing (个 and 项 count organisations too)."""
+        units = self._units(index)
+        return counted in units or (counted == "org" and "thing" in units)
+
+    # ----------------------------------------------------------------------------------------------
+    # Answerability
+
+    def scope_terms_in(self, analysis: Analysis) -> tuple[str, ...]:
+        """The out-of-scope terms a question names (as normalised, or as typed)."""
+        return tuple(
+            term
+            for term in (*self._other_places, *self._not_covered)
+            if term in analysis.focus or term in analysis.plain
+        ) + tuple(name for name, sound in self._name_sounds if sound in analysis.pfocus and name not in analysis.plain)
+
+    def _blocked_by(self, terms: tuple[str, ...], index: int) -> str:
+        """The first of the question's out-of-scope terms that the entry does not mention, or ''."""
+        if not terms:
+            return ""
+        text = self._retriever.entry_text(index)
+        missing = [term for term in terms if term not in text]
+        if not missing:
+            return ""
+        plain = self._plain_text(index)
+        return next((term for term in missing if term not in plain), "")
+
+    def ungrounded(self, analysis: Analysis, index: int) -> list[str]:
+        """Words of the asking clause that carry information and that the entry nowhere states."""
+        text = self._retriever.entry_text(index)
+        plain = self._plain_text(index)
+        sounds = self._pinyin_text(index)
+        missing: list[str] = []
+        for run in content_runs(analysis.focus):
+            gap = ""
+            at = 0
+            while at < len(run):  # the longest piece from here that the entry states (by characters or sound)
+                size = len(run) - at
+                while size >= 2:
+                    piece = run[at : at + size]
+                    if piece in text or piece in plain or pinyin_key(piece) in sounds:
+                        break
+                    size -= 1
+                if size >= 2:
+                    if len(gap) >= 2:
+                        missing.append(gap)
+                    gap = ""
+                    at += size
+                else:
+                    gap += run[at]
+                    at += 1
+            if len(gap) >= 2:
+                missing.append(gap)
+        # a noun some other entry states is a word of the release (标题, 平台, 副县长): the retrieval
+        # weighs it; a noun the whole base never states (员工, 注册资本, 用途) is a detail it does not give
+        known = self._known_text()
+        return [noun for gap in missing for noun in nouns_in(gap) if noun not in known]
+
+    def _known_text(self) -> str:
+        if not self._known:
+            count = len(self._entries)
+            self._known = "\n".join(
+                [self._retriever.entry_text(i) for i in range(count)] + [self._plain_text(i) for i in range(count)]
+            )
+        return self._known
+
+    def gaps(self, analysis: Analysis, index: int, scope_terms: tuple[str, ...]) -> tuple[Gap, ...]:
+        """Everything asked that the entry does not state (empty: the entry answers the question)."""
+        found: list[Gap] = []
+        blocked = self._blocked_by(scope_terms, index)
+        if blocked:
+            found.append(Gap("scope", blocked))
+        text = self._retriever.entry_text(index)
+        said = self._retriever.said[index]
+        found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - self.gives(index))]
+        found += [Gap("ask:measure", m) for m in MEASURES.findall(analysis.focus) if m not in text]
+        found += [
+            Gap("ask:names", noun)
+            for nouns in AFFILIATION.findall(analysis.focus)
+            for noun in nouns
+            if noun and not NAMED_BY[noun].search(said)
+        ]
+        found += [
+            Gap("number", n)
+            for n in analysis.numbers
+            if not self.has_number(index, n) and not self._corrects(analysis, index, n)
+        ]
+        found += [Gap("number", f"第{n}") for n in _ORDINAL.findall(analysis.focus) if f"第{n}" not in text]
+        if analysis.counted and not self._counts(index, analysis.counted):
+            found.append(Gap("counted", analysis.counted))
+        if analysis.areas and analysis.asks & {"count", "money", "area"} and "rank" not in analysis.asks:
+            raw_answer = chinese_numerals_to_digits(self._entries[index].answer)
+            share = bool(re.search(r"占|成|份额|比例|比重|%|率", analysis.focus))
+            for area in analysis.areas:
+                number = r"(?<!第)\d+(?:\.\d+)?" if share else r"(?<!第)\d+(?:\.\d+)?(?!%|\d|\.)"
+                # a figure stated for that area comes after the area's name in the same clause
+                after = [
+                    clause[clause.index(a) :]
+                    for clause in re.split(r"[，。；;]", raw_answer)
+                    for a in _same_areas(area)
+                    if a in clause
+                ]
+                if not any(re.search(number, c) for c in after):
+                    found.append(Gap("area", area))
+                    break
+        elif analysis.areas and "rank" in analysis.asks and not any(
+            a in text for area in analysis.areas for a in _same_areas(area)
+        ):
+            found.append(Gap("area", analysis.areas[0]))
+        periods = set(_PERIOD.findall(analysis.focus))
+        if periods:
+            stated = set(_PERIOD.findall(text))
+            if stated and not periods & stated:
+                found.append(Gap("period", "、".join(sorted(periods))))
+        words = self.ungrounded(analysis, index)
+        if len(words) >= self.thresholds.ungrounded:
+            found.append(Gap("words", "、".join(words)))
+        return tuple(found)
+
+    # ----------------------------------------------------------------------------------------------
+    # Scores
+
+    def base_score(self, e: Evidence) -> float:
+        w = self.weights
+        if e.long_query:
+            return 100 * (w.long_coverage * e.coverage + w.long_contain * e.contain + w.long_fuzzy * e.fuzzy)
+        return 100 * (w.coverage * e.coverage + w.contain * e.contain + w.fuzzy * e.fuzzy) * (1 - w.novelty * e.novelty)
+
+    def score(self, base: float, gaps: tuple[Gap, ...]) -> float:
+        w = self.weights
+        score = base
+        if any(g.kind == "number" for g in gaps):
+            score *= w.number_penalty
+        if any(g.kind not in ("number", "scope") for g in gaps):
+            score *= w.gap_penalty
+        if any(g.kind == "scope" for g in gaps):
+            score = min(score * 0.6, self.thresholds.suggest - 1)
+        return score
+
+    def scored(
+        self, evidence: Evidence, analysis: Analysis, scope_terms: tuple[str, ...], factor: float = 1.0
+    ) -> Scored:
+        base = factor * self.base_score(evidence)
+        gaps = self.gaps(analysis, evidence.index, scope_terms)
+        if evidence.fuzzy >= self.thresholds.own_question:
+            # asked (almost) as one of the entry's own questions: its editors say the entry answers that
+            gaps = tuple(g for g in gaps if g.kind == "scope")
+        return Scored(self.score(base, gaps), evidence.index, evidence.question, gaps, base)
+
+    def confident(self, score: float, second: float) -> bool:
+        t = self.thresholds
+        lead = score - second
+        return (score >= t.answer and (lead >= t.lead or score >= t.sure)) or (
+            score >= t.answer_alone and lead >= t.lead_alone
+        )
+
