@@ -197,7 +197,7 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         problems.append("'announcements.missed_grace_minutes' must be 0 or more")
     thresholds_raw = _section(data, "thresholds", problems)
     defaults = Thresholds()
-    names = ("answer", "lead", "sure", "answer_alone", "lead_alone", "suggest")
+    names = ("answer", "lead", "sure", "answer_alone", "lead_alone", "suggest", "partial")
     thresholds = Thresholds(
         **{name: _typed(thresholds_raw, name, float, getattr(defaults, name), "thresholds", problems) for name in names}
     )

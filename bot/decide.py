@@ -47,13 +47,13 @@ __all__ = ["Decider", "Gap", "Scored", "Thresholds", "Weights"]
 class Thresholds:
     """Where scores turn into statuses (fitted on the labelled sets; the bot's config may override them)."""
 
-    answer: float = 50.0  # at or above (with a clear lead): answered
-    lead: float = 4.0  # the best must beat the runner-up by this much to be answered
+    answer: float = 54.0  # at or above (with a clear lead): answered
+    lead: float = 2.0  # the best must beat the runner-up by this much to be answered
     sure: float = 88.0  # at or above this the lead is not required (near-exact match)
     answer_alone: float = 44.0  # a lower score is enough when no other entry comes close...
     lead_alone: float = 12.0  # ...that is, when the runner-up is this far behind
     suggest: float = 40.0  # at or above: ambiguous with candidates; below: no_match
-    partial: float = 55.0  # a detail is missing but the entry, ungapped, scores this: partial
+    partial: float = 60.0  # a detail is missing but the entry, ungapped, scores this: partial
     ungrounded: int = 1  # unexplained nouns of the asking clause that make a gap
     own_question: float = 0.92  # similarity to one of the entry's own questions that settles what it answers
     candidates: int = 3  # at most this many suggestions
@@ -120,7 +120,7 @@ _UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[�
 _NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS})([\u4e00-\u9fff]{{0,4}})")
 _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
 # periods a figure is stated for: 全年 is not 前三季度
-_PERIOD = re.compile(r"全年|上半年|下半年|前3季度|1季度|每月|每年|月均|年均|日均|每天")
+_PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
 _ORDINAL = re.compile(r"第(\d+)")
 # areas counted as the same when a question names one and the entry another
 _AREA_GROUPS = (("全国", "国内"), ("全省", "山西", "山西省"), ("全市", "吕梁", "吕梁市", "整个吕梁", "全吕梁"))

@@ -63,7 +63,7 @@ def unanswered_text(storage: Storage) -> str:
         return messages.UNANSWERED_NONE
     lines = [messages.UNANSWERED_TITLE]
     for kind, text, near in rows:
-        mark = "❓" if kind == "no_match" else "👎"
+        mark = {"no_match": "❓", "partial": "◐"}.get(kind, "👎")
         hint = f"  → {escape(near)}" if near else ""
         lines.append(f"{mark} {escape(text)}{hint}")
     return "\n".join(lines)

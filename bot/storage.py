@@ -358,10 +358,10 @@ class Storage:
         )
 
     def unanswered(self, *, limit: int = 20) -> list[tuple[str, str, str]]:
-        """Recent unanswered questions and 👎 answers: (kind, question, entry ids it came closest to)."""
+        """Recent unanswered (no_match), partly answered (partial) and 👎 questions: (kind, question, nearest ids)."""
         rows = self._db.execute(
-            "SELECT 'no_match', text, suggestions, MAX(ts) AS t FROM questions "
-            "WHERE status = 'no_match' AND text != '' GROUP BY text "
+            "SELECT MAX(status), text, suggestions, MAX(ts) AS t FROM questions "
+            "WHERE status IN ('no_match', 'partial') AND text != '' GROUP BY text "
             "UNION ALL SELECT 'thumbs_down', question, entry_id, MAX(ts) FROM feedback WHERE value < 0 "
             "GROUP BY question, entry_id ORDER BY t DESC LIMIT ?",
             (limit,),

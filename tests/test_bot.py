@@ -259,3 +259,31 @@ async def test_commands_are_registered_per_scope(knowledge_dir: Path, storage: S
     scopes = [c.params["scope"]["type"] for c in request.calls if c.method == "setMyCommands"]
     assert scopes == ["all_private_chats", "all_group_chats", "chat"]
     await app.shutdown()
+
+
+async def test_a_partial_reply_says_what_is_missing_and_cites_the_closest_fact(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "交城那40户高企一共有多少员工"))
+    sent = request.sent()[-1]
+    assert sent["text"].startswith("发布材料没有提到")
+    assert "40户" in sent["text"] and "<blockquote>全县拥有国家级高新技术企业40户、总量全市第一</blockquote>" in sent["text"]
+    buttons = [b["text"] for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons[:3] == ["👍", "👎", "原文"]
+    assert storage.unanswered()[0][:2] == ("partial", "交城那40户高企一共有多少员工")
+
+
+async def test_a_compound_question_gets_every_part_with_its_citation(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "社工站全县有几个?三帮四查里“四查”查的是啥?"))
+    text = request.last_text()
+    assert text.count("<blockquote>") == 2
+    assert text.index("【社工站全县有几个】") < text.index("8个") < text.index("【三帮四查里“四查”查的是啥】")
+    assert "查看吃、穿、住、病情况" in text
+
+
+async def test_inline_mode_offers_a_compound_reply_whole(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(inline_update(app.bot, "社工站全县有几个?三帮四查里“四查”查的是啥?"))
+    results = request.sent("answerInlineQuery")[-1]["results"]
+    assert results[0]["input_message_content"]["message_text"].count("<blockquote>") == 2
+    assert {r["id"] for r in results[1:]} == {"elder-social-work-stations", "elder-three-helps-four-checks"}

@@ -1,0 +1,78 @@
+"""Answerability: an entry on the topic that does not state what is asked gives a partial reply, never an
+answer; a message that asks several things gets one reply per part, each with its own citation."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.analyse import asking_parts, counted_class
+from bot.knowledge import KnowledgeBase
+from bot.matching import Matcher, Status
+from bot.render import render_text, to_json
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("交城那40户高企一共有多少员工", "这个数"),  # the entry counts firms, not people
+        ("护理型床位现在住了多少老人", "这个数"),  # beds, not people
+        ("吕梁全市一共有多少户国家级高企", "全市"),  # the city's total, not the county's rank
+        ("全县工业总产值全年是多少", "全年"),  # a first-three-quarters figure is not the year's
+    ],
+)
+def test_a_detail_the_release_does_not_give_is_a_partial_reply(matcher: Matcher, kb: KnowledgeBase,
+                                                               question: str, missing: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.PARTIAL, result
+    reply = to_json(result, kb)
+    assert reply["status"] == "partial" and reply["entry_id"] == result.entry.id  # type: ignore[union-attr]
+    assert reply["citation"]["quote"] == result.entry.quote  # type: ignore[union-attr]
+    assert reply["answer"].startswith("发布材料没有提到") and missing in reply["answer"]
+    assert result.entry.answer in reply["answer"]  # type: ignore[union-attr]  # the closest fact, stated
+
+
+def test_a_yes_no_check_with_another_figure_is_answered_with_the_releases(matcher: Matcher) -> None:
+    result = matcher.match("护理型床位是不是500张")
+    assert result.status is Status.ANSWERED and result.entry is not None and "410张" in result.entry.answer
+
+
+def test_counted_things_are_told_apart() -> None:
+    assert counted_class("有多少员工") == "person"
+    assert counted_class("多少个社工站") == ""
+    assert counted_class("几家企业") == "org"
+    assert counted_class("多少项便民服务项目") == ""
+
+
+def test_a_compound_question_gets_each_part_with_its_citation(matcher: Matcher, kb: KnowledgeBase) -> None:
+    question = "社工站全县有几个?三帮四查里“四查”查的是啥?"
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.compound
+    reply = to_json(result, kb)
+    ids = [p["entry_id"] for p in reply["parts"]]
+    assert ids == ["elder-social-work-stations", "elder-three-helps-four-checks"]
+    assert reply["entry_id"] == ids[0] and reply["citation"] == reply["parts"][0]["citation"]
+    assert "8个" in reply["answer"] and "吃、穿、住、病" in reply["answer"]
+    text = render_text(result, kb)
+    assert text.count("原文：") == 2
+
+
+def test_a_compound_question_says_which_part_is_not_covered(matcher: Matcher, kb: KnowledgeBase) -> None:
+    result = matcher.match("社工站全县有几个？县医保局电话多少？")
+    assert result.compound and result.status is not Status.ANSWERED
+    statuses = [p.status for p in result.parts]
+    assert statuses[0] is Status.ANSWERED and statuses[1] is not Status.ANSWERED
+    reply = to_json(result, kb)
+    assert reply["parts"][1]["entry_id"] is None and "8个" in reply["answer"]
+
+
+def test_a_follow_up_about_the_same_fact_is_one_answer(matcher: Matcher) -> None:
+    result = matcher.match("国家级高新技术企业有多少户来着？是不是全市最多")
+    assert result.status is Status.ANSWERED and not result.compound
+    assert result.entry is not None and result.entry.id == "tech-high-tech-enterprises"
+
+
+def test_asking_parts(matcher: Matcher) -> None:
+    norm = matcher.normalizer
+    assert asking_parts(norm, "污水处理厂一天能处理多少") == ["污水处理厂一天能处理多少"]
+    assert asking_parts(norm, "交城有高企吗，有多少家") == ["交城有高企吗，有多少家"]
+    assert len(asking_parts(norm, "社工站有几个？小巨人企业有几户？")) == 2
