@@ -66,7 +66,12 @@ def _best(points: Sequence[Point], *, max_wrong: float, max_oos: float) -> Point
 
 
 def fit(
-    kb: KnowledgeBase, sets: Sequence[Path], *, max_wrong: float = 0.01, max_oos: float = 0.05, base: Thresholds | None = None
+    kb: KnowledgeBase,
+    sets: Sequence[Path],
+    *,
+    max_wrong: float = 0.01,
+    max_oos: float = 0.05,
+    base: Thresholds | None = None,
 ) -> FitReport:
     """Fit the thresholds on ``sets`` and measure each set left out."""
     matcher = Matcher(kb, thresholds=base)
