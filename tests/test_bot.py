@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
+from bot.privacy import mask_private_data
 from bot.service import KnowledgeService
 from bot.storage import Storage
-from bot.tg.app import build_application, mask_private_data
+from bot.tg.app import build_application
 from tests.conftest import KNOWLEDGE
 from tests.tg_fakes import (
     BOT_USER,
