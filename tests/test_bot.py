@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -260,3 +261,59 @@ async def test_commands_are_registered_per_scope(knowledge_dir: Path, storage: S
     scopes = [c.params["scope"]["type"] for c in request.calls if c.method == "setMyCommands"]
     assert scopes == ["all_private_chats", "all_group_chats", "chat"]
     await app.shutdown()
+
+
+ADMIN_COMMANDS = ("/unanswered", "/stats", "/groups", "/schedule", "/reload", "/announce 紧急通知")
+
+
+async def test_admin_reports_in_a_group_only_ask_for_a_private_chat(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "张三住在城关镇东街3号，想问低保怎么办", user_id=5, chat_id=5))
+    storage.subscribe(-100777, title="夏家营镇群", tags=["夏家营镇"])
+    for command in ADMIN_COMMANDS:
+        for user_id in (ADMIN, 42):
+            request.clear()
+            await app.process_update(
+                message_update(app.bot, command, chat_id=GROUP, chat_type="supergroup", user_id=user_id)
+            )
+            assert [c.method for c in request.calls] == ["sendMessage"], command
+            assert request.last_text() == "管理命令会显示居民的提问和群的信息，请私聊我使用。"
+    # in private the same admin gets the report
+    await app.process_update(message_update(app.bot, "/unanswered", chat_id=ADMIN, user_id=ADMIN))
+    assert "张三" in request.last_text()
+
+
+async def test_numbers_with_spaces_dashes_or_full_width_digits_are_guarded(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    for text in ("我电话138 1234 5678，高龄津贴能领吗", "身份证110101-19900307-1234 养老床位有多少张", "手机１３８１２３４５６７８"):
+        await app.process_update(mention_update(app.bot, text, chat_id=GROUP, chat_type="supergroup"))
+        assert "私聊" in request.last_text() and "5678" not in request.last_text() and "1234" not in request.last_text()
+    await app.process_update(message_update(app.bot, "我电话138-1234-5678，明天天气怎么样"))
+    stored = storage.unanswered()[0][1]
+    assert "明天天气怎么样" in stored and "5678" not in stored and "＊" in stored
+
+
+async def test_error_logs_carry_update_ids_and_chat_types_not_names_or_texts(
+    bot_app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    app, request = bot_app
+    request.fail_methods = {"answerCallbackQuery": (400, "Bad Request: query is too old"),
+                            "answerInlineQuery": (400, "Bad Request: query is too old")}
+    caplog.set_level(logging.INFO)
+    callback = callback_update(app.bot, "a|elder-beds", user_id=987654321, chat_id=987654321)
+    inline = inline_update(app.bot, "我叫李四电话13812345678", user_id=987654321)
+    await app.process_update(callback)
+    await app.process_update(inline)
+    logged = caplog.text
+    assert f"update {callback.update_id} (callback_query, private)" in logged
+    assert f"update {inline.update_id} (inline_query, no chat)" in logged
+    for private in ("987654321", "居民", "李四", "13812345678", "您是想问"):
+        assert private not in logged
+
+
+async def test_debug_logging_shows_the_update_with_numbers_masked(bot_app: Any, caplog: pytest.LogCaptureFixture) -> None:
+    app, request = bot_app
+    request.fail_methods = {"answerInlineQuery": (400, "Bad Request: query is too old")}
+    caplog.set_level(logging.DEBUG, logger="bot.tg.app")
+    await app.process_update(inline_update(app.bot, "我叫李四电话138 1234 5678", user_id=987654321))
+    assert "我叫李四电话＊＊＊" in caplog.text and "5678" not in caplog.text
