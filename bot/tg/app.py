@@ -552,9 +552,12 @@ class _ReportedElsewhere(logging.Filter):
 def run(config: Config, knowledge: KnowledgeService) -> None:
     """Run the bot until interrupted: long polling, or a webhook server when configured.
 
-    Logging must be set up with :func:`bot.redact.install_log_redaction` first. Raises StartupError when
+    The CLI sets up logging with :func:`bot.redact.install_log_redaction` before anything else; it is
+    called here again (it is idempotent) so that no other caller can forget it. Raises StartupError when
     Telegram rejects the token.
     """
+    redact.install_log_redaction(config.telegram.token, config.telegram.webhook_secret,
+                                 config.privacy.pseudonym_key)
     logging.getLogger("httpx").setLevel(logging.DEBUG if logger.isEnabledFor(logging.DEBUG) else logging.WARNING)
     logging.getLogger("telegram.ext").addFilter(_ReportedElsewhere())
     storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
