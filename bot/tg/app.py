@@ -411,7 +411,7 @@ def describe_update(update: object) -> str:
     With debug logging on, the whole update follows (ID-card and mobile numbers masked).
     """
     if not isinstance(update, Update):
-        return type(update).__name__
+        return "a job" if update is None else type(update).__name__
     data = update.to_dict()
     kind = next((key for key in data if key != "update_id"), "unknown")
     chat = update.effective_chat
