@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, InlineQueryHandler, MessageHandler
 
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
 from bot.privacy import mask_private_data
 from bot.service import KnowledgeService
 from bot.storage import Storage
-from bot.tg.app import build_application
+from bot.tg.app import ALLOWED_UPDATES, build_application, webhook_secret
 from tests.conftest import KNOWLEDGE
 from tests.tg_fakes import (
     BOT_USER,
@@ -317,3 +319,32 @@ async def test_debug_logging_shows_the_update_with_numbers_masked(bot_app: Any, 
     caplog.set_level(logging.DEBUG, logger="bot.tg.app")
     await app.process_update(inline_update(app.bot, "我叫李四电话138 1234 5678", user_id=987654321))
     assert "我叫李四电话＊＊＊" in caplog.text and "5678" not in caplog.text
+
+
+async def test_allowed_updates_are_exactly_the_kinds_the_handlers_take(knowledge_dir: Path, storage: Storage) -> None:
+    config = Config(telegram=TelegramSettings(token="123:TEST"), knowledge_dir=str(knowledge_dir))
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=RecordingRequest(), rate_limit=False)
+    kinds = {
+        CommandHandler: {Update.MESSAGE},
+        MessageHandler: {Update.MESSAGE},
+        CallbackQueryHandler: {Update.CALLBACK_QUERY},
+        InlineQueryHandler: {Update.INLINE_QUERY},
+    }
+    handled: set[str] = set()
+    for handler in (h for group in app.handlers.values() for h in group):
+        if isinstance(handler, ChatMemberHandler):
+            assert handler.chat_member_types == ChatMemberHandler.MY_CHAT_MEMBER
+            handled.add(Update.MY_CHAT_MEMBER)
+        else:
+            handled |= kinds[type(handler)]
+    assert sorted(handled) == sorted(ALLOWED_UPDATES)
+
+
+def test_webhook_secret_is_the_configured_one_or_made_once_and_kept(tmp_path: Path) -> None:
+    configured = Config(telegram=TelegramSettings(token="1:x", webhook_secret="S" * 32), database=str(tmp_path / "a.db"))
+    assert webhook_secret(configured) == "S" * 32 and not list(tmp_path.iterdir())
+    generated = Config(telegram=TelegramSettings(token="1:x"), database=str(tmp_path / "b.db"))
+    first = webhook_secret(generated)
+    assert len(first) >= 32 and webhook_secret(generated) == first
+    kept = tmp_path / "b.db.webhook-secret"
+    assert kept.read_text(encoding="ascii").strip() == first and kept.stat().st_mode & 0o777 == 0o600
