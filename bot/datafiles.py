@@ -17,6 +17,8 @@ from pathlib import Path
 __all__ = [
     "DIR_MODE",
     "FILE_MODE",
+    "PSEUDONYM_KEY_SUFFIX",
+    "WEBHOOK_SECRET_SUFFIX",
     "database_companions",
     "make_private_dir",
     "make_private_file",
