@@ -17,6 +17,7 @@ from . import messages
 from .config import Config, ConfigError, load_config
 from .knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from .matching import Matcher, MatchResult, Status
+from .redact import install_log_redaction, redact
 from .render import render_text, to_json
 from .reports import schedule_text, stats_text, unanswered_text
 from .service import KnowledgeService
@@ -151,7 +152,7 @@ def _config(args: argparse.Namespace, err: TextIO) -> Config | None:
     try:
         return load_config(path)
     except ConfigError as exc:
-        print(f"配置有误 / configuration error:\n{exc}", file=err)
+        print(redact(f"配置有误 / configuration error:\n{exc}"), file=err)
         return None
 
 
@@ -168,16 +169,25 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_USAGE
+    # first, before anything can log: every log line and traceback from here on has the secrets cut out
+    install_log_redaction(config.telegram.token, config.telegram.webhook_secret, config.privacy.pseudonym_key,
+                          level=getattr(logging, config.log_level))
     knowledge_dir = args.knowledge if args.knowledge_given else config.knowledge_dir
     try:  # loaded once, here, so that a bad base stops start-up with its file:line list
         knowledge = KnowledgeService(knowledge_dir, thresholds=config.thresholds)
     except KnowledgeError as exc:
         _report_problems(exc, err)
         return EXIT_USAGE
-    from .tg.app import run
+    from .tg.app import StartupError, run
 
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    run(config, knowledge)
+    try:
+        run(config, knowledge)
+    except StartupError as exc:
+        print(redact(str(exc)), file=err)
+        return EXIT_USAGE
+    except Exception:  # the traceback goes through the redacting log filter, not straight to stderr
+        logging.getLogger(__name__).critical("the bot stopped on an unexpected error", exc_info=True)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
@@ -185,7 +195,7 @@ def _print_report(args: argparse.Namespace, out: TextIO, err: TextIO, render: Ca
     config = _config(args, err)
     if config is None:
         return EXIT_USAGE
-    storage = Storage(config.database, timezone=config.timezone)
+    storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
     try:
         print(_plain(render(storage)), file=out)
     finally:
@@ -218,7 +228,7 @@ def cmd_announce(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kb = _load(args.knowledge if args.knowledge_given else config.knowledge_dir, err)
     if kb is None:
         return EXIT_PROBLEMS
-    storage = Storage(config.database, timezone=config.timezone)
+    storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
     try:
         print(_plain(schedule_text(kb.announcements, storage)), file=out)
     finally:

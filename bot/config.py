@@ -1,12 +1,14 @@
 """Deployment configuration: one YAML file (see config.example.yaml), environment overrides, validation.
 
-Errors say which key is wrong and how to fix it; :class:`ConfigError` carries them all. The token is
-never part of ``repr`` or any message.
+Errors say which key is wrong and how to fix it; :class:`ConfigError` carries them all. The secrets
+(token, webhook secret, pseudonym key) are never part of ``repr`` or any message, not even when they
+are written wrongly (a list, a mapping).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,12 +22,20 @@ __all__ = [
     "Config",
     "ConfigError",
     "GroupSettings",
+    "PrivacySettings",
     "RateLimits",
     "TelegramSettings",
     "load_config",
 ]
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+PSEUDONYM_KEY_ENV = "BOT_PSEUDONYM_KEY"
+LOG_LEVEL_ENV = "BOT_LOG_LEVEL"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Telegram accepts 1-256 of these characters as a webhook secret; we ask for at least 16
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+MIN_PSEUDONYM_KEY = 32
 DEFAULT_API = "https://api.telegram.org/bot"
 
 
@@ -68,6 +78,12 @@ class AnnouncementSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    # keys the user-id pseudonyms; empty: a key file beside the database, created on first run
+    pseudonym_key: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     admins: tuple[int, ...] = ()
@@ -78,6 +94,8 @@ class Config:
     rate_limits: RateLimits = field(default_factory=RateLimits)
     thresholds: Thresholds = field(default_factory=Thresholds)
     announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    log_level: str = "INFO"  # DEBUG also logs updates' texts (private numbers masked)
     source_path: str = ""
 
     @property
@@ -108,6 +126,19 @@ def _typed(section: dict[str, Any], key: str, kind: type, default: Any, where: s
     return value
 
 
+def _secret(section: dict[str, Any], key: str, where: str, problems: list[str]) -> str:
+    """A secret written as text; anything else is a problem that does not show the value."""
+    value = section.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        problems.append(f"'{where}.{key}' must be text on one line, in quotes (the value is not shown here)")
+        return ""
+    return value.strip()
+
+
 def load_config(path: str | Path | None, *, environ: dict[str, str] | None = None) -> Config:
     """Read the config file (optional) and the environment; raise ConfigError listing every problem."""
     env = dict(os.environ if environ is None else environ)
@@ -131,7 +162,7 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         data = loaded
         source = str(file)
     known = {"telegram", "admins", "knowledge_dir", "database", "timezone", "groups", "rate_limits", "thresholds",
-             "announcements"}
+             "announcements", "privacy", "log_level"}
     for key in data:
         if key not in known:
             problems.append(f"unknown key '{key}'; known keys: {', '.join(sorted(known))}")
@@ -140,7 +171,7 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
     if not isinstance(webhook, dict):
         problems.append("'telegram.webhook' must be a mapping")
         webhook = {}
-    token = env.get(TOKEN_ENV) or _typed(tg, "token", str, "", "telegram", problems)
+    token = env.get(TOKEN_ENV) or _secret(tg, "token", "telegram", problems)
     mode = _typed(tg, "mode", str, "polling", "telegram", problems)
     if mode not in ("polling", "webhook"):
         problems.append(f"'telegram.mode' must be 'polling' or 'webhook', not {mode!r}")
@@ -152,11 +183,15 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         webhook_listen=_typed(webhook, "listen", str, "127.0.0.1", "telegram.webhook", problems),
         webhook_port=_typed(webhook, "port", int, 8443, "telegram.webhook", problems),
         webhook_path=_typed(webhook, "path", str, "telegram", "telegram.webhook", problems),
-        webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET")
-        or _typed(webhook, "secret_token", str, "", "telegram.webhook", problems),
+        webhook_secret=(env.get(WEBHOOK_SECRET_ENV) or _secret(webhook, "secret_token", "telegram.webhook", problems)),
         poll_interval=_typed(tg, "poll_interval", float, 0.0, "telegram", problems),
         bot_username=_typed(tg, "bot_username", str, "", "telegram", problems).lstrip("@"),
     )
+    if telegram.webhook_secret and not WEBHOOK_SECRET_RE.fullmatch(telegram.webhook_secret):
+        problems.append(
+            "'telegram.webhook.secret_token' (or TELEGRAM_WEBHOOK_SECRET) must be 16-256 characters of A-Z, a-z, "
+            "0-9, _ and - (the value is not shown here); or leave it empty and the bot makes one and keeps it"
+        )
     if mode == "webhook" and not telegram.webhook_url:
         problems.append("'telegram.webhook.url' is required when telegram.mode is webhook (the public HTTPS URL)")
     admins_raw = data.get("admins") or []
@@ -195,6 +230,22 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
     )
     if announcements.missed_grace_minutes < 0:
         problems.append("'announcements.missed_grace_minutes' must be 0 or more")
+    privacy_raw = _section(data, "privacy", problems)
+    for name in privacy_raw:
+        if name != "pseudonym_key":
+            problems.append(f"unknown key 'privacy.{name}'; known: pseudonym_key")
+    privacy = PrivacySettings(
+        pseudonym_key=env.get(PSEUDONYM_KEY_ENV) or _secret(privacy_raw, "pseudonym_key", "privacy", problems)
+    )
+    if privacy.pseudonym_key and len(privacy.pseudonym_key) < MIN_PSEUDONYM_KEY:
+        problems.append(
+            f"'privacy.pseudonym_key' (or {PSEUDONYM_KEY_ENV}) must be at least {MIN_PSEUDONYM_KEY} characters, e.g. "
+            "from: python -c 'import secrets; print(secrets.token_urlsafe(32))'; or leave it empty for a key file"
+        )
+    log_level = (env.get(LOG_LEVEL_ENV) or _typed(data, "log_level", str, "INFO", "config", problems)).upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"'log_level' must be one of {', '.join(LOG_LEVELS)}")
+        log_level = "INFO"
     thresholds_raw = _section(data, "thresholds", problems)
     defaults = Thresholds()
     names = ("answer", "lead", "sure", "answer_alone", "lead_alone", "suggest", "partial")
@@ -224,5 +275,7 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         rate_limits=limits,
         thresholds=thresholds,
         announcements=announcements,
+        privacy=privacy,
+        log_level=log_level,
         source_path=source,
     )

@@ -89,7 +89,8 @@ def fit(
     names = [str(p) for p in sets]
     items = {name: load_fresh_set(path) for name, path in zip(names, sets, strict=True)}
     combos = [
-        replace(start, **dict(zip(GRID, values, strict=True))) for values in itertools.product(*GRID.values())
+        replace(start, **dict(zip(GRID, values, strict=True)))  # type: ignore[arg-type]
+        for values in itertools.product(*GRID.values())
     ]
     per_set = {name: [_measure(matcher, kb, items[name], t) for t in combos] for name in names}
 

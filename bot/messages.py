@@ -58,6 +58,10 @@ CITATION_QUOTE = "原文：“{quote}”"
 CHAT_WELCOME = "交城问答（本地终端版）。直接输入问题，回车发送；输入序号选择候选问题；Ctrl-D 或“退出”结束。"
 CHAT_NO_TOKEN = "（未配置 Telegram 机器人令牌，所以在终端里聊天。配置方法：在 config.yaml 的 telegram.token 填入 BotFather 给的令牌，或设置环境变量 TELEGRAM_BOT_TOKEN。）"
 CHAT_PROMPT = "问> "
+TOKEN_REJECTED = (
+    "Telegram 拒绝了机器人令牌（令牌错误或已被撤销）/ Telegram rejected the bot token: "
+    "copy it again from @BotFather into telegram.token or TELEGRAM_BOT_TOKEN."
+)
 CHAT_EXIT_WORDS = ("退出", "exit", "quit", "q")
 
 # ---- Telegram ----------------------------------------------------------------------------------
@@ -99,6 +103,7 @@ RATE_LIMITED = "您问得有点快，请稍等一会儿再问。"
 GROUP_REPEAT = "这个问题刚才已经回答过了，请看上面的回答 ↑"
 PRIVATE_DATA = "为保护隐私，请不要在群里发身份证号或手机号。有问题可以私聊我。"
 NOT_ADMIN = "抱歉，这个命令只有机器人管理员可以使用。"
+ADMIN_PRIVATE_ONLY = "管理命令会显示居民的提问和群的信息，请私聊我使用。"
 NOT_GROUP_ADMIN = "抱歉，只有本群管理员可以设置。"
 AUTO_USAGE = "用法：/auto on 或 /auto off（当前：{state}）"
 AUTO_ON = "已开启自动回答：群里的问题我有把握时会直接回答。"
@@ -140,7 +145,6 @@ ANNOUNCE_USAGE = (
     "只发给带某些标签的群：/announce #城关镇 #夏家营镇 公告内容\n"
     "公告可以换行；发送前会先给您预览，确认后才发。"
 )
-ANNOUNCE_PRIVATE_ONLY = "请私聊我使用 /announce，确认后我会发到各个群。"
 ANNOUNCE_TOO_LONG = "公告有 {length} 个字，最多 {most} 个字，请缩短后再发。"
 ANNOUNCE_NO_RECIPIENTS = "没有符合条件的订阅群（{targets}），所以没有生成公告。现有标签：{tags}。发送 /groups 查看订阅的群。"
 ANNOUNCE_PREVIEW = "<b>公告预览</b>（将发到 {count} 个群：{targets}）\n\n{preview}\n\n确认发送吗？"

@@ -1,9 +1,10 @@
 """SQLite storage: the question log, feedback, group settings, subscriptions and the announcement ledger.
 
 WAL, versioned schema, migrated on open. Every write commits before the call returns, so whatever the
-bot has acknowledged survives a kill. Residents' user ids are stored only as salted hashes (the salt
-lives in the database's meta table); group chat ids are stored as they are, because announcements
-must be sent to them.
+bot has acknowledged survives a kill. Residents' user ids are stored only as keyed pseudonyms (HMAC;
+the key lives outside the database, see ``bot/pseudonym.py``); group chat ids are stored as they are,
+because announcements must be sent to them. The folder is 0700 and the files 0600 (``bot/datafiles.py``);
+deleted rows are overwritten (``secure_delete``).
 
 The announcement ledger has one row per (announcement, chat). A broadcast freezes its recipients as
 ``pending`` rows in the same transaction that starts it; each row becomes ``sending`` just before the
@@ -12,8 +13,8 @@ Bot API call and ``sent``/``failed`` right after, so a restart knows exactly whi
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -25,6 +26,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .datafiles import make_private_dir, make_private_file, tighten_database_files
+from .pseudonym import Pseudonyms
+
 __all__ = [
     "AnnouncementRecord",
     "DailyCount",
@@ -35,6 +39,8 @@ __all__ = [
     "Storage",
     "Subscription",
 ]
+
+logger = logging.getLogger(__name__)
 
 # Each migration brings the schema from version i to i + 1. Never edit one that has shipped; append.
 MIGRATIONS: tuple[str, ...] = (
@@ -104,7 +110,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE schedules (id TEXT PRIMARY KEY, first_seen REAL NOT NULL);
     """,
+    # keyed pseudonyms (issue 13): user ids are HMACs with a key kept outside the database now. The old
+    # salt goes, so the salted hashes already stored can no longer be reversed by trying every id; those
+    # rows keep their old (24-hex) pseudonym, new rows get a 32-hex one. See Storage._forget_salt.
+    """
+    DELETE FROM meta WHERE key = 'salt';
+    """,
 )
+SALT_REMOVED_IN = 3  # the schema version whose migration deletes the old salt
 
 # Announcement states: draft (previewed, not confirmed) → sending → done; or cancelled, or missed.
 # Delivery states: pending → sending → sent | failed; a row left 'sending' by a crash becomes 'unknown'.
@@ -198,18 +211,30 @@ class Stats:
 class Storage:
     """One SQLite database; safe to use from the event loop and from worker threads."""
 
-    def __init__(self, path: str | Path, *, timezone: str = "Asia/Shanghai") -> None:
+    def __init__(self, path: str | Path, *, timezone: str = "Asia/Shanghai", pseudonym_key: str = "") -> None:
+        """Open (create, migrate) the database. ``pseudonym_key`` (from config or environment) keys the
+        user-id pseudonyms; without it the key file beside the database is used, created on first run."""
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        memory = self.path == ":memory:"
+        if not memory:
+            file = Path(self.path)
+            make_private_dir(file.parent, owned_prefix=file.name)
+            make_private_file(file)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL" if self.path == ":memory:" else "PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA synchronous=NORMAL" if memory else "PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA secure_delete=ON")
+        if not memory:
+            tighten_database_files(Path(self.path))  # -wal and -shm of an older version, too
         self.tz = ZoneInfo(timezone)
         self._migrate()
-        self._salt = self._meta("salt") or self._set_meta("salt", secrets.token_hex(16))
+        if memory:
+            self.pseudonyms = Pseudonyms((pseudonym_key or secrets.token_hex(32)).encode())
+        else:
+            self.pseudonyms = Pseudonyms.for_database(self.path, pseudonym_key)
+        self._check_pseudonym_key()
 
     # -- schema ---------------------------------------------------------------------------------
 
@@ -238,6 +263,21 @@ class Storage:
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._lock:
                 self._db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        if version < SALT_REMOVED_IN <= len(MIGRATIONS):
+            self._forget_salt()
+
+    def _forget_salt(self) -> None:
+        """After the salt's row is deleted (zeroed: secure_delete), empty the WAL too, so no copy of it is left."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _check_pseudonym_key(self) -> None:
+        known = self._meta("pseudonym_check")
+        if known is None:
+            self._set_meta("pseudonym_check", self.pseudonyms.check)
+        elif known != self.pseudonyms.check:
+            logger.warning("the pseudonym key differs from the one this database was written with (key file lost "
+                           "or changed?): people who asked before will count as new people")
 
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -253,8 +293,8 @@ class Storage:
             self._db.close()
 
     def hash_id(self, value: int) -> str:
-        """A salted hash standing for a Telegram user id (the id itself is never stored)."""
-        return hashlib.sha256(f"{self._salt}:{value}".encode()).hexdigest()[:24]
+        """The keyed pseudonym standing for a Telegram user id (the id itself is never stored)."""
+        return self.pseudonyms.of(value)
 
     # -- writes -----------------------------------------------------------------------------------
 

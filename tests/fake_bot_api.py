@@ -22,6 +22,8 @@ class FakeBotApi:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._updates: list[dict[str, Any]] = []
+        # per method: error answers (HTTP status, description) given once each, before it works again
+        self.failures: dict[str, list[tuple[int, str]]] = {}
         self._lock = threading.Condition(threading.RLock())
         self._message_ids = 100
         api = self
@@ -103,8 +105,13 @@ class FakeBotApi:
         elif body:
             params = {k: _maybe_json(v) for k, v in parse_qsl(body)}
         with self._lock:
-            self.calls.append((method, params))
+            failure = self.failures[method].pop(0) if self.failures.get(method) else None
+            self.calls.append((f"{method}!failed" if failure else method, params))
             self._lock.notify_all()
+        if failure is not None:
+            status, description = failure
+            self._reply(handler, status, {"ok": False, "error_code": status, "description": description})
+            return
         self._reply(handler, 200, {"ok": True, "result": self._result(method, params)})
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:

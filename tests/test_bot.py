@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, InlineQueryHandler, MessageHandler
 
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
+from bot.privacy import mask_private_data
 from bot.service import KnowledgeService
 from bot.storage import Storage
-from bot.tg.app import build_application, mask_private_data
+from bot.tg.app import ALLOWED_UPDATES, build_application, webhook_secret
 from tests.conftest import KNOWLEDGE
 from tests.tg_fakes import (
     BOT_USER,
@@ -287,3 +291,88 @@ async def test_inline_mode_offers_a_compound_reply_whole(bot_app: Any) -> None:
     results = request.sent("answerInlineQuery")[-1]["results"]
     assert results[0]["input_message_content"]["message_text"].count("<blockquote>") == 2
     assert {r["id"] for r in results[1:]} == {"elder-social-work-stations", "elder-three-helps-four-checks"}
+
+
+ADMIN_COMMANDS = ("/unanswered", "/stats", "/groups", "/schedule", "/reload", "/announce 紧急通知")
+
+
+async def test_admin_reports_in_a_group_only_ask_for_a_private_chat(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "张三住在城关镇东街3号，想问低保怎么办", user_id=5, chat_id=5))
+    storage.subscribe(-100777, title="夏家营镇群", tags=["夏家营镇"])
+    for command in ADMIN_COMMANDS:
+        for user_id in (ADMIN, 42):
+            request.clear()
+            await app.process_update(
+                message_update(app.bot, command, chat_id=GROUP, chat_type="supergroup", user_id=user_id)
+            )
+            assert [c.method for c in request.calls] == ["sendMessage"], command
+            assert request.last_text() == "管理命令会显示居民的提问和群的信息，请私聊我使用。"
+    # in private the same admin gets the report
+    await app.process_update(message_update(app.bot, "/unanswered", chat_id=ADMIN, user_id=ADMIN))
+    assert "张三" in request.last_text()
+
+
+async def test_numbers_with_spaces_dashes_or_full_width_digits_are_guarded(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    for text in ("我电话138 1234 5678，高龄津贴能领吗", "身份证110101-19900307-1234 养老床位有多少张", "手机１３８１２３４５６７８"):
+        await app.process_update(mention_update(app.bot, text, chat_id=GROUP, chat_type="supergroup"))
+        assert "私聊" in request.last_text() and "5678" not in request.last_text() and "1234" not in request.last_text()
+    await app.process_update(message_update(app.bot, "我电话138-1234-5678，明天天气怎么样"))
+    stored = storage.unanswered()[0][1]
+    assert "明天天气怎么样" in stored and "5678" not in stored and "＊" in stored
+
+
+async def test_error_logs_carry_update_ids_and_chat_types_not_names_or_texts(
+    bot_app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    app, request = bot_app
+    request.fail_methods = {"answerCallbackQuery": (400, "Bad Request: query is too old"),
+                            "answerInlineQuery": (400, "Bad Request: query is too old")}
+    caplog.set_level(logging.INFO)
+    callback = callback_update(app.bot, "a|elder-beds", user_id=987654321, chat_id=987654321)
+    inline = inline_update(app.bot, "我叫李四电话13812345678", user_id=987654321)
+    await app.process_update(callback)
+    await app.process_update(inline)
+    logged = caplog.text
+    assert f"update {callback.update_id} (callback_query, private)" in logged
+    assert f"update {inline.update_id} (inline_query, no chat)" in logged
+    for private in ("987654321", "居民", "李四", "13812345678", "您是想问"):
+        assert private not in logged
+
+
+async def test_debug_logging_shows_the_update_with_numbers_masked(bot_app: Any, caplog: pytest.LogCaptureFixture) -> None:
+    app, request = bot_app
+    request.fail_methods = {"answerInlineQuery": (400, "Bad Request: query is too old")}
+    caplog.set_level(logging.DEBUG, logger="bot.tg.app")
+    await app.process_update(inline_update(app.bot, "我叫李四电话138 1234 5678", user_id=987654321))
+    assert "我叫李四电话＊＊＊" in caplog.text and "5678" not in caplog.text
+
+
+async def test_allowed_updates_are_exactly_the_kinds_the_handlers_take(knowledge_dir: Path, storage: Storage) -> None:
+    config = Config(telegram=TelegramSettings(token="123:TEST"), knowledge_dir=str(knowledge_dir))
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=RecordingRequest(), rate_limit=False)
+    kinds = {
+        CommandHandler: {Update.MESSAGE},
+        MessageHandler: {Update.MESSAGE},
+        CallbackQueryHandler: {Update.CALLBACK_QUERY},
+        InlineQueryHandler: {Update.INLINE_QUERY},
+    }
+    handled: set[str] = set()
+    for handler in (h for group in app.handlers.values() for h in group):
+        if isinstance(handler, ChatMemberHandler):
+            assert handler.chat_member_types == ChatMemberHandler.MY_CHAT_MEMBER
+            handled.add(Update.MY_CHAT_MEMBER)
+        else:
+            handled |= kinds[type(handler)]
+    assert sorted(handled) == sorted(ALLOWED_UPDATES)
+
+
+def test_webhook_secret_is_the_configured_one_or_made_once_and_kept(tmp_path: Path) -> None:
+    configured = Config(telegram=TelegramSettings(token="1:x", webhook_secret="S" * 32), database=str(tmp_path / "a.db"))
+    assert webhook_secret(configured) == "S" * 32 and not list(tmp_path.iterdir())
+    generated = Config(telegram=TelegramSettings(token="1:x"), database=str(tmp_path / "b.db"))
+    first = webhook_secret(generated)
+    assert len(first) >= 32 and webhook_secret(generated) == first
+    kept = tmp_path / "b.db.webhook-secret"
+    assert kept.read_text(encoding="ascii").strip() == first and kept.stat().st_mode & 0o777 == 0o600

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import sqlite3
 import subprocess
 import sys
@@ -124,3 +127,101 @@ def test_migrated_chat_keeps_one_subscription_and_one_delivery(tmp_path: Path) -
     assert store.move_delivery("x", -1, -100)
     assert not store.move_delivery("x", -2, -100)  # -100 already has a row: the old one goes, not doubled
     assert {d.chat_id: d.status for d in store.deliveries("x")} == {-100: "pending"}
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022])
+def test_database_folder_and_files_are_private_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    old = os.umask(umask)
+    try:
+        store = Storage(database)
+        store.log_question(user_id=1, chat_type="private", text="社工站", status="answered", entry_id="x", score=90)
+        companions = [database.with_name(database.name + s) for s in ("-wal", "-shm", ".pseudonym-key")]
+        assert all(p.exists() for p in companions)
+        assert _mode(database.parent) == 0o700
+        assert {p.name: _mode(p) for p in [database, *companions]} == dict.fromkeys(
+            [database.name, *(p.name for p in companions)], 0o600)
+        store.close()
+    finally:
+        os.umask(old)
+
+
+def test_files_of_an_older_version_are_tightened(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    database = folder / "bot.sqlite3"
+    for path in (database, database.with_name("bot.sqlite3-wal")):
+        path.touch()
+        os.chmod(path, 0o644)
+    Storage(database).close()
+    assert _mode(folder) == 0o700 and _mode(database) == 0o600
+
+
+def test_a_shared_folder_is_not_chmodded_but_the_files_are(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    os.chmod(tmp_path, 0o755)
+    (tmp_path / "notes.txt").write_text("someone else's file", encoding="utf-8")
+    Storage(tmp_path / "bot.sqlite3").close()
+    assert _mode(tmp_path) == 0o755 and _mode(tmp_path / "bot.sqlite3") == 0o600
+    assert "folder of its own" in caplog.text
+
+
+def test_a_copied_database_alone_reveals_no_user_id(tmp_path: Path) -> None:
+    """The old attack (the salt is in the database; ids are small numbers) finds nothing now."""
+    path = tmp_path / "bot.sqlite3"
+    store = Storage(path)
+    ids = list(range(1000, 1200))
+    for user_id in ids:
+        store.log_question(user_id=user_id, chat_type="private", text="q", status="answered", entry_id="x", score=90)
+    store.close()
+    key_file = tmp_path / "bot.sqlite3.pseudonym-key"
+    key = key_file.read_text(encoding="ascii").strip()
+    copy = sqlite3.connect(path)
+    stored = {row[0] for row in copy.execute("SELECT user_hash FROM questions")}
+    meta = [str(row[0]) for row in copy.execute("SELECT value FROM meta")]
+    copy.close()
+    assert len(stored) == 200 and key.encode() not in path.read_bytes()
+    candidates = [*meta, ""]  # whatever the database holds, tried as a salt and as a key
+    for candidate in candidates:
+        for user_id in range(0, 5000):
+            assert hashlib.sha256(f"{candidate}:{user_id}".encode()).hexdigest()[:24] not in stored
+            assert hmac.new(candidate.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()[:32] not in stored
+    # with the key (kept outside the database) the bot still knows its own users
+    assert Storage(path).hash_id(1000) in stored
+
+
+def test_a_configured_key_is_used_and_no_key_file_is_made(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "bot.sqlite3"
+    store = Storage(path, pseudonym_key="k" * 40)
+    first = store.hash_id(7)
+    store.close()
+    assert not (tmp_path / "bot.sqlite3.pseudonym-key").exists()
+    assert Storage(path, pseudonym_key="k" * 40).hash_id(7) == first
+    assert "pseudonym key differs" not in caplog.text
+    assert Storage(path, pseudonym_key="z" * 40).hash_id(7) != first
+    assert "pseudonym key differs" in caplog.text
+
+
+def test_salted_hashes_of_an_older_version_are_kept_and_the_salt_is_gone(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("PRAGMA journal_mode=WAL")
+    for number, script in enumerate(MIGRATIONS[:2], start=1):
+        old.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    salt = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    old.execute("INSERT INTO meta (key, value) VALUES ('salt', ?), ('other', 'kept')", (salt,))
+    old_hash = hashlib.sha256(f"{salt}:4242".encode()).hexdigest()[:24]
+    old.execute("INSERT INTO questions (ts, user_hash, chat_type, text, status, entry_id, score) "
+                "VALUES (?, ?, 'private', '社工站', 'answered', 'x', 90)", (time.time(), old_hash))
+    old.close()
+    store = Storage(path)
+    assert store.schema_version == len(MIGRATIONS) and store.stats().today == 1
+    assert store.hash_id(4242) != old_hash  # new rows get the keyed pseudonym
+    store.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("bot.sqlite3*") if not p.name.endswith("-key"))
+    assert salt.encode() not in raw  # not in the database, its WAL, or a freed page
+    assert sqlite3.connect(path).execute("SELECT user_hash FROM questions").fetchone()[0] == old_hash

@@ -527,9 +527,6 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = await require_bot_admin(update, context)
     if message is None:
         return
-    if message.chat.type != ChatType.PRIVATE:
-        await send(message, escape(messages.ANNOUNCE_PRIVATE_ONLY))
-        return
     targets, text = parse_announce(message.text or "")
     if not text:
         await send(message, escape(messages.ANNOUNCE_USAGE))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-import re
 import time
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -27,7 +28,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -43,10 +44,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from .. import messages
+from .. import messages, redact
 from ..config import Config
+from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
 from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
+from ..privacy import contains_private_data, mask_private_data
 from ..render import answer_text as render_plain_answer
 from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
@@ -58,12 +61,8 @@ from .services import Services, UserRateLimiter, services
 
 logger = logging.getLogger(__name__)
 
-PRIVATE_DATA_RE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
-
-
-def mask_private_data(text: str) -> str:
-    """The text with ID-card and mobile numbers replaced by ＊, for logs and storage."""
-    return PRIVATE_DATA_RE.sub(lambda m: "＊" * len(m.group(0)), text)
+# The update types the bot handles; Telegram is asked for these only (polling and webhook alike).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -108,7 +107,7 @@ async def answer_question(
             if verdict == "warn":
                 await _send(message, escape(messages.RATE_LIMITED), quote=group)
             return
-    if group and PRIVATE_DATA_RE.search(text):
+    if group and contains_private_data(text):
         await _send(message, escape(messages.PRIVATE_DATA), quote=True)
         return
     if result is None:
@@ -175,7 +174,7 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     if not svc.storage.auto_mode(message.chat.id, svc.config.groups.auto_mode_default):
         return
-    if PRIVATE_DATA_RE.search(message.text):
+    if contains_private_data(message.text):
         return
     await answer_question(update, context, message.text, group=True, confident_only=True)
 
@@ -423,12 +422,25 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer(articles, cache_time=60, button=button)
 
 
+def describe_update(update: object) -> str:
+    """What a log line may say about an update: its id, kind and chat type; no names, ids of people or texts.
+
+    With debug logging on, the whole update follows (ID-card and mobile numbers masked).
+    """
+    if not isinstance(update, Update):
+        return "a job" if update is None else type(update).__name__
+    data = update.to_dict()
+    kind = next((key for key in data if key != "update_id"), "unknown")
+    chat = update.effective_chat
+    where = f"update {update.update_id} ({kind}, {chat.type if chat else 'no chat'})"
+    if logger.isEnabledFor(logging.DEBUG):
+        where += ": " + mask_private_data(json.dumps(data, ensure_ascii=False))
+    return where
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every error with the update it came from; tell a private chat something went wrong."""
-    where = update.to_dict() if isinstance(update, Update) else repr(update)
-    if isinstance(where, dict) and "message" in where:
-        where = {"update_id": where.get("update_id"), "chat": where["message"].get("chat", {}).get("id")}
-    logger.error("error while handling update %s", where, exc_info=context.error)
+    logger.error("error while handling %s", describe_update(update), exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id, escape(messages.ERROR_REPLY))
@@ -535,43 +547,56 @@ def build_application(
     return application
 
 
-class RedactToken(logging.Filter):
-    """Removes the bot token from every log record."""
+def webhook_secret(config: Config) -> str:
+    """The configured webhook secret, else the one generated on first start and kept beside the database (0600)."""
+    if config.telegram.webhook_secret:
+        return config.telegram.webhook_secret
+    database = Path(config.database)
+    return read_or_create_secret(database.with_name(database.name + WEBHOOK_SECRET_SUFFIX))
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
+
+class StartupError(Exception):
+    """The bot could not start; the message says why in one line, with no secret in it."""
+
+
+class _ReportedElsewhere(logging.Filter):
+    """Drops PTB's traceback for a rejected token: :func:`run` reports it in one line instead."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<token>")
-                record.args = ()
-        return True
+        return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
 
 
 def run(config: Config, knowledge: KnowledgeService) -> None:
-    """Run the bot until interrupted: long polling, or a webhook server when configured."""
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(config.telegram.token))
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    storage = Storage(config.database, timezone=config.timezone)
+    """Run the bot until interrupted: long polling, or a webhook server when configured.
+
+    The CLI sets up logging with :func:`bot.redact.install_log_redaction` before anything else; it is
+    called here again (it is idempotent) so that no other caller can forget it. Raises StartupError when
+    Telegram rejects the token.
+    """
+    redact.install_log_redaction(config.telegram.token, config.telegram.webhook_secret,
+                                 config.privacy.pseudonym_key)
+    logging.getLogger("httpx").setLevel(logging.DEBUG if logger.isEnabledFor(logging.DEBUG) else logging.WARNING)
+    logging.getLogger("telegram.ext").addFilter(_ReportedElsewhere())
+    storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
     application = build_application(config, knowledge, storage)
     logger.info("knowledge: %d entries from %s", len(knowledge.current.kb.entries), knowledge.directory)
     try:
         if config.telegram.mode == "webhook":
+            secret = webhook_secret(config)
+            redact.add_secret(secret)
             application.run_webhook(
                 listen=config.telegram.webhook_listen,
                 port=config.telegram.webhook_port,
                 url_path=config.telegram.webhook_path,
                 webhook_url=config.telegram.webhook_url,
-                secret_token=config.telegram.webhook_secret or None,
-                allowed_updates=Update.ALL_TYPES,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
             )
         else:
             application.run_polling(
-                poll_interval=config.telegram.poll_interval, allowed_updates=Update.ALL_TYPES, close_loop=True
+                poll_interval=config.telegram.poll_interval, allowed_updates=ALLOWED_UPDATES, close_loop=True
             )
+    except InvalidToken:
+        raise StartupError(messages.TOKEN_REJECTED) from None
     finally:
         storage.close()

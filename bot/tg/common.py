@@ -21,6 +21,11 @@ logger = logging.getLogger(__name__)
 ANONYMOUS_ADMIN_BOT = 1087968824
 
 
+def log_chat(chat_id: int) -> str:
+    """How a log line names a chat: a group by its id; a private chat (whose id is the person's) not at all."""
+    return f"chat {chat_id}" if chat_id < 0 else "a private chat"
+
+
 async def send(message: Message, text: str, markup: Any = None, *, quote: bool = False) -> Message | None:
     """Reply in the message's chat; a chat that blocked or removed the bot is logged, not raised."""
     try:
@@ -31,13 +36,13 @@ async def send(message: Message, text: str, markup: Any = None, *, quote: bool =
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
     except Forbidden as exc:
-        logger.info("cannot write to chat %s: %s", message.chat_id, exc)
+        logger.info("cannot write to %s: %s", log_chat(message.chat_id), exc)
     except RetryAfter as exc:
-        logger.warning("flood control in chat %s: retry after %s s", message.chat_id, exc.retry_after)
+        logger.warning("flood control in %s: retry after %s s", log_chat(message.chat_id), exc.retry_after)
     except TimedOut:
-        logger.warning("sending to chat %s timed out", message.chat_id)
+        logger.warning("sending to %s timed out", log_chat(message.chat_id))
     except NetworkError as exc:
-        logger.warning("network error sending to chat %s: %s", message.chat_id, exc)
+        logger.warning("network error sending to %s: %s", log_chat(message.chat_id), exc)
     return None
 
 
@@ -57,7 +62,7 @@ async def may_manage_group(bot: Bot, message: Message, bot_admins: Collection[in
     try:
         member = await bot.get_chat_member(message.chat.id, user.id)
     except TelegramError as exc:
-        logger.info("could not check the rights of %s in %s: %s", user.id, message.chat.id, exc)
+        logger.info("could not check a member's rights in %s: %s", log_chat(message.chat.id), exc)
         return False
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
@@ -68,10 +73,17 @@ def is_bot_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> boo
 
 
 async def require_bot_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:
-    """The message if a bot admin sent it; otherwise a clear refusal and None."""
+    """The message if a bot admin sent it in a private chat; otherwise one line of refusal and None.
+
+    Admin commands show residents' questions and the groups' ids, so in a group, whoever sends them,
+    the only answer is a line asking to use a private chat.
+    """
     message = update.effective_message
     user = update.effective_user
     if message is None:
+        return None
+    if message.chat.type != ChatType.PRIVATE:
+        await send(message, escape(messages.ADMIN_PRIVATE_ONLY))
         return None
     if not is_bot_admin(context, user.id if user else None):
         await send(message, escape(messages.NOT_ADMIN))
