@@ -87,15 +87,20 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     ),
     "names": re.compile(
         r"叫什么|名字|名单|名称|哪家|(?:哪个|哪些|什么)(?:企业|公司)|哪几家|分管"
-        r"|(?:最大|最多|最高|最好|最早|最长|最短|最小|最少|最新)的?是哪|哪1?个最|会长|董事长"
+        r"|会长|董事长"
     ),
     "places": re.compile(
         r"哪(?:[2-9]|[1-9]\d+)(?:个|所|条|家|项|座)|(?:哪1?个|哪些|什么)(?:村|乡镇|镇|学校|中小学|医院|单位|路段|路|小区|社区)"
     ),
+    "most": re.compile(r"(?:最大|最多|最高|最好|最早|最长|最短|最小|最少|最新|最贵)的?是哪|哪1?[个家条所]最"),
     "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩建|扩区"),
     "compare": re.compile(r"比去年|比上年|同比|多了还是少了|增加了还是|和.{1,6}比|跟.{1,6}比|相比|更大|更多|哪个县"),
     "rank": re.compile(r"排第几|排名|第几名|排在第|名次|最多|最大|最高|第1|首位|居首|领先"),
-    "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方"),
+    "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方|[扩占建]了?多大(?!岁)"),
+    "age": re.compile(r"多大岁数|多少岁|几岁|年龄|岁数|多大年纪"),
+    "which": re.compile(
+        r"哪些|哪几|都有谁|有谁|都是谁|分别是谁|是哪(?:[2-9]|[1-9]\d+)|哪(?:[2-9]|[1-9]\d+)[个所条家项座张]"
+    ),
     "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
     "day": re.compile(r"几月几|几号|哪天|哪1天|具体日期|具体哪天|几日|哪个月|几月份?"),
     "contact": re.compile(
@@ -104,15 +109,15 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     ),
     "person": re.compile(r"老板|负责人|董事长|法人|厂长|院长|站长|书记是|主任|局长|校长|领导是|谁负责|谁管"),
     "explain": re.compile(
-        r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|是干什么|是干啥|干什么用|干啥用"
-        r"|有什么用|有啥用|用途|用来干|原理|是指|指是|指啥|指什么|指甚|定义|是个什么|是个啥|是啥东西|啥叫|什么叫"
-        r"|区别|作用|哪3化|哪3改|分别指"
+        r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|干什么用|干啥用"
+        r"|有什么用|有啥用|用途|用来干|原理|是指|指是|指啥|指什么|指甚|定义|是个什么(?:机构|单位|东西|组织)"
+        r"|是个啥(?:机构|单位|东西|组织)|是啥东西|啥叫|什么叫|区别|作用|哪3化|哪3改|分别指"
     ),
     "rest": re.compile(
         r"还有(?:哪|啥|什么|别的|其他|其它)|其他(?:的|几|还|都)|其余|另外(?:的|几|那|还|1)|剩下|全部名单|都有哪些"
     ),
     "money": re.compile(
-        r"投资了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
+        r"投资了?多少|投入了?多少|投了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
     ),
     "count": re.compile(r"多少(?!钱)|(?<!哪)几(?!乎)|数量"),
 }
@@ -206,16 +211,8 @@ def counted_class(focus: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Words that carry no information of their own: the asking frame, pronouns, particles and common verbs.
-# An entry need not contain them; every other run of the asking clause must be found in the entry.
+# Words that frame the asking and carry no information of their own; an entry need not contain them.
 
-FRAME_CHARS = frozenset(
-    "的了吗呢啊吧呀嘛哈哦么是有在和与及或跟同把被给让叫都也还就又再才只很太更最个些这那哪啥甚什怎咋谁几多少"
-    "吧嘞咧噻哩么如何为啥样么能会要想可以该应请问说讲看知道告诉下一上里中内边方面点儿子"
-    "我你他她它们咱俺您大家自己人家"
-    "对不没否吗是个种样般些件事情况"
-    "搞弄做干办整弄去来到过着得地"
-)
 FRAME_WORDS = (
     "什么", "怎么样", "怎么", "咋样", "如何", "哪些", "哪个", "哪里", "哪儿", "多少", "是不是", "有没有", "是否",
     "能不能", "可不可以", "情况", "方面", "问题", "东西", "时候", "现在", "目前", "当前", "如今", "今年", "去年",
@@ -231,11 +228,27 @@ FRAME_WORDS = (
 _FRAME_WORD_RE = re.compile("|".join(re.escape(w) for w in sorted(FRAME_WORDS, key=len, reverse=True)))
 
 
-def content_runs(text: str) -> list[str]:
-    """Runs of two or more characters that carry information: frame words and characters taken out."""
-    stripped = BIGGER_AREAS.sub(" ", _FRAME_WORD_RE.sub(" ", text))
-    stripped = "".join(" " if ch in FRAME_CHARS or ch.isdigit() or ch in ".%" else ch for ch in stripped)
-    return [run for run in stripped.split() if len(run) >= 2]
+_INTERROGATIVE = re.compile(r"多少|几|什么|啥|甚|谁|哪|怎么|咋|如何|是否|是不是|有没有|吗")
+
+
+def asked_nouns(text: str) -> list[str]:
+    """The nouns right beside a question word: the thing asked for (多少员工, 主任是谁, 用途是什么)."""
+    found: list[str] = []
+    for match in _INTERROGATIVE.finditer(text):
+        before = text[max(0, match.start() - 4) : match.start()]
+        after = text[match.end() : match.end() + 4]
+        nouns_before = salient_nouns(re.sub(r"(?:是|的|有|叫|为|在)+$", "", before))
+        nouns_after = salient_nouns(re.sub(r"^(?:个|种|位|名|家|户|所|样|类)", "", after))
+        if nouns_before and before.rstrip("是的有叫为在").endswith(nouns_before[-1]):
+            found.append(nouns_before[-1])
+        if nouns_after and re.sub(r"^(?:个|种|位|名|家|户|所|样|类)", "", after).startswith(nouns_after[0]):
+            found.append(nouns_after[0])
+    return list(dict.fromkeys(found))
+
+
+def salient_nouns(text: str) -> list[str]:
+    """The nouns that say what a clause is about (品种, 员工, 作者), without the frame of asking or areas."""
+    return nouns_in(BIGGER_AREAS.sub(" ", _FRAME_WORD_RE.sub(" ", text)))
 
 
 # Nouns of the general language (jieba's dictionary, tagged from a large corpus): a word the entry does
@@ -346,8 +359,9 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     asked = [focus]
     if focus_clause is None:
         asked += [clause for clause, marked, _ in clauses if marked and clause not in focus]
-    asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
     plain = normalizer.plain(focus_raw)
+    asked.append(plain)  # as typed too: synonyms write 哪几个 as 什么
+    asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
     counted = counted_class(focus) if "count" in asks else ""
     areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
     return Analysis(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas)
@@ -357,6 +371,15 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
 # Messages that ask several things
 
 _JOINERS = re.compile(r"(?:还有|另外|以及|并且|同时|顺便问下?|再问下?|再就是)")
+
+
+_PARTICLES = re.compile(r"[是有的了在和与都也还就又再才只很太最个种些这那他她它我你们吗呢吧啊呀嘛么啥甚谁几哪]")
+
+
+def _has_subject(key: str) -> bool:
+    """Whether an asking clause names something of its own (有多少品种), not only asks (有多少, 是真的吗)."""
+    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", _FRAME_WORD_RE.sub("", key)))
+    return len(re.sub(r"[\d.%]", "", rest)) >= 2
 
 
 def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
@@ -375,7 +398,7 @@ def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
         if not QUESTION_MARK.search(clause):
             context += clause + "，"
             continue
-        if parts and len(content_runs(key)) == 0:
+        if parts and not _has_subject(key):
             parts[-1] += "，" + clause  # "有多少", "是真的吗": about the part before
             continue
         parts.append(context + clause)

@@ -21,6 +21,7 @@ not (the reply says what is missing and gives the closest fact, cited); ``ambigu
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,9 +32,8 @@ from .analyse import (
     MEASURES,
     NAMED_BY,
     Analysis,
-    content_runs,
+    asked_nouns,
     counted_class,
-    nouns_in,
     unit_class,
 )
 from .knowledge import Entry, KnowledgeBase
@@ -71,6 +71,7 @@ class Weights:
     long_fuzzy: float = 0.2
     gap_penalty: float = 0.6  # an entry that does not state what is asked
     number_penalty: float = 0.7  # the question names a number the entry does not have
+    unexplained_penalty: float = 0.85  # the thing asked for is a noun no entry of the base states
     focus: float = 0.95  # a long message's asking clause, scored alone, counts this much
     focus_context: float = 0.7  # ... times this plus the entry's coverage of the rest of the message (at most 1)
     novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
@@ -106,14 +107,21 @@ ANSWER_GIVES: dict[str, re.Pattern[str]] = {
     "area": re.compile(r"面积|平方|公顷|\d亩"),
     "when": re.compile(r"\d{4}年|\d+月|以来|季度|近3年|3年来|明年|近期|近日|年底|年末|末"),
     "day": re.compile(r"\d+月\d+日|\d+日|\d+号"),
+    "age": re.compile(r"\d+岁"),
     "money": re.compile(r"元"),
     "count": re.compile(r"\d|[一二两三四五六七八九十百千万亿]"),
 }
 # names, places and people the answer states in its own words (quotation marks survive only here)
 _RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
-    "names": re.compile(r"《|公司|集团|大学|学院|协会|研究院|有限"),
+    "names": re.compile(r"《|“|公司|集团|大学|学院|协会|研究院|有限"),
+    "places": re.compile(r"[村镇乡山]|社区|小区|华府|中心|园区|公司"),
     "person": re.compile(r"县长|书记|主任|院士|局长|经理|董事长|作者|记者"),
 }
+_LIST_SEPARATORS = re.compile(r"、|[\u4e00-\u9fff”](?:和|与|及|以及)[\u4e00-\u9fff“]")
+# a group the answer counts (28个项目, 20所学校) and the noun a which-question asks about (哪几条路)
+_COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户位名张处]")
+_WHICH_NOUN = re.compile(r"(?:哪些|哪几|哪\d+|分别是哪)[个条所家项座户位名张处种样]?([\u4e00-\u9fff]{1,2})")
+_CAVEAT = re.compile(r"没有(?:具体|说明|列出|写明|注明|展开|提到|介绍|给出)|未(?:注明|说明|提及|列出)|只介绍了|只说")
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
 _UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%]"
@@ -151,7 +159,8 @@ class Decider:
         self._gives_cache: dict[int, frozenset[str]] = {}
         self._units_cache: dict[int, frozenset[str]] = {}
         self._pinyin_cache: dict[int, str] = {}
-        self._known = ""
+        self._section_cache: dict[int, str] = {}
+        self._kb = kb
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self._not_covered = self._scope_terms(kb.scope.not_covered)
         # names of three characters or more are also recognised when typed with homophones (刘大朋)
@@ -189,7 +198,7 @@ class Decider:
         if number in text:
             return True
         value = float(number)
-        if value <= 2:  # 一个, 两个, 一年: counting words more often than facts
+        if value <= 10 and "." not in number:  # 两个, 另外三个, 这三年: counting words more often than facts
             return True
         if 1900 <= value <= 2100 and "." not in number:
             return False
@@ -203,10 +212,13 @@ class Decider:
             return cached
         answer = self._retriever.answer_key(index)
         keys = self._retriever.question_keys[index]
+        # an answer that says what the release leaves out (没有说明是哪一家) does not give that detail,
+        # however its questions ask: they were written to lead to the caveat
+        caveat = bool(_CAVEAT.search(self._entries[index].answer))
         kinds = set()
         for kind, pattern in ASK_KINDS.items():
             gives = ANSWER_GIVES.get(kind)
-            asked = kind not in _ANSWER_ONLY and any(pattern.search(k) for k in keys)
+            asked = kind not in _ANSWER_ONLY and not caveat and any(pattern.search(k) for k in keys)
             if asked or (gives is not None and gives.search(answer)):
                 kinds.add(kind)
         if "等" not in answer:  # a list the answer gives in full
@@ -215,6 +227,8 @@ class Decider:
         for kind, pattern in _RAW_ANSWER_GIVES.items():
             if pattern.search(raw):
                 kinds.add(kind)
+        if len(_LIST_SEPARATORS.findall(raw)) >= 1:  # the answer lists things: it says which
+            kinds.add("which")
         result = self._gives_cache[index] = frozenset(kinds)
         return result
 
@@ -263,46 +277,49 @@ class Decider:
         if not missing:
             return ""
         plain = self._plain_text(index)
-        return next((term for term in missing if term not in plain), "")
+        section = self._section_text(index)
+        # a speaker or author named with a topic they spoke on (崔维廷讲的公路) is not another subject
+        return next((term for term in missing if term not in plain and term not in section), "")
+
+    def _section_text(self, index: int) -> str:
+        """The part of the source the entry's quote stands in, from its heading to the next, as typed."""
+        cached = self._section_cache.get(index)
+        if cached is not None:
+            return cached
+        entry = self._entries[index]
+        source = self._kb.source_of(entry)
+        text = source.text
+        at = text.find(source.paragraph_of(entry.quote))
+        starts = sorted(
+            pos for name in source.sections if (pos := text.find("\n" + name.split()[0] + "\n")) >= 0
+        )
+        start = max((p for p in starts if p <= at), default=0) if at >= 0 else 0
+        end = min((p for p in starts if p > max(at, start)), default=len(text))
+        section = self._section_cache[index] = self._normalizer.plain(text[start:end]) if at >= 0 else ""
+        return section
 
     def ungrounded(self, analysis: Analysis, index: int) -> list[str]:
-        """Words of the asking clause that carry information and that the entry nowhere states."""
+        """Nouns of the asking clause that the entry does not state and no entry of the base states either.
+
+        A noun another entry states is a word of the release (标题, 平台, 副县长) and the retrieval weighs
+        it; a noun the whole base never states (员工, 注册资本, 用途) is a detail the release does not give.
+        """
         text = self._retriever.entry_text(index)
         plain = self._plain_text(index)
         sounds = self._pinyin_text(index)
-        missing: list[str] = []
-        for run in content_runs(analysis.focus):
-            gap = ""
-            at = 0
-            while at < len(run):  # the longest piece from here that the entry states (by characters or sound)
-                size = len(run) - at
-                while size >= 2:
-                    piece = run[at : at + size]
-                    if piece in text or piece in plain or pinyin_key(piece) in sounds:
-                        break
-                    size -= 1
-                if size >= 2:
-                    if len(gap) >= 2:
-                        missing.append(gap)
-                    gap = ""
-                    at += size
-                else:
-                    gap += run[at]
-                    at += 1
-            if len(gap) >= 2:
-                missing.append(gap)
-        # a noun some other entry states is a word of the release (标题, 平台, 副县长): the retrieval
-        # weighs it; a noun the whole base never states (员工, 注册资本, 用途) is a detail it does not give
-        known = self._known_text()
-        return [noun for gap in missing for noun in nouns_in(gap) if noun not in known]
+        return [
+            noun
+            for noun in asked_nouns(analysis.focus)
+            if noun not in text
+            and noun not in plain
+            and pinyin_key(noun) not in sounds
+            and not self._known_to_base(noun)
+        ]
 
-    def _known_text(self) -> str:
-        if not self._known:
-            count = len(self._entries)
-            self._known = "\n".join(
-                [self._retriever.entry_text(i) for i in range(count)] + [self._plain_text(i) for i in range(count)]
-            )
-        return self._known
+    def _known_to_base(self, word: str) -> bool:
+        """Whether some entry states the word: every bigram of it is in the base's index."""
+        codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]
+        return bool(codes) and bool((self._retriever.chars.gram_ids(codes) >= 0).all())
 
     def gaps(self, analysis: Analysis, index: int, scope_terms: tuple[str, ...]) -> tuple[Gap, ...]:
         """Everything asked that the entry does not state (empty: the entry answers the question)."""
@@ -313,6 +330,18 @@ class Decider:
         text = self._retriever.entry_text(index)
         said = self._retriever.said[index]
         found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - self.gives(index))]
+        if analysis.asks & {"which", "places", "names", "rest"} and not any(g.kind.startswith("ask:") for g in found):
+            # "那20所学校是哪20所": a group the answer counts (20所) and does not list in full
+            raw = chinese_numerals_to_digits(self._entries[index].answer)
+            listed = len(_LIST_SEPARATORS.findall(raw)) + 1
+            asked = _WHICH_NOUN.search(analysis.plain)
+            for match in _COUNTED_GROUP.finditer(raw):
+                number = match.group(1)
+                window = raw[max(0, match.start() - 8) : match.end() + 8]
+                named = number in analysis.numbers or (asked is not None and asked.group(1)[0] in window)
+                if named and float(number) >= 3 and listed < float(number):
+                    found.append(Gap("ask:which", number))
+                    break
         found += [Gap("ask:measure", m) for m in MEASURES.findall(analysis.focus) if m not in text]
         found += [
             Gap("ask:names", noun)
@@ -385,7 +414,12 @@ class Decider:
         if evidence.fuzzy >= self.thresholds.own_question:
             # asked (almost) as one of the entry's own questions: its editors say the entry answers that
             gaps = tuple(g for g in gaps if g.kind == "scope")
-        return Scored(self.score(base, gaps), evidence.index, evidence.question, gaps, base)
+        # unexplained nouns are weak evidence on their own (the general lexicon is noisy): they lower the
+        # score, and so the confidence, without ruling the entry out
+        unexplained = [g for g in gaps if g.kind == "words"]
+        gaps = tuple(g for g in gaps if g.kind != "words")
+        score = self.score(base, gaps) * (self.weights.unexplained_penalty if unexplained else 1.0)
+        return Scored(score, evidence.index, evidence.question, gaps, base)
 
     def confident(self, score: float, second: float) -> bool:
         t = self.thresholds

@@ -163,16 +163,20 @@ class Matcher:
         parts = asking_parts(self.normalizer, question)
         if len(parts) < 2:
             return whole
-        analyses = [analyse(self.normalizer, question, focus_clause=part) for part in parts]
+        analyses = [analyse(self.normalizer, part) for part in parts]  # each part, with its context, alone
         results = [self.decide(part, a) for part, a in zip(parts, analyses, strict=True)]
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:
             return whole  # nothing answered part by part: the message is judged as one question
+        if whole.status is Status.ANSWERED and len({entry.id for entry in answered}) < 2:
+            # one confident answer for the whole message, and no second fact asked of another entry: the
+            # other "parts" are the resident's story (家里种了几亩地), not questions of their own
+            return whole
         # a part that an answered part's entry states in full is a follow-up about the same thing
         # ("有多少户？是不是全市最多"): it needs no reply of its own
         kept: list[MatchResult] = []
         for result, a in zip(results, analyses, strict=True):
-            if result.status is not Status.ANSWERED and any(self._states(entry, a) for entry in answered):
+            if result.status is not Status.ANSWERED and any(self._states(entry, a, result) for entry in answered):
                 continue
             if result.status is Status.ANSWERED and any(k.entry == result.entry for k in kept):
                 continue
@@ -186,10 +190,10 @@ class Matcher:
             out_of_scope=first.out_of_scope, gaps=first.gaps, parts=tuple(kept),
         )
 
-    def _states(self, entry: Entry, analysis: Analysis) -> bool:
-        """Whether ``entry`` states everything this part asks (it is among its candidates, with no gap)."""
-        index = self._index_of[entry.id]
+    def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
+        """Whether ``entry`` is what this part asks about (its first candidate) and states all of it."""
+        first = result.entry or (result.candidates[0].entry if result.candidates else None)
+        if first is None or first.id != entry.id:
+            return False
         scope_terms = self.decider.scope_terms_in(analysis)
-        return not self.decider.gaps(analysis, index, scope_terms) and any(
-            s.index == index for s in self.rank(analysis)
-        )
+        return not self.decider.gaps(analysis, self._index_of[entry.id], scope_terms)

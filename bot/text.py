@@ -110,11 +110,39 @@ def _build_pinyin_table() -> dict[int, str]:
 
 
 _PINYIN_TABLE = _build_pinyin_table()
+# each toneless syllable → the symbol its characters get, so that pinyin typed in letters matches too
+_SYLLABLES = {
+    "".join(c for c in unicodedata.normalize("NFD", readings.split(",")[0]) if not unicodedata.combining(c)): symbol
+    for code, readings in pinyin_dict.items()
+    for symbol in (_PINYIN_TABLE[code],)
+}
+_LATIN_RUN = re.compile(r"[a-z]{2,}")
+
+
+@lru_cache(maxsize=4096)
+def _syllables_of(run: str) -> str | None:
+    """Letters as pinyin syllables (fewest syllables wins: xian is 先, not 西安), or None if they are not pinyin."""
+    best: list[list[str] | None] = [None] * (len(run) + 1)
+    best[0] = []
+    for end in range(1, len(run) + 1):
+        for size in range(1, min(6, end) + 1):
+            before = best[end - size]
+            symbol = _SYLLABLES.get(run[end - size : end])
+            if before is not None and symbol is not None:
+                candidate = [*before, symbol]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    found = best[len(run)]
+    return "".join(found) if found else None
 
 
 def pinyin_key(key: str) -> str:
-    """The key with every Chinese character replaced by a symbol for its toneless pinyin syllable."""
-    return key.translate(_PINYIN_TABLE)
+    """The key with every Chinese character, and pinyin typed in letters (gaoxin), as symbols of their syllables."""
+    key = key.translate(_PINYIN_TABLE)
+    if _LATIN_RUN.search(key) is None:
+        return key
+    return _LATIN_RUN.sub(lambda m: _syllables_of(m.group(0)) or m.group(0), key)
 
 
 # Characters a key keeps (CJK, ASCII letters and digits, . % +); everything else separates words.
