@@ -55,7 +55,7 @@ class Thresholds:
     suggest: float = 40.0  # at or above: ambiguous with candidates; below: no_match
     partial: float = 60.0  # a detail is missing but the entry, ungapped, scores this: partial
     ungrounded: int = 1  # unexplained nouns of the asking clause that make a gap
-    own_question: float = 0.92  # similarity to one of the entry's own questions that settles what it answers
+    own_question: float = 1.01  # similarity to one of the entry's own questions that settles what it answers
     candidates: int = 3  # at most this many suggestions
 
 
@@ -114,6 +114,11 @@ ANSWER_GIVES: dict[str, re.Pattern[str]] = {
 # names, places and people the answer states in its own words (quotation marks survive only here)
 _RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
     "names": re.compile(r"《|“|公司|集团|大学|学院|协会|研究院|有限"),
+    "org": re.compile(
+        r"[\u4e00-\u9fff]{2,}(?:公司|集团|合金|有限|厂|材料|化工|能源|科技|实业|股份|中心|医院|学院|大学|研究院|科学院"
+        r"|协会|工作站)|[A-Za-z]{3,}"
+    ),
+    "price": re.compile(r"元/|元每|/[吨亩人月天晚]"),
     "places": re.compile(r"[村镇乡山]|社区|小区|华府|中心|园区|公司"),
     "person": re.compile(r"县长|书记|主任|院士|局长|经理|董事长|作者|记者"),
 }
@@ -129,6 +134,9 @@ _NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS}
 _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
 # periods a figure is stated for: 全年 is not 前三季度
 _PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
+# a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
+_PAST = re.compile(r"去年|前年|上年|往年|上1年")
+_TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划")
 _ORDINAL = re.compile(r"第(\d+)")
 # areas counted as the same when a question names one and the entry another
 _AREA_GROUPS = (("全国", "国内"), ("全省", "山西", "山西省"), ("全市", "吕梁", "吕梁市", "整个吕梁", "全吕梁"))
@@ -349,6 +357,12 @@ class Decider:
             for noun in nouns
             if noun and not NAMED_BY[noun].search(said)
         ]
+        # a word in letters that is neither pinyin nor a synonym of a word of the base (CT, wifi): not stated
+        found += [
+            Gap("ask:measure", word)
+            for word in re.findall(r"[a-z]{2,}", analysis.focus)
+            if word not in text and pinyin_key(word) == word
+        ]
         found += [
             Gap("number", n)
             for n in analysis.numbers
@@ -376,6 +390,8 @@ class Decider:
             a in text for area in analysis.areas for a in _same_areas(area)
         ):
             found.append(Gap("area", analysis.areas[0]))
+        if _PAST.search(analysis.plain) and _TARGET.search(self._entries[index].answer) and not _PAST.search(text):
+            found.append(Gap("period", _PAST.search(analysis.plain).group(0)))  # type: ignore[union-attr]
         periods = set(_PERIOD.findall(analysis.focus))
         if periods:
             stated = set(_PERIOD.findall(text))
@@ -411,7 +427,7 @@ class Decider:
     ) -> Scored:
         base = factor * self.base_score(evidence)
         gaps = self.gaps(analysis, evidence.index, scope_terms)
-        if evidence.fuzzy >= self.thresholds.own_question:
+        if evidence.fuzzy >= self.thresholds.own_question and not _CAVEAT.search(self._entries[evidence.index].answer):
             # asked (almost) as one of the entry's own questions: its editors say the entry answers that
             gaps = tuple(g for g in gaps if g.kind == "scope")
         # unexplained nouns are weak evidence on their own (the general lexicon is noisy): they lower the

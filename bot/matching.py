@@ -168,8 +168,8 @@ class Matcher:
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:
             return whole  # nothing answered part by part: the message is judged as one question
-        if whole.status is Status.ANSWERED and len({entry.id for entry in answered}) < 2:
-            # one confident answer for the whole message, and no second fact asked of another entry: the
+        if whole.status is Status.ANSWERED and not any(self._asks_elsewhere(r, whole) for r in results):
+            # one confident answer for the whole message, and no part that asks about another entry: the
             # other "parts" are the resident's story (家里种了几亩地), not questions of their own
             return whole
         # a part that an answered part's entry states in full is a follow-up about the same thing
@@ -189,6 +189,15 @@ class Matcher:
             question, status, first.entry, min(r.score for r in kept), first.candidates,
             out_of_scope=first.out_of_scope, gaps=first.gaps, parts=tuple(kept),
         )
+
+    @staticmethod
+    def _asks_elsewhere(part: MatchResult, whole: MatchResult) -> bool:
+        """Whether a part clearly asks about another entry than the whole message's answer."""
+        if part.status in (Status.ANSWERED, Status.PARTIAL):
+            return part.entry is not None and part.entry != whole.entry
+        if part.status is Status.AMBIGUOUS:
+            return all(c.entry != whole.entry for c in part.candidates)
+        return False
 
     def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
         """Whether ``entry`` is what this part asks about (its first candidate) and states all of it."""

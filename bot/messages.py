@@ -38,6 +38,7 @@ GAP_KINDS = {
     "ask:rest": "完整的名单",
     "ask:which": "具体是哪些",
     "ask:most": "其中哪一个最突出",
+    "ask:org": "是哪家企业",
     "ask:age": "年龄条件",
     "ask:money": "金额",
     "ask:count": "具体数量",

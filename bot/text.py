@@ -151,6 +151,8 @@ _DROPPED = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%+]+")
 _LONE_MARK = re.compile(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])")
 
 
+# words of letters written apart (high-tech, high tech) are one word for synonyms (hightech → 高新技术)
+_JOINED_LATIN = re.compile(r"(?<=[a-z]) +(?=[a-z])")
 # The same, keeping line breaks, for many texts joined by them.
 _DROPPED_LINES = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%+\n]+")
 
@@ -199,7 +201,7 @@ class Normalizer:
         return self._finish(self.fold(text))
 
     def _finish(self, folded: str) -> str:
-        kept = _kept(folded)
+        kept = _JOINED_LATIN.sub("", _kept(folded))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
         return self._strip_fillers(kept)
@@ -216,7 +218,7 @@ class Normalizer:
         joined = unicodedata.normalize("NFKC", "\n".join(items))
         folded = str(_t2s.convert(joined)).lower()
         # the same steps as _finish, run over all texts at once; no pattern spans a line break
-        kept = _LONE_MARK.sub(" ", _DROPPED_LINES.sub(" ", chinese_numerals_to_digits(folded)))
+        kept = _JOINED_LATIN.sub("", _LONE_MARK.sub(" ", _DROPPED_LINES.sub(" ", chinese_numerals_to_digits(folded))))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
         lines = kept.split("\n")
