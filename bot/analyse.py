@@ -8,6 +8,7 @@ Pure functions over text (and the normaliser of a knowledge base); nothing here 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -262,9 +263,17 @@ def salient_nouns(text: str) -> list[str]:
 _NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "nrfg"})
 
 
-@cache
+_LEXICON_LOCK = threading.Lock()
+
+
 def noun_lexicon() -> frozenset[str]:
-    """Nouns of two characters or more in jieba's dictionary (loaded once, on first use)."""
+    """Nouns of two characters or more in jieba's dictionary (loaded once, by whichever thread comes first)."""
+    with _LEXICON_LOCK:
+        return _noun_lexicon()
+
+
+@cache
+def _noun_lexicon() -> frozenset[str]:
     nouns: set[str] = set()
     text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
     for line in text.splitlines():

@@ -13,10 +13,11 @@ A message that asks several things gets one reply per part (``parts``), each dec
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .analyse import Analysis, analyse, asking_parts, detect_smalltalk
+from .analyse import Analysis, analyse, asking_parts, detect_smalltalk, noun_lexicon
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .knowledge import Entry, KnowledgeBase
 from .retrieve import Retriever
@@ -78,6 +79,8 @@ class Matcher:
         self.decider = Decider(kb, self.normalizer, self.retriever, thresholds=thresholds, weights=weights)
         self._entries = kb.entries
         self._index_of = {entry.id: i for i, entry in enumerate(kb.entries)}
+        # the general-language lexicon (jieba's dictionary, ~0.4 s) loads in the background, not on a question
+        threading.Thread(target=noun_lexicon, name="noun-lexicon", daemon=True).start()
 
     @property
     def thresholds(self) -> Thresholds:
