@@ -86,10 +86,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
         r"|参观|能去吗|能进去|能不能去|让不让进|开放时间"
         r"|怎么评|如何评|咋评|评选|评上|评的|选上|怎么选|如何选|选出|认定|什么条件|哪些条件|标准是什么|门槛"
     ),
-    "names": re.compile(
-        r"叫什么|名字|名单|名称|哪家|(?:哪个|哪些|什么)(?:企业|公司)|哪几家|分管"
-        r""
-    ),
+    "names": re.compile(r"叫什么|名字|名单|名称|分管"),
     "places": re.compile(
         r"(?:哪1?个|哪些|什么)(?:村|乡镇|镇|学校|中小学|医院|单位|路段|路|小区|社区)"
     ),
@@ -97,7 +94,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
         r"(?:最大|最多|最高|最好|最早|最长|最短|最小|最少|最新|最贵)的?是哪|哪1?[个家条所][\u4e00-\u9fff]{0,3}最"
     ),
     "org": re.compile(r"哪家|哪个(?:企业|公司|厂)|哪些(?:企业|公司|厂)|什么(?:企业|公司|厂)|谁在做|谁做的"),
-    "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩建|扩区"),
+    "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩区"),
     "compare": re.compile(r"比去年|比上年|同比|多了还是少了|增加了还是|和.{1,6}比|跟.{1,6}比|相比|更大|更多|哪个县"),
     "rank": re.compile(r"排第几|排老几|老几|排行|排名|第几名|排在第|名次|最多|最大|最高|第1|首位|居首|领先"),
     "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方|[扩建]了?多大(?!岁)"),
@@ -376,7 +373,7 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     plain = normalizer.plain(focus_raw)
     asked.append(plain)  # as typed too: synonyms write 哪几个 as 什么
     asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
-    counted = counted_class(focus) if "count" in asks else ""
+    counted = counted_class(plain) if "count" in asks else ""  # as typed: synonyms fold 几户 into 多少
     areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
     return Analysis(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas)
 

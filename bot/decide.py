@@ -119,10 +119,11 @@ _RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
         r"|协会|工作站)|[A-Za-z]{3,}"
     ),
     "price": re.compile(r"元/|元每|/[吨亩人月天晚]"),
+    "explain": re.compile(r"[：:]|是指|即|也就是|分别是|包括"),  # a definition, or the parts of a name
     "places": re.compile(r"[村镇乡山]|社区|小区|华府|中心|园区|公司"),
     "person": re.compile(r"县长|书记|主任|院士|局长|经理|董事长|作者|记者"),
 }
-_LIST_SEPARATORS = re.compile(r"、|[\u4e00-\u9fff”](?:和|与|及|以及)[\u4e00-\u9fff“]")
+_LIST_SEPARATORS = re.compile(r"、|”“|[\u4e00-\u9fff”](?:和|与|及|以及)[\u4e00-\u9fff“]")
 # a group the answer counts (28个项目, 20所学校) and the noun a which-question asks about (哪几条路)
 _COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户位名张处]")
 _WHICH_NOUN = re.compile(r"(?:哪些|哪几|哪\d+|分别是哪)[个条所家项座户位名张处种样]?([\u4e00-\u9fff]{1,2})")

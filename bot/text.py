@@ -51,6 +51,8 @@ def _cn_int(run: str) -> int | None:
     if all(ch in _CN_DIGITS for ch in run):  # digit by digit: 二零二四
         if len(run) == 1:
             return _CN_DIGITS[run]
+        if set(run) == {"一"}:  # 唯一一个, 一一对应: words, not the number 11
+            return None
         return int("".join(str(_CN_DIGITS[ch]) for ch in run))
     total, current = 0, 0
     for ch in run:
