@@ -135,6 +135,12 @@ _NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS}
 _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
 # periods a figure is stated for: 全年 is not 前三季度
 _PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
+# English words of the asking itself, which residents mix in ("how many", "vs", "per"): not a subject
+_ENGLISH_FRAME = frozenset(
+    "a an the is are was were be do does did what which who whom whose when where why how many much "
+    "per vs versus and or of in on at to for with by from about than this that these those it its "
+    "hi hello please thanks ok total number rank ranking top first".split()
+)
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = re.compile(r"去年|前年|上年|往年|上1年")
 _TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划")
@@ -362,7 +368,7 @@ class Decider:
         found += [
             Gap("ask:measure", word)
             for word in re.findall(r"[a-z]{2,}", analysis.focus)
-            if word not in text and pinyin_key(word) == word
+            if word not in text and pinyin_key(word) == word and word not in _ENGLISH_FRAME
         ]
         found += [
             Gap("number", n)
