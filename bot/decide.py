@@ -137,9 +137,12 @@ _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有�
 _PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
 # English words of the asking itself, which residents mix in ("how many", "vs", "per"): not a subject
 _ENGLISH_FRAME = frozenset(
-    "a an the is are was were be do does did what which who whom whose when where why how many much "
-    "per vs versus and or of in on at to for with by from about than this that these those it its "
-    "hi hello please thanks ok total number rank ranking top first".split()
+    {
+        "a", "an", "the", "is", "are", "was", "were", "be", "do", "does", "did", "what", "which", "who", "whom",
+        "whose", "when", "where", "why", "how", "many", "much", "per", "vs", "versus", "and", "or", "of", "in", "on",
+        "at", "to", "for", "with", "by", "from", "about", "than", "this", "that", "these", "those", "it", "its",
+        "hi", "hello", "please", "thanks", "ok", "total", "number", "rank", "ranking", "top", "first",
+    }
 )
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = re.compile(r"去年|前年|上年|往年|上1年")
