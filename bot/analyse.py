@@ -76,7 +76,7 @@ QUESTION_MARK = re.compile(
 ASK_KINDS: dict[str, re.Pattern[str]] = {
     "price": re.compile(
         r"价格|价钱|收费|费用|房租|租金|票价|工资|待遇|薪水"
-        r"|1(?:吨|斤|袋|亩地?|平米?|顿饭?|晚上?|夜|个月|天|张票?|次|人)(?:要|得|需要|收)?多少钱|每(?:人|月|天|晚|吨)多少钱"
+        r"|1(?:吨|斤|袋|亩地?|平米?|顿饭?|晚上?|夜|个月|天|张票?|次|人)[^\d多]{0,3}多少钱|每(?:人|月|天|晚|吨)[^\d多]{0,3}多少钱"
         r"|(?:住|入住|吃|看病|坐车|参观|进去|报名)[^\d多]{0,6}多少钱"
         r"|收钱|要钱|收不收|免不免费"
     ),
@@ -93,7 +93,9 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "most": re.compile(
         r"(?:最大|最多|最高|最好|最早|最长|最短|最小|最少|最新|最贵)的?是哪|哪1?[个家条所][\u4e00-\u9fff]{0,3}最"
     ),
-    "org": re.compile(r"哪家|哪个(?:企业|公司|厂)|哪些(?:企业|公司|厂)|什么(?:企业|公司|厂)|谁在做|谁做的"),
+    "org": re.compile(
+        r"哪家|(?:哪1?个|哪些|什么)[\u4e00-\u9fff]{0,4}(?:企业|公司|厂|机构|单位|部门)|谁在做|谁做的|谁批|谁评"
+    ),
     "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩区"),
     "compare": re.compile(r"比去年|比上年|同比|多了还是少了|增加了还是|和.{1,6}比|跟.{1,6}比|相比|更大|更多|哪个县"),
     "rank": re.compile(r"排第几|排老几|老几|排行|排名|第几名|排在第|名次|最多|最大|最高|第1|首位|居首|领先"),
@@ -143,7 +145,10 @@ NAMED_BY: dict[str, re.Pattern[str]] = {
 }
 
 # Measures a question may ask about; the entry must talk about the same one (产值 is not 产能).
-MEASURES = re.compile(r"产值|产能|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|占有率|增幅|奖励")
+MEASURES = re.compile(
+    r"产值|产能|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|增幅|奖励|投资额|总投资"
+    r"|[\u4e00-\u9fff]{1,2}率"  # 入住率, 转化率, 占有率: a rate is a measure of its own
+)
 
 # Areas bigger than the county: a total asked for one of them is not the county's own figure.
 BIGGER_AREAS = re.compile(r"(?:全国|全省|山西省?|全市|吕梁市?|整个吕梁|全吕梁|全世界|世界|国内|国际)(?![级省市])")
@@ -332,7 +337,7 @@ class Analysis:
 def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str]]:
     """(key, asks something, as typed) for each clause of a message."""
     raw = [c for c in _CLAUSE_SPLIT.split(question[:MAX_INPUT_CHARS]) if c.strip()]
-    clauses = [(normalizer.normalize(c), bool(QUESTION_MARK.search(c)), c) for c in raw]
+    clauses = [(normalizer.normalize(c), bool(QUESTION_MARK.search(normalizer.fold(c))), c) for c in raw]
     return [(k, asking, text) for k, asking, text in clauses if k]
 
 
@@ -384,6 +389,7 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
 _JOINERS = re.compile(r"(?:还有|另外|以及|并且|同时|顺便问下?|再问下?|再就是)")
 
 
+_DISTRIBUTIVE = re.compile(r"^(?:那|那么)?(?:各自|分别|各)")
 _PARTICLES = re.compile(r"[是有的了在和与都也还就又再才只很太最个种些这那他她它我你们吗呢吧啊呀嘛么啥甚谁几哪]")
 
 
@@ -402,13 +408,22 @@ def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
     raw = [c for c in _CLAUSE_SPLIT.split(_JOINERS.sub("，", question[:MAX_INPUT_CHARS])) if c.strip()]
     parts: list[str] = []
     context = ""
+    pending: list[str] = []  # the context clauses since the last part, one by one
     for clause in raw:
         key = normalizer.normalize(clause)
         if not key:
             continue
-        if not QUESTION_MARK.search(clause):
+        folded = normalizer.fold(clause)  # 幾 asks as 几 does
+        if not QUESTION_MARK.search(folded):
             context += clause + "，"
+            pending.append(clause)
             continue
+        if _DISTRIBUTIVE.match(folded.strip()) and not _has_subject(key) and len(pending) >= 2:
+            # "2025年的目标，十五末的需求预测，各是多少": each thing listed before is asked
+            parts += [f"{item.strip()}{_DISTRIBUTIVE.sub('', clause.strip(), count=1)}" for item in pending]
+            context, pending = "", []
+            continue
+        pending = []
         if parts and not _has_subject(key):
             parts[-1] += "，" + clause  # "有多少", "是真的吗": about the part before
             continue

@@ -113,7 +113,7 @@ ANSWER_GIVES: dict[str, re.Pattern[str]] = {
 }
 # names, places and people the answer states in its own words (quotation marks survive only here)
 _RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
-    "names": re.compile(r"《|“|公司|集团|大学|学院|协会|研究院|有限"),
+    "names": re.compile(r"《|公司|集团|大学|学院|协会|研究院|有限"),
     "org": re.compile(
         r"[\u4e00-\u9fff]{2,}(?:公司|集团|合金|有限|厂|材料|化工|能源|科技|实业|股份|中心|医院|学院|大学|研究院|科学院"
         r"|协会|工作站)|[A-Za-z]{3,}"
@@ -128,6 +128,17 @@ _LIST_SEPARATORS = re.compile(r"、|”“|[\u4e00-\u9fff”](?:和|与|及|以�
 _COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户位名张处]")
 _WHICH_NOUN = re.compile(r"(?:哪些|哪几|哪\d+|分别是哪)[个条所家项座户位名张处种样]?([\u4e00-\u9fff]{1,2})")
 _CAVEAT = re.compile(r"没有(?:具体|说明|列出|写明|注明|展开|提到|介绍|给出)|未(?:注明|说明|提及|列出)|只介绍了|只说")
+_CAVEAT_CLAUSE = re.compile(r"(?:没有|未)[^。；;，,]*")
+_DISCLAIMS: dict[str, re.Pattern[str]] = {
+    "org": re.compile(r"哪一?家|哪个|单位|企业"),
+    "which": re.compile(r"哪些|列出|名单|具体是"),
+    "names": re.compile(r"名称|名字|叫什么"),
+    "explain": re.compile(r"分别指|含义|意思|展开|解释|具体内容"),
+    "day": re.compile(r"日期|哪天|几号"),
+    "person": re.compile(r"谁|哪位|姓名|发言人"),
+    "when": re.compile(r"日期|时间|哪年"),
+    "money": re.compile(r"金额|多少钱|投资"),
+}
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
 _UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%]"
@@ -144,6 +155,7 @@ _ENGLISH_FRAME = frozenset(
         "hi", "hello", "please", "thanks", "ok", "total", "number", "rank", "ranking", "top", "first",
     }
 )
+_WHO = re.compile(r"谁|哪位")
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = re.compile(r"去年|前年|上年|往年|上1年")
 _TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划")
@@ -232,7 +244,15 @@ class Decider:
         keys = self._retriever.question_keys[index]
         # an answer that says what the release leaves out (没有说明是哪一家) does not give that detail,
         # however its questions ask: they were written to lead to the caveat
-        caveat = bool(_CAVEAT.search(self._entries[index].answer))
+        raw_answer = self._entries[index].answer
+        caveat = bool(_CAVEAT.search(raw_answer))
+        # what the caveat disclaims (没有说明是哪一家 → which organisation) is not given, whatever else says so
+        disclaimed = {
+            kind
+            for clause in _CAVEAT_CLAUSE.findall(raw_answer)
+            for kind, pattern in _DISCLAIMS.items()
+            if pattern.search(clause)
+        }
         kinds = set()
         for kind, pattern in ASK_KINDS.items():
             gives = ANSWER_GIVES.get(kind)
@@ -247,7 +267,7 @@ class Decider:
                 kinds.add(kind)
         if len(_LIST_SEPARATORS.findall(raw)) >= 1:  # the answer lists things: it says which
             kinds.add("which")
-        result = self._gives_cache[index] = frozenset(kinds)
+        result = self._gives_cache[index] = frozenset(kinds - disclaimed)
         return result
 
     def _units(self, index: int) -> frozenset[str]:
@@ -360,7 +380,11 @@ class Decider:
                 if named and float(number) >= 3 and listed < float(number):
                     found.append(Gap("ask:which", number))
                     break
-        found += [Gap("ask:measure", m) for m in MEASURES.findall(analysis.focus) if m not in text]
+        found += [
+            Gap("ask:measure", m)
+            for m in MEASURES.findall(analysis.focus)
+            if m not in text and pinyin_key(m) not in self._pinyin_text(index)
+        ]
         found += [
             Gap("ask:names", noun)
             for nouns in AFFILIATION.findall(analysis.focus)
@@ -408,7 +432,10 @@ class Decider:
             if stated and not periods & stated:
                 found.append(Gap("period", "、".join(sorted(periods))))
         words = self.ungrounded(analysis, index)
-        if len(words) >= self.thresholds.ungrounded:
+        if words and _WHO.search(analysis.focus):
+            # "主持人是谁", "厅长是谁": a role the base never names is a person the release does not give
+            found.append(Gap("ask:person", "、".join(words)))
+        elif len(words) >= self.thresholds.ungrounded:
             found.append(Gap("words", "、".join(words)))
         return tuple(found)
 
