@@ -136,7 +136,6 @@ _DISCLAIMS: dict[str, re.Pattern[str]] = {
     "explain": re.compile(r"分别指|含义|意思|展开|解释|具体内容"),
     "day": re.compile(r"日期|哪天|几号"),
     "person": re.compile(r"谁|哪位|姓名|发言人"),
-    "when": re.compile(r"日期|时间|哪年"),
     "money": re.compile(r"金额|多少钱|投资"),
 }
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
