@@ -82,6 +82,7 @@ HELP = (
 HELP_ADMIN = (
     "\n\n<b>管理员</b>\n/reload 重新加载知识库和计划公告\n/stats 使用统计（附图表）\n/unanswered 没答上来和被点 👎 的问题\n"
     "/announce 公告内容：预览后发到订阅的群（/announce #城关镇 内容：只发给带这个标签的群）\n/groups 订阅公告的群\n/schedule 计划公告和最近的发送记录"
+    "\n/suggestions 教机器人：居民问题的建议（✅ 加为问法，🔁 换条目，✖ 忽略）\n/history 知识库修改记录\n/undo 撤销最近一次修改"
 )
 HELP_GROUP_ADMIN = (
     "\n\n<b>群管理员</b>\n/auto on｜off 开关自动回答（只回答有把握的问题）\n"
