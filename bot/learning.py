@@ -144,15 +144,17 @@ def refresh_proposals(storage: Storage, loaded: Loaded, *, now: float | None = N
         if status.get(group.key) == "ignored":
             continue
         result = matcher.match(group.question)
-        if result.status in (Status.ANSWERED, Status.SMALLTALK):
-            if status.get(group.key) == "open":  # the base answers it now (edited by hand, say)
+        entry_id, reason = group.likely()
+        if entry_id is not None and entry_id not in kb.by_id:
+            entry_id, reason = None, ""
+        answered = result.entry.id if result.status is Status.ANSWERED and result.entry is not None else None
+        # answered now (learnt, or edited by hand) is done, unless residents said it is the wrong entry (👎)
+        if result.status is Status.SMALLTALK or (answered is not None and entry_id in (None, answered)):
+            if status.get(group.key) == "open":
                 found = storage.proposal_by_key(group.key)
                 if found is not None:
                     storage.set_proposal_status(found.id, "answered", expect="open")
             continue
-        entry_id, reason = group.likely()
-        if entry_id is not None and entry_id not in kb.by_id:
-            entry_id, reason = None, ""
         if entry_id is None and result.status is Status.PARTIAL and result.entry is not None:
             entry_id, reason = result.entry.id, messages.REASON_PARTIAL
         choices = _choices(kb, group, [c.entry.id for c in result.candidates], entry_id)
