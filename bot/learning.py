@@ -140,6 +140,7 @@ def refresh_proposals(storage: Storage, loaded: Loaded, *, now: float | None = N
     groups = group_signals(storage.learning_signals(since=now - SIGNAL_DAYS * 86400), matcher,
                            seeds=tuple(p.key for p in known))
     status = {p.key: p.status for p in known}
+    groups.sort(key=lambda g: (-g.asked, -g.last_asked))  # new proposals are numbered the way they are shown
     for group in groups:
         if status.get(group.key) == "ignored":
             continue
@@ -217,8 +218,9 @@ def search_entries(loaded: Loaded, query: str, *, limit: int = 6) -> list[Entry]
 # text for admins (HTML, escaped; the command line strips the tags)
 
 
-def proposal_html(proposal: ProposalRecord, kb: KnowledgeBase) -> str:
-    """A proposal as an admin reads it: the questions, how often, the proposed entry and its answer."""
+def proposal_html(proposal: ProposalRecord, kb: KnowledgeBase, *, choices: bool = False) -> str:
+    """A proposal as an admin reads it: the questions, how often, the proposed entry and its answer
+    (with ``choices``, also the other entries 🔁 would offer: the command line has no buttons)."""
     lines = [messages.PROPOSAL_HEAD.format(id=proposal.id, asked=proposal.asked), messages.PROPOSAL_ASKED]
     lines += [messages.PROPOSAL_TEXT.format(text=escape(text), count=count) for text, count in proposal.texts[:5]]
     if len(proposal.texts) > 5:
@@ -233,6 +235,12 @@ def proposal_html(proposal: ProposalRecord, kb: KnowledgeBase) -> str:
         lines.append(messages.PROPOSAL_ENTRY_GONE.format(entry=escape(proposal.entry_id)))
     else:
         lines.append(messages.PROPOSAL_NO_ENTRY)
+    if choices:
+        offered = [kb.by_id[c] for c in proposal.choices if c in kb.by_id]
+        if offered:
+            lines.append(messages.PROPOSAL_CHOICES)
+            lines += [messages.PROPOSAL_CHOICE.format(entry=escape(e.id), canonical=escape(e.canonical_question))
+                      for e in offered]
     return "\n".join(lines)
 
 
