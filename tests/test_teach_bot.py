@@ -108,7 +108,7 @@ async def test_a_pick_becomes_a_proposal_and_accepting_it_adds_the_question_keep
     assert AMBIGUOUS in card["text"] and "问了 2 次" in card["text"]
     assert PICKED in card["text"] and "交城县有几个省级技术创新中心？" in card["text"]  # canonical question
     assert "交城县拥有省级技术创新中心2个。" in card["text"]  # its answer
-    assert "2 位居民在候选里选了这一条" in card["text"]
+    assert "居民在候选里选了这一条 2 次" in card["text"]
     buttons = _buttons(card)
     assert set(buttons) == {messages.BUTTON_TEACH_ADD, messages.BUTTON_TEACH_OTHER, messages.BUTTON_TEACH_IGNORE}
     assert all(len(d.encode()) <= 64 for d in buttons.values())
@@ -318,7 +318,7 @@ async def test_thumbs_down_then_a_related_question_proposes_that_entry(bot_app: 
     await app.process_update(callback_update(app.bot, related[0]))
     cards = await _cards(app, request)
     (card,) = [c for c in cards if "咱县养老床位有多少张" in c["text"]]
-    assert related[0].split("|")[1] in card["text"] and "点了 👎 后改看了这一条" in card["text"]
+    assert related[0].split("|")[1] in card["text"] and "居民点 👎 后改看了这一条 1 次" in card["text"]
 
 
 async def test_browsing_topics_is_not_a_signal(bot_app: Any) -> None:
