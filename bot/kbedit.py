@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import messages
 from .knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
-from .matching import Matcher, Status
+from .matching import Matcher, Status, Thresholds
 from .service import KnowledgeService, base_hash
 from .storage import ChangeRecord, Storage
 from .validate import check_self_retrieval
@@ -193,7 +193,8 @@ class KnowledgeEditor:
         record: Callable[[str, str, str, str], ChangeRecord],  # (file before, after, base before, after)
     ) -> ChangeRecord | EditResult:
         """Validate the base with ``new`` in place of ``path``; write it atomically, reload, record."""
-        problems = _validate_with(kb.directory, path.name, new, must_answer)
+        thresholds = self.knowledge.current.matcher.thresholds  # the ones residents' questions are decided with
+        problems = _validate_with(kb.directory, path.name, new, must_answer, thresholds)
         if problems:
             listed = "\n".join(str(p) for p in problems[:10])
             if len(problems) > 10:
@@ -222,7 +223,9 @@ class KnowledgeEditor:
             self.storage.set_change_commit(change.id, commit)
 
 
-def _validate_with(directory: str, name: str, data: bytes, must_answer: tuple[str, str] | None) -> list[Problem]:
+def _validate_with(
+    directory: str, name: str, data: bytes, must_answer: tuple[str, str] | None, thresholds: Thresholds
+) -> list[Problem]:
     """Every problem of the base in ``directory`` with ``name`` replaced by ``data`` (nothing written there)."""
     root = Path(directory)
     with tempfile.TemporaryDirectory(prefix="kbedit-") as scratch:
@@ -233,7 +236,7 @@ def _validate_with(directory: str, name: str, data: bytes, must_answer: tuple[st
             kb = load_knowledge(copy)
         except KnowledgeError as exc:
             return list(exc.problems)
-        matcher = Matcher(kb)
+        matcher = Matcher(kb, thresholds=thresholds)
         problems = check_self_retrieval(kb, matcher)
         if must_answer is not None:
             question, entry_id = must_answer
