@@ -228,3 +228,18 @@ def test_picks_are_labels_only_after_an_offer(tmp_path: Path) -> None:
         "省级的中心有几个", "tech-provincial-innovation-centers", 1)
     assert "tech-doctoral-innovation-center" in proposal.choices
     storage.close()
+
+
+def test_a_partly_answered_question_proposes_the_closest_entry(tmp_path: Path) -> None:
+    storage = Storage(tmp_path / "bot.sqlite3")
+    loaded = KnowledgeService(KNOWLEDGE).current
+    result = loaded.matcher.match("养老床位一张多少钱")
+    assert str(result.status) == "partial" and result.entry is not None
+    for user in (1, 2):
+        storage.log_question(user_id=user, chat_type="private", text="养老床位一张多少钱", status="partial",
+                             entry_id=result.entry.id, score=result.score, suggestions=[])
+    (proposal,) = refresh_proposals(storage, loaded)
+    assert (proposal.entry_id, proposal.asked, proposal.reason) == (result.entry.id, 2, "机器人答了这一条最接近的内容")
+    again = refresh_proposals(storage, loaded)
+    assert [(p.id, p.rev) for p in again] == [(proposal.id, proposal.rev)]  # nothing new: buttons stay valid
+    storage.close()

@@ -147,8 +147,9 @@ async def test_other_entry_offers_the_next_candidates_and_an_old_button_goes_sta
     await _press(app, request, _buttons(card)[messages.BUTTON_TEACH_OTHER])
     choose = request.sent("editMessageText")[-1]
     choices = _buttons(choose)
-    assert "交城县有几个省级企业技术研发中心？" in choices or any("研发中心" in c for c in choices)
+    assert any("研发中心" in c for c in choices)  # the engine's next candidates
     assert messages.BUTTON_TEACH_SEARCH in choices and messages.BUTTON_TEACH_BACK in choices
+    assert all(len(d.encode()) <= 64 for d in choices.values())
     other = next(d for t, d in choices.items() if "研发中心" in t)
     await _press(app, request, other)
     card = request.sent("editMessageText")[-1]
@@ -228,8 +229,7 @@ async def test_undo_restores_the_file_byte_for_byte_and_history_lists_both(
     history = request.last_text()
     assert "#2" in history and "撤销 #1" in history and "#1" in history and "已撤销（#2）" in history
     assert f"管理员 {ADMIN}" in history
-    (cards := await _cards(app, request))
-    assert len(cards) == 1  # the proposal is open again
+    assert len(await _cards(app, request)) == 1  # the proposal is open again
     request.clear()
     await app.process_update(message_update(app.bot, "/undo", chat_id=ADMIN, user_id=ADMIN))
     assert request.last_text() == messages.UNDO_NOTHING
