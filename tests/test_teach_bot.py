@@ -340,3 +340,12 @@ async def test_unanswered_gains_buttons_that_open_the_proposal(bot_app: Any) -> 
     await _press(app, request, next(iter(buttons.values())))
     card = request.sent()[-1]
     assert "💡" in card["text"] and _buttons(card)
+
+
+async def test_a_card_too_old_to_edit_gets_its_result_as_a_new_message(bot_app: Any) -> None:
+    app, request = bot_app
+    await _ambiguous_then_pick(app, request)
+    (card,) = await _cards(app, request)
+    request.fail_methods["editMessageText"] = (400, "Bad Request: message can't be edited")
+    await _press(app, request, _buttons(card)[messages.BUTTON_TEACH_IGNORE])
+    assert "已忽略建议" in request.last_text()

@@ -127,11 +127,15 @@ async def unanswered_keyboard(context: ContextTypes.DEFAULT_TYPE) -> InlineKeybo
 
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the pressed message; if Telegram will not edit it (too old, say), send the text anew."""
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+        if "not modified" in str(exc).lower():
+            return
+        logger.info("could not edit a teaching message (%s); sending it instead", exc)
+        if isinstance(query.message, Message):
+            await send(query.message, text, markup)
 
 
 async def on_teach_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
