@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [ask|validate|chat|run|stats|unanswered|announce|bench] [--knowledge DIR]``.
+"""Command line: ``python -m bot [ask|validate|chat|run|stats|unanswered|announce|learn|history|undo|bench]``.
 
 With no command, the terminal chat runs (the Telegram bot needs a token; see README).
 """
@@ -236,6 +236,66 @@ def cmd_announce(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cli_actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli:"
+
+
+def cmd_learn(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``learn list|add|ignore``, ``history`` and ``undo``: teach the bot from the server (issue 11)."""
+    from .kbedit import KnowledgeEditor
+    from .learning import history_html, proposal_html, refresh_proposals
+
+    config = _config(args, err)
+    if config is None:
+        return EXIT_USAGE
+    try:
+        knowledge = KnowledgeService(args.knowledge if args.knowledge_given else config.knowledge_dir,
+                                     thresholds=config.thresholds)
+    except KnowledgeError as exc:
+        _report_problems(exc, err)
+        return EXIT_PROBLEMS
+    storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
+    try:
+        editor = KnowledgeEditor(knowledge, storage)
+        if args.command == "history":
+            print(_plain(history_html(storage.changes(limit=args.limit), storage.tz)), file=out)
+            return EXIT_OK
+        if args.command == "undo":
+            result = editor.undo(actor=_cli_actor())
+        elif args.action == "list":
+            proposals = refresh_proposals(storage, knowledge.current)
+            if not proposals:
+                print(messages.SUGGESTIONS_NONE, file=out)
+            for proposal in proposals:
+                print(_plain(proposal_html(proposal, knowledge.current.kb, choices=True)) + "\n", file=out)
+            if proposals:
+                print(messages.LEARN_LIST_HINT, file=out)
+            return EXIT_OK
+        elif args.action == "ignore":
+            found = storage.proposal(args.number)
+            if found is None or not storage.set_proposal_status(args.number, "ignored", expect="open"):
+                print(messages.TEACH_GONE if found is None else messages.TEACH_STALE, file=err)
+                return EXIT_PROBLEMS
+            print(messages.TEACH_IGNORED.format(id=found.id, question=found.question), file=out)
+            return EXIT_OK
+        else:  # add: a question that is an open proposal's closes it
+            key = knowledge.current.matcher.normalizer.normalize(args.question)
+            open_one = storage.proposal_by_key(key) if key else None
+            result = editor.add_question(
+                args.entry_id, args.question, actor=_cli_actor(),
+                proposal_id=open_one.id if open_one is not None and open_one.status == "open" else None,
+            )
+        print(result.text, file=out if result.ok else err)
+        return EXIT_OK if result.ok else EXIT_PROBLEMS
+    finally:
+        storage.close()
+
+
 def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the benchmarks (quality against baselines; speed and memory by base size)."""
     try:
@@ -314,6 +374,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("unanswered", parents=[common], help="print recent unanswered and 👎 questions")
     announce = sub.add_parser("announce", parents=[common], help="scheduled announcements and recent broadcasts")
     announce.add_argument("--list", action="store_true", help="list them (the default)")
+    learn = sub.add_parser("learn", parents=[common], help="proposals from residents' questions; add a question")
+    learn_sub = learn.add_subparsers(dest="action", required=True)
+    # the options again after the action (learn list --config FILE), without defaults that would hide earlier ones
+    inner = argparse.ArgumentParser(add_help=False)
+    inner.add_argument("--knowledge", default=argparse.SUPPRESS, metavar="DIR", help="knowledge directory")
+    inner.add_argument("--config", default=argparse.SUPPRESS, metavar="FILE", help="config file")
+    learn_sub.add_parser("list", parents=[inner], help="the open proposals, the most asked first")
+    learn_add = learn_sub.add_parser("add", parents=[inner], help="add a question to an entry (validated, recorded)")
+    learn_add.add_argument("entry_id", help="the entry's id, e.g. elder-beds")
+    learn_add.add_argument("question", help="the question, in quotes")
+    learn_ignore = learn_sub.add_parser("ignore", parents=[inner], help="never propose this one again")
+    learn_ignore.add_argument("number", type=int, help="the proposal's number (#N in learn list)")
+    history = sub.add_parser("history", parents=[common], help="the recent edits of the knowledge base")
+    history.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    sub.add_parser("undo", parents=[common], help="revert the newest edit not undone yet")
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: quality vs baselines, speed by size")
     bench.add_argument("--sizes", default="1000,10000,100000", help="synthetic base sizes, comma-separated")
     bench.add_argument("--questions", default="tests/data/dev_questions.yaml", help="labelled questions")
@@ -352,6 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_bench(args, out, err)
     if args.command == "announce":
         return cmd_announce(args, out, err)
+    if args.command in ("learn", "history", "undo"):
+        return cmd_learn(args, out, err)
     if args.command == "judge":
         return cmd_judge(args, out, err)
     if args.command == "fit":

@@ -6,20 +6,48 @@ middle of a conversation never mixes two bases.
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from .knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from .matching import Matcher, Thresholds
 
-__all__ = ["KnowledgeService", "Loaded", "ReloadResult"]
+__all__ = ["KnowledgeService", "Loaded", "ReloadResult", "base_hash", "fingerprint"]
+
+
+def fingerprint(directory: str | Path) -> dict[str, str]:
+    """SHA-256 of every file the loader reads (topic and special YAML files, sources), by name in the folder."""
+    root = Path(directory)
+    files = [*root.glob("*.yaml"), *root.glob("*.yml"), *(root / "sources").glob("*.md")]
+    found: dict[str, str] = {}
+    for path in sorted(files):
+        try:
+            found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    return found
+
+
+def base_hash(files: Mapping[str, str]) -> str:
+    """One hash standing for a whole knowledge folder, from its :func:`fingerprint`."""
+    joined = "\n".join(f"{name}\0{digest}" for name, digest in sorted(files.items()))
+    return hashlib.sha256(joined.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class Loaded:
     kb: KnowledgeBase
     matcher: Matcher
+    # the hash of each file as it was when this base was loaded: an edit is refused if its file changed since
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def base_hash(self) -> str:
+        return base_hash(self.files)
 
 
 @dataclass(frozen=True)
@@ -37,8 +65,12 @@ class KnowledgeService:
         self._current = self._load()  # raises KnowledgeError at start-up: a bad base never starts
 
     def _load(self) -> Loaded:
-        kb = load_knowledge(self.directory)
-        return Loaded(kb, Matcher(kb, thresholds=self._thresholds))
+        for _ in range(3):  # hashed before and after loading: a file written meanwhile means load again
+            files = fingerprint(self.directory)
+            kb = load_knowledge(self.directory)
+            if fingerprint(self.directory) == files:
+                break
+        return Loaded(kb, Matcher(kb, thresholds=self._thresholds), MappingProxyType(files))
 
     @property
     def current(self) -> Loaded:

@@ -47,6 +47,7 @@ from telegram.request import BaseRequest
 from .. import messages, redact
 from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
+from ..kbedit import KnowledgeEditor
 from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
 from ..privacy import contains_private_data, mask_private_data
@@ -54,7 +55,7 @@ from ..render import answer_text as render_plain_answer
 from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
-from . import announce, render
+from . import announce, render, teach
 from .common import is_bot_admin, require_bot_admin, require_group_admin
 from .common import send as _send
 from .services import Services, UserRateLimiter, services
@@ -308,7 +309,9 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/unanswered (admins): recent unanswered and 👎 questions with their closest entries."""
     message = await require_bot_admin(update, context)
     if message is not None:
-        await _send(message, unanswered_text(services(context).storage))
+        markup = await teach.unanswered_keyboard(context)  # a button per question that can be taught
+        text = unanswered_text(services(context).storage)
+        await _send(message, text + (escape(messages.UNANSWERED_TEACH) if markup else ""), markup)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -326,6 +329,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await query.answer(messages.ENTRY_GONE, show_alert=True)
             return
         if kind == "a":
+            teach.note_pick(context, query.from_user.id, entry.id)  # a label for the person's last question
             await query.answer()
             if message is not None:
                 await _send(message, render.answer_html(kb, entry), render.answer_keyboard(kb, entry))
@@ -459,7 +463,9 @@ PRIVATE_COMMANDS = [
 GROUP_COMMANDS = [BotCommand("ask", "提问"), BotCommand("topics", "按话题浏览"), BotCommand("help", "用法")]
 ADMIN_COMMANDS = [*PRIVATE_COMMANDS, BotCommand("reload", "重新加载知识库"), BotCommand("stats", "使用统计"),
                   BotCommand("unanswered", "没答上来的问题"), BotCommand("announce", "发公告"),
-                  BotCommand("groups", "订阅公告的群"), BotCommand("schedule", "计划公告和发送记录")]
+                  BotCommand("groups", "订阅公告的群"), BotCommand("schedule", "计划公告和发送记录"),
+                  BotCommand("suggestions", "教机器人：居民问题的建议"), BotCommand("history", "知识库修改记录"),
+                  BotCommand("undo", "撤销最近一次修改")]
 
 
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -514,6 +520,7 @@ def build_application(
         storage=storage,
         limiter=UserRateLimiter(config.rate_limits.per_user_per_minute),
         announcer=announcer,
+        editor=KnowledgeEditor(knowledge, storage),
     )
 
     # Commands first: they win over the text handlers below.
@@ -527,6 +534,10 @@ def build_application(
     application.add_handler(CommandHandler("reload", cmd_reload))
     application.add_handler(CommandHandler("stats", cmd_stats))
     application.add_handler(CommandHandler("unanswered", cmd_unanswered))
+    # Teaching the bot: proposals from residents' questions, edits of the knowledge base, history, undo.
+    application.add_handler(CommandHandler("suggestions", teach.cmd_suggestions))
+    application.add_handler(CommandHandler("history", teach.cmd_history))
+    application.add_handler(CommandHandler("undo", teach.cmd_undo))
     # Announcements: group admins subscribe their group; bot admins announce and list the groups.
     application.add_handler(CommandHandler("subscribe", announce.cmd_subscribe))
     application.add_handler(CommandHandler("unsubscribe", announce.cmd_unsubscribe))
@@ -538,11 +549,18 @@ def build_application(
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, announce.on_migrate))
     # Buttons (announcement buttons first: the answer buttons take everything else) and inline mode.
     application.add_handler(CallbackQueryHandler(announce.on_announce_button, pattern=r"^A\|"))
+    application.add_handler(CallbackQueryHandler(teach.on_teach_button, pattern=r"^L\|"))
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(InlineQueryHandler(on_inline_query))
     # Plain text: every private message is a question; in groups only when addressed (or auto mode).
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text))
     application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, on_group_text))
+    # An admin's reply to a 🔍 search prompt is a search, not a question (an earlier group; it stops only those).
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & filters.REPLY & ~filters.COMMAND,
+                       teach.on_search_reply),
+        group=-1,
+    )
     application.add_error_handler(on_error)
     return application
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from telegram.ext import ContextTypes
 
 from ..config import Config
+from ..kbedit import KnowledgeEditor
 from ..service import KnowledgeService
 from ..storage import Storage
 
@@ -51,6 +52,7 @@ class Services:
     storage: Storage
     limiter: UserRateLimiter
     announcer: Announcer
+    editor: KnowledgeEditor  # admins' edits of the knowledge base (issue 11)
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
 
 

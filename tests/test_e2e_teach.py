@@ -1,0 +1,94 @@
+"""End to end (issue 11): the real `python -m bot run` process against the fake Bot API on 127.0.0.1.
+
+A resident's ambiguous question and tap become a proposal; the admin accepts it with ✅; the base is
+reloaded and the same question is answered.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import KNOWLEDGE
+from tests.fake_bot_api import BOT_USER, FakeBotApi
+from tests.test_e2e import TOKEN, _interrupt, _start
+
+ADMIN, RESIDENT = 777, 4242
+QUESTION = "省级的中心有几个"
+ENTRY = "tech-provincial-innovation-centers"
+_ids = itertools.count(1)
+
+
+def _message(user: int, text: str) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": next(_ids) + 500, "date": int(time.time()), "text": text,
+        "chat": {"id": user, "type": "private"}, "from": {"id": user, "is_bot": False, "first_name": "x"},
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": next(_ids), "message": message}
+
+
+def _press(user: int, data: str) -> dict[str, Any]:
+    message = {"message_id": next(_ids) + 500, "date": int(time.time()), "text": "…",
+               "chat": {"id": user, "type": "private"}, "from": BOT_USER}
+    query = {"id": str(next(_ids)), "from": {"id": user, "is_bot": False, "first_name": "x"},
+             "chat_instance": "ci", "data": data, "message": message}
+    return {"update_id": next(_ids), "callback_query": query}
+
+
+def _buttons(params: dict[str, Any]) -> dict[str, str]:
+    markup = params.get("reply_markup") or {}
+    return {b["text"]: b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row}
+
+
+def _to(api: FakeBotApi, chat: int, needle: str) -> list[dict[str, Any]]:
+    return [p for p in api.sent_to(lambda c: c == chat) if needle in str(p.get("text", ""))]
+
+
+def _edited(api: FakeBotApi, needle: str) -> bool:
+    return any(name == "editMessageText" and needle in str(p.get("text", "")) for name, p in list(api.calls))
+
+
+def test_a_proposal_accepted_in_the_running_bot_is_answered_next_time(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    before = (knowledge / "tech.yaml").read_text(encoding="utf-8")
+    api = FakeBotApi(TOKEN).start()
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"telegram:\n  token: \"{TOKEN}\"\n  api_base_url: {api.base_url}\n  mode: polling\n"
+        f"admins: [{ADMIN}]\nknowledge_dir: {knowledge}\ndatabase: {tmp_path / 'bot.sqlite3'}\n",
+        encoding="utf-8",
+    )
+    process = _start(config)
+    try:
+        api.wait_for("getUpdates", timeout=60)
+        api.push_update(_message(RESIDENT, QUESTION))
+        api.wait_until(lambda: bool(_to(api, RESIDENT, "您是想问")), timeout=60)
+        offered = _buttons(_to(api, RESIDENT, "您是想问")[0])
+        assert f"a|{ENTRY}" in offered.values()
+        api.push_update(_press(RESIDENT, f"a|{ENTRY}"))
+        api.wait_until(lambda: bool(_to(api, RESIDENT, "交城县拥有省级技术创新中心2个")), timeout=60)
+
+        api.push_update(_message(ADMIN, "/suggestions"))
+        api.wait_until(lambda: bool(_to(api, ADMIN, "💡")), timeout=60)
+        card = _to(api, ADMIN, "💡")[0]
+        assert QUESTION in card["text"] and ENTRY in card["text"]
+        api.push_update(_press(ADMIN, _buttons(card)["✅ 加为该条目的问法"]))
+        api.wait_until(lambda: _edited(api, "已把“省级的中心有几个”加为条目"), timeout=60)
+
+        answered_before = len(_to(api, RESIDENT, "交城县拥有省级技术创新中心2个"))
+        api.push_update(_message(RESIDENT, QUESTION))
+        api.wait_until(lambda: len(_to(api, RESIDENT, "交城县拥有省级技术创新中心2个")) > answered_before,
+                       timeout=60)
+        assert len(_to(api, RESIDENT, "您是想问")) == 1  # answered this time, not offered choices
+    finally:
+        output = _interrupt(process)
+        api.stop()
+    assert process.returncode == 0, output
+    after = (knowledge / "tech.yaml").read_text(encoding="utf-8")
+    assert after.replace("      - 省级的中心有几个\n", "", 1) == before
