@@ -161,7 +161,7 @@ _UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys(("人", "名", "位", "人次", "万人", "万人次"), "person"),
     **dict.fromkeys(("张", "床"), "bed"),
     **dict.fromkeys(("亩", "平方米", "平方公里", "公顷", "平米"), "area"),
-    **dict.fromkeys(("吨", "万吨", "千克", "公斤", "斤", "立方米", "方"), "quantity"),
+    **dict.fromkeys(("吨", "万吨", "千克", "公斤", "斤", "立方米", "方", "万方"), "quantity"),
     **dict.fromkeys(("元", "万元", "亿元", "块"), "money"),
     **dict.fromkeys(("公里", "千米", "米"), "length"),
     **dict.fromkeys(("%", "成"), "share"),
@@ -389,6 +389,8 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
 _JOINERS = re.compile(r"(?:还有|另外|以及|并且|同时|顺便问下?|再问下?|再就是)")
 
 
+_PART_SPLIT = re.compile(r"[，,。!！?？;；:：\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
+_DISTRIBUTED_LIST = re.compile(r"^(.+?[、和与及跟].+?)(?:分别|各自|各)(.+)$")
 _DISTRIBUTIVE = re.compile(r"^(?:那|那么)?(?:各自|分别|各)")
 _PARTICLES = re.compile(r"[是有的了在和与都也还就又再才只很太最个种些这那他她它我你们吗呢吧啊呀嘛么啥甚谁几哪]")
 
@@ -405,7 +407,8 @@ def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
     A clause that asks nothing is context and joins the part after it; a short asking clause
     ("是真的吗", "有多少") joins the part before it. One part (or none) means a single question.
     """
-    raw = [c for c in _CLAUSE_SPLIT.split(_JOINERS.sub("，", question[:MAX_INPUT_CHARS])) if c.strip()]
+    # (a list 王向前、郭强 stays in its clause: 分别 may ask the same of each)
+    raw = [c for c in _PART_SPLIT.split(_JOINERS.sub("，", question[:MAX_INPUT_CHARS])) if c.strip()]
     parts: list[str] = []
     context = ""
     pending: list[str] = []  # the context clauses since the last part, one by one
@@ -424,6 +427,13 @@ def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
             context, pending = "", []
             continue
         pending = []
+        listed = _DISTRIBUTED_LIST.match(folded.strip())
+        items = [i for i in re.split(r"[、和与及跟]", listed.group(1)) if len(i.strip()) >= 2] if listed else []
+        if len(items) >= 2:
+            # "王向前、郭强分别讲了哪方面": the same question of each
+            parts += [f"{context}{item.strip()}{listed.group(2)}" for item in items]  # type: ignore[union-attr]
+            context = ""
+            continue
         if parts and not _has_subject(key):
             parts[-1] += "，" + clause  # "有多少", "是真的吗": about the part before
             continue

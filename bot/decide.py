@@ -47,13 +47,13 @@ __all__ = ["Decider", "Gap", "Scored", "Thresholds", "Weights"]
 class Thresholds:
     """Where scores turn into statuses (fitted on the labelled sets; the bot's config may override them)."""
 
-    answer: float = 50.0  # at or above (with a clear lead): answered
-    lead: float = 4.0  # the best must beat the runner-up by this much to be answered
+    answer: float = 54.0  # at or above (with a clear lead): answered
+    lead: float = 8.0  # the best must beat the runner-up by this much to be answered
     sure: float = 88.0  # at or above this the lead is not required (near-exact match)
     answer_alone: float = 44.0  # a lower score is enough when no other entry comes close...
-    lead_alone: float = 8.0  # ...that is, when the runner-up is this far behind
+    lead_alone: float = 16.0  # ...that is, when the runner-up is this far behind
     suggest: float = 40.0  # at or above: ambiguous with candidates; below: no_match
-    partial: float = 50.0  # a detail is missing but the entry, ungapped, scores this: partial
+    partial: float = 60.0  # a detail is missing but the entry, ungapped, scores this: partial
     ungrounded: int = 1  # unexplained nouns of the asking clause that make a gap
     own_question: float = 1.01  # similarity to one of the entry's own questions that settles what it answers
     candidates: int = 3  # at most this many suggestions
@@ -140,7 +140,7 @@ _DISCLAIMS: dict[str, re.Pattern[str]] = {
 }
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
-_UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%]"
+_UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%方]"
 _NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS})([\u4e00-\u9fff]{{0,4}})")
 _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
 # periods a figure is stated for: 全年 is not 前三季度
