@@ -45,6 +45,7 @@ class TelegramSettings:
     webhook_secret: str = field(default="", repr=False)
     poll_interval: float = 0.0
     bot_username: str = ""
+    concurrent_chats: int = 32  # chats handled at the same time (one chat's updates always in order)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,10 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         or _typed(webhook, "secret_token", str, "", "telegram.webhook", problems),
         poll_interval=_typed(tg, "poll_interval", float, 0.0, "telegram", problems),
         bot_username=_typed(tg, "bot_username", str, "", "telegram", problems).lstrip("@"),
+        concurrent_chats=_typed(tg, "concurrent_chats", int, 32, "telegram", problems),
     )
+    if telegram.concurrent_chats < 1:
+        problems.append("'telegram.concurrent_chats' must be 1 or more")
     if mode == "webhook" and not telegram.webhook_url:
         problems.append("'telegram.webhook.url' is required when telegram.mode is webhook (the public HTTPS URL)")
     admins_raw = data.get("admins") or []

@@ -104,6 +104,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE schedules (id TEXT PRIMARY KEY, first_seen REAL NOT NULL);
     """,
+    # 3: the durable inbox of Telegram updates (see bot/inbox.py); when a broadcast's report was sent
+    """
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        received REAL NOT NULL,
+        updated REAL NOT NULL,
+        error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX inbox_status ON inbox (status);
+    ALTER TABLE announcements ADD COLUMN reported REAL;
+    UPDATE announcements SET reported = COALESCE(finished, created) WHERE status IN ('done', 'cancelled', 'missed');
+    """,
 )
 
 # Announcement states: draft (previewed, not confirmed) → sending → done; or cancelled, or missed.
@@ -237,7 +252,14 @@ class Storage:
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._lock:
-                self._db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+                try:
+                    self._db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+                except sqlite3.OperationalError:
+                    # another process starting at the same moment may have applied it first
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    if self.schema_version < number:
+                        raise
 
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -575,6 +597,18 @@ class Storage:
         if record is None:
             return None
         return DeliveryReport(record, tuple(self.deliveries(announcement_id)))
+
+    def mark_reported(self, announcement_id: str) -> None:
+        """The final report of a broadcast reached the admins (or was not needed)."""
+        with self._tx() as db:
+            db.execute("UPDATE announcements SET reported = ? WHERE id = ?", (time.time(), announcement_id))
+
+    def unreported(self) -> list[str]:
+        """Finished broadcasts whose report the admins never got (the process stopped just before)."""
+        rows = self._db.execute(
+            "SELECT id FROM announcements WHERE status = 'done' AND reported IS NULL ORDER BY created"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def schedule_first_seen(self, schedule_id: str, now: float | None = None) -> float:
         """When the bot first loaded this scheduled announcement (recorded on the first call)."""

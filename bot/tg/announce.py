@@ -50,6 +50,7 @@ from telegram.error import (
 from telegram.ext import (
     Application,
     ContextTypes,
+    ExtBot,
     Job,
 )
 from telegram.warnings import PTBDeprecationWarning
@@ -160,7 +161,6 @@ class Announcer:
             text = messages.ANNOUNCEMENT.format(text=escape(record.text))
             for delivery in self.storage.deliveries(announcement_id, statuses=("pending",)):
                 await self.pacer.wait(delivery.chat_id)
-                self.storage.mark_delivery(announcement_id, delivery.chat_id, "sending")
                 await self._deliver(bot, announcement_id, delivery.chat_id, text, pin=record.pin)
             self.storage.set_announcement_status(announcement_id, "done", expect="sending")
             report = self.storage.report(announcement_id)
@@ -168,17 +168,27 @@ class Announcer:
             self._active.discard(announcement_id)
         if report is not None:
             await self._send_report(bot, report)
+            self.storage.mark_reported(announcement_id)
         return report
 
     async def _deliver(self, bot: Bot, announcement_id: str, chat_id: int, text: str, *, pin: bool) -> None:
         """One group: send (retrying flood control and network errors), pin if asked, record the outcome."""
         last_error = ""
         for attempt in range(SEND_ATTEMPTS):
+            async def leaving(chat: int = chat_id) -> None:  # "sending" when the request leaves, not while it queues
+                await asyncio.to_thread(self.storage.mark_delivery, announcement_id, chat, "sending")
+
+            hooks: dict[str, Any] = {}
+            if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+                hooks["rate_limit_args"] = {"before_send": leaving}
+            else:
+                await leaving()
             try:
                 message = await bot.send_message(
-                    chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True)
+                    chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True), **hooks
                 )
             except RetryAfter as exc:
+                self.storage.mark_delivery(announcement_id, chat_id, "pending")
                 wait = retry_seconds(exc)
                 logger.warning("flood control sending %s to %s: waiting %.0f s", announcement_id, chat_id, wait)
                 last_error = messages.REASON_FLOOD
@@ -211,6 +221,10 @@ class Announcer:
                 self.storage.mark_delivery(announcement_id, chat_id, "unknown", error=messages.REASON_TIMED_OUT)
                 return
             except NetworkError as exc:
+                if maybe_delivered(exc):  # e.g. the connection dropped after Telegram took the message
+                    self.storage.mark_delivery(announcement_id, chat_id, "unknown", error=messages.REASON_TIMED_OUT)
+                    return
+                self.storage.mark_delivery(announcement_id, chat_id, "pending")
                 last_error = messages.REASON_NETWORK.format(error=exc.message)
                 if attempt + 1 < SEND_ATTEMPTS:
                     await asyncio.sleep(min(2.0**attempt, 8.0))
@@ -310,6 +324,11 @@ class Announcer:
             unsure = self.storage.mark_interrupted(record.id, messages.REASON_INTERRUPTED)
             logger.info("resuming announcement %s (%d uncertain)", record.id, len(unsure))
             self.launch(application, record.id)
+        for announcement_id in self.storage.unreported():  # finished, but stopped before its report went out
+            report = self.storage.report(announcement_id)
+            if report is not None:
+                await self._send_report(application.bot, report)
+            self.storage.mark_reported(announcement_id)
         job_queue = application.job_queue
         assert job_queue is not None, "python-telegram-bot[job-queue] is required"
         # A schedule job the process slept through (a suspended machine) is dropped by APScheduler; this
@@ -401,6 +420,21 @@ class Announcer:
     def busy(self) -> bool:
         """True while a broadcast runs or a job that should run now has not finished (for tests and logs)."""
         return bool(self._active or self._queued)
+
+
+def maybe_delivered(exc: NetworkError) -> bool:
+    """Whether Telegram may have the message although the call failed.
+
+    An HTTP error answer (5xx, a proxy's error page) or a connection that never opened means it was not
+    delivered; a connection dropped or read after the request went out (httpx's RemoteProtocolError,
+    ReadError …) or an unknown transport failure may have been.
+    """
+    if isinstance(exc, TimedOut):
+        return "Pool timeout" not in exc.message and "ConnectTimeout" not in exc.message
+    text = exc.message
+    if text.startswith("httpx."):
+        return not text.startswith(("httpx.ConnectError", "httpx.ConnectTimeout", "httpx.UnsupportedProtocol"))
+    return text.startswith("Unknown error in HTTP implementation")
 
 
 def _pin_reason(exc: TelegramError) -> str:

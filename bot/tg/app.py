@@ -29,7 +29,6 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -41,10 +40,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from .. import messages
 from ..config import Config
+from ..inbox import Inbox
 from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
 from ..reports import stats_chart, stats_text, unanswered_text
@@ -53,6 +53,8 @@ from ..storage import Storage
 from . import announce, render
 from .common import is_bot_admin, require_bot_admin, require_group_admin
 from .common import send as _send
+from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
+from .sending import FairLimiter
 from .services import Services, UserRateLimiter, services
 
 logger = logging.getLogger(__name__)
@@ -447,7 +449,18 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # the admin has not started the bot yet
             logger.info("admin %s command menu not set: %s", admin, exc)
+    await svc.intake.replay(application, start=True)  # unfinished updates of the last run come first
     await svc.announcer.start(application)
+    if application.job_queue is not None and svc.intake.inbox is not None:
+        application.job_queue.run_repeating(svc.intake.retry_job, interval=RETRY_EVERY, first=RETRY_EVERY,
+                                            name="inbox-retry")
+
+
+async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Close the inbox's database connection."""
+    svc: Services = application.bot_data["services"]
+    if svc.intake.inbox is not None:
+        svc.intake.inbox.close()
 
 
 def build_application(
@@ -458,25 +471,35 @@ def build_application(
     request: BaseRequest | None = None,
     rate_limit: bool = True,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the one Application and register every handler."""
+    """Build the one Application and register every handler.
+
+    Updates go through the durable inbox (``bot/tg/intake.py``) and are handled concurrently across
+    chats, in order within one; every request passes the shared pacer (``bot/tg/sending.py``), which
+    ``rate_limit=False`` turns into a pass-through that still retries answers.
+    """
+    intake = Intake(Inbox(storage.path) if storage.path != ":memory:" else None)
+    limits = config.rate_limits
+    limiter = FairLimiter(
+        overall_per_second=limits.overall_per_second if rate_limit else 0,
+        group_per_minute=limits.group_messages_per_minute if rate_limit else 0,
+    )
+    bot = IntakeBot(
+        intake,
+        token=config.telegram.token,
+        base_url=config.telegram.api_base_url,
+        request=request or HTTPXRequest(connection_pool_size=64),
+        get_updates_request=request or HTTPXRequest(),
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=storage.tz),
+        rate_limiter=limiter,
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
-        .token(config.telegram.token)
-        .base_url(config.telegram.api_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=storage.tz))
+        .bot(bot)
+        .update_queue(IntakeQueue(intake))
+        .concurrent_updates(ChatOrderedProcessor(intake, workers=config.telegram.concurrent_chats))
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    if rate_limit:
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=config.rate_limits.overall_per_second,
-                group_max_rate=config.rate_limits.group_messages_per_minute,
-                group_time_period=60,
-                max_retries=2,
-            )
-        )
     application = builder.build()
     announcer = announce.Announcer(config, knowledge, storage)
     application.bot_data["services"] = Services(
@@ -485,6 +508,7 @@ def build_application(
         storage=storage,
         limiter=UserRateLimiter(config.rate_limits.per_user_per_minute),
         announcer=announcer,
+        intake=intake,
     )
 
     # Commands first: they win over the text handlers below.

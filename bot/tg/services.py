@@ -16,6 +16,7 @@ from ..storage import Storage
 
 if TYPE_CHECKING:
     from .announce import Announcer
+    from .intake import Intake
 
 __all__ = ["Services", "UserRateLimiter", "services"]
 
@@ -51,6 +52,7 @@ class Services:
     storage: Storage
     limiter: UserRateLimiter
     announcer: Announcer
+    intake: Intake
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
 
 

@@ -1,0 +1,183 @@
+"""Chaos: the real `python -m bot run` against a fake Bot API that forgets confirmed updates, with kills and faults.
+
+Each resident asks from a chat of their own, so the replies a chat got say how often its question was
+answered. Bounded in count and time; every process and server started here is stopped here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sqlite3
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import KNOWLEDGE
+from tests.fake_bot_api import FakeBotApi, Fault
+from tests.test_e2e import TOKEN, _interrupt, _start
+
+QUESTIONS = ("交城有几个乡镇社工站？", "交城有多少户高新技术企业", "养老机构床位一共多少张")
+
+
+def _config(tmp_path: Path, api_url: str, extra: str = "") -> Path:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"telegram:\n  token: \"{TOKEN}\"\n  api_base_url: {api_url}\n"
+        f"admins: []\nknowledge_dir: {KNOWLEDGE}\ndatabase: {tmp_path / 'bot.sqlite3'}\n{extra}",
+        encoding="utf-8",
+    )
+    return config
+
+
+def _question(update_id: int, chat_id: int, text: str, *, group: bool = False, user_id: int | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": update_id, "date": int(time.time()), "text": text,
+        "chat": {"id": chat_id, "type": "supergroup" if group else "private"},
+        "from": {"id": user_id or chat_id, "is_bot": False, "first_name": "居民"},
+    }
+    if group:
+        mention = "@jiaocheng_qa_bot"
+        message["text"] = f"{mention} {text}"
+        message["entities"] = [{"type": "mention", "offset": 0, "length": len(mention)}]
+    return {"update_id": update_id, "message": message}
+
+
+def _inbox(database: Path) -> Counter[str]:
+    with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+        return Counter({str(s): int(n) for s, n in db.execute("SELECT status, COUNT(*) FROM inbox GROUP BY status")})
+
+
+def _unknown(database: Path) -> set[int]:
+    with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+        rows = db.execute("SELECT payload FROM inbox WHERE status = 'unknown'").fetchall()
+    import json
+
+    return {int(json.loads(r[0])["message"]["chat"]["id"]) for r in rows}
+
+
+def test_kill_9_during_a_burst_then_restart_answers_every_question_once(tmp_path: Path) -> None:
+    """400 questions at once; kill -9 after 40 replies; the restart answers the rest, none twice."""
+    total = 400
+    chats = [10_000 + n for n in range(total)]
+    api = FakeBotApi(TOKEN).start()
+    config = _config(tmp_path, api.base_url, "rate_limits:\n  overall_per_second: 100\n")
+    database = tmp_path / "bot.sqlite3"
+    answered = lambda: Counter(int(p["chat_id"]) for p in api.sent_to())  # noqa: E731
+    first = _start(config)
+    second = None
+    try:
+        api.wait_for("getUpdates", timeout=60)
+        api.push_updates([_question(n + 1, chat, QUESTIONS[n % 3]) for n, chat in enumerate(chats)])
+        api.wait_until(lambda: len(api.sent_to()) >= 40, timeout=60)
+        first.kill()
+        first.communicate(timeout=30)
+        after_kill = sum(answered().values())
+        assert after_kill < total, "the burst was over before the kill; nothing was tested"
+        second = _start(config)
+        in_flight = _wait_all_answered(api, database, chats, answered, timeout=120)
+        output = _interrupt(second)
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
+        api.stop()
+    counts = answered()
+    twice = [chat for chat, n in counts.items() if n > 1]
+    missing = [chat for chat in chats if counts[chat] == 0 and chat not in in_flight]
+    assert not twice, f"answered twice: {twice[:10]}"
+    assert not missing, f"never answered: {missing[:10]}"
+    assert len(in_flight) <= 32  # at most one reply in flight per worker at the kill (README)
+    assert api.confirmed > total  # Telegram forgot every update: the answers came from the inbox
+    assert second.returncode == 0, output
+    print(f"chaos kill -9: {total} questions, {after_kill} answered before the kill, "
+          f"{len(in_flight)} in flight at the kill (not resent), {sum(counts.values())} replies in all")
+
+
+def _wait_all_answered(api: FakeBotApi, database: Path, chats: list[int], answered: Any, *, timeout: float) -> set[int]:
+    """Wait until every chat has its reply or is recorded as in flight at the kill; returns the latter."""
+    deadline = time.monotonic() + timeout
+    while True:
+        in_flight = _unknown(database) if database.exists() else set()
+        got = answered()
+        if all(got[c] or c in in_flight for c in chats) and not _inbox(database).get("new"):
+            return in_flight
+        assert time.monotonic() < deadline, f"not all answered: {len([c for c in chats if not got[c]])} left"
+        time.sleep(0.1)
+
+
+def test_a_window_of_server_errors_delays_answers_but_loses_none(tmp_path: Path) -> None:
+    """5xx, an HTML 502 page and garbage JSON for a while: every answer arrives once, afterwards."""
+    api = FakeBotApi(TOKEN).start()
+    config = _config(tmp_path, api.base_url)
+    process = _start(config)
+    chats = [20_000 + n for n in range(12)]
+    try:
+        api.wait_for("getUpdates", timeout=60)
+        until = time.monotonic() + 2.5
+        api.inject(Fault("sendMessage", status=500, until=until))
+        api.inject(Fault("sendMessage", status=502, body=b"<html><body>502 Bad Gateway</body></html>", until=until))
+        api.inject(Fault("sendMessage", status=200, body=b"{not json", until=until))
+        api.push_updates([_question(n + 1, chat, QUESTIONS[n % 3]) for n, chat in enumerate(chats)])
+        api.wait_until(lambda: len(api.failed) >= len(chats), timeout=60)  # every answer hit the window
+        api.wait_until(lambda: {int(p["chat_id"]) for p in api.sent_to()} >= set(chats), timeout=90)
+        time.sleep(0.5)  # anything sent twice would show up now
+    finally:
+        output = _interrupt(process)
+        api.stop()
+    counts = Counter(int(p["chat_id"]) for p in api.sent_to())
+    assert counts == Counter(dict.fromkeys(chats, 1)), output
+    assert all("《多维驱动 高质量发展行稳致远》" in p["text"] for p in api.sent_to())
+    assert output.count("Traceback") == 0, output
+
+
+def test_a_busy_group_does_not_hold_up_private_chats(tmp_path: Path) -> None:
+    """60 mentions in one group (its limit: 5 a minute here) beside 30 private questions."""
+    api = FakeBotApi(TOKEN).start()
+    config = _config(tmp_path, api.base_url, "rate_limits:\n  group_messages_per_minute: 5\n"
+                                             "  per_user_per_minute: 100\n")
+    process = _start(config)
+    group = -100777
+    private = [30_000 + n for n in range(30)]
+    updates = []
+    for n in range(60):
+        updates.append(_question(len(updates) + 1, group, QUESTIONS[n % 3], group=True, user_id=50_000 + n))
+        if n < 30:
+            updates.append(_question(len(updates) + 1, private[n], QUESTIONS[n % 3]))
+    try:
+        api.wait_for("getUpdates", timeout=60)
+        api.push_updates(updates)
+        api.wait_until(lambda: {int(p["chat_id"]) for p in api.sent_to(lambda c: c > 0)} >= set(private),
+                       timeout=50)  # the group's next 5 are a minute away: the private chats did not wait
+        to_group = len(api.sent_to(lambda c: c == group))
+    finally:
+        output = _interrupt(process)
+        api.stop()
+    assert 1 <= to_group <= 5, output
+    assert Counter(int(p["chat_id"]) for p in api.sent_to(lambda c: c > 0)) == Counter(dict.fromkeys(private, 1))
+
+
+def test_telegram_unreachable_at_start_is_retried_with_one_line_per_attempt(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nobody listens on yet: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = _config(tmp_path, f"http://127.0.0.1:{port}/bot")
+    process = _start(config)
+    api = None
+    try:
+        time.sleep(2.5)  # the first attempts are refused
+        api = FakeBotApi(TOKEN, port=port).start()
+        api.wait_for("getUpdates", timeout=60)
+        api.push_update(_question(1, 4242, QUESTIONS[0]))
+        reply = api.wait_for("sendMessage", timeout=60)
+    finally:
+        output = _interrupt(process)
+        if api is not None:
+            api.stop()
+    assert "8个乡镇社工站" in reply["text"]
+    attempts = [line for line in output.splitlines() if "cannot reach the Bot API" in line]
+    assert attempts and "attempt 1" in attempts[0], output
+    assert "Traceback" not in output, output
+    assert process.returncode == 0, output
