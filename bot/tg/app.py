@@ -27,7 +27,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -71,10 +71,14 @@ def mask_private_data(text: str) -> str:
 # answering
 
 
-def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text: str, result: MatchResult) -> None:
+async def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text: str, result: MatchResult) -> None:
+    """Log the question on the writer thread; a database that cannot be written never stops the answer."""
     user = update.effective_user
     chat = update.effective_chat
-    services(context).storage.log_question(
+    svc = services(context)
+    await svc.writer.write(
+        "question log",
+        svc.storage.log_question,
         user_id=user.id if user else 0,
         chat_type=chat.type if chat else "inline",
         text=mask_private_data(text),
@@ -104,7 +108,7 @@ async def answer_question(
         if result.status is not Status.ANSWERED:
             return
     if user is not None:
-        verdict = svc.limiter.check(user.id)
+        verdict = svc.limiter.check(user.id, now=message.date.timestamp() if message.date else None)
         if verdict != "ok":
             if verdict == "warn":
                 await _send(message, escape(messages.RATE_LIMITED), quote=group)
@@ -114,7 +118,7 @@ async def answer_question(
         return
     if result is None:
         result = await asyncio.to_thread(loaded.matcher.match, text)
-    _log_question(context, update, text, result)
+    await _log_question(context, update, text, result)
     if group and message.chat is not None and result.status is Status.ANSWERED and result.entry is not None:
         key = (message.chat.id, result.entry.id)
         earlier = svc.recent_group_answers.get(key)
@@ -345,7 +349,9 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         question = ""
         if message is not None and message.reply_to_message is not None:
             question = mask_private_data(message.reply_to_message.text or "")
-        services(context).storage.record_feedback(
+        svc = services(context)
+        await svc.writer.write(
+            "feedback", svc.storage.record_feedback,
             user_id=query.from_user.id, entry_id=entry.id, question=question or entry.canonical_question, value=value
         )
         await query.answer(messages.FEEDBACK_THANKS if value > 0 else messages.FEEDBACK_DOWN)
@@ -409,7 +415,12 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every error with the update it came from; tell a private chat something went wrong."""
+    """Log every error with the update it came from; tell a private chat something went wrong.
+
+    Polling errors (no update) are logged by IntakeBot, a line per doubling of their count, not here.
+    """
+    if update is None and isinstance(context.error, NetworkError):
+        return
     where = update.to_dict() if isinstance(update, Update) else repr(update)
     if isinstance(where, dict) and "message" in where:
         where = {"update_id": where.get("update_id"), "chat": where["message"].get("chat", {}).get("id")}
@@ -449,6 +460,7 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # the admin has not started the bot yet
             logger.info("admin %s command menu not set: %s", admin, exc)
+    svc.writer.notify = svc.intake.on_degraded = lambda reason: _tell_admins_storage(application, reason)
     await svc.intake.replay(application, start=True)  # unfinished updates of the last run come first
     await svc.announcer.start(application)
     if application.job_queue is not None and svc.intake.inbox is not None:
@@ -456,9 +468,21 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
                                             name="inbox-retry")
 
 
-async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Close the inbox's database connection."""
+async def _tell_admins_storage(application: Application[Any, Any, Any, Any, Any, Any], reason: str) -> None:
+    """Once: the database cannot be written; the bot goes on answering."""
     svc: Services = application.bot_data["services"]
+    text = escape(messages.STORAGE_TROUBLE.format(path=svc.storage.path, reason=reason[:300]))
+    for admin in svc.config.admins:
+        try:
+            await application.bot.send_message(admin, text)
+        except TelegramError as exc:
+            logger.info("could not tell admin %s about the database: %s", admin, exc)
+
+
+async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Finish the log writes and close the inbox's database connection."""
+    svc: Services = application.bot_data["services"]
+    await asyncio.to_thread(svc.writer.close)
     if svc.intake.inbox is not None:
         svc.intake.inbox.close()
 
@@ -558,12 +582,17 @@ class RedactToken(logging.Filter):
         return True
 
 
-def run(config: Config, knowledge: KnowledgeService) -> None:
-    """Run the bot until interrupted: long polling, or a webhook server when configured."""
+def run(config: Config, knowledge: KnowledgeService, *, storage: Storage | None = None) -> int:
+    """Run the bot until interrupted: long polling, or a webhook server when configured; the exit code.
+
+    Telegram unreachable at start is retried with backoff (one log line per attempt); a token Telegram
+    refuses ends the run with one clear line.
+    """
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(config.telegram.token))
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    storage = Storage(config.database, timezone=config.timezone)
+    if storage is None:
+        storage = Storage(config.database, timezone=config.timezone)
     application = build_application(config, knowledge, storage)
     logger.info("knowledge: %d entries from %s", len(knowledge.current.kb.entries), knowledge.directory)
     try:
@@ -575,10 +604,16 @@ def run(config: Config, knowledge: KnowledgeService) -> None:
                 webhook_url=config.telegram.webhook_url,
                 secret_token=config.telegram.webhook_secret or None,
                 allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=-1,
             )
         else:
             application.run_polling(
-                poll_interval=config.telegram.poll_interval, allowed_updates=Update.ALL_TYPES, close_loop=True
+                poll_interval=config.telegram.poll_interval, allowed_updates=Update.ALL_TYPES, close_loop=True,
+                bootstrap_retries=-1,
             )
+    except InvalidToken:
+        logger.error("Telegram refused the bot token; check telegram.token (or TELEGRAM_BOT_TOKEN) with @BotFather")
+        return 2
     finally:
         storage.close()
+    return 0
