@@ -62,6 +62,7 @@ from ..reports import schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
 from .common import chunks, is_bot_admin, require_bot_admin, require_group_admin, send
+from .sending import maybe_delivered
 from .services import services
 
 logger = logging.getLogger(__name__)
@@ -420,21 +421,6 @@ class Announcer:
     def busy(self) -> bool:
         """True while a broadcast runs or a job that should run now has not finished (for tests and logs)."""
         return bool(self._active or self._queued)
-
-
-def maybe_delivered(exc: NetworkError) -> bool:
-    """Whether Telegram may have the message although the call failed.
-
-    An HTTP error answer (5xx, a proxy's error page) or a connection that never opened means it was not
-    delivered; a connection dropped or read after the request went out (httpx's RemoteProtocolError,
-    ReadError …) or an unknown transport failure may have been.
-    """
-    if isinstance(exc, TimedOut):
-        return "Pool timeout" not in exc.message and "ConnectTimeout" not in exc.message
-    text = exc.message
-    if text.startswith("httpx."):
-        return not text.startswith(("httpx.ConnectError", "httpx.ConnectTimeout", "httpx.UnsupportedProtocol"))
-    return text.startswith("Unknown error in HTTP implementation")
 
 
 def _pin_reason(exc: TelegramError) -> str:

@@ -120,6 +120,9 @@ class Intake:
     async def mark_sending(self, update_id: int) -> None:
         await self._db("mark", update_id, "sending")
 
+    async def mark_new(self, update_id: int) -> None:
+        await self._db("mark", update_id, "new")
+
     async def finished(self, handling: Handling, attempts_before: int = 0) -> None:
         """After the handlers ran: done, or back to ``new`` for a later attempt, or set aside."""
         update_id = handling.update_id
@@ -293,8 +296,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         token = set_handling(handling)
         try:
             await coroutine
-        except Abandoned:
-            self.intake.active.discard(update.update_id)  # its reply never left: the next start handles it
+        except Abandoned:  # stopping while its reply waited for its turn: the next start handles it
+            self.intake.active.discard(update.update_id)
+            if not handling.maybe_sent:
+                await self.intake.mark_new(update.update_id)
             return
         finally:
             reset_handling(token)

@@ -36,7 +36,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-__all__ = ["Abandoned", "FairLimiter", "Handling", "RepeatLog", "current_handling", "retry_seconds"]
+__all__ = ["Abandoned", "FairLimiter", "Handling", "RepeatLog", "current_handling", "maybe_delivered", "retry_seconds"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,21 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def maybe_delivered(exc: NetworkError) -> bool:
+    """Whether Telegram may have the message although the call failed.
+
+    An HTTP error answer (5xx, a proxy's error page) or a connection that never opened means it was not
+    delivered; a connection dropped or read after the request went out (httpx's RemoteProtocolError,
+    ReadError …) or an unknown transport failure may have been.
+    """
+    if isinstance(exc, TimedOut):
+        return "Pool timeout" not in exc.message and "ConnectTimeout" not in exc.message
+    text = exc.message
+    if text.startswith("httpx."):
+        return not text.startswith(("httpx.ConnectError", "httpx.ConnectTimeout", "httpx.UnsupportedProtocol"))
+    return text.startswith("Unknown error in HTTP implementation")
+
+
 class Abandoned(asyncio.CancelledError):
     """The bot is stopping while this update's reply still waits for its turn: it stays in the inbox."""
 
@@ -67,6 +82,7 @@ class Handling:
     mark_sending: Callable[[int], Awaitable[None]] | None = None
     stopping: asyncio.Event | None = None  # set when the bot stops: waiting replies give up their turn
     failed: str = ""  # a reply could not be sent after its retries (transient): handle again later
+    maybe_sent: bool = False  # some reply reached (or may have reached) Telegram
     _marked: bool = field(default=False, repr=False)
 
     async def sleep(self, seconds: float) -> None:
@@ -233,7 +249,7 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
                 await before_send()
             try:
                 result = await callback(*args, **kwargs)
-            except RetryAfter as exc:
+            except RetryAfter as exc:  # not delivered; only this chat waits
                 wait = retry_seconds(exc)
                 if chat_id is not None:
                     self._blocked_until[chat_id] = self._clock() + wait
@@ -244,16 +260,19 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
                     await self._sleep(wait)
             except BadRequest:
                 raise  # permanent (400): retrying cannot help
-            except (TimedOut, NetworkError) as exc:
+            except NetworkError as exc:  # 5xx, garbage, timeouts, dropped connections
                 if handling is None:
                     raise  # a broadcast: the announcer decides (a timeout may have been delivered)
+                if paced and maybe_delivered(exc):
+                    handling.maybe_sent = True
                 if attempt >= self.retries:
                     self._give_up(handling, exc)
                     raise
                 await self._sleep(min(BACKOFF_CAP, BACKOFF_FIRST * 2**attempt))
             else:
-                if paced:
-                    self._failures.succeeded()
+                if handling is not None and paced:
+                    handling.maybe_sent = True
+                self._failures.succeeded()
                 return result
             attempt += 1
 
