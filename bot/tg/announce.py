@@ -179,9 +179,12 @@ class Announcer:
             async def leaving(chat: int = chat_id) -> None:  # "sending" when the request leaves, not while it queues
                 await asyncio.to_thread(self.storage.mark_delivery, announcement_id, chat, "sending")
 
+            async def refused(chat: int = chat_id) -> None:  # flood control: not delivered, waiting again
+                await asyncio.to_thread(self.storage.mark_delivery, announcement_id, chat, "pending")
+
             hooks: dict[str, Any] = {}
             if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
-                hooks["rate_limit_args"] = {"before_send": leaving}
+                hooks["rate_limit_args"] = {"before_send": leaving, "not_sent": refused}
             else:
                 await leaving()
             try:

@@ -140,8 +140,9 @@ class RepeatLog:
 class FairLimiter(BaseRateLimiter[dict[str, Any]]):
     """Telegram's limits for answers and broadcasts together, answers first; a slow chat delays only itself.
 
-    ``rate_limit_args`` may carry ``{"before_send": async callable}``, awaited just before the request
-    leaves (after any waiting), so a ledger can say "sending" exactly when it is.
+    ``rate_limit_args`` may carry ``{"before_send": async callable, "not_sent": async callable}``: the
+    first is awaited just before the request leaves (after any waiting), so a ledger can say "sending"
+    exactly when it is; the second when Telegram refused it with flood control and it waits again.
     """
 
     def __init__(
@@ -235,6 +236,7 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         handling = current_handling()
         before_send = (rate_limit_args or {}).get("before_send")
+        not_sent = (rate_limit_args or {}).get("not_sent")
         paced = endpoint not in NOT_PACED
         raw_chat = data.get("chat_id")
         chat_id = int(raw_chat) if isinstance(raw_chat, int | str) and str(raw_chat).lstrip("-").isdigit() else None
@@ -250,6 +252,8 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
             try:
                 result = await callback(*args, **kwargs)
             except RetryAfter as exc:  # not delivered; only this chat waits
+                if not_sent is not None:
+                    await not_sent()
                 wait = retry_seconds(exc)
                 if chat_id is not None:
                     self._blocked_until[chat_id] = self._clock() + wait
