@@ -82,6 +82,8 @@ NOTHING_YET = "（暂无）"
 UNANSWERED_TITLE = "<b>没答上来和被点 👎 的问题</b>（最近的在前）"
 UNANSWERED_NONE = "最近没有没答上来的问题。"
 INLINE_ASK_PRIVATE = "私聊机器人提问"
+TEXT_ONLY = "我只能看懂文字问题，暂时看不懂图片、语音和表情。请把问题用文字发给我，比如：交城有几个乡镇社工站？"
+AND_MORE = "……还有 {count} 处（完整列表见机器人日志，或运行 python -m bot validate）"
 STORAGE_TROUBLE = "⚠️ 数据库 {path} 写不进去（{reason}）。机器人照常回答问题，但提问记录和反馈暂时没有保存。请检查磁盘空间、文件权限，或是否有别的程序占用了数据库。"
 ERROR_REPLY = "抱歉，处理您的消息时出了点问题，请稍后再试。"
 

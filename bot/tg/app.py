@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import re
 import time
@@ -51,7 +52,7 @@ from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
 from . import announce, render
-from .common import is_bot_admin, require_bot_admin, require_group_admin
+from .common import capped_lines, chunks, is_bot_admin, require_bot_admin, require_group_admin
 from .common import send as _send
 from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
 from .sending import FairLimiter
@@ -59,7 +60,16 @@ from .services import Services, UserRateLimiter, services
 
 logger = logging.getLogger(__name__)
 
+RELOAD_LIST_LIMIT = 3000  # characters of file:line problems in a /reload reply (Telegram allows 4,096)
 PRIVATE_DATA_RE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
+
+
+MARKUP_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def strip_markup(text: str) -> str:
+    """A question pasted with HTML markup (``<b>养老</b>床位 &amp; 多少``) as the words a person reads."""
+    return html.unescape(MARKUP_RE.sub("", text))
 
 
 def mask_private_data(text: str) -> str:
@@ -100,6 +110,7 @@ async def answer_question(
     user = update.effective_user
     if message is None:
         return
+    text = strip_markup(text)
     svc = services(context)
     loaded = svc.knowledge.current
     result: MatchResult | None = None
@@ -138,12 +149,13 @@ async def answer_question(
 
 
 def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
-    """In a group: the question if the bot was mentioned or replied to, else None."""
-    text = message.text or ""
+    """In a group: the question (text or caption) if the bot was mentioned or replied to, else None."""
+    text = message.text or message.caption or ""
+    in_caption = message.text is None
     mentioned = False
-    for entity in message.entities or ():
+    for entity in (message.caption_entities if in_caption else message.entities) or ():
         if entity.type == MessageEntity.MENTION:
-            name = message.parse_entity(entity)
+            name = message.parse_caption_entity(entity) if in_caption else message.parse_entity(entity)
             if name.lstrip("@").lower() == bot_username.lower():
                 mentioned = True
                 text = text.replace(name, " ")
@@ -162,16 +174,23 @@ def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | N
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any text in a private chat is a question."""
+    """Any text in a private chat is a question, and so is the caption of a photo or file."""
     message = update.effective_message
-    if message is not None and message.text is not None:
-        await answer_question(update, context, message.text, group=False)
+    if message is not None and (message.text or message.caption) is not None:
+        await answer_question(update, context, message.text or message.caption or "", group=False)
+
+
+async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, voice message, sticker … without words in a private chat: say politely what works."""
+    message = update.effective_message
+    if message is not None:
+        await _send(message, escape(messages.TEXT_ONLY))
 
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Group text: answer when mentioned or replied to; in auto mode, confident answers to anything."""
+    """Group text (or a caption): answer when mentioned or replied to; in auto mode, confident answers."""
     message = update.effective_message
-    if message is None or message.text is None or message.chat is None:
+    if message is None or (message.text or message.caption) is None or message.chat is None:
         return
     svc = services(context)
     addressed = _addressed_text(message, context.bot.username, context.bot.id)
@@ -180,9 +199,10 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     if not svc.storage.auto_mode(message.chat.id, svc.config.groups.auto_mode_default):
         return
-    if PRIVATE_DATA_RE.search(message.text):
+    question = message.text or message.caption or ""
+    if PRIVATE_DATA_RE.search(question):
         return
-    await answer_question(update, context, message.text, group=True, confident_only=True)
+    await answer_question(update, context, question, group=True, confident_only=True)
 
 
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -287,11 +307,12 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         notes = await svc.announcer.reschedule(context.application)  # missed ones go to all admins
         scheduled = len(svc.knowledge.current.kb.announcements)
         text = messages.RELOAD_OK.format(entries=result.entries) + messages.RELOAD_SCHEDULED.format(count=scheduled)
-        await _send(message, escape(text) + "".join(f"\n\n{note}" for note in notes))
+        for piece in chunks(escape(text) + "".join(f"\n\n{note}" for note in notes)):
+            await _send(message, piece)
         return
-    listed = "\n".join(str(p) for p in result.problems[:30])
-    if len(result.problems) > 30:
-        listed += f"\n… (+{len(result.problems) - 30})"
+    for problem in result.problems:  # the whole list in the log; the admin gets what fits in one message
+        logger.warning("reload: %s", problem)
+    listed = capped_lines([str(p) for p in result.problems], limit=RELOAD_LIST_LIMIT)
     text = messages.RELOAD_FAILED.format(count=len(result.problems), entries=result.entries, problems="{problems}")
     await _send(message, escape(text).replace("{problems}", f"<pre>{escape(listed)}</pre>"))
 
@@ -302,7 +323,8 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     storage = services(context).storage
-    await _send(message, stats_text(storage))
+    for piece in chunks(await asyncio.to_thread(stats_text, storage)):
+        await _send(message, piece)
     png = await asyncio.to_thread(stats_chart, storage)
     try:
         await message.reply_photo(png, caption="7-day chart")
@@ -314,7 +336,8 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/unanswered (admins): recent unanswered and 👎 questions with their closest entries."""
     message = await require_bot_admin(update, context)
     if message is not None:
-        await _send(message, unanswered_text(services(context).storage))
+        for piece in chunks(await asyncio.to_thread(unanswered_text, services(context).storage)):
+            await _send(message, piece)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -325,6 +348,9 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     parts = query.data.split("|")
     kb = services(context).knowledge.current.kb
     kind = parts[0]
+    if kind not in ("a", "s", "f", "T", "t") or (kind in ("a", "s", "f", "t") and len(parts) < 2):
+        await query.answer()  # a stale or forged button: nothing to do
+        return
     message = query.message if isinstance(query.message, Message) else None
     if kind in ("a", "s", "f"):
         entry = kb.by_id.get(parts[-1])
@@ -345,7 +371,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             if message is not None:
                 await _send(message, text)
             return
-        value = 1 if parts[1] == "+" else -1
+        value = 1 if parts[1] == "+" else -1  # f|+|id or f|-|id
         question = ""
         if message is not None and message.reply_to_message is not None:
             question = mask_private_data(message.reply_to_message.text or "")
@@ -560,8 +586,15 @@ def build_application(
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(InlineQueryHandler(on_inline_query))
     # Plain text: every private message is a question; in groups only when addressed (or auto mode).
+    # Captions count as text; in private, anything else without words gets a polite "words only".
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.CAPTION, on_private_text))
+    application.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.CAPTION & ~filters.StatusUpdate.ALL & ~filters.VIA_BOT,
+        on_private_other,
+    ))
     application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, on_group_text))
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.CAPTION, on_group_text))
     application.add_error_handler(on_error)
     return application
 
