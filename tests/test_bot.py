@@ -346,3 +346,17 @@ async def test_long_admin_replies_are_split_or_capped_to_fit(bot_app: Any, stora
     reply = request.last_text()
     assert len(reply) <= 4096 and "仍在使用旧版本" in reply
     assert "还有" in reply and "python -m bot validate" in reply
+
+
+async def test_reload_with_a_gbk_file_works_and_a_folder_is_a_file_line_problem(bot_app: Any,
+                                                                               knowledge_dir: Path) -> None:
+    app, request = bot_app
+    synonyms = knowledge_dir / "synonyms.yaml"
+    synonyms.write_bytes(synonyms.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gb18030"))
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    assert "知识库已重新加载" in request.last_text()
+    (knowledge_dir / "scope.yaml").unlink()
+    (knowledge_dir / "scope.yaml").mkdir()
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    assert "knowledge/scope.yaml:1: is a folder" in request.last_text()
+    assert "出了点问题" not in request.last_text()
