@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import AsyncIterator
@@ -360,3 +361,26 @@ async def test_reload_with_a_gbk_file_works_and_a_folder_is_a_file_line_problem(
     await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
     assert "knowledge/scope.yaml:1: is a folder" in request.last_text()
     assert "出了点问题" not in request.last_text()
+
+
+async def test_an_error_that_keeps_happening_is_logged_once_with_a_count(
+    knowledge_dir: Path, storage: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
+    """sendMessage answering valid JSON of the wrong shape: one traceback, then a line at 2, 4, 8 … times."""
+    config = Config(telegram=TelegramSettings(token="123:TEST"), knowledge_dir=str(knowledge_dir),
+                    rate_limits=RateLimits(per_user_per_minute=100))
+    request = RecordingRequest(results={"sendMessage": {"unexpected": "shape"}})
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
+    await app.initialize()
+    try:
+        with caplog.at_level(logging.ERROR, logger="bot.tg.app"):
+            for n in range(20):
+                await app.process_update(message_update(app.bot, "交城有几个乡镇社工站？", chat_id=60 + n,
+                                                        user_id=60 + n))
+    finally:
+        await app.shutdown()
+    records = [r for r in caplog.records if r.name == "bot.tg.app"]
+    assert len(records) == 5  # 1st (with traceback), 2nd, 4th, 8th, 16th
+    assert records[0].exc_info is not None and all(r.exc_info is None for r in records[1:])
+    assert "(16 times so far)" in records[-1].getMessage()
+    assert "交城有几个乡镇社工站" not in caplog.text  # ids only, no user data

@@ -124,3 +124,15 @@ def test_migrated_chat_keeps_one_subscription_and_one_delivery(tmp_path: Path) -
     assert store.move_delivery("x", -1, -100)
     assert not store.move_delivery("x", -2, -100)  # -100 already has a row: the old one goes, not doubled
     assert {d.chat_id: d.status for d in store.deliveries("x")} == {-100: "pending"}
+
+
+def test_processes_starting_at_once_migrate_the_database_once(tmp_path: Path) -> None:
+    database = tmp_path / "fresh.sqlite3"
+    code = "import sys; from bot.storage import Storage; Storage(sys.argv[1]).close()"
+    starts = [subprocess.Popen([sys.executable, "-c", code, str(database)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+              for _ in range(4)]
+    errors = [p.communicate(timeout=60)[1] for p in starts]
+    assert [p.returncode for p in starts] == [0, 0, 0, 0], errors
+    store = Storage(database)
+    assert store.schema_version == len(MIGRATIONS)
+    store.close()

@@ -37,6 +37,8 @@ class RecordingRequest(BaseRequest):
     hang_chats: set[int] = field(default_factory=set)
     # per chat: exceptions sendMessage raises, one per call, before it succeeds (e.g. a dropped connection)
     chat_exceptions: dict[int, list[Exception]] = field(default_factory=dict)
+    # methods answered with this "result" instead (e.g. valid JSON of the wrong shape)
+    results: dict[str, Any] = field(default_factory=dict)
     # what the next getUpdates returns (raw JSON items, as Telegram sends them)
     updates: list[Any] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
@@ -81,7 +83,8 @@ class RecordingRequest(BaseRequest):
         if name in self.fail_methods:
             code, description = self.fail_methods[name]
             return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+        result = self.results[name] if name in self.results else self._result(name, params)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":

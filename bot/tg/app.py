@@ -28,7 +28,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -441,18 +441,32 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every error with the update it came from; tell a private chat something went wrong.
+    """Log an error with the update it came from (ids only); tell a private chat something went wrong.
 
-    Polling errors (no update) are logged by IntakeBot, a line per doubling of their count, not here.
+    The same error again is one line with its count at the 2nd, 4th, 8th … time, not a traceback each
+    time. Polling errors (no update, no job) are logged by IntakeBot the same way, not here.
     """
-    if update is None and isinstance(context.error, NetworkError):
+    error = context.error
+    if update is None and context.job is None and isinstance(error, TelegramError):
         return
-    where = update.to_dict() if isinstance(update, Update) else repr(update)
-    if isinstance(where, dict) and "message" in where:
-        where = {"update_id": where.get("update_id"), "chat": where["message"].get("chat", {}).get("id")}
-    logger.error("error while handling update %s", where, exc_info=context.error)
+    kind = next((name for name in ("message", "edited_message", "callback_query", "inline_query",
+                                   "my_chat_member", "channel_post") if getattr(update, name, None) is not None), "")
+    if isinstance(update, Update):
+        chat = update.effective_chat.id if update.effective_chat else None
+        where: object = {"update_id": update.update_id, "kind": kind, "chat": chat}
+    else:
+        where = f"job {context.job.name}" if context.job and context.job.name else type(update).__name__
+    signature = f"{type(error).__name__}: {str(error)[:120]}"
+    seen = services(context).errors
+    seen[signature] = count = seen.get(signature, 0) + 1
+    if len(seen) > 200:  # keep the counter small
+        seen.clear()
+    if count == 1:
+        logger.error("error while handling update %s", where, exc_info=error)
+    elif count & (count - 1) == 0:
+        logger.error("error while handling update %s: %s (%d times so far)", where, signature, count)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
-        with contextlib.suppress(TelegramError):
+        with contextlib.suppress(Exception):  # the error may be the Bot API itself: nothing more to do
             await context.bot.send_message(update.effective_chat.id, escape(messages.ERROR_REPLY))
 
 

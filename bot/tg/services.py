@@ -59,6 +59,7 @@ class Services:
     announcer: Announcer
     intake: Intake
     writer: LogWriter = field(default_factory=LogWriter)  # the question log and feedback, off the event loop
+    errors: dict[str, int] = field(default_factory=dict)  # how often each error was seen (bounded logs)
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
 
 
