@@ -26,7 +26,7 @@ from pathlib import Path
 __all__ = ["MAX_ATTEMPTS", "Inbox", "InboxRow"]
 
 MAX_ATTEMPTS = 5  # handling attempts (each with its own bounded retries) before an update is set aside
-KEEP_DONE_DAYS = 7.0  # finished rows are kept this long, then pruned on start
+KEEP_DONE_DAYS = 2.0  # finished rows (ids only) are kept this long to refuse a repeat, then pruned on start
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,14 @@ class Inbox:
         )
 
     def mark(self, update_id: int, status: str, *, error: str = "", attempt: bool = False) -> None:
-        """Move one update to ``status`` (``sending``, ``done``, ``new`` after a failed attempt)."""
+        """Move one update to ``status`` (``sending``, ``done``, ``new`` after a failed attempt).
+
+        A finished update keeps only its id (to refuse a repeat); its text and sender are dropped.
+        """
         self._write(
-            "UPDATE inbox SET status = ?, error = ?, attempts = attempts + ?, updated = ? WHERE update_id = ?",
-            [(status, error[:500], int(attempt), time.time(), update_id)],
+            "UPDATE inbox SET status = ?, error = ?, attempts = attempts + ?, updated = ?, "
+            "payload = CASE WHEN ? IN ('done', 'unknown') THEN '' ELSE payload END WHERE update_id = ?",
+            [(status, error[:500], int(attempt), time.time(), status, update_id)],
         )
 
     def unfinished(self) -> list[InboxRow]:
@@ -117,7 +121,7 @@ class Inbox:
         with self._lock:
             ids = [int(r[0]) for r in self._db.execute("SELECT update_id FROM inbox WHERE status = 'sending'")]
         if ids:
-            self._write("UPDATE inbox SET status = 'unknown', updated = ? WHERE update_id = ?",
+            self._write("UPDATE inbox SET status = 'unknown', payload = '', updated = ? WHERE update_id = ?",
                         [(time.time(), u) for u in ids])
         return ids
 

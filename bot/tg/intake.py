@@ -126,19 +126,19 @@ class Intake:
     async def finished(self, handling: Handling, attempts_before: int = 0) -> None:
         """After the handlers ran: done, or back to ``new`` for a later attempt, or set aside."""
         update_id = handling.update_id
-        self.active.discard(update_id)
-        inbox = self.inbox
-        if inbox is None:
-            return
-        if not handling.failed:
-            await self._db("mark", update_id, "done")
-            return
-        attempts = (await self._db("attempts", update_id) or attempts_before) + 1
-        if attempts >= MAX_ATTEMPTS:
-            logger.warning("update %s set aside after %d failed attempts: %s", update_id, attempts, handling.failed)
-            await self._db("mark", update_id, "set_aside", error=handling.failed, attempt=True)
-        else:
-            await self._db("mark", update_id, "new", error=handling.failed, attempt=True)
+        try:
+            if not handling.failed:
+                await self._db("mark", update_id, "done")
+                return
+            attempts = (await self._db("attempts", update_id) or attempts_before) + 1
+            if attempts >= MAX_ATTEMPTS:
+                logger.warning("update %s set aside after %d failed attempts: %s", update_id, attempts,
+                               handling.failed)
+                await self._db("mark", update_id, "set_aside", error=handling.failed, attempt=True)
+            else:
+                await self._db("mark", update_id, "new", error=handling.failed, attempt=True)
+        finally:
+            self.active.discard(update_id)  # only once the inbox says how it ended
 
     # -- replay ------------------------------------------------------------------------------------------
 
@@ -297,9 +297,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         try:
             await coroutine
         except Abandoned:  # stopping while its reply waited for its turn: the next start handles it
-            self.intake.active.discard(update.update_id)
             if not handling.maybe_sent:
                 await self.intake.mark_new(update.update_id)
+            self.intake.active.discard(update.update_id)
             return
         finally:
             reset_handling(token)

@@ -154,6 +154,8 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.interval = 1.0 / overall_per_second if overall_per_second > 0 else 0.0
+        self.per_second = max(1, int(overall_per_second))
+        self._sent: deque[float] = deque()  # when the requests of the last second left
         self.group_per_minute = group_per_minute
         self.retries = retries
         self._clock = clock
@@ -202,26 +204,30 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
             await self._sleep(wait)
 
     async def _overall_slot(self, urgent: bool) -> None:
-        """Take the next slot under the overall limit; broadcasts only when no answer is waiting."""
+        """Wait for a slot under the overall limit; broadcasts only when no answer is waiting.
+
+        Slots are spaced ``interval`` apart, and a sliding one-second window of the requests that
+        actually left is checked too, so a late wake-up never lets a burst through.
+        """
         if self.interval <= 0:
             return
         if urgent:
             self._urgent_waiting += 1
-            try:
+        try:
+            while True:
                 now = self._clock()
-                slot = max(now, self._next_slot)
-                self._next_slot = slot + self.interval
-                if slot > now:
-                    await self._sleep(slot - now)
-            finally:
+                sent = self._sent
+                while sent and now - sent[0] >= 1.0:
+                    sent.popleft()
+                wait = max(self._next_slot - now, sent[0] + 1.0 - now if len(sent) >= self.per_second else 0.0)
+                if wait <= 0 and (urgent or self._urgent_waiting == 0):
+                    sent.append(now)
+                    self._next_slot = now + self.interval
+                    return
+                await self._sleep(max(wait, self.interval if not urgent else 0.001))
+        finally:
+            if urgent:
                 self._urgent_waiting -= 1
-            return
-        while True:
-            now = self._clock()
-            if self._urgent_waiting == 0 and self._next_slot <= now:
-                self._next_slot = now + self.interval
-                return
-            await asyncio.sleep(max(self._next_slot - now, self.interval))
 
     # -- the request ------------------------------------------------------------------------------------
 
