@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -226,3 +227,22 @@ async def test_a_database_that_cannot_be_written_still_answers_and_warns_once(st
     warnings = bot.texts_to(ADMIN)
     assert len(warnings) == 1 and "写不进去" in warnings[0] and "照常回答" in warnings[0]
     assert all("8个乡镇社工站" in bot.texts_to(c)[0] for c in (514, 515))
+
+
+async def test_a_database_locked_by_another_program_does_not_hold_up_the_answers(start: Any) -> None:
+    """Ten residents ask while another program holds the write lock: all get their answers meanwhile
+    (waiting 5 s per log write, one after another, would take 50 s)."""
+    bot = await start()
+    chats = list(range(520, 530))
+    other = sqlite3.connect(bot.storage.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        for chat_id in chats:
+            await bot.put(message_update(bot.app.bot, QUESTION, chat_id=chat_id, user_id=chat_id))
+        await bot.until(lambda: all(bot.texts_to(c) for c in chats), timeout=30)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert all("8个乡镇社工站" in bot.texts_to(c)[0] for c in chats)
+    await bot.until(lambda: len(bot.texts_to(ADMIN)) == 1)
+    assert "写不进去" in bot.texts_to(ADMIN)[0]

@@ -500,7 +500,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # the admin has not started the bot yet
             logger.info("admin %s command menu not set: %s", admin, exc)
-    svc.writer.notify = svc.intake.on_degraded = lambda reason: _tell_admins_storage(application, reason)
+    svc.writer.notify = lambda reason: _tell_admins_storage(application, reason)  # once, whatever failed first
+    svc.intake.on_degraded = lambda reason: svc.writer.trouble("inbox", reason)
     await svc.intake.replay(application, start=True)  # unfinished updates of the last run come first
     await svc.announcer.start(application)
     if application.job_queue is not None and svc.intake.inbox is not None:

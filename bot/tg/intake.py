@@ -22,6 +22,7 @@ import asyncio
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 STARTUP_BACKOFF_CAP = 60.0  # seconds between start-up attempts at most
 RETRY_EVERY = 30.0  # seconds between looks for updates whose reply failed
+PAUSE_AFTER_FAILURE = 15.0  # seconds the inbox is left alone after a database error
 
 
 class Intake:
@@ -49,23 +51,32 @@ class Intake:
         self._polled: set[int] = set()  # admitted by IntakeBot, on their way to the queue
         self._skip: set[int] = set()  # fetched again or set aside: not to be handled
         self._degraded = False
+        self._paused_until = 0.0
         self.stopping = asyncio.Event()  # set when the Application stops taking updates
         self.on_degraded: Callable[[str], Awaitable[None]] | None = None
 
     async def _db(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """Run an Inbox method in a worker thread; on a database error say so once and return None."""
-        if self.inbox is None:
+        """Run an Inbox method in a worker thread; on a database error say so once and return None.
+
+        After a failure the inbox is left alone for ``PAUSE_AFTER_FAILURE`` seconds, so a database locked
+        by another program costs one wait, not one per update.
+        """
+        if self.inbox is None or time.monotonic() < self._paused_until:
             return None
-        what = method
         try:
-            return await asyncio.to_thread(getattr(self.inbox, method), *args, **kwargs)
+            result = await asyncio.to_thread(getattr(self.inbox, method), *args, **kwargs)
         except sqlite3.Error as exc:
+            self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
             if not self._degraded:
                 self._degraded = True
-                logger.warning("the inbox cannot be written (%s: %s); answering without it", what, exc)
+                logger.warning("the inbox cannot be written (%s: %s); answering without it", method, exc)
                 if self.on_degraded is not None:
                     await self.on_degraded(str(exc))
             return None
+        if self._degraded:
+            self._degraded = False
+            logger.info("the inbox works again")
+        return result
 
     # -- admission ----------------------------------------------------------------------------------
 
