@@ -10,9 +10,11 @@ error page, garbage), a dropped connection, or a hang.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -158,8 +160,9 @@ class FakeBotApi:
                 return
             self._reply_raw(handler, fault.status, fault.body)
             return
-        if method == "sendMessage" and len(str(params.get("text", ""))) > 4096:
-            self._reply(handler, 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"})
+        refusal = _check_message(method, params)
+        if refusal:
+            self._reply(handler, 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"})
             return
         with self._lock:
             self.calls.append((method, params))
@@ -203,6 +206,46 @@ class FakeBotApi:
             handler.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # the bot stopped while a long poll was open
             pass
+
+
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
+                "tg-spoiler", "span", "tg-emoji"}
+
+
+class _HtmlCheck(HTMLParser):
+    """Telegram's HTML rules, roughly: known tags only, each closed in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.error = ""
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.error = self.error or f"can't parse entities: unsupported start tag \"{tag}\""
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.error = self.error or f"can't parse entities: unexpected end tag \"{tag}\""
+
+
+def _check_message(method: str, params: dict[str, Any]) -> str:
+    """Why Telegram would refuse this message (too long, bad HTML), or ''."""
+    if method not in ("sendMessage", "editMessageText"):
+        return ""
+    text = str(params.get("text", ""))
+    if len(text) > 4096:
+        return "message is too long"
+    if params.get("parse_mode") == "HTML":
+        if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text) or re.search(r"<(?![a-zA-Z/])", text):
+            return "can't parse entities: unescaped '&' or '<'"
+        check = _HtmlCheck()
+        check.feed(text)
+        check.close()
+        if check.error or check.open:
+            return check.error or f"can't parse entities: unclosed tag \"{check.open[-1]}\""
+    return ""
 
 
 def _maybe_json(value: str) -> Any:
