@@ -7,9 +7,12 @@ answered. Bounded in count and time; every process and server started here is st
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import sqlite3
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -186,3 +189,60 @@ def test_telegram_unreachable_at_start_is_retried_with_one_line_per_attempt(tmp_
     assert attempts and "attempt 1" in attempts[0], output
     assert "Traceback" not in output, output
     assert process.returncode == 0, output
+
+
+def test_a_webhook_update_acknowledged_before_a_kill_is_answered_after_the_restart(tmp_path: Path) -> None:
+    """The webhook answers 200 only once the update is in the inbox: kill -9 right after, and it still
+    gets its answer (the group's limit, 1 a minute here, holds its reply back until the kill)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    api = FakeBotApi(TOKEN).start()
+    secret = "webhook-secret-for-the-test"
+    config = _config(tmp_path, api.base_url, (
+        "rate_limits:\n  group_messages_per_minute: 1\n"
+    ))
+    text = config.read_text(encoding="utf-8").replace(
+        "telegram:\n",
+        f"telegram:\n  mode: webhook\n  webhook:\n    url: http://127.0.0.1:{port}/telegram\n    listen: 127.0.0.1\n"
+        f"    port: {port}\n    path: telegram\n    secret_token: {secret}\n", 1)
+    config.write_text(text, encoding="utf-8")
+    group = -100888
+    to_group = lambda: api.sent_to(lambda c: c == group)  # noqa: E731
+
+    def post(update: dict[str, Any]) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/telegram", data=json.dumps(update).encode(), method="POST",
+            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return int(response.status)
+            except (ConnectionError, urllib.error.URLError):  # the web server is not up yet
+                assert time.monotonic() < deadline, "the webhook server never came up"
+                time.sleep(0.1)
+
+    first = _start(config)
+    second = None
+    try:
+        api.wait_for("setWebhook", timeout=60)
+        assert post(_question(1, group, QUESTIONS[0], group=True, user_id=601)) == 200
+        api.wait_until(lambda: len(to_group()) == 1, timeout=60)
+        assert post(_question(2, group, QUESTIONS[1], group=True, user_id=602)) == 200  # waits for the group's minute
+        first.kill()
+        first.communicate(timeout=30)
+        assert len(to_group()) == 1
+        second = _start(config)
+        api.wait_until(lambda: len(to_group()) == 2, timeout=60)
+        time.sleep(0.5)  # anything sent twice would show up now
+        output = _interrupt(second)
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
+        api.stop()
+    replies = [p["text"] for p in to_group()]
+    assert len(replies) == 2, output
+    assert "8个乡镇社工站" in replies[0] and "40户" in replies[1]

@@ -128,8 +128,9 @@ class Intake:
 
     # -- handling -------------------------------------------------------------------------------------
 
-    async def mark_sending(self, update_id: int) -> None:
-        await self._db("mark", update_id, "sending")
+    async def mark_sending(self, update_id: int, status: str = "sending") -> None:
+        """``sending`` as a reply leaves; ``new`` again when Telegram refused it (nothing arrived)."""
+        await self._db("mark", update_id, status)
 
     async def mark_new(self, update_id: int) -> None:
         await self._db("mark", update_id, "new")

@@ -79,7 +79,7 @@ class Handling:
     """The update the current task is handling; set by the update processor."""
 
     update_id: int
-    mark_sending: Callable[[int], Awaitable[None]] | None = None
+    mark_sending: Callable[[int, str], Awaitable[None]] | None = None  # records (update_id, status)
     stopping: asyncio.Event | None = None  # set when the bot stops: waiting replies give up their turn
     failed: str = ""  # a reply could not be sent after its retries (transient): handle again later
     maybe_sent: bool = False  # some reply reached (or may have reached) Telegram
@@ -99,7 +99,14 @@ class Handling:
         if not self._marked:
             self._marked = True
             if self.mark_sending is not None:
-                await self.mark_sending(self.update_id)
+                await self.mark_sending(self.update_id, "sending")
+
+    async def not_sent(self) -> None:
+        """Telegram refused the reply (5xx, 429): unless an earlier one may have arrived, it is ``new`` again."""
+        if self._marked and not self.maybe_sent:
+            self._marked = False
+            if self.mark_sending is not None:
+                await self.mark_sending(self.update_id, "new")
 
 
 _current: contextvars.ContextVar[Handling | None] = contextvars.ContextVar("handling", default=None)
@@ -260,6 +267,8 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
             except RetryAfter as exc:  # not delivered; only this chat waits
                 if not_sent is not None:
                     await not_sent()
+                if handling is not None:
+                    await handling.not_sent()
                 wait = retry_seconds(exc)
                 if chat_id is not None:
                     self._blocked_until[chat_id] = self._clock() + wait
@@ -275,6 +284,8 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
                     raise  # a broadcast: the announcer decides (a timeout may have been delivered)
                 if paced and maybe_delivered(exc):
                     handling.maybe_sent = True
+                else:
+                    await handling.not_sent()
                 if attempt >= self.retries:
                     self._give_up(handling, exc)
                     raise
