@@ -116,7 +116,7 @@ def _wait_all_answered(api: FakeBotApi, database: Path, chats: list[int], answer
 
 
 def test_a_window_of_server_errors_delays_answers_but_loses_none(tmp_path: Path) -> None:
-    """5xx, an HTML 502 page and garbage JSON for a while: every answer arrives once, afterwards."""
+    """A hung sendMessage, then 5xx, an HTML 502 page and garbage JSON for a while: every answer arrives once."""
     api = FakeBotApi(TOKEN).start()
     config = _config(tmp_path, api.base_url)
     process = _start(config)
@@ -124,6 +124,7 @@ def test_a_window_of_server_errors_delays_answers_but_loses_none(tmp_path: Path)
     try:
         api.wait_for("getUpdates", timeout=60)
         until = time.monotonic() + 2.5
+        api.inject(Fault("sendMessage", hang=6.0, times=1))  # a hung sendMessage: the bot's read timeout is 5 s
         api.inject(Fault("sendMessage", status=500, until=until))
         api.inject(Fault("sendMessage", status=502, body=b"<html><body>502 Bad Gateway</body></html>", until=until))
         api.inject(Fault("sendMessage", status=200, body=b"{not json", until=until))
