@@ -247,3 +247,15 @@ def test_a_webhook_update_acknowledged_before_a_kill_is_answered_after_the_resta
     replies = [p["text"] for p in to_group()]
     assert len(replies) == 2, output
     assert "8个乡镇社工站" in replies[0] and "40户" in replies[1]
+
+
+def test_a_token_telegram_refuses_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    api = FakeBotApi("999:SOME-OTHER-TOKEN").start()  # answers 401 Unauthorized to our token
+    try:
+        process = _start(_config(tmp_path, api.base_url))
+        output, _ = process.communicate(timeout=60)
+    finally:
+        api.stop()
+    assert process.returncode == 2, output
+    assert "Telegram refused the bot token" in output and "Traceback" not in output
+    assert TOKEN not in output

@@ -630,6 +630,11 @@ class RedactToken(logging.Filter):
         return True
 
 
+def _no_invalid_token_traceback(record: logging.LogRecord) -> bool:
+    """PTB logs a refused token with a traceback (naming the token); ``run`` says it in one line instead."""
+    return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
 def run(config: Config, knowledge: KnowledgeService, *, storage: Storage | None = None) -> int:
     """Run the bot until interrupted: long polling, or a webhook server when configured; the exit code.
 
@@ -638,6 +643,7 @@ def run(config: Config, knowledge: KnowledgeService, *, storage: Storage | None 
     """
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(config.telegram.token))
+        handler.addFilter(_no_invalid_token_traceback)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if storage is None:
         storage = Storage(config.database, timezone=config.timezone)
