@@ -259,3 +259,23 @@ def test_a_token_telegram_refuses_is_one_clear_line_and_exit_2(tmp_path: Path) -
     assert process.returncode == 2, output
     assert "Telegram refused the bot token" in output and "Traceback" not in output
     assert TOKEN not in output
+
+
+def test_an_update_that_cannot_be_parsed_is_set_aside_and_the_next_one_answered(tmp_path: Path) -> None:
+    api = FakeBotApi(TOKEN).start()
+    process = _start(_config(tmp_path, api.base_url))
+    try:
+        api.wait_for("getUpdates", timeout=60)
+        api.push_updates([
+            {"update_id": 1, "message": {"message_id": "x", "chat": "not a chat", "text": "居民的问题"}},
+            _question(2, 4243, QUESTIONS[0]),
+        ])
+        reply = api.wait_for("sendMessage", timeout=60)
+        api.wait_until(lambda: api.confirmed > 2, timeout=60)  # the offset moved past both
+    finally:
+        output = _interrupt(process)
+        api.stop()
+    assert int(reply["chat_id"]) == 4243
+    assert _inbox(tmp_path / "bot.sqlite3")["set_aside"] == 1
+    assert "CRITICAL" not in output and "居民的问题" not in output, output
+    assert len(output.splitlines()) < 20, output
