@@ -54,8 +54,8 @@ class LogWriter:
             await asyncio.wait_for(asyncio.shield(future), timeout=self.wait)
         except TimeoutError:
             return False  # still waiting for the database: it finishes (or fails) on its own
-        except sqlite3.Error:
-            return False  # reported by _finished
+        except Exception:  # reported by _finished; a log write never stops an answer
+            return False
         return True
 
     def _finished(self, what: str, future: asyncio.Future[Any]) -> None:
