@@ -136,3 +136,16 @@ def test_processes_starting_at_once_migrate_the_database_once(tmp_path: Path) ->
     store = Storage(database)
     assert store.schema_version == len(MIGRATIONS)
     store.close()
+
+
+def test_upgrading_does_not_resend_reports_of_broadcasts_finished_before(tmp_path: Path) -> None:
+    database = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(database, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:2], start=1):
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    db.execute("INSERT INTO announcements (id, kind, text, targets, status, created, finished) "
+               "VALUES ('old', 'manual', 'x', '{}', 'done', 1.0, 2.0)")
+    db.close()
+    store = Storage(database)
+    assert store.schema_version == len(MIGRATIONS) and store.unreported() == []
+    store.close()
