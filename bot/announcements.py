@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import messages
-from .knowledge import ID_PATTERN, Problem, _Reader
+from .knowledge import ID_PATTERN, Problem, _Reader, read_text
 
 __all__ = [
     "ANNOUNCEMENT_TZ",
@@ -326,11 +326,10 @@ def load_announcements(path: Path, name: str, problems: list[Problem]) -> tuple[
     if not path.exists():
         return ()
     reader = _Reader(name)
-    try:
-        node = reader.compose(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, 1, f"cannot read the file as UTF-8 text: {exc}"))
+    text = read_text(path, name, problems)
+    if text is None:
         return ()
+    node = reader.compose(text)
     found: list[Announcement] = []
     if node is not None:
         fields = reader.mapping(node, FILE_NAME) or {}

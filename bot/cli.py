@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -178,24 +179,42 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except KnowledgeError as exc:
         _report_problems(exc, err)
         return EXIT_USAGE
+    storage = open_storage(config, err)
+    if storage is None:
+        return EXIT_USAGE
     from .tg.app import StartupError, run
 
     try:
-        run(config, knowledge)
+        return run(config, knowledge, storage=storage)
     except StartupError as exc:
         print(redact(str(exc)), file=err)
         return EXIT_USAGE
     except Exception:  # the traceback goes through the redacting log filter, not straight to stderr
         logging.getLogger(__name__).critical("the bot stopped on an unexpected error", exc_info=True)
         return EXIT_PROBLEMS
-    return EXIT_OK
+
+
+def open_storage(config: Config, err: TextIO) -> Storage | None:
+    """The configured database, or None after one clear line saying why it cannot be opened."""
+    try:
+        return Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
+    except (OSError, sqlite3.Error, RuntimeError) as exc:
+        print(
+            redact(f"数据库打不开 / cannot open the database {config.database}: {exc}\n")
+            + "把配置里的 database 改成一个可写的文件路径（例如 data/bot.sqlite3）/ "
+            "set 'database' in the config to a writable file path (e.g. data/bot.sqlite3)",
+            file=err,
+        )
+        return None
 
 
 def _print_report(args: argparse.Namespace, out: TextIO, err: TextIO, render: Callable[[Storage], str]) -> int:
     config = _config(args, err)
     if config is None:
         return EXIT_USAGE
-    storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
+    storage = open_storage(config, err)
+    if storage is None:
+        return EXIT_USAGE
     try:
         print(_plain(render(storage)), file=out)
     finally:
@@ -228,7 +247,9 @@ def cmd_announce(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kb = _load(args.knowledge if args.knowledge_given else config.knowledge_dir, err)
     if kb is None:
         return EXIT_PROBLEMS
-    storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
+    storage = open_storage(config, err)
+    if storage is None:
+        return EXIT_USAGE
     try:
         print(_plain(schedule_text(kb.announcements, storage)), file=out)
     finally:

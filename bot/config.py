@@ -55,6 +55,7 @@ class TelegramSettings:
     webhook_secret: str = field(default="", repr=False)
     poll_interval: float = 0.0
     bot_username: str = ""
+    concurrent_chats: int = 32  # chats handled at the same time (one chat's updates always in order)
 
 
 @dataclass(frozen=True)
@@ -186,12 +187,15 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         webhook_secret=(env.get(WEBHOOK_SECRET_ENV) or _secret(webhook, "secret_token", "telegram.webhook", problems)),
         poll_interval=_typed(tg, "poll_interval", float, 0.0, "telegram", problems),
         bot_username=_typed(tg, "bot_username", str, "", "telegram", problems).lstrip("@"),
+        concurrent_chats=_typed(tg, "concurrent_chats", int, 32, "telegram", problems),
     )
     if telegram.webhook_secret and not WEBHOOK_SECRET_RE.fullmatch(telegram.webhook_secret):
         problems.append(
             "'telegram.webhook.secret_token' (or TELEGRAM_WEBHOOK_SECRET) must be 16-256 characters of A-Z, a-z, "
             "0-9, _ and - (the value is not shown here); or leave it empty and the bot makes one and keeps it"
         )
+    if telegram.concurrent_chats < 1:
+        problems.append("'telegram.concurrent_chats' must be 1 or more")
     if mode == "webhook" and not telegram.webhook_url:
         problems.append("'telegram.webhook.url' is required when telegram.mode is webhook (the public HTTPS URL)")
     admins_raw = data.get("admins") or []

@@ -184,9 +184,12 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else 1
             what = exc.problem or "invalid YAML"
-            self.problems.append(
-                Problem(self.file, line, f"YAML syntax error: {what} (check indentation, colons and quotes)")
-            )
+            lines = text.split("\n")
+            if "\t" in (lines[line - 1] if line <= len(lines) else "") or "tab" in what:
+                message = "a tab character on this line; YAML indents with spaces only: replace the tab with spaces"
+            else:
+                message = f"YAML syntax error: {what} (check indentation, colons and quotes)"
+            self.problems.append(Problem(self.file, line, message))
         except yaml.YAMLError as exc:
             self.problems.append(Problem(self.file, 1, f"YAML error: {exc}"))
         return None
@@ -245,6 +248,38 @@ class _Reader:
                 self.problem(key_node, f"unknown field '{name}' in {what}; allowed: {hint} (check the spelling)")
 
 
+def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+    """A knowledge file's text as county staff save it: UTF-8 (with or without BOM), GBK/GB18030, CRLF.
+
+    A folder where a file should be, an unreadable file, or bytes that are neither UTF-8 nor GB18030
+    become one ``file:line`` problem saying how to fix it (None is returned), never an exception.
+    """
+    if path.is_dir():
+        problems.append(Problem(name, 1, "is a folder, but a file is expected here; move the folder away or rename it"))
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        problems.append(Problem(name, 1, f"cannot be read ({reason}); check that the file exists and is readable"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        broken_utf8 = raw.decode("utf-8", errors="replace").count("\ufffd") * 4 < sum(b >= 0x80 for b in raw) // 3
+        try:
+            text = raw.decode("gb18030") if not broken_utf8 else ""
+        except UnicodeDecodeError:
+            text = ""
+        if not text:
+            problems.append(Problem(name, line, (
+                f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} on this line); save it as UTF-8 "
+                "(Notepad / WPS: 另存为 → 编码 UTF-8)")))
+            return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root.parent)) if root.parent != path else str(path)
@@ -278,10 +313,8 @@ def _load_sources(directory: Path, problems: list[Problem]) -> dict[str, Source]
         if not ID_PATTERN.match(source_id):
             problems.append(Problem(name, 1, f"source file name '{source_id}' must use only a-z, 0-9 and '-'"))
             continue
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(name, 1, f"cannot read the file as UTF-8 text: {exc}"))
+        raw = read_text(path, name, problems)
+        if raw is None:
             continue
         split = _split_front_matter(raw)
         if split is None:
@@ -335,7 +368,8 @@ def _load_term_groups(directory: Path, problems: list[Problem]) -> tuple[tuple[s
         return ()
     name = _relative(path, directory)
     reader = _Reader(name)
-    node = reader.compose(path.read_text(encoding="utf-8"))
+    text = read_text(path, name, problems)
+    node = reader.compose(text) if text is not None else None
     groups: list[tuple[str, ...]] = []
     if node is not None:
         fields = reader.mapping(node, "synonyms.yaml") or {}
@@ -369,7 +403,8 @@ def _load_scope(directory: Path, problems: list[Problem]) -> Scope:
     if not path.exists():
         return Scope()
     reader = _Reader(_relative(path, directory))
-    node = reader.compose(path.read_text(encoding="utf-8"))
+    text = read_text(path, reader.file, problems)
+    node = reader.compose(text) if text is not None else None
     scope = Scope()
     if node is not None:
         fields = reader.mapping(node, "scope.yaml") or {}
@@ -391,10 +426,8 @@ def _topic_files(directory: Path) -> Iterator[Path]:
 def _load_topic(path: Path, directory: Path, sources: Mapping[str, Source], problems: list[Problem]) -> list[Entry]:
     name = _relative(path, directory)
     reader = _Reader(name)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, 1, f"cannot read the file as UTF-8 text: {exc}"))
+    text = read_text(path, name, problems)
+    if text is None:
         return []
     node = reader.compose(text)
     entries: list[Entry] = []

@@ -162,7 +162,38 @@ MIGRATIONS: tuple[str, ...] = (
         git_commit TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 5: the durable inbox (issue 12) of Telegram updates (see bot/inbox.py); when a broadcast's report was sent
+    """
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        received REAL NOT NULL,
+        updated REAL NOT NULL,
+        error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX inbox_status ON inbox (status);
+    ALTER TABLE announcements ADD COLUMN reported REAL;
+    UPDATE announcements SET reported = COALESCE(finished, created) WHERE status IN ('done', 'cancelled', 'missed');
+    """,
 )
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of a migration script, one by one (so they run inside the caller's transaction)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
 SALT_REMOVED_IN = 3  # the schema version whose migration deletes the old salt
 
 # Announcement states: draft (previewed, not confirmed) → sending → done; or cancelled, or missed.
@@ -370,7 +401,18 @@ class Storage:
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._lock:
-                self._db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+                # BEGIN IMMEDIATE waits for another process starting at the same moment; the version is read
+                # again inside the transaction, so a migration that process applied first is skipped
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    if self.schema_version < number:
+                        for statement in _statements(script):
+                            self._db.execute(statement)
+                        self._db.execute(f"PRAGMA user_version = {number}")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
         if version < SALT_REMOVED_IN <= len(MIGRATIONS):
             self._forget_salt()
 
@@ -886,6 +928,18 @@ class Storage:
         if record is None:
             return None
         return DeliveryReport(record, tuple(self.deliveries(announcement_id)))
+
+    def mark_reported(self, announcement_id: str) -> None:
+        """The final report of a broadcast reached the admins (or was not needed)."""
+        with self._tx() as db:
+            db.execute("UPDATE announcements SET reported = ? WHERE id = ?", (time.time(), announcement_id))
+
+    def unreported(self) -> list[str]:
+        """Finished broadcasts whose report the admins never got (the process stopped just before)."""
+        rows = self._db.execute(
+            "SELECT id FROM announcements WHERE status = 'done' AND reported IS NULL ORDER BY created"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def schedule_first_seen(self, schedule_id: str, now: float | None = None) -> float:
         """When the bot first loaded this scheduled announcement (recorded on the first call)."""

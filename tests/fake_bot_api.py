@@ -1,14 +1,20 @@
-"""A minimal local Bot API server for the end-to-end test: listens on 127.0.0.1 only.
+"""A minimal local Bot API server for the end-to-end tests: listens on 127.0.0.1 only.
 
 It serves the handful of methods the bot calls, hands out queued updates through getUpdates and
-records every call, so a test can deliver a message and read the bot's reply.
+records every call, so a test can deliver a message and read the bot's reply. Like Telegram, it forgets
+an update for good once a later getUpdates confirms it (``offset`` above its id), and refuses a
+message longer than 4,096 characters. Faults can be injected per method: error answers (5xx, an HTML
+error page, garbage), a dropped connection, or a hang.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -17,10 +23,27 @@ BOT_USER = {"id": 5550001, "is_bot": True, "first_name": "交城问答", "userna
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
 
 
+@dataclass
+class Fault:
+    """What a faulty call gets: an HTTP status and body, a dropped connection, or a hang of ``hang`` s."""
+
+    method: str
+    status: int = 500
+    body: bytes = b'{"ok": false, "error_code": 500, "description": "Internal Server Error"}'
+    times: int = 1_000_000  # how many calls it affects
+    until: float = float("inf")  # or until this time.monotonic()
+    drop: bool = False  # close the connection without answering
+    hang: float = 0.0
+    chat_id: int | None = None  # only calls to this chat
+
+
 class FakeBotApi:
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, port: int = 0) -> None:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.failed: list[tuple[str, dict[str, Any]]] = []  # calls answered by a fault
+        self.faults: list[Fault] = []
+        self.confirmed = 0  # the highest offset a getUpdates has confirmed
         self._updates: list[dict[str, Any]] = []
         # per method: error answers (HTTP status, description) given once each, before it works again
         self.failures: dict[str, list[tuple[int, str]]] = {}
@@ -37,7 +60,7 @@ class FakeBotApi:
 
             do_GET = do_POST
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -59,6 +82,32 @@ class FakeBotApi:
         with self._lock:
             self._updates.append(update)
             self._lock.notify_all()
+
+    def push_updates(self, updates: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self._updates.extend(updates)
+            self._lock.notify_all()
+
+    def inject(self, fault: Fault) -> Fault:
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+
+    def _fault_for(self, method: str, params: dict[str, Any]) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.method != method or fault.times <= 0 or time.monotonic() >= fault.until:
+                    continue
+                if fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id):
+                    continue
+                fault.times -= 1
+                self.failed.append((method, params))
+                return fault
+        return None
 
     def wait_for(self, method: str, *, timeout: float = 30.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -104,6 +153,19 @@ class FakeBotApi:
             params = json.loads(body)
         elif body:
             params = {k: _maybe_json(v) for k, v in parse_qsl(body)}
+        fault = self._fault_for(method, params)
+        if fault is not None:
+            if fault.hang:
+                time.sleep(fault.hang)
+            if fault.drop or fault.hang:
+                handler.close_connection = True
+                return
+            self._reply_raw(handler, fault.status, fault.body)
+            return
+        refusal = _check_message(method, params)
+        if refusal:
+            self._reply(handler, 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"})
+            return
         with self._lock:
             failure = self.failures[method].pop(0) if self.failures.get(method) else None
             self.calls.append((f"{method}!failed" if failure else method, params))
@@ -119,10 +181,14 @@ class FakeBotApi:
             return BOT_USER
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
+            limit = int(params.get("limit") or 100)
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
             with self._lock:
+                if offset > self.confirmed:  # Telegram's rule: confirmed updates are gone for good
+                    self.confirmed = offset
+                    self._updates = [u for u in self._updates if u["update_id"] >= offset]
                 while True:
-                    ready = [u for u in self._updates if u["update_id"] >= offset]
+                    ready = [u for u in self._updates if u["update_id"] >= offset][:limit]
                     if ready or time.monotonic() >= deadline:
                         return ready
                     self._lock.wait(0.1)
@@ -133,9 +199,12 @@ class FakeBotApi:
                     "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}, "from": BOT_USER, "text": params.get("text", "")}
         return True
 
+    @classmethod
+    def _reply(cls, handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
+        cls._reply_raw(handler, status, json.dumps(payload).encode())
+
     @staticmethod
-    def _reply(handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
-        data = json.dumps(payload).encode()
+    def _reply_raw(handler: BaseHTTPRequestHandler, status: int, data: bytes) -> None:
         try:
             handler.send_response(status)
             handler.send_header("Content-Type", "application/json")
@@ -144,6 +213,46 @@ class FakeBotApi:
             handler.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # the bot stopped while a long poll was open
             pass
+
+
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
+                "tg-spoiler", "span", "tg-emoji"}
+
+
+class _HtmlCheck(HTMLParser):
+    """Telegram's HTML rules, roughly: known tags only, each closed in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.error = ""
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.error = self.error or f"can't parse entities: unsupported start tag \"{tag}\""
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.error = self.error or f"can't parse entities: unexpected end tag \"{tag}\""
+
+
+def _check_message(method: str, params: dict[str, Any]) -> str:
+    """Why Telegram would refuse this message (too long, bad HTML), or ''."""
+    if method not in ("sendMessage", "editMessageText"):
+        return ""
+    text = str(params.get("text", ""))
+    if len(text) > 4096:
+        return "message is too long"
+    if params.get("parse_mode") == "HTML":
+        if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text) or re.search(r"<(?![a-zA-Z/])", text):
+            return "can't parse entities: unescaped '&' or '<'"
+        check = _HtmlCheck()
+        check.feed(text)
+        check.close()
+        if check.error or check.open:
+            return check.error or f"can't parse entities: unclosed tag \"{check.open[-1]}\""
+    return ""
 
 
 def _maybe_json(value: str) -> Any:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram.error import NetworkError
 
 from bot.announcements import ANNOUNCEMENT_TZ
 from bot.config import AnnouncementSettings, Config, RateLimits, TelegramSettings
@@ -509,3 +510,66 @@ async def test_schedule_command_shows_upcoming_and_recent_broadcasts(make_bot: B
     assert "<b>heating</b>" in text and f"下次：{later:%Y-%m-%d %H:%M}" in text
     assert "标签 城关镇 → 2 个群：城关镇一群、城关镇二群" in text
     assert "全部订阅群  已发送 4 / 4，失败 0" in text
+
+
+# -- exactness: a dropped connection, the moment of "sending", the final report ----------------------------
+
+
+async def test_connection_dropped_after_sending_is_uncertain_and_not_resent(make_bot: BotFactory) -> None:
+    dropped = NetworkError("httpx.RemoteProtocolError: Server disconnected without sending a response.")
+    request = RecordingRequest(chat_exceptions={-1002: [dropped]})
+    bot = await make_bot(request=request)
+    await bot.send("/announce 通知", chat_id=ADMIN, user_id=ADMIN)
+    await bot.press(button_data(bot.request.sent()[-1])[0])
+    await bot.settle()
+    assert [c.method for c in request.calls].count("sendMessage!failed") == 1  # tried once, never again
+    assert bot.texts_to(-1002) == []
+    report = bot.texts_to(ADMIN)[-1]
+    assert "已发送 3 / 4 个群，失败 0 个，不确定 1 个" in report
+    assert "城关镇二群（<code>-1002</code>）：发送超时，可能已经送达" in report
+
+
+async def test_a_group_waiting_on_flood_control_is_pending_not_sending_and_a_crash_sends_it_once(
+    make_bot: BotFactory,
+) -> None:
+    request = RecordingRequest(chat_errors={-1003: [
+        {"error_code": 429, "description": "Too Many Requests: retry after 30", "parameters": {"retry_after": 30}}]})
+    bot = await make_bot(request=request)
+    await bot.send("/announce 停水通知", chat_id=ADMIN, user_id=ADMIN)
+    ident = button_data(bot.request.sent()[-1])[0].split("|")[2]
+    await bot.press(f"A|send|{ident}")
+    deadline = time.monotonic() + 20
+    while not any(c.method == "sendMessage!failed" for c in request.calls):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    assert [d.status for d in bot.storage.deliveries(ident) if d.chat_id == -1003] == ["pending"]
+    kill_broadcasts()
+    await asyncio.sleep(0.05)
+    await stop(bot)
+
+    restarted = await make_bot()
+    await restarted.settle()
+    everyone = Counter(int(c["chat_id"]) for c in bot.group_messages() + restarted.group_messages())
+    assert everyone == Counter(dict.fromkeys(GROUPS, 1))  # nobody twice, nobody "uncertain"
+    assert "已发送 4 / 4 个群，失败 0 个" in restarted.texts_to(ADMIN)[-1]
+
+
+async def test_a_report_not_sent_before_a_stop_is_sent_after_the_restart(make_bot: BotFactory) -> None:
+    bot = await make_bot()
+    storage = bot.storage
+    storage.create_announcement("m1", kind="manual", text="通知", targets={"all": True}, report_chat=ADMIN)
+    storage.start_broadcast("m1", storage.recipients({"all": True}))
+    for chat_id in GROUPS:
+        storage.mark_delivery("m1", chat_id, "sent", message_id=1)
+    storage.set_announcement_status("m1", "done", expect="sending")  # then the process died
+    await stop(bot)
+
+    restarted = await make_bot()
+    await restarted.settle()
+    reports = [t for t in restarted.texts_to(ADMIN) if "m1" in t]
+    assert len(reports) == 1 and "已发送 4 / 4 个群，失败 0 个" in reports[0]
+    await stop(restarted)
+    again = await make_bot()
+    await again.settle()
+    assert not [t for t in again.texts_to(ADMIN) if "m1" in t]  # once only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -376,3 +377,126 @@ def test_webhook_secret_is_the_configured_one_or_made_once_and_kept(tmp_path: Pa
     assert len(first) >= 32 and webhook_secret(generated) == first
     kept = tmp_path / "b.db.webhook-secret"
     assert kept.read_text(encoding="ascii").strip() == first and kept.stat().st_mode & 0o777 == 0o600
+
+
+# -- messages as people send them ------------------------------------------------------------------------
+
+
+def _media_update(app: Any, kind: dict[str, Any], *, caption: str | None = None, chat_id: int = 42) -> Any:
+    from telegram import Update
+
+    message: dict[str, Any] = {"message_id": 900 + chat_id, "date": int(time.time()),
+                               "chat": {"id": chat_id, "type": "private"}, "from": {"id": chat_id, "is_bot": False,
+                                                                                    "first_name": "居民"}, **kind}
+    if caption is not None:
+        message["caption"] = caption
+    return Update.de_json({"update_id": 90_000 + chat_id + len(str(kind)), "message": message}, app.bot)
+
+
+PHOTO = {"photo": [{"file_id": "p", "file_unique_id": "pu", "width": 90, "height": 90}]}
+VOICE = {"voice": {"file_id": "v", "file_unique_id": "vu", "duration": 3}}
+STICKER = {"sticker": {"file_id": "s", "file_unique_id": "su", "width": 512, "height": 512, "is_animated": False,
+                       "is_video": False, "type": "regular"}}
+
+
+async def test_photo_voice_and_sticker_in_private_get_a_polite_words_only_reply(bot_app: Any) -> None:
+    app, request = bot_app
+    for kind in (PHOTO, VOICE, STICKER):
+        request.clear()
+        await app.process_update(_media_update(app, kind))
+        assert "我只能看懂文字问题" in request.last_text()
+
+
+async def test_a_caption_is_answered_like_a_question(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(_media_update(app, PHOTO, caption="交城有几个乡镇社工站？"))
+    assert "8个乡镇社工站" in request.last_text()
+
+
+async def test_markup_pasted_into_a_question_is_stripped_before_matching(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "<b>养老</b>床位一共 &amp; 多少张"))
+    assert "985张" in request.last_text()
+    request.clear()
+    await app.process_update(message_update(app.bot, "<b>养老</b>床位一共 & 多少张"))
+    assert "985张" in request.last_text()
+
+
+async def test_malformed_callbacks_are_ignored(bot_app: Any) -> None:
+    app, request = bot_app
+    for data in ("t", "f", "a", "s", "", "zz|1", "t|x|y", "f|+"):
+        request.clear()
+        await app.process_update(callback_update(app.bot, data))
+        assert [c.method for c in request.calls if c.method != "answerCallbackQuery"] in ([], ["editMessageText"])
+        assert "抱歉，处理您的消息时出了点问题" not in str(request.sent())
+
+
+async def test_questions_delivered_together_after_downtime_count_by_when_they_were_asked(bot_app: Any) -> None:
+    """Eight questions asked 20 s apart (limit 5 a minute), delivered at once after downtime: all answered."""
+    app, request = bot_app
+    now = int(time.time())
+    for n in range(8):
+        asked = now - (8 - n) * 20
+        await app.process_update(message_update(app.bot, "交城有几个乡镇社工站？", user_id=43, chat_id=43,
+                                                extra={"date": asked}))
+    replies = [c["text"] for c in request.sent() if int(c["chat_id"]) == 43]
+    assert len(replies) == 8 and all("8个乡镇社工站" in r for r in replies)
+
+
+async def test_long_admin_replies_are_split_or_capped_to_fit(bot_app: Any, storage: Storage,
+                                                            knowledge_dir: Path) -> None:
+    app, request = bot_app
+    for n in range(20):
+        storage.log_question(user_id=n, chat_type="private", text=f"{n}号问题" + "很长的问题" * 90,
+                             status="no_match", entry_id=None, score=0)
+    await app.process_update(message_update(app.bot, "/unanswered", chat_id=ADMIN, user_id=ADMIN))
+    pieces = [c["text"] for c in request.sent()]
+    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert sum(p.count("❓") for p in pieces) == 20
+
+    request.clear()
+    broken = "\n".join(f"  - id: dup\n    questions: [问题{n}]\n    answer: 答\n    quote: 无此引文{n}"
+                       for n in range(150))
+    (knowledge_dir / "broken.yaml").write_text(f"topic: 坏\nsource: jiaocheng-release\nentries:\n{broken}\n",
+                                               encoding="utf-8")
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    reply = request.last_text()
+    assert len(reply) <= 4096 and "仍在使用旧版本" in reply
+    assert "还有" in reply and "python -m bot validate" in reply
+
+
+async def test_reload_with_a_gbk_file_works_and_a_folder_is_a_file_line_problem(bot_app: Any,
+                                                                               knowledge_dir: Path) -> None:
+    app, request = bot_app
+    synonyms = knowledge_dir / "synonyms.yaml"
+    synonyms.write_bytes(synonyms.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gb18030"))
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    assert "知识库已重新加载" in request.last_text()
+    (knowledge_dir / "scope.yaml").unlink()
+    (knowledge_dir / "scope.yaml").mkdir()
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    assert "knowledge/scope.yaml:1: is a folder" in request.last_text()
+    assert "出了点问题" not in request.last_text()
+
+
+async def test_an_error_that_keeps_happening_is_logged_once_with_a_count(
+    knowledge_dir: Path, storage: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
+    """sendMessage answering valid JSON of the wrong shape: one traceback, then a line at 2, 4, 8 … times."""
+    config = Config(telegram=TelegramSettings(token="123:TEST"), knowledge_dir=str(knowledge_dir),
+                    rate_limits=RateLimits(per_user_per_minute=100))
+    request = RecordingRequest(results={"sendMessage": {"unexpected": "shape"}})
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
+    await app.initialize()
+    try:
+        with caplog.at_level(logging.ERROR, logger="bot.tg.app"):
+            for n in range(20):
+                await app.process_update(message_update(app.bot, "交城有几个乡镇社工站？", chat_id=60 + n,
+                                                        user_id=60 + n))
+    finally:
+        await app.shutdown()
+    records = [r for r in caplog.records if r.name == "bot.tg.app"]
+    assert len(records) == 5  # 1st (with traceback), 2nd, 4th, 8th, 16th
+    assert records[0].exc_info is not None and all(r.exc_info is None for r in records[1:])
+    assert "(16 times so far)" in records[-1].getMessage()
+    assert "交城有几个乡镇社工站" not in caplog.text  # ids only, no user data

@@ -65,3 +65,16 @@ def test_no_command_runs_the_terminal_chat_and_says_how_to_configure_a_token() -
         check=True, timeout=60,
     )
     assert "TELEGRAM_BOT_TOKEN" in proc.stdout and "刘大鹏" in proc.stdout
+
+
+def test_a_database_path_that_cannot_be_opened_is_one_clear_line(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(f'telegram:\n  token: "123:ABC"\ndatabase: {blocker / "bot.sqlite3"}\n', encoding="utf-8")
+    for command in (["run"], ["stats"]):
+        assert main([*command, "--config", str(config)]) == 2
+        err = capsys.readouterr().err
+        assert f"cannot open the database {blocker / 'bot.sqlite3'}" in err and "writable file path" in err
+        assert "Traceback" not in err

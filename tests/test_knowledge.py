@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -176,3 +177,63 @@ def test_speakers_author_organisers_and_captions_are_answered(kb: KnowledgeBase)
     for fact in ("冀美丽", "刘大鹏", "崔维廷", "王向前", "郭强", "中共吕梁市委宣传部", "吕梁市人民政府新闻办公室",
                  "回家山", "宜居交城", "县市区专场第五场"):
         assert fact in answers, fact
+
+
+# -- files as county staff save them ------------------------------------------------------------------
+
+
+SYNONYMS = "synonyms:\n  - [养老机构, 养老院]\n  - [高新技术企业, 高企]\n"
+SCOPE = "other_places: [太原]\nnot_covered: [天气]\n"
+
+
+def _problems(directory: Path) -> list[str]:
+    try:
+        load_knowledge(directory)
+    except KnowledgeError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def test_bom_crlf_and_gbk_files_are_read(make_kb: Any) -> None:
+    root = make_kb()
+    (root / "synonyms.yaml").write_bytes(SYNONYMS.replace("\n", "\r\n").encode("gbk"))
+    (root / "scope.yaml").write_bytes("\ufeff".encode() + SCOPE.replace("\n", "\r\n").encode("utf-8"))
+    (root / "topic.yaml").write_bytes(MINI_TOPIC.encode("gb18030"))
+    kb = load_knowledge(root)
+    assert ("养老机构", "养老院") in kb.synonyms and kb.scope.other_places == ("太原",)
+    assert kb.by_id["high-tech"].answer == "交城有国家级高新技术企业40户。"
+
+
+def test_a_source_saved_with_a_bom_keeps_its_front_matter(make_kb: Any) -> None:
+    root = make_kb()
+    source = root / "sources" / "mini.md"
+    source.write_bytes("\ufeff".encode() + source.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_knowledge(root).sources["mini"].title == "测试材料"
+
+
+def test_a_tab_in_the_indentation_says_file_line_and_the_fix(make_kb: Any) -> None:
+    root = make_kb({"synonyms.yaml": "synonyms:\n\t- [养老机构, 养老院]\n"})
+    problems = _problems(root)
+    assert problems == ["knowledge/synonyms.yaml:2: a tab character on this line; YAML indents with spaces only: "
+                        "replace the tab with spaces"]
+
+
+def test_a_folder_an_unreadable_file_and_broken_utf8_are_file_line_problems(make_kb: Any) -> None:
+    root = make_kb()
+    (root / "scope.yaml").mkdir()
+    (root / "gone.yaml").symlink_to(root / "nowhere.yaml")  # listed, but cannot be read
+    (root / "synonyms.yaml").write_bytes(("synonyms:\n  - [养老机构, 养老院]\n" * 5).encode() + b"  - [\xff\xfe]\n")
+    problems = _problems(root)
+    assert "knowledge/scope.yaml:1: is a folder, but a file is expected here; move the folder away or rename it" \
+        in problems
+    assert any(p.startswith("knowledge/gone.yaml:1: cannot be read") for p in problems)
+    assert any(p.startswith("knowledge/synonyms.yaml:11: is not UTF-8 text (byte 0xff on this line); save it as UTF-8")
+               for p in problems)
+
+
+def test_cli_validate_reports_a_folder_without_a_traceback(make_kb: Any, capsys: Any) -> None:
+    root = make_kb()
+    (root / "scope.yaml").mkdir()
+    assert main(["validate", "--knowledge", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert "scope.yaml:1: is a folder" in out and "Traceback" not in out + err

@@ -225,3 +225,28 @@ def test_salted_hashes_of_an_older_version_are_kept_and_the_salt_is_gone(tmp_pat
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("bot.sqlite3*") if not p.name.endswith("-key"))
     assert salt.encode() not in raw  # not in the database, its WAL, or a freed page
     assert sqlite3.connect(path).execute("SELECT user_hash FROM questions").fetchone()[0] == old_hash
+
+
+def test_processes_starting_at_once_migrate_the_database_once(tmp_path: Path) -> None:
+    database = tmp_path / "fresh.sqlite3"
+    code = "import sys; from bot.storage import Storage; Storage(sys.argv[1]).close()"
+    starts = [subprocess.Popen([sys.executable, "-c", code, str(database)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+              for _ in range(4)]
+    errors = [p.communicate(timeout=60)[1] for p in starts]
+    assert [p.returncode for p in starts] == [0, 0, 0, 0], errors
+    store = Storage(database)
+    assert store.schema_version == len(MIGRATIONS)
+    store.close()
+
+
+def test_upgrading_does_not_resend_reports_of_broadcasts_finished_before(tmp_path: Path) -> None:
+    database = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(database, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:2], start=1):
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    db.execute("INSERT INTO announcements (id, kind, text, targets, status, created, finished) "
+               "VALUES ('old', 'manual', 'x', '{}', 'done', 1.0, 2.0)")
+    db.close()
+    store = Storage(database)
+    assert store.schema_version == len(MIGRATIONS) and store.unreported() == []
+    store.close()

@@ -35,6 +35,12 @@ class RecordingRequest(BaseRequest):
     chat_errors: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     # sendMessage to these chats never returns (a request in flight when the process dies)
     hang_chats: set[int] = field(default_factory=set)
+    # per chat: exceptions sendMessage raises, one per call, before it succeeds (e.g. a dropped connection)
+    chat_exceptions: dict[int, list[Exception]] = field(default_factory=dict)
+    # methods answered with this "result" instead (e.g. valid JSON of the wrong shape)
+    results: dict[str, Any] = field(default_factory=dict)
+    # what the next getUpdates returns (raw JSON items, as Telegram sends them)
+    updates: list[Any] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1000))
 
     @property
@@ -62,6 +68,13 @@ class RecordingRequest(BaseRequest):
         chat_id = int(params["chat_id"]) if str(params.get("chat_id", "x")).lstrip("-").isdigit() else None
         if name == "sendMessage" and chat_id in self.hang_chats:
             await asyncio.Event().wait()
+        if name == "sendMessage" and self.chat_exceptions.get(chat_id):  # type: ignore[arg-type]
+            self.calls.append(Call("sendMessage!failed", params))
+            raise self.chat_exceptions[chat_id].pop(0)  # type: ignore[index]
+        if name == "getUpdates" and self.updates:
+            batch, self.updates = self.updates, []
+            self.calls.append(Call(name, params))
+            return 200, json.dumps({"ok": True, "result": batch}).encode()
         if name == "sendMessage" and self.chat_errors.get(chat_id):  # type: ignore[arg-type]
             self.calls.append(Call("sendMessage!failed", params))
             error = self.chat_errors[chat_id].pop(0)  # type: ignore[index]
@@ -70,7 +83,8 @@ class RecordingRequest(BaseRequest):
         if name in self.fail_methods:
             code, description = self.fail_methods[name]
             return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+        result = self.results[name] if name in self.results else self._result(name, params)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":

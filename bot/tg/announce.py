@@ -50,6 +50,7 @@ from telegram.error import (
 from telegram.ext import (
     Application,
     ContextTypes,
+    ExtBot,
     Job,
 )
 from telegram.warnings import PTBDeprecationWarning
@@ -61,6 +62,7 @@ from ..reports import schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
 from .common import chunks, is_bot_admin, require_bot_admin, require_group_admin, send
+from .sending import maybe_delivered
 from .services import services
 
 logger = logging.getLogger(__name__)
@@ -160,7 +162,6 @@ class Announcer:
             text = messages.ANNOUNCEMENT.format(text=escape(record.text))
             for delivery in self.storage.deliveries(announcement_id, statuses=("pending",)):
                 await self.pacer.wait(delivery.chat_id)
-                self.storage.mark_delivery(announcement_id, delivery.chat_id, "sending")
                 await self._deliver(bot, announcement_id, delivery.chat_id, text, pin=record.pin)
             self.storage.set_announcement_status(announcement_id, "done", expect="sending")
             report = self.storage.report(announcement_id)
@@ -168,17 +169,34 @@ class Announcer:
             self._active.discard(announcement_id)
         if report is not None:
             await self._send_report(bot, report)
+            self.storage.mark_reported(announcement_id)
         return report
+
+    async def _mark(self, announcement_id: str, chat_id: int, status: str, **details: Any) -> None:
+        """Record a group's delivery state in a worker thread: a slow database never stalls the answers."""
+        await asyncio.to_thread(self.storage.mark_delivery, announcement_id, chat_id, status, **details)
 
     async def _deliver(self, bot: Bot, announcement_id: str, chat_id: int, text: str, *, pin: bool) -> None:
         """One group: send (retrying flood control and network errors), pin if asked, record the outcome."""
         last_error = ""
         for attempt in range(SEND_ATTEMPTS):
+            async def leaving(chat: int = chat_id) -> None:  # "sending" when the request leaves, not while it queues
+                await self._mark(announcement_id, chat, "sending")
+
+            async def refused(chat: int = chat_id) -> None:  # flood control: not delivered, waiting again
+                await self._mark(announcement_id, chat, "pending")
+
+            hooks: dict[str, Any] = {}
+            if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+                hooks["rate_limit_args"] = {"before_send": leaving, "not_sent": refused}
+            else:
+                await leaving()
             try:
                 message = await bot.send_message(
-                    chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True)
+                    chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True), **hooks
                 )
             except RetryAfter as exc:
+                await self._mark(announcement_id, chat_id, "pending")
                 wait = retry_seconds(exc)
                 logger.warning("flood control sending %s to %s: waiting %.0f s", announcement_id, chat_id, wait)
                 last_error = messages.REASON_FLOOD
@@ -188,43 +206,47 @@ class Announcer:
             except ChatMigrated as exc:
                 new_id = int(exc.new_chat_id)
                 logger.info("group %s became supergroup %s", chat_id, new_id)
-                self.storage.migrate_chat(chat_id, new_id)
-                if not self.storage.move_delivery(announcement_id, chat_id, new_id):
+                await asyncio.to_thread(self.storage.migrate_chat, chat_id, new_id)
+                if not await asyncio.to_thread(self.storage.move_delivery, announcement_id, chat_id, new_id):
                     return  # the new id is on this broadcast's list already
                 chat_id = new_id
                 continue
             except Forbidden as exc:
                 logger.info("cannot send %s to %s: %s", announcement_id, chat_id, exc)
-                self.storage.deactivate(chat_id, messages.REASON_FORBIDDEN)
-                self.storage.mark_delivery(announcement_id, chat_id, "failed", error=messages.REASON_FORBIDDEN)
+                await asyncio.to_thread(self.storage.deactivate, chat_id, messages.REASON_FORBIDDEN)
+                await self._mark(announcement_id, chat_id, "failed", error=messages.REASON_FORBIDDEN)
                 return
             except BadRequest as exc:
                 if "chat not found" in str(exc).lower():
-                    self.storage.deactivate(chat_id, messages.REASON_CHAT_NOT_FOUND)
+                    await asyncio.to_thread(self.storage.deactivate, chat_id, messages.REASON_CHAT_NOT_FOUND)
                     reason = messages.REASON_CHAT_NOT_FOUND
                 else:
                     reason = messages.REASON_OTHER.format(error=exc.message)
-                self.storage.mark_delivery(announcement_id, chat_id, "failed", error=reason)
+                await self._mark(announcement_id, chat_id, "failed", error=reason)
                 return
             except TimedOut:
                 # The request may have reached Telegram: sending again could post it twice.
-                self.storage.mark_delivery(announcement_id, chat_id, "unknown", error=messages.REASON_TIMED_OUT)
+                await self._mark(announcement_id, chat_id, "unknown", error=messages.REASON_TIMED_OUT)
                 return
             except NetworkError as exc:
+                if maybe_delivered(exc):  # e.g. the connection dropped after Telegram took the message
+                    await self._mark(announcement_id, chat_id, "unknown", error=messages.REASON_TIMED_OUT)
+                    return
+                await self._mark(announcement_id, chat_id, "pending")
                 last_error = messages.REASON_NETWORK.format(error=exc.message)
                 if attempt + 1 < SEND_ATTEMPTS:
                     await asyncio.sleep(min(2.0**attempt, 8.0))
                 continue
             except TelegramError as exc:
                 reason = messages.REASON_OTHER.format(error=exc.message)
-                self.storage.mark_delivery(announcement_id, chat_id, "failed", error=reason)
+                await self._mark(announcement_id, chat_id, "failed", error=reason)
                 return
             # Sent: record it before anything else can go wrong.
-            self.storage.mark_delivery(announcement_id, chat_id, "sent", message_id=message.message_id)
+            await self._mark(announcement_id, chat_id, "sent", message_id=message.message_id)
             if pin:
                 await self._pin(bot, announcement_id, chat_id, message.message_id)
             return
-        self.storage.mark_delivery(announcement_id, chat_id, "failed", error=last_error or messages.REASON_FLOOD)
+        await self._mark(announcement_id, chat_id, "failed", error=last_error or messages.REASON_FLOOD)
 
     async def _pin(self, bot: Bot, announcement_id: str, chat_id: int, message_id: int) -> None:
         try:
@@ -232,9 +254,9 @@ class Announcer:
         except TelegramError as exc:
             logger.info("could not pin %s in %s: %s", announcement_id, chat_id, exc)
             reason = messages.REASON_PIN.format(error=_pin_reason(exc))
-            self.storage.mark_delivery(announcement_id, chat_id, "sent", pinned=False, error=reason)
+            await self._mark(announcement_id, chat_id, "sent", pinned=False, error=reason)
             return
-        self.storage.mark_delivery(announcement_id, chat_id, "sent", pinned=True)
+        await self._mark(announcement_id, chat_id, "sent", pinned=True)
 
     # -- reports -------------------------------------------------------------------------------------
 
@@ -310,6 +332,11 @@ class Announcer:
             unsure = self.storage.mark_interrupted(record.id, messages.REASON_INTERRUPTED)
             logger.info("resuming announcement %s (%d uncertain)", record.id, len(unsure))
             self.launch(application, record.id)
+        for announcement_id in self.storage.unreported():  # finished, but stopped before its report went out
+            report = self.storage.report(announcement_id)
+            if report is not None:
+                await self._send_report(application.bot, report)
+            self.storage.mark_reported(announcement_id)
         job_queue = application.job_queue
         assert job_queue is not None, "python-telegram-bot[job-queue] is required"
         # A schedule job the process slept through (a suspended machine) is dropped by APScheduler; this

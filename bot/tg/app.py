@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import json
 import logging
+import re
 import time
 from html import escape
 from pathlib import Path
@@ -30,7 +32,6 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -42,11 +43,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from .. import messages, redact
 from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
+from ..inbox import Inbox
 from ..kbedit import KnowledgeEditor
 from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
@@ -56,24 +58,40 @@ from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
 from . import announce, render, teach
-from .common import is_bot_admin, require_bot_admin, require_group_admin
+from .common import capped_lines, chunks, is_bot_admin, require_bot_admin, require_group_admin
 from .common import send as _send
+from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
+from .sending import FairLimiter
 from .services import Services, UserRateLimiter, services
 
 logger = logging.getLogger(__name__)
 
 # The update types the bot handles; Telegram is asked for these only (polling and webhook alike).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
+RELOAD_LIST_LIMIT = 3000  # characters of file:line problems in a /reload reply (Telegram allows 4,096)
+
+
+MARKUP_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def strip_markup(text: str) -> str:
+    """A question pasted with HTML markup (``<b>养老</b>床位 &amp; 多少``) as the words a person reads."""
+    return html.unescape(MARKUP_RE.sub("", text))
+
 
 
 # --------------------------------------------------------------------------------------------------
 # answering
 
 
-def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text: str, result: MatchResult) -> None:
+async def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text: str, result: MatchResult) -> None:
+    """Log the question on the writer thread; a database that cannot be written never stops the answer."""
     user = update.effective_user
     chat = update.effective_chat
-    services(context).storage.log_question(
+    svc = services(context)
+    await svc.writer.write(
+        "question log",
+        svc.storage.log_question,
         user_id=user.id if user else 0,
         chat_type=chat.type if chat else "inline",
         text=mask_private_data(text),
@@ -95,6 +113,7 @@ async def answer_question(
     user = update.effective_user
     if message is None:
         return
+    text = strip_markup(text)
     svc = services(context)
     loaded = svc.knowledge.current
     result: MatchResult | None = None
@@ -103,7 +122,7 @@ async def answer_question(
         if result.status is not Status.ANSWERED:
             return
     if user is not None:
-        verdict = svc.limiter.check(user.id)
+        verdict = svc.limiter.check(user.id, now=message.date.timestamp() if message.date else None)
         if verdict != "ok":
             if verdict == "warn":
                 await _send(message, escape(messages.RATE_LIMITED), quote=group)
@@ -113,7 +132,7 @@ async def answer_question(
         return
     if result is None:
         result = await asyncio.to_thread(loaded.matcher.match, text)
-    _log_question(context, update, text, result)
+    await _log_question(context, update, text, result)
     if group and message.chat is not None and result.status is Status.ANSWERED and result.entry is not None:
         key = (message.chat.id, result.entry.id)
         earlier = svc.recent_group_answers.get(key)
@@ -133,12 +152,13 @@ async def answer_question(
 
 
 def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
-    """In a group: the question if the bot was mentioned or replied to, else None."""
-    text = message.text or ""
+    """In a group: the question (text or caption) if the bot was mentioned or replied to, else None."""
+    text = message.text or message.caption or ""
+    in_caption = message.text is None
     mentioned = False
-    for entity in message.entities or ():
+    for entity in (message.caption_entities if in_caption else message.entities) or ():
         if entity.type == MessageEntity.MENTION:
-            name = message.parse_entity(entity)
+            name = message.parse_caption_entity(entity) if in_caption else message.parse_entity(entity)
             if name.lstrip("@").lower() == bot_username.lower():
                 mentioned = True
                 text = text.replace(name, " ")
@@ -157,16 +177,23 @@ def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | N
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any text in a private chat is a question."""
+    """Any text in a private chat is a question, and so is the caption of a photo or file."""
     message = update.effective_message
-    if message is not None and message.text is not None:
-        await answer_question(update, context, message.text, group=False)
+    if message is not None and (message.text or message.caption) is not None:
+        await answer_question(update, context, message.text or message.caption or "", group=False)
+
+
+async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, voice message, sticker … without words in a private chat: say politely what works."""
+    message = update.effective_message
+    if message is not None:
+        await _send(message, escape(messages.TEXT_ONLY))
 
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Group text: answer when mentioned or replied to; in auto mode, confident answers to anything."""
+    """Group text (or a caption): answer when mentioned or replied to; in auto mode, confident answers."""
     message = update.effective_message
-    if message is None or message.text is None or message.chat is None:
+    if message is None or (message.text or message.caption) is None or message.chat is None:
         return
     svc = services(context)
     addressed = _addressed_text(message, context.bot.username, context.bot.id)
@@ -175,9 +202,10 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     if not svc.storage.auto_mode(message.chat.id, svc.config.groups.auto_mode_default):
         return
-    if contains_private_data(message.text):
+    question = message.text or message.caption or ""
+    if contains_private_data(question):
         return
-    await answer_question(update, context, message.text, group=True, confident_only=True)
+    await answer_question(update, context, question, group=True, confident_only=True)
 
 
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -282,11 +310,12 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         notes = await svc.announcer.reschedule(context.application)  # missed ones go to all admins
         scheduled = len(svc.knowledge.current.kb.announcements)
         text = messages.RELOAD_OK.format(entries=result.entries) + messages.RELOAD_SCHEDULED.format(count=scheduled)
-        await _send(message, escape(text) + "".join(f"\n\n{note}" for note in notes))
+        for piece in chunks(escape(text) + "".join(f"\n\n{note}" for note in notes)):
+            await _send(message, piece)
         return
-    listed = "\n".join(str(p) for p in result.problems[:30])
-    if len(result.problems) > 30:
-        listed += f"\n… (+{len(result.problems) - 30})"
+    for problem in result.problems:  # the whole list in the log; the admin gets what fits in one message
+        logger.warning("reload: %s", problem)
+    listed = capped_lines([str(p) for p in result.problems], limit=RELOAD_LIST_LIMIT)
     text = messages.RELOAD_FAILED.format(count=len(result.problems), entries=result.entries, problems="{problems}")
     await _send(message, escape(text).replace("{problems}", f"<pre>{escape(listed)}</pre>"))
 
@@ -297,7 +326,8 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     storage = services(context).storage
-    await _send(message, stats_text(storage))
+    for piece in chunks(await asyncio.to_thread(stats_text, storage)):
+        await _send(message, piece)
     png = await asyncio.to_thread(stats_chart, storage)
     try:
         await message.reply_photo(png, caption="7-day chart")
@@ -310,8 +340,10 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = await require_bot_admin(update, context)
     if message is not None:
         markup = await teach.unanswered_keyboard(context)  # a button per question that can be taught
-        text = unanswered_text(services(context).storage)
-        await _send(message, text + (escape(messages.UNANSWERED_TEACH) if markup else ""), markup)
+        text = await asyncio.to_thread(unanswered_text, services(context).storage)
+        pieces = chunks(text + (escape(messages.UNANSWERED_TEACH) if markup else ""))
+        for number, piece in enumerate(pieces, 1):
+            await _send(message, piece, markup if number == len(pieces) else None)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -322,6 +354,9 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     parts = query.data.split("|")
     kb = services(context).knowledge.current.kb
     kind = parts[0]
+    if kind not in ("a", "s", "f", "T", "t") or (kind in ("a", "s", "f", "t") and len(parts) < 2):
+        await query.answer()  # a stale or forged button: nothing to do
+        return
     message = query.message if isinstance(query.message, Message) else None
     if kind in ("a", "s", "f"):
         entry = kb.by_id.get(parts[-1])
@@ -343,11 +378,13 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             if message is not None:
                 await _send(message, text)
             return
-        value = 1 if parts[1] == "+" else -1
+        value = 1 if parts[1] == "+" else -1  # f|+|id or f|-|id
         question = ""
         if message is not None and message.reply_to_message is not None:
             question = mask_private_data(message.reply_to_message.text or "")
-        services(context).storage.record_feedback(
+        svc = services(context)
+        await svc.writer.write(
+            "feedback", svc.storage.record_feedback,
             user_id=query.from_user.id, entry_id=entry.id, question=question or entry.canonical_question, value=value
         )
         await query.answer(messages.FEEDBACK_THANKS if value > 0 else messages.FEEDBACK_DOWN)
@@ -443,10 +480,29 @@ def describe_update(update: object) -> str:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every error with the update it came from; tell a private chat something went wrong."""
-    logger.error("error while handling %s", describe_update(update), exc_info=context.error)
+    """Log an error with the update it came from (ids only); tell a private chat something went wrong.
+
+    The same error again is one line with its count at the 2nd, 4th, 8th … time, not a traceback each
+    time. Polling errors (no update, no job) are logged by IntakeBot the same way, not here.
+    """
+    error = context.error
+    if update is None and context.job is None and isinstance(error, TelegramError):
+        return
+    if isinstance(update, Update):
+        where = describe_update(update)  # ids and kinds only; the whole update only with debug logging
+    else:
+        where = f"job {context.job.name}" if context.job and context.job.name else type(update).__name__
+    signature = f"{type(error).__name__}: {str(error)[:120]}"
+    seen = services(context).errors
+    seen[signature] = count = seen.get(signature, 0) + 1
+    if len(seen) > 200:  # keep the counter small
+        seen.clear()
+    if count == 1:
+        logger.error("error while handling %s", where, exc_info=error)
+    elif count & (count - 1) == 0:
+        logger.error("error while handling %s: %s (%d times so far)", where, signature, count)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
-        with contextlib.suppress(TelegramError):
+        with contextlib.suppress(Exception):  # the error may be the Bot API itself: nothing more to do
             await context.bot.send_message(update.effective_chat.id, escape(messages.ERROR_REPLY))
 
 
@@ -482,7 +538,32 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # the admin has not started the bot yet
             logger.info("admin %s command menu not set: %s", admin, exc)
+    svc.writer.notify = lambda reason: _tell_admins_storage(application, reason)  # once, whatever failed first
+    svc.intake.on_degraded = lambda reason: svc.writer.trouble("inbox", reason)
+    await svc.intake.replay(application, start=True)  # unfinished updates of the last run come first
     await svc.announcer.start(application)
+    if application.job_queue is not None and svc.intake.inbox is not None:
+        application.job_queue.run_repeating(svc.intake.retry_job, interval=RETRY_EVERY, first=RETRY_EVERY,
+                                            name="inbox-retry")
+
+
+async def _tell_admins_storage(application: Application[Any, Any, Any, Any, Any, Any], reason: str) -> None:
+    """Once: the database cannot be written; the bot goes on answering."""
+    svc: Services = application.bot_data["services"]
+    text = escape(messages.STORAGE_TROUBLE.format(path=svc.storage.path, reason=reason[:300]))
+    for admin in svc.config.admins:
+        try:
+            await application.bot.send_message(admin, text)
+        except TelegramError as exc:
+            logger.info("could not tell admin %s about the database: %s", admin, exc)
+
+
+async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Finish the log writes and close the inbox's database connection."""
+    svc: Services = application.bot_data["services"]
+    await asyncio.to_thread(svc.writer.close)
+    if svc.intake.inbox is not None:
+        svc.intake.inbox.close()
 
 
 def build_application(
@@ -493,25 +574,35 @@ def build_application(
     request: BaseRequest | None = None,
     rate_limit: bool = True,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the one Application and register every handler."""
+    """Build the one Application and register every handler.
+
+    Updates go through the durable inbox (``bot/tg/intake.py``) and are handled concurrently across
+    chats, in order within one; every request passes the shared pacer (``bot/tg/sending.py``), which
+    ``rate_limit=False`` turns into a pass-through that still retries answers.
+    """
+    intake = Intake(Inbox(storage.path) if storage.path != ":memory:" else None)
+    limits = config.rate_limits
+    limiter = FairLimiter(
+        overall_per_second=limits.overall_per_second if rate_limit else 0,
+        group_per_minute=limits.group_messages_per_minute if rate_limit else 0,
+    )
+    bot = IntakeBot(
+        intake,
+        token=config.telegram.token,
+        base_url=config.telegram.api_base_url,
+        request=request or HTTPXRequest(connection_pool_size=64),
+        get_updates_request=request or HTTPXRequest(),
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=storage.tz),
+        rate_limiter=limiter,
+    )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
-        .token(config.telegram.token)
-        .base_url(config.telegram.api_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=storage.tz))
+        .bot(bot)
+        .update_queue(IntakeQueue(intake))
+        .concurrent_updates(ChatOrderedProcessor(intake, workers=config.telegram.concurrent_chats))
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    if rate_limit:
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=config.rate_limits.overall_per_second,
-                group_max_rate=config.rate_limits.group_messages_per_minute,
-                group_time_period=60,
-                max_retries=2,
-            )
-        )
     application = builder.build()
     announcer = announce.Announcer(config, knowledge, storage)
     application.bot_data["services"] = Services(
@@ -521,6 +612,7 @@ def build_application(
         limiter=UserRateLimiter(config.rate_limits.per_user_per_minute),
         announcer=announcer,
         editor=KnowledgeEditor(knowledge, storage),
+        intake=intake,
     )
 
     # Commands first: they win over the text handlers below.
@@ -553,7 +645,13 @@ def build_application(
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(InlineQueryHandler(on_inline_query))
     # Plain text: every private message is a question; in groups only when addressed (or auto mode).
+    # Captions count as text; in private, anything else without words gets a polite "words only".
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_private_text))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.CAPTION, on_private_text))
+    application.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.CAPTION & ~filters.StatusUpdate.ALL & ~filters.VIA_BOT,
+        on_private_other,
+    ))
     application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, on_group_text))
     # An admin's reply to a 🔍 search prompt is a search, not a question (an earlier group; it stops only those).
     application.add_handler(
@@ -561,6 +659,7 @@ def build_application(
                        teach.on_search_reply),
         group=-1,
     )
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.CAPTION, on_group_text))
     application.add_error_handler(on_error)
     return application
 
@@ -584,18 +683,22 @@ class _ReportedElsewhere(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
 
 
-def run(config: Config, knowledge: KnowledgeService) -> None:
-    """Run the bot until interrupted: long polling, or a webhook server when configured.
+def run(config: Config, knowledge: KnowledgeService, *, storage: Storage | None = None) -> int:
+    """Run the bot until interrupted: long polling, or a webhook server when configured; the exit code.
 
     The CLI sets up logging with :func:`bot.redact.install_log_redaction` before anything else; it is
-    called here again (it is idempotent) so that no other caller can forget it. Raises StartupError when
-    Telegram rejects the token.
+    called here again (it is idempotent) so that no other caller can forget it. Telegram unreachable at
+    start is retried with backoff (one log line per attempt); raises StartupError when Telegram rejects
+    the token.
     """
     redact.install_log_redaction(config.telegram.token, config.telegram.webhook_secret,
                                  config.privacy.pseudonym_key)
     logging.getLogger("httpx").setLevel(logging.DEBUG if logger.isEnabledFor(logging.DEBUG) else logging.WARNING)
     logging.getLogger("telegram.ext").addFilter(_ReportedElsewhere())
-    storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_ReportedElsewhere())
+    if storage is None:
+        storage = Storage(config.database, timezone=config.timezone, pseudonym_key=config.privacy.pseudonym_key)
     application = build_application(config, knowledge, storage)
     logger.info("knowledge: %d entries from %s", len(knowledge.current.kb.entries), knowledge.directory)
     try:
@@ -609,12 +712,15 @@ def run(config: Config, knowledge: KnowledgeService) -> None:
                 webhook_url=config.telegram.webhook_url,
                 secret_token=secret,
                 allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=-1,
             )
         else:
             application.run_polling(
-                poll_interval=config.telegram.poll_interval, allowed_updates=ALLOWED_UPDATES, close_loop=True
+                poll_interval=config.telegram.poll_interval, allowed_updates=ALLOWED_UPDATES, close_loop=True,
+                bootstrap_retries=-1,
             )
     except InvalidToken:
         raise StartupError(messages.TOKEN_REJECTED) from None
     finally:
         storage.close()
+    return 0

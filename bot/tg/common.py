@@ -128,3 +128,17 @@ def chunks(text: str, limit: int = 4000) -> list[str]:
     if current or not pieces:
         pieces.append(current)
     return pieces
+
+
+def capped_lines(lines: list[str], *, limit: int) -> str:
+    """As many whole lines as fit in ``limit`` characters, then "…还有 N 处" for the rest."""
+    kept: list[str] = []
+    used = 0
+    for number, line in enumerate(lines):
+        if used + len(line) + 1 > limit - 80:  # room for the closing line
+            more = len(lines) - number
+            kept.append(messages.AND_MORE.format(count=more))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)

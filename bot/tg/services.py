@@ -14,9 +14,11 @@ from ..config import Config
 from ..kbedit import KnowledgeEditor
 from ..service import KnowledgeService
 from ..storage import Storage
+from .health import LogWriter
 
 if TYPE_CHECKING:
     from .announce import Announcer
+    from .intake import Intake
 
 __all__ = ["Services", "UserRateLimiter", "services"]
 
@@ -31,8 +33,12 @@ class UserRateLimiter:
         self._warned: dict[int, float] = {}
 
     def check(self, user_id: int, now: float | None = None) -> str:
-        """'ok', 'warn' (first refusal in this window) or 'silent'."""
-        now = time.monotonic() if now is None else now
+        """'ok', 'warn' (first refusal in this window) or 'silent'.
+
+        ``now`` is when the question was asked (the message's own date), so questions delivered
+        together after downtime count as they were asked, not as they arrive.
+        """
+        now = time.time() if now is None else now
         hits = self._hits.setdefault(user_id, deque())
         while hits and now - hits[0] > self.window:
             hits.popleft()
@@ -53,6 +59,9 @@ class Services:
     limiter: UserRateLimiter
     announcer: Announcer
     editor: KnowledgeEditor  # admins' edits of the knowledge base (issue 11)
+    intake: Intake
+    writer: LogWriter = field(default_factory=LogWriter)  # the question log and feedback, off the event loop
+    errors: dict[str, int] = field(default_factory=dict)  # how often each error was seen (bounded logs)
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
 
 

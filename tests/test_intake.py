@@ -1,0 +1,269 @@
+"""The durable inbox, per-chat ordering and retries, through the running Application's update queue.
+
+Updates are put on ``application.update_queue`` as the Updater (or the webhook) would, so they pass
+the inbox, the chat-ordered processor and the shared pacer; the RecordingRequest answers locally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.error import NetworkError
+
+from bot.config import Config, RateLimits, TelegramSettings
+from bot.inbox import Inbox
+from bot.service import KnowledgeService
+from bot.storage import Storage
+from bot.tg import sending
+from bot.tg.app import build_application
+from tests.conftest import KNOWLEDGE
+from tests.tg_fakes import RecordingRequest, message_update
+
+ADMIN = 777
+QUESTION = "交城有几个乡镇社工站？"
+
+
+@dataclass
+class Running:
+    app: Any
+    request: RecordingRequest
+    storage: Storage
+    inbox: Inbox
+
+    async def put(self, update: Update) -> None:
+        await self.app.update_queue.put(update)
+
+    async def until(self, condition: Callable[[], bool], timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, f"condition not met; calls: {[c.method for c in self.request.calls]}"
+            await asyncio.sleep(0.01)
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        return [str(c["text"]) for c in self.request.sent() if int(c["chat_id"]) == chat_id]
+
+    async def idle(self) -> None:
+        await self.until(lambda: not self.app.bot_data["services"].intake.active)
+
+
+@pytest.fixture(autouse=True)
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sending, "BACKOFF_FIRST", 0.01)
+    monkeypatch.setattr(sending, "BACKOFF_CAP", 0.02)
+
+
+@pytest.fixture
+async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    running: list[Running] = []
+
+    async def go(*, request: RecordingRequest | None = None, rate_limit: bool = False,
+                 limits: RateLimits | None = None, before: Callable[[Storage], None] | None = None) -> Running:
+        config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge),
+                        rate_limits=limits or RateLimits(per_user_per_minute=100))
+        storage = Storage(tmp_path / "bot.sqlite3")
+        if before is not None:
+            before(storage)
+        request = request or RecordingRequest()
+        app = build_application(config, KnowledgeService(knowledge), storage, request=request, rate_limit=rate_limit)
+        await app.initialize()
+        await app.post_init(app)
+        await app.start()
+        bot = Running(app, request, storage, app.bot_data["services"].intake.inbox)
+        running.append(bot)
+        return bot
+
+    yield go
+    for bot in running:
+        await stop(bot)
+
+
+async def stop(bot: Running) -> None:
+    if bot.app.running:
+        await bot.app.stop()
+        await bot.app.shutdown()
+        bot.storage.close()
+
+
+async def test_an_update_delivered_twice_is_answered_once(start: Any) -> None:
+    bot = await start()
+    update = message_update(bot.app.bot, QUESTION, chat_id=501, user_id=501)
+    await bot.put(update)
+    await bot.until(lambda: len(bot.texts_to(501)) == 1)
+    await bot.idle()
+    await bot.put(Update.de_json(update.to_dict(), bot.app.bot))  # Telegram sends it again
+    await bot.idle()
+    await asyncio.sleep(0.1)
+    assert len(bot.texts_to(501)) == 1
+    assert bot.inbox.status(update.update_id) == "done"
+
+
+async def test_one_chat_in_order_other_chats_alongside(start: Any) -> None:
+    bot = await start()
+    questions = ["交城有几个乡镇社工站？", "交城有多少户高新技术企业", "养老机构床位一共多少张"]
+    for question in questions:
+        await bot.put(message_update(bot.app.bot, question, chat_id=502, user_id=502))
+    await bot.put(message_update(bot.app.bot, QUESTION, chat_id=503, user_id=503))
+    await bot.until(lambda: len(bot.texts_to(502)) == 3 and len(bot.texts_to(503)) == 1)
+    replies = bot.texts_to(502)
+    assert "8个乡镇社工站" in replies[0] and "40户" in replies[1] and "床位" in replies[2]
+
+
+async def test_server_errors_on_a_reply_are_retried_and_it_is_sent_once(start: Any) -> None:
+    request = RecordingRequest(chat_errors={504: [
+        {"error_code": 500, "description": "Internal Server Error"},
+        {"error_code": 502, "description": "Bad Gateway"},
+    ]}, chat_exceptions={504: [NetworkError("httpx.ReadTimeout: timed out")]})
+    bot = await start(request=request)
+    update = message_update(bot.app.bot, QUESTION, chat_id=504, user_id=504)
+    await bot.put(update)
+    await bot.until(lambda: len(bot.texts_to(504)) == 1)
+    await bot.idle()
+    assert [c.method for c in request.calls].count("sendMessage!failed") == 3
+    assert "8个乡镇社工站" in bot.texts_to(504)[0]
+    assert bot.inbox.status(update.update_id) == "done"
+
+
+async def test_forbidden_is_not_retried(start: Any) -> None:
+    request = RecordingRequest(chat_errors={505: [{"error_code": 403, "description": "Forbidden: bot was blocked"}]})
+    bot = await start(request=request)
+    update = message_update(bot.app.bot, QUESTION, chat_id=505, user_id=505)
+    await bot.put(update)
+    await bot.idle()
+    assert [c.method for c in request.calls].count("sendMessage!failed") == 1
+    assert bot.texts_to(505) == []
+    assert bot.inbox.status(update.update_id) == "done"
+
+
+async def test_a_reply_that_keeps_failing_stays_in_the_inbox_and_is_sent_later(start: Any) -> None:
+    errors = [{"error_code": 500, "description": "Internal Server Error"}] * (sending.RETRIES + 1)
+    request = RecordingRequest(chat_errors={506: list(errors)})
+    bot = await start(request=request)
+    update = message_update(bot.app.bot, QUESTION, chat_id=506, user_id=506)
+    await bot.put(update)
+    await bot.idle()
+    assert bot.texts_to(506) == []
+    assert bot.inbox.status(update.update_id) == "new" and bot.inbox.attempts(update.update_id) == 1
+    await bot.app.bot_data["services"].intake.replay(bot.app)  # what the retry job does every 30 s
+    await bot.until(lambda: len(bot.texts_to(506)) == 1)
+    await bot.idle()
+    assert bot.inbox.status(update.update_id) == "done"
+
+
+async def test_flood_control_for_one_chat_delays_only_that_chat(start: Any) -> None:
+    request = RecordingRequest(chat_errors={507: [
+        {"error_code": 429, "description": "Too Many Requests: retry after 40", "parameters": {"retry_after": 40}}]})
+    bot = await start(request=request, rate_limit=True)
+    slow = message_update(bot.app.bot, QUESTION, chat_id=507, user_id=507)
+    await bot.put(slow)
+    await bot.until(lambda: any(c.method == "sendMessage!failed" for c in request.calls))
+    for chat_id in (508, 509, 510):
+        await bot.put(message_update(bot.app.bot, QUESTION, chat_id=chat_id, user_id=chat_id))
+    await bot.until(lambda: all(bot.texts_to(c) for c in (508, 509, 510)))
+    assert bot.texts_to(507) == []
+    await stop(bot)  # the waiting reply gives up its turn: still in the inbox for the next start
+    inbox = Inbox(bot.storage.path)
+    assert inbox.status(slow.update_id) == "new"
+    inbox.close()
+
+
+async def test_unfinished_updates_are_handled_first_on_start_and_one_in_flight_is_not_resent(
+    start: Any, tmp_path: Path
+) -> None:
+    waiting = message_update(None, QUESTION, chat_id=511, user_id=511)  # type: ignore[arg-type]
+    in_flight = message_update(None, QUESTION, chat_id=512, user_id=512)  # type: ignore[arg-type]
+
+    def left_by_a_kill(storage: Storage) -> None:
+        inbox = Inbox(storage.path)
+        inbox.admit([(waiting.update_id, waiting.to_json()), (in_flight.update_id, in_flight.to_json())])
+        inbox.mark(in_flight.update_id, "sending")
+        inbox.close()
+
+    bot = await start(before=left_by_a_kill)
+    await bot.until(lambda: len(bot.texts_to(511)) == 1)
+    await bot.idle()
+    assert bot.texts_to(512) == []  # its reply may have arrived before the kill: not sent twice
+    assert bot.inbox.status(waiting.update_id) == "done"
+    assert bot.inbox.status(in_flight.update_id) == "unknown"
+
+
+async def test_an_update_that_cannot_be_parsed_is_set_aside_and_the_rest_answered(start: Any) -> None:
+    bot = await start()
+    good = message_update(bot.app.bot, QUESTION, chat_id=513, user_id=513).to_dict()
+    bad = {"update_id": good["update_id"] - 100_000, "message": {"message_id": "x", "chat": "not a chat"}}
+    bot.request.updates = [bad, good]
+    updates = await bot.app.bot.get_updates()
+    assert [u.update_id for u in updates] == [bad["update_id"], good["update_id"]]  # the offset moves past both
+    for update in updates:
+        await bot.put(update)
+    await bot.until(lambda: len(bot.texts_to(513)) == 1)
+    await bot.idle()
+    assert bot.inbox.status(bad["update_id"]) == "set_aside"
+    assert bot.inbox.status(good["update_id"]) == "done"
+    assert json.loads(bot.storage._db.execute(  # the raw update is kept for a person to look at
+        "SELECT payload FROM inbox WHERE update_id = ?", (bad["update_id"],)).fetchone()[0]) == bad
+
+
+async def test_a_database_that_cannot_be_written_still_answers_and_warns_once(start: Any) -> None:
+    bot = await start()
+    bot.storage._db.execute("PRAGMA query_only = ON")  # the question log can no longer be written
+    for chat_id in (514, 515):
+        await bot.put(message_update(bot.app.bot, QUESTION, chat_id=chat_id, user_id=chat_id))
+        await bot.until(lambda c=chat_id: len(bot.texts_to(c)) == 1)  # type: ignore[misc]
+    await bot.idle()
+    await bot.until(lambda: len(bot.texts_to(ADMIN)) == 1)
+    await asyncio.sleep(0.1)
+    warnings = bot.texts_to(ADMIN)
+    assert len(warnings) == 1 and "写不进去" in warnings[0] and "照常回答" in warnings[0]
+    assert all("8个乡镇社工站" in bot.texts_to(c)[0] for c in (514, 515))
+
+
+async def test_a_database_locked_by_another_program_does_not_hold_up_the_answers(start: Any) -> None:
+    """Ten residents ask while another program holds the write lock: all get their answers meanwhile
+    (waiting 5 s per log write, one after another, would take 50 s)."""
+    bot = await start()
+    chats = list(range(520, 530))
+    other = sqlite3.connect(bot.storage.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        for chat_id in chats:
+            await bot.put(message_update(bot.app.bot, QUESTION, chat_id=chat_id, user_id=chat_id))
+        await bot.until(lambda: all(bot.texts_to(c) for c in chats), timeout=30)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert all("8个乡镇社工站" in bot.texts_to(c)[0] for c in chats)
+    await bot.until(lambda: len(bot.texts_to(ADMIN)) == 1)
+    assert "写不进去" in bot.texts_to(ADMIN)[0]
+
+
+async def test_a_resident_is_answered_during_a_broadcast_without_waiting_for_it(start: Any) -> None:
+    """30 groups at 10 messages a second take 3 s; a question asked meanwhile is answered well before."""
+    groups = [-2000 - n for n in range(30)]
+
+    def subscribed(storage: Storage) -> None:
+        for chat_id in groups:
+            storage.subscribe(chat_id, title=f"群{chat_id}")
+
+    bot = await start(rate_limit=True, limits=RateLimits(per_user_per_minute=100, overall_per_second=10),
+                      before=subscribed)
+    storage, announcer = bot.storage, bot.app.bot_data["services"].announcer
+    storage.create_announcement("b1", kind="manual", text="通知", targets={"all": True}, report_chat=ADMIN)
+    storage.start_broadcast("b1", storage.recipients({"all": True}))
+    announcer.launch(bot.app, "b1")
+    await bot.until(lambda: sum(bot.texts_to(c) != [] for c in groups) >= 3)
+    await bot.put(message_update(bot.app.bot, QUESTION, chat_id=530, user_id=530))
+    await bot.until(lambda: bool(bot.texts_to(530)))
+    assert len(storage.deliveries("b1", statuses=("pending",))) >= 10  # the broadcast is far from done
+    await bot.until(lambda: all(bot.texts_to(c) for c in groups))
