@@ -55,7 +55,6 @@ class Thresholds:
     suggest: float = 40.0  # at or above: ambiguous with candidates; below: no_match
     partial: float = 60.0  # a detail is missing but the entry, ungapped, scores this: partial
     ungrounded: int = 1  # unexplained nouns of the asking clause that make a gap
-    own_question: float = 1.01  # similarity to one of the entry's own questions that settles what it answers
     candidates: int = 3  # at most this many suggestions
 
 
@@ -463,9 +462,6 @@ class Decider:
     ) -> Scored:
         base = factor * self.base_score(evidence)
         gaps = self.gaps(analysis, evidence.index, scope_terms)
-        if evidence.fuzzy >= self.thresholds.own_question and not _CAVEAT.search(self._entries[evidence.index].answer):
-            # asked (almost) as one of the entry's own questions: its editors say the entry answers that
-            gaps = tuple(g for g in gaps if g.kind == "scope")
         # unexplained nouns are weak evidence on their own (the general lexicon is noisy): they lower the
         # score, and so the confidence, without ruling the entry out
         unexplained = [g for g in gaps if g.kind == "words"]
