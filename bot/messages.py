@@ -43,11 +43,14 @@ GAP_KINDS = {
     "ask:money": "金额",
     "ask:count": "具体数量",
     "ask:measure": "“{detail}”",
-    "counted": "您问的这个数（材料里统计的是别的东西）",
+    "counted": "{detail}（材料里统计的是别的）",
     "area": "“{detail}”的总数",
     "number": "“{detail}”这个数",
     "period": "“{detail}”的数字",
 }
+# what a counting question counts, for "发布材料没有提到……"
+COUNTED_WHAT = {"person": "人数", "org": "企业或单位的数量", "bed": "床位数", "money": "金额", "area": "面积",
+                "quantity": "数量", "length": "长度", "share": "比例", "event": "次数"}
 # a message that asks several things: one reply per part
 PART_HEADING = "【{question}】"
 PART_NOT_COVERED = "发布材料没有提到这一点。"

@@ -34,6 +34,8 @@ def describe_gaps(gaps: tuple[Gap, ...]) -> str:
     for gap in gaps:
         if gap.kind == "words" and gap.detail:
             text = messages.GAP_WORDS.format(detail=gap.detail)
+        elif gap.kind == "counted":
+            text = messages.GAP_KINDS["counted"].format(detail=messages.COUNTED_WHAT.get(gap.detail, "这个数"))
         elif gap.kind in messages.GAP_KINDS:
             text = messages.GAP_KINDS[gap.kind].format(detail=gap.detail)
         else:

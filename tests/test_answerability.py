@@ -14,8 +14,8 @@ from bot.render import render_text, to_json
 @pytest.mark.parametrize(
     ("question", "missing"),
     [
-        ("交城那40户高企一共有多少员工", "这个数"),  # the entry counts firms, not people
-        ("护理型床位现在住了多少老人", "这个数"),  # beds, not people
+        ("交城那40户高企一共有多少员工", "人数"),  # the entry counts firms, not people
+        ("护理型床位现在住了多少老人", "人数"),  # beds, not people
         ("吕梁全市一共有多少户国家级高企", "全市"),  # the city's total, not the county's rank
         ("全县工业总产值全年是多少", "全年"),  # a first-three-quarters figure is not the year's
     ],
