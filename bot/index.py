@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +109,77 @@ class GramIndex:
         return cls(vocab=vocab, df=df.astype(np.int32), offsets=offsets, entry_ids=entry_ids,
                    weights=kept_weights, size=size)
 
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The index as named arrays (for the compiled snapshot)."""
+        return {
+            f"{prefix}vocab": self.vocab,
+            f"{prefix}df": self.df,
+            f"{prefix}offsets": self.offsets,
+            f"{prefix}entry_ids": self.entry_ids,
+            f"{prefix}weights": self.weights,
+            f"{prefix}size": np.asarray([self.size], dtype=np.int64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> GramIndex:
+        return cls(
+            vocab=arrays[f"{prefix}vocab"],
+            df=arrays[f"{prefix}df"],
+            offsets=arrays[f"{prefix}offsets"],
+            entry_ids=arrays[f"{prefix}entry_ids"],
+            weights=arrays[f"{prefix}weights"],
+            size=int(arrays[f"{prefix}size"][0]),
+        )
+
+    def volume(self, query: dict[int, float]) -> int:
+        """How many postings the query's grams have: the work :meth:`coverage` would do."""
+        gids = self.gram_ids(list(query))
+        gids = gids[gids >= 0]
+        return int((self.offsets[gids + 1] - self.offsets[gids]).sum())
+
+    def candidates(self, query: dict[int, float], k: int, *, budget: int = 2048) -> np.ndarray:
+        """Entries that may be among the ``k`` best by :meth:`coverage`, without adding up long posting lists.
+
+        MaxScore: the query's grams are taken by the most they can add to an entry's coverage (their IDF
+        mass), most first; the postings of the first few (rare grams, short lists) are added up. Every
+        other entry can score at most the mass of the grams not read, ``rest``; once the k-th best partial
+        score exceeds it, the entries whose partial score plus ``rest`` reach that k-th score are a superset
+        of the k best, and the long lists of common grams are never read. Otherwise more lists are read.
+        """
+        codes = list(query)
+        if not codes:
+            return np.zeros(0, dtype=np.int64)
+        units = np.fromiter((query[c] for c in codes), dtype=np.float64, count=len(codes))
+        gids = self.gram_ids(codes)
+        mass = self.idf(gids) * units
+        known = gids >= 0
+        gids, mass = gids[known], mass[known]
+        starts, ends = self.offsets[gids], self.offsets[gids + 1]
+        listed = ends > starts
+        starts, ends, mass = starts[listed], ends[listed], mass[listed]
+        if not len(mass):
+            return np.zeros(0, dtype=np.int64)
+        order = np.lexsort((ends - starts, -mass))
+        starts, ends, mass = starts[order].tolist(), ends[order].tolist(), mass[order]
+        rest_after = np.concatenate((np.cumsum(mass[::-1])[::-1][1:], [0.0]))  # mass of the grams after each
+        volume = np.cumsum(np.asarray(ends) - np.asarray(starts))
+        count = len(starts)
+        while True:
+            read = min(count, max(1, int(np.searchsorted(volume, budget, side="right"))))
+            spans = list(zip(starts[:read], ends[:read], mass[:read].tolist(), strict=True))
+            ids = np.concatenate([self.entry_ids[a:b] for a, b, _ in spans])
+            values = np.concatenate([self.weights[a:b] * m for a, b, m in spans])
+            found, inverse = np.unique(ids, return_inverse=True)
+            if read == count:
+                return found.astype(np.int64)
+            partial = np.bincount(inverse, weights=values, minlength=len(found))
+            rest = float(rest_after[read - 1])
+            if len(found) >= k:
+                kth = float(np.partition(partial, len(found) - k)[len(found) - k])
+                if rest < kth:
+                    return found[partial + rest >= kth].astype(np.int64)
+            budget *= 4
+
     def unknown_idf(self) -> float:
         return math.log1p(self.size)
 
@@ -150,7 +221,7 @@ class GramIndex:
             scores = scores / total
         return scores, dict(zip(codes, idf.tolist(), strict=True))
 
-    def coverage_of(self, query: dict[int, float], entries: Sequence[int]) -> np.ndarray:
+    def coverage_of(self, query: dict[int, float], entries: Sequence[int] | np.ndarray) -> np.ndarray:
         """:meth:`coverage` for a few entries only: one binary search per gram and entry, not a full pass."""
         wanted = np.asarray(entries, dtype=np.int64)
         scores = np.zeros(len(wanted))
@@ -177,13 +248,23 @@ class GramIndex:
         """For each key, the share of its IDF mass (unigrams 0.5, bigrams 1) whose grams are in the query."""
         if not keys:
             return np.zeros(0)
-        grams, owners, is_bigram = _text_grams(keys)
-        units = np.where(is_bigram, BIGRAM_WEIGHT, UNIGRAM_WEIGHT)
-        _, first = np.unique((owners << 43) | grams, return_index=True)  # each gram once per key
-        grams, owners, units = grams[first], owners[first], units[first]
-        weights = self.idf(self.gram_ids(grams.tolist())) * units
-        asked = np.fromiter(query, dtype=np.int64, count=len(query))
-        found = np.isin(grams, asked)
-        total = np.bincount(owners, weights=weights, minlength=len(keys))
-        hit = np.bincount(owners, weights=weights * found, minlength=len(keys))
-        return np.divide(hit, total, out=np.zeros(len(keys)), where=total > 0)
+        # each key's distinct grams in ascending order, as (code, unit); summed in that order (exactly as a
+        # bincount over the sorted (key, gram) pairs would), in plain Python: a few dozen short keys
+        grams_of: list[list[tuple[int, float]]] = []
+        for key in keys:
+            codes = [ord(ch) for ch in key]
+            units = dict.fromkeys(codes, UNIGRAM_WEIGHT)
+            for a, b in itertools.pairwise(codes):
+                units[(a << _SHIFT) | b] = BIGRAM_WEIGHT
+            grams_of.append(sorted(units.items()))
+        distinct = sorted({code for grams in grams_of for code, _ in grams})
+        idf = dict(zip(distinct, self.idf(self.gram_ids(distinct)).tolist(), strict=True))
+        out = np.zeros(len(keys))
+        for number, grams in enumerate(grams_of):
+            total = hit = 0.0
+            for code, unit in grams:
+                weight = idf[code] * unit
+                total += weight
+                hit += weight if code in query else 0.0
+            out[number] = hit / total if total > 0 else 0.0
+        return out

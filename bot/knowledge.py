@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+import ahocorasick
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -129,23 +131,49 @@ class Scope:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """A validated knowledge base: entries in file order, grouped by topic, with their sources."""
+    """A validated knowledge base: entries in file order, grouped by topic, with their sources.
+
+    ``entries`` is a tuple when the base was read from YAML, or an :class:`~bot.table.EntryTable` (entries
+    built when asked for) when it was opened from its compiled snapshot (:mod:`bot.snapshot`), which
+    also hands the matcher its indexes in ``compiled``.
+    """
 
     directory: str
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]
     sources: Mapping[str, Source]
     synonyms: tuple[tuple[str, ...], ...] = ()
     scope: Scope = field(default_factory=Scope)
     by_id: Mapping[str, Entry] = field(default_factory=dict)
     announcements: tuple[Announcement, ...] = ()
+    compiled: object | None = field(default=None, compare=False, repr=False)  # bot.retrieve.RetrievalData
 
     @property
     def topics(self) -> tuple[str, ...]:
         """Topic names in the order they first appear."""
+        from .table import EntryTable
+
+        if isinstance(self.entries, EntryTable):
+            return self.entries.topics
         return tuple(dict.fromkeys(e.topic for e in self.entries))
 
     def entries_of(self, topic: str) -> tuple[Entry, ...]:
+        from .table import EntryTable
+
+        if isinstance(self.entries, EntryTable):
+            return tuple(self.entries[i] for i in self.entries.indices_of(topic))
         return tuple(e for e in self.entries if e.topic == topic)
+
+    def index_of(self, entry_id: str) -> int | None:
+        """The position of an entry in ``entries``, or None."""
+        from .table import EntryTable
+
+        if isinstance(self.entries, EntryTable):
+            return self.entries.by_id.index_of(entry_id)
+        return self._positions.get(entry_id)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {e.id: i for i, e in enumerate(self.entries)}
 
     def source_of(self, entry: Entry) -> Source:
         return self.sources[entry.source]
@@ -388,7 +416,10 @@ def _topic_files(directory: Path) -> Iterator[Path]:
             yield path
 
 
-def _load_topic(path: Path, directory: Path, sources: Mapping[str, Source], problems: list[Problem]) -> list[Entry]:
+def _load_topic(
+    path: Path, directory: Path, sources: Mapping[str, Source], problems: list[Problem]
+) -> list[tuple[Entry, int]]:
+    """The entries of one topic file, each with the line of its quote (verified later, per source)."""
     name = _relative(path, directory)
     reader = _Reader(name)
     try:
@@ -397,7 +428,7 @@ def _load_topic(path: Path, directory: Path, sources: Mapping[str, Source], prob
         problems.append(Problem(name, 1, f"cannot read the file as UTF-8 text: {exc}"))
         return []
     node = reader.compose(text)
-    entries: list[Entry] = []
+    entries: list[tuple[Entry, int]] = []
     if node is None:
         if not reader.problems:
             reader.problems.append(Problem(name, 1, "the file is empty; write 'topic:', 'source:' and 'entries:'"))
@@ -439,7 +470,7 @@ def _read_entry(
     default_source: str,
     default_section: str,
     sources: Mapping[str, Source],
-) -> Entry | None:
+) -> tuple[Entry, int] | None:
     fields = reader.mapping(node, "an entry")
     if fields is None:
         return None
@@ -470,18 +501,13 @@ def _read_entry(
     if not source_id and "source" not in fields:
         reader.problem(node, "entry has no source: set 'source:' at the top of the file or in the entry")
     source = sources.get(source_id)
-    if source is not None and quote and quote_key(quote) not in _source_key(source):
-        reader.problem(
-            get("quote"),
-            f"quote not found in source '{source_id}': copy it verbatim from {source.file} "
-            "(a quote may not span a heading or caption)",
-        )
     if source is not None and section and source.sections and section not in source.sections:
         where = get("section") if "section" in fields else node
         reader.problem(where, f"section '{section}' is not one of the sections listed in {source.file}")
     if len(reader.problems) > before:
         return None
-    return Entry(
+    quote_node = get("quote")
+    entry = Entry(
         id=entry_id,
         topic=topic,
         questions=tuple(questions),
@@ -495,16 +521,62 @@ def _read_entry(
         related=tuple(related),
         question_lines=tuple(n.start_mark.line + 1 for _, n in question_items),
     )
+    return entry, quote_node.start_mark.line + 1 if quote_node is not None else entry.line
 
 
-_SOURCE_KEYS: dict[int, str] = {}
+def _verify_quotes(
+    found: list[tuple[Entry, int]], sources: Mapping[str, Source], problems: list[Problem]
+) -> list[Entry]:
+    """The entries whose quote is verbatim in their source; a problem for each of the others.
+
+    One pass over each source: the quotes of all its entries go into one Aho-Corasick automaton that
+    reads the source's quote key once, so loading grows with the size of the sources plus the quotes,
+    not with their product.
+    """
+    wanted: dict[str, set[str]] = {}
+    keys: list[str] = []
+    for entry, _line in found:
+        key = quote_key(entry.quote)
+        keys.append(key)
+        if entry.source in sources:
+            wanted.setdefault(entry.source, set()).add(key)
+    present: dict[str, set[str]] = {}
+    for source_id, quotes in wanted.items():
+        present[source_id] = _present_in(quote_key(sources[source_id].text), quotes)
+    kept: list[Entry] = []
+    for (entry, line), key in zip(found, keys, strict=True):
+        if entry.source not in sources or key in present[entry.source]:
+            kept.append(entry)  # an unknown source is reported where it is named
+            continue
+        source = sources[entry.source]
+        problems.append(
+            Problem(
+                entry.file,
+                line,
+                f"quote not found in source '{entry.source}': copy it verbatim from {source.file} "
+                "(a quote may not span a heading or caption)",
+            )
+        )
+    return kept
 
 
-def _source_key(source: Source) -> str:
-    key = _SOURCE_KEYS.get(id(source))
-    if key is None:
-        key = _SOURCE_KEYS[id(source)] = quote_key(source.text)
-    return key
+def _present_in(text: str, patterns: set[str]) -> set[str]:
+    """Which of the patterns occur in the text, in one pass over the text."""
+    patterns = {p for p in patterns if p}
+    if not patterns:
+        return set()
+    if len(patterns) * len(text) <= 2_000_000:  # small: the built-in search is quicker than an automaton
+        return {p for p in patterns if p in text}
+    automaton = ahocorasick.Automaton()
+    for pattern in patterns:
+        automaton.add_word(pattern, pattern)
+    automaton.make_automaton()
+    seen: set[str] = set()
+    for _end, pattern in automaton.iter(text):
+        seen.add(pattern)
+        if len(seen) == len(patterns):
+            break
+    return seen
 
 
 def _cross_checks(
@@ -565,13 +637,13 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
     sources = _load_sources(root, problems)
     synonyms = _load_term_groups(root, problems)
     scope = _load_scope(root, problems)
-    entries: list[Entry] = []
+    read: list[tuple[Entry, int]] = []
     topic_files = list(_topic_files(root))
     if not topic_files:
         problems.append(Problem(str(root), 1, "no topic files (*.yaml) found"))
     for path in topic_files:
-        entries.extend(_load_topic(path, root, sources, problems))
-    entries = _cross_checks(entries, synonyms, problems)
+        read.extend(_load_topic(path, root, sources, problems))
+    entries = _cross_checks(_verify_quotes(read, sources, problems), synonyms, problems)
     from .announcements import FILE_NAME, load_announcements  # the announcements module builds on this one
 
     announcements_path = root / FILE_NAME
