@@ -21,6 +21,7 @@ from .redact import install_log_redaction, redact
 from .render import render_text, to_json
 from .reports import schedule_text, stats_text, unanswered_text
 from .service import KnowledgeService
+from .snapshot import open_knowledge
 from .storage import Storage
 from .validate import check_self_retrieval
 
@@ -41,8 +42,9 @@ def _report_problems(exc: KnowledgeError, err: TextIO) -> None:
 
 
 def _load(directory: str, err: TextIO) -> KnowledgeBase | None:
+    """The base from its compiled snapshot when its files are unchanged (validated from the YAML otherwise)."""
     try:
-        return load_knowledge(directory)
+        return open_knowledge(directory)
     except KnowledgeError as exc:
         _report_problems(exc, err)
         return None
@@ -174,7 +176,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                           level=getattr(logging, config.log_level))
     knowledge_dir = args.knowledge if args.knowledge_given else config.knowledge_dir
     try:  # loaded once, here, so that a bad base stops start-up with its file:line list
-        knowledge = KnowledgeService(knowledge_dir, thresholds=config.thresholds)
+        knowledge = KnowledgeService(
+            knowledge_dir, thresholds=config.thresholds, cache_dir=config.knowledge_cache or None
+        )
     except KnowledgeError as exc:
         _report_problems(exc, err)
         return EXIT_USAGE

@@ -177,8 +177,24 @@ class GramIndex:
             if len(found) >= k:
                 kth = float(np.partition(partial, len(found) - k)[len(found) - k])
                 if rest < kth:
-                    return found[partial + rest >= kth].astype(np.int64)
+                    break
             budget *= 4
+        # the entries still in the race, refined one remaining gram at a time (a binary search for each in
+        # that gram's list) until no more than k are left or every gram has been counted
+        keep = partial + rest >= kth
+        survivors, scores = found[keep], partial[keep]
+        for j in range(read, count):
+            if len(survivors) <= k:
+                break
+            a, b = starts[j], ends[j]
+            postings = self.entry_ids[a:b]
+            at = np.minimum(np.searchsorted(postings, survivors), b - a - 1)
+            scores = scores + np.where(postings[at] == survivors, self.weights[a:b][at], 0.0) * float(mass[j])
+            rest = float(rest_after[j])
+            kth = float(np.partition(scores, len(scores) - k)[len(scores) - k])
+            keep = scores + rest >= kth
+            survivors, scores = survivors[keep], scores[keep]
+        return survivors.astype(np.int64)
 
     def unknown_idf(self) -> float:
         return math.log1p(self.size)

@@ -38,7 +38,9 @@ __all__ = [
     "Problem",
     "Scope",
     "Source",
+    "knowledge_files",
     "load_knowledge",
+    "load_settings",
     "quote_key",
 ]
 
@@ -644,10 +646,8 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
     for path in topic_files:
         read.extend(_load_topic(path, root, sources, problems))
     entries = _cross_checks(_verify_quotes(read, sources, problems), synonyms, problems)
-    from .announcements import FILE_NAME, load_announcements  # the announcements module builds on this one
-
-    announcements_path = root / FILE_NAME
-    announcements = load_announcements(announcements_path, _relative(announcements_path, root), problems)
+    del read
+    announcements = _load_announcements(root, problems)
     if problems:
         raise KnowledgeError(problems)
     by_id = {e.id: e for e in entries}
@@ -660,3 +660,32 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
         by_id=MappingProxyType(by_id),
         announcements=announcements,
     )
+
+
+def _load_announcements(root: Path, problems: list[Problem]) -> tuple[Announcement, ...]:
+    from .announcements import FILE_NAME, load_announcements  # the announcements module builds on this one
+
+    path = root / FILE_NAME
+    return load_announcements(path, _relative(path, root), problems)
+
+
+def load_settings(
+    directory: str | Path,
+) -> tuple[tuple[tuple[str, ...], ...], Scope, tuple[Announcement, ...]]:
+    """The small files of a base (synonyms, scope, announcements), read and checked as :func:`load_knowledge`
+    reads them; used beside a compiled snapshot, which holds the entries and sources."""
+    root = Path(directory)
+    problems: list[Problem] = []
+    synonyms = _load_term_groups(root, problems)
+    scope = _load_scope(root, problems)
+    announcements = _load_announcements(root, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return synonyms, scope, announcements
+
+
+def knowledge_files(directory: str | Path) -> list[Path]:
+    """Every file :func:`load_knowledge` reads (sources, topic files and the special files), sorted."""
+    root = Path(directory)
+    found = [*root.glob("*.yaml"), *root.glob("*.yml"), *(root / "sources").glob("*.md")]
+    return sorted(p for p in found if p.is_file())

@@ -24,7 +24,7 @@ from .knowledge import Entry, KnowledgeBase
 from .table import Ragged, StringTable, StringTableBuilder
 from .text import Normalizer, pinyin_key
 
-__all__ = ["Evidence", "RetrievalData", "Retriever"]
+__all__ = ["ANSWER_WEIGHT", "Evidence", "RetrievalData", "Retriever"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,7 @@ class RetrievalData:
         return cls.from_arrays(strings.build(), arrays)
 
 
+ANSWER_WEIGHT = 0.6  # what an entry's answer and quote count for in its index, against its questions' 1
 # Above this many postings for a question's grams (both indexes), candidates come from the rare grams first
 # (GramIndex.candidates) rather than from adding up every posting list: same shortlist, less work.
 EXACT_VOLUME = 20_000
@@ -161,7 +162,9 @@ EXACT_VOLUME = 20_000
 class Retriever:
     """The indexes of one knowledge base and the evidence they give for a question."""
 
-    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer, *, answer_weight: float = 0.6, shortlist: int = 8):
+    def __init__(
+        self, kb: KnowledgeBase, normalizer: Normalizer, *, answer_weight: float = ANSWER_WEIGHT, shortlist: int = 8
+    ) -> None:
         self.entries: Sequence[Entry] = kb.entries
         self.shortlist = shortlist
         data = kb.compiled
