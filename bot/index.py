@@ -84,6 +84,12 @@ class GramIndex:
     entry_ids: np.ndarray
     weights: np.ndarray
     size: int
+    # the same postings by entry (forward index): entry e's grams (vocabulary numbers, ascending) are
+    # forward_grams[forward_offsets[e]:forward_offsets[e + 1]], with their weights; scores a few entries
+    # exactly in a handful of array operations however many grams the question has
+    forward_offsets: np.ndarray
+    forward_grams: np.ndarray
+    forward_weights: np.ndarray
 
     @classmethod
     def build(cls, docs: Sequence[Sequence[tuple[str, float]]], *, max_df_ratio: float = 0.2) -> GramIndex:
@@ -106,8 +112,14 @@ class GramIndex:
         kept_weights = weights[kept_order]
         offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.where(keep_gram, df, 0), out=offsets[1:])
+        del order, owners, weights, keep, kept_order
+        gram_of = np.repeat(np.arange(len(vocab), dtype=np.int32)[keep_gram], df[keep_gram])
+        by_entry = np.argsort(entry_ids, kind="stable")  # grams stay ascending within each entry
+        forward_offsets = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(entry_ids, minlength=size), out=forward_offsets[1:])
         return cls(vocab=vocab, df=df.astype(np.int32), offsets=offsets, entry_ids=entry_ids,
-                   weights=kept_weights, size=size)
+                   weights=kept_weights, size=size, forward_offsets=forward_offsets,
+                   forward_grams=gram_of[by_entry], forward_weights=kept_weights[by_entry])
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """The index as named arrays (for the compiled snapshot)."""
@@ -118,6 +130,9 @@ class GramIndex:
             f"{prefix}entry_ids": self.entry_ids,
             f"{prefix}weights": self.weights,
             f"{prefix}size": np.asarray([self.size], dtype=np.int64),
+            f"{prefix}forward_offsets": self.forward_offsets,
+            f"{prefix}forward_grams": self.forward_grams,
+            f"{prefix}forward_weights": self.forward_weights,
         }
 
     @classmethod
@@ -129,38 +144,78 @@ class GramIndex:
             entry_ids=arrays[f"{prefix}entry_ids"],
             weights=arrays[f"{prefix}weights"],
             size=int(arrays[f"{prefix}size"][0]),
+            forward_offsets=arrays[f"{prefix}forward_offsets"],
+            forward_grams=arrays[f"{prefix}forward_grams"],
+            forward_weights=arrays[f"{prefix}forward_weights"],
         )
 
-    def volume(self, query: dict[int, float]) -> int:
+    def volume(self, prepared: tuple[np.ndarray, np.ndarray, float]) -> int:
         """How many postings the query's grams have: the work :meth:`coverage` would do."""
-        gids = self.gram_ids(list(query))
-        gids = gids[gids >= 0]
+        gids = prepared[0]
         return int((self.offsets[gids + 1] - self.offsets[gids]).sum())
 
-    def candidates(self, query: dict[int, float], k: int, *, budget: int = 2048) -> np.ndarray:
-        """Entries that may be among the ``k`` best by :meth:`coverage`, without adding up long posting lists.
-
-        MaxScore: the query's grams are taken by the most they can add to an entry's coverage (their IDF
-        mass), most first; the postings of the first few (rare grams, short lists) are added up. Every
-        other entry can score at most the mass of the grams not read, ``rest``; once the k-th best partial
-        score exceeds it, the entries whose partial score plus ``rest`` reach that k-th score are a superset
-        of the k best, and the long lists of common grams are never read. Otherwise more lists are read.
-        """
+    def prepare(self, query: dict[int, float]) -> tuple[np.ndarray, np.ndarray, float]:
+        """The query's grams that have postings (vocabulary numbers, ascending), their IDF mass, and the
+        mass of all its grams (what a coverage is a share of): the argument of :meth:`top` and
+        :meth:`scores_of`."""
         codes = list(query)
-        if not codes:
-            return np.zeros(0, dtype=np.int64)
         units = np.fromiter((query[c] for c in codes), dtype=np.float64, count=len(codes))
         gids = self.gram_ids(codes)
         mass = self.idf(gids) * units
+        total = float(mass.sum())
         known = gids >= 0
         gids, mass = gids[known], mass[known]
-        starts, ends = self.offsets[gids], self.offsets[gids + 1]
-        listed = ends > starts
-        starts, ends, mass = starts[listed], ends[listed], mass[listed]
-        if not len(mass):
+        listed = self.offsets[gids + 1] > self.offsets[gids]
+        gids, mass = gids[listed], mass[listed]
+        order = np.argsort(gids)
+        return gids[order], mass[order], total
+
+    def scores_of(self, prepared: tuple[np.ndarray, np.ndarray, float], entries: np.ndarray) -> np.ndarray:
+        """:meth:`coverage` of a few entries, from their rows of the forward index (a few array operations)."""
+        gids, mass, total = prepared
+        entries = np.asarray(entries, dtype=np.int64)
+        if not len(gids) or not len(entries) or total <= 0:
+            return np.zeros(len(entries))
+        starts, ends = self.forward_offsets[entries], self.forward_offsets[entries + 1]
+        lengths = ends - starts
+        owner = np.repeat(np.arange(len(entries)), lengths)
+        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        positions = np.repeat(starts, lengths) + within
+        grams = self.forward_grams[positions]
+        at = np.minimum(np.searchsorted(gids, grams), len(gids) - 1)
+        hit = gids[at] == grams
+        values = np.where(hit, self.forward_weights[positions] * mass[at], 0.0)
+        scores: np.ndarray = np.bincount(owner, weights=values, minlength=len(entries)) / total
+        return scores
+
+    def top(
+        self,
+        prepared: tuple[np.ndarray, np.ndarray, float],
+        k: int,
+        *,
+        budget: int = 4096,
+        most: int = 16_384,
+        few: int = 64,
+    ) -> np.ndarray:
+        """The entries that best explain the query by :meth:`coverage` (at least ``k`` when that many share
+        a listed gram with it), without adding up long posting lists.
+
+        The query's grams are taken by the most they can add to an entry's coverage (their IDF mass), most
+        first, and the postings of the first ones (rare grams, short lists) are added up, ``budget``
+        postings at a time and at most ``most``. MaxScore: an entry in none of the lists read scores at
+        most the mass of the grams not read; once the k-th best partial score exceeds it, the best are
+        among the entries read. The ``few`` entries with the best partial scores are then scored exactly
+        (forward index) and the k best of them returned (ties included). Exact when that bound is reached
+        with no more than ``few`` entries in the race; otherwise the best by their rarest grams, which is
+        what ``python -m bot bench`` checks for answer quality at every size.
+        """
+        gids, mass, _total = prepared
+        if not len(gids):
             return np.zeros(0, dtype=np.int64)
-        order = np.lexsort((ends - starts, -mass))
-        starts, ends, mass = starts[order].tolist(), ends[order].tolist(), mass[order]
+        starts_all, ends_all = self.offsets[gids], self.offsets[gids + 1]
+        order = np.lexsort((ends_all - starts_all, -mass))
+        starts, ends = starts_all[order].tolist(), ends_all[order].tolist()
+        mass = mass[order]
         rest_after = np.concatenate((np.cumsum(mass[::-1])[::-1][1:], [0.0]))  # mass of the grams after each
         volume = np.cumsum(np.asarray(ends) - np.asarray(starts))
         count = len(starts)
@@ -170,31 +225,25 @@ class GramIndex:
             ids = np.concatenate([self.entry_ids[a:b] for a, b, _ in spans])
             values = np.concatenate([self.weights[a:b] * m for a, b, m in spans])
             found, inverse = np.unique(ids, return_inverse=True)
-            if read == count:
-                return found.astype(np.int64)
             partial = np.bincount(inverse, weights=values, minlength=len(found))
-            rest = float(rest_after[read - 1])
+            if read == count or budget >= most:
+                break
             if len(found) >= k:
                 kth = float(np.partition(partial, len(found) - k)[len(found) - k])
-                if rest < kth:
+                if float(rest_after[read - 1]) < kth:
+                    keep = partial + float(rest_after[read - 1]) >= kth
+                    found, partial = found[keep], partial[keep]
                     break
             budget *= 4
-        # the entries still in the race, refined one remaining gram at a time (a binary search for each in
-        # that gram's list) until no more than k are left or every gram has been counted
-        keep = partial + rest >= kth
-        survivors, scores = found[keep], partial[keep]
-        for j in range(read, count):
-            if len(survivors) <= k:
-                break
-            a, b = starts[j], ends[j]
-            postings = self.entry_ids[a:b]
-            at = np.minimum(np.searchsorted(postings, survivors), b - a - 1)
-            scores = scores + np.where(postings[at] == survivors, self.weights[a:b][at], 0.0) * float(mass[j])
-            rest = float(rest_after[j])
-            kth = float(np.partition(scores, len(scores) - k)[len(scores) - k])
-            keep = scores + rest >= kth
-            survivors, scores = survivors[keep], scores[keep]
-        return survivors.astype(np.int64)
+        if len(found) > few:
+            best = np.argpartition(-partial, few - 1)[:few]
+            found = found[best]
+        found = np.sort(found).astype(np.int64)
+        if len(found) <= k:
+            return found
+        exact = self.scores_of(prepared, found)
+        kth = float(np.partition(exact, len(exact) - k)[len(exact) - k])
+        return found[exact >= kth]
 
     def unknown_idf(self) -> float:
         return math.log1p(self.size)

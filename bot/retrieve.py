@@ -200,19 +200,19 @@ class Retriever:
     def _shortlist(self, analysis: Analysis) -> tuple[list[int], dict[int, float]]:
         """The entries that explain most of the question (coverage, best of characters and sounds)."""
         k = self.shortlist
-        small = len(self.chars.entry_ids) + len(self.pinyin.entry_ids) <= EXACT_VOLUME
-        if small or self.chars.volume(analysis.grams) + self.pinyin.volume(analysis.pgrams) <= EXACT_VOLUME:
-            cov_chars, _ = self.chars.coverage(analysis.grams)
-            cov_pinyin, _ = self.pinyin.coverage(analysis.pgrams)
+        chars, pinyin = self.chars, self.pinyin
+        small = len(chars.entry_ids) + len(pinyin.entry_ids) <= EXACT_VOLUME
+        asked = None if small else (chars.prepare(analysis.grams), pinyin.prepare(analysis.pgrams))
+        if asked is None or chars.volume(asked[0]) + pinyin.volume(asked[1]) <= EXACT_VOLUME:
+            cov_chars, _ = chars.coverage(analysis.grams)
+            cov_pinyin, _ = pinyin.coverage(analysis.pgrams)
             coverage = np.maximum(cov_chars, 0.98 * cov_pinyin)
             hits = np.flatnonzero(coverage)
         else:
-            # a superset of the k best of each index holds the k best of their maximum
-            found = np.union1d(self.chars.candidates(analysis.grams, k), self.pinyin.candidates(analysis.pgrams, k))
-            scores = np.maximum(
-                self.chars.coverage_of(analysis.grams, found), 0.98 * self.pinyin.coverage_of(analysis.pgrams, found)
-            )
-            coverage = np.zeros(self.chars.size)
+            # the best of each index hold the best of their maximum
+            found = np.union1d(chars.top(asked[0], k), pinyin.top(asked[1], k))
+            scores = np.maximum(chars.scores_of(asked[0], found), 0.98 * pinyin.scores_of(asked[1], found))
+            coverage = np.zeros(chars.size)
             coverage[found] = scores
             hits = found[scores > 0]
         if len(hits) > k:

@@ -160,10 +160,13 @@ def _write(compiled: _Compiled, cache: Path, key: str) -> Path:
         try:
             os.rename(temporary, final)
         except OSError:
-            if not (final / "meta.json").exists():
-                shutil.rmtree(final, ignore_errors=True)  # a broken folder in the way: replace it
+            try:
+                _verify(final, key)  # another process wrote the same snapshot first: keep theirs
+            except SnapshotError:
+                broken = cache / f".tmp-broken-{key[:12]}-{os.getpid()}-{threading.get_ident()}"
+                os.rename(final, broken)  # a damaged snapshot in the way: out of it, then ours in
                 os.rename(temporary, final)
-            # else another process wrote the same snapshot first: keep theirs
+                shutil.rmtree(broken, ignore_errors=True)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     _prune(cache, keep=key)
@@ -190,7 +193,8 @@ def build_snapshot(directory: str | Path, *, cache_dir: str | Path | None = None
 # Reading
 
 
-def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
+def _verify(folder: Path, key: str) -> dict[str, Any]:
+    """The snapshot's meta data, once every file is checked against its recorded size and CRC-32."""
     meta_path = folder / "meta.json"
     if not meta_path.exists():
         raise SnapshotError("no snapshot", present=False)
@@ -211,6 +215,12 @@ def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
             raise SnapshotError(f"{name} missing") from exc
         if size != expected.get("size") or _crc(path) != expected.get("crc32"):
             raise SnapshotError(f"{name} does not match its checksum")
+    return meta
+
+
+def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
+    meta = _verify(folder, key)
+    files = meta["files"]
     strings = StringTable(_map(folder / "strings.bin"), _array(folder / "strings.offsets.npy"))
     arrays = {name: _array(folder / f"{name}.npy") for name in meta["arrays"]}
     try:
