@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GramIndex", "gram_codes"]
+__all__ = ["FileArray", "GramIndex", "gram_codes"]
 
 UNIGRAM_WEIGHT = 0.5
 BIGRAM_WEIGHT = 1.0
@@ -74,22 +76,96 @@ def _chunk_postings(
     return all_codes[first_of_pair], all_owner[first_of_pair], all_weight[first_of_pair]
 
 
+class FileArray:
+    """A one-dimensional array in a ``.npy`` file, read a slice at a time (``os.pread``), never mapped.
+
+    The postings of a large base are read a few short runs per question; mapped, the kernel would bring in
+    (and count as resident) large blocks around each, so the process would grow towards the whole file.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            if version == (1, 0):
+                shape, _fortran, dtype = np.lib.format.read_array_header_1_0(handle)
+            else:
+                shape, _fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+            start = handle.tell()
+        if len(shape) != 1 or dtype.hasobject:
+            raise ValueError(f"{path}: not a flat array")
+        self.dtype = dtype
+        self._length = int(shape[0])
+        self._start = start
+        self._fd = os.open(path, os.O_RDONLY)
+        self._closer = weakref.finalize(self, os.close, self._fd)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, span: slice) -> np.ndarray:
+        start, stop, step = span.indices(self._length)
+        if step != 1:
+            raise IndexError("a FileArray is read in runs")
+        return self.runs([start], [stop])
+
+    def runs(self, starts: Sequence[int], stops: Sequence[int]) -> np.ndarray:
+        """The items of several runs, one after the other."""
+        size = self.dtype.itemsize
+        chunks = [
+            os.pread(self._fd, (stop - start) * size, self._start + start * size)
+            for start, stop in zip(starts, stops, strict=True)
+            if stop > start
+        ]
+        return np.frombuffer(b"".join(chunks), dtype=self.dtype)
+
+
+def _runs(array: np.ndarray | FileArray, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """``array[starts[i]:stops[i]]`` for every i, concatenated."""
+    if isinstance(array, FileArray):
+        return array.runs(starts.tolist(), stops.tolist())
+    lengths = stops - starts
+    within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    found: np.ndarray = array[np.repeat(starts, lengths) + within]
+    return found
+
+
+_FLAG = np.int32(-(2**31))  # the sign bit of a packed posting: the gram is only in the entry's answer
+_NUMBER = np.int32(2**31 - 1)
+
+
 @dataclass
 class GramIndex:
-    """Entry-level inverted index in CSR form over integer gram codes."""
+    """Entry-level inverted index in CSR form over integer gram codes.
+
+    A posting is one int32: the entry number, with the sign bit set when the gram is only in what the
+    entry says (weight ``answer_weight``) rather than in its questions (weight 1).
+    """
 
     vocab: np.ndarray  # sorted gram codes
     df: np.ndarray  # entries containing each gram
-    offsets: np.ndarray  # postings of vocab[i] are entry_ids[offsets[i]:offsets[i + 1]] (empty if too common)
-    entry_ids: np.ndarray
-    weights: np.ndarray
+    offsets: np.ndarray  # postings of vocab[i] are postings[offsets[i]:offsets[i + 1]] (empty if too common)
+    postings: np.ndarray | FileArray  # packed entry numbers, ascending within each gram
     size: int
-    # the same postings by entry (forward index): entry e's grams (vocabulary numbers, ascending) are
-    # forward_grams[forward_offsets[e]:forward_offsets[e + 1]], with their weights; scores a few entries
-    # exactly in a handful of array operations however many grams the question has
+    # the same postings by entry (forward index): entry e's grams (vocabulary numbers, ascending, packed
+    # the same way) are forward[forward_offsets[e]:forward_offsets[e + 1]]; scores a few entries exactly
+    # in a handful of array operations however many grams the question has
     forward_offsets: np.ndarray
-    forward_grams: np.ndarray
-    forward_weights: np.ndarray
+    forward: np.ndarray | FileArray
+    answer_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        self._weights = np.asarray([1.0, self.answer_weight], dtype=np.float32)
+
+    def _unpack(self, packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(numbers, float32 weights) of packed postings."""
+        return packed & _NUMBER, self._weights[(packed < 0).view(np.int8)]
+
+    def _list(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._unpack(self.postings[start:end])
+
+    @property
+    def posting_count(self) -> int:
+        return len(self.postings)
 
     @classmethod
     def build(cls, docs: Sequence[Sequence[tuple[str, float]]], *, max_df_ratio: float = 0.2) -> GramIndex:
@@ -113,13 +189,18 @@ class GramIndex:
         offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.where(keep_gram, df, 0), out=offsets[1:])
         del order, owners, weights, keep, kept_order
+        lower = np.unique(kept_weights[kept_weights != 1.0])
+        if len(lower) > 1:
+            raise ValueError("a gram index takes two weights: 1 for questions and one for what an entry says")
+        answer_weight = float(lower[0]) if len(lower) else 1.0
+        flags = np.where(kept_weights != 1.0, _FLAG, np.int32(0))
         gram_of = np.repeat(np.arange(len(vocab), dtype=np.int32)[keep_gram], df[keep_gram])
         by_entry = np.argsort(entry_ids, kind="stable")  # grams stay ascending within each entry
         forward_offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(entry_ids, minlength=size), out=forward_offsets[1:])
-        return cls(vocab=vocab, df=df.astype(np.int32), offsets=offsets, entry_ids=entry_ids,
-                   weights=kept_weights, size=size, forward_offsets=forward_offsets,
-                   forward_grams=gram_of[by_entry], forward_weights=kept_weights[by_entry])
+        return cls(vocab=vocab, df=df.astype(np.int32), offsets=offsets,
+                   postings=entry_ids.astype(np.int32) | flags, size=size, forward_offsets=forward_offsets,
+                   forward=(gram_of | flags)[by_entry], answer_weight=answer_weight)
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """The index as named arrays (for the compiled snapshot)."""
@@ -127,26 +208,32 @@ class GramIndex:
             f"{prefix}vocab": self.vocab,
             f"{prefix}df": self.df,
             f"{prefix}offsets": self.offsets,
-            f"{prefix}entry_ids": self.entry_ids,
-            f"{prefix}weights": self.weights,
+            f"{prefix}postings": np.asarray(self.postings),
             f"{prefix}size": np.asarray([self.size], dtype=np.int64),
             f"{prefix}forward_offsets": self.forward_offsets,
-            f"{prefix}forward_grams": self.forward_grams,
-            f"{prefix}forward_weights": self.forward_weights,
+            f"{prefix}forward": np.asarray(self.forward),
+            f"{prefix}answer_weight": np.asarray([self.answer_weight], dtype=np.float32),
         }
 
+    # the arrays read a run at a time from the snapshot's files rather than held (see FileArray)
+    LARGE = ("postings", "forward")
+
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> GramIndex:
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray | FileArray], prefix: str) -> GramIndex:
+        def small(name: str) -> np.ndarray:
+            array = arrays[f"{prefix}{name}"]
+            assert isinstance(array, np.ndarray)
+            return array
+
         return cls(
-            vocab=arrays[f"{prefix}vocab"],
-            df=arrays[f"{prefix}df"],
-            offsets=arrays[f"{prefix}offsets"],
-            entry_ids=arrays[f"{prefix}entry_ids"],
-            weights=arrays[f"{prefix}weights"],
-            size=int(arrays[f"{prefix}size"][0]),
-            forward_offsets=arrays[f"{prefix}forward_offsets"],
-            forward_grams=arrays[f"{prefix}forward_grams"],
-            forward_weights=arrays[f"{prefix}forward_weights"],
+            vocab=small("vocab"),
+            df=small("df"),
+            offsets=small("offsets"),
+            postings=arrays[f"{prefix}postings"],
+            size=int(small("size")[0]),
+            forward_offsets=small("forward_offsets"),
+            forward=arrays[f"{prefix}forward"],
+            answer_weight=float(small("answer_weight")[0]),
         )
 
     def volume(self, prepared: tuple[np.ndarray, np.ndarray, float]) -> int:
@@ -177,14 +264,11 @@ class GramIndex:
         if not len(gids) or not len(entries) or total <= 0:
             return np.zeros(len(entries))
         starts, ends = self.forward_offsets[entries], self.forward_offsets[entries + 1]
-        lengths = ends - starts
-        owner = np.repeat(np.arange(len(entries)), lengths)
-        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        positions = np.repeat(starts, lengths) + within
-        grams = self.forward_grams[positions]
+        owner = np.repeat(np.arange(len(entries)), ends - starts)
+        grams, weights = self._unpack(_runs(self.forward, starts, ends))
         at = np.minimum(np.searchsorted(gids, grams), len(gids) - 1)
         hit = gids[at] == grams
-        values = np.where(hit, self.forward_weights[positions] * mass[at], 0.0)
+        values = np.where(hit, weights * mass[at], 0.0)
         scores: np.ndarray = np.bincount(owner, weights=values, minlength=len(entries)) / total
         return scores
 
@@ -221,9 +305,8 @@ class GramIndex:
         count = len(starts)
         while True:
             read = min(count, max(1, int(np.searchsorted(volume, budget, side="right"))))
-            spans = list(zip(starts[:read], ends[:read], mass[:read].tolist(), strict=True))
-            ids = np.concatenate([self.entry_ids[a:b] for a, b, _ in spans])
-            values = np.concatenate([self.weights[a:b] * m for a, b, m in spans])
+            ids, weights = self._unpack(_runs(self.postings, np.asarray(starts[:read]), np.asarray(ends[:read])))
+            values = weights * np.repeat(mass[:read], np.asarray(ends[:read]) - np.asarray(starts[:read]))
             found, inverse = np.unique(ids, return_inverse=True)
             partial = np.bincount(inverse, weights=values, minlength=len(found))
             if read == count or budget >= most:
@@ -275,8 +358,9 @@ class GramIndex:
                 continue
             start, end = self.offsets[gid], self.offsets[gid + 1]
             if end > start:
-                ids.append(self.entry_ids[start:end])
-                values.append(self.weights[start:end] * weight)
+                numbers, weights = self._list(start, end)
+                ids.append(numbers)
+                values.append(weights * weight)
         scores: np.ndarray = (
             np.bincount(np.concatenate(ids), weights=np.concatenate(values), minlength=self.size).astype(np.float64)
             if ids
@@ -303,10 +387,10 @@ class GramIndex:
         for start, end, weight in zip(starts, ends, mass[known].tolist(), strict=True):
             if end == start:
                 continue
-            postings = self.entry_ids[start:end]  # ascending entry numbers
+            postings, weights = self._list(start, end)  # ascending entry numbers
             at = np.minimum(np.searchsorted(postings, wanted), end - start - 1)
             hit = postings[at] == wanted
-            scores += np.where(hit, self.weights[start:end][at], 0.0) * weight
+            scores += np.where(hit, weights[at], 0.0) * weight
         return scores / total if total > 0 else scores
 
     def containment(self, query: dict[int, float], keys: Sequence[str]) -> np.ndarray:

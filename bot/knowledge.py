@@ -15,6 +15,7 @@ Layout of a knowledge directory (see ``knowledge/README.md``)::
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -88,15 +89,36 @@ class Source:
     def paragraph_of(self, quote: str) -> str:
         """The paragraph of the source that contains ``quote`` (the whole quote if not found)."""
         key = quote_key(quote)
-        paragraphs = [p.strip() for p in self.text.split("\n") if p.strip()]
-        for para in paragraphs:
-            if key and key in quote_key(para):
-                return para
-        # A quote may span a line break of the source: fall back to the first paragraph it starts in.
-        for para in paragraphs:
-            if key[:12] and key[:12] in quote_key(para):
-                return para
+        if not key:
+            return quote
+        keys, starts, paragraphs = self._paragraph_keys
+        # the first paragraph that holds the quote; else the first that holds its start (a quote may span
+        # a line break of the source)
+        for wanted in (key, key[:12]):
+            at = keys.find(wanted)
+            if at >= 0:
+                return paragraphs[bisect.bisect_right(starts, at) - 1]
         return quote
+
+    @cached_property
+    def _paragraph_keys(self) -> tuple[str, list[int], list[str]]:
+        """The quote keys of the source's paragraphs joined by line breaks, where each starts, and the
+        paragraphs: one search finds a quote's paragraph in a source of any size."""
+        lines = self.text.split("\n")
+        line_keys = _quote_keys_by_line(self.text)
+        if len(line_keys) != len(lines):
+            line_keys = [quote_key(line) for line in lines]
+        paragraphs: list[str] = []
+        keys: list[str] = []
+        starts: list[int] = []
+        at = 0
+        for line, key in zip(lines, line_keys, strict=True):
+            if line.strip():
+                paragraphs.append(line.strip())
+                keys.append(key)
+                starts.append(at)
+                at += len(key) + 1
+        return "\n".join(keys), starts, paragraphs
 
 
 @dataclass(frozen=True)
@@ -184,9 +206,37 @@ class KnowledgeBase:
 def quote_key(text: str) -> str:
     """Text reduced for quote comparison: width-folded, without whitespace and punctuation."""
     text = unicodedata.normalize("NFKC", text)
-    return "".join(
-        ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PZC" or ch in "□·")
-    )
+    if len(text) < 256:  # a quote: character by character is quicker than building a table
+        return "".join(ch for ch in text if not _dropped(ch))
+    return text.translate(_dropped_from(text))  # a whole source: one pass in C
+
+
+def _dropped(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch)[0] in "PZC" or ch in "□·"
+
+
+_CLASSIFIED: set[str] = set()  # characters already checked
+_DROPPED: dict[int, None] = {}  # ... and those of them a quote key leaves out (a str.translate table)
+
+
+def _dropped_from(text: str, *, keep: str = "") -> dict[int, None]:
+    """A str.translate table that deletes the characters a quote key leaves out, covering those of ``text``
+    (one pass in C, whatever the length; each distinct character is checked once per process)."""
+    new = set(text) - _CLASSIFIED
+    if new:
+        for ch in new:
+            if _dropped(ch):
+                _DROPPED[ord(ch)] = None
+        _CLASSIFIED.update(new)
+    if keep and any(ord(ch) in _DROPPED for ch in keep):
+        return {code: None for code in _DROPPED if chr(code) not in keep}
+    return _DROPPED
+
+
+def _quote_keys_by_line(text: str) -> list[str]:
+    """:func:`quote_key` of every line of ``text``, in one pass over it."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_dropped_from(text, keep="\n")).split("\n")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .analyse import Analysis
-from .index import GramIndex, gram_codes
+from .index import FileArray, GramIndex, gram_codes
 from .knowledge import Entry, KnowledgeBase
 from .table import Ragged, StringTable, StringTableBuilder
 from .text import Normalizer, pinyin_key
@@ -130,19 +130,24 @@ class RetrievalData:
         return out
 
     @classmethod
-    def from_arrays(cls, strings: StringTable, arrays: Mapping[str, np.ndarray]) -> RetrievalData:
+    def from_arrays(cls, strings: StringTable, arrays: Mapping[str, np.ndarray | FileArray]) -> RetrievalData:
+        def array(name: str) -> np.ndarray:
+            found = arrays[name]
+            assert isinstance(found, np.ndarray), name
+            return found
+
         def ragged(name: str) -> Ragged:
-            return Ragged(arrays[f"retrieval_{name}_offsets"], arrays[f"retrieval_{name}_values"])
+            return Ragged(array(f"retrieval_{name}_offsets"), array(f"retrieval_{name}_values"))
 
         return cls(
             strings=strings,
             keys=ragged("keys"),
             sounds=ragged("sounds"),
             texts=ragged("texts"),
-            said=arrays["retrieval_said"],
+            said=array("retrieval_said"),
             chars=GramIndex.from_arrays(arrays, "chars_"),
             pinyin=GramIndex.from_arrays(arrays, "pinyin_"),
-            answer_weight=float(arrays["retrieval_answer_weight"][0]),
+            answer_weight=float(array("retrieval_answer_weight")[0]),
         )
 
     @classmethod
@@ -201,7 +206,7 @@ class Retriever:
         """The entries that explain most of the question (coverage, best of characters and sounds)."""
         k = self.shortlist
         chars, pinyin = self.chars, self.pinyin
-        small = len(chars.entry_ids) + len(pinyin.entry_ids) <= EXACT_VOLUME
+        small = chars.posting_count + pinyin.posting_count <= EXACT_VOLUME
         asked = None if small else (chars.prepare(analysis.grams), pinyin.prepare(analysis.pgrams))
         if asked is None or chars.volume(asked[0]) + pinyin.volume(asked[1]) <= EXACT_VOLUME:
             cov_chars, _ = chars.coverage(analysis.grams)

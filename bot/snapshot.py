@@ -21,6 +21,7 @@ as ``knowledge_cache``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -38,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from .index import FileArray, GramIndex
 from .knowledge import KnowledgeBase, Source, knowledge_files, load_knowledge, load_settings
 from .retrieve import ANSWER_WEIGHT, RetrievalData
 from .table import EntryTable, StringTable, StringTableBuilder
@@ -222,9 +224,13 @@ def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
     meta = _verify(folder, key)
     files = meta["files"]
     strings = StringTable(_map(folder / "strings.bin"), _array(folder / "strings.offsets.npy"))
-    arrays = {name: _array(folder / f"{name}.npy") for name in meta["arrays"]}
+    large = {f"{prefix}{name}" for prefix in ("chars_", "pinyin_") for name in GramIndex.LARGE}
+    arrays: dict[str, np.ndarray | FileArray] = {
+        name: FileArray(folder / f"{name}.npy") if name in large else _array(folder / f"{name}.npy")
+        for name in meta["arrays"]
+    }
     try:
-        table = EntryTable.from_arrays(strings, arrays)
+        table = EntryTable.from_arrays(strings, {k: v for k, v in arrays.items() if isinstance(v, np.ndarray)})
         data = RetrievalData.from_arrays(strings, arrays)
         if len(table) != meta["entries"] or int(strings.offsets[-1]) != files["strings.bin"]["size"]:
             raise SnapshotError("sizes do not agree")
@@ -252,16 +258,29 @@ def _map(path: Path) -> bytes | mmap.mmap:
     with path.open("rb") as handle:
         if os.fstat(handle.fileno()).st_size == 0:
             return b""
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        _random_access(mapping)
+        return mapping
 
 
 def _array(path: Path) -> np.ndarray:
     try:
-        # a plain ndarray over the mapped file: slices of np.memmap are slow to make
-        array: np.ndarray = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        mapped = np.load(path, mmap_mode="r", allow_pickle=False)
     except ValueError:  # an empty array cannot be mapped
-        array = np.load(path, allow_pickle=False)
+        loaded: np.ndarray = np.load(path, allow_pickle=False)
+        return loaded
+    _random_access(getattr(mapped, "_mmap", None))
+    array: np.ndarray = mapped.view(np.ndarray)  # a plain ndarray over the map: np.memmap slices are slow to make
     return array
+
+
+def _random_access(mapping: mmap.mmap | None) -> None:
+    """Tell the kernel a map is read at random: a question reads a few short runs of a large array, and
+    read-ahead would bring (and count as resident) megabytes around each."""
+    advice = getattr(mmap, "MADV_RANDOM", None)
+    if mapping is not None and advice is not None:
+        with contextlib.suppress(OSError):
+            mapping.madvise(advice)
 
 
 def open_knowledge(directory: str | Path, *, cache_dir: str | Path | None = None) -> KnowledgeBase:
