@@ -254,6 +254,7 @@ def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         sizes=sizes,
         cache=Path(args.cache),
         sample=args.sample,
+        shapes=[s.strip() for s in args.shapes.split(",") if s.strip()],
         json_path=Path(args.json_out) if args.json_out else None,
         plot_path=Path(args.plot) if args.plot else None,
         markdown_path=Path(args.markdown) if args.markdown else None,
@@ -320,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     announce.add_argument("--list", action="store_true", help="list them (the default)")
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: quality vs baselines, speed by size")
     bench.add_argument("--sizes", default="1000,10000,100000", help="synthetic base sizes, comma-separated")
+    bench.add_argument("--shapes", default="one,many",
+                       help="synthetic source shapes: one (one large source), many (a source per 50 entries)")
     bench.add_argument("--questions", default="tests/data/dev_questions.yaml", help="labelled questions")
     bench.add_argument("--cache", default="data/bench", help="where synthetic bases are kept")
     bench.add_argument("--sample", type=int, default=60, help="questions timed for slow baselines at ≥10k")

@@ -28,6 +28,8 @@ import logging
 import mmap
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 import zlib
@@ -40,7 +42,15 @@ from typing import Any
 import numpy as np
 
 from .index import FileArray, GramIndex
-from .knowledge import KnowledgeBase, Source, knowledge_files, load_knowledge, load_settings
+from .knowledge import (
+    KnowledgeBase,
+    KnowledgeError,
+    Problem,
+    Source,
+    knowledge_files,
+    load_knowledge,
+    load_settings,
+)
 from .retrieve import ANSWER_WEIGHT, RetrievalData
 from .table import EntryTable, StringTable, StringTableBuilder
 from .text import Normalizer
@@ -297,6 +307,11 @@ def open_knowledge(directory: str | Path, *, cache_dir: str | Path | None = None
     except SnapshotError as exc:
         if exc.present:
             logger.warning("knowledge snapshot %s not used (%s): rebuilding it from the YAML", cache / key, exc)
+    if _size(root) >= SEPARATE_BUILD_BYTES:
+        folder = _build_in_child(root, cache, key)
+        if folder is not None:
+            with contextlib.suppress(SnapshotError):
+                return _read(folder, root, key)
     kb = load_knowledge(root)
     compiled = _compile(kb)
     if fingerprint(root) != key:  # a file changed while it was read: serve it, but do not store it
@@ -314,5 +329,50 @@ def open_knowledge(directory: str | Path, *, cache_dir: str | Path | None = None
         return _in_memory(kb, compiled)
 
 
+# A base this large (its files' bytes) is read and compiled in a child process: the YAML's nodes and the
+# build's temporary arrays (about 1 GB for 100,000 entries) never swell the serving process, and the
+# build never competes for its interpreter lock while it answers (a /reload).
+SEPARATE_BUILD_BYTES = 8_000_000
+
+
+def _size(root: Path) -> int:
+    return sum(path.stat().st_size for path in knowledge_files(root))
+
+
+def _build_in_child(root: Path, cache: Path, key: str) -> Path | None:
+    """Build the snapshot in a child process; its folder, or None if the child could not write it.
+    Problems of the base are raised here as they would be in this process."""
+    command = [sys.executable, "-m", "bot.snapshot", str(root), str(cache), key]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode == 0:
+        return cache / key
+    if done.returncode == _INVALID:
+        found = json.loads(done.stdout)
+        raise KnowledgeError([Problem(p["file"], p["line"], p["message"]) for p in found])
+    logger.warning("building the knowledge snapshot in a child process failed (%s); building it here",
+                   done.stderr.strip().splitlines()[-1:] or done.returncode)
+    return None
+
+
+_INVALID = 3  # the child's exit status when the base has problems (listed as JSON on its output)
+
+
+def _child(argv: list[str]) -> int:
+    root, cache, key = Path(argv[0]), Path(argv[1]), argv[2]
+    try:
+        kb = load_knowledge(root)
+    except KnowledgeError as exc:
+        print(json.dumps([{"file": p.file, "line": p.line, "message": p.message} for p in exc.problems]))
+        return _INVALID
+    if fingerprint(root) != key:
+        return 1  # changed while read: the parent reads it itself
+    _write(_compile(kb), cache, key)
+    return 0
+
+
 def _in_memory(kb: KnowledgeBase, compiled: _Compiled) -> KnowledgeBase:
     return replace(kb, compiled=RetrievalData.from_arrays(compiled.strings, compiled.arrays))
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))

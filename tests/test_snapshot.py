@@ -126,6 +126,24 @@ def test_validate_reads_the_yaml_not_the_snapshot(make_kb: Callable[..., Path], 
     assert main(["validate", "--knowledge", str(root)]) == 1
 
 
+def test_large_base_is_compiled_in_a_child_process(
+    make_kb: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "SEPARATE_BUILD_BYTES", 0)  # every base counts as large
+    root, cache = make_kb(), tmp_path / "cache"
+
+    def not_here(directory: object) -> None:
+        raise AssertionError("the YAML was read in the serving process")
+
+    monkeypatch.setattr(snapshot, "load_knowledge", not_here)
+    kb = open_knowledge(root, cache_dir=cache)
+    assert [e.id for e in kb.entries] == ["high-tech", "social-work"] and folders(cache)
+    (root / "topic.yaml").write_text(MINI_TOPIC.replace("quote: 全县8个", "quote: 全县9个"), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        open_knowledge(root, cache_dir=cache)
+    assert any("quote not found" in p.message and p.file == "knowledge/topic.yaml" for p in info.value.problems)
+
+
 def test_unwritable_cache_still_serves(make_kb: Callable[..., Path], tmp_path: Path) -> None:
     root = make_kb()
     blocker = tmp_path / "file"

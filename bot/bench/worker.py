@@ -83,6 +83,8 @@ def measure(
         "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))] * 1000, 3),
         "questions_timed": len(times),
         "peak_mb": round(peak_memory_mb(), 1),
+        # a large base is compiled in a child process (bot.snapshot): its peak, when there was one
+        "build_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
     if quality:
         report = evaluate(answerer.match, labelled)
