@@ -277,9 +277,9 @@ class GramIndex:
         prepared: tuple[np.ndarray, np.ndarray, float],
         k: int,
         *,
-        budget: int = 4096,
-        most: int = 16_384,
-        few: int = 64,
+        budget: int = 2048,
+        most: int = 8192,
+        few: int = 24,
     ) -> np.ndarray:
         """The entries that best explain the query by :meth:`coverage` (at least ``k`` when that many share
         a listed gram with it), without adding up long posting lists.

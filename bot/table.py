@@ -10,6 +10,7 @@ listed, validated), so memory grows with the arrays, not with the objects.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mmap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -212,7 +213,8 @@ class EntryTable(Sequence["Entry"]):
             keys=tuple(strings.many(lists["keys"].row(index))),
         )
         if len(self._cache) >= self._CACHE:
-            self._cache.pop(next(iter(self._cache)))
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # another thread got there first
+                self._cache.pop(next(iter(self._cache)))
         self._cache[index] = entry
         return entry
 
