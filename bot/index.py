@@ -25,6 +25,7 @@ UNIGRAM_WEIGHT = 0.5
 BIGRAM_WEIGHT = 1.0
 _SHIFT = 21
 _CHUNK = 20_000  # entries built at a time, to bound peak memory
+_OWNER_BITS = 15  # an entry's number within a chunk
 
 
 def gram_codes(key: str) -> dict[int, float]:
@@ -69,8 +70,20 @@ def _chunk_postings(
     all_codes, text_of, _ = _text_grams(texts)
     all_owner = np.asarray(owners, dtype=np.int32)[text_of]
     all_weight = np.asarray(weights, dtype=np.float32)[text_of]
-    order = np.lexsort((-all_weight, all_owner, all_codes))
-    all_codes, all_owner, all_weight = all_codes[order], all_owner[order], all_weight[order]
+    levels = np.unique(all_weight)[::-1]  # the weights, highest first
+    rank_bits = max(1, int(len(levels) - 1).bit_length())
+    if len(docs) <= 1 << _OWNER_BITS and rank_bits <= 4:
+        # one sort of one int64 key: gram code (42 bits), entry within the chunk, rank of the weight
+        rank = np.searchsorted(-levels, -all_weight).astype(np.int64)
+        shift = _OWNER_BITS + rank_bits
+        key = (all_codes << shift) | ((all_owner.astype(np.int64) - first) << rank_bits) | rank
+        key.sort()
+        all_codes = key >> shift
+        all_owner = ((key >> rank_bits) & ((1 << _OWNER_BITS) - 1)).astype(np.int32) + np.int32(first)
+        all_weight = levels[key & ((1 << rank_bits) - 1)]
+    else:
+        order = np.lexsort((-all_weight, all_owner, all_codes))
+        all_codes, all_owner, all_weight = all_codes[order], all_owner[order], all_weight[order]
     first_of_pair = np.ones(len(all_codes), dtype=bool)
     first_of_pair[1:] = (all_codes[1:] != all_codes[:-1]) | (all_owner[1:] != all_owner[:-1])
     return all_codes[first_of_pair], all_owner[first_of_pair], all_weight[first_of_pair]

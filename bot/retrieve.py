@@ -114,8 +114,8 @@ class RetrievalData:
             sound_rows.append(strings.add_all(pinyin))
             text_rows.append(strings.add_all(texts))
             said_numbers.append(strings.add(said))
-            char_docs.append([*((k, 1.0) for k in keys), (said, answer_weight)])
-            pinyin_docs.append([*((k, 1.0) for k in pinyin), (pinyin_key(said), answer_weight)])
+            char_docs.append([(k, 1.0) for k in keys] + [(said, answer_weight)])
+            pinyin_docs.append([(k, 1.0) for k in pinyin] + [(pinyin_key(said), answer_weight)])
         out: dict[str, np.ndarray] = {}
         for name, rows in (("keys", key_rows), ("sounds", sound_rows), ("texts", text_rows)):
             ragged = Ragged.from_rows(rows)

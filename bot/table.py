@@ -55,21 +55,18 @@ class StringTableBuilder:
     """Collects strings, each stored once, and gives each its number."""
 
     def __init__(self) -> None:
-        self._numbers: dict[str, int] = {}
-        self._strings: list[str] = []
+        self._numbers: dict[str, int] = {}  # in the order added: the table's order
 
     def add(self, text: str) -> int:
-        number = self._numbers.get(text)
-        if number is None:
-            number = self._numbers[text] = len(self._strings)
-            self._strings.append(text)
-        return number
+        numbers = self._numbers
+        return numbers.setdefault(text, len(numbers))
 
     def add_all(self, texts: Iterable[str]) -> list[int]:
-        return [self.add(t) for t in texts]
+        numbers = self._numbers
+        return [numbers.setdefault(t, len(numbers)) for t in texts]
 
     def build(self) -> StringTable:
-        encoded = [s.encode("utf-8") for s in self._strings]
+        encoded = [s.encode("utf-8") for s in self._numbers]
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum(np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
         return StringTable(b"".join(encoded), offsets)
