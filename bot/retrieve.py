@@ -188,6 +188,8 @@ class Retriever:
         """Everything an entry says, normalised: its questions, keywords, answer and quote."""
         text = self._text_cache.get(index)
         if text is None:
+            if len(self._text_cache) >= 50_000:  # bounded, whatever the size of the base
+                self._text_cache.clear()
             text = self._text_cache[index] = " ".join((*self.question_keys[index], self.said[index]))
         return text
 
