@@ -26,6 +26,7 @@ BIGRAM_WEIGHT = 1.0
 _SHIFT = 21
 _CHUNK = 20_000  # entries built at a time, to bound peak memory
 _OWNER_BITS = 15  # an entry's number within a chunk
+_GRAMS_CACHE = 20_000  # keys whose weighted grams are kept (containment)
 
 
 def gram_codes(key: str) -> dict[int, float]:
@@ -168,6 +169,7 @@ class GramIndex:
 
     def __post_init__(self) -> None:
         self._weights = np.asarray([1.0, self.answer_weight], dtype=np.float32)
+        self._grams_cache: dict[str, tuple[list[tuple[int, float]], float]] = {}
 
     def _unpack(self, packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(numbers, float32 weights) of packed postings."""
@@ -408,25 +410,40 @@ class GramIndex:
 
     def containment(self, query: dict[int, float], keys: Sequence[str]) -> np.ndarray:
         """For each key, the share of its IDF mass (unigrams 0.5, bigrams 1) whose grams are in the query."""
-        if not keys:
-            return np.zeros(0)
-        # each key's distinct grams in ascending order, as (code, unit); summed in that order (exactly as a
-        # bincount over the sorted (key, gram) pairs would), in plain Python: a few dozen short keys
-        grams_of: list[list[tuple[int, float]]] = []
-        for key in keys:
-            codes = [ord(ch) for ch in key]
-            units = dict.fromkeys(codes, UNIGRAM_WEIGHT)
-            for a, b in itertools.pairwise(codes):
-                units[(a << _SHIFT) | b] = BIGRAM_WEIGHT
-            grams_of.append(sorted(units.items()))
-        distinct = sorted({code for grams in grams_of for code, _ in grams})
-        idf = dict(zip(distinct, self.idf(self.gram_ids(distinct)).tolist(), strict=True))
         out = np.zeros(len(keys))
-        for number, grams in enumerate(grams_of):
-            total = hit = 0.0
-            for code, unit in grams:
-                weight = idf[code] * unit
-                total += weight
-                hit += weight if code in query else 0.0
+        if not keys:
+            return out
+        weighted = self._weighted_grams(keys)
+        for number, (grams, total) in enumerate(weighted):
+            hit = 0.0
+            for code, weight in grams:
+                if code in query:
+                    hit += weight
             out[number] = hit / total if total > 0 else 0.0
         return out
+
+    def _weighted_grams(self, keys: Sequence[str]) -> list[tuple[list[tuple[int, float]], float]]:
+        """Each key's distinct grams in ascending order with their IDF mass, and the sum of those masses,
+        added in that order (as a bincount over the sorted (key, gram) pairs would add them); kept for
+        the keys seen last, as the same entries come up again and again."""
+        cache = self._grams_cache
+        missing = [key for key in dict.fromkeys(keys) if key not in cache]
+        if missing:
+            units_of: list[list[tuple[int, float]]] = []
+            for key in missing:
+                codes = [ord(ch) for ch in key]
+                units = dict.fromkeys(codes, UNIGRAM_WEIGHT)
+                for a, b in itertools.pairwise(codes):
+                    units[(a << _SHIFT) | b] = BIGRAM_WEIGHT
+                units_of.append(sorted(units.items()))
+            distinct = sorted({code for grams in units_of for code, _ in grams})
+            idf = dict(zip(distinct, self.idf(self.gram_ids(distinct)).tolist(), strict=True))
+            if len(cache) + len(missing) > _GRAMS_CACHE:
+                cache.clear()
+            for key, grams in zip(missing, units_of, strict=True):
+                pairs = [(code, idf[code] * unit) for code, unit in grams]
+                total = 0.0
+                for _code, weight in pairs:
+                    total += weight
+                cache[key] = (pairs, total)
+        return [cache[key] for key in keys]

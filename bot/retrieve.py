@@ -46,12 +46,18 @@ class _Rows:
     def __init__(self, strings: StringTable, rows: Ragged) -> None:
         self._strings = strings
         self._rows = rows
+        self._cache: dict[int, list[str]] = {}  # the rows of the entries that come up (bounded)
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def __getitem__(self, index: int) -> list[str]:
-        return self._strings.many(self._rows.row(index))
+        row = self._cache.get(index)
+        if row is None:
+            if len(self._cache) >= 20_000:
+                self._cache.clear()
+            row = self._cache[index] = self._strings.many(self._rows.row(index))
+        return row
 
 
 class _Said:
