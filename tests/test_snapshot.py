@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -198,11 +199,14 @@ def test_reload_swaps_atomically_while_questions_are_answered(make_kb: Callable[
         MINI_TOPIC.replace("交城有国家级高新技术企业40户。", "交城有国家级高新技术企业四十户。"), encoding="utf-8"
     )
     result = service.reload()
-    while len(seen) < 5 or seen[-1][0] != id(service.current):
-        pass
+    for _ in range(5000):  # until the askers have answered from the new base (bounded, in case they died)
+        if len(seen) >= 5 and seen[-1][0] == id(service.current):
+            break
+        time.sleep(0.002)
     stop.set()
     for thread in askers:
         thread.join()
+    assert seen and seen[-1][0] == id(service.current)
     assert result.ok and result.entries == 2 and result.seconds >= 0
     assert service.current is not old
     answers = {id(old): "交城有国家级高新技术企业40户。", id(service.current): "交城有国家级高新技术企业四十户。"}
