@@ -233,12 +233,15 @@ def _verify(folder: Path, key: str) -> dict[str, Any]:
 def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
     meta = _verify(folder, key)
     files = meta["files"]
-    strings = StringTable(_map(folder / "strings.bin"), _array(folder / "strings.offsets.npy"))
     large = {f"{prefix}{name}" for prefix in ("chars_", "pinyin_") for name in GramIndex.LARGE}
-    arrays: dict[str, np.ndarray | FileArray] = {
-        name: FileArray(folder / f"{name}.npy") if name in large else _array(folder / f"{name}.npy")
-        for name in meta["arrays"]
-    }
+    try:
+        strings = StringTable(_map(folder / "strings.bin"), _array(folder / "strings.offsets.npy"))
+        arrays: dict[str, np.ndarray | FileArray] = {
+            name: FileArray(folder / f"{name}.npy") if name in large else _array(folder / f"{name}.npy")
+            for name in meta["arrays"]
+        }
+    except (OSError, ValueError) as exc:  # removed or replaced meanwhile (another process rebuilt it)
+        raise SnapshotError(f"cannot be opened: {exc}") from exc
     try:
         table = EntryTable.from_arrays(strings, {k: v for k, v in arrays.items() if isinstance(v, np.ndarray)})
         data = RetrievalData.from_arrays(strings, arrays)
