@@ -22,6 +22,7 @@ from .redact import install_log_redaction, redact
 from .render import render_text, to_json
 from .reports import schedule_text, stats_text, unanswered_text
 from .service import KnowledgeService
+from .snapshot import open_knowledge
 from .storage import Storage
 from .validate import check_self_retrieval
 
@@ -42,8 +43,9 @@ def _report_problems(exc: KnowledgeError, err: TextIO) -> None:
 
 
 def _load(directory: str, err: TextIO) -> KnowledgeBase | None:
+    """The base from its compiled snapshot when its files are unchanged (validated from the YAML otherwise)."""
     try:
-        return load_knowledge(directory)
+        return open_knowledge(directory)
     except KnowledgeError as exc:
         _report_problems(exc, err)
         return None
@@ -175,7 +177,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                           level=getattr(logging, config.log_level))
     knowledge_dir = args.knowledge if args.knowledge_given else config.knowledge_dir
     try:  # loaded once, here, so that a bad base stops start-up with its file:line list
-        knowledge = KnowledgeService(knowledge_dir, thresholds=config.thresholds)
+        knowledge = KnowledgeService(
+            knowledge_dir, thresholds=config.thresholds, cache_dir=config.knowledge_cache or None
+        )
     except KnowledgeError as exc:
         _report_problems(exc, err)
         return EXIT_USAGE
@@ -331,6 +335,7 @@ def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         sizes=sizes,
         cache=Path(args.cache),
         sample=args.sample,
+        shapes=[s.strip() for s in args.shapes.split(",") if s.strip()],
         json_path=Path(args.json_out) if args.json_out else None,
         plot_path=Path(args.plot) if args.plot else None,
         markdown_path=Path(args.markdown) if args.markdown else None,
@@ -412,6 +417,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("undo", parents=[common], help="revert the newest edit not undone yet")
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: quality vs baselines, speed by size")
     bench.add_argument("--sizes", default="1000,10000,100000", help="synthetic base sizes, comma-separated")
+    bench.add_argument("--shapes", default="one,many",
+                       help="synthetic source shapes: one (one large source), many (a source per 50 entries)")
     bench.add_argument("--questions", default="tests/data/dev_questions.yaml", help="labelled questions")
     bench.add_argument("--cache", default="data/bench", help="where synthetic bases are kept")
     bench.add_argument("--sample", type=int, default=60, help="questions timed for slow baselines at ≥10k")

@@ -89,6 +89,7 @@ class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     admins: tuple[int, ...] = ()
     knowledge_dir: str = "knowledge"
+    knowledge_cache: str = ""  # compiled snapshots of the base (bot/snapshot.py); empty: <knowledge_dir>/.cache
     database: str = "data/bot.sqlite3"
     timezone: str = "Asia/Shanghai"
     groups: GroupSettings = field(default_factory=GroupSettings)
@@ -162,8 +163,8 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
             raise ConfigError(f"{file}: the config must be a mapping of 'key: value' lines")
         data = loaded
         source = str(file)
-    known = {"telegram", "admins", "knowledge_dir", "database", "timezone", "groups", "rate_limits", "thresholds",
-             "announcements", "privacy", "log_level"}
+    known = {"telegram", "admins", "knowledge_dir", "knowledge_cache", "database", "timezone", "groups",
+             "rate_limits", "thresholds", "announcements", "privacy", "log_level"}
     for key in data:
         if key not in known:
             problems.append(f"unknown key '{key}'; known keys: {', '.join(sorted(known))}")
@@ -273,6 +274,7 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         telegram=telegram,
         admins=tuple(dict.fromkeys(admins)),
         knowledge_dir=_typed(data, "knowledge_dir", str, "knowledge", "config", []),
+        knowledge_cache=_typed(data, "knowledge_cache", str, "", "config", []),
         database=_typed(data, "database", str, "data/bot.sqlite3", "config", []),
         timezone=timezone,
         groups=groups,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .analyse import (
@@ -182,7 +182,7 @@ class Decider:
         self.weights = weights or Weights()
         self._normalizer = normalizer
         self._retriever = retriever
-        self._entries: tuple[Entry, ...] = kb.entries
+        self._entries: Sequence[Entry] = kb.entries
         self._plain_cache: dict[int, str] = {}
         self._gives_cache: dict[int, frozenset[str]] = {}
         self._units_cache: dict[int, frozenset[str]] = {}

@@ -15,14 +15,17 @@ Layout of a knowledge directory (see ``knowledge/README.md``)::
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+import ahocorasick
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -36,7 +39,9 @@ __all__ = [
     "Problem",
     "Scope",
     "Source",
+    "knowledge_files",
     "load_knowledge",
+    "load_settings",
     "quote_key",
 ]
 
@@ -84,15 +89,36 @@ class Source:
     def paragraph_of(self, quote: str) -> str:
         """The paragraph of the source that contains ``quote`` (the whole quote if not found)."""
         key = quote_key(quote)
-        paragraphs = [p.strip() for p in self.text.split("\n") if p.strip()]
-        for para in paragraphs:
-            if key and key in quote_key(para):
-                return para
-        # A quote may span a line break of the source: fall back to the first paragraph it starts in.
-        for para in paragraphs:
-            if key[:12] and key[:12] in quote_key(para):
-                return para
+        if not key:
+            return quote
+        keys, starts, paragraphs = self._paragraph_keys
+        # the first paragraph that holds the quote; else the first that holds its start (a quote may span
+        # a line break of the source)
+        for wanted in (key, key[:12]):
+            at = keys.find(wanted)
+            if at >= 0:
+                return paragraphs[bisect.bisect_right(starts, at) - 1]
         return quote
+
+    @cached_property
+    def _paragraph_keys(self) -> tuple[str, list[int], list[str]]:
+        """The quote keys of the source's paragraphs joined by line breaks, where each starts, and the
+        paragraphs: one search finds a quote's paragraph in a source of any size."""
+        lines = self.text.split("\n")
+        line_keys = _quote_keys_by_line(self.text)
+        if len(line_keys) != len(lines):
+            line_keys = [quote_key(line) for line in lines]
+        paragraphs: list[str] = []
+        keys: list[str] = []
+        starts: list[int] = []
+        at = 0
+        for line, key in zip(lines, line_keys, strict=True):
+            if line.strip():
+                paragraphs.append(line.strip())
+                keys.append(key)
+                starts.append(at)
+                at += len(key) + 1
+        return "\n".join(keys), starts, paragraphs
 
 
 @dataclass(frozen=True)
@@ -129,23 +155,49 @@ class Scope:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """A validated knowledge base: entries in file order, grouped by topic, with their sources."""
+    """A validated knowledge base: entries in file order, grouped by topic, with their sources.
+
+    ``entries`` is a tuple when the base was read from YAML, or an :class:`~bot.table.EntryTable` (entries
+    built when asked for) when it was opened from its compiled snapshot (:mod:`bot.snapshot`), which
+    also hands the matcher its indexes in ``compiled``.
+    """
 
     directory: str
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]
     sources: Mapping[str, Source]
     synonyms: tuple[tuple[str, ...], ...] = ()
     scope: Scope = field(default_factory=Scope)
     by_id: Mapping[str, Entry] = field(default_factory=dict)
     announcements: tuple[Announcement, ...] = ()
+    compiled: object | None = field(default=None, compare=False, repr=False)  # bot.retrieve.RetrievalData
 
     @property
     def topics(self) -> tuple[str, ...]:
         """Topic names in the order they first appear."""
+        from .table import EntryTable
+
+        if isinstance(self.entries, EntryTable):
+            return self.entries.topics
         return tuple(dict.fromkeys(e.topic for e in self.entries))
 
     def entries_of(self, topic: str) -> tuple[Entry, ...]:
+        from .table import EntryTable
+
+        if isinstance(self.entries, EntryTable):
+            return tuple(self.entries[i] for i in self.entries.indices_of(topic))
         return tuple(e for e in self.entries if e.topic == topic)
+
+    def index_of(self, entry_id: str) -> int | None:
+        """The position of an entry in ``entries``, or None."""
+        from .table import EntryTable
+
+        if isinstance(self.entries, EntryTable):
+            return self.entries.by_id.index_of(entry_id)
+        return self._positions.get(entry_id)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {e.id: i for i, e in enumerate(self.entries)}
 
     def source_of(self, entry: Entry) -> Source:
         return self.sources[entry.source]
@@ -154,9 +206,37 @@ class KnowledgeBase:
 def quote_key(text: str) -> str:
     """Text reduced for quote comparison: width-folded, without whitespace and punctuation."""
     text = unicodedata.normalize("NFKC", text)
-    return "".join(
-        ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PZC" or ch in "□·")
-    )
+    if len(text) < 256:  # a quote: character by character is quicker than building a table
+        return "".join(ch for ch in text if not _dropped(ch))
+    return text.translate(_dropped_from(text))  # a whole source: one pass in C
+
+
+def _dropped(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch)[0] in "PZC" or ch in "□·"
+
+
+_CLASSIFIED: set[str] = set()  # characters already checked
+_DROPPED: dict[int, None] = {}  # ... and those of them a quote key leaves out (a str.translate table)
+
+
+def _dropped_from(text: str, *, keep: str = "") -> dict[int, None]:
+    """A str.translate table that deletes the characters a quote key leaves out, covering those of ``text``
+    (one pass in C, whatever the length; each distinct character is checked once per process)."""
+    new = set(text) - _CLASSIFIED
+    if new:
+        for ch in new:
+            if _dropped(ch):
+                _DROPPED[ord(ch)] = None
+        _CLASSIFIED.update(new)
+    if keep and any(ord(ch) in _DROPPED for ch in keep):
+        return {code: None for code in _DROPPED if chr(code) not in keep}
+    return _DROPPED
+
+
+def _quote_keys_by_line(text: str) -> list[str]:
+    """:func:`quote_key` of every line of ``text``, in one pass over it."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_dropped_from(text, keep="\n")).split("\n")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -423,14 +503,17 @@ def _topic_files(directory: Path) -> Iterator[Path]:
             yield path
 
 
-def _load_topic(path: Path, directory: Path, sources: Mapping[str, Source], problems: list[Problem]) -> list[Entry]:
+def _load_topic(
+    path: Path, directory: Path, sources: Mapping[str, Source], problems: list[Problem]
+) -> list[tuple[Entry, int]]:
+    """The entries of one topic file, each with the line of its quote (verified later, per source)."""
     name = _relative(path, directory)
     reader = _Reader(name)
     text = read_text(path, name, problems)
     if text is None:
         return []
     node = reader.compose(text)
-    entries: list[Entry] = []
+    entries: list[tuple[Entry, int]] = []
     if node is None:
         if not reader.problems:
             reader.problems.append(Problem(name, 1, "the file is empty; write 'topic:', 'source:' and 'entries:'"))
@@ -472,7 +555,7 @@ def _read_entry(
     default_source: str,
     default_section: str,
     sources: Mapping[str, Source],
-) -> Entry | None:
+) -> tuple[Entry, int] | None:
     fields = reader.mapping(node, "an entry")
     if fields is None:
         return None
@@ -503,18 +586,13 @@ def _read_entry(
     if not source_id and "source" not in fields:
         reader.problem(node, "entry has no source: set 'source:' at the top of the file or in the entry")
     source = sources.get(source_id)
-    if source is not None and quote and quote_key(quote) not in _source_key(source):
-        reader.problem(
-            get("quote"),
-            f"quote not found in source '{source_id}': copy it verbatim from {source.file} "
-            "(a quote may not span a heading or caption)",
-        )
     if source is not None and section and source.sections and section not in source.sections:
         where = get("section") if "section" in fields else node
         reader.problem(where, f"section '{section}' is not one of the sections listed in {source.file}")
     if len(reader.problems) > before:
         return None
-    return Entry(
+    quote_node = get("quote")
+    entry = Entry(
         id=entry_id,
         topic=topic,
         questions=tuple(questions),
@@ -528,16 +606,62 @@ def _read_entry(
         related=tuple(related),
         question_lines=tuple(n.start_mark.line + 1 for _, n in question_items),
     )
+    return entry, quote_node.start_mark.line + 1 if quote_node is not None else entry.line
 
 
-_SOURCE_KEYS: dict[int, str] = {}
+def _verify_quotes(
+    found: list[tuple[Entry, int]], sources: Mapping[str, Source], problems: list[Problem]
+) -> list[Entry]:
+    """The entries whose quote is verbatim in their source; a problem for each of the others.
+
+    One pass over each source: the quotes of all its entries go into one Aho-Corasick automaton that
+    reads the source's quote key once, so loading grows with the size of the sources plus the quotes,
+    not with their product.
+    """
+    wanted: dict[str, set[str]] = {}
+    keys: list[str] = []
+    for entry, _line in found:
+        key = quote_key(entry.quote)
+        keys.append(key)
+        if entry.source in sources:
+            wanted.setdefault(entry.source, set()).add(key)
+    present: dict[str, set[str]] = {}
+    for source_id, quotes in wanted.items():
+        present[source_id] = _present_in(quote_key(sources[source_id].text), quotes)
+    kept: list[Entry] = []
+    for (entry, line), key in zip(found, keys, strict=True):
+        if entry.source not in sources or key in present[entry.source]:
+            kept.append(entry)  # an unknown source is reported where it is named
+            continue
+        source = sources[entry.source]
+        problems.append(
+            Problem(
+                entry.file,
+                line,
+                f"quote not found in source '{entry.source}': copy it verbatim from {source.file} "
+                "(a quote may not span a heading or caption)",
+            )
+        )
+    return kept
 
 
-def _source_key(source: Source) -> str:
-    key = _SOURCE_KEYS.get(id(source))
-    if key is None:
-        key = _SOURCE_KEYS[id(source)] = quote_key(source.text)
-    return key
+def _present_in(text: str, patterns: set[str]) -> set[str]:
+    """Which of the patterns occur in the text, in one pass over the text."""
+    patterns = {p for p in patterns if p}
+    if not patterns:
+        return set()
+    if len(patterns) * len(text) <= 2_000_000:  # small: the built-in search is quicker than an automaton
+        return {p for p in patterns if p in text}
+    automaton = ahocorasick.Automaton()
+    for pattern in patterns:
+        automaton.add_word(pattern, pattern)
+    automaton.make_automaton()
+    seen: set[str] = set()
+    for _end, pattern in automaton.iter(text):
+        seen.add(pattern)
+        if len(seen) == len(patterns):
+            break
+    return seen
 
 
 def _cross_checks(
@@ -598,17 +722,15 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
     sources = _load_sources(root, problems)
     synonyms = _load_term_groups(root, problems)
     scope = _load_scope(root, problems)
-    entries: list[Entry] = []
+    read: list[tuple[Entry, int]] = []
     topic_files = list(_topic_files(root))
     if not topic_files:
         problems.append(Problem(str(root), 1, "no topic files (*.yaml) found"))
     for path in topic_files:
-        entries.extend(_load_topic(path, root, sources, problems))
-    entries = _cross_checks(entries, synonyms, problems)
-    from .announcements import FILE_NAME, load_announcements  # the announcements module builds on this one
-
-    announcements_path = root / FILE_NAME
-    announcements = load_announcements(announcements_path, _relative(announcements_path, root), problems)
+        read.extend(_load_topic(path, root, sources, problems))
+    entries = _cross_checks(_verify_quotes(read, sources, problems), synonyms, problems)
+    del read
+    announcements = _load_announcements(root, problems)
     if problems:
         raise KnowledgeError(problems)
     by_id = {e.id: e for e in entries}
@@ -621,3 +743,32 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
         by_id=MappingProxyType(by_id),
         announcements=announcements,
     )
+
+
+def _load_announcements(root: Path, problems: list[Problem]) -> tuple[Announcement, ...]:
+    from .announcements import FILE_NAME, load_announcements  # the announcements module builds on this one
+
+    path = root / FILE_NAME
+    return load_announcements(path, _relative(path, root), problems)
+
+
+def load_settings(
+    directory: str | Path,
+) -> tuple[tuple[tuple[str, ...], ...], Scope, tuple[Announcement, ...]]:
+    """The small files of a base (synonyms, scope, announcements), read and checked as :func:`load_knowledge`
+    reads them; used beside a compiled snapshot, which holds the entries and sources."""
+    root = Path(directory)
+    problems: list[Problem] = []
+    synonyms = _load_term_groups(root, problems)
+    scope = _load_scope(root, problems)
+    announcements = _load_announcements(root, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return synonyms, scope, announcements
+
+
+def knowledge_files(directory: str | Path) -> list[Path]:
+    """Every file :func:`load_knowledge` reads (sources, topic files and the special files), sorted."""
+    root = Path(directory)
+    found = [*root.glob("*.yaml"), *root.glob("*.yml"), *(root / "sources").glob("*.md")]
+    return sorted(p for p in found if p.is_file())

@@ -78,7 +78,6 @@ class Matcher:
         self.retriever = Retriever(kb, self.normalizer, shortlist=shortlist)
         self.decider = Decider(kb, self.normalizer, self.retriever, thresholds=thresholds, weights=weights)
         self._entries = kb.entries
-        self._index_of = {entry.id: i for i, entry in enumerate(kb.entries)}
         # the general-language lexicon (jieba's dictionary, ~0.4 s) loads in the background, not on a question
         threading.Thread(target=noun_lexicon, name="noun-lexicon", daemon=True).start()
 
@@ -207,5 +206,8 @@ class Matcher:
         first = result.entry or (result.candidates[0].entry if result.candidates else None)
         if first is None or first.id != entry.id:
             return False
+        index = self.kb.index_of(entry.id)
+        if index is None:
+            return False
         scope_terms = self.decider.scope_terms_in(analysis)
-        return not self.decider.gaps(analysis, self._index_of[entry.id], scope_terms)
+        return not self.decider.gaps(analysis, index, scope_terms)

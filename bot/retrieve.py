@@ -12,17 +12,19 @@ Nothing here decides whether an entry answers the question: that is :mod:`bot.de
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from .analyse import Analysis
-from .index import GramIndex, gram_codes
+from .index import FileArray, GramIndex, gram_codes
 from .knowledge import Entry, KnowledgeBase
+from .table import Ragged, StringTable, StringTableBuilder
 from .text import Normalizer, pinyin_key
 
-__all__ = ["Evidence", "Retriever"]
+__all__ = ["ANSWER_WEIGHT", "Evidence", "RetrievalData", "Retriever"]
 
 
 @dataclass(frozen=True)
@@ -38,21 +40,72 @@ class Evidence:
     novelty: float  # the question's information no entry of the base explains
 
 
-class Retriever:
-    """The indexes of one knowledge base and the evidence they give for a question."""
+class _Rows:
+    """Each entry's row of strings (its keys, pinyin keys or question texts), read from the string table."""
 
-    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer, *, answer_weight: float = 0.6, shortlist: int = 8):
-        self.entries: tuple[Entry, ...] = kb.entries
-        self.shortlist = shortlist
+    def __init__(self, strings: StringTable, rows: Ragged) -> None:
+        self._strings = strings
+        self._rows = rows
+        self._cache: dict[int, list[str]] = {}  # the rows of the entries that come up (bounded)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> list[str]:
+        row = self._cache.get(index)
+        if row is None:
+            if len(self._cache) >= 20_000:
+                self._cache.clear()
+            row = self._cache[index] = self._strings.many(self._rows.row(index))
+        return row
+
+
+class _Said:
+    """Each entry's normalised answer and quote, joined by NUL."""
+
+    def __init__(self, strings: StringTable, numbers: np.ndarray) -> None:
+        self._strings = strings
+        self._numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __getitem__(self, index: int) -> str:
+        return self._strings[int(self._numbers[index])]
+
+
+@dataclass(frozen=True)
+class RetrievalData:
+    """What retrieval needs of a base, in arrays: built once, stored in the compiled snapshot.
+
+    Per entry: its distinct matching keys (questions, then keywords), their pinyin keys, the question
+    each key stands for, and what it says (normalised answer NUL quote), all as numbers in one string
+    table; and the two gram indexes.
+    """
+
+    strings: StringTable
+    keys: Ragged
+    sounds: Ragged  # pinyin of each key (same rows as keys)
+    texts: Ragged  # the question each key stands for (a keyword stands for the entry's first question)
+    said: np.ndarray
+    chars: GramIndex
+    pinyin: GramIndex
+    answer_weight: float
+
+    @staticmethod
+    def arrays(
+        entries: Sequence[Entry], normalizer: Normalizer, strings: StringTableBuilder, *, answer_weight: float
+    ) -> dict[str, np.ndarray]:
+        """The arrays of :class:`RetrievalData` for these entries (their strings added to ``strings``)."""
         norm = normalizer.normalize
-        self.question_keys: list[list[str]] = []
-        self.question_pinyin: list[list[str]] = []
-        self._question_texts: list[list[str]] = []
-        self.said: list[str] = []  # the answer and quote, normalised, joined by NUL
+        key_rows: list[list[int]] = []
+        sound_rows: list[list[int]] = []
+        text_rows: list[list[int]] = []
+        said_numbers: list[int] = []
         char_docs: list[list[tuple[str, float]]] = []
         pinyin_docs: list[list[tuple[str, float]]] = []
-        said_keys = iter(normalizer.normalize_many(t for e in self.entries for t in (e.answer, e.quote)))
-        for entry in self.entries:
+        said_keys = iter(normalizer.normalize_many(t for e in entries for t in (e.answer, e.quote)))
+        for entry in entries:
             pieces = (*entry.questions, *entry.keywords)
             given = entry.keys if len(entry.keys) == len(pieces) else tuple(norm(p) for p in pieces)
             keys: list[str] = []
@@ -63,21 +116,86 @@ class Retriever:
                     texts.append(text if text in entry.questions else entry.canonical_question)
             said = next(said_keys) + "\x00" + next(said_keys)
             pinyin = [pinyin_key(k) for k in keys]
-            self.question_keys.append(keys)
-            self.question_pinyin.append(pinyin)
-            self._question_texts.append(texts)
-            self.said.append(said)
-            char_docs.append([*((k, 1.0) for k in keys), (said, answer_weight)])
-            pinyin_docs.append([*((k, 1.0) for k in pinyin), (pinyin_key(said), answer_weight)])
-        self.chars = GramIndex.build(char_docs)
-        self.pinyin = GramIndex.build(pinyin_docs)
-        del char_docs, pinyin_docs
+            key_rows.append(strings.add_all(keys))
+            sound_rows.append(strings.add_all(pinyin))
+            text_rows.append(strings.add_all(texts))
+            said_numbers.append(strings.add(said))
+            char_docs.append([(k, 1.0) for k in keys] + [(said, answer_weight)])
+            pinyin_docs.append([(k, 1.0) for k in pinyin] + [(pinyin_key(said), answer_weight)])
+        out: dict[str, np.ndarray] = {}
+        for name, rows in (("keys", key_rows), ("sounds", sound_rows), ("texts", text_rows)):
+            ragged = Ragged.from_rows(rows)
+            out[f"retrieval_{name}_offsets"] = ragged.offsets
+            out[f"retrieval_{name}_values"] = ragged.values
+        del key_rows, sound_rows, text_rows
+        out["retrieval_said"] = np.asarray(said_numbers, dtype=np.int32)
+        out["retrieval_answer_weight"] = np.asarray([answer_weight])
+        out.update(GramIndex.build(char_docs).arrays("chars_"))
+        del char_docs
+        out.update(GramIndex.build(pinyin_docs).arrays("pinyin_"))
+        return out
+
+    @classmethod
+    def from_arrays(cls, strings: StringTable, arrays: Mapping[str, np.ndarray | FileArray]) -> RetrievalData:
+        def array(name: str) -> np.ndarray:
+            found = arrays[name]
+            assert isinstance(found, np.ndarray), name
+            return found
+
+        def ragged(name: str) -> Ragged:
+            return Ragged(array(f"retrieval_{name}_offsets"), array(f"retrieval_{name}_values"))
+
+        return cls(
+            strings=strings,
+            keys=ragged("keys"),
+            sounds=ragged("sounds"),
+            texts=ragged("texts"),
+            said=array("retrieval_said"),
+            chars=GramIndex.from_arrays(arrays, "chars_"),
+            pinyin=GramIndex.from_arrays(arrays, "pinyin_"),
+            answer_weight=float(array("retrieval_answer_weight")[0]),
+        )
+
+    @classmethod
+    def build(cls, entries: Sequence[Entry], normalizer: Normalizer, *, answer_weight: float) -> RetrievalData:
+        """Built in memory, for a base read from YAML."""
+        strings = StringTableBuilder()
+        arrays = cls.arrays(entries, normalizer, strings, answer_weight=answer_weight)
+        return cls.from_arrays(strings.build(), arrays)
+
+
+ANSWER_WEIGHT = 0.6  # what an entry's answer and quote count for in its index, against its questions' 1
+# Above this many postings for a question's grams (both indexes), candidates come from the rare grams first
+# (GramIndex.candidates) rather than from adding up every posting list: same shortlist, less work.
+EXACT_VOLUME = 20_000
+
+
+class Retriever:
+    """The indexes of one knowledge base and the evidence they give for a question."""
+
+    def __init__(
+        self, kb: KnowledgeBase, normalizer: Normalizer, *, answer_weight: float = ANSWER_WEIGHT, shortlist: int = 8
+    ) -> None:
+        self.entries: Sequence[Entry] = kb.entries
+        self.shortlist = shortlist
+        data = kb.compiled
+        if not isinstance(data, RetrievalData) or data.answer_weight != answer_weight:
+            data = RetrievalData.build(kb.entries, normalizer, answer_weight=answer_weight)
+        self.data = data
+        self.chars = data.chars
+        self.pinyin = data.pinyin
+        self.question_keys = _Rows(data.strings, data.keys)
+        self.question_pinyin = _Rows(data.strings, data.sounds)
+        self._question_texts = _Rows(data.strings, data.texts)
+        self.said = _Said(data.strings, data.said)  # the answer and quote, normalised, joined by NUL
         self._text_cache: dict[int, str] = {}
 
     def entry_text(self, index: int) -> str:
         """Everything an entry says, normalised: its questions, keywords, answer and quote."""
         text = self._text_cache.get(index)
         if text is None:
+            if len(self._text_cache) >= 50_000:  # bounded, whatever the size of the base
+                self._text_cache.clear()
             text = self._text_cache[index] = " ".join((*self.question_keys[index], self.said[index]))
         return text
 
@@ -92,25 +210,44 @@ class Retriever:
         sounds = self.pinyin.coverage_of(gram_codes(pinyin_key(rest)), indices)
         return dict(zip(indices, np.maximum(chars, 0.98 * sounds).tolist(), strict=True))
 
+    def _shortlist(self, analysis: Analysis) -> tuple[list[int], dict[int, float]]:
+        """The entries that explain most of the question (coverage, best of characters and sounds)."""
+        k = self.shortlist
+        chars, pinyin = self.chars, self.pinyin
+        small = chars.posting_count + pinyin.posting_count <= EXACT_VOLUME
+        asked = None if small else (chars.prepare(analysis.grams), pinyin.prepare(analysis.pgrams))
+        if asked is None or chars.volume(asked[0]) + pinyin.volume(asked[1]) <= EXACT_VOLUME:
+            cov_chars, _ = chars.coverage(analysis.grams)
+            cov_pinyin, _ = pinyin.coverage(analysis.pgrams)
+            coverage = np.maximum(cov_chars, 0.98 * cov_pinyin)
+            hits = np.flatnonzero(coverage)
+        else:
+            # the best of each index hold the best of their maximum
+            found = np.union1d(chars.top(asked[0], k), pinyin.top(asked[1], k))
+            scores = np.maximum(chars.scores_of(asked[0], found), 0.98 * pinyin.scores_of(asked[1], found))
+            coverage = np.zeros(chars.size)
+            coverage[found] = scores
+            hits = found[scores > 0]
+        if len(hits) > k:
+            hits = hits[np.argpartition(-coverage[hits], k - 1)[:k]]
+        top: list[int] = hits.tolist()
+        return top, dict(zip(top, coverage[hits].tolist(), strict=True))
+
     def evidence(self, analysis: Analysis) -> list[Evidence]:
         """Evidence for each shortlisted entry: coverage, containment, fuzzy similarity, novelty."""
-        cov_chars, _ = self.chars.coverage(analysis.grams)
-        cov_pinyin, pinyin_idf = self.pinyin.coverage(analysis.pgrams)
-        unknown = self.pinyin.gram_ids(list(analysis.pgrams)) < 0
-        units = np.fromiter(analysis.pgrams.values(), dtype=np.float64, count=len(analysis.pgrams))
-        idf = np.fromiter((pinyin_idf[c] for c in analysis.pgrams), dtype=np.float64, count=len(analysis.pgrams))
-        mass = float((idf * units).sum())
-        novelty = float((idf * units)[unknown].sum()) / mass if mass else 0.0
-        coverage = np.maximum(cov_chars, 0.98 * cov_pinyin)
-        hits = np.flatnonzero(coverage)
-        if len(hits) > self.shortlist:
-            hits = hits[np.argpartition(-coverage[hits], self.shortlist - 1)[: self.shortlist]]
-        top = hits.tolist()
+        codes = list(analysis.pgrams)
+        gids = self.pinyin.gram_ids(codes)
+        units = np.fromiter(analysis.pgrams.values(), dtype=np.float64, count=len(codes))
+        weighted = self.pinyin.idf(gids) * units
+        mass = float(weighted.sum())
+        novelty = float(weighted[gids < 0].sum()) / mass if mass else 0.0
+        top, coverage = self._shortlist(analysis)
         if not top:
             return []
         long_query = len(analysis.key) > 24
         # every question of every shortlisted entry, compared in a few batched RapidFuzz calls
-        keys = [k for i in top for k in self.question_keys[i]]
+        rows = [self.question_keys[i] for i in top]
+        keys = [k for row in rows for k in row]
         pinyin = [k for i in top for k in self.question_pinyin[i]]
         fuzzy = np.maximum(
             process.cdist([analysis.key], keys, scorer=fuzz.ratio)[0],
@@ -125,8 +262,8 @@ class Retriever:
         # containment of the closest questions of each entry, in one vectorised pass
         closest: list[list[int]] = []
         start = 0
-        for index in top:
-            n = len(self.question_keys[index])
+        for row in rows:
+            n = len(row)
             closest.append([start + p for p in np.argsort(-fuzzy[start : start + n])[:6].tolist()])
             start += n
         flat = [p for positions in closest for p in positions]
@@ -134,15 +271,16 @@ class Retriever:
         contains = dict(zip(flat, measured, strict=True))
         found: list[Evidence] = []
         start = 0
-        for index, positions in zip(top, closest, strict=True):
-            n = len(self.question_keys[index])
-            best_text = self._question_texts[index][0]
+        for index, row, positions in zip(top, rows, closest, strict=True):
+            n = len(row)
+            texts = self._question_texts[index]
+            best_text = texts[0]
             best_rank = -1.0
             best_contain = 0.0
             for p in positions:
                 rank = float(fuzzy[p]) + 40 * contains[p]
                 if rank > best_rank:
-                    best_rank, best_text = rank, self._question_texts[index][p - start]
+                    best_rank, best_text = rank, texts[p - start]
                 best_contain = max(best_contain, contains[p])
             scores = fuzzy[start : start + n]
             start += n
@@ -150,7 +288,7 @@ class Retriever:
                 Evidence(
                     index=index,
                     question=best_text,
-                    coverage=float(coverage[index]),
+                    coverage=coverage[index],
                     contain=best_contain,
                     fuzzy=float(scores.max()) / 100,
                     long_query=long_query,

@@ -1,20 +1,25 @@
 """The knowledge service: the loaded base and its matcher, swapped atomically on reload.
 
 Pure core: no Telegram here. Readers take ``service.current`` once per question, so a reload in the
-middle of a conversation never mixes two bases.
+middle of a conversation never mixes two bases. A reload builds the new base and its matcher in the
+thread that calls it (the bot calls it in a worker thread) while questions go on being answered from
+the old one; the new one replaces it in a single assignment, and only when it is complete and valid.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from .knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
+from .knowledge import KnowledgeBase, KnowledgeError, Problem
 from .matching import Matcher, Thresholds
+from .snapshot import open_knowledge
 
 __all__ = ["KnowledgeService", "Loaded", "ReloadResult", "base_hash", "fingerprint"]
 
@@ -37,6 +42,8 @@ def base_hash(files: Mapping[str, str]) -> str:
     joined = "\n".join(f"{name}\0{digest}" for name, digest in sorted(files.items()))
     return hashlib.sha256(joined.encode()).hexdigest()
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -55,19 +62,23 @@ class ReloadResult:
     ok: bool
     problems: tuple[Problem, ...]
     entries: int
+    seconds: float = 0.0  # how long reading (or mapping) and indexing the base took
 
 
 class KnowledgeService:
-    def __init__(self, directory: str | Path, *, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self, directory: str | Path, *, thresholds: Thresholds | None = None, cache_dir: str | Path | None = None
+    ) -> None:
         self.directory = str(directory)
         self._thresholds = thresholds or Thresholds()
-        self._lock = threading.Lock()
+        self._cache_dir = cache_dir  # None: the default beside the base (bot.snapshot.default_cache)
+        self._lock = threading.Lock()  # one reload at a time; answering never takes it
         self._current = self._load()  # raises KnowledgeError at start-up: a bad base never starts
 
     def _load(self) -> Loaded:
         for _ in range(3):  # hashed before and after loading: a file written meanwhile means load again
             files = fingerprint(self.directory)
-            kb = load_knowledge(self.directory)
+            kb = open_knowledge(self.directory, cache_dir=self._cache_dir)
             if fingerprint(self.directory) == files:
                 break
         return Loaded(kb, Matcher(kb, thresholds=self._thresholds), MappingProxyType(files))
@@ -79,9 +90,13 @@ class KnowledgeService:
     def reload(self) -> ReloadResult:
         """Load the directory again; on any problem keep serving the old base and report the problems."""
         with self._lock:
+            started = time.perf_counter()
             try:
                 loaded = self._load()
             except KnowledgeError as exc:
-                return ReloadResult(False, tuple(exc.problems), len(self._current.kb.entries))
-            self._current = loaded
-            return ReloadResult(True, (), len(loaded.kb.entries))
+                seconds = round(time.perf_counter() - started, 3)
+                return ReloadResult(False, tuple(exc.problems), len(self._current.kb.entries), seconds)
+            self._current = loaded  # one assignment: readers see the old base or the new one, never a mix
+            seconds = round(time.perf_counter() - started, 3)
+            logger.info("knowledge reloaded: %d entries in %.2f s", len(loaded.kb.entries), seconds)
+            return ReloadResult(True, (), len(loaded.kb.entries), seconds)

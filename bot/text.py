@@ -212,9 +212,16 @@ class Normalizer:
         """The matching key of ``text`` (may be empty)."""
         return self._cache(text[:MAX_INPUT_CHARS])
 
-    def normalize_many(self, texts: Iterable[str]) -> list[str]:
-        """Keys of many texts at once (one OpenCC call for all: loading large bases is dominated by it)."""
+    def normalize_many(self, texts: Iterable[str], *, chunk: int = 5_000) -> list[str]:
+        """Keys of many texts at once (one OpenCC call per ``chunk`` texts: loading large bases is dominated by
+        it; a bounded chunk keeps each call, which holds the interpreter lock, short while others answer)."""
         items = [t[:MAX_INPUT_CHARS].replace("\n", " ").replace("\r", " ") for t in texts]
+        keys: list[str] = []
+        for start in range(0, len(items), chunk):
+            keys += self._normalize_lines(items[start : start + chunk])
+        return keys
+
+    def _normalize_lines(self, items: list[str]) -> list[str]:
         if not items:
             return []
         joined = unicodedata.normalize("NFKC", "\n".join(items))

@@ -22,6 +22,14 @@ def test_synthetic_base_is_valid_and_sized(tmp_path: Path) -> None:
     assert all(e.quote in source for e in synthetic)
 
 
+def test_synthetic_shapes_one_large_source_or_many_small(tmp_path: Path) -> None:
+    one = load_knowledge(write_synthetic_base(tmp_path / "one", 120, real_knowledge=KNOWLEDGE, shape="one"))
+    many = load_knowledge(write_synthetic_base(tmp_path / "many", 120, real_knowledge=KNOWLEDGE, shape="many"))
+    assert {e.source for e in one.entries if e.id.startswith("syn-")} == {"synthetic-archive"}
+    assert len({e.source for e in many.entries if e.id.startswith("syn-")}) == 3  # 50 entries a source
+    assert all(e.quote in many.sources[e.source].text for e in many.entries if e.id.startswith("syn-"))
+
+
 def test_bench_smoke_run_writes_report_and_plot(tmp_path: Path) -> None:
     report_path, plot_path = tmp_path / "bench.json", tmp_path / "bench.png"
     proc = subprocess.run(
@@ -31,10 +39,18 @@ def test_bench_smoke_run_writes_report_and_plot(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "| engine |" in proc.stdout and "| naive (threshold" in proc.stdout
+    assert "engine (cold)" in proc.stdout and "engine (warm)" in proc.stdout
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert {row["method"] for row in report["quality"]} == {"engine", "naive", "bm25"}
-    sizes = {(row["entries"], row["method"]) for row in report["scale"]}
-    assert len(sizes) == 6 and max(n for n, _ in sizes) == len(load_knowledge(KNOWLEDGE).entries) + 1000
+    runs = {(row["entries"], row["shape"], row["method"], row["cold"]) for row in report["scale"]}
+    real = len(load_knowledge(KNOWLEDGE).entries)
+    # the real base and each shape: the engine cold and warm; the baselines on the real base and the first shape
+    assert len(runs) == 10 and max(n for n, *_ in runs) == real + 1000
+    assert {(shape, cold) for n, shape, method, cold in runs if method == "engine" and n > real} == {
+        ("one", True), ("one", False), ("many", True), ("many", False)
+    }
+    warm = [row for row in report["scale"] if row["method"] == "engine" and not row["cold"]]
+    assert all("correct" in row and row["start_s"] > 0 and row["peak_mb"] > 0 for row in warm)
     engine = next(row for row in report["quality"] if row["method"] == "engine")
     naive = next(row for row in report["quality"] if row["method"] == "naive")
     assert engine["correct"] > naive["correct"] and engine["wrong"] < naive["wrong"]

@@ -2,9 +2,11 @@
 
 1. Quality on the dev questions for the engine, the naive RapidFuzz baseline and BM25 (thresholds of
    the baselines tuned on the same questions, which flatters them).
-2. For the real base and synthetic bases of the requested sizes (× 5 questions, from the release's own
-   vocabulary): load + index time, peak memory, p50/p99 per question for each method, each measured
-   in a fresh process; the engine's quality on the dev questions at every size.
+2. For the real base and synthetic bases of the requested sizes and source shapes (× 5 questions, from
+   the release's own vocabulary): the engine started cold (no snapshot: YAML read and validated,
+   indexes built, snapshot written) and warm (snapshot mapped), with start-up to the first answer,
+   peak memory, p50/p99 per question and the engine's quality on the dev questions; the baselines on
+   the first shape. Each cell is measured in a fresh process.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..quality import evaluate, load_labelled_set
 from .methods import METHODS, build_answerer, tune_threshold
 from .synthetic import write_synthetic_base
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 
 def machine() -> str:
@@ -63,42 +65,70 @@ def quality_table(knowledge: Path, questions: Path) -> tuple[list[dict[str, Any]
     return rows, thresholds
 
 
-def synthetic_base(size: int, knowledge: Path, cache: Path) -> Path:
-    target = cache / f"synthetic-{size}"
+def synthetic_base(size: int, knowledge: Path, cache: Path, shape: str = "one") -> Path:
+    target = cache / f"synthetic-{shape}-{size}"
     marker = target / ".generated"
     if marker.exists() and marker.read_text() == GENERATOR_VERSION:
         return target
-    with tqdm(total=size, desc=f"building {size:,} synthetic entries", unit="entry", leave=False) as bar:
-        write_synthetic_base(target, size, real_knowledge=knowledge, progress=bar.update)
+    with tqdm(total=size, desc=f"building {size:,} synthetic entries ({shape})", unit="entry", leave=False) as bar:
+        write_synthetic_base(target, size, real_knowledge=knowledge, shape=shape, progress=bar.update)
     marker.write_text(GENERATOR_VERSION)
     return target
 
 
 def run_worker(
-    base: Path, method: str, questions: Path, *, threshold: float, sample: int, quality: bool
+    base: Path,
+    method: str,
+    questions: Path,
+    *,
+    threshold: float,
+    sample: int,
+    quality: bool,
+    snapshots: Path,
+    cold: bool = False,
 ) -> dict[str, Any]:
     command = [sys.executable, "-m", "bot.bench.worker", "--knowledge", str(base), "--method", method,
-               "--questions", str(questions), "--threshold", str(threshold), "--sample", str(sample)]
+               "--questions", str(questions), "--threshold", str(threshold), "--sample", str(sample),
+               "--cache-dir", str(snapshots)]
     if quality:
         command.append("--quality")
+    if cold:
+        command.append("--cold")
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
 
 
 def scale_table(
-    knowledge: Path, questions: Path, sizes: list[int], thresholds: dict[str, float], cache: Path, *, sample: int
+    knowledge: Path,
+    questions: Path,
+    sizes: list[int],
+    thresholds: dict[str, float],
+    cache: Path,
+    *,
+    sample: int,
+    shapes: list[str] | None = None,
+    baselines_up_to: int = 100_000,
 ) -> list[dict[str, Any]]:
-    bases = [(0, knowledge)] + [(size, synthetic_base(size, knowledge, cache)) for size in sizes]
+    """One row per run: the engine cold and warm for each base, the baselines on the first shape."""
+    shapes = shapes or ["one", "many"]
+    bases = [(0, "real", knowledge)] + [
+        (size, shape, synthetic_base(size, knowledge, cache, shape)) for size in sizes for shape in shapes
+    ]
+    jobs: list[tuple[int, str, Path, str, bool]] = []
+    for size, shape, base in bases:
+        jobs += [(size, shape, base, "engine", True), (size, shape, base, "engine", False)]
+        if shape in ("real", shapes[0]) and size <= baselines_up_to:
+            jobs += [(size, shape, base, method, False) for method in METHODS if method != "engine"]
     rows: list[dict[str, Any]] = []
-    jobs = [(size, base, method) for size, base in bases for method in METHODS]
-    for size, base, method in tqdm(jobs, desc="measuring", unit="run", leave=False):
+    for size, shape, base, method, cold in tqdm(jobs, desc="measuring", unit="run", leave=False):
         slow_baseline = method != "engine" and size >= 10_000
         result = run_worker(
             base, method, questions, threshold=thresholds.get(method, 0.0),
-            sample=sample if slow_baseline else 0, quality=method == "engine",
+            sample=sample if slow_baseline else 0, quality=method == "engine" and not cold,
+            snapshots=cache / "snapshots" / base.name, cold=cold,
         )
-        result["synthetic"] = size
+        result.update(synthetic=size, shape=shape)
         rows.append(result)
     return rows
 
@@ -111,21 +141,27 @@ def format_tables(report: dict[str, Any]) -> str:
     for row in report["quality"]:
         name = row["method"] + (f" (threshold {row['threshold']:.1f})" if row["threshold"] is not None else "")
         lines.append(f"| {name} | {row['correct']:.1%} | {row['wrong']:.1%} | {row['rejected']:.1%} |")
-    lines += ["", "Speed and scale (each cell measured in a fresh process; synthetic entries × 5 questions)", ""]
-    lines.append("| entries | method | load s | index s | peak MB | p50 ms | p99 ms | × faster than naive (p50) "
-                 "| engine correct / wrong / rejected |")
-    lines.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    by_size: dict[int, dict[str, dict[str, Any]]] = {}
+    lines += ["", "Speed and scale (each row measured in a fresh process; synthetic entries × 5 questions; "
+              "shape: one large source, or many small ones; start: process start to the first answer)", ""]
+    lines.append("| entries | shape | method | start s | load s | index s | peak MB | p50 ms | p99 ms "
+                 "| × faster than naive (p50) | engine correct / wrong / rejected |")
+    lines.append("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    naive_p50 = {row.get("synthetic", 0): row["p50_ms"] for row in report["scale"] if row["method"] == "naive"}
     for row in report["scale"]:
-        by_size.setdefault(row["entries"], {})[row["method"]] = row
-    for entries, methods in sorted(by_size.items()):
-        naive = methods.get("naive")
-        for name, row in methods.items():
-            ratio = f"{naive['p50_ms'] / row['p50_ms']:.0f}×" if naive and name == "engine" and row["p50_ms"] else ""
-            quality = (f"{row['correct']:.1%} / {row['wrong']:.1%} / {row['rejected']:.1%}" if "correct" in row else "")
-            timed = f" ({row['questions_timed']} q)" if name != "engine" and entries > 10_000 else ""
-            lines.append(f"| {entries:,} | {name}{timed} | {row['load_s']:.2f} | {row['index_s']:.2f} | "
-                         f"{row['peak_mb']:.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {ratio} | {quality} |")
+        name = row["method"]
+        if name == "engine":
+            name += " (cold)" if row.get("cold") else " (warm)"
+        elif row["entries"] > 10_000:
+            name += f" ({row['questions_timed']} q)"
+        naive = naive_p50.get(row.get("synthetic", 0))
+        warm_engine = row["method"] == "engine" and not row.get("cold")
+        ratio = f"{naive / row['p50_ms']:.0f}×" if naive and warm_engine and row["p50_ms"] else ""
+        quality = f"{row['correct']:.1%} / {row['wrong']:.1%} / {row['rejected']:.1%}" if "correct" in row else ""
+        lines.append(
+            f"| {row['entries']:,} | {row.get('shape', '')} | {name} | {row.get('start_s', 0):.2f} | "
+            f"{row['load_s']:.2f} | {row['index_s']:.2f} | {row['peak_mb']:.0f} | {row['p50_ms']:.2f} | "
+            f"{row['p99_ms']:.2f} | {ratio} | {quality} |"
+        )
     return "\n".join(lines)
 
 
@@ -136,10 +172,17 @@ def plot(report: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4), dpi=120)
-    for method, style in (("engine", "o-"), ("naive", "s--"), ("bm25", "^:")):
-        rows = sorted((r for r in report["scale"] if r["method"] == method), key=lambda r: r["entries"])
+    series = [("engine", shape, style) for shape, style in (("one", "o-"), ("many", "D-"))]
+    series += [("naive", "", "s--"), ("bm25", "", "^:")]
+    for method, shape, style in series:
+        rows = sorted(
+            (r for r in report["scale"] if r["method"] == method and not r.get("cold")
+             and (not shape or r.get("shape") in (shape, "real"))),
+            key=lambda r: r["entries"],
+        )
         if rows:
-            ax.plot([r["entries"] for r in rows], [r["p50_ms"] for r in rows], style, label=f"{method} p50")
+            label = f"{method} p50" + (f" ({shape} source{'s' if shape == 'many' else ''})" if shape else "")
+            ax.plot([r["entries"] for r in rows], [r["p50_ms"] for r in rows], style, label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("knowledge-base entries (log)")
@@ -160,6 +203,7 @@ def run(
     sizes: list[int],
     cache: Path,
     sample: int = 60,
+    shapes: list[str] | None = None,
     json_path: Path | None = None,
     plot_path: Path | None = None,
     markdown_path: Path | None = None,
@@ -167,7 +211,7 @@ def run(
     started = time.time()
     labelled = load_labelled_set(questions)
     quality, thresholds = quality_table(knowledge, questions)
-    scale = scale_table(knowledge, questions, sizes, thresholds, cache, sample=sample)
+    scale = scale_table(knowledge, questions, sizes, thresholds, cache, sample=sample, shapes=shapes)
     report: dict[str, Any] = {
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d", time.localtime(started)),
