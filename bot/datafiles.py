@@ -75,17 +75,33 @@ def tighten_database_files(database: Path) -> None:
 def read_or_create_secret(path: Path, *, nbytes: int = 32) -> str:
     """The secret kept in this file; on first use a new random one (URL-safe text), written 0600.
 
-    The file is created exclusively, so two processes starting at once cannot write different secrets.
+    The secret is written to a temporary file first and then linked into place, which fails if the file
+    exists: two processes starting at once cannot write different secrets, and neither ever reads a
+    file that is still empty.
     """
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    except FileExistsError:
-        if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
-            os.chmod(path, FILE_MODE)
-        value = path.read_text(encoding="ascii").strip()
-        if not value:
-            raise RuntimeError(f"{path} is empty; delete it and start again to make a new one") from None
-        return value
+    if not path.exists():
+        value = secrets.token_urlsafe(nbytes)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        try:
+            os.fchmod(fd, FILE_MODE)
+            os.write(fd, (value + "\n").encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(temporary, path)
+            return value
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink(missing_ok=True)
+    if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+        os.chmod(path, FILE_MODE)
+    value = path.read_text(encoding="ascii").strip()
+    if not value:
+        raise RuntimeError(f"{path} is empty; delete it and start again to make a new one")
+    return value
     value = secrets.token_urlsafe(nbytes)
     try:
         os.fchmod(fd, FILE_MODE)

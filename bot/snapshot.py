@@ -147,6 +147,10 @@ def _crc(path: Path) -> int:
 def _write(compiled: _Compiled, cache: Path, key: str) -> Path:
     """Write a snapshot into ``cache/key`` atomically (a temporary folder renamed into place)."""
     cache.mkdir(parents=True, exist_ok=True)
+    ignore = cache / ".gitignore"
+    if not ignore.exists():  # the cache ignores itself in any git repository (a knowledge folder under git)
+        with contextlib.suppress(OSError):
+            ignore.write_text("# compiled snapshots, rebuilt from the YAML (bot/snapshot.py)\n*\n", encoding="utf-8")
     final = cache / key
     temporary = cache / f".tmp-{key[:12]}-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(temporary, ignore_errors=True)
