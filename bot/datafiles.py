@@ -102,11 +102,3 @@ def read_or_create_secret(path: Path, *, nbytes: int = 32) -> str:
     if not value:
         raise RuntimeError(f"{path} is empty; delete it and start again to make a new one")
     return value
-    value = secrets.token_urlsafe(nbytes)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        os.write(fd, (value + "\n").encode("ascii"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return value
