@@ -116,7 +116,8 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "explain": re.compile(
         r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|干什么用|干啥用"
         r"|有什么用|有啥用|用途|用来干|原理|是指|指是|指啥|指什么|指甚|定义|是个什么(?:机构|单位|东西|组织)"
-        r"|是个啥(?:机构|单位|东西|组织)|是啥东西|啥叫|什么叫|区别|作用|哪3化|哪3改|分别指"
+        r"|是个啥(?:机构|单位|东西|组织)|是啥东西|啥叫|什么叫|区别|作用|哪[3三]化|哪[3三]改|分别指"
+        r"|代表(?:啥|什么|甚|的是)|指代"
     ),
     "rest": re.compile(
         r"还有(?:哪|啥|什么|别的|其他|其它)|其他(?:的|几|还|都)|其余|另外(?:的|几|那|还|1)|剩下|全部名单|都有哪些"
@@ -233,7 +234,7 @@ FRAME_WORDS = (
     "做了什么", "做了哪些", "搞了啥", "搞了什么", "弄了啥", "有啥", "有哪些", "什么样", "哪几", "多大",
     "多会儿", "几个", "几家", "几户", "几项", "几所",
 )
-_FRAME_WORD_RE = re.compile("|".join(re.escape(w) for w in sorted(FRAME_WORDS, key=len, reverse=True)))
+FRAME_WORD_RE = re.compile("|".join(re.escape(w) for w in sorted(FRAME_WORDS, key=len, reverse=True)))
 
 
 _INTERROGATIVE = re.compile(r"多少|几|什么|啥|甚|谁|哪|怎么|咋|如何|是否|是不是|有没有|吗")
@@ -256,7 +257,7 @@ def asked_nouns(text: str) -> list[str]:
 
 def salient_nouns(text: str) -> list[str]:
     """The nouns that say what a clause is about (品种, 员工, 作者), without the frame of asking or areas."""
-    return nouns_in(BIGGER_AREAS.sub(" ", _FRAME_WORD_RE.sub(" ", text)))
+    return nouns_in(BIGGER_AREAS.sub(" ", FRAME_WORD_RE.sub(" ", text)))
 
 
 # Nouns of the general language (jieba's dictionary, tagged from a large corpus): a word the entry does
@@ -319,6 +320,7 @@ class Analysis:
     plain: str  # folded asking clause without synonyms or fillers, for scope terms
     counted: str = ""  # what a counting question counts (person, org, bed ...), or ''
     areas: tuple[str, ...] = ()  # areas bigger than the county named in the asking clause
+    checks: bool = False  # a statement put as a question ("是500万？", "是不是"): a yes/no check of a figure
 
     @property
     def pfocus(self) -> str:
@@ -330,7 +332,7 @@ class Analysis:
             return None
         return Analysis(
             self.focus, pinyin_key(self.focus), gram_codes(self.focus), gram_codes(pinyin_key(self.focus)),
-            self.focus, self.numbers, self.asks, self.plain, self.counted, self.areas,
+            self.focus, self.numbers, self.asks, self.plain, self.counted, self.areas, self.checks,
         )
 
 
@@ -339,6 +341,9 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
     raw = [c for c in _CLAUSE_SPLIT.split(question[:MAX_INPUT_CHARS]) if c.strip()]
     clauses = [(normalizer.normalize(c), bool(QUESTION_MARK.search(normalizer.fold(c))), c) for c in raw]
     return [(k, asking, text) for k, asking, text in clauses if k]
+
+
+_CHECK = re.compile(r"是不是|是否|对不对|对吗|对吧|吗[?？!！。.]*$|吧[?？!！。.]*$|[?？]$|真的|属实|没错")
 
 
 def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None = None) -> Analysis:
@@ -380,7 +385,10 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
     counted = counted_class(plain) if "count" in asks else ""  # as typed: synonyms fold 几户 into 多少
     areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
-    return Analysis(key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas)
+    checks = bool(_CHECK.search(normalizer.fold(focus_raw).strip()))
+    return Analysis(
+        key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas, checks
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -397,7 +405,7 @@ _PARTICLES = re.compile(r"[是有的了在和与都也还就又再才只很太�
 
 def _has_subject(key: str) -> bool:
     """Whether an asking clause names something of its own (有多少品种), not only asks (有多少, 是真的吗)."""
-    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", _FRAME_WORD_RE.sub("", key)))
+    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", FRAME_WORD_RE.sub("", key)))
     return len(re.sub(r"[\d.%]", "", rest)) >= 2
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from .analyse import (
     AFFILIATION,
     ASK_KINDS,
+    FRAME_WORD_RE,
     MEASURES,
     NAMED_BY,
     Analysis,
@@ -152,6 +153,11 @@ _ENGLISH_FRAME = frozenset(
         "at", "to", "for", "with", "by", "from", "about", "than", "this", "that", "these", "those", "it", "its",
         "hi", "hello", "please", "thanks", "ok", "total", "number", "rank", "ranking", "top", "first",
     }
+)
+# the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
+_COUNTED_THING = re.compile(
+    r"(?:多少|几)([^\d\s个户家所座处人名位张床亩吨元块次场期轮届项件条类种方米年月日天号岁分钱成倍批样回起只台辆斤%"
+    r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
@@ -282,7 +288,7 @@ class Decider:
 
     def _corrects(self, analysis: Analysis, index: int, number: str) -> bool:
         """A yes/no check of a figure ("是不是500张") that the entry states otherwise, for the same kind of thing."""
-        if not _YES_NO.search(analysis.focus):
+        if not (analysis.checks or _YES_NO.search(analysis.focus)):
             return False
         unit = re.search(rf"(?<![\d.]){re.escape(number)}(?:余|多)?(?:万|亿)?({_UNITS})", analysis.focus)
         kind = unit_class(unit.group(1)) if unit else ""
@@ -403,6 +409,15 @@ class Decider:
         found += [Gap("number", f"第{n}") for n in _ORDINAL.findall(analysis.focus) if f"第{n}" not in text]
         if analysis.counted and not self._counts(index, analysis.counted):
             found.append(Gap("counted", analysis.counted))
+        for match in _COUNTED_THING.finditer(analysis.plain):  # 多少煤: a thing the entry never names
+            thing = match.group(1)
+            if FRAME_WORD_RE.match(analysis.plain, match.start(1)):
+                continue  # 几，具体是多少: the frame of asking, not a thing
+            if "\u4e00" <= thing <= "\u9fff" and thing not in text and thing not in self._plain_text(index) and (
+                pinyin_key(thing) not in self._pinyin_text(index)
+            ):
+                found.append(Gap("ask:measure", thing))
+                break
         if analysis.areas and analysis.asks & {"count", "money", "area"} and "rank" not in analysis.asks:
             raw_answer = chinese_numerals_to_digits(self._entries[index].answer)
             share = bool(re.search(r"占|成|份额|比例|比重|%|率", analysis.focus))
