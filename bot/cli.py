@@ -364,7 +364,7 @@ def cmd_judge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return to_json(matcher.match(question), kb)
 
     for path in args.sets:
-        report = judge_set(load_fresh_set(path), ask)
+        report = judge_set(load_fresh_set(path), ask, with_quote=args.with_quote)
         print(f"== {path}", file=out)
         print(report.summary(), file=out)
         if args.misses:
@@ -429,6 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     judge.add_argument("sets", nargs="+", help="labelled sets (tests/data/*.yaml)")
     judge.add_argument("--answers", default=None, metavar="FILE", help="score these ask --json lines instead")
     judge.add_argument("--misses", action="store_true", help="list every question not handled right")
+    judge.add_argument(
+        "--with-quote", action="store_true", help="a fact may be stated in the cited quote too, not only the answer"
+    )
     fit_cmd = sub.add_parser("fit", parents=[common], help="fit the answer thresholds on labelled sets")
     fit_cmd.add_argument("sets", nargs="+", help="labelled sets (tests/data/*.yaml)")
     fit_cmd.add_argument("--max-wrong", type=float, default=0.01, help="share of in-scope answered wrongly allowed")

@@ -127,7 +127,16 @@ def _states(answer: str, facts: Iterable[str]) -> bool:
     return all(_fold(fact) in folded for fact in facts)
 
 
-def judge_one(item: FreshItem, reply: Mapping[str, Any]) -> str:
+def _stated(reply: Mapping[str, Any], *, with_quote: bool) -> str:
+    """What a reply states: its answer, and with ``with_quote`` the verbatim quotes it cites as well."""
+    text = str(reply.get("answer", ""))
+    if with_quote:
+        citations = [reply.get("citation")] + [p.get("citation") for p in reply.get("parts") or ()]
+        text += "".join(str(c.get("quote", "")) for c in citations if c)
+    return text
+
+
+def judge_one(item: FreshItem, reply: Mapping[str, Any], *, with_quote: bool = False) -> str:
     """'right', 'wrong' or 'declined' for an in-scope item; 'declined' or 'answered' out of scope."""
     answered = reply.get("status") == "answered"
     if not item.in_scope:
@@ -137,16 +146,18 @@ def judge_one(item: FreshItem, reply: Mapping[str, Any]) -> str:
     if item.entry_id:
         ids = {reply.get("entry_id")} | {p.get("entry_id") for p in reply.get("parts") or ()}
         return "right" if item.entry_id in ids else "wrong"
-    text = str(reply.get("answer", ""))
+    text = _stated(reply, with_quote=with_quote)
     return "right" if all(_states(text, part) for part in item.parts) else "wrong"
 
 
-def judge_set(items: Iterable[FreshItem], ask: Callable[[str], Mapping[str, Any]]) -> SetReport:
-    """Ask every question and count the outcomes by group and kind."""
+def judge_set(
+    items: Iterable[FreshItem], ask: Callable[[str], Mapping[str, Any]], *, with_quote: bool = False
+) -> SetReport:
+    """Ask every question and count the outcomes by group and kind (facts in the answer, or in its quote too)."""
     report = SetReport()
     for item in items:
         reply = ask(item.question)
-        outcome = judge_one(item, reply)
+        outcome = judge_one(item, reply, with_quote=with_quote)
         offered = [s.get("entry_id") for s in reply.get("suggestions") or ()]
         what = f"{reply.get('status')} {reply.get('entry_id') or offered}"
         if item.in_scope:
