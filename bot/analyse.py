@@ -343,7 +343,9 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
     return [(k, asking, text) for k, asking, text in clauses if k]
 
 
+# a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
 _CHECK = re.compile(r"是不是|是否|对不对|对吗|对吧|吗[?？!！。.]*$|吧[?？!！。.]*$|[?？]$|真的|属实|没错")
+_YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
 
 
 def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None = None) -> Analysis:
@@ -385,7 +387,7 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
     counted = counted_class(plain) if "count" in asks else ""  # as typed: synonyms fold 几户 into 多少
     areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
-    checks = bool(_CHECK.search(normalizer.fold(focus_raw).strip()))
+    checks = bool(_CHECK.search(normalizer.fold(focus_raw).strip()) or _YES_NO.search(focus))
     return Analysis(
         key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas, checks
     )

@@ -142,7 +142,6 @@ _DISCLAIMS: dict[str, re.Pattern[str]] = {
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
 _UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%方]"
 _NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS})([\u4e00-\u9fff]{{0,4}})")
-_YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
 # periods a figure is stated for: 全年 is not 前三季度
 _PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
 # English words of the asking itself, which residents mix in ("how many", "vs", "per"): not a subject
@@ -194,6 +193,7 @@ class Decider:
         self._units_cache: dict[int, frozenset[str]] = {}
         self._pinyin_cache: dict[int, str] = {}
         self._section_cache: dict[int, str] = {}
+        self._digits_cache: dict[int, str] = {}
         self._kb = kb
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self._not_covered = self._scope_terms(kb.scope.not_covered)
@@ -219,6 +219,21 @@ class Decider:
             pieces = (*entry.questions, *entry.keywords, entry.answer, entry.quote)
             plain = self._plain_cache[index] = " ".join(self._normalizer.plain(p) for p in pieces)
         return plain
+
+    def _answer_digits(self, index: int) -> str:
+        """The entry's answer as written, with Chinese numerals as digits (punctuation kept)."""
+        text = self._digits_cache.get(index)
+        if text is None:
+            text = self._digits_cache[index] = chinese_numerals_to_digits(self._entries[index].answer)
+        return text
+
+    def _mentions(self, index: int, word: str) -> bool:
+        """Whether the entry states the word: normalised, as typed, or by sound (a homophone typo)."""
+        return (
+            word in self._retriever.entry_text(index)
+            or word in self._plain_text(index)
+            or pinyin_key(word) in self._pinyin_text(index)
+        )
 
     def _pinyin_text(self, index: int) -> str:
         text = self._pinyin_cache.get(index)
@@ -265,11 +280,10 @@ class Decider:
                 kinds.add(kind)
         if "等" not in answer:  # a list the answer gives in full
             kinds.add("rest")
-        raw = self._entries[index].answer
         for kind, pattern in _RAW_ANSWER_GIVES.items():
-            if pattern.search(raw):
+            if pattern.search(raw_answer):
                 kinds.add(kind)
-        if len(_LIST_SEPARATORS.findall(raw)) >= 1:  # the answer lists things: it says which
+        if len(_LIST_SEPARATORS.findall(raw_answer)) >= 1:  # the answer lists things: it says which
             kinds.add("which")
         result = self._gives_cache[index] = frozenset(kinds - disclaimed)
         return result
@@ -288,7 +302,7 @@ class Decider:
 
     def _corrects(self, analysis: Analysis, index: int, number: str) -> bool:
         """A yes/no check of a figure ("是不是500张") that the entry states otherwise, for the same kind of thing."""
-        if not (analysis.checks or _YES_NO.search(analysis.focus)):
+        if not analysis.checks:
             return False
         unit = re.search(rf"(?<![\d.]){re.escape(number)}(?:余|多)?(?:万|亿)?({_UNITS})", analysis.focus)
         kind = unit_class(unit.group(1)) if unit else ""
@@ -346,16 +360,10 @@ class Decider:
         A noun another entry states is a word of the release (标题, 平台, 副县长) and the retrieval weighs
         it; a noun the whole base never states (员工, 注册资本, 用途) is a detail the release does not give.
         """
-        text = self._retriever.entry_text(index)
-        plain = self._plain_text(index)
-        sounds = self._pinyin_text(index)
         return [
             noun
             for noun in asked_nouns(analysis.focus)
-            if noun not in text
-            and noun not in plain
-            and pinyin_key(noun) not in sounds
-            and not self._known_to_base(noun)
+            if not self._mentions(index, noun) and not self._known_to_base(noun)
         ]
 
     def _known_to_base(self, word: str) -> bool:
@@ -374,7 +382,7 @@ class Decider:
         found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - self.gives(index))]
         if analysis.asks & {"which", "places", "names", "rest"} and not any(g.kind.startswith("ask:") for g in found):
             # "那20所学校是哪20所": a group the answer counts (20所) and does not list in full
-            raw = chinese_numerals_to_digits(self._entries[index].answer)
+            raw = self._answer_digits(index)
             listed = len(_LIST_SEPARATORS.findall(raw)) + 1
             asked = _WHICH_NOUN.search(analysis.plain)
             for match in _COUNTED_GROUP.finditer(raw):
@@ -413,13 +421,11 @@ class Decider:
             thing = match.group(1)
             if FRAME_WORD_RE.match(analysis.plain, match.start(1)):
                 continue  # 几，具体是多少: the frame of asking, not a thing
-            if "\u4e00" <= thing <= "\u9fff" and thing not in text and thing not in self._plain_text(index) and (
-                pinyin_key(thing) not in self._pinyin_text(index)
-            ):
+            if "\u4e00" <= thing <= "\u9fff" and not self._mentions(index, thing):
                 found.append(Gap("ask:measure", thing))
                 break
         if analysis.areas and analysis.asks & {"count", "money", "area"} and "rank" not in analysis.asks:
-            raw_answer = chinese_numerals_to_digits(self._entries[index].answer)
+            raw_answer = self._answer_digits(index)
             share = bool(re.search(r"占|成|份额|比例|比重|%|率", analysis.focus))
             for area in analysis.areas:
                 number = r"(?<!第)\d+(?:\.\d+)?" if share else r"(?<!第)\d+(?:\.\d+)?(?!%|\d|\.)"
@@ -437,8 +443,9 @@ class Decider:
             a in text for area in analysis.areas for a in _same_areas(area)
         ):
             found.append(Gap("area", analysis.areas[0]))
-        if _PAST.search(analysis.plain) and _TARGET.search(self._entries[index].answer) and not _PAST.search(text):
-            found.append(Gap("period", _PAST.search(analysis.plain).group(0)))  # type: ignore[union-attr]
+        past = _PAST.search(analysis.plain)
+        if past and _TARGET.search(self._entries[index].answer) and not _PAST.search(text):
+            found.append(Gap("period", past.group(0)))
         periods = set(_PERIOD.findall(analysis.focus))
         if periods:
             stated = set(_PERIOD.findall(text))

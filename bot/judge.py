@@ -19,28 +19,24 @@ judge SET --answers FILE`` scores the output of an older build).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import opencc
 import yaml
 
-from .text import chinese_numerals_to_digits
+from .text import Normalizer, chinese_numerals_to_digits
 
 __all__ = ["FreshItem", "SetReport", "judge_set", "load_fresh_set"]
 
-_t2s = opencc.OpenCC("t2s")
 _DROP = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%]+")
 
 
 def _fold(text: str) -> str:
     """Script, width, numerals and punctuation folded, so 四十户 and “40户” compare equal."""
-    text = str(_t2s.convert(unicodedata.normalize("NFKC", text))).lower()
-    return _DROP.sub("", chinese_numerals_to_digits(text))
+    return _DROP.sub("", chinese_numerals_to_digits(Normalizer.fold(text)))
 
 
 @dataclass(frozen=True)
