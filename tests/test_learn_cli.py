@@ -9,26 +9,10 @@ import pytest
 
 from bot.cli import main
 from bot.storage import Storage
+from tests.conftest import MINI_TOPIC
 
-TOPIC = """\
-# 测试话题（注释要保留）
-topic: 测试
-source: mini
-section: 第一节
-entries:
-  - id: high-tech
-    questions:
-      - 交城有多少户高新技术企业？
-      - '高企有几家'   # 引号要保留
-    answer: 交城有国家级高新技术企业40户。
-    quote: 交城县拥有国家级高新技术企业40户
-  - id: social-work
-    questions:
-      - 交城有几个乡镇社工站？
-      - 社工站
-    answer: 全县8个乡镇社工站挂牌成立。
-    quote: 全县8个乡镇社工站挂牌成立
-"""
+# the shared mini topic, with a comment and a quoted question that an edit must keep
+TOPIC = "# 测试话题（注释要保留）\n" + MINI_TOPIC.replace("      - 高企有几家\n", "      - '高企有几家'   # 引号要保留\n")
 
 
 @pytest.fixture
