@@ -194,6 +194,7 @@ class Decider:
         self._pinyin_cache: dict[int, str] = {}
         self._section_cache: dict[int, str] = {}
         self._digits_cache: dict[int, str] = {}
+        self._agree_cache: dict[tuple[int, int], bool] = {}
         self._kb = kb
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self._not_covered = self._scope_terms(kb.scope.not_covered)
@@ -490,6 +491,29 @@ class Decider:
         gaps = tuple(g for g in gaps if g.kind != "words")
         score = self.score(base, gaps) * (self.weights.unexplained_penalty if unexplained else 1.0)
         return Scored(score, evidence.index, evidence.question, gaps, base)
+
+    def agree(self, first: int, other: int) -> bool:
+        """Whether two entries cite the same passage of their source (the quotes' spans overlap by half).
+
+        An overview and the detail it sums up quote the same sentence; two entries that merely share a
+        term (民生事业一体化 in a list and in its own paragraph) quote different places and do not agree.
+        """
+        a, b = self._entries[first], self._entries[other]
+        if a.source != b.source:
+            return False
+        pair = (first, other) if first < other else (other, first)
+        found = self._agree_cache.get(pair)
+        if found is None:
+            source = self._kb.source_of(a)
+            x, y = source.span_of(a.quote), source.span_of(b.quote)
+            found = False
+            if x is not None and y is not None:
+                shared = min(x[1], y[1]) - max(x[0], y[0])
+                found = shared >= max(4, min(x[1] - x[0], y[1] - y[0]) // 2)
+            if len(self._agree_cache) >= 50_000:
+                self._agree_cache.clear()
+            self._agree_cache[pair] = found
+        return found
 
     def confident(self, score: float, second: float) -> bool:
         t = self.thresholds

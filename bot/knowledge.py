@@ -100,6 +100,17 @@ class Source:
                 return paragraphs[bisect.bisect_right(starts, at) - 1]
         return quote
 
+    def span_of(self, quote: str) -> tuple[int, int] | None:
+        """Where ``quote`` lies in the source (in quote-key characters), or None if it is not found."""
+        key = quote_key(quote)
+        if not key:
+            return None
+        keys = self._paragraph_keys[0]
+        at = keys.find(key)
+        if at < 0 and len(key) > 12:  # a quote across a line break of the source: found by its start
+            at = keys.find(key[:12])
+        return (at, at + len(key)) if at >= 0 else None
+
     @cached_property
     def _paragraph_keys(self) -> tuple[str, list[int], list[str]]:
         """The quote keys of the source's paragraphs joined by line breaks, where each starts, and the

@@ -5,12 +5,14 @@ The Telegram adapter renders HTML from the same pieces (:func:`citation_of`, :mo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from . import messages
 from .knowledge import Entry, KnowledgeBase
 from .matching import Gap, MatchResult, Status
+from .text import Normalizer
 
 __all__ = ["Citation", "citation_of", "describe_gaps", "render_text", "to_json"]
 
@@ -76,12 +78,40 @@ def answer_text(result: MatchResult) -> str:
     return ""
 
 
+def _in_own_words(text: str, entry: Entry | None) -> str:
+    """The reply with the release's own words (原文) after it, as the chat shows them under every answer.
+
+    A curated answer says the fact plainly (交城县农村客运通村率达到100%); the quote is what the release
+    says (农村客运通村率100%). Whoever reads the JSON alone gets both, as a resident does in a chat; a quote
+    the answer already contains word for word is not repeated.
+    """
+    if entry is None or not entry.quote:
+        return text
+    quote = Normalizer.fold(entry.quote)
+    if _DROP.sub("", quote) in _DROP.sub("", Normalizer.fold(text)):
+        return text
+    return text + "\n" + messages.CITATION_QUOTE.format(quote=entry.quote)
+
+
+_DROP = re.compile(r"[\s\W_]+")
+
+
+def _json_answer(result: MatchResult) -> str:
+    if result.compound:
+        return "\n".join(
+            messages.PART_HEADING.format(question=part.question.strip())
+            + _in_own_words(_part_text(part), part.entry if cited(part) else None)
+            for part in result.parts
+        )
+    return _in_own_words(answer_text(result), result.entry if cited(result) else None)
+
+
 def _json_part(part: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
     entry = part.entry if cited(part) else None
     return {
         "question": part.question,
         "status": str(part.status),
-        "answer": _part_text(part),
+        "answer": _in_own_words(_part_text(part), entry),
         "entry_id": entry.id if entry is not None else None,
         "citation": citation_of(kb, entry).__dict__ if entry is not None else None,
     }
@@ -99,7 +129,7 @@ def to_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
     reply: dict[str, Any] = {
         "question": result.question,
         "status": str(result.status),
-        "answer": answer_text(result),
+        "answer": _json_answer(result),
         "entry_id": entry.id if entry is not None else None,
         "score": round(float(result.score), 1),
         "citation": citation,

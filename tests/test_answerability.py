@@ -76,3 +76,28 @@ def test_asking_parts(matcher: Matcher) -> None:
     assert asking_parts(norm, "污水处理厂一天能处理多少") == ["污水处理厂一天能处理多少"]
     assert asking_parts(norm, "交城有高企吗，有多少家") == ["交城有高企吗，有多少家"]
     assert len(asking_parts(norm, "社工站有几个？小巨人企业有几户？")) == 2
+
+
+def test_json_answer_carries_the_releases_own_words(matcher: Matcher, kb: KnowledgeBase) -> None:
+    # the curated answer paraphrases (达到100%); whoever reads the JSON alone also gets the release's words
+    reply = to_json(matcher.match("农村客运通村率多少"), kb)
+    assert reply["status"] == "answered"
+    assert reply["answer"].startswith("交城县农村客运通村率") and "原文：“农村客运通村率100%”" in reply["answer"]
+    # an answer that already contains its quote word for word does not repeat it
+    entry = next(e for e in kb.entries if e.quote and e.quote.replace("“", "").replace("”", "") in e.answer)
+    reply = to_json(matcher.match(entry.canonical_question), kb)
+    if reply["entry_id"] == entry.id:
+        assert "原文" not in reply["answer"]
+
+
+def test_an_overview_quoting_the_same_passage_does_not_compete_with_the_detail(matcher: Matcher) -> None:
+    # the fluidised-bed entry and the summary of the granulation techniques quote the same sentence
+    decider, kb = matcher.decider, matcher.kb
+    detail, summary = kb.index_of("fert-tech-fluidized-bed-granulation"), kb.index_of("fert-technologies-summary")
+    assert detail is not None and summary is not None and decider.agree(detail, summary)
+    result = matcher.match("哪种造粒技术是国内首创")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.id == "fert-tech-fluidized-bed-granulation"
+    # two entries that share only a term (民生事业一体化) quote different passages and still compete
+    listing, own = kb.index_of("urban-three-integrations"), kb.index_of("urban-livelihood-integration")
+    assert listing is not None and own is not None and not decider.agree(listing, own)
