@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 from .index import gram_codes
-from .text import MAX_INPUT_CHARS, Normalizer, pinyin_key
+from .text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key
 
 __all__ = [
     "ASK_KINDS",
@@ -98,14 +98,15 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     ),
     "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩区"),
     "compare": re.compile(r"比去年|比上年|同比|多了还是少了|增加了还是|和.{1,6}比|跟.{1,6}比|相比|更大|更多|哪个县"),
-    "rank": re.compile(r"排第几|排老几|老几|排行|排名|第几名|排在第|名次|最多|最大|最高|第1|首位|居首|领先"),
+    "rank": re.compile(r"第几|排老几|老几|排行|排名|第几名|排在第|名次|最多|最大|最高|第1|首位|居首|领先"),
     "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方|[扩建]了?多大(?!岁)"),
     "age": re.compile(r"多大岁数|多少岁|几岁|年龄|岁数|多大年纪"),
     "which": re.compile(
         r"哪些|哪几|都有谁|有谁|都是谁|分别是谁|是哪(?:[2-9]|[1-9]\d+)|哪(?:[2-9]|[1-9]\d+)[个所条家项座张]"
     ),
-    "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
-    "day": re.compile(r"几月几|几号|哪天|哪1天|具体日期|具体哪天|几日|哪个月|几月份?"),
+    "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个?月|几号|哪天|哪1天|多久|日期|几点|时刻表|班次"),
+    "day": re.compile(r"几月几|几号|哪天|哪1天|具体日期|具体哪天|几日"),
+    "month": re.compile(r"哪个?月|几月份?"),
     "contact": re.compile(
         r"电话|地址|在哪(?![个些1家])|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌|几路车|坐车|怎么到|咋到|导航"
         r"|地点|哪个会场|在哪开|在哪里开"
@@ -125,7 +126,12 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "money": re.compile(
         r"投资了?多少|投入了?多少|投了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
     ),
-    "count": re.compile(r"多少(?!钱)|(?<!哪)几(?!乎)|数量"),
+    # an amount per person, month, household ... (每人每月发多少, 人均多少): a rate, not the total
+    "per": re.compile(
+        r"每(?:人|个人|月|户|天|位|名|家|吨|亩)[^\d，。？]{0,5}(?:多少|几)|人均[^\d，。？]{0,4}(?:多少|几)"
+        r"|(?:多少|几)[^\d，。？]{0,3}(?:1|每)(?:个人|人|月|户|天|吨|亩)"
+    ),
+    "count": re.compile(r"多少(?!钱)|(?<![哪第])几(?!乎)|数量"),
 }
 # "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
 AFFILIATION = re.compile(
@@ -197,6 +203,8 @@ def unit_class(unit: str) -> str:
 def counted_class(focus: str) -> str:
     """What a counting question counts (org, person, bed, money ...), or '' when it does not say."""
     for match in _COUNTED.finditer(focus):
+        if match.start() and focus[match.start() - 1] == "第":
+            continue  # 第几场 asks which one in order, not how many
         unit, noun = match.group(1) or "", match.group(2)
         if unit_class(unit) not in ("", "person") and unit != "个":
             kind = unit_class(unit)  # the measure word says it: 几家, 多少张, 多少项 (a count of things)
@@ -321,6 +329,7 @@ class Analysis:
     counted: str = ""  # what a counting question counts (person, org, bed ...), or ''
     areas: tuple[str, ...] = ()  # areas bigger than the county named in the asking clause
     checks: bool = False  # a statement put as a question ("是500万？", "是不是"): a yes/no check of a figure
+    message: str = ""  # the whole message as typed (folded, digits), where a figure it restates may stand
 
     @property
     def pfocus(self) -> str:
@@ -332,7 +341,7 @@ class Analysis:
             return None
         return Analysis(
             self.focus, pinyin_key(self.focus), gram_codes(self.focus), gram_codes(pinyin_key(self.focus)),
-            self.focus, self.numbers, self.asks, self.plain, self.counted, self.areas, self.checks,
+            self.focus, self.numbers, self.asks, self.plain, self.counted, self.areas, self.checks, self.message,
         )
 
 
@@ -344,7 +353,10 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
 
 
 # a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
-_CHECK = re.compile(r"是不是|是否|对不对|对吗|对吧|吗[?？!！。.]*$|吧[?？!！。.]*$|[?？]$|真的|属实|没错")
+_CHECK = re.compile(r"是不是|是否|对不对|对吗|对吧|吗[?？!！。.]*$|吧[?？!！。.]*$|真的|属实|没错")
+# a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
+_STATED_CHECK = re.compile(r"[?？]$")
+_ASKING_WORD = re.compile(r"多少|几|什么|啥|甚|哪|谁|怎|咋|如何|为何|何时|呢")
 _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
 
 
@@ -387,9 +399,13 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
     counted = counted_class(plain) if "count" in asks else ""  # as typed: synonyms fold 几户 into 多少
     areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
-    checks = bool(_CHECK.search(normalizer.fold(focus_raw).strip()) or _YES_NO.search(focus))
+    raw = normalizer.fold(focus_raw).strip()
+    checks = bool(
+        _CHECK.search(raw) or _YES_NO.search(focus) or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
+    )
+    message = chinese_numerals_to_digits(normalizer.plain(question[:MAX_INPUT_CHARS]))
     return Analysis(
-        key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas, checks
+        key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas, checks, message
     )
 
 

@@ -103,12 +103,14 @@ class Scored:
 ANSWER_GIVES: dict[str, re.Pattern[str]] = {
     "plan": re.compile(r"将|计划|力争|目标|预计|下1步|明年|规划|打造|建成|建设成|争创|创建"),
     "compare": re.compile(r"增长|同比|比上年|较上年|提高|下降|翻番|第1|领先|高于|居首|首位|持平|相比|以前|之前|前的"),
-    "rank": re.compile(r"第\d|第一|首位|居首|领先|第二"),
+    "rank": re.compile(r"第\d|第一|首位|居首|领先|第二|首批|首个|首家|首届|率先"),
     "area": re.compile(r"面积|平方|公顷|\d亩"),
     "when": re.compile(r"\d{4}年|\d+月|以来|季度|近3年|3年来|明年|近期|近日|年底|年末|末"),
     "day": re.compile(r"\d+月\d+日|\d+日|\d+号"),
+    "month": re.compile(r"\d+月|年底|年末|年初|月底|月初"),
     "age": re.compile(r"\d+岁"),
     "money": re.compile(r"元"),
+    "per": re.compile(r"每|人均|户均|年均|日均|月均|/"),
     "count": re.compile(r"\d|[一二两三四五六七八九十百千万亿]"),
 }
 # names, places and people the answer states in its own words (quotation marks survive only here)
@@ -137,11 +139,30 @@ _DISCLAIMS: dict[str, re.Pattern[str]] = {
     "day": re.compile(r"日期|哪天|几号"),
     "person": re.compile(r"谁|哪位|姓名|发言人"),
     "money": re.compile(r"金额|多少钱|投资"),
+    "per": re.compile(r"标准|每人|每月|每户|人均"),
 }
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
 _UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%方]"
-_NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS})([\u4e00-\u9fff]{{0,4}})")
+# a figure with its measure word and what follows it; 第5场 is an ordinal, not a count of 场
+_NUMBER_WITH_UNIT = re.compile(rf"(?<![第\d.])\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS})([\u4e00-\u9fff]{{0,4}})")
+_FIGURE = re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?(?:万|亿)?({_UNITS})")
+# the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
+_ASKED_UNIT = re.compile(rf"(?:多少|几)(?:万|亿)?({_UNITS})")
+# "哪个镇", "哪家公司", "哪个部委": the entry must name one of these, and one the question does not already name
+_INSTANCE_ASKED = re.compile(r"(?:哪1?[个家所座]?|什么)(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院)")
+_INSTANCE_NAMES: dict[str, re.Pattern[str]] = {
+    "镇": re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)"),
+    "乡镇": re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)"),
+    "公司": re.compile(r"[\u4e00-\u9fff]{2,12}(?:公司|集团|厂)"),
+    "企业": re.compile(r"[\u4e00-\u9fff]{2,12}(?:公司|集团|厂|合金|装备|化工|能源|材料|科技)"),
+    "部委": re.compile(r"[\u4e00-\u9fff]{2,10}(?:部|委|厅|局|署|办|会)"),
+    "部门": re.compile(r"[\u4e00-\u9fff]{2,10}(?:部|委|厅|局|署|办|会|所|中心)"),
+    "大学": re.compile(r"[\u4e00-\u9fff]{2,10}(?:大学|学院)"),
+    "高校": re.compile(r"[\u4e00-\u9fff]{2,10}(?:大学|学院)"),
+    "协会": re.compile(r"[\u4e00-\u9fff]{2,10}(?:协会|学会|联合会)"),
+    "医院": re.compile(r"[\u4e00-\u9fff]{2,10}医院"),
+}
 # periods a figure is stated for: 全年 is not 前三季度
 _PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
 # English words of the asking itself, which residents mix in ("how many", "vs", "per"): not a subject
@@ -220,6 +241,11 @@ class Decider:
             pieces = (*entry.questions, *entry.keywords, entry.answer, entry.quote)
             plain = self._plain_cache[index] = " ".join(self._normalizer.plain(p) for p in pieces)
         return plain
+
+    def _said_as_typed(self, index: int) -> str:
+        """The entry's answer and quote, folded but without synonyms (公司 stays 公司)."""
+        entry = self._entries[index]
+        return self._normalizer.plain(entry.answer) + "\n" + self._normalizer.plain(entry.quote)
 
     def _answer_digits(self, index: int) -> str:
         """The entry's answer as written, with Chinese numerals as digits (punctuation kept)."""
@@ -308,6 +334,36 @@ class Decider:
         unit = re.search(rf"(?<![\d.]){re.escape(number)}(?:余|多)?(?:万|亿)?({_UNITS})", analysis.focus)
         kind = unit_class(unit.group(1)) if unit else ""
         return bool(kind) and kind not in ("time",) and kind in self._units(index)
+
+    def _part_asked(self, analysis: Analysis, index: int) -> str:
+        """A figure the question itself states, asked how much of it is one part ("340余万元里高龄津贴占多少").
+
+        The question restates the entry's figure and asks 多少/几 of the same kind of thing: the answer is
+        a figure other than the one the resident already has. When the entry states no other figure of
+        that kind, it does not give what is asked. Yes/no checks of a figure are not this.
+        """
+        if analysis.checks or not analysis.asks & {"count", "money"}:
+            return ""
+        # figures the resident states (一亩, 这一场: a unit, not a figure)
+        # the whole message: the figure may stand in its context (5.4万立方米的能力里, 污水厂占多少)
+        stated = [(n, unit_class(u) or "thing") for n, u in _FIGURE.findall(analysis.message) if float(n) > 2]
+        if not stated:
+            return ""
+        asked = _ASKED_UNIT.search(analysis.focus)
+        classes = {unit_class(asked.group(1)) or "thing"} if asked else {c for _, c in stated}
+        if "money" in analysis.asks:
+            classes = {"money"}
+        if classes & {"thing", "org"}:  # 个 and 处 count the same things as often as not
+            classes |= {"thing", "org"}
+        known = [float(n) for n, _ in stated]
+        figures = [
+            float(n)
+            for n, u in _FIGURE.findall(self._retriever.said[index])
+            if (unit_class(u) or "thing") in classes and not (1900 <= float(n) <= 2100 and "." not in n)
+        ]
+        others = [f for f in figures if not any(abs(f - k) <= 0.01 * max(f, k) for k in known)]
+        # no figure of that kind at all is another gap (the thing counted); only the figure asked about is this
+        return "" if others or not figures else "、".join(n for n, _ in stated)
 
     def _counts(self, index: int, counted: str) -> bool:
         """Whether the entry states a number of this kind of thing (个 and 项 count organisations too)."""
@@ -418,6 +474,16 @@ class Decider:
         found += [Gap("number", f"第{n}") for n in _ORDINAL.findall(analysis.focus) if f"第{n}" not in text]
         if analysis.counted and not self._counts(index, analysis.counted):
             found.append(Gap("counted", analysis.counted))
+        part = self._part_asked(analysis, index)
+        if part:
+            found.append(Gap("part", part))
+        for noun in _INSTANCE_ASKED.findall(analysis.plain):
+            # a named thing the question does not name already (市级专业镇 is not the name of a town), as
+            # the release writes it (synonyms would turn 投资公司 into 投资企业)
+            named = _INSTANCE_NAMES[noun].findall(self._said_as_typed(index))
+            if not [n for n in named if n[-4:] not in analysis.plain]:
+                found.append(Gap("ask:names", noun))
+                break
         for match in _COUNTED_THING.finditer(analysis.plain):  # 多少煤: a thing the entry never names
             thing = match.group(1)
             if FRAME_WORD_RE.match(analysis.plain, match.start(1)):

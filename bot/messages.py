@@ -42,6 +42,8 @@ GAP_KINDS = {
     "ask:age": "年龄条件",
     "ask:money": "金额",
     "ask:count": "具体数量",
+    "ask:per": "按人、按月这样的标准",
+    "part": "其中单独某一部分的数字（材料只给了{detail}这个总数）",
     "ask:measure": "“{detail}”",
     "counted": "{detail}（材料里统计的是别的）",
     "area": "“{detail}”的总数",

@@ -101,3 +101,45 @@ def test_an_overview_quoting_the_same_passage_does_not_compete_with_the_detail(m
     # two entries that share only a term (民生事业一体化) quote different passages and still compete
     listing, own = kb.index_of("urban-three-integrations"), kb.index_of("urban-livelihood-integration")
     assert listing is not None and own is not None and not decider.agree(listing, own)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # the question restates the entry's only figure and asks for a part of it
+        ("5.4万立方米的日处理能力里，县城污水处理厂占多少？", "urban-sewage-capacity"),
+        ("340余万元补贴里，高龄津贴占了多少？", "elder-subsidies"),
+        # an ordinal (第五场) is not a count (一共要开几场)
+        ("县市区专场一共要开几场？", "about-session-number"),
+        # the town, the company, the ministry: the entry must name one the question does not already name
+        ("市级硝基复合肥专业镇具体是交城的哪个镇？", "fert-honour-specialty-town"),
+        ("国家外贸转型升级基地是哪个部委给认定的？", "fert-honour-foreign-trade-base"),
+        # an amount per person and month, where the release gives only the total
+        ("高龄津贴每人每月发多少？", "elder-subsidies"),
+    ],
+)
+def test_a_detail_finer_than_the_entry_is_not_answered(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status is not Status.ANSWERED, result
+    assert result.status is Status.NO_MATCH or result.entry is None or result.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("交城这场是第几场啊", "about-session-number"),  # 第几 asks the order, which the release gives
+        ("全县九十九个行政村建成了多少处农村养老服务设施", "elder-rural-facilities-coverage"),  # 109, not 99
+        ("开发区成立了哪几个公司", "zone-three-companies-reform"),  # 投资公司、融资公司、管理公司
+        ("交城是第几批创新型县？", "tech-innovative-county"),  # 首批
+    ],
+)
+def test_the_same_checks_answer_what_the_entry_does_state(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id
+
+
+def test_a_question_mark_alone_checks_a_figure_only_without_a_question_word(matcher: Matcher) -> None:
+    from bot.analyse import analyse
+
+    assert analyse(matcher.normalizer, "护理型床位是500张？").checks
+    assert not analyse(matcher.normalizer, "340余万元补贴里，高龄津贴占了多少？").checks
