@@ -480,8 +480,8 @@ class Decider:
         for noun in _INSTANCE_ASKED.findall(analysis.plain):
             # a named thing the question does not name already (市级专业镇 is not the name of a town), as
             # the release writes it (synonyms would turn 投资公司 into 投资企业)
-            named = _INSTANCE_NAMES[noun].findall(self._said_as_typed(index))
-            if not [n for n in named if n[-4:] not in analysis.plain]:
+            instances = _INSTANCE_NAMES[noun].findall(self._said_as_typed(index))
+            if not [n for n in instances if n[-4:] not in analysis.plain]:
                 found.append(Gap("ask:names", noun))
                 break
         for match in _COUNTED_THING.finditer(analysis.plain):  # 多少煤: a thing the entry never names
