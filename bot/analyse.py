@@ -427,6 +427,22 @@ def _has_subject(key: str) -> bool:
     return len(re.sub(r"[\d.%]", "", rest)) >= 2
 
 
+_LIST_JOIN = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|跟|以及|及)(?=[\u4e00-\u9fff])")
+
+
+def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
+    """A clause that joins questions with 、 or 和 ("研发人数多少、引进人才多少名"), as its questions.
+
+    Only when every joined piece asks something of its own: a list of things asked about together
+    (王向前、郭强分别讲了什么, 国内和国际市场占有率) stays one clause.
+    """
+    pieces = _LIST_JOIN.split(clause)
+    if len(pieces) < 2:
+        return [clause]
+    asking = [bool(QUESTION_MARK.search(normalizer.fold(p))) and len(p.strip()) >= 3 for p in pieces]
+    return pieces if all(asking) else [clause]
+
+
 def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
     """The clauses of a message that each ask something of their own (two or more: a compound question).
 
@@ -434,7 +450,12 @@ def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
     ("是真的吗", "有多少") joins the part before it. One part (or none) means a single question.
     """
     # (a list 王向前、郭强 stays in its clause: 分别 may ask the same of each)
-    raw = [c for c in _PART_SPLIT.split(_JOINERS.sub("，", question[:MAX_INPUT_CHARS])) if c.strip()]
+    raw = [
+        piece
+        for c in _PART_SPLIT.split(_JOINERS.sub("，", question[:MAX_INPUT_CHARS]))
+        if c.strip()
+        for piece in _asks_joined(normalizer, c)
+    ]
     parts: list[str] = []
     context = ""
     pending: list[str] = []  # the context clauses since the last part, one by one

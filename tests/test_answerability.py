@@ -143,3 +143,14 @@ def test_a_question_mark_alone_checks_a_figure_only_without_a_question_word(matc
 
     assert analyse(matcher.normalizer, "护理型床位是500张？").checks
     assert not analyse(matcher.normalizer, "340余万元补贴里，高龄津贴占了多少？").checks
+
+
+def test_questions_joined_by_a_list_mark_are_each_answered(matcher: Matcher, kb: KnowledgeBase) -> None:
+    result = matcher.match("科技研发人数多少、引进人才多少名、中介机构几户？")
+    assert result.status is Status.ANSWERED and len(result.parts) == 3
+    reply = to_json(result, kb)
+    assert all(fact in reply["answer"] for fact in ("710人", "203名", "17户"))
+    # a list of things asked about together stays one question
+    assert asking_parts(matcher.normalizer, "交城这些高新企业、专精特新企业主要是哪些行业的？") == [
+        "交城这些高新企业、专精特新企业主要是哪些行业的？"
+    ]
