@@ -152,5 +152,5 @@ def test_questions_joined_by_a_list_mark_are_each_answered(matcher: Matcher, kb:
     assert all(fact in reply["answer"] for fact in ("710人", "203名", "17户"))
     # a list of things asked about together stays one question
     assert asking_parts(matcher.normalizer, "交城这些高新企业、专精特新企业主要是哪些行业的？") == [
-        "交城这些高新企业、专精特新企业主要是哪些行业的？"
+        "交城这些高新企业、专精特新企业主要是哪些行业的"
     ]
