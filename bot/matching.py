@@ -13,12 +13,14 @@ A message that asks several things gets one reply per part (``parts``), each dec
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .analyse import Analysis, analyse, asking_parts, detect_smalltalk, noun_lexicon
 from .decide import Decider, Gap, Scored, Thresholds, Weights
+from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
 from .retrieve import Retriever
 from .text import Normalizer
@@ -62,6 +64,20 @@ class MatchResult:
         return len(self.parts) > 1
 
 
+_LETTERS = re.compile(r"[a-z]{2}")
+_READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
+
+
+def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
+    """A pinyin reader that knows the base's own words: keywords, synonyms, names (and questions and
+    answers, for a base of ordinary size)."""
+    entries = kb.entries
+    domain = [*(k for e in entries for k in e.keywords), *(t for group in kb.synonyms for t in group)]
+    domain += [*kb.scope.names]
+    texts = (t for e in entries for t in (*e.questions, e.answer)) if len(entries) <= _READER_TEXT_LIMIT else ()
+    return PinyinReader(domain, texts)
+
+
 class Matcher:
     """Answers questions against one knowledge base; build once, share everywhere (thread-safe reads)."""
 
@@ -78,8 +94,14 @@ class Matcher:
         self.retriever = Retriever(kb, self.normalizer, shortlist=shortlist)
         self.decider = Decider(kb, self.normalizer, self.retriever, thresholds=thresholds, weights=weights)
         self._entries = kb.entries
-        # the general-language lexicon (jieba's dictionary, ~0.4 s) loads in the background, not on a question
-        threading.Thread(target=noun_lexicon, name="noun-lexicon", daemon=True).start()
+        self.reader = _pinyin_reader(kb)
+        # the general-language lexicon and the pinyin reader's vocabulary (jieba's dictionary, ~0.4 s each)
+        # load in the background, not on a question
+        threading.Thread(target=self._warm, name="noun-lexicon", daemon=True).start()
+
+    def _warm(self) -> None:
+        noun_lexicon()
+        self.reader.warm()
 
     @property
     def thresholds(self) -> Thresholds:
@@ -160,11 +182,15 @@ class Matcher:
         kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
         if kind:
             return MatchResult(question=question, status=Status.SMALLTALK, score=100.0, smalltalk=kind)
-        analysis = analyse(self.normalizer, question)
+        # pinyin typed in letters (yanglao chuangwei duoshao zhang) is read as Chinese first
+        reading = self.reader.read(folded) if _LETTERS.search(folded) else question
+        if reading == folded:
+            reading = question
+        analysis = analyse(self.normalizer, reading)
         if not analysis.key:
             return MatchResult(question=question, status=Status.NO_MATCH)
         whole = self.decide(question, analysis)
-        parts = asking_parts(self.normalizer, question)
+        parts = asking_parts(self.normalizer, reading)
         if len(parts) < 2:
             return whole
         analyses = [analyse(self.normalizer, part) for part in parts]  # each part, with its context, alone

@@ -118,6 +118,11 @@ _SYLLABLES = {
     for code, readings in pinyin_dict.items()
     for symbol in (_PINYIN_TABLE[code],)
 }
+# spellings people type for syllables the dictionary lists under another first reading (谁 shui/shei;
+# ü typed as v: 绿 lv, 女 nv)
+for _typed, _listed in (("shei", "shui"), ("lv", "lu"), ("nv", "nu"), ("lve", "lue"), ("nve", "nue")):
+    if _listed in _SYLLABLES:
+        _SYLLABLES.setdefault(_typed, _SYLLABLES[_listed])
 _LATIN_RUN = re.compile(r"[a-z]{2,}")
 
 

@@ -1,0 +1,46 @@
+"""Pinyin typed in letters is read as Chinese before the question is analysed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ime import PinyinReader
+from bot.matching import Matcher, Status
+
+
+@pytest.fixture(scope="module")
+def reader(matcher: Matcher) -> PinyinReader:
+    return matcher.reader
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("shegongzhan you jige", "社工站有几个"),  # the base's own word, then a measure word after 几
+        ("yanglao chuangwei duoshao zhang", "养老床位多少张"),  # 多少zhang is 张, not 长
+        ("zhe pian wenzhang de zuozhe shi shei", "这片文章的作者是谁"),  # shei as people type it
+        ("交城县副县长guoqiang讲的是啥内容", "交城县副县长郭强讲的是啥内容"),  # a name inside Chinese
+    ],
+)
+def test_pinyin_is_read_as_chinese(reader: PinyinReader, typed: str, read: str) -> None:
+    assert reader.read(typed) == read
+
+
+def test_english_and_lone_syllables_stay_as_typed(reader: PinyinReader) -> None:
+    assert reader.read("ok so how many 乡镇社工站") == "ok so how many 乡镇社工站"
+    assert reader.read("liu什么鹏") == "liu什么鹏"  # one syllable alone is too little to guess from
+    assert reader.read("5g platform") == "5g platform"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("yanglao chuangwei duoshao zhang", "elder-beds"),
+        ("zhe pian wenzhang de zuozhe shi shei", "about-author"),
+        ("jiaocheng xiaojifei qiye ji hu", "fert-enterprise-count"),
+    ],
+)
+def test_a_question_typed_in_pinyin_is_answered(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id
+    assert result.question == question  # the reply quotes what the resident typed
