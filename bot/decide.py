@@ -172,6 +172,14 @@ _ENGLISH_FRAME = frozenset(
         "whose", "when", "where", "why", "how", "many", "much", "per", "vs", "versus", "and", "or", "of", "in", "on",
         "at", "to", "for", "with", "by", "from", "about", "than", "this", "that", "these", "those", "it", "its",
         "hi", "hello", "please", "thanks", "ok", "total", "number", "rank", "ranking", "top", "first",
+        # the rest of everyday English around a question (I'm writing a report: how many ... does 交城 have)
+        "i", "im", "me", "my", "we", "our", "you", "your", "they", "their", "there", "here", "have", "has", "had",
+        "can", "could", "would", "should", "will", "so", "just", "also", "really", "very", "now", "still", "all",
+        "any", "some", "more", "most", "less", "tell", "know", "want", "like", "need", "get", "got", "say", "said",
+        "if", "but", "not", "no", "yes", "right", "true", "correct", "wrong", "check", "hey", "thank", "sorry",
+        "writing", "report", "question", "answer", "info", "information", "detail", "details", "exactly",
+        # units and measures a figure is asked in: the figure, not a detail of its own
+        "percentage", "percent", "level", "km", "kg", "amount", "count", "rate", "figure", "figures", "value",
     }
 )
 # the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
@@ -184,6 +192,7 @@ _WHO = re.compile(r"谁|哪位")
 _PAST = re.compile(r"去年|前年|上年|往年|上1年")
 _TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划")
 _ORDINAL = re.compile(r"第(\d+)")
+_FIRST = re.compile(r"率先|首[批个家届位次]|居首|首位|第1|最早|领先")
 # areas counted as the same when a question names one and the entry another
 _AREA_GROUPS = (("全国", "国内"), ("全省", "山西", "山西省"), ("全市", "吕梁", "吕梁市", "整个吕梁", "全吕梁"))
 
@@ -333,6 +342,8 @@ class Decider:
             return False
         unit = re.search(rf"(?<![\d.]){re.escape(number)}(?:余|多)?(?:万|亿)?({_UNITS})", analysis.focus)
         kind = unit_class(unit.group(1)) if unit else ""
+        if not kind and re.search(rf"(?<![\d.]){re.escape(number)}(?:余|多)?[万亿](?!\d)", analysis.focus):
+            kind = "money"  # 是不是500多万: a sum of money said without 元
         return bool(kind) and kind not in ("time",) and kind in self._units(index)
 
     def _part_asked(self, analysis: Analysis, index: int) -> str:
@@ -471,7 +482,11 @@ class Decider:
             for n in analysis.numbers
             if not self.has_number(index, n) and not self._corrects(analysis, index, n)
         ]
-        found += [Gap("number", f"第{n}") for n in _ORDINAL.findall(analysis.focus) if f"第{n}" not in text]
+        found += [
+            Gap("number", f"第{n}")
+            for n in _ORDINAL.findall(analysis.focus)
+            if f"第{n}" not in text and not (n == "1" and _FIRST.search(text))  # 第一个 is 率先, 首批, 居首
+        ]
         if analysis.counted and not self._counts(index, analysis.counted):
             found.append(Gap("counted", analysis.counted))
         part = self._part_asked(analysis, index)

@@ -154,3 +154,18 @@ def test_questions_joined_by_a_list_mark_are_each_answered(matcher: Matcher, kb:
     assert asking_parts(matcher.normalizer, "交城这些高新企业、专精特新企业主要是哪些行业的？") == [
         "交城这些高新企业、专精特新企业主要是哪些行业的"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "fact"),
+    [
+        ("养老补贴是不是发了500多万？", "elder-subsidies", "340余万元"),  # a sum said without 元, corrected
+        ("乡镇社工站在全市是不是交城第一个设立的？", "elder-social-work-stations", "率先"),  # 第一个 is 率先
+        ("OK so how many 乡镇社工站 does 交城 have", "elder-social-work-stations", "8个"),  # English around it
+    ],
+)
+def test_checks_and_english_around_a_question_are_answered(
+    matcher: Matcher, kb: KnowledgeBase, question: str, entry_id: str, fact: str
+) -> None:
+    reply = to_json(matcher.match(question), kb)
+    assert reply["status"] == "answered" and reply["entry_id"] == entry_id and fact in reply["answer"]
