@@ -48,13 +48,13 @@ __all__ = ["Decider", "Gap", "Scored", "Thresholds", "Weights"]
 class Thresholds:
     """Where scores turn into statuses (fitted on the labelled sets; the bot's config may override them)."""
 
-    answer: float = 54.0  # at or above (with a clear lead): answered
-    lead: float = 8.0  # the best must beat the runner-up by this much to be answered
+    answer: float = 50.0  # at or above (with a clear lead): answered
+    lead: float = 4.0  # the best must beat the runner-up by this much to be answered
     sure: float = 88.0  # at or above this the lead is not required (near-exact match)
     answer_alone: float = 44.0  # a lower score is enough when no other entry comes close...
-    lead_alone: float = 16.0  # ...that is, when the runner-up is this far behind
+    lead_alone: float = 8.0  # ...that is, when the runner-up is this far behind
     suggest: float = 40.0  # at or above: ambiguous with candidates; below: no_match
-    partial: float = 60.0  # a detail is missing but the entry, ungapped, scores this: partial
+    partial: float = 55.0  # a detail is missing but the entry, ungapped, scores this: partial
     ungrounded: int = 1  # unexplained nouns of the asking clause that make a gap
     candidates: int = 3  # at most this many suggestions
 

@@ -31,15 +31,22 @@ def test_dev_set_is_large_labelled_and_independent(dev: LabelledSet, kb: Knowled
 def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
     report = evaluate(matcher.match, dev)
     # Floors at the measured figures (the answerability checks trade a few dev answers for honesty on
-    # unseen near misses): no dev question answered wrongly, ≥ 92% right, ≥ 95% out of scope declined.
+    # unseen near misses): no dev question answered wrongly, ≥ 94% right, ≥ 95% out of scope declined.
     assert report.wrong_rate == 0.0, report.misses
-    assert report.correct_rate >= 0.91, (report.summary(), report.misses)
+    assert report.correct_rate >= 0.94, (report.summary(), report.misses)
     assert report.rejected_rate >= 0.95, (report.summary(), report.false_answers)
 
 
 @pytest.mark.parametrize(
     ("name", "right", "wrong", "declined"),
-    [("fresh_A.yaml", 0.87, 0.015, 0.95), ("fresh_B.yaml", 0.83, 0.01, 0.95), ("fresh_C.yaml", 0.76, 0.025, 0.93)],
+    [
+        ("fresh_A.yaml", 0.94, 0.015, 0.95),
+        ("fresh_B.yaml", 0.87, 0.015, 0.96),
+        ("fresh_C.yaml", 0.86, 0.015, 0.95),
+        ("fresh_D.yaml", 0.90, 0.01, 0.95),
+        ("fresh_E.yaml", 0.95, 0.01, 0.96),
+        ("fresh_F.yaml", 0.91, 0.01, 0.92),
+    ],
 )
 def test_fresh_sets_stay_honest(
     name: str, right: float, wrong: float, declined: float, matcher: Matcher, kb: KnowledgeBase
@@ -50,5 +57,5 @@ def test_fresh_sets_stay_honest(
     report = judge_set(load_fresh_set(DEV.parent / name), lambda q: to_json(matcher.match(q), kb))
     figures = report.figures()
     # regression floors at today's figures on the sets the thresholds were fitted on (see README)
-    assert figures["wrong"] <= wrong and figures["noisy_wrong"] <= 0.03, report.summary()
+    assert figures["wrong"] <= wrong and figures["noisy_wrong"] <= 0.06, report.summary()
     assert figures["right"] >= right and figures["oos_declined"] >= declined, report.summary()
