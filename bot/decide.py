@@ -147,6 +147,8 @@ _UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[�
 # a figure with its measure word and what follows it; 第5场 is an ordinal, not a count of 场
 _NUMBER_WITH_UNIT = re.compile(rf"(?<![第\d.])\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS})([\u4e00-\u9fff]{{0,4}})")
 _FIGURE = re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?(?:万|亿)?({_UNITS})")
+_ALONE = re.compile(r"单独|单是|光是|单单|这1项|其中的?(?!\d)")
+_SUM = re.compile(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?[万亿](?![\d元吨人户个家张亩项件条平立公方次所座处名位])")
 # the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:万|亿)?({_UNITS})")
 # "哪个镇", "哪家公司", "哪个部委": the entry must name one of these, and one the question does not already name
@@ -357,7 +359,16 @@ class Decider:
             return ""
         # figures the resident states (一亩, 这一场: a unit, not a figure)
         # the whole message: the figure may stand in its context (5.4万立方米的能力里, 污水厂占多少)
+        if _ALONE.search(analysis.message) and "money" in analysis.asks:
+            # "中水回用工程单独投资多少": one sum the entry gives for several works together is not one work's
+            raw = self._answer_digits(index)
+            sums = re.findall(r"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元", raw)
+            if len(sums) == 1 and _LIST_SEPARATORS.search(raw):
+                return sums[0]
         stated = [(n, unit_class(u) or "thing") for n, u in _FIGURE.findall(analysis.message) if float(n) > 2]
+        stated += [(n, "money") for n in _SUM.findall(analysis.message)]  # 3.6亿里: a sum without 元
+        # "一百八十多亿是多少": an approximate figure asks for the exact one, which is not the same figure
+        rough = {n for n in re.findall(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:多|来)", analysis.message)}
         if not stated:
             return ""
         asked = _ASKED_UNIT.search(analysis.focus)
@@ -366,13 +377,13 @@ class Decider:
             classes = {"money"}
         if classes & {"thing", "org"}:  # 个 and 处 count the same things as often as not
             classes |= {"thing", "org"}
-        known = [float(n) for n, _ in stated]
+        known = [(float(n), 0.0 if n in rough else 0.01) for n, _ in stated]
         figures = [
             float(n)
             for n, u in _FIGURE.findall(self._retriever.said[index])
             if (unit_class(u) or "thing") in classes and not (1900 <= float(n) <= 2100 and "." not in n)
         ]
-        others = [f for f in figures if not any(abs(f - k) <= 0.01 * max(f, k) for k in known)]
+        others = [f for f in figures if not any(abs(f - k) <= slack * max(f, k) for k, slack in known)]
         # no figure of that kind at all is another gap (the thing counted); only the figure asked about is this
         return "" if others or not figures else "、".join(n for n, _ in stated)
 

@@ -109,6 +109,8 @@ def test_an_overview_quoting_the_same_passage_does_not_compete_with_the_detail(m
         # the question restates the entry's only figure and asks for a part of it
         ("5.4万立方米的日处理能力里，县城污水处理厂占多少？", "urban-sewage-capacity"),
         ("340余万元补贴里，高龄津贴占了多少？", "elder-subsidies"),
+        ("3.6亿里光14条主干道改造花了多少", "zone-upgrade-investment"),  # a sum said without 元
+        ("中水回用工程单独投资多少", "zone-water-pollution-reuse"),  # one sum for two works together
         # an ordinal (第五场) is not a count (一共要开几场)
         ("县市区专场一共要开几场？", "about-session-number"),
         # the town, the company, the ministry: the entry must name one the question does not already name
@@ -131,6 +133,8 @@ def test_a_detail_finer_than_the_entry_is_not_answered(matcher: Matcher, questio
         ("全县九十九个行政村建成了多少处农村养老服务设施", "elder-rural-facilities-coverage"),  # 109, not 99
         ("开发区成立了哪几个公司", "zone-three-companies-reform"),  # 投资公司、融资公司、管理公司
         ("交城是第几批创新型县？", "tech-innovative-county"),  # 首批
+        # an approximate figure asks for the exact one: 181.16亿元 is not the 180多亿 the resident has
+        ("交城经济开发区近三年招商项目总投资一百八十多亿是多少来着", "zone-investment-projects"),
     ],
 )
 def test_the_same_checks_answer_what_the_entry_does_state(matcher: Matcher, question: str, entry_id: str) -> None:
