@@ -364,7 +364,7 @@ class Decider:
             raw = self._answer_digits(index)
             sums = re.findall(r"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元", raw)
             if len(sums) == 1 and _LIST_SEPARATORS.search(raw):
-                return sums[0]
+                return str(sums[0])
         stated = [(n, unit_class(u) or "thing") for n, u in _FIGURE.findall(analysis.message) if float(n) > 2]
         stated += [(n, "money") for n in _SUM.findall(analysis.message)]  # 3.6亿里: a sum without 元
         # "一百八十多亿是多少": an approximate figure asks for the exact one, which is not the same figure
