@@ -126,6 +126,11 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "money": re.compile(
         r"投资了?多少|投入了?多少|投了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
     ),
+    # why something is so: the entry must give a reason, not only the fact
+    # (认定为什么基地, 评为什么: 为 belongs to the verb before it)
+    "reason": re.compile(
+        r"(?<![定成作称选改评叫名列视])(?:为什么|为啥)(?!叫)|为何|什么原因|啥原因|原因是|咋回事|怎么回事"
+    ),
     # an amount per person, month, household ... (每人每月发多少, 人均多少): a rate, not the total
     "per": re.compile(
         r"每(?:人|个人|月|户|天|位|名|家|吨|亩)[^\d，。？]{0,5}(?:多少|几)|人均[^\d，。？]{0,4}(?:多少|几)"

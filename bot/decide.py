@@ -111,6 +111,7 @@ ANSWER_GIVES: dict[str, re.Pattern[str]] = {
     "age": re.compile(r"\d+岁"),
     "money": re.compile(r"元"),
     "per": re.compile(r"每|人均|户均|年均|日均|月均|/"),
+    "reason": re.compile(r"因为|由于|原因|所以|因此|得益于|为了|凭借|依托|依靠|通过|从而"),
     "count": re.compile(r"\d|[一二两三四五六七八九十百千万亿]"),
 }
 # names, places and people the answer states in its own words (quotation marks survive only here)

@@ -118,6 +118,8 @@ def test_an_overview_quoting_the_same_passage_does_not_compete_with_the_detail(m
         ("国家外贸转型升级基地是哪个部委给认定的？", "fert-honour-foreign-trade-base"),
         # an amount per person and month, where the release gives only the total
         ("高龄津贴每人每月发多少？", "elder-subsidies"),
+        # why, where the release states only the fact
+        ("尿素为什么转化率只有30%左右？", "fert-conversion-rate-vs-urea"),
     ],
 )
 def test_a_detail_finer_than_the_entry_is_not_answered(matcher: Matcher, question: str, entry_id: str) -> None:
@@ -133,6 +135,7 @@ def test_a_detail_finer_than_the_entry_is_not_answered(matcher: Matcher, questio
         ("全县九十九个行政村建成了多少处农村养老服务设施", "elder-rural-facilities-coverage"),  # 109, not 99
         ("开发区成立了哪几个公司", "zone-three-companies-reform"),  # 投资公司、融资公司、管理公司
         ("交城是第几批创新型县？", "tech-innovative-county"),  # 首批
+        ("2018年交城被认定为什么基地？", "fert-honour-foreign-trade-base"),  # 认定为 + 什么, not 为什么
         # an approximate figure asks for the exact one: 181.16亿元 is not the 180多亿 the resident has
         ("交城经济开发区近三年招商项目总投资一百八十多亿是多少来着", "zone-investment-projects"),
     ],
