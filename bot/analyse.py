@@ -136,7 +136,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
         r"每(?:人|个人|月|户|天|位|名|家|吨|亩)[^\d，。？]{0,5}(?:多少|几)|人均[^\d，。？]{0,4}(?:多少|几)"
         r"|(?:多少|几)[^\d，。？]{0,3}(?:1|每)(?:个人|人|月|户|天|吨|亩)"
     ),
-    "count": re.compile(r"多少(?!钱)|(?<![哪第])几(?!乎)|数量"),
+    "count": re.compile(r"多少(?!钱)|(?<![哪第举说列讲来])几(?!乎)|数量"),
 }
 # "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
 AFFILIATION = re.compile(
@@ -161,6 +161,9 @@ MEASURES = re.compile(
     r"产值|产能|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|增幅|奖励|投资额|总投资"
     r"|[\u4e00-\u9fff]{1,2}率"  # 入住率, 转化率, 占有率: a rate is a measure of its own
 )
+
+# Asking for examples: a few items of a list are the answer (举几个例子, 比如, 说几个)
+EXAMPLES = re.compile(r"举几个|举个例|举例|例子|比如|比方|例如|说几个|列几个|讲几个")
 
 # Areas bigger than the county: a total asked for one of them is not the county's own figure.
 BIGGER_AREAS = re.compile(r"(?:全国|全省|山西省?|全市|吕梁市?|整个吕梁|全吕梁|全世界|世界|国内|国际)(?![级省市])")
@@ -402,6 +405,9 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     plain = normalizer.plain(focus_raw)
     asked.append(plain)  # as typed too: synonyms write 哪几个 as 什么
     asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
+    if EXAMPLES.search(normalizer.plain(question[:MAX_INPUT_CHARS])):
+        # "举几个例子", "比如": some of a list answers it; not a count, not the rest of the list
+        asks = (asks - {"count", "rest"}) | {"examples"}
     counted = counted_class(plain) if "count" in asks else ""  # as typed: synonyms fold 几户 into 多少
     areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
     raw = normalizer.fold(focus_raw).strip()

@@ -459,11 +459,20 @@ class Decider:
             found.append(Gap("scope", blocked))
         text = self._retriever.entry_text(index)
         said = self._retriever.said[index]
-        found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - self.gives(index))]
-        if analysis.asks & {"which", "places", "names", "rest"} and not any(g.kind.startswith("ask:") for g in found):
+        found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - self.gives(index) - {"examples"})]
+        if "examples" in analysis.asks:
+            # examples asked (比如, 举几个): a list the answer gives is enough, whatever kind of things it names
+            if _LIST_SEPARATORS.search(self._entries[index].answer):
+                found = [g for g in found if g.kind not in ("ask:org", "ask:names", "ask:which", "ask:places")]
+        if (
+            analysis.asks & {"which", "places", "names", "rest"}
+            and "examples" not in analysis.asks
+            and not any(g.kind.startswith("ask:") for g in found)
+        ):
             # "那20所学校是哪20所": a group the answer counts (20所) and does not list in full
             raw = self._answer_digits(index)
-            listed = len(_LIST_SEPARATORS.findall(raw)) + 1
+            # items listed with 、 or 和, or each in its own quotation marks (“签约一批”…“开工一批”)
+            listed = max(len(_LIST_SEPARATORS.findall(raw)) + 1, raw.count("“"))
             asked = _WHICH_NOUN.search(analysis.plain)
             for match in _COUNTED_GROUP.finditer(raw):
                 number = match.group(1)

@@ -176,3 +176,19 @@ def test_checks_and_english_around_a_question_are_answered(
 ) -> None:
     reply = to_json(matcher.match(question), kb)
     assert reply["status"] == "answered" and reply["entry_id"] == entry_id and fact in reply["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "fact"),
+    [
+        ("义望合金参与制修订过哪些国家、行业标准？能举几个吗？", "tech-yiwang-standards", "《金属锰》"),
+        ("集中办包括哪些部门的事项，比如？", "urban-centralized-services", "医保、社保、公积金"),
+        ("硝基复合肥的主导产品都有哪些？举几个例子", "fert-main-products", "硝酸钙"),
+    ],
+)
+def test_examples_asked_are_answered_by_a_partial_list(
+    matcher: Matcher, kb: KnowledgeBase, question: str, entry_id: str, fact: str
+) -> None:
+    # 举几个 asks for examples, not a count; the release's list with 等 answers it
+    reply = to_json(matcher.match(question), kb)
+    assert reply["status"] == "answered" and reply["entry_id"] == entry_id and fact in reply["answer"]
