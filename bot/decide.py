@@ -460,10 +460,9 @@ class Decider:
         text = self._retriever.entry_text(index)
         said = self._retriever.said[index]
         found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - self.gives(index) - {"examples"})]
-        if "examples" in analysis.asks:
+        if "examples" in analysis.asks and _LIST_SEPARATORS.search(self._entries[index].answer):
             # examples asked (比如, 举几个): a list the answer gives is enough, whatever kind of things it names
-            if _LIST_SEPARATORS.search(self._entries[index].answer):
-                found = [g for g in found if g.kind not in ("ask:org", "ask:names", "ask:which", "ask:places")]
+            found = [g for g in found if g.kind not in ("ask:org", "ask:names", "ask:which", "ask:places")]
         if (
             analysis.asks & {"which", "places", "names", "rest"}
             and "examples" not in analysis.asks
