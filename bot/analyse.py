@@ -94,7 +94,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
         r"(?:最大|最多|最高|最好|最早|最长|最短|最小|最少|最新|最贵)的?是哪|哪1?[个家条所][\u4e00-\u9fff]{0,3}最"
     ),
     "org": re.compile(
-        r"哪家|(?:哪1?个|哪些|什么)[\u4e00-\u9fff]{0,4}(?:企业|公司|厂|机构|单位|部门)|谁在做|谁做的|谁批|谁评"
+        r"哪家|(?:哪1?个|哪些|什么)[\u4e00-\u9fff]{0,4}(?:企业|公司|厂|机构|单位|部门)|谁批|谁评"
     ),
     "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩区"),
     "compare": re.compile(r"比去年|比上年|同比|多了还是少了|增加了还是|和.{1,6}比|跟.{1,6}比|相比|更大|更多|哪个县"),
@@ -111,8 +111,10 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
         r"电话|地址|在哪(?![个些1家])|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌|几路车|坐车|怎么到|咋到|导航"
         r"|地点|哪个会场|在哪开|在哪里开"
     ),
+    # a role asked about (院长是谁, 负责人叫什么), not one mentioned in a story (我们老板说)
     "person": re.compile(
-        r"老板|负责人|董事长|法人|厂长|院长|站长|书记是|主任|局长|校长|领导是|谁负责|谁管|会长|理事长"
+        r"(?:老板|负责人|董事长|法人|厂长|院长|站长|书记|主任|局长|校长|领导|会长|理事长)"
+        r"[^\d，。？?]{0,3}?(?:是谁|谁|是哪|哪位|叫什么|叫啥|叫甚|姓什么|姓啥|什么人|是啥)|谁负责|谁管"
     ),
     "explain": re.compile(
         r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|干什么用|干啥用"
@@ -337,7 +339,7 @@ class Analysis:
     counted: str = ""  # what a counting question counts (person, org, bed ...), or ''
     areas: tuple[str, ...] = ()  # areas bigger than the county named in the asking clause
     checks: bool = False  # a statement put as a question ("是500万？", "是不是"): a yes/no check of a figure
-    message: str = ""  # the whole message as typed (folded, digits), where a figure it restates may stand
+    message: str = ""  # the whole message as typed (folded, digits, clauses joined by ，): what it restates
 
     @property
     def pfocus(self) -> str:
@@ -363,6 +365,7 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
 # a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
 _CHECK = re.compile(r"是不是|是否|对不对|对吗|对吧|吗[?？!！。.]*$|吧[?？!！。.]*$|真的|属实|没错")
 # a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
+_CLAUSE_MARKS = re.compile(r"[，,。!！?？;；:：\n]+")
 _STATED_CHECK = re.compile(r"[?？]$")
 _ASKING_WORD = re.compile(r"多少|几|什么|啥|甚|哪|谁|怎|咋|如何|为何|何时|呢")
 _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
@@ -414,7 +417,8 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     checks = bool(
         _CHECK.search(raw) or _YES_NO.search(focus) or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
     )
-    message = chinese_numerals_to_digits(normalizer.plain(question[:MAX_INPUT_CHARS]))
+    clauses_typed = _CLAUSE_MARKS.split(question[:MAX_INPUT_CHARS])
+    message = "，".join(p for p in (chinese_numerals_to_digits(normalizer.plain(c)) for c in clauses_typed) if p)
     return Analysis(
         key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas, checks, message
     )
@@ -441,6 +445,12 @@ def _has_subject(key: str) -> bool:
 _LIST_JOIN = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|跟|以及|及)(?=[\u4e00-\u9fff])")
 
 
+_SECOND_ASK = re.compile(
+    r"(多少|几)(?:户|家|所|座|处|人|名|位|张|亩|吨|元|块|次|场|项|件|条|种|万吨|亿元|万元)?"
+    r"(?:啊|呀|呢|吧|了)?([\u4e00-\u9fff]{2,}?(?:多少|几))"
+)
+
+
 def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
     """A clause that joins questions with 、 or 和 ("研发人数多少、引进人才多少名"), as its questions.
 
@@ -449,7 +459,12 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
     """
     pieces = _LIST_JOIN.split(clause)
     if len(pieces) < 2:
-        return [clause]
+        # "企业多少户总产能多少": a second 多少 after a new subject asks a second question
+        folded = normalizer.fold(clause)  # 多少戶 counts as 多少户 (same length: positions hold)
+        second = _SECOND_ASK.search(folded) if len(folded) == len(clause) else None
+        if second is None or folded[second.end(1) : second.end(1) + 1] == "个":
+            return [clause]  # 多少个部门多少项: the noun after 个 is what is counted, not a new question
+        pieces = [clause[: second.start(2)], clause[second.start(2) :]]
     asking = [bool(QUESTION_MARK.search(normalizer.fold(p))) and len(p.strip()) >= 3 for p in pieces]
     return pieces if all(asking) else [clause]
 

@@ -126,7 +126,7 @@ _RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
     "places": re.compile(r"[村镇乡山]|社区|小区|华府|中心|园区|公司"),
     "person": re.compile(r"县长|书记|主任|院士|局长|经理|董事长|作者|记者"),
 }
-_LIST_SEPARATORS = re.compile(r"、|”“|[\u4e00-\u9fff”](?:和|与|及|以及)[\u4e00-\u9fff“]")
+_LIST_SEPARATORS = re.compile(r"、|”“|[\u4e00-\u9fff”\d](?:和|与|及|以及)[\u4e00-\u9fff“\d]")
 # a group the answer counts (28个项目, 20所学校) and the noun a which-question asks about (哪几条路)
 _COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户位名张处]")
 _WHICH_NOUN = re.compile(r"(?:哪些|哪几|哪\d+|分别是哪)[个条所家项座户位名张处种样]?([\u4e00-\u9fff]{1,2})")
@@ -187,7 +187,7 @@ _ENGLISH_FRAME = frozenset(
 )
 # the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
 _COUNTED_THING = re.compile(
-    r"(?:多少|几)([^\d\s个户家所座处人名位张床亩吨元块次场期轮届项件条类种方米年月日天号岁分钱成倍批样回起只台辆斤%"
+    r"(?:多少|几)([^\d\s，个户家所座处人名位张床亩吨元块次场期轮届项件条类种方米年月日天号岁分钱成倍批样回起只台辆斤%"
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
@@ -476,7 +476,11 @@ class Decider:
             for match in _COUNTED_GROUP.finditer(raw):
                 number = match.group(1)
                 window = raw[max(0, match.start() - 8) : match.end() + 8]
-                named = number in analysis.numbers or (asked is not None and asked.group(1)[0] in window)
+                wanted = re.search(r"哪(\d+)", analysis.plain)  # 哪3批: that group, not another the answer counts
+                if wanted:
+                    named = number == wanted.group(1)
+                else:
+                    named = number in analysis.numbers or (asked is not None and asked.group(1)[0] in window)
                 if named and float(number) >= 3 and listed < float(number):
                     found.append(Gap("ask:which", number))
                     break
@@ -505,7 +509,9 @@ class Decider:
         found += [
             Gap("number", f"第{n}")
             for n in _ORDINAL.findall(analysis.focus)
-            if f"第{n}" not in text and not (n == "1" and _FIRST.search(text))  # 第一个 is 率先, 首批, 居首
+            if f"第{n}" not in text
+            and not (n == "1" and _FIRST.search(text))  # 第一个 is 率先, 首批, 居首
+            and not (analysis.checks and re.search(r"第\d+", text))  # 是不是第三场: answered with 第5场
         ]
         if analysis.counted and not self._counts(index, analysis.counted):
             found.append(Gap("counted", analysis.counted))
@@ -519,9 +525,10 @@ class Decider:
             if not [n for n in instances if n[-4:] not in analysis.plain]:
                 found.append(Gap("ask:names", noun))
                 break
-        for match in _COUNTED_THING.finditer(analysis.plain):  # 多少煤: a thing the entry never names
+        asking = analysis.message  # as typed, clause by clause: 是多少？备课要用 asks no 备
+        for match in _COUNTED_THING.finditer(asking):  # 多少煤: a thing the entry never names
             thing = match.group(1)
-            if FRAME_WORD_RE.match(analysis.plain, match.start(1)):
+            if FRAME_WORD_RE.match(asking, match.start(1)):
                 continue  # 几，具体是多少: the frame of asking, not a thing
             if "\u4e00" <= thing <= "\u9fff" and not self._mentions(index, thing):
                 found.append(Gap("ask:measure", thing))

@@ -192,3 +192,27 @@ def test_examples_asked_are_answered_by_a_partial_list(
     # 举几个 asks for examples, not a count; the release's list with 等 answers it
     reply = to_json(matcher.match(question), kb)
     assert reply["status"] == "answered" and reply["entry_id"] == entry_id and fact in reply["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("开发区的“三个一批”指的是哪三个一批？", "zone-three-batches"),  # 哪三个: the three, not the 15 projects
+        ("万人发明专利授权数是多少？备课要用", "tech-patents-per-10k"),  # 多少 ends its clause: no 多少备
+        ("城乡融合发展的问题谁做的解答", "about-speaker-cui-weiting"),  # 谁做的: a person answers it
+        ("开发区规划建设哪几个变电站", "zone-substations"),  # 220千伏和110千伏: a list around digits
+        ("交城专场是不是县市区专场第三场？", "about-session-number"),  # an ordinal checked: corrected
+        # a role in the resident's story (我们老板说) is not a person asked about
+        ("我是开发区一家企业的员工我们老板说县里建了人才公寓还免费接待人才想问一下到现在累计接待了多少人次了",
+         "zone-talent-apartment"),
+    ],
+)
+def test_general_checks_do_not_refuse_what_the_entry_states(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id
+
+
+def test_a_second_how_many_after_a_new_subject_is_a_second_question(matcher: Matcher) -> None:
+    assert asking_parts(matcher.normalizer, "硝基負合肥企業多少戶總產能多少") == ["硝基負合肥企業多少戶", "總產能多少"]
+    # 多少个部门: the noun after 个 is what is counted
+    assert len(asking_parts(matcher.normalizer, "集中办的事项有多少个部门多少项")) == 1
