@@ -446,7 +446,7 @@ _LIST_JOIN = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|跟|以及|及)(?=[\u4e
 
 
 _SECOND_ASK = re.compile(
-    r"(多少|几)(?:户|家|所|座|处|人|名|位|张|亩|吨|元|块|次|场|项|件|条|种|万吨|亿元|万元)?"
+    r"(多少|几)(?:户|家|所|座|处|人|名|位|张|亩|吨|元|块|次|场|项|件|条|种|万吨|亿元|万元)"
     r"(?:啊|呀|呢|吧|了)?([\u4e00-\u9fff]{2,}?(?:多少|几))"
 )
 
@@ -459,7 +459,8 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
     """
     pieces = _LIST_JOIN.split(clause)
     if len(pieces) < 2:
-        # "企业多少户总产能多少": a second 多少 after a new subject asks a second question
+        # "企业多少户总产能多少": a second 多少 after a measure word and a new subject asks a second question
+        # (多少部门的多少项: without a measure word the noun after 多少 is what is counted)
         folded = normalizer.fold(clause)  # 多少戶 counts as 多少户 (same length: positions hold)
         second = _SECOND_ASK.search(folded) if len(folded) == len(clause) else None
         if second is None or folded[second.end(1) : second.end(1) + 1] == "个":
