@@ -46,6 +46,7 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
         ("fresh_D.yaml", 0.90, 0.01, 0.95),
         ("fresh_E.yaml", 0.95, 0.01, 0.96),
         ("fresh_F.yaml", 0.91, 0.01, 0.92),
+        ("fresh_G.yaml", 0.92, 0.01, 0.92),  # measured once, unseen, on the final engine (see README)
     ],
 )
 def test_fresh_sets_stay_honest(
