@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 
 from .text import _syllables_of, pinyin_key
@@ -40,14 +40,16 @@ _AFTER_COUNT = re.compile(r"(多少|几)(.)")
 class PinyinReader:
     """Pinyin in letters → Chinese, with the vocabulary of one knowledge base. Built on first use."""
 
-    def __init__(self, domain_words: Iterable[str], texts: Iterable[str]) -> None:
-        self._domain = [w for w in domain_words if w and all("\u4e00" <= c <= "\u9fff" for c in w)]
-        self._texts = list(texts)
+    def __init__(self, vocabulary: Callable[[], tuple[Iterable[str], Iterable[str]]]) -> None:
+        """``vocabulary`` gives the base's own words and its texts when the reader is first built."""
+        self._source = vocabulary
         self._lock = threading.Lock()
         self._words: dict[str, tuple[float, str]] | None = None  # sound key → (score, word)
         self._longest = 1
 
     def _build(self) -> dict[str, tuple[float, str]]:
+        domain_words, texts = self._source()
+        domain = [w for w in domain_words if w and all("\u4e00" <= c <= "\u9fff" for c in w)]
         general: dict[str, int] = {}
         text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
         for line in text.splitlines():
@@ -56,7 +58,7 @@ class PinyinReader:
             if 1 <= len(word) <= 4 and freq.isdigit() and int(freq) >= _MIN_FREQUENCY:
                 general[word] = int(freq)
         used = set()
-        for passage in self._texts:
+        for passage in texts:
             for size in (2, 3, 4):
                 for at in range(len(passage) - size + 1):
                     piece = passage[at : at + size]
@@ -73,7 +75,7 @@ class PinyinReader:
 
         for word, count in general.items():
             offer(word, math.log(count) + (_KB_WORD_BONUS if word in used else 0.0))
-        for word in self._domain:
+        for word in domain:
             offer(word, _DOMAIN_BONUS + math.log(1000) + len(word))
         self._longest = max((len(k) for k in words), default=1)
         return words

@@ -69,13 +69,19 @@ _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base
 
 
 def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
-    """A pinyin reader that knows the base's own words: keywords, synonyms, names (and questions and
-    answers, for a base of ordinary size)."""
-    entries = kb.entries
-    domain = [*(k for e in entries for k in e.keywords), *(t for group in kb.synonyms for t in group)]
-    domain += [*kb.scope.names]
-    texts = (t for e in entries for t in (*e.questions, e.answer)) if len(entries) <= _READER_TEXT_LIMIT else ()
-    return PinyinReader(domain, texts)
+    """A pinyin reader that knows the base's own words: synonyms and names, and for a base of ordinary
+    size its keywords, questions and answers too. Read when the reader is first built (in the background),
+    not here: a base of 100,000 entries must not be walked entry by entry at start-up."""
+
+    def vocabulary() -> tuple[list[str], list[str]]:
+        domain = [*(t for group in kb.synonyms for t in group), *kb.scope.names]
+        entries = kb.entries
+        if len(entries) > _READER_TEXT_LIMIT:
+            return domain, []
+        domain += [k for e in entries for k in e.keywords]
+        return domain, [t for e in entries for t in (*e.questions, e.answer)]
+
+    return PinyinReader(vocabulary)
 
 
 class Matcher:
