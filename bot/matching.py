@@ -100,14 +100,11 @@ class Matcher:
         self.retriever = Retriever(kb, self.normalizer, shortlist=shortlist)
         self.decider = Decider(kb, self.normalizer, self.retriever, thresholds=thresholds, weights=weights)
         self._entries = kb.entries
+        # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
+        # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = _pinyin_reader(kb)
-        # the general-language lexicon and the pinyin reader's vocabulary (jieba's dictionary, ~0.4 s each)
-        # load in the background, not on a question
-        threading.Thread(target=self._warm, name="noun-lexicon", daemon=True).start()
-
-    def _warm(self) -> None:
-        noun_lexicon()
-        self.reader.warm()
+        # the general-language lexicon (jieba's dictionary, ~0.4 s) loads in the background, not on a question
+        threading.Thread(target=noun_lexicon, name="noun-lexicon", daemon=True).start()
 
     @property
     def thresholds(self) -> Thresholds:
