@@ -115,6 +115,8 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "person": re.compile(
         r"(?:老板|负责人|董事长|法人|厂长|院长|站长|书记|主任|局长|校长|领导|会长|理事长)"
         r"[^\d，。？?]{0,3}?(?:是谁|谁|是哪|哪位|叫什么|叫啥|叫甚|姓什么|姓啥|什么人|是啥)|谁负责|谁管"
+        # who presented or said something at the conference: a person
+        r"|哪1?位(?:副?县长|领导)|哪个(?:副?县长|领导)|谁(?:来|在|做的|作的)?(?:讲|介绍|说|回答|答|解答|发言|主讲)"
     ),
     "explain": re.compile(
         r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|干什么用|干啥用"
@@ -436,10 +438,15 @@ _DISTRIBUTIVE = re.compile(r"^(?:那|那么)?(?:各自|分别|各)")
 _PARTICLES = re.compile(r"[是有的了在和与都也还就又再才只很太最个种些这那他她它我你们吗呢吧啊呀嘛么啥甚谁几哪]")
 
 
+def subject_of(key: str) -> str:
+    """What an asking clause names of its own (有多少品种 → 品种), without frame words, particles and figures."""
+    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", FRAME_WORD_RE.sub("", key)))
+    return re.sub(r"[\d.%]", "", rest)
+
+
 def _has_subject(key: str) -> bool:
     """Whether an asking clause names something of its own (有多少品种), not only asks (有多少, 是真的吗)."""
-    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", FRAME_WORD_RE.sub("", key)))
-    return len(re.sub(r"[\d.%]", "", rest)) >= 2
+    return len(subject_of(key)) >= 2
 
 
 _LIST_JOIN = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|跟|以及|及)(?=[\u4e00-\u9fff])")

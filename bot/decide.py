@@ -132,6 +132,10 @@ _COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户�
 _WHICH_NOUN = re.compile(r"(?:哪些|哪几|哪\d+|分别是哪)[个条所家项座户位名张处种样]?([\u4e00-\u9fff]{1,2})")
 _CAVEAT = re.compile(r"没有(?:具体|说明|列出|写明|注明|展开|提到|介绍|给出)|未(?:注明|说明|提及|列出)|只介绍了|只说")
 _CAVEAT_CLAUSE = re.compile(r"(?:没有|未)[^。；;，,]*")
+# words around a caveat that name no topic of its own (报道没有写明 …)
+_CAVEAT_FRAME = re.compile(
+    r"新闻发布会|发布会|报道|材料|文章|稿子|上|里|中|都|也|并|但|只|具体|详细|部分|的|交城县?|县里"
+)
 _DISCLAIMS: dict[str, re.Pattern[str]] = {
     "org": re.compile(r"哪一?家|哪个|单位|企业"),
     "which": re.compile(r"哪些|列出|名单|具体是"),
@@ -228,6 +232,7 @@ class Decider:
         self._section_cache: dict[int, str] = {}
         self._digits_cache: dict[int, str] = {}
         self._agree_cache: dict[tuple[int, int], bool] = {}
+        self._caveat_cache: dict[int, list[tuple[str, frozenset[str]]]] = {}
         self._kb = kb
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self._not_covered = self._scope_terms(kb.scope.not_covered)
@@ -266,7 +271,7 @@ class Decider:
             text = self._digits_cache[index] = chinese_numerals_to_digits(self._entries[index].answer)
         return text
 
-    def _mentions(self, index: int, word: str) -> bool:
+    def mentions(self, index: int, word: str) -> bool:
         """Whether the entry states the word: normalised, as typed, or by sound (a homophone typo)."""
         return (
             word in self._retriever.entry_text(index)
@@ -304,13 +309,6 @@ class Decider:
         # however its questions ask: they were written to lead to the caveat
         raw_answer = self._entries[index].answer
         caveat = bool(_CAVEAT.search(raw_answer))
-        # what the caveat disclaims (没有说明是哪一家 → which organisation) is not given, whatever else says so
-        disclaimed = {
-            kind
-            for clause in _CAVEAT_CLAUSE.findall(raw_answer)
-            for kind, pattern in _DISCLAIMS.items()
-            if pattern.search(clause)
-        }
         kinds = set()
         for kind, pattern in ASK_KINDS.items():
             gives = ANSWER_GIVES.get(kind)
@@ -324,8 +322,40 @@ class Decider:
                 kinds.add(kind)
         if len(_LIST_SEPARATORS.findall(raw_answer)) >= 1:  # the answer lists things: it says which
             kinds.add("which")
-        result = self._gives_cache[index] = frozenset(kinds - disclaimed)
+        result = self._gives_cache[index] = frozenset(kinds)
         return result
+
+    def _caveats(self, index: int) -> list[tuple[str, frozenset[str]]]:
+        """What the answer's caveats disclaim, each with the topic it is about (as typed, '' for the whole).
+
+        "硝基复合肥产业部分报道没有写明发言人" disclaims the speaker of that part only: a question about who
+        spoke at all is still answered by the entry.
+        """
+        cached = self._caveat_cache.get(index)
+        if cached is None:
+            cached = []
+            for sentence in re.split(r"[。；;]", self._entries[index].answer):
+                for clause in re.split(r"[，,]", sentence):
+                    found = _CAVEAT_CLAUSE.search(clause)
+                    if not found:
+                        continue
+                    kinds = frozenset(k for k, pattern in _DISCLAIMS.items() if pattern.search(found.group(0)))
+                    if kinds:
+                        topic = _CAVEAT_FRAME.sub("", self._normalizer.plain(clause[: found.start()]))
+                        cached.append((topic, kinds))
+            if len(self._caveat_cache) >= 50_000:
+                self._caveat_cache.clear()
+            self._caveat_cache[index] = cached
+        return cached
+
+    def _disclaimed(self, analysis: Analysis, index: int) -> frozenset[str]:
+        """Kinds the entry's caveats disclaim for this question: all of a caveat about the whole entry, and
+        a caveat about one topic (one part, one company) only when the question names that topic."""
+        out: set[str] = set()
+        for topic, kinds in self._caveats(index):
+            if len(topic) < 2 or any(topic[i : i + 2] in analysis.message for i in range(len(topic) - 1)):
+                out |= kinds
+        return frozenset(out)
 
     def _units(self, index: int) -> frozenset[str]:
         """Classes of the things the entry's answer and quote count (org, person, bed, money ...)."""
@@ -443,10 +473,10 @@ class Decider:
         return [
             noun
             for noun in asked_nouns(analysis.focus)
-            if not self._mentions(index, noun) and not self._known_to_base(noun)
+            if not self.mentions(index, noun) and not self.known_to_base(noun)
         ]
 
-    def _known_to_base(self, word: str) -> bool:
+    def known_to_base(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's index."""
         codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]
         return bool(codes) and bool((self._retriever.chars.gram_ids(codes) >= 0).all())
@@ -459,7 +489,8 @@ class Decider:
             found.append(Gap("scope", blocked))
         text = self._retriever.entry_text(index)
         said = self._retriever.said[index]
-        found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - self.gives(index) - {"examples"})]
+        given = self.gives(index) - self._disclaimed(analysis, index)
+        found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - given - {"examples"})]
         if "examples" in analysis.asks and _LIST_SEPARATORS.search(self._entries[index].answer):
             # examples asked (比如, 举几个): a list the answer gives is enough, whatever kind of things it names
             found = [g for g in found if g.kind not in ("ask:org", "ask:names", "ask:which", "ask:places")]
@@ -530,7 +561,7 @@ class Decider:
             thing = match.group(1)
             if FRAME_WORD_RE.match(asking, match.start(1)):
                 continue  # 几，具体是多少: the frame of asking, not a thing
-            if "\u4e00" <= thing <= "\u9fff" and not self._mentions(index, thing):
+            if "\u4e00" <= thing <= "\u9fff" and not self.mentions(index, thing):
                 found.append(Gap("ask:measure", thing))
                 break
         if analysis.areas and analysis.asks & {"count", "money", "area"} and "rank" not in analysis.asks:

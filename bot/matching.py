@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .analyse import Analysis, analyse, asking_parts, detect_smalltalk, noun_lexicon
+from .analyse import Analysis, analyse, asking_parts, detect_smalltalk, noun_lexicon, subject_of
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
@@ -201,7 +201,10 @@ class Matcher:
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:
             return whole  # nothing answered part by part: the message is judged as one question
-        if whole.status is Status.ANSWERED and not any(self._asks_elsewhere(r, whole) for r in results):
+        if whole.status is Status.ANSWERED and not any(
+            self._asks_elsewhere(r, whole) or self._names_elsewhere(question, a, r, whole)
+            for r, a in zip(results, analyses, strict=True)
+        ):
             # one confident answer for the whole message, and no part that asks about another entry: the
             # other "parts" are the resident's story (家里种了几亩地), not questions of their own
             return whole
@@ -231,6 +234,24 @@ class Matcher:
         if part.status is Status.AMBIGUOUS:
             return all(c.entry != whole.entry for c in part.candidates)
         return False
+
+    def _names_elsewhere(self, message: str, analysis: Analysis, part: MatchResult, whole: MatchResult) -> bool:
+        """A question of its own that matched nothing: it ends in a question mark, and names a subject the
+        whole message's answer never mentions ("……是哪个领导讲的？总目标又是什么？")."""
+        if part.status is not Status.NO_MATCH or whole.entry is None or part.out_of_scope:
+            return False
+        last = re.split(r"[，,]", part.question.strip())[-1].strip()
+        if not last or not re.search(re.escape(last) + r"\s*[？?]", message):
+            return False
+        index = self.kb.index_of(whole.entry.id)
+        if index is None:
+            return False
+        # a noun of the release (another entry states it) that the answer does not: 总目标, not 年 or 原话
+        subject = subject_of(analysis.focus)
+        lexicon = noun_lexicon()
+        pairs = {subject[i : i + 2] for i in range(len(subject) - 1)}
+        nouns = [n for n in pairs if n in lexicon and self.decider.known_to_base(n)]
+        return bool(nouns) and not any(self.decider.mentions(index, n) for n in nouns)
 
     def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
         """Whether ``entry`` is what this part asks about (its first candidate) and states all of it."""

@@ -33,7 +33,7 @@ GAP_KINDS = {
     "ask:when": "具体时间",
     "ask:day": "具体日期",
     "ask:contact": "地址、位置或联系方式",
-    "ask:person": "负责人是谁",
+    "ask:person": "具体是谁",
     "ask:explain": "这个名称的含义或来历",
     "ask:rest": "完整的名单",
     "ask:which": "具体是哪些",

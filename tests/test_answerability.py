@@ -204,3 +204,23 @@ def test_a_second_how_many_after_a_new_subject_is_a_second_question(matcher: Mat
     assert asking_parts(matcher.normalizer, "硝基負合肥企業多少戶總產能多少") == ["硝基負合肥企業多少戶", "總產能多少"]
     # 多少个部门: the noun after 个 is what is counted
     assert len(asking_parts(matcher.normalizer, "集中办的事项有多少个部门多少项")) == 1
+
+
+def test_a_caveat_about_one_topic_disclaims_only_that_topic(matcher: Matcher) -> None:
+    # the speakers' entry says the fertiliser part names no speaker: asked who presented it, no answer …
+    result = matcher.match("硝基复合肥那部分是哪位领导介绍的？")
+    assert result.status is not Status.ANSWERED
+    # … but who spoke at all is what that entry states
+    result = matcher.match("发布会上都有谁讲话了")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.id == "about-speakers-summary"
+
+
+def test_a_part_naming_another_subject_is_not_swallowed_by_the_whole_answer(matcher: Matcher) -> None:
+    # 总目标 is not in the speaker's entry: the second question is not answered by the first's reply
+    result = matcher.match("交城的“四创”战略是哪个领导讲的？总目标又是什么？")
+    assert result.status is not Status.ANSWERED or len(result.parts) == 2
+    # a follow-up about the same thing stays one answer
+    result = matcher.match("中国钙都这个牌子是谁给的，哪一年给的？")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.id == "fert-honour-calcium-capital"

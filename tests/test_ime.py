@@ -44,3 +44,8 @@ def test_a_question_typed_in_pinyin_is_answered(matcher: Matcher, question: str,
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id
     assert result.question == question  # the reply quotes what the resident typed
+
+
+def test_english_words_that_spell_syllables_are_not_read_as_pinyin(reader: PinyinReader) -> None:
+    # nation would be na-ti-o-n: single-letter syllables inside a word are English, not pinyin
+    assert reader.read("省级的几户 nation级是1户") == "省级的几户 nation级是1户"
