@@ -71,6 +71,7 @@ class Weights:
     long_fuzzy: float = 0.2
     gap_penalty: float = 0.6  # an entry that does not state what is asked
     number_penalty: float = 0.7  # the question names a number the entry does not have
+    list_boost: float = 1.2  # the question names two or more items of a list the entry's answer gives
     unexplained_penalty: float = 0.85  # the thing asked for is a noun no entry of the base states
     focus: float = 0.95  # a long message's asking clause, scored alone, counts this much
     focus_context: float = 0.7  # ... times this plus the entry's coverage of the rest of the message (at most 1)
@@ -126,6 +127,8 @@ _RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
     "places": re.compile(r"[村镇乡山]|社区|小区|华府|中心|园区|公司"),
     "person": re.compile(r"县长|书记|主任|院士|局长|经理|董事长|作者|记者"),
 }
+# the items of a list in an answer, split as typed (plain text keeps no punctuation)
+_ITEM_SPLIT = re.compile(r"[、，,。；：:“”《》（）()]|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])|等")
 _LIST_SEPARATORS = re.compile(r"、|”“|[\u4e00-\u9fff”\d](?:和|与|及|以及)[\u4e00-\u9fff“\d]")
 # a group the answer counts (28个项目, 20所学校) and the noun a which-question asks about (哪几条路)
 _COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户位名张处]")
@@ -233,6 +236,7 @@ class Decider:
         self._digits_cache: dict[int, str] = {}
         self._agree_cache: dict[tuple[int, int], bool] = {}
         self._caveat_cache: dict[int, list[tuple[str, frozenset[str]]]] = {}
+        self._items_cache: dict[int, tuple[str, ...]] = {}
         self._kb = kb
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self._not_covered = self._scope_terms(kb.scope.not_covered)
@@ -356,6 +360,19 @@ class Decider:
             if len(topic) < 2 or any(topic[i : i + 2] in analysis.message for i in range(len(topic) - 1)):
                 out |= kinds
         return frozenset(out)
+
+    def listed_items(self, index: int, analysis: Analysis) -> int:
+        """How many items of a list in the entry's answer (产业创优、环境创建、…) the message names (an item
+        is recognised by its last four characters: 战略是产业创优 by 产业创优)."""
+        items = self._items_cache.get(index)
+        if items is None:
+            pieces = (self._normalizer.plain(p) for p in _ITEM_SPLIT.split(self._entries[index].answer))
+            items = self._items_cache[index] = tuple(p for p in pieces if 3 <= len(p) <= 8)
+            if len(self._items_cache) >= 50_000:
+                self._items_cache.clear()
+        if len(items) < 3:
+            return 0
+        return sum(1 for item in items if item[-4:] in analysis.message)
 
     def _units(self, index: int) -> frozenset[str]:
         """Classes of the things the entry's answer and quote count (org, person, bed, money ...)."""

@@ -65,6 +65,10 @@ class MatchResult:
 
 
 _LETTERS = re.compile(r"[a-z]{2}")
+# the rest of a list asked after some of its items: 除了A、B，另外两个 / A、B之外还有哪些
+_EXCEPT = re.compile(
+    r"(?:除了|除去).{2,}(?:另外|其余|其他|其它|还有|剩下)|(?:以外|之外)[^，。？]{0,3}(?:还有|另外|其他)"
+)
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 
 
@@ -134,6 +138,13 @@ class Matcher:
                 score = factor * s.score
                 if s.index not in best or score > best[s.index].score:
                     best[s.index] = Scored(score, s.index, s.question, s.gaps, factor * s.base)
+        rest_of_list = _EXCEPT.search(analysis.message) is not None
+        for index, scored in best.items():
+            # the rest of a list asked after naming some of its items ("除了产业创优、环境创建，另外两个") is
+            # about the entry that lists them all, however its other words are put
+            if rest_of_list and self.decider.listed_items(index, analysis) >= 2:
+                boost = self.decider.weights.list_boost
+                best[index] = Scored(scored.score * boost, index, scored.question, scored.gaps, scored.base * boost)
         return sorted(best.values(), key=lambda s: (-s.score, s.index))
 
     def decide(self, question: str, analysis: Analysis) -> MatchResult:

@@ -224,3 +224,9 @@ def test_a_part_naming_another_subject_is_not_swallowed_by_the_whole_answer(matc
     result = matcher.match("中国钙都这个牌子是谁给的，哪一年给的？")
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.entry.id == "fert-honour-calcium-capital"
+
+
+def test_the_rest_of_a_list_after_naming_some_items_is_the_whole_list(matcher: Matcher, kb: KnowledgeBase) -> None:
+    reply = to_json(matcher.match("“四创”战略里，除了产业创优和环境创建，另外两个是什么？"), kb)
+    assert reply["status"] == "answered" and reply["entry_id"] == "about-four-strategies"
+    assert "管理创新" in reply["answer"] and "民生创享" in reply["answer"]
