@@ -260,6 +260,9 @@ FRAME_WORD_RE = re.compile("|".join(re.escape(w) for w in sorted(FRAME_WORDS, ke
 _INTERROGATIVE = re.compile(r"多少|几|什么|啥|甚|谁|哪|怎么|咋|如何|是否|是不是|有没有|吗")
 
 
+_MEASURE_FIRST = r"^(?:个|种|位|名|家|户|所|样|类|条|项|张|座|处|件|只|辆|台|本|批)"
+
+
 def asked_nouns(text: str) -> list[str]:
     """The nouns right beside a question word: the thing asked for (多少员工, 主任是谁, 用途是什么)."""
     found: list[str] = []
@@ -267,10 +270,10 @@ def asked_nouns(text: str) -> list[str]:
         before = text[max(0, match.start() - 4) : match.start()]
         after = text[match.end() : match.end() + 4]
         nouns_before = salient_nouns(re.sub(r"(?:是|的|有|叫|为|在)+$", "", before))
-        nouns_after = salient_nouns(re.sub(r"^(?:个|种|位|名|家|户|所|样|类)", "", after))
+        nouns_after = salient_nouns(re.sub(_MEASURE_FIRST, "", after))
         if nouns_before and before.rstrip("是的有叫为在").endswith(nouns_before[-1]):
             found.append(nouns_before[-1])
-        if nouns_after and re.sub(r"^(?:个|种|位|名|家|户|所|样|类)", "", after).startswith(nouns_after[0]):
+        if nouns_after and re.sub(_MEASURE_FIRST, "", after).startswith(nouns_after[0]):
             found.append(nouns_after[0])
     return list(dict.fromkeys(found))
 

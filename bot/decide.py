@@ -489,7 +489,7 @@ class Decider:
         """
         return [
             noun
-            for noun in asked_nouns(analysis.focus)
+            for noun in asked_nouns(analysis.plain)  # as typed: dropping fillers joins words (万吨那个数 → 吨数)
             if not self.mentions(index, noun) and not self.known_to_base(noun)
         ]
 
