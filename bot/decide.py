@@ -129,6 +129,8 @@ _RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
 }
 # the items of a list in an answer, split as typed (plain text keeps no punctuation)
 _ITEM_SPLIT = re.compile(r"[、，,。；：:“”《》（）()]|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])|等")
+# a name asked of a company, body or place (那家企业叫什么): a quoted slogan in the answer does not name it
+_ORG_NAMED = re.compile(r"(?:企业|公司|机构|单位|厂|学校|医院|小区|社区|部门|协会|村|镇)[^，。？]{0,6}(?:叫|名)")
 _LIST_SEPARATORS = re.compile(r"、|”“|[\u4e00-\u9fff”\d](?:和|与|及|以及)[\u4e00-\u9fff“\d]")
 # a group the answer counts (28个项目, 20所学校) and the noun a which-question asks about (哪几条路)
 _COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户位名张处]")
@@ -508,6 +510,12 @@ class Decider:
         said = self._retriever.said[index]
         given = self.gives(index) - self._disclaimed(analysis, index)
         found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - given - {"examples"})]
+        if "ask:names" in {g.kind for g in found} and not _ORG_NAMED.search(analysis.plain):
+            # the name of a strategy, card, product or service (叫什么): a quoted term the answer gives and the
+            # question does not already hold names it; the name of a company or body needs its own words
+            quoted = re.findall(r"[“《]([^”》]{2,20})[”》]", self._entries[index].answer)
+            if any(self._normalizer.plain(q) not in analysis.message for q in quoted):
+                found = [g for g in found if g.kind != "ask:names"]
         if "examples" in analysis.asks and _LIST_SEPARATORS.search(self._entries[index].answer):
             # examples asked (比如, 举几个): a list the answer gives is enough, whatever kind of things it names
             found = [g for g in found if g.kind not in ("ask:org", "ask:names", "ask:which", "ask:places")]

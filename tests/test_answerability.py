@@ -230,3 +230,19 @@ def test_the_rest_of_a_list_after_naming_some_items_is_the_whole_list(matcher: M
     reply = to_json(matcher.match("“四创”战略里，除了产业创优和环境创建，另外两个是什么？"), kb)
     assert reply["status"] == "answered" and reply["entry_id"] == "about-four-strategies"
     assert "管理创新" in reply["answer"] and "民生创享" in reply["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "answered"),
+    [
+        ("民生创享战略要打造的名片叫什么？", "about-strategy-livelihood", True),  # “幸福吕梁向往地” names it
+        ("社工站给农村留守老人提供的关爱服务叫什么？", "elder-three-helps-four-checks", True),  # “三帮四查”
+        ("那家国家级专精特新小巨人企业叫什么名字", "tech-little-giant", False),  # “小巨人” names no company
+    ],
+)
+def test_a_quoted_term_names_a_thing_but_not_a_company(
+    matcher: Matcher, question: str, entry_id: str, answered: bool
+) -> None:
+    result = matcher.match(question)
+    assert (result.status is Status.ANSWERED) is answered, result
+    assert result.entry is None or result.entry.id == entry_id
