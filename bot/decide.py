@@ -418,7 +418,7 @@ class Decider:
         stated = [(n, unit_class(u) or "thing") for n, u in _FIGURE.findall(analysis.message) if float(n) > 2]
         stated += [(n, "money") for n in _SUM.findall(analysis.message)]  # 3.6亿里: a sum without 元
         # "一百八十多亿是多少": an approximate figure asks for the exact one, which is not the same figure
-        rough = {n for n in re.findall(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:多|来)", analysis.message)}
+        rough = set(re.findall(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:多|来|[^\d，]{0,3}(?:左右|上下))", analysis.message))
         if not stated:
             return ""
         asked = _ASKED_UNIT.search(analysis.focus)
