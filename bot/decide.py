@@ -162,7 +162,9 @@ _SUM = re.compile(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?[万亿](?![\d元吨
 # the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:万|亿)?({_UNITS})")
 # "哪个镇", "哪家公司", "哪个部委": the entry must name one of these, and one the question does not already name
-_INSTANCE_ASKED = re.compile(r"(?:哪1?[个家所座]?|什么)(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院)")
+_INSTANCE_ASKED = re.compile(
+    r"(?:哪1?[个家所座款]?|什么)(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院|城市|省份|app|APP|软件|平台|小程序|公众号)"
+)
 _INSTANCE_NAMES: dict[str, re.Pattern[str]] = {
     "镇": re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)"),
     "乡镇": re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)"),
@@ -174,6 +176,12 @@ _INSTANCE_NAMES: dict[str, re.Pattern[str]] = {
     "高校": re.compile(r"[\u4e00-\u9fff]{2,10}(?:大学|学院)"),
     "协会": re.compile(r"[\u4e00-\u9fff]{2,10}(?:协会|学会|联合会)"),
     "医院": re.compile(r"[\u4e00-\u9fff]{2,10}医院"),
+    "城市": re.compile(r"[\u4e00-\u9fff]{2,4}[市省]"),
+    "省份": re.compile(r"[\u4e00-\u9fff]{2,4}省"),
+    **dict.fromkeys(
+        ("app", "APP", "软件", "小程序", "公众号", "平台"),
+        re.compile(r"[\u4e00-\u9fffA-Za-z]{2,10}(?:APP|app|App|软件|小程序|公众号|平台|网)"),
+    ),
 }
 # periods a figure is stated for: 全年 is not 前三季度
 _PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
@@ -202,7 +210,9 @@ _COUNTED_THING = re.compile(
 _WHO = re.compile(r"谁|哪位")
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = re.compile(r"去年|前年|上年|往年|上1年")
-_TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划")
+_TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划|将达|末")
+_NOW = re.compile(r"现在|目前|当前|如今|眼下")
+_STATED_NOW = re.compile(r"目前|现有|现在|已经|已[^经]|累计|拥有|达到|共有|截至")
 _ORDINAL = re.compile(r"第(\d+)")
 _FIRST = re.compile(r"率先|首[批个家届位次]|居首|首位|第1|最早|领先")
 # areas counted as the same when a question names one and the entry another
@@ -604,12 +614,14 @@ class Decider:
                 if not any(re.search(number, c) for c in after):
                     found.append(Gap("area", area))
                     break
-        elif analysis.areas and "rank" in analysis.asks and not any(
+        elif analysis.areas and analysis.asks & {"rank", "which", "names", "places"} and not any(
             a in text for area in analysis.areas for a in _same_areas(area)
         ):
             found.append(Gap("area", analysis.areas[0]))
-        past = _PAST.search(analysis.plain)
-        if past and _TARGET.search(self._entries[index].answer) and not _PAST.search(text):
+        past = _PAST.search(analysis.plain) or _NOW.search(analysis.plain)
+        answer = self._entries[index].answer
+        if past and _TARGET.search(answer) and not _PAST.search(text) and not _STATED_NOW.search(answer):
+            # 去年的 / 现在的 figure is not a target's or a forecast's (到“十五”末将达1200万吨)
             found.append(Gap("period", past.group(0)))
         periods = set(_PERIOD.findall(analysis.focus))
         if periods:

@@ -246,3 +246,19 @@ def test_a_quoted_term_names_a_thing_but_not_a_company(
     result = matcher.match(question)
     assert (result.status is Status.ANSWERED) is answered, result
     assert result.entry is None or result.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "28个公路项目每个各投了多少钱？",  # per item, where the release gives the total
+        "掌上办用的是哪个APP",  # an app the release does not name
+        "县检验检测中心那25项检测项目具体都是啥",  # a counted group the release does not list
+        "现在全国硝基复合肥一年市场需求多少吨",  # today's figure, where the release gives a forecast
+        "交城要进“全省第一方阵”，现在在全省排第几？",  # a rank now, where the release gives a goal
+        "大连理工大学在哪个城市",  # a city the release does not name
+        "山西省有哪些化工园区已经通过认定？",  # the province's list, where the release gives the county's own
+    ],
+)
+def test_more_near_misses_are_not_answered_as_fact(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status is not Status.ANSWERED
