@@ -35,6 +35,7 @@ from .analyse import (
     Analysis,
     asked_nouns,
     counted_class,
+    salient_nouns,
     unit_class,
 )
 from .knowledge import Entry, KnowledgeBase
@@ -214,6 +215,8 @@ _TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划|将达|末")
 _NOW = re.compile(r"现在|目前|当前|如今|眼下")
 _STATED_NOW = re.compile(r"目前|现有|现在|已经|已[^经]|累计|拥有|达到|共有|截至")
 _ORDINAL = re.compile(r"第(\d+)")
+# words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
+_WHO_FRAME = frozenset({"领导", "县长", "副县长", "发布会", "部分", "问题", "方面", "内容", "话题", "那块", "这块"})
 _FIRST = re.compile(r"率先|首[批个家届位次]|居首|首位|第1|最早|领先")
 # areas counted as the same when a question names one and the entry another
 _AREA_GROUPS = (("全国", "国内"), ("全省", "山西", "山西省"), ("全市", "吕梁", "吕梁市", "整个吕梁", "全吕梁"))
@@ -628,6 +631,14 @@ class Decider:
             stated = set(_PERIOD.findall(text))
             if stated and not periods & stated:
                 found.append(Gap("period", "、".join(sorted(periods))))
+        if "person" in analysis.asks and not any(g.kind == "ask:person" for g in found):
+            # who presented, said or heads something: the entry must name that topic, not only a person
+            topics = [
+                n for n in salient_nouns(analysis.message)
+                if n not in _WHO_FRAME and self.known_to_base(n)
+            ]
+            if topics and not any(self.mentions(index, n) for n in topics):
+                found.append(Gap("ask:person", "、".join(topics[:2])))
         words = self.ungrounded(analysis, index)
         if words and _WHO.search(analysis.focus):
             # "主持人是谁", "厅长是谁": a role the base never names is a person the release does not give

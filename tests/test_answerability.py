@@ -262,3 +262,12 @@ def test_a_quoted_term_names_a_thing_but_not_a_company(
 )
 def test_more_near_misses_are_not_answered_as_fact(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).status is not Status.ANSWERED
+
+
+def test_who_presented_a_topic_needs_an_entry_that_names_the_topic(matcher: Matcher) -> None:
+    # 郭强 spoke on elderly care: he is not the answer to who presented the fertiliser industry
+    result = matcher.match("讲硝基复合肥产业那一部分，是哪位领导在发布会上介绍的？")
+    assert result.status is not Status.ANSWERED
+    result = matcher.match("养老服务是哪位副县长介绍的")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.id == "about-speaker-guo-qiang"
