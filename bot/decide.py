@@ -215,6 +215,8 @@ _TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划|将达|末")
 _NOW = re.compile(r"现在|目前|当前|如今|眼下")
 _STATED_NOW = re.compile(r"目前|现有|现在|已经|已[^经]|累计|拥有|达到|共有|截至")
 _ORDINAL = re.compile(r"第(\d+)")
+# a question word right beside a word (CT多少钱, 有没有wifi, 是什么level)
+_ASKING_NEAR = re.compile(r"多少|几|什么|啥|甚|哪|谁|有没有|是否|吗")
 # words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
 _WHO_FRAME = frozenset({"领导", "县长", "副县长", "发布会", "部分", "问题", "方面", "内容", "话题", "那块", "这块"})
 _FIRST = re.compile(r"率先|首[批个家届位次]|居首|首位|第1|最早|领先")
@@ -508,6 +510,12 @@ class Decider:
             if not self.mentions(index, noun) and not self.known_to_base(noun)
         ]
 
+    @staticmethod
+    def _asked_beside(plain: str, word: str) -> bool:
+        """Whether a question word stands right beside ``word`` in the clause as typed (CT多少钱, CT吗)."""
+        at = plain.find(word)
+        return at < 0 or bool(_ASKING_NEAR.search(plain[max(0, at - 3) : at + len(word) + 4]))
+
     def known_to_base(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's index."""
         codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]
@@ -564,11 +572,15 @@ class Decider:
             for noun in nouns
             if noun and not NAMED_BY[noun].search(said)
         ]
-        # a word in letters that is neither pinyin nor a synonym of a word of the base (CT, wifi): not stated
+        # a word in letters that is neither pinyin nor a synonym of a word of the base, asked about (CT多少钱,
+        # wifi有没有): not stated; English around the question (写个course paper关于…) is not what is asked
         found += [
             Gap("ask:measure", word)
-            for word in re.findall(r"[a-z]{2,}", analysis.focus)
-            if word not in text and pinyin_key(word) == word and word not in _ENGLISH_FRAME
+            for word in re.findall(r"[a-z]{2,}", analysis.focus)  # after synonyms: university is 高校 there
+            if word not in text
+            and pinyin_key(word) == word
+            and word not in _ENGLISH_FRAME
+            and self._asked_beside(analysis.plain, word)
         ]
         found += [
             Gap("number", n)
