@@ -49,3 +49,11 @@ def test_a_question_typed_in_pinyin_is_answered(matcher: Matcher, question: str,
 def test_english_words_that_spell_syllables_are_not_read_as_pinyin(reader: PinyinReader) -> None:
     # nation would be na-ti-o-n: single-letter syllables inside a word are English, not pinyin
     assert reader.read("省级的几户 nation级是1户") == "省级的几户 nation级是1户"
+
+
+def test_english_words_for_the_releases_terms_and_unknown_english_asked_about(matcher: Matcher) -> None:
+    result = matcher.match("想问下 中国钙都 这个 title 是哪个 association 给的")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert "中国氮肥工业协会" in result.entry.answer
+    # an English word the release never states, asked about, is a detail it does not give
+    assert matcher.match("乡镇卫生院能做CT吗").status is not Status.ANSWERED
