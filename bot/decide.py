@@ -72,7 +72,7 @@ class Weights:
     long_fuzzy: float = 0.2
     gap_penalty: float = 0.6  # an entry that does not state what is asked
     number_penalty: float = 0.7  # the question names a number the entry does not have
-    list_boost: float = 1.2  # the question names two or more items of a list the entry's answer gives
+    list_boost: float = 1.3  # the question names two or more items of a list the entry's answer gives
     unexplained_penalty: float = 0.85  # the thing asked for is a noun no entry of the base states
     focus: float = 0.95  # a long message's asking clause, scored alone, counts this much
     focus_context: float = 0.7  # ... times this plus the entry's coverage of the rest of the message (at most 1)
