@@ -18,7 +18,7 @@ def reader(matcher: Matcher) -> PinyinReader:
     [
         ("shegongzhan you jige", "社工站有几个"),  # the base's own word, then a measure word after 几
         ("yanglao chuangwei duoshao zhang", "养老床位多少张"),  # 多少zhang is 张, not 长
-        ("zhe pian wenzhang de zuozhe shi shei", "这片文章的作者是谁"),  # shei as people type it
+        ("zhe pian wenzhang de zuozhe shi shei", "这篇文章的作者是谁"),  # shei as people type it
         ("交城县副县长guoqiang讲的是啥内容", "交城县副县长郭强讲的是啥内容"),  # a name inside Chinese
     ],
 )
