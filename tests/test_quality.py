@@ -48,7 +48,8 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
         ("fresh_F.yaml", 0.91, 0.01, 0.92),
         ("fresh_G.yaml", 0.94, 0.01, 0.98),
         ("fresh_H.yaml", 0.96, 0.01, 0.96),
-        ("fresh_I.yaml", 0.935, 0.01, 0.96),  # measured once, unseen, on the final engine (see README)
+        ("fresh_I.yaml", 0.945, 0.01, 0.96),
+        ("fresh_J.yaml", 0.90, 0.01, 0.95),  # measured once, unseen, on the final engine (see README)
     ],
 )
 def test_fresh_sets_stay_honest(
