@@ -155,9 +155,9 @@ _DISCLAIMS: dict[str, re.Pattern[str]] = {
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
 _UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%方]"
-# a figure with its measure word and what follows it; 第5场 is an ordinal, not a count of 场
-_NUMBER_WITH_UNIT = re.compile(rf"(?<![第\d.])\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?({_UNITS})([\u4e00-\u9fff]{{0,4}})")
+# a figure and its measure word (第5场 is an ordinal, not a count of 场), and with what follows it
 _FIGURE = re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?(?:万|亿)?({_UNITS})")
+_NUMBER_WITH_UNIT = re.compile(_FIGURE.pattern + r"([\u4e00-\u9fff]{0,4})")
 _ALONE = re.compile(r"单独|单是|光是|单单|这1项|其中的?(?!\d)")
 _SUM = re.compile(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?[万亿](?![\d元吨人户个家张亩项件条平立公方次所座处名位])")
 # the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
@@ -167,14 +167,12 @@ _INSTANCE_ASKED = re.compile(
     r"(?:哪1?[个家所座款]?|什么)(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院|城市|省份|app|APP|软件|平台|小程序|公众号)"
 )
 _INSTANCE_NAMES: dict[str, re.Pattern[str]] = {
-    "镇": re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)"),
-    "乡镇": re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)"),
+    **dict.fromkeys(("镇", "乡镇"), re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)")),
     "公司": re.compile(r"[\u4e00-\u9fff]{2,12}(?:公司|集团|厂)"),
     "企业": re.compile(r"[\u4e00-\u9fff]{2,12}(?:公司|集团|厂|合金|装备|化工|能源|材料|科技)"),
     "部委": re.compile(r"[\u4e00-\u9fff]{2,10}(?:部|委|厅|局|署|办|会)"),
     "部门": re.compile(r"[\u4e00-\u9fff]{2,10}(?:部|委|厅|局|署|办|会|所|中心)"),
-    "大学": re.compile(r"[\u4e00-\u9fff]{2,10}(?:大学|学院)"),
-    "高校": re.compile(r"[\u4e00-\u9fff]{2,10}(?:大学|学院)"),
+    **dict.fromkeys(("大学", "高校"), re.compile(r"[\u4e00-\u9fff]{2,10}(?:大学|学院)")),
     "协会": re.compile(r"[\u4e00-\u9fff]{2,10}(?:协会|学会|联合会)"),
     "医院": re.compile(r"[\u4e00-\u9fff]{2,10}医院"),
     "城市": re.compile(r"[\u4e00-\u9fff]{2,4}[市省]"),
@@ -397,7 +395,7 @@ class Decider:
         if units is None:
             said = self._retriever.said[index]
             found = set()
-            for unit, noun in _NUMBER_WITH_UNIT.findall(said):
+            for _, unit, noun in _NUMBER_WITH_UNIT.findall(said):
                 kind = counted_class(f"多少{unit}{noun}")
                 found.add(kind or unit_class(unit))
             units = self._units_cache[index] = frozenset(k for k in found if k)

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from importlib import resources
 
-from .text import _SYLLABLES, _syllables_of, pinyin_key
+from .text import is_pinyin_word, pinyin_key, syllables_of
 
 __all__ = ["PinyinReader"]
 
@@ -35,21 +35,6 @@ _NOT_PINYIN = frozenset({"ok", "a", "an", "he", "me", "we", "hi", "so", "i"})
 _MEASURE_WORDS = "个户家所座处人名位张床亩吨元块次场期轮届项件条类种岁年"
 _MEASURES = {pinyin_key(c): c for c in reversed(_MEASURE_WORDS)}  # the first listed wins a shared sound
 _AFTER_COUNT = re.compile(r"(多少|几)(.)")
-_SYLLABLE_SET = frozenset(_SYLLABLES)
-
-
-def _is_pinyin(word: str) -> bool:
-    """Whether letters read as pinyin syllables of two letters or more (nation is not na-ti-o-n); a lone
-    syllable (a, e) counts only as a word of its own."""
-    if _syllables_of(word) is None:
-        return False
-    if len(word) <= 2:
-        return True
-    can = [True] + [False] * len(word)
-    for end in range(2, len(word) + 1):
-        sizes = range(2, min(6, end) + 1)
-        can[end] = any(can[end - size] and word[end - size : end] in _SYLLABLE_SET for size in sizes)
-    return can[len(word)]
 
 
 class PinyinReader:
@@ -119,7 +104,7 @@ class PinyinReader:
 
         def flush() -> None:
             if group:
-                sounds = "".join(_syllables_of(w) or "" for w in group)
+                sounds = "".join(syllables_of(w) or "" for w in group)
                 read = self._read_sounds(sounds) if len(sounds) >= 2 else None
                 out.append(read if read is not None else " ".join(group))
                 group.clear()
@@ -127,7 +112,7 @@ class PinyinReader:
         for piece in pieces:
             if not piece or piece.isspace() or piece.strip() == "'" or set(piece) <= {" ", "'"}:
                 continue
-            if _is_pinyin(piece) and piece not in _NOT_PINYIN:
+            if is_pinyin_word(piece) and piece not in _NOT_PINYIN:
                 group.append(piece)
             else:
                 flush()

@@ -5,14 +5,12 @@ The Telegram adapter renders HTML from the same pieces (:func:`citation_of`, :mo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from . import messages
-from .knowledge import Entry, KnowledgeBase
+from .knowledge import Entry, KnowledgeBase, quote_key
 from .matching import Gap, MatchResult, Status
-from .text import Normalizer
 
 __all__ = ["Citation", "citation_of", "describe_gaps", "render_text", "to_json"]
 
@@ -87,13 +85,9 @@ def _in_own_words(text: str, entry: Entry | None) -> str:
     """
     if entry is None or not entry.quote:
         return text
-    quote = Normalizer.fold(entry.quote)
-    if _DROP.sub("", quote) in _DROP.sub("", Normalizer.fold(text)):
+    if quote_key(entry.quote) in quote_key(text):
         return text
     return text + "\n" + messages.CITATION_QUOTE.format(quote=entry.quote)
-
-
-_DROP = re.compile(r"[\s\W_]+")
 
 
 def _json_answer(result: MatchResult) -> str:

@@ -129,12 +129,15 @@ _LATIN_RUN = re.compile(r"[a-z]{2,}")
 
 
 @lru_cache(maxsize=4096)
-def _syllables_of(run: str) -> str | None:
-    """Letters as pinyin syllables (fewest syllables wins: xian is 先, not 西安), or None if they are not pinyin."""
+def syllables_of(run: str, shortest: int = 1) -> str | None:
+    """Letters as pinyin syllables (fewest syllables wins: xian is 先, not 西安), or None if they are not pinyin.
+
+    ``shortest`` is the fewest letters a syllable may have (2 rules out the lone a, o, e, n of English words).
+    """
     best: list[list[str] | None] = [None] * (len(run) + 1)
     best[0] = []
     for end in range(1, len(run) + 1):
-        for size in range(1, min(6, end) + 1):
+        for size in range(shortest, min(6, end) + 1):
             before = best[end - size]
             symbol = _SYLLABLES.get(run[end - size : end])
             if before is not None and symbol is not None:
@@ -146,12 +149,18 @@ def _syllables_of(run: str) -> str | None:
     return "".join(found) if found else None
 
 
+def is_pinyin_word(word: str) -> bool:
+    """Whether letters read as pinyin syllables of two letters or more (nation is not na-ti-o-n); a lone
+    syllable (a, e) counts only as a word of its own."""
+    return syllables_of(word, 1 if len(word) <= 2 else 2) is not None
+
+
 def pinyin_key(key: str) -> str:
     """The key with every Chinese character, and pinyin typed in letters (gaoxin), as symbols of their syllables."""
     key = key.translate(_PINYIN_TABLE)
     if _LATIN_RUN.search(key) is None:
         return key
-    return _LATIN_RUN.sub(lambda m: _syllables_of(m.group(0)) or m.group(0), key)
+    return _LATIN_RUN.sub(lambda m: syllables_of(m.group(0)) or m.group(0), key)
 
 
 # Characters a key keeps (CJK, ASCII letters and digits, . % +); everything else separates words.
