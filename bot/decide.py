@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from .analyse import (
     AFFILIATION,
     ASK_KINDS,
@@ -38,7 +40,7 @@ from .analyse import (
     salient_nouns,
     unit_class,
 )
-from .knowledge import Entry, KnowledgeBase
+from .knowledge import Entry, KnowledgeBase, quote_key
 from .retrieve import Evidence, Retriever
 from .text import Normalizer, chinese_numerals_to_digits, pinyin_key
 
@@ -255,6 +257,7 @@ class Decider:
         self._kb = kb
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self._not_covered = self._scope_terms(kb.scope.not_covered)
+        self._names = kb.scope.names
         # names of three characters or more are also recognised when typed with homophones (刘大朋)
         self._name_sounds = tuple(
             (name, pinyin_key(name)) for name in self._scope_terms(kb.scope.names) if len(name) >= 3
@@ -707,10 +710,35 @@ class Decider:
             if x is not None and y is not None:
                 shared = min(x[1], y[1]) - max(x[0], y[0])
                 found = shared >= max(4, min(x[1] - x[0], y[1] - y[0]) // 2)
+            found = found or self._restates(a, b) or self._restates(b, a)
             if len(self._agree_cache) >= 50_000:
                 self._agree_cache.clear()
             self._agree_cache[pair] = found
         return found
+
+    def concurs(self, analysis: Analysis, first: int, other: int) -> bool:
+        """Whether ``other`` gives the same reply as ``first``: it cites the same passage or restates it, or,
+        asked who, it names the same people and bodies (刘大鹏 in his own entry and in the topic he presented)."""
+        if self.agree(first, other):
+            return True
+        if "person" not in analysis.asks:
+            return False
+        # only when the best entry explains the whole question: 开发区管委会主任是谁 names a role the
+        # presenter's entry never mentions, and two entries naming 王向前 do not make him its head
+        topics = [n for n in salient_nouns(analysis.message) if n not in _WHO_FRAME]
+        if not all(self.mentions(first, n) for n in topics):
+            return False
+        named = [n for n in self._names if n in self._entries[first].answer]
+        return bool(named) and all(n in self._entries[other].answer for n in named)
+
+    @staticmethod
+    def _restates(a: Entry, b: Entry) -> bool:
+        """Whether entry ``b`` states ``a``'s quote in its own answer or quote (nearly word for word)."""
+        quote = quote_key(a.quote)
+        if len(quote) < 6:
+            return False
+        said = quote_key(b.answer) + "\n" + quote_key(b.quote)
+        return quote in said or fuzz.partial_ratio(quote, said) >= 90
 
     def confident(self, score: float, second: float) -> bool:
         t = self.thresholds

@@ -156,7 +156,7 @@ class Matcher:
         best = ranked[0]
         # the runner-up that says something else: an entry citing the same passage of the release (an
         # overview and the detail it sums up) agrees with the best and takes nothing from its lead
-        second = next((s.score for s in ranked[1:] if not self.decider.agree(best.index, s.index)), 0.0)
+        second = next((s.score for s in ranked[1:] if not self.decider.concurs(analysis, best.index, s.index)), 0.0)
         candidates = tuple(
             Candidate(self._entries[s.index], round(min(s.score, 100.0), 1), s.question)
             for s in ranked[: t.candidates]

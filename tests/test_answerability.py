@@ -104,6 +104,32 @@ def test_an_overview_quoting_the_same_passage_does_not_compete_with_the_detail(m
 
 
 @pytest.mark.parametrize(
+    ("question", "entry_id", "stated"),
+    [
+        # the reform entry restates the three-companies sentence word for word: the two do not compete
+        ("开发区纵深推进的是什么改革？", "zone-three-companies-reform", "三化三改"),
+        # the subsidies sentence, nearly word for word, in the policy overview
+        ("发放的养老补贴包括哪几种？", "elder-subsidies", "护理补贴"),
+        # asked who, an entry naming the same person (the topic he presented) gives the same reply
+        ("城乡一体化那个问题谁答的？", "about-speaker-cui-weiting", "崔维廷"),
+        ("科技创新成效这个问题是谁回答的", "about-speaker-liu-dapeng", "刘大鹏"),
+    ],
+)
+def test_a_runner_up_that_gives_the_same_reply_takes_nothing_from_the_lead(
+    matcher: Matcher, question: str, entry_id: str, stated: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert result.entry.id == entry_id and stated in result.entry.answer
+
+
+def test_two_entries_naming_the_same_person_do_not_make_a_role_the_release_never_gives(matcher: Matcher) -> None:
+    # 王向前 presented the development zone; nothing says he heads its committee
+    result = matcher.match("开发区管委会主任是谁")
+    assert result.status is not Status.ANSWERED, result
+
+
+@pytest.mark.parametrize(
     ("question", "entry_id"),
     [
         # the question restates the entry's only figure and asks for a part of it
