@@ -451,7 +451,14 @@ class Decider:
         ]
         others = [f for f in figures if not any(abs(f - k) <= slack * max(f, k) for k, slack in known)]
         # no figure of that kind at all is another gap (the thing counted); only the figure asked about is this
-        return "" if others or not figures else "、".join(n for n, _ in stated)
+        if not figures:
+            return ""
+        if others:
+            # another figure is the part asked about only if the entry names that part ("985张里护理型的有多少";
+            # not "985张里社会福利服务中心有几张", when the entry never names the centre)
+            parts = [n for n in salient_nouns(analysis.message) if not self.mentions(index, n)]
+            return "" if not parts else "、".join(n for n, _ in stated)
+        return "、".join(n for n, _ in stated)
 
     def _counts(self, index: int, counted: str) -> bool:
         """Whether the entry states a number of this kind of thing (个 and 项 count organisations too)."""

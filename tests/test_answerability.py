@@ -274,6 +274,10 @@ def test_a_quoted_term_names_a_thing_but_not_a_company(
         "交城要进“全省第一方阵”，现在在全省排第几？",  # a rank now, where the release gives a goal
         "大连理工大学在哪个城市",  # a city the release does not name
         "山西省有哪些化工园区已经通过认定？",  # the province's list, where the release gives the county's own
+        "报道里的配图是谁拍摄的",  # a photographer the release does not name
+        "“1+3+X”里的“3”具体指哪三个",  # what a name stands for, which the release does not spell out
+        "检验检测中心升级的那些检测都是查啥的",  # the items of a counted group
+        "985张床位里面，社会福利服务中心有多少张",  # a part the entry never names, of a stated figure
     ],
 )
 def test_more_near_misses_are_not_answered_as_fact(matcher: Matcher, question: str) -> None:
