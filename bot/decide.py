@@ -209,6 +209,7 @@ _COUNTED_THING = re.compile(
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
+_WHAT_KIND = re.compile(r"(?:什么|啥|甚)([\u4e00-\u9fff]{2,4})")
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = re.compile(r"去年|前年|上年|往年|上1年")
 _TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划|将达|末")
@@ -246,6 +247,7 @@ class Decider:
         self._retriever = retriever
         self._entries: Sequence[Entry] = kb.entries
         self._plain_cache: dict[int, str] = {}
+        self._typed_cache: dict[int, str] = {}
         self._gives_cache: dict[int, frozenset[str]] = {}
         self._units_cache: dict[int, frozenset[str]] = {}
         self._pinyin_cache: dict[int, str] = {}
@@ -283,8 +285,12 @@ class Decider:
 
     def _said_as_typed(self, index: int) -> str:
         """The entry's answer and quote, folded but without synonyms (公司 stays 公司)."""
-        entry = self._entries[index]
-        return self._normalizer.plain(entry.answer) + "\n" + self._normalizer.plain(entry.quote)
+        typed = self._typed_cache.get(index)
+        if typed is None:
+            entry = self._entries[index]
+            typed = self._normalizer.plain(entry.answer) + "\n" + self._normalizer.plain(entry.quote)
+            self._typed_cache[index] = typed
+        return typed
 
     def _answer_digits(self, index: int) -> str:
         """The entry's answer as written, with Chinese numerals as digits (punctuation kept)."""
@@ -687,11 +693,35 @@ class Decider:
             score = min(score * 0.6, self.thresholds.suggest - 1)
         return score
 
+    def contested(self, analysis: Analysis, indices: Iterable[int]) -> tuple[str, ...]:
+        """The kinds of thing asked for (啥体制, 什么改革) that some of these entries name and others do not.
+
+        A kind no candidate names (啥职务, 什么方向) is a word of asking: the value is the answer. A kind
+        some candidate names is the thing asked for, and an entry that never names it does not answer.
+        """
+        kinds = []
+        for match in _WHAT_KIND.finditer(analysis.plain):
+            nouns = salient_nouns(match.group(1))
+            if nouns and match.group(1).startswith(nouns[0]):
+                kinds.append(nouns[0])
+        if not kinds:
+            return ()
+        indices = list(indices)
+        return tuple(k for k in kinds if any(k in self._said_as_typed(i) for i in indices))
+
     def scored(
-        self, evidence: Evidence, analysis: Analysis, scope_terms: tuple[str, ...], factor: float = 1.0
+        self,
+        evidence: Evidence,
+        analysis: Analysis,
+        scope_terms: tuple[str, ...],
+        factor: float = 1.0,
+        contested: tuple[str, ...] = (),
     ) -> Scored:
         base = factor * self.base_score(evidence)
         gaps = self.gaps(analysis, evidence.index, scope_terms)
+        missing = [k for k in contested if not self.mentions(evidence.index, k)] if contested else []
+        if missing:
+            gaps += (Gap("ask:kind", "、".join(missing)),)
         # unexplained nouns are weak evidence on their own (the general lexicon is noisy): they lower the
         # score, and so the confidence, without ruling the entry out
         unexplained = [g for g in gaps if g.kind == "words"]

@@ -121,15 +121,18 @@ class Matcher:
         decider = self.decider
         scope_terms = decider.scope_terms_in(analysis)
         best: dict[int, Scored] = {}
-        for evidence in self.retriever.evidence(analysis):
-            best[evidence.index] = decider.scored(evidence, analysis, scope_terms)
+        found = self.retriever.evidence(analysis)
         focus = analysis.focused()
+        found_alone = self.retriever.evidence(focus) if focus is not None else []
+        contested = decider.contested(analysis, {e.index for e in (*found, *found_alone)})
+        for evidence in found:
+            best[evidence.index] = decider.scored(evidence, analysis, scope_terms, contested=contested)
         if focus is not None:
             # a long message is also judged by its asking clause alone, as a short question would be,
             # as long as the entry also explains the rest of the message (a generic clause such as
             # 采用了哪几种方式 must not pull in an entry about something else)
             alone = [
-                decider.scored(e, focus, scope_terms, decider.weights.focus) for e in self.retriever.evidence(focus)
+                decider.scored(e, focus, scope_terms, decider.weights.focus, contested) for e in found_alone
             ]
             raisable = [s for s in alone if s.index not in best or s.score > best[s.index].score]
             rest = self.retriever.rest_coverage(analysis, [s.index for s in raisable]) if raisable else {}

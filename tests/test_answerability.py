@@ -291,3 +291,15 @@ def test_who_presented_a_topic_needs_an_entry_that_names_the_topic(matcher: Matc
     result = matcher.match("养老服务是哪位副县长介绍的")
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.entry.id == "about-speaker-guo-qiang"
+
+
+def test_the_kind_of_thing_asked_for_must_be_named_when_another_entry_names_it(matcher: Matcher) -> None:
+    # 体制: the entry on 城乡二元体制 names it, the speaker's entry does not
+    result = matcher.match("崔维廷讲要破除的是个什么体制")
+    answered = result.entry.id if result.status is Status.ANSWERED and result.entry is not None else None
+    assert answered != "about-speaker-cui-weiting"
+    result = matcher.match("城乡融合大力破除的是什么体制")
+    assert result.status is Status.ANSWERED and result.entry is not None and "城乡二元体制" in result.entry.answer
+    # 职务: no entry's answer says the word; the value is the answer
+    result = matcher.match("崔维廷是什么职务")
+    assert result.status is Status.ANSWERED and result.entry is not None and "副县长" in result.entry.answer
