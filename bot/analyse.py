@@ -257,6 +257,8 @@ FRAME_WORDS = (
     "介绍到", "领导", "负责人说", "啥样", "怎样", "咋回事", "咋弄", "怎么弄", "干了啥", "干了什么", "做了啥",
     "做了什么", "做了哪些", "搞了啥", "搞了什么", "弄了啥", "有啥", "有哪些", "什么样", "哪几", "多大",
     "多会儿", "几个", "几家", "几户", "几项", "几所",
+    # the release's own words asked for (原话怎么写的): every entry quotes them
+    "原话", "原文", "原句", "结果",
 )
 FRAME_WORD_RE = re.compile("|".join(re.escape(w) for w in sorted(FRAME_WORDS, key=len, reverse=True)))
 

@@ -518,11 +518,21 @@ class Decider:
         A noun another entry states is a word of the release (标题, 平台, 副县长) and the retrieval weighs
         it; a noun the whole base never states (员工, 注册资本, 用途) is a detail the release does not give.
         """
+        # as typed, clause by clause: dropping fillers joins words (万吨那个数 → 吨数), but a comma does not
+        # (稿子，标题叫啥 asks no 子标题)
+        nouns = dict.fromkeys(
+            noun for clause in analysis.message.split("，") for noun in asked_nouns(self._normalizer.plain(clause))
+        )
         return [
             noun
-            for noun in asked_nouns(analysis.plain)  # as typed: dropping fillers joins words (万吨那个数 → 吨数)
-            if not self.mentions(index, noun) and not self.known_to_base(noun)
+            for noun in nouns
+            if not self.mentions(index, noun) and not self.known_to_base(noun) and not self._instance_of(noun, index)
         ]
+
+    def _instance_of(self, noun: str, index: int) -> bool:
+        """Whether the entry names a thing of this kind: 部委 is grounded by 农业农村部."""
+        pattern = _INSTANCE_NAMES.get(noun)
+        return pattern is not None and pattern.search(self._said_as_typed(index)) is not None
 
     @staticmethod
     def _asked_beside(plain: str, word: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analyse import asking_parts, counted_class
+from bot.analyse import analyse, asking_parts, counted_class
 from bot.knowledge import KnowledgeBase
 from bot.matching import Matcher, Status
 from bot.render import render_text, to_json
@@ -303,3 +303,19 @@ def test_the_kind_of_thing_asked_for_must_be_named_when_another_entry_names_it(m
     # 职务: no entry's answer says the word; the value is the answer
     result = matcher.match("崔维廷是什么职务")
     assert result.status is Status.ANSWERED and result.entry is not None and "副县长" in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("刷到篇稿子，标题是啥来着", "about-headline"),  # 稿子，标题: no 子标题 across the comma
+        ("肥效被哪个部委认可", "fert-moa-recognition"),  # 部委, named by 农业农村部
+        ("邂逅回家山那张图原话怎么写的", "about-photo-huijiashan"),  # the release's own words: every entry quotes them
+    ],
+)
+def test_words_of_asking_are_not_unexplained_details(matcher: Matcher, question: str, entry_id: str) -> None:
+    index = matcher.kb.index_of(entry_id)
+    assert index is not None
+    assert matcher.decider.ungrounded(analyse(matcher.normalizer, question), index) == []
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id, result
