@@ -378,6 +378,7 @@ _CHECK = re.compile(r"是不是|是否|对不对|对吗|对吧|吗[?？!！。.]
 # a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
 _CLAUSE_MARKS = re.compile(r"[，,。!！?？;；:：\n]+")
 _STATED_CHECK = re.compile(r"[?？]$")
+_STATED_FIGURE = re.compile(r"([^，,。!！?？;；:：\n\s]+)[?？]")
 _ASKING_WORD = re.compile(r"多少|几|什么|啥|甚|哪|谁|怎|咋|如何|为何|何时|呢")
 _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
 
@@ -426,7 +427,14 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
     raw = normalizer.fold(focus_raw).strip()
     checks = bool(
-        _CHECK.search(raw) or _YES_NO.search(focus) or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
+        _CHECK.search(raw)
+        or _YES_NO.search(focus)
+        or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
+        # a figure put as a question in a clause of its own ("……能到多少 听说是一千二百万吨？？")
+        or any(
+            not _ASKING_WORD.search(c) and re.search(r"\d", chinese_numerals_to_digits(c))
+            for c in _STATED_FIGURE.findall(normalizer.fold(question[:MAX_INPUT_CHARS]))
+        )
     )
     clauses_typed = _CLAUSE_MARKS.split(question[:MAX_INPUT_CHARS])
     message = "，".join(p for p in (chinese_numerals_to_digits(normalizer.plain(c)) for c in clauses_typed) if p)

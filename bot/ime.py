@@ -35,6 +35,11 @@ _NOT_PINYIN = frozenset({"ok", "a", "an", "he", "me", "we", "hi", "so", "i"})
 _MEASURE_WORDS = "个户家所座处人名位张床亩吨元块次场期轮届项件条类种岁年"
 _MEASURES = {pinyin_key(c): c for c in reversed(_MEASURE_WORDS)}  # the first listed wins a shared sound
 _AFTER_COUNT = re.compile(r"(多少|几)(.)")
+# the words of asking: di ji is 第几 in a question, whatever else shares its sound (地基, 低级)
+_ASKING_WORDS = (
+    "第几", "排第几", "多少", "几个", "几家", "几户", "哪些", "哪个", "哪里", "哪年", "什么", "怎么", "怎么样",
+    "是不是", "有没有", "是谁", "为什么", "多少钱", "几年", "排名",
+)
 
 
 class PinyinReader:
@@ -77,6 +82,8 @@ class PinyinReader:
             offer(word, math.log(count) + (_KB_WORD_BONUS if word in used else 0.0))
         for word in domain:
             offer(word, _DOMAIN_BONUS + math.log(1000) + len(word))
+        for word in _ASKING_WORDS:
+            offer(word, _DOMAIN_BONUS + math.log(1000) + len(word) + 1)
         self._longest = max((len(k) for k in words), default=1)
         return words
 

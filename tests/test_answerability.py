@@ -319,3 +319,9 @@ def test_words_of_asking_are_not_unexplained_details(matcher: Matcher, question:
     assert matcher.decider.ungrounded(analyse(matcher.normalizer, question), index) == []
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id, result
+
+
+def test_a_figure_put_as_a_question_in_a_clause_of_its_own_is_checked(matcher: Matcher) -> None:
+    # "……能到多少 听说是X？": the resident checks a figure; the release's figure answers, it is no part of it
+    result = matcher.match("到十五末国内硝基复合肥市场需求能到多少 我听说是一千二百万吨？")
+    assert result.status is Status.ANSWERED and result.entry is not None and "1200万吨" in result.entry.answer

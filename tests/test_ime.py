@@ -20,6 +20,7 @@ def reader(matcher: Matcher) -> PinyinReader:
         ("yanglao chuangwei duoshao zhang", "养老床位多少张"),  # 多少zhang is 张, not 长
         ("zhe pian wenzhang de zuozhe shi shei", "这篇文章的作者是谁"),  # shei as people type it
         ("交城县副县长guoqiang讲的是啥内容", "交城县副县长郭强讲的是啥内容"),  # a name inside Chinese
+        ("gaoxin qiye zai lvliang pai di ji", "高新企业在吕梁排第几"),  # di ji asks 第几, not 地基
     ],
 )
 def test_pinyin_is_read_as_chinese(reader: PinyinReader, typed: str, read: str) -> None:
