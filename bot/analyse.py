@@ -110,7 +110,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
     "month": re.compile(r"哪个?月|几月份?"),
     "contact": re.compile(
         r"电话|地址|在哪(?![个些1家])|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌|几路车|坐车|怎么到|咋到|导航"
-        r"|地点|哪个会场|在哪开|在哪里开"
+        r"|地点|哪个会场|在哪开|在哪里开|(?:哪个|什么|啥)地方"
     ),
     # a role asked about (院长是谁, 负责人叫什么), not one mentioned in a story (我们老板说)
     "person": re.compile(
@@ -119,7 +119,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
         # who presented or said something at the conference: a person
         r"|哪1?位(?:副?县长|领导)|哪个(?:副?县长|领导)|谁(?:来|在|做的|作的)?(?:讲|介绍|说|回答|答|解答|发言|主讲)"
         # who made something: took the photos, wrote, drew or designed it
-        r"|谁(?:来|给)?(?:拍|摄|写|撰|编|画|设计|起草)"
+        r"|谁(?:来|给)?(?:拍|摄|写|撰|编|画|设计|起草|主持)"
     ),
     "explain": re.compile(
         r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|干什么用|干啥用"
@@ -166,7 +166,7 @@ NAMED_BY: dict[str, re.Pattern[str]] = {
 
 # Measures a question may ask about; the entry must talk about the same one (产值 is not 产能).
 MEASURES = re.compile(
-    r"产值|产能|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|增幅|奖励|投资额|总投资"
+    r"产值|产能|产量|销量|销售量|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|增幅|奖励|投资额|总投资"
     r"|[\u4e00-\u9fff]{1,2}率"  # 入住率, 转化率, 占有率: a rate is a measure of its own
 )
 
@@ -293,6 +293,7 @@ def salient_nouns(text: str) -> list[str]:
 # not state matters when it names a thing (员工, 主任, 注册资本, 用途), not when it is a verb or adverb
 # of the asking (好奇, 属实, 已经, 合计).
 _NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "nrfg"})
+_VERB_TAGS = frozenset({"v", "vn"})
 
 
 _LEXICON_LOCK = threading.Lock()
@@ -301,18 +302,30 @@ _LEXICON_LOCK = threading.Lock()
 def noun_lexicon() -> frozenset[str]:
     """Nouns of two characters or more in jieba's dictionary (loaded once, by whichever thread comes first)."""
     with _LEXICON_LOCK:
-        return _noun_lexicon()
+        return _lexicons()[0]
+
+
+def verb_like(word: str) -> bool:
+    """Whether jieba's dictionary tags the word a verb (成立, 召开, 当选), and never a noun."""
+    with _LEXICON_LOCK:
+        nouns, verbs = _lexicons()
+    return word in verbs and word not in nouns
 
 
 @cache
-def _noun_lexicon() -> frozenset[str]:
+def _lexicons() -> tuple[frozenset[str], frozenset[str]]:
     nouns: set[str] = set()
+    verbs: set[str] = set()
     text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         word, _, rest = line.partition(" ")
-        if len(word) >= 2 and rest.rpartition(" ")[2] in _NOUN_TAGS:
-            nouns.add(word)
-    return frozenset(nouns)
+        if len(word) >= 2:
+            tag = rest.rpartition(" ")[2]
+            if tag in _NOUN_TAGS:
+                nouns.add(word)
+            elif tag in _VERB_TAGS:
+                verbs.add(word)
+    return frozenset(nouns), frozenset(verbs)
 
 
 def nouns_in(text: str) -> list[str]:

@@ -39,6 +39,7 @@ from .analyse import (
     counted_class,
     salient_nouns,
     unit_class,
+    verb_like,
 )
 from .knowledge import Entry, KnowledgeBase, quote_key
 from .retrieve import Evidence, Retriever
@@ -209,6 +210,11 @@ _COUNTED_THING = re.compile(
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
+_WHEN_WORD = r"(?:哪1?年|什么时候|啥时候|何时|哪1?天|几月|哪个月|几号)"
+_WHEN_EVENT = re.compile(
+    r"([\u4e00-\u9fff]{2})于" + _WHEN_WORD
+    + r"|" + _WHEN_WORD + r"(?:开始|就|才|正式|被|首次|第1次|起|以来)?([\u4e00-\u9fff]{2})"
+)
 _WHAT_KIND = re.compile(r"(?:什么|啥|甚)([\u4e00-\u9fff]{2,4})")
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = re.compile(r"去年|前年|上年|往年|上1年")
@@ -437,6 +443,13 @@ class Decider:
             sums = re.findall(r"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元", raw)
             if len(sums) == 1 and _LIST_SEPARATORS.search(raw):
                 return str(sums[0])
+        if _ALONE.search(analysis.message) and "money" not in analysis.asks:
+            # "幸福小屋单独有几个": one count the entry gives for several kinds of thing together (日间照料中心、
+            # 幸福小屋80个) is not one kind's
+            raw = self._answer_digits(index)
+            counts = _COUNTED_GROUP.findall(raw)
+            if len(counts) == 1 and re.search(r"[、和与及][^，。、]{1,12}?" + re.escape(counts[0]), raw):
+                return str(counts[0])
         stated = [(n, unit_class(u) or "thing") for n, u in _FIGURE.findall(analysis.message) if float(n) > 2]
         stated += [(n, "money") for n in _SUM.findall(analysis.message)]  # 3.6亿里: a sum without 元
         # "一百八十多亿是多少": an approximate figure asks for the exact one, which is not the same figure
@@ -528,6 +541,17 @@ class Decider:
             for noun in nouns
             if not self.mentions(index, noun) and not self.known_to_base(noun) and not self._instance_of(noun, index)
         ]
+
+    @staticmethod
+    def _event_asked(analysis: Analysis) -> str:
+        """The event a when-question dates (哪年成立的 → 成立; 始建于哪年 → 始建), or ''."""
+        for clause in analysis.message.split("，"):
+            match = _WHEN_EVENT.search(clause)
+            if match:
+                verb = match.group(1) or match.group(2)
+                if verb and verb_like(verb) and verb[0] not in "弄搞做办干整":  # 弄完: a light verb names no event
+                    return verb
+        return ""
 
     def _instance_of(self, noun: str, index: int) -> bool:
         """Whether the entry names a thing of this kind: 部委 is grounded by 农业农村部."""
@@ -675,6 +699,12 @@ class Decider:
             ]
             if topics and not any(self.mentions(index, n) for n in topics):
                 found.append(Gap("ask:person", "、".join(topics[:2])))
+        if "when" in analysis.asks and not any(g.kind == "ask:when" for g in found):
+            # 哪年成立的, 什么时候召开的: the date of that event, which the entry must state (the year an
+            # honour was given is not the year the body that gave it was founded)
+            event = self._event_asked(analysis)
+            if event and not self.mentions(index, event):
+                found.append(Gap("ask:when", event))
         words = self.ungrounded(analysis, index)
         if words and _WHO.search(analysis.focus):
             # "主持人是谁", "厅长是谁": a role the base never names is a person the release does not give

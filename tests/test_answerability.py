@@ -278,6 +278,11 @@ def test_a_quoted_term_names_a_thing_but_not_a_company(
         "“1+3+X”里的“3”具体指哪三个",  # what a name stands for, which the release does not spell out
         "检验检测中心升级的那些检测都是查啥的",  # the items of a counted group
         "985张床位里面，社会福利服务中心有多少张",  # a part the entry never names, of a stated figure
+        "中国氮肥工业协会成立于哪一年",  # the date of another event than the honour it gave
+        "陈蕴博什么时候当选的院士",
+        "交城硝基复合肥去年实际产量多少",  # output, where the release gives capacity
+        "那场发布会在什么地方开的",  # a place the release does not give
+        "日间照料中心单独建了多少个",  # one count the release gives for two kinds of thing together
     ],
 )
 def test_more_near_misses_are_not_answered_as_fact(matcher: Matcher, question: str) -> None:
@@ -325,3 +330,8 @@ def test_a_figure_put_as_a_question_in_a_clause_of_its_own_is_checked(matcher: M
     # "……能到多少 听说是X？": the resident checks a figure; the release's figure answers, it is no part of it
     result = matcher.match("到十五末国内硝基复合肥市场需求能到多少 我听说是一千二百万吨？")
     assert result.status is Status.ANSWERED and result.entry is not None and "1200万吨" in result.entry.answer
+
+
+def test_a_when_question_is_answered_by_the_entry_that_states_that_event(matcher: Matcher) -> None:
+    result = matcher.match("县委县政府是从什么时候起锚定这个目标的")
+    assert result.status is Status.ANSWERED and result.entry is not None and "二十大" in result.entry.answer
