@@ -7,11 +7,13 @@ Pure functions over text (and the normaliser of a knowledge base); nothing here 
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from .index import gram_codes
 from .text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key
@@ -292,7 +294,7 @@ def salient_nouns(text: str) -> list[str]:
 # Nouns of the general language (jieba's dictionary, tagged from a large corpus): a word the entry does
 # not state matters when it names a thing (员工, 主任, 注册资本, 用途), not when it is a verb or adverb
 # of the asking (好奇, 属实, 已经, 合计).
-_NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "nrfg"})
+_NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j"})
 _VERB_TAGS = frozenset({"v", "vn"})
 
 
@@ -329,19 +331,33 @@ def _lexicons() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def nouns_in(text: str) -> list[str]:
-    """The nouns of the general language inside ``text``, longest first, not overlapping."""
+    """The nouns of the general language inside ``text``, as jieba segments it (用什么词形容 has no 词形)."""
+    return list(_nouns_in(text))
+
+
+@lru_cache(maxsize=4096)
+def _nouns_in(text: str) -> tuple[str, ...]:  # the checks ask again for each candidate entry
     lexicon = noun_lexicon()
-    found: list[str] = []
-    at = 0
-    while at < len(text):
-        for size in range(min(6, len(text) - at), 1, -1):
-            if text[at : at + size] in lexicon:
-                found.append(text[at : at + size])
-                at += size
-                break
-        else:
-            at += 1
-    return found
+    with _LEXICON_LOCK:
+        segmenter = _segmenter()
+    return tuple(w for w in segmenter.lcut(text, HMM=False) if w in lexicon)
+
+
+def load_lexicons() -> None:
+    """Load the general-language lexicon and jieba's segmenter now (~1 s; a background thread does this)."""
+    with _LEXICON_LOCK:
+        _lexicons()
+        _segmenter()
+
+
+@cache
+def _segmenter() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
 
 
 # --------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -210,6 +211,14 @@ _COUNTED_THING = re.compile(
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
+
+
+@lru_cache(maxsize=1024)
+def _asked_by_clause(message: str) -> tuple[str, ...]:
+    """The nouns asked for, clause by clause of the message as typed (each candidate entry asks again)."""
+    return tuple(dict.fromkeys(noun for clause in message.split("，") for noun in asked_nouns(clause)))
+
+
 _WHEN_WORD = r"(?:哪1?年|什么时候|啥时候|何时|哪1?天|几月|哪个月|几号)"
 _WHEN_EVENT = re.compile(
     r"([\u4e00-\u9fff]{2})于" + _WHEN_WORD
@@ -533,12 +542,9 @@ class Decider:
         """
         # as typed, clause by clause: dropping fillers joins words (万吨那个数 → 吨数), but a comma does not
         # (稿子，标题叫啥 asks no 子标题)
-        nouns = dict.fromkeys(
-            noun for clause in analysis.message.split("，") for noun in asked_nouns(self._normalizer.plain(clause))
-        )
         return [
             noun
-            for noun in nouns
+            for noun in _asked_by_clause(analysis.message)
             if not self.mentions(index, noun) and not self.known_to_base(noun) and not self._instance_of(noun, index)
         ]
 
@@ -815,7 +821,7 @@ class Decider:
         if len(quote) < 6:
             return False
         said = quote_key(b.answer) + "\n" + quote_key(b.quote)
-        return quote in said or fuzz.partial_ratio(quote, said) >= 90
+        return quote in said or fuzz.partial_ratio(quote, said, score_cutoff=90) >= 90
 
     def confident(self, score: float, second: float) -> bool:
         t = self.thresholds

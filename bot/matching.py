@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .analyse import Analysis, analyse, asking_parts, detect_smalltalk, noun_lexicon, subject_of
+from .analyse import Analysis, analyse, asking_parts, detect_smalltalk, load_lexicons, noun_lexicon, subject_of
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
@@ -107,8 +107,9 @@ class Matcher:
         # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
         # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = _pinyin_reader(kb)
-        # the general-language lexicon (jieba's dictionary, ~0.4 s) loads in the background, not on a question
-        threading.Thread(target=noun_lexicon, name="noun-lexicon", daemon=True).start()
+        # the general-language lexicon and segmenter (jieba's dictionary, ~1 s) load in the background, not on
+        # a question
+        threading.Thread(target=load_lexicons, name="lexicons", daemon=True).start()
 
     @property
     def thresholds(self) -> Thresholds:
