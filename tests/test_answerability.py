@@ -335,3 +335,11 @@ def test_a_figure_put_as_a_question_in_a_clause_of_its_own_is_checked(matcher: M
 def test_a_when_question_is_answered_by_the_entry_that_states_that_event(matcher: Matcher) -> None:
     result = matcher.match("县委县政府是从什么时候起锚定这个目标的")
     assert result.status is Status.ANSWERED and result.entry is not None and "二十大" in result.entry.answer
+
+
+def test_nouns_are_read_as_words_not_as_any_two_characters() -> None:
+    from bot.analyse import asked_nouns, salient_nouns
+
+    assert "词形" not in asked_nouns("文章结尾用什么词形容交城的发展")
+    assert "后用" not in asked_nouns("报道最后用哪个词形容交城发展")
+    assert {"管委会", "主任"} <= set(salient_nouns("开发区管委会主任是谁"))  # an abbreviation is a noun too
