@@ -342,4 +342,4 @@ def test_nouns_are_read_as_words_not_as_any_two_characters() -> None:
 
     assert "词形" not in asked_nouns("文章结尾用什么词形容交城的发展")
     assert "后用" not in asked_nouns("报道最后用哪个词形容交城发展")
-    assert {"管委会", "主任"} <= set(salient_nouns("开发区管委会主任是谁"))  # an abbreviation is a noun too
+    assert "管委会" in salient_nouns("开发区管委会主任是谁")  # an abbreviation is a noun too
