@@ -171,6 +171,10 @@ _INSTANCE_ASKED = re.compile(
     r"(?:哪1?[个家所座款]?|什么)(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院|城市|省份|app|APP|软件|平台|小程序|公众号)"
 )
 _INSTANCE_NAMES: dict[str, re.Pattern[str]] = {
+    # kinds a question names (什么职务, 哪个成语, 举几个例子) that an entry grounds with an instance of them
+    **dict.fromkeys(("职务", "职位", "官职", "头衔"), re.compile(r"县长|书记|常委|主任|局长|院士|记者")),
+    **dict.fromkeys(("成语", "四字词", "四字词语"), re.compile(r"“[\u4e00-\u9fff]{4}”")),
+    "例子": re.compile(r"[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff]{2,}"),
     **dict.fromkeys(("镇", "乡镇"), re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)")),
     "公司": re.compile(r"[\u4e00-\u9fff]{2,12}(?:公司|集团|厂)"),
     "企业": re.compile(r"[\u4e00-\u9fff]{2,12}(?:公司|集团|厂|合金|装备|化工|能源|材料|科技)"),
@@ -562,7 +566,10 @@ class Decider:
     def _instance_of(self, noun: str, index: int) -> bool:
         """Whether the entry names a thing of this kind: 部委 is grounded by 农业农村部."""
         pattern = _INSTANCE_NAMES.get(noun)
-        return pattern is not None and pattern.search(self._said_as_typed(index)) is not None
+        if pattern is None:
+            return False
+        entry = self._entries[index]  # as written too: a quoted phrase keeps its quotation marks only there
+        return any(pattern.search(text) for text in (self._said_as_typed(index), entry.answer, entry.quote))
 
     @staticmethod
     def _asked_beside(plain: str, word: str) -> bool:

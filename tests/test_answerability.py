@@ -316,6 +316,8 @@ def test_the_kind_of_thing_asked_for_must_be_named_when_another_entry_names_it(m
         ("刷到篇稿子，标题是啥来着", "about-headline"),  # 稿子，标题: no 子标题 across the comma
         ("肥效被哪个部委认可", "fert-moa-recognition"),  # 部委, named by 农业农村部
         ("邂逅回家山那张图原话怎么写的", "about-photo-huijiashan"),  # the release's own words: every entry quotes them
+        ("刘大鹏在报道里是什么职务", "about-speaker-liu-dapeng"),  # 职务, grounded by 县长
+        ("硝基肥主导产品举几个例子", "fert-main-products"),  # 例子, grounded by a list
     ],
 )
 def test_words_of_asking_are_not_unexplained_details(matcher: Matcher, question: str, entry_id: str) -> None:
