@@ -150,7 +150,7 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
 }
 # "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
 AFFILIATION = re.compile(
-    r"(?:什么|哪个|哪家|哪所|哪)(大学|高校|单位|学校|报社|媒体|报纸|电视台|国家(?!级|部|和|标准|行业|重点))"
+    r"(?:什么|哪个|哪家|哪所|哪)(大学|高校|单位|学校|报社|媒体|报纸|电视台|国家(?!级|部|和|、|或|标准|行业|重点))"
     r"|(?:什么|哪个|哪些|哪家|哪几家)(?:大|小|重点)?(企业)(?:叫|名)"
 )
 NAMED_BY: dict[str, re.Pattern[str]] = {

@@ -129,7 +129,7 @@ _RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
     ),
     "price": re.compile(r"元/|元每|/[吨亩人月天晚]"),
     "explain": re.compile(r"[：:]|是指|即|也就是|分别是|包括"),  # a definition, or the parts of a name
-    "places": re.compile(r"[村镇乡山]|社区|小区|华府|中心|园区|公司"),
+    "places": re.compile(r"[村镇乡山]|社区|小区|华府|中心|园区|公司|协会|学会|委员会|政府|[部厅局](?![分门长])"),
     "person": re.compile(r"县长|书记|主任|院士|局长|经理|董事长|作者|记者"),
 }
 # the items of a list in an answer, split as typed (plain text keeps no punctuation)
@@ -246,6 +246,13 @@ _AREA_GROUPS = (("全国", "国内"), ("全省", "山西", "山西省"), ("全�
 
 def _same_areas(term: str) -> tuple[str, ...]:
     return next((group for group in _AREA_GROUPS if term in group), (term,))
+
+
+def _one_of_a_list(analysis: Analysis, noun: str) -> bool:
+    """Whether the noun ends the asking clause only because a list mark cut it there ("哪些国家、行业标准": 国家
+    is one kind of standard, as the whole message shows, not a country asked about)."""
+    in_message = {n for found in AFFILIATION.findall(analysis.message) for n in found}
+    return analysis.focus.endswith(noun) and noun not in in_message
 
 
 class Decider:
@@ -631,7 +638,7 @@ class Decider:
             Gap("ask:names", noun)
             for nouns in AFFILIATION.findall(analysis.focus)
             for noun in nouns
-            if noun and not NAMED_BY[noun].search(said)
+            if noun and not NAMED_BY[noun].search(said) and not _one_of_a_list(analysis, noun)
         ]
         # a word in letters that is neither pinyin nor a synonym of a word of the base, asked about (CT多少钱,
         # wifi有没有): not stated; English around the question (写个course paper关于…) is not what is asked

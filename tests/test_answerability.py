@@ -345,3 +345,17 @@ def test_nouns_are_read_as_words_not_as_any_two_characters() -> None:
     assert "词形" not in asked_nouns("文章结尾用什么词形容交城的发展")
     assert "后用" not in asked_nouns("报道最后用哪个词形容交城发展")
     assert "管委会" in salient_nouns("开发区管委会主任是谁")  # an abbreviation is a noun too
+
+
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("义望合金参加过哪些国家、行业标准的制定修订", "标准"),  # 国家 is one kind of standard, not a country
+        ("中国钙都的称号是哪个单位给的", "中国氮肥工业协会"),  # a 单位 may be an association
+    ],
+)
+def test_a_kind_named_inside_a_list_or_a_body_as_a_unit_is_answered(
+    matcher: Matcher, question: str, stated: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and stated in result.entry.answer, result
