@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from .analyse import (
     AFFILIATION,
     ASK_KINDS,
+    BIGGER_AREAS,
     FRAME_WORD_RE,
     MEASURES,
     NAMED_BY,
@@ -215,6 +216,10 @@ _COUNTED_THING = re.compile(
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
+_RANK_CHECKED = re.compile(r"第[\d一二三四五六七八九十]|首位|唯一|最多|最大")
+_STATED_RANK = re.compile(
+    r"(?:全市|全县|全省|全国|吕梁|山西|国内)[^，。；]{0,4}(?:第[\d一二三四五六七八九十]|首位|唯一|领先)|居(?:全市|全省|全国)"
+)
 
 
 @lru_cache(maxsize=1024)
@@ -731,6 +736,13 @@ class Decider:
             found.append(Gap("ask:person", "、".join(words)))
         elif len(words) >= self.thresholds.ungrounded:
             found.append(Gap("words", "、".join(words)))
+        areas_gaps = any(g.kind in ("scope", "area") for g in found)
+        if areas_gaps and analysis.checks and _RANK_CHECKED.search(analysis.message):
+            # "是不是全省第一": a rank checked for a bigger area is answered with the rank the release gives
+            # (总量全市第一), which corrects it; the release says nothing of the province
+            areas = [g.detail for g in found if g.kind in ("scope", "area")]
+            if all(BIGGER_AREAS.fullmatch(a) for a in areas) and _STATED_RANK.search(self._answer_digits(index)):
+                found = [g for g in found if g.kind not in ("scope", "area")]
         return tuple(found)
 
     # ----------------------------------------------------------------------------------------------

@@ -359,3 +359,10 @@ def test_a_kind_named_inside_a_list_or_a_body_as_a_unit_is_answered(
 ) -> None:
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None and stated in result.entry.answer, result
+
+
+def test_a_rank_checked_for_a_bigger_area_is_answered_with_the_releases_rank(matcher: Matcher) -> None:
+    result = matcher.match("交城的国家级高企数量是全省第一吗")
+    assert result.status is Status.ANSWERED and result.entry is not None and "全市第一" in result.entry.answer
+    # asked, not checked: the province's rank is a detail the release does not give
+    assert matcher.match("交城的国家级高企数量在全省排第几").status is not Status.ANSWERED
