@@ -234,6 +234,7 @@ _WHEN_EVENT = re.compile(
     + r"|" + _WHEN_WORD + r"(?:开始|就|才|正式|被|首次|第1次|起|以来)?([\u4e00-\u9fff]{2})"
 )
 _WHAT_KIND = re.compile(r"(?:什么|啥|甚)([\u4e00-\u9fff]{2,4})")
+_KIND_WHAT = re.compile(r"([\u4e00-\u9fff]{2,4})(?:是|叫)(?:什么|啥|甚)")
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = re.compile(r"去年|前年|上年|往年|上1年")
 _TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划|将达|末")
@@ -776,6 +777,10 @@ class Decider:
             nouns = salient_nouns(match.group(1))
             if nouns and match.group(1).startswith(nouns[0]):
                 kinds.append(nouns[0])
+        for match in _KIND_WHAT.finditer(analysis.plain):  # 目标是啥
+            nouns = salient_nouns(match.group(1))
+            if nouns and match.group(1).endswith(nouns[-1]):
+                kinds.append(nouns[-1])
         if not kinds:
             return ()
         indices = list(indices)

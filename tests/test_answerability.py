@@ -305,6 +305,9 @@ def test_the_kind_of_thing_asked_for_must_be_named_when_another_entry_names_it(m
     assert answered != "about-speaker-cui-weiting"
     result = matcher.match("城乡融合大力破除的是什么体制")
     assert result.status is Status.ANSWERED and result.entry is not None and "城乡二元体制" in result.entry.answer
+    # 目标是啥: the goal's entry names 目标, the presenter's does not
+    result = matcher.match("刘县长说的目标是啥")
+    assert not (result.status is Status.ANSWERED and result.entry is not None and "目标" not in result.entry.answer)
     # 职务: no entry's answer says the word; the value is the answer
     result = matcher.match("崔维廷是什么职务")
     assert result.status is Status.ANSWERED and result.entry is not None and "副县长" in result.entry.answer
