@@ -209,8 +209,9 @@ _PERSON_ENDS = frozenset("工员生师民者客士医匠友")
 _PLACE_ENDS = frozenset("站所院厂队会处室馆点场园区村镇")
 _COUNTED = re.compile(
     r"(?:多少|几)(个企业|个公司|个厂|万人次|万人|人次|平方公里|平方米|[户家所座处人名位张床亩吨元块次场期轮届项件条类种个%])?"
-    r"([\u4e00-\u9fff]{0,4})"
+    r"([\u4e00-\u9fff]{0,6})"
 )
+_STORY = re.compile(r"[我你他她俺咱]")  # 是多少我听人说: the resident's story begins, not the thing counted
 
 
 def unit_class(unit: str) -> str:
@@ -223,26 +224,43 @@ def counted_class(focus: str) -> str:
     for match in _COUNTED.finditer(focus):
         if match.start() and focus[match.start() - 1] == "第":
             continue  # 第几场 asks which one in order, not how many
-        unit, noun = match.group(1) or "", match.group(2)
+        unit, noun = match.group(1) or "", _STORY.split(match.group(2))[0]
+        head = noun[:4]
         if unit_class(unit) not in ("", "person") and unit != "个":
             kind = unit_class(unit)  # the measure word says it: 几家, 多少张, 多少项 (a count of things)
             return "" if kind in ("thing", "time") else kind
         for size in (4, 3, 2, 1):
-            kind = _COUNTED_NOUNS.get(noun[:size], "") if len(noun) >= size else ""
-            if kind:
+            kind = _COUNTED_NOUNS.get(head[:size], "") if len(head) >= size else ""
+            if kind and not (size >= 2 and _modifies(noun, size)):
                 return kind
-        inside = next((k for w, k in _COUNTED_NOUNS.items() if len(w) >= 2 and w in noun), "")
+        inside = next((k for w, k in _COUNTED_NOUNS.items() if len(w) >= 2 and w in head), "")
         if inside:
             return inside
-        if "人" in noun[:3]:
+        if "人" in head[:3]:
             return "person"
-        # 社工, 村医, 护工, 学员: a two-character word for people, unless a place follows (社工站)
-        if len(noun) >= 2 and noun[1] in _PERSON_ENDS and (len(noun) == 2 or noun[2] not in _PLACE_ENDS):
+        # 社工, 村医, 护工, 学员: a two-character word for people, unless a place follows (社工站) or another
+        # noun (博士创新中心 counts centres)
+        person_word = len(head) >= 2 and head[1] in _PERSON_ENDS
+        if person_word and (len(head) == 2 or head[2] not in _PLACE_ENDS) and not _modifies(noun, 2):
             return "person"
         kind = unit_class(unit)
         if kind and kind not in ("thing", "time"):
             return kind
     return ""
+
+
+def _modifies(noun: str, size: int) -> bool:
+    """Whether the word of ``size`` characters that begins ``noun`` modifies a noun right after it (博士创新中心)."""
+    rest = noun[size:]
+    if not rest:
+        return False
+    lexicon = noun_lexicon()
+    with _LEXICON_LOCK:
+        words = _segmenter().lcut(rest, HMM=False)
+    if words[0] in lexicon:
+        return True
+    # a verbal noun then a noun: 创新中心
+    return len(words) > 1 and len(words[0]) >= 2 and verb_like(words[0]) and words[1] in lexicon
 
 
 # --------------------------------------------------------------------------------------------------
@@ -410,6 +428,16 @@ _STATED_CHECK = re.compile(r"[?？]$")
 _STATED_FIGURE = re.compile(r"([^，,。!！?？;；:：\n\s]+)[?？]")
 _ASKING_WORD = re.compile(r"多少|几|什么|啥|甚|哪|谁|怎|咋|如何|为何|何时|呢")
 _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
+
+
+# voice input runs on without punctuation: after a question word, a pronoun starts the resident's own
+# story ("总产能是多少我听人说很多"), which is a clause of its own
+_RUN_ON = re.compile(r"(多少|几[个户家项所张]?|什么|啥|吗|呢|来着)(?=[我你俺咱他她][^们]?[\u4e00-\u9fff])")
+
+
+def punctuate_run_ons(text: str) -> str:
+    """A comma where a voice-input run-on turns from the question to the resident's story."""
+    return _RUN_ON.sub(r"\1，", text)
 
 
 def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None = None) -> Analysis:

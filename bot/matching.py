@@ -18,7 +18,18 @@ import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .analyse import Analysis, analyse, asking_parts, detect_smalltalk, load_lexicons, noun_lexicon, subject_of
+from .analyse import (
+    QUESTION_MARK,
+    Analysis,
+    analyse,
+    asking_parts,
+    detect_smalltalk,
+    load_lexicons,
+    noun_lexicon,
+    punctuate_run_ons,
+    salient_nouns,
+    subject_of,
+)
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
@@ -86,6 +97,22 @@ def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
         return domain, [t for e in entries for t in (*e.questions, e.answer)]
 
     return PinyinReader(vocabulary)
+
+
+_STORY_CLAUSE = re.compile(r"^[我你俺咱他她]")
+_CLAUSES = re.compile(r"[^，,。!！?？;；\s]+[，,。!！?？;；\s]*")
+
+
+def without_story(text: str) -> str:
+    """The message without clauses that are only the resident's story and name nothing ("我听人说很多你给我说说"),
+    when another clause asks: they cannot be matched, and they dilute the question."""
+    clauses = _CLAUSES.findall(text)
+    if len(clauses) < 2:
+        return text
+    story = [bool(_STORY_CLAUSE.match(c)) and not QUESTION_MARK.search(c) and not salient_nouns(c) for c in clauses]
+    if all(story) or not any(story):
+        return text
+    return "".join(c for c, s in zip(clauses, story, strict=True) if not s)
 
 
 class Matcher:
@@ -204,6 +231,7 @@ class Matcher:
         reading = self.reader.read(folded) if _LETTERS.search(folded) else question
         if reading == folded:
             reading = question
+        reading = without_story(punctuate_run_ons(reading))
         analysis = analyse(self.normalizer, reading)
         if not analysis.key:
             return MatchResult(question=question, status=Status.NO_MATCH)

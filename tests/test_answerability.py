@@ -369,3 +369,14 @@ def test_a_rank_checked_for_a_bigger_area_is_answered_with_the_releases_rank(mat
     assert result.status is Status.ANSWERED and result.entry is not None and "全市第一" in result.entry.answer
     # asked, not checked: the province's rank is a detail the release does not give
     assert matcher.match("交城的国家级高企数量在全省排第几").status is not Status.ANSWERED
+
+
+def test_a_voice_run_on_is_read_as_questions_and_a_story(matcher: Matcher, kb: KnowledgeBase) -> None:
+    # no punctuation: two questions, then the resident's own words, which name nothing
+    result = matcher.match("交城硝基复合肥企业一共多少户总产能是多少我听人说挺多的你给我讲讲")
+    assert result.status is Status.ANSWERED and result.compound, result
+    answer = to_json(result, kb)["answer"]
+    assert "33户" in answer and "300万吨" in answer
+    # "几个博士创新中心" counts centres, not doctors
+    assert counted_class("几个博士创新中心") == ""
+    assert counted_class("有多少员工") == "person"
