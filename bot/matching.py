@@ -299,10 +299,16 @@ class Matcher:
     def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
         """Whether ``entry`` is what this part asks about (its first candidate) and states all of it."""
         first = result.entry or (result.candidates[0].entry if result.candidates else None)
-        if first is None or first.id != entry.id:
-            return False
         index = self.kb.index_of(entry.id)
         if index is None:
+            return False
+        # an elliptical part ("乡镇多少项，村里多少项") whose own words the answered entry all states: the message
+        # itself says what it is about
+        subject = subject_of(analysis.focus)
+        elliptical = result.status in (Status.AMBIGUOUS, Status.NO_MATCH) and len(subject) >= 2 and all(
+            self.decider.mentions(index, subject[i : i + 2]) for i in range(len(subject) - 1)
+        )
+        if (first is None or first.id != entry.id) and not elliptical:
             return False
         scope_terms = self.decider.scope_terms_in(analysis)
         return not self.decider.gaps(analysis, index, scope_terms)

@@ -380,3 +380,11 @@ def test_a_voice_run_on_is_read_as_questions_and_a_story(matcher: Matcher, kb: K
     # "几个博士创新中心" counts centres, not doctors
     assert counted_class("几个博士创新中心") == ""
     assert counted_class("有多少员工") == "person"
+
+
+def test_an_elliptical_part_is_read_in_the_context_of_the_answered_one(matcher: Matcher, kb: KnowledgeBase) -> None:
+    # "村里的多少项" names nothing of its own that the 就近办 entry does not state: it is the same question
+    result = matcher.match("就近办事项乡镇有多少项，村里的多少项")
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    answer = to_json(result, kb)["answer"]
+    assert "179项" in answer and "48项" in answer
