@@ -228,7 +228,7 @@ def _asked_by_clause(message: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(noun for clause in message.split("，") for noun in asked_nouns(clause)))
 
 
-_WHEN_WORD = r"(?:哪1?年|什么时候|啥时候|何时|哪1?天|几月|哪个月|几号)"
+_WHEN_WORD = r"(?:哪1?年|什么时候|啥时候|何时|哪[1一]?天|几月|哪个月|几号)"
 _WHEN_EVENT = re.compile(
     r"([\u4e00-\u9fff]{2})于" + _WHEN_WORD
     + r"|" + _WHEN_WORD + r"(?:开始|就|才|正式|被|首次|第1次|起|以来)?([\u4e00-\u9fff]{2})"
