@@ -163,7 +163,10 @@ _UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[�
 # a figure and its measure word (第5场 is an ordinal, not a count of 场), and with what follows it
 _FIGURE = re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?(?:万|亿)?({_UNITS})")
 _NUMBER_WITH_UNIT = re.compile(_FIGURE.pattern + r"([\u4e00-\u9fff]{0,4})")
-_ALONE = re.compile(r"单独|单是|光是|单单|这1项|其中的?(?!\d)")
+# one part of a figure alone: 单独, 其中, 不算 (not 算不算), 光 at the start of a clause (光日间照料中心)
+_ALONE = re.compile(
+    r"单独|单是|光是|单单|这1项|其中的?(?!\d)|(?<!算)不算|不包括|不含|除去|刨去|扣除|(?:^|，)光(?=[\u4e00-\u9fff]{2})"
+)
 _SUM = re.compile(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?[万亿](?![\d元吨人户个家张亩项件条平立公方次所座处名位])")
 # the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:万|亿)?({_UNITS})")
@@ -216,6 +219,10 @@ _COUNTED_THING = re.compile(
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
+# 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
+_COMPARED_WITH = re.compile(
+    r"(?<![跟和与同对相])比(?![例重较率])([\u4e00-\u9fff]{2,8}?)的?(?:高|低|多|少|大|小|强|弱|好|快|慢|贵|便宜|提高|增加)"
+)
 _RANK_CHECKED = re.compile(r"第[\d一二三四五六七八九十]|首位|唯一|最多|最大")
 _STATED_RANK = re.compile(
     r"(?:全市|全县|全省|全国|吕梁|山西|国内)[^，。；]{0,4}(?:第[\d一二三四五六七八九十]|首位|唯一|领先)|居(?:全市|全省|全国)"
@@ -725,6 +732,15 @@ class Decider:
             ]
             if topics and not any(self.mentions(index, n) for n in topics):
                 found.append(Gap("ask:person", "、".join(topics[:2])))
+        for match in _COMPARED_WITH.finditer(analysis.message):
+            # 比磷酸二铵高多少: the thing compared with must be what the entry compares with (尿素)
+            if re.search(r"[跟和与同][^，]{0,10}$", analysis.message[: match.start()]):
+                continue  # 跟扩区前比是高了: the thing compared with came first
+            nouns = salient_nouns(match.group(1))
+            other = nouns[-1] if nouns else match.group(1)
+            if len(other) >= 2 and not self.mentions(index, other):
+                found.append(Gap("compare", other))
+                break
         if "when" in analysis.asks and not any(g.kind == "ask:when" for g in found):
             # 哪年成立的, 什么时候召开的: the date of that event, which the entry must state (the year an
             # honour was given is not the year the body that gave it was founded)

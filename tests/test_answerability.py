@@ -283,6 +283,8 @@ def test_a_quoted_term_names_a_thing_but_not_a_company(
         "交城硝基复合肥去年实际产量多少",  # output, where the release gives capacity
         "那场发布会在什么地方开的",  # a place the release does not give
         "日间照料中心单独建了多少个",  # one count the release gives for two kinds of thing together
+        "光幸福小屋建了几个，不算日间照料中心",  # the same, said with 光 and 不算
+        "硝基肥的肥料转化率比碳铵高多少",  # compared with another thing than the release compares with (尿素)
     ],
 )
 def test_more_near_misses_are_not_answered_as_fact(matcher: Matcher, question: str) -> None:
@@ -388,3 +390,10 @@ def test_an_elliptical_part_is_read_in_the_context_of_the_answered_one(matcher: 
     assert result.status is Status.ANSWERED and result.entry is not None, result
     answer = to_json(result, kb)["answer"]
     assert "179项" in answer and "48项" in answer
+
+
+def test_a_comparison_with_what_the_release_compares_with_is_answered(matcher: Matcher) -> None:
+    result = matcher.match("硝基肥的肥料转化率比尿素高多少")
+    assert result.status is Status.ANSWERED and result.entry is not None and "尿素" in result.entry.answer
+    # 跟……比: the thing compared with comes first, and 比例 compares nothing
+    assert matcher.match("产出强度跟扩区前比是高了还是低了").status is Status.ANSWERED
