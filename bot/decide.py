@@ -496,10 +496,15 @@ class Decider:
         if classes & {"thing", "org"}:  # 个 and 处 count the same things as often as not
             classes |= {"thing", "org"}
         known = [(float(n), 0.0 if n in rough else 0.01) for n, _ in stated]
+        # a measure word asked outright (多少项) is matched by the same one (27个部门 counts departments)
+        typed = _ASKED_UNIT.search(analysis.message)  # as typed: the focus may have lost it (有多少项 → 有多少)
+        same_unit = typed.group(1) if typed and typed.group(1) not in ("个", "%") else ""
         figures = [
             float(n)
             for n, u in _FIGURE.findall(self._retriever.said[index])
-            if (unit_class(u) or "thing") in classes and not (1900 <= float(n) <= 2100 and "." not in n)
+            if (unit_class(u) or "thing") in classes
+            and not (1900 <= float(n) <= 2100 and "." not in n)
+            and (not same_unit or u == same_unit)
         ]
         others = [f for f in figures if not any(abs(f - k) <= slack * max(f, k) for k, slack in known)]
         # no figure of that kind at all is another gap (the thing counted); only the figure asked about is this

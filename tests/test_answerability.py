@@ -284,6 +284,7 @@ def test_a_quoted_term_names_a_thing_but_not_a_company(
         "那场发布会在什么地方开的",  # a place the release does not give
         "日间照料中心单独建了多少个",  # one count the release gives for two kinds of thing together
         "光幸福小屋建了几个，不算日间照料中心",  # the same, said with 光 and 不算
+        "773项集中办事项里社保部门占多少项",  # 27个部门 counts departments, not the items of one of them
         "硝基肥的肥料转化率比碳铵高多少",  # compared with another thing than the release compares with (尿素)
     ],
 )
