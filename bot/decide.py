@@ -174,6 +174,10 @@ _ASKED_UNIT = re.compile(rf"(?:多少|几)(?:万|亿)?({_UNITS})")
 _INSTANCE_ASKED = re.compile(
     r"(?:哪1?[个家所座款]?|什么)(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院|城市|省份|app|APP|软件|平台|小程序|公众号)"
 )
+# ... and asked after it: 第三方公司是哪家, 那个镇叫什么
+_INSTANCE_ASKED_AFTER = re.compile(
+    r"(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院|城市|省份)(?:是|叫|为)?(?:哪1?[个家所座]|什么名|啥名|叫什么|叫啥)"
+)
 _INSTANCE_NAMES: dict[str, re.Pattern[str]] = {
     # kinds a question names (什么职务, 哪个成语, 举几个例子) that an entry grounds with an instance of them
     **dict.fromkeys(("职务", "职位", "官职", "头衔"), re.compile(r"县长|书记|常委|主任|局长|院士|记者")),
@@ -685,7 +689,7 @@ class Decider:
         part = self._part_asked(analysis, index)
         if part:
             found.append(Gap("part", part))
-        for noun in _INSTANCE_ASKED.findall(analysis.plain):
+        for noun in (*_INSTANCE_ASKED.findall(analysis.plain), *_INSTANCE_ASKED_AFTER.findall(analysis.plain)):
             # a named thing the question does not name already (市级专业镇 is not the name of a town), as
             # the release writes it (synonyms would turn 投资公司 into 投资企业)
             instances = _INSTANCE_NAMES[noun].findall(self._said_as_typed(index))
