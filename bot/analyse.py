@@ -551,12 +551,24 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
     return pieces if all(asking) else [clause]
 
 
+# a comparison of two things: 甲和乙，哪个（的）X更多
+_WHICH_MORE = re.compile(
+    r"^(?P<a>[^，,。？?、]{2,20}?)(?:和|跟|与|还是)(?P<b>[^，,。？?、]{2,20}?)[，,]?\s*"
+    r"(?:哪个|哪边|哪1个|哪一个|哪样|谁)(?:的)?(?P<measure>[^，,。？?]{0,6}?)(?:更|比较)(?:多|大|高|快|少|小|低|强)"
+)
+
+
 def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
     """The clauses of a message that each ask something of their own (two or more: a compound question).
 
     A clause that asks nothing is context and joins the part after it; a short asking clause
     ("是真的吗", "有多少") joins the part before it. One part (or none) means a single question.
     """
+    compared = _WHICH_MORE.match(normalizer.fold(question[:MAX_INPUT_CHARS]).strip())
+    if compared:
+        # "平川和山区，哪边的行政村更多": the release's figure for each, which the resident compares
+        a, b, measure = (compared.group(g).strip() for g in ("a", "b", "measure"))
+        return [f"{a}{measure}是多少", f"{b}{measure}是多少"]
     # (a list 王向前、郭强 stays in its clause: 分别 may ask the same of each)
     raw = [
         piece

@@ -398,3 +398,14 @@ def test_a_comparison_with_what_the_release_compares_with_is_answered(matcher: M
     assert result.status is Status.ANSWERED and result.entry is not None and "尿素" in result.entry.answer
     # 跟……比: the thing compared with comes first, and 比例 compares nothing
     assert matcher.match("产出强度跟扩区前比是高了还是低了").status is Status.ANSWERED
+
+
+def test_a_comparison_of_two_things_gets_the_releases_figure_for_each(matcher: Matcher, kb: KnowledgeBase) -> None:
+    result = matcher.match("社工站和乡镇卫生院，哪个数量更多？")
+    assert result.status is Status.ANSWERED and result.compound, result
+    answer = to_json(result, kb)["answer"]
+    assert "8个乡镇社工站" in answer and "10个乡镇卫生院" in answer
+    # one entry that states both figures is one answer
+    result = matcher.match("护理型床位和养老床位总数，哪个更多？")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert "410张" in result.entry.answer and "985张" in result.entry.answer
