@@ -527,7 +527,7 @@ _LIST_JOIN = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|跟|以及|及)(?=[\u4e
 
 
 _SECOND_ASK = re.compile(
-    r"(多少|几)(?:户|家|所|座|处|人|名|位|张|亩|吨|元|块|次|场|项|件|条|种|万吨|亿元|万元)"
+    r"(多少|几)(?:户|家|所|座|处|人|名|位|张|亩|吨|元|块|次|场|项|件|条|种|万吨|亿元|万元|个|钱|公里)"
     r"(?:啊|呀|呢|吧|了)?([\u4e00-\u9fff]{2,}?(?:多少|几))"
 )
 
@@ -544,8 +544,16 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
         # (多少部门的多少项: without a measure word the noun after 多少 is what is counted)
         folded = normalizer.fold(clause)  # 多少戶 counts as 多少户 (same length: positions hold)
         second = _SECOND_ASK.search(folded) if len(folded) == len(clause) else None
-        if second is None or folded[second.end(1) : second.end(1) + 1] == "个":
-            return [clause]  # 多少个部门多少项: the noun after 个 is what is counted, not a new question
+        if second is None:
+            return [clause]
+        before = folded[: second.start(1)]
+        counted_before = nouns_in(before[-4:])
+        if folded[second.end(1) : second.end(1) + 1] == "个" and not (
+            counted_before and before.endswith(counted_before[-1])
+        ):
+            # 多少个部门多少项: the noun after 个 is what is counted, not a new question (项目多少个，标准地……
+            # counted the noun before it)
+            return [clause]
         pieces = [clause[: second.start(2)], clause[second.start(2) :]]
     asking = [bool(QUESTION_MARK.search(normalizer.fold(p))) and len(p.strip()) >= 3 for p in pieces]
     return pieces if all(asking) else [clause]

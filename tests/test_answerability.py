@@ -220,6 +220,9 @@ def test_a_second_how_many_after_a_new_subject_is_a_second_question(matcher: Mat
     assert asking_parts(matcher.normalizer, "硝基負合肥企業多少戶總產能多少") == ["硝基負合肥企業多少戶", "總產能多少"]
     # 多少个部门: the noun after 个 is what is counted
     assert len(asking_parts(matcher.normalizer, "集中办的事项有多少个部门多少项")) == 1
+    # ... but after 项目多少个 the counted noun came first, and 多少钱 ends a question too
+    assert asking_parts(matcher.normalizer, "承诺制项目有多少个标准地储备多少亩") == ["承诺制项目有多少个", "标准地储备多少亩"]
+    assert len(asking_parts(matcher.normalizer, "城乡公路投了多少钱一共修了多少公里")) == 2
 
 
 def test_a_caveat_about_one_topic_disclaims_only_that_topic(matcher: Matcher) -> None:
