@@ -546,7 +546,7 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
         second = _SECOND_ASK.search(folded) if len(folded) == len(clause) else None
         if second is None:
             return [clause]
-        before = folded[: second.start(1)]
+        before = re.sub(r"(?:一共|总共|共)?(?:有|是)?$", "", folded[: second.start(1)])
         counted_before = nouns_in(before[-4:])
         if folded[second.end(1) : second.end(1) + 1] == "个" and not (
             counted_before and before.endswith(counted_before[-1])
