@@ -548,8 +548,12 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
             return [clause]
         before = re.sub(r"(?:一共|总共|共)?(?:有|是)?$", "", folded[: second.start(1)])
         counted_before = nouns_in(before[-4:])
+        between = folded[second.end(1) + 1 : second.start(2) + len(second.group(2)) - 2]
+        with _LEXICON_LOCK:
+            words = _segmenter().lcut(between, HMM=False)
+        new_predicate = any(len(w) >= 2 and verb_like(w) for w in words)
         if folded[second.end(1) : second.end(1) + 1] == "个" and not (
-            counted_before and before.endswith(counted_before[-1])
+            counted_before and before.endswith(counted_before[-1]) and new_predicate
         ):
             # 多少个部门多少项: the noun after 个 is what is counted, not a new question (项目多少个，标准地……
             # counted the noun before it)
