@@ -24,6 +24,7 @@ __all__ = [
     "analyse",
     "asking_parts",
     "counted_class",
+    "counties_in",
     "detect_smalltalk",
     "unit_class",
 ]
@@ -186,7 +187,7 @@ _UNIT_CLASSES: dict[str, str] = {
     **dict.fromkeys(("人", "名", "位", "人次", "万人", "万人次"), "person"),
     **dict.fromkeys(("张", "床"), "bed"),
     **dict.fromkeys(("亩", "平方米", "平方公里", "公顷", "平米"), "area"),
-    **dict.fromkeys(("吨", "万吨", "千克", "公斤", "斤", "立方米", "方", "万方"), "quantity"),
+    **dict.fromkeys(("吨", "万吨", "千克", "公斤", "斤", "立方米", "立方", "方", "万方"), "quantity"),
     **dict.fromkeys(("元", "万元", "亿元", "块"), "money"),
     **dict.fromkeys(("公里", "千米", "米"), "length"),
     **dict.fromkeys(("%", "成"), "share"),
@@ -237,6 +238,10 @@ def counted_class(focus: str) -> str:
         if inside:
             return inside
         if "人" in head[:3]:
+            return "person"
+        with _LEXICON_LOCK:
+            first = _segmenter().lcut(noun, HMM=False)[0] if noun else ""
+        if len(first) >= 3 and first[-1] in _PERSON_ENDS:  # 护理员, 志愿者, 技术员: a word for people
             return "person"
         # 社工, 村医, 护工, 学员: a two-character word for people, unless a place follows (社工站) or another
         # noun (博士创新中心 counts centres)
@@ -361,6 +366,14 @@ def _nouns_in(text: str) -> tuple[str, ...]:  # the checks ask again for each ca
     return tuple(w for w in segmenter.lcut(text, HMM=False) if w in lexicon)
 
 
+@lru_cache(maxsize=1024)
+def counties_in(text: str) -> tuple[str, ...]:
+    """Counties and cities named in ``text`` as jieba's dictionary knows them (娄烦县, 文水县, 太原市)."""
+    with _LEXICON_LOCK:
+        words = _segmenter().lcut(text, HMM=False)
+    return tuple(w for w in words if len(w) >= 3 and w[-1] in "县市")
+
+
 def load_lexicons() -> None:
     """Load the general-language lexicon and jieba's segmenter now (~1 s; a background thread does this)."""
     with _LEXICON_LOCK:
@@ -422,6 +435,7 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
 
 # a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
 _CHECK = re.compile(r"是不是|是否|对不对|对吗|对吧|吗[?？!！。.]*$|吧[?？!！。.]*$|真的|属实|没错")
+_ALTERNATIVES = re.compile(r"[\d万亿场个户]\s*还是\s*\S")
 # a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
 _CLAUSE_MARKS = re.compile(r"[，,。!！?？;；:：\n]+")
 _STATED_CHECK = re.compile(r"[?？]$")
@@ -487,6 +501,8 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
         _CHECK.search(raw)
         or _YES_NO.search(focus)
         or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
+        # two figures offered, one of them the release's ("5.4万 还是 4.5万 立方", "第四场还是第五场")
+        or _ALTERNATIVES.search(chinese_numerals_to_digits(normalizer.fold(question[:MAX_INPUT_CHARS]))) is not None
         # a figure put as a question in a clause of its own ("……能到多少 听说是一千二百万吨？？")
         or any(
             not _ASKING_WORD.search(c) and re.search(r"\d", chinese_numerals_to_digits(c))

@@ -39,6 +39,7 @@ from .analyse import (
     Analysis,
     asked_nouns,
     counted_class,
+    counties_in,
     salient_nouns,
     unit_class,
     verb_like,
@@ -159,7 +160,7 @@ _DISCLAIMS: dict[str, re.Pattern[str]] = {
 }
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
-_UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%方]"
+_UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|立方|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%方]"
 # a figure and its measure word (第5场 is an ordinal, not a count of 场), and with what follows it
 _FIGURE = re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?(?:万|亿)?({_UNITS})")
 _NUMBER_WITH_UNIT = re.compile(_FIGURE.pattern + r"([\u4e00-\u9fff]{0,4})")
@@ -223,6 +224,7 @@ _COUNTED_THING = re.compile(
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
+_HOME = frozenset({"交城县", "吕梁市", "山西省", "太原市"})
 # 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
 _COMPARED_WITH = re.compile(
     r"(?<![跟和与同对相])比(?![例重较率])([\u4e00-\u9fff]{2,8}?)的?(?:高|低|多|少|大|小|强|弱|好|快|慢|贵|便宜|提高|增加)"
@@ -750,6 +752,12 @@ class Decider:
             if len(other) >= 2 and not self.mentions(index, other):
                 found.append(Gap("compare", other))
                 break
+        if not blocked:
+            for place in counties_in(analysis.plain):
+                # 娄烦县, 阳曲县: a county or city the release never names is another place
+                if place not in _HOME and not self.mentions(index, place):
+                    found.append(Gap("scope", place))
+                    break
         if "when" in analysis.asks and not any(g.kind == "ask:when" for g in found):
             # 哪年成立的, 什么时候召开的: the date of that event, which the entry must state (the year an
             # honour was given is not the year the body that gave it was founded)

@@ -288,6 +288,8 @@ def test_a_quoted_term_names_a_thing_but_not_a_company(
         "日间照料中心单独建了多少个",  # one count the release gives for two kinds of thing together
         "光幸福小屋建了几个，不算日间照料中心",  # the same, said with 光 and 不算
         "773项集中办事项里社保部门占多少项",  # 27个部门 counts departments, not the items of one of them
+        "阳曲县农村客车通村率是多少",  # another county, one the release never names
+        "全县养老院一共有多少名护理员",  # people, where the release counts beds
         "硝基肥的肥料转化率比碳铵高多少",  # compared with another thing than the release compares with (尿素)
     ],
 )
@@ -412,3 +414,17 @@ def test_a_comparison_of_two_things_gets_the_releases_figure_for_each(matcher: M
     result = matcher.match("护理型床位和养老床位总数，哪个更多？")
     assert result.status is Status.ANSWERED and result.entry is not None
     assert "410张" in result.entry.answer and "985张" in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("污水日处理能力 5.4万 还是 4.5万 立方", "5.4万立方米"),  # two figures offered: the release's is the answer
+        ("交城专场是第三场还是第五场", "第五场"),
+    ],
+)
+def test_figures_offered_as_alternatives_are_answered_with_the_releases(
+    matcher: Matcher, question: str, stated: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and stated in result.entry.answer, result
