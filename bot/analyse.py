@@ -123,6 +123,8 @@ ASK_KINDS: dict[str, re.Pattern[str]] = {
         r"|哪1?位(?:副?县长|县?领导)|哪个(?:副?县长|县?领导)|谁(?:来|在|做的|作的)?(?:讲|介绍|说|回答|答|解答|发言|主讲)"
         # who made something: took the photos, wrote, drew or designed it
         r"|谁(?:来|给)?(?:拍|摄|写|撰|编|画|设计|起草|主持)"
+        # 讲养老的（又）是谁: the one who presented a topic
+        r"|(?:讲|介绍|说|回答|答|解答|发言|主讲)[^，。？?\d]{1,12}的(?:又|都)?是谁"
     ),
     "explain": re.compile(
         r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|干什么用|干啥用"

@@ -428,3 +428,15 @@ def test_figures_offered_as_alternatives_are_answered_with_the_releases(
 ) -> None:
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None and stated in result.entry.answer, result
+
+
+def test_who_presented_each_of_two_topics(matcher: Matcher, kb: KnowledgeBase) -> None:
+    result = matcher.match("讲城乡融合的是谁，讲养老的又是谁？")
+    assert result.status is Status.ANSWERED and result.compound, result
+    answer = to_json(result, kb)["answer"]
+    assert "崔维廷" in answer and "郭强" in answer
+
+
+def test_the_whole_city_named_with_its_name_is_the_city_the_release_ranks_in(matcher: Matcher) -> None:
+    result = matcher.match("有效发明专利在吕梁全市排第几")
+    assert result.status is Status.ANSWERED and result.entry is not None and "第二" in result.entry.answer
