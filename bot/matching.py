@@ -136,7 +136,11 @@ class Matcher:
         self.reader = _pinyin_reader(kb)
         # the general-language lexicon and segmenter (jieba's dictionary, ~1 s) load in the background, not on
         # a question
-        threading.Thread(target=load_lexicons, name="lexicons", daemon=True).start()
+        threading.Thread(target=self._warm, name="lexicons", daemon=True).start()
+
+    def _warm(self) -> None:
+        self.decider.warm()  # before the lexicons: a question waits for those, so both are done by its answer
+        load_lexicons()
 
     @property
     def thresholds(self) -> Thresholds:

@@ -440,3 +440,25 @@ def test_who_presented_each_of_two_topics(matcher: Matcher, kb: KnowledgeBase) -
 def test_the_whole_city_named_with_its_name_is_the_city_the_release_ranks_in(matcher: Matcher) -> None:
     result = matcher.match("有效发明专利在吕梁全市排第几")
     assert result.status is Status.ANSWERED and result.entry is not None and "第二" in result.entry.answer
+
+
+def test_segmentation_is_jiebas_own() -> None:
+    # the engine cuts with jieba's dictionary and jieba's dynamic programme (no prefix dictionary to load)
+    import re
+
+    import jieba
+
+    from bot.analyse import segment
+
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    samples = [
+        "报道最后用哪个词形容交城发展，多点开花？",
+        "娄烦县农村客运通村率多少",
+        "交城有几个博士创新中心省级的那种 还有市级重点实验室几个",
+        "开发区管委会主任是谁",
+        "我在浙江打了八年工今年回来了想问问老家交城现在搞科技研发的人多不多",
+    ]
+    for text in samples:
+        words = [w for w in segment(text) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+        assert words == [w for w in tokenizer.lcut(text, HMM=False) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
