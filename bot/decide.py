@@ -297,6 +297,7 @@ class Decider:
         self._entries: Sequence[Entry] = kb.entries
         self._plain_cache: dict[int, str] = {}
         self._typed_cache: dict[int, str] = {}
+        self._keys_cache: dict[int, tuple[str, str]] = {}
         self._gives_cache: dict[int, frozenset[str]] = {}
         self._units_cache: dict[int, frozenset[str]] = {}
         self._pinyin_cache: dict[int, str] = {}
@@ -327,6 +328,7 @@ class Decider:
             self._pinyin_text(index)
             self._units(index)
             self._caveats(index)
+            self._keys(index)
 
     # ----------------------------------------------------------------------------------------------
     # What an entry states
@@ -859,7 +861,8 @@ class Decider:
         return Scored(score, evidence.index, evidence.question, gaps, base)
 
     def agree(self, first: int, other: int) -> bool:
-        """Whether two entries cite the same passage of their source (the quotes' spans overlap by half).
+        """Whether two entries cite the same passage of their source (the quotes' spans overlap by half), or
+        one restates the other's quote nearly word for word.
 
         An overview and the detail it sums up quote the same sentence; two entries that merely share a
         term (民生事业一体化 in a list and in its own paragraph) quote different places and do not agree.
@@ -876,7 +879,7 @@ class Decider:
             if x is not None and y is not None:
                 shared = min(x[1], y[1]) - max(x[0], y[0])
                 found = shared >= max(4, min(x[1] - x[0], y[1] - y[0]) // 2)
-            found = found or self._restates(a, b) or self._restates(b, a)
+            found = found or self._restates(first, other) or self._restates(other, first)
             if len(self._agree_cache) >= 50_000:
                 self._agree_cache.clear()
             self._agree_cache[pair] = found
@@ -897,13 +900,21 @@ class Decider:
         named = [n for n in self._names if n in self._entries[first].answer]
         return bool(named) and all(n in self._entries[other].answer for n in named)
 
-    @staticmethod
-    def _restates(a: Entry, b: Entry) -> bool:
+    def _keys(self, index: int) -> tuple[str, str]:
+        """The entry's quote, and its answer and quote, reduced for comparing quotes (``quote_key``)."""
+        keys = self._keys_cache.get(index)
+        if keys is None:
+            entry = self._entries[index]
+            quote = quote_key(entry.quote)
+            keys = self._keys_cache[index] = (quote, quote_key(entry.answer) + "\n" + quote)
+        return keys
+
+    def _restates(self, a: int, b: int) -> bool:
         """Whether entry ``b`` states ``a``'s quote in its own answer or quote (nearly word for word)."""
-        quote = quote_key(a.quote)
+        quote = self._keys(a)[0]
         if len(quote) < 6:
             return False
-        said = quote_key(b.answer) + "\n" + quote_key(b.quote)
+        said = self._keys(b)[1]
         return quote in said or fuzz.partial_ratio(quote, said, score_cutoff=90) >= 90
 
     def confident(self, score: float, second: float) -> bool:
