@@ -218,7 +218,9 @@ _COUNTED = re.compile(
     r"(?:多少|几)(个企业|个公司|个厂|万人次|万人|人次|平方公里|平方米|[户家所座处人名位张床亩吨元块次场期轮届项件条类种个%])?"
     r"([\u4e00-\u9fff]{0,6})"
 )
-_STORY = re.compile(r"[我你他她俺咱]")  # 是多少我听人说: the resident's story begins, not the thing counted
+# a pronoun begins the resident's own story (是多少我听人说), not the thing asked about
+_STORY_START = "[我你俺咱他她]"
+_STORY = re.compile(_STORY_START)
 
 
 def unit_class(unit: str) -> str:
@@ -505,12 +507,26 @@ _YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有�
 
 # voice input runs on without punctuation: after a question word, a pronoun starts the resident's own
 # story ("总产能是多少我听人说很多"), which is a clause of its own
-_RUN_ON = re.compile(r"(多少|几[个户家项所张]?|什么|啥|吗|呢|来着)(?=[我你俺咱他她][^们]?[\u4e00-\u9fff])")
+_RUN_ON = re.compile(r"(多少|几[个户家项所张]?|什么|啥|吗|呢|来着)(?=" + _STORY_START + r"[^们]?[\u4e00-\u9fff])")
+_STORY_CLAUSE = re.compile("^" + _STORY_START)
+_CLAUSES_KEPT = re.compile(r"[^，,。!！?？;；\s]+[，,。!！?？;；\s]*")  # each clause with the marks after it
 
 
 def punctuate_run_ons(text: str) -> str:
     """A comma where a voice-input run-on turns from the question to the resident's story."""
     return _RUN_ON.sub(r"\1，", text)
+
+
+def without_story(text: str) -> str:
+    """The message without clauses that are only the resident's story and name nothing ("我听人说很多你给我说说"),
+    when another clause asks: they cannot be matched, and they dilute the question."""
+    clauses = _CLAUSES_KEPT.findall(text)
+    if len(clauses) < 2:
+        return text
+    story = [bool(_STORY_CLAUSE.match(c)) and not QUESTION_MARK.search(c) and not salient_nouns(c) for c in clauses]
+    if all(story) or not any(story):
+        return text
+    return "".join(c for c, s in zip(clauses, story, strict=True) if not s)
 
 
 def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None = None) -> Analysis:
@@ -556,16 +572,17 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
     counted = counted_class(plain) if "count" in asks else ""  # as typed: synonyms fold 几户 into 多少
     areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
     raw = normalizer.fold(focus_raw).strip()
+    folded = normalizer.fold(question[:MAX_INPUT_CHARS])  # the whole message, as typed
     checks = bool(
         _CHECK.search(raw)
         or _YES_NO.search(focus)
         or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
         # two figures offered, one of them the release's ("5.4万 还是 4.5万 立方", "第四场还是第五场")
-        or _ALTERNATIVES.search(chinese_numerals_to_digits(normalizer.fold(question[:MAX_INPUT_CHARS]))) is not None
+        or _ALTERNATIVES.search(chinese_numerals_to_digits(folded)) is not None
         # a figure put as a question in a clause of its own ("……能到多少 听说是一千二百万吨？？")
         or any(
             not _ASKING_WORD.search(c) and re.search(r"\d", chinese_numerals_to_digits(c))
-            for c in _STATED_FIGURE.findall(normalizer.fold(question[:MAX_INPUT_CHARS]))
+            for c in _STATED_FIGURE.findall(folded)
         )
     )
     clauses_typed = _CLAUSE_MARKS.split(question[:MAX_INPUT_CHARS])

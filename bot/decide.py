@@ -224,7 +224,8 @@ _COUNTED_THING = re.compile(
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
-_HOME = frozenset({"交城县", "吕梁市", "山西省", "太原市"})
+# the release's own county and city, and 太原 (a scope term of its own): never another county's name
+_HOME = frozenset({"交城县", "吕梁市", "太原市"})
 # 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
 _COMPARED_WITH = re.compile(
     r"(?<![跟和与同对相])比(?![例重较率])([\u4e00-\u9fff]{2,8}?)的?(?:高|低|多|少|大|小|强|弱|好|快|慢|贵|便宜|提高|增加)"
@@ -246,6 +247,20 @@ _WHEN_EVENT = re.compile(
     r"([\u4e00-\u9fff]{2})于" + _WHEN_WORD
     + r"|" + _WHEN_WORD + r"(?:开始|就|才|正式|被|首次|第1次|起|以来)?([\u4e00-\u9fff]{2})"
 )
+
+
+@lru_cache(maxsize=1024)
+def _event_asked(message: str) -> str:
+    """The event a when-question dates (哪年成立的 → 成立; 始建于哪年 → 始建), or '' (each candidate asks again)."""
+    for clause in message.split("，"):
+        match = _WHEN_EVENT.search(clause)
+        if match:
+            verb = match.group(1) or match.group(2)
+            if verb and verb_like(verb) and verb[0] not in "弄搞做办干整":  # 弄完: a light verb names no event
+                return verb
+    return ""
+
+
 _WHAT_KIND = re.compile(r"(?:什么|啥|甚)([\u4e00-\u9fff]{2,4})")
 _KIND_WHAT = re.compile(r"([\u4e00-\u9fff]{2,4})(?:是|叫)(?:什么|啥|甚)")
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
@@ -604,17 +619,6 @@ class Decider:
             if not self.mentions(index, noun) and not self.known_to_base(noun) and not self._instance_of(noun, index)
         ]
 
-    @staticmethod
-    def _event_asked(analysis: Analysis) -> str:
-        """The event a when-question dates (哪年成立的 → 成立; 始建于哪年 → 始建), or ''."""
-        for clause in analysis.message.split("，"):
-            match = _WHEN_EVENT.search(clause)
-            if match:
-                verb = match.group(1) or match.group(2)
-                if verb and verb_like(verb) and verb[0] not in "弄搞做办干整":  # 弄完: a light verb names no event
-                    return verb
-        return ""
-
     def _instance_of(self, noun: str, index: int) -> bool:
         """Whether the entry names a thing of this kind: 部委 is grounded by 农业农村部."""
         pattern = _INSTANCE_NAMES.get(noun)
@@ -782,7 +786,7 @@ class Decider:
         if "when" in analysis.asks and not any(g.kind == "ask:when" for g in found):
             # 哪年成立的, 什么时候召开的: the date of that event, which the entry must state (the year an
             # honour was given is not the year the body that gave it was founded)
-            event = self._event_asked(analysis)
+            event = _event_asked(analysis.message)
             if event and not self.mentions(index, event):
                 found.append(Gap("ask:when", event))
         words = self.ungrounded(analysis, index)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .analyse import (
-    QUESTION_MARK,
     Analysis,
     analyse,
     asking_parts,
@@ -27,8 +26,8 @@ from .analyse import (
     load_lexicons,
     noun_lexicon,
     punctuate_run_ons,
-    salient_nouns,
     subject_of,
+    without_story,
 )
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
@@ -99,22 +98,6 @@ def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
     return PinyinReader(vocabulary)
 
 
-_STORY_CLAUSE = re.compile(r"^[我你俺咱他她]")
-_CLAUSES = re.compile(r"[^，,。!！?？;；\s]+[，,。!！?？;；\s]*")
-
-
-def without_story(text: str) -> str:
-    """The message without clauses that are only the resident's story and name nothing ("我听人说很多你给我说说"),
-    when another clause asks: they cannot be matched, and they dilute the question."""
-    clauses = _CLAUSES.findall(text)
-    if len(clauses) < 2:
-        return text
-    story = [bool(_STORY_CLAUSE.match(c)) and not QUESTION_MARK.search(c) and not salient_nouns(c) for c in clauses]
-    if all(story) or not any(story):
-        return text
-    return "".join(c for c, s in zip(clauses, story, strict=True) if not s)
-
-
 class Matcher:
     """Answers questions against one knowledge base; build once, share everywhere (thread-safe reads)."""
 
@@ -134,8 +117,8 @@ class Matcher:
         # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
         # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = _pinyin_reader(kb)
-        # the general-language lexicon and segmenter (jieba's dictionary, ~1 s) load in the background, not on
-        # a question
+        # what each entry states (small bases) and jieba's dictionary (~0.1-0.3 s from its cache) load in the
+        # background, not on a question
         threading.Thread(target=self._warm, name="lexicons", daemon=True).start()
 
     def _warm(self) -> None:
@@ -189,8 +172,8 @@ class Matcher:
             return MatchResult(question=question, status=Status.NO_MATCH)
         t = self.thresholds
         best = ranked[0]
-        # the runner-up that says something else: an entry citing the same passage of the release (an
-        # overview and the detail it sums up) agrees with the best and takes nothing from its lead
+        # the runner-up that says something else: an entry that gives the same reply (it cites or restates the
+        # same passage, or names the same people asked who) takes nothing from the best's lead
         second = next((s.score for s in ranked[1:] if not self.decider.concurs(analysis, best.index, s.index)), 0.0)
         candidates = tuple(
             Candidate(self._entries[s.index], round(min(s.score, 100.0), 1), s.question)
@@ -301,7 +284,8 @@ class Matcher:
         return bool(nouns) and not any(self.decider.mentions(index, n) for n in nouns)
 
     def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
-        """Whether ``entry`` is what this part asks about (its first candidate) and states all of it."""
+        """Whether ``entry`` is what this part asks about (its first candidate, or an elliptical part whose own
+        words it all states) and states all of it."""
         first = result.entry or (result.candidates[0].entry if result.candidates else None)
         index = self.kb.index_of(entry.id)
         if index is None:
