@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from .index import gram_codes
+from .language import Vocabulary
 from .text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key
 
 __all__ = [
@@ -182,8 +183,6 @@ MEASURES = re.compile(
 # Asking for examples: a few items of a list are the answer (举几个例子, 比如, 说几个)
 EXAMPLES = re.compile(r"举几个|举个例|举例|例子|比如|比方|例如|说几个|列几个|讲几个")
 
-# Areas bigger than the county: a total asked for one of them is not the county's own figure.
-BIGGER_AREAS = re.compile(r"(?:全国|全省|山西省?|全市|吕梁市?|整个吕梁|全吕梁|全世界|世界|国内|国际)(?![级省市])")
 
 # --------------------------------------------------------------------------------------------------
 # The thing counted: "多少员工" counts people, "几家" counts organisations; an entry stating 40户 counts firms.
@@ -274,24 +273,6 @@ def _modifies(noun: str, size: int) -> bool:
     return len(words) > 1 and len(words[0]) >= 2 and verb_like(words[0]) and words[1] in lexicon
 
 
-# --------------------------------------------------------------------------------------------------
-# Words that frame the asking and carry no information of their own; an entry need not contain them.
-
-FRAME_WORDS = (
-    "什么", "怎么样", "怎么", "咋样", "如何", "哪些", "哪个", "哪里", "哪儿", "多少", "是不是", "有没有", "是否",
-    "能不能", "可不可以", "情况", "方面", "问题", "东西", "时候", "现在", "目前", "当前", "如今", "今年", "去年",
-    "县里", "县城", "全县", "交城县", "交城", "我们", "咱们", "俺们", "你们", "他们", "大家", "具体", "主要",
-    "一般", "大概", "听说", "据说", "知道", "了解", "介绍", "告诉", "请问", "一下", "来着", "记得", "好像",
-    "到底", "究竟", "真的", "实际", "总共", "一共", "都有", "分别", "各有", "各是", "还有", "以及", "那个", "这个",
-    "那些", "这些", "里面", "方面的", "有关", "关于", "相关", "成果", "成绩", "成效", "效果", "工作", "做法",
-    "措施", "举措", "亮点", "特色", "发布会", "报道", "文章", "新闻", "材料", "发布", "提到", "说到", "讲到",
-    "介绍到", "领导", "负责人说", "啥样", "怎样", "咋回事", "咋弄", "怎么弄", "干了啥", "干了什么", "做了啥",
-    "做了什么", "做了哪些", "搞了啥", "搞了什么", "弄了啥", "有啥", "有哪些", "什么样", "哪几", "多大",
-    "多会儿", "几个", "几家", "几户", "几项", "几所",
-    # the release's own words asked for (原话怎么写的): every entry quotes them
-    "原话", "原文", "原句", "结果",
-)
-FRAME_WORD_RE = re.compile("|".join(re.escape(w) for w in sorted(FRAME_WORDS, key=len, reverse=True)))
 
 
 _INTERROGATIVE = re.compile(r"多少|几|什么|啥|甚|谁|哪|怎么|咋|如何|是否|是不是|有没有|吗")
@@ -300,14 +281,14 @@ _INTERROGATIVE = re.compile(r"多少|几|什么|啥|甚|谁|哪|怎么|咋|如�
 _MEASURE_FIRST = r"^(?:个|种|位|名|家|户|所|样|类|条|项|张|座|处|件|只|辆|台|本|批)"
 
 
-def asked_nouns(text: str) -> list[str]:
+def asked_nouns(text: str, vocab: Vocabulary) -> list[str]:
     """The nouns right beside a question word: the thing asked for (多少员工, 主任是谁, 用途是什么)."""
     found: list[str] = []
     for match in _INTERROGATIVE.finditer(text):
         before = text[max(0, match.start() - 4) : match.start()]
         after = text[match.end() : match.end() + 4]
-        nouns_before = salient_nouns(re.sub(r"(?:是|的|有|叫|为|在)+$", "", before))
-        nouns_after = salient_nouns(re.sub(_MEASURE_FIRST, "", after))
+        nouns_before = salient_nouns(re.sub(r"(?:是|的|有|叫|为|在)+$", "", before), vocab)
+        nouns_after = salient_nouns(re.sub(_MEASURE_FIRST, "", after), vocab)
         if nouns_before and before.rstrip("是的有叫为在").endswith(nouns_before[-1]):
             found.append(nouns_before[-1])
         if nouns_after and re.sub(_MEASURE_FIRST, "", after).startswith(nouns_after[0]):
@@ -315,9 +296,9 @@ def asked_nouns(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def salient_nouns(text: str) -> list[str]:
+def salient_nouns(text: str, vocab: Vocabulary) -> list[str]:
     """The nouns that say what a clause is about (品种, 员工, 作者), without the frame of asking or areas."""
-    return nouns_in(BIGGER_AREAS.sub(" ", FRAME_WORD_RE.sub(" ", text)))
+    return nouns_in(vocab.bigger_areas.sub(" ", vocab.frame.sub(" ", text)))
 
 
 # Nouns of the general language (jieba's dictionary, tagged from a large corpus): a word the entry does
@@ -517,19 +498,21 @@ def punctuate_run_ons(text: str) -> str:
     return _RUN_ON.sub(r"\1，", text)
 
 
-def without_story(text: str) -> str:
+def without_story(text: str, vocab: Vocabulary) -> str:
     """The message without clauses that are only the resident's story and name nothing ("我听人说很多你给我说说"),
     when another clause asks: they cannot be matched, and they dilute the question."""
     clauses = _CLAUSES_KEPT.findall(text)
     if len(clauses) < 2:
         return text
-    story = [bool(_STORY_CLAUSE.match(c)) and not QUESTION_MARK.search(c) and not salient_nouns(c) for c in clauses]
+    story = [
+        bool(_STORY_CLAUSE.match(c)) and not QUESTION_MARK.search(c) and not salient_nouns(c, vocab) for c in clauses
+    ]
     if all(story) or not any(story):
         return text
     return "".join(c for c, s in zip(clauses, story, strict=True) if not s)
 
 
-def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None = None) -> Analysis:
+def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_clause: str | None = None) -> Analysis:
     """Work out what ``question`` asks. ``focus_clause`` names the asking clause (a part of a compound)."""
     key = normalizer.normalize(question)
     clauses = _clauses(normalizer, question)
@@ -570,7 +553,7 @@ def analyse(normalizer: Normalizer, question: str, *, focus_clause: str | None =
         # "举几个例子", "比如": some of a list answers it; not a count, not the rest of the list
         asks = (asks - {"count", "rest"}) | {"examples"}
     counted = counted_class(plain) if "count" in asks else ""  # as typed: synonyms fold 几户 into 多少
-    areas = tuple(dict.fromkeys(m.group(0) for m in BIGGER_AREAS.finditer(plain)))
+    areas = tuple(dict.fromkeys(m.group(0) for m in vocab.bigger_areas.finditer(plain)))
     raw = normalizer.fold(focus_raw).strip()
     folded = normalizer.fold(question[:MAX_INPUT_CHARS])  # the whole message, as typed
     checks = bool(
@@ -604,15 +587,15 @@ _DISTRIBUTIVE = re.compile(r"^(?:那|那么)?(?:各自|分别|各)")
 _PARTICLES = re.compile(r"[是有的了在和与都也还就又再才只很太最个种些这那他她它我你们吗呢吧啊呀嘛么啥甚谁几哪]")
 
 
-def subject_of(key: str) -> str:
+def subject_of(key: str, vocab: Vocabulary) -> str:
     """What an asking clause names of its own (有多少品种 → 品种), without frame words, particles and figures."""
-    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", FRAME_WORD_RE.sub("", key)))
+    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", vocab.frame.sub("", key)))
     return re.sub(r"[\d.%]", "", rest)
 
 
-def _has_subject(key: str) -> bool:
+def _has_subject(key: str, vocab: Vocabulary) -> bool:
     """Whether an asking clause names something of its own (有多少品种), not only asks (有多少, 是真的吗)."""
-    return len(subject_of(key)) >= 2
+    return len(subject_of(key, vocab)) >= 2
 
 
 _LIST_JOIN = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|跟|以及|及)(?=[\u4e00-\u9fff])")
@@ -661,7 +644,7 @@ _WHICH_MORE = re.compile(
 )
 
 
-def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
+def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> list[str]:
     """The clauses of a message that each ask something of their own (two or more: a compound question).
 
     A clause that asks nothing is context and joins the part after it; a short asking clause
@@ -691,7 +674,7 @@ def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
             context += clause + "，"
             pending.append(clause)
             continue
-        if _DISTRIBUTIVE.match(folded.strip()) and not _has_subject(key) and len(pending) >= 2:
+        if _DISTRIBUTIVE.match(folded.strip()) and not _has_subject(key, vocab) and len(pending) >= 2:
             # "2025年的目标，十五末的需求预测，各是多少": each thing listed before is asked
             parts += [f"{item.strip()}{_DISTRIBUTIVE.sub('', clause.strip(), count=1)}" for item in pending]
             context, pending = "", []
@@ -704,7 +687,7 @@ def asking_parts(normalizer: Normalizer, question: str) -> list[str]:
             parts += [f"{context}{item.strip()}{listed.group(2)}" for item in items]  # type: ignore[union-attr]
             context = ""
             continue
-        if parts and not _has_subject(key):
+        if parts and not _has_subject(key, vocab):
             parts[-1] += "，" + clause  # "有多少", "是真的吗": about the part before
             continue
         parts.append(context + clause)

@@ -110,7 +110,7 @@ def _print_answer(result: MatchResult, kb: KnowledgeBase, as_json: bool, out: Te
 
 def run_chat(matcher: Matcher, kb: KnowledgeBase, stdin: TextIO, out: TextIO, *, banner: str = "") -> int:
     """The interactive terminal chat: the same replies the bot gives; numbers pick a suggestion."""
-    print(messages.CHAT_WELCOME, file=out)
+    print(messages.CHAT_WELCOME.format(name=kb.place.name), file=out)
     if banner:
         print(banner, file=out)
     interactive = stdin.isatty()
@@ -385,7 +385,7 @@ def cmd_fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jiaocheng-bot", description="交城问答：根据发布材料回答问题，并注明出处。")
+    parser = argparse.ArgumentParser(prog="jiaocheng-bot", description="县情问答：根据发布材料回答问题，并注明出处。")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--knowledge", default=None, metavar="DIR", help="knowledge directory")
     common.add_argument("--config", default=None, metavar="FILE", help="config file (default: config.yaml if present)")

@@ -32,8 +32,6 @@ from rapidfuzz import fuzz
 from .analyse import (
     AFFILIATION,
     ASK_KINDS,
-    BIGGER_AREAS,
-    FRAME_WORD_RE,
     MEASURES,
     NAMED_BY,
     Analysis,
@@ -45,6 +43,7 @@ from .analyse import (
     verb_like,
 )
 from .knowledge import Entry, KnowledgeBase, quote_key
+from .language import Vocabulary
 from .retrieve import Evidence, Retriever
 from .text import Normalizer, chinese_numerals_to_digits, pinyin_key
 
@@ -144,10 +143,6 @@ _COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户�
 _WHICH_NOUN = re.compile(r"(?:哪些|哪几|哪\d+|分别是哪)[个条所家项座户位名张处种样]?([\u4e00-\u9fff]{1,2})")
 _CAVEAT = re.compile(r"没有(?:具体|说明|列出|写明|注明|展开|提到|介绍|给出)|未(?:注明|说明|提及|列出)|只介绍了|只说")
 _CAVEAT_CLAUSE = re.compile(r"(?:没有|未)[^。；;，,]*")
-# words around a caveat that name no topic of its own (报道没有写明 …)
-_CAVEAT_FRAME = re.compile(
-    r"新闻发布会|发布会|报道|材料|文章|稿子|上|里|中|都|也|并|但|只|具体|详细|部分|的|交城县?|县里"
-)
 _DISCLAIMS: dict[str, re.Pattern[str]] = {
     "org": re.compile(r"哪一?家|哪个|单位|企业"),
     "which": re.compile(r"哪些|列出|名单|具体是"),
@@ -224,22 +219,17 @@ _COUNTED_THING = re.compile(
     r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
 )
 _WHO = re.compile(r"谁|哪位")
-# the release's own county and city, and 太原 (a scope term of its own): never another county's name
-_HOME = frozenset({"交城县", "吕梁市", "太原市"})
 # 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
 _COMPARED_WITH = re.compile(
     r"(?<![跟和与同对相])比(?![例重较率])([\u4e00-\u9fff]{2,8}?)的?(?:高|低|多|少|大|小|强|弱|好|快|慢|贵|便宜|提高|增加)"
 )
 _RANK_CHECKED = re.compile(r"第[\d一二三四五六七八九十]|首位|唯一|最多|最大")
-_STATED_RANK = re.compile(
-    r"(?:全市|全县|全省|全国|吕梁|山西|国内)[^，。；]{0,4}(?:第[\d一二三四五六七八九十]|首位|唯一|领先)|居(?:全市|全省|全国)"
-)
 
 
 @lru_cache(maxsize=1024)
-def _asked_by_clause(message: str) -> tuple[str, ...]:
+def _asked_by_clause(message: str, vocab: Vocabulary) -> tuple[str, ...]:
     """The nouns asked for, clause by clause of the message as typed (each candidate entry asks again)."""
-    return tuple(dict.fromkeys(noun for clause in message.split("，") for noun in asked_nouns(clause)))
+    return tuple(dict.fromkeys(noun for clause in message.split("，") for noun in asked_nouns(clause, vocab)))
 
 
 _WHEN_WORD = r"(?:哪1?年|什么时候|啥时候|何时|哪[1一]?天|几月|哪个月|几号)"
@@ -274,16 +264,9 @@ _ASKING_NEAR = re.compile(r"多少|几|什么|啥|甚|哪|谁|有没有|是否|�
 # words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
 _WHO_FRAME = frozenset({"领导", "县长", "副县长", "发布会", "部分", "问题", "方面", "内容", "话题", "那块", "这块"})
 _FIRST = re.compile(r"率先|首[批个家届位次]|居首|首位|第1|最早|领先")
-# areas counted as the same when a question names one and the entry another
-_AREA_GROUPS = (
-    ("全国", "国内"),
-    ("全省", "山西", "山西省"),
-    ("全市", "吕梁", "吕梁市", "整个吕梁", "全吕梁", "吕梁全市"),
-)
-
-
-def _same_areas(term: str) -> tuple[str, ...]:
-    return next((group for group in _AREA_GROUPS if term in group), (term,))
+def _same_areas(vocab: Vocabulary, term: str) -> tuple[str, ...]:
+    """The names of the area ``term`` names (全市, 吕梁, 吕梁市 …): a question names one, the entry another."""
+    return next((group for group in vocab.area_groups if term in group), (term,))
 
 
 def _one_of_a_list(analysis: Analysis, noun: str) -> bool:
@@ -322,6 +305,7 @@ class Decider:
         self._caveat_cache: dict[int, list[tuple[str, frozenset[str]]]] = {}
         self._items_cache: dict[int, tuple[str, ...]] = {}
         self._kb = kb
+        self._vocab = Vocabulary.for_place(kb.place)
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self._not_covered = self._scope_terms(kb.scope.not_covered)
         self._names = kb.scope.names
@@ -329,6 +313,11 @@ class Decider:
         self._name_sounds = tuple(
             (name, pinyin_key(name)) for name in self._scope_terms(kb.scope.names) if len(name) >= 3
         )
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The language with this base's place added."""
+        return self._vocab
 
     def warm(self, limit: int = 5_000) -> None:
         """Work out what each entry states now, for a base of up to ``limit`` entries (~0.1 s for the county's
@@ -449,7 +438,7 @@ class Decider:
                         continue
                     kinds = frozenset(k for k, pattern in _DISCLAIMS.items() if pattern.search(found.group(0)))
                     if kinds:
-                        topic = _CAVEAT_FRAME.sub("", self._normalizer.plain(clause[: found.start()]))
+                        topic = self._vocab.caveat_frame.sub("", self._normalizer.plain(clause[: found.start()]))
                         cached.append((topic, kinds))
             if len(self._caveat_cache) >= 50_000:
                 self._caveat_cache.clear()
@@ -554,7 +543,7 @@ class Decider:
         if others:
             # another figure is the part asked about only if the entry names that part ("985张里护理型的有多少";
             # not "985张里社会福利服务中心有几张", when the entry never names the centre)
-            parts = [n for n in salient_nouns(analysis.message) if not self.mentions(index, n)]
+            parts = [n for n in salient_nouns(analysis.message, self._vocab) if not self.mentions(index, n)]
             return "" if not parts else "、".join(n for n, _ in stated)
         return "、".join(n for n, _ in stated)
 
@@ -580,13 +569,20 @@ class Decider:
             return ""
         text = self._retriever.entry_text(index)
         # (吕梁全市 is 全市 in a release about one county of 吕梁)
-        missing = [term for term in terms if term not in text and not any(a in text for a in _same_areas(term))]
+        missing = [
+            term for term in terms if term not in text and not any(a in text for a in _same_areas(self._vocab, term))
+        ]
         if not missing:
             return ""
         plain = self._plain_text(index)
         section = self._section_text(index)
         # a speaker or author named with a topic they spoke on (崔维廷讲的公路) is not another subject
         return next((term for term in missing if term not in plain and term not in section), "")
+
+    def _named_elsewhere(self, place: str) -> bool:
+        """Whether a county or city the question names is one of scope.yaml's other places (太原 in 太原市):
+        the scope check speaks for it."""
+        return any(term in place for term in self._kb.scope.other_places)
 
     def _section_text(self, index: int) -> str:
         """The part of the source the entry's quote stands in, from its heading to the next, as typed."""
@@ -615,7 +611,7 @@ class Decider:
         # (稿子，标题叫啥 asks no 子标题)
         return [
             noun
-            for noun in _asked_by_clause(analysis.message)
+            for noun in _asked_by_clause(analysis.message, self._vocab)
             if not self.mentions(index, noun) and not self.known_to_base(noun) and not self._instance_of(noun, index)
         ]
 
@@ -726,7 +722,7 @@ class Decider:
         asking = analysis.message  # as typed, clause by clause: 是多少？备课要用 asks no 备
         for match in _COUNTED_THING.finditer(asking):  # 多少煤: a thing the entry never names
             thing = match.group(1)
-            if FRAME_WORD_RE.match(asking, match.start(1)):
+            if self._vocab.frame.match(asking, match.start(1)):
                 continue  # 几，具体是多少: the frame of asking, not a thing
             if "\u4e00" <= thing <= "\u9fff" and not self.mentions(index, thing):
                 found.append(Gap("ask:measure", thing))
@@ -740,14 +736,14 @@ class Decider:
                 after = [
                     clause[clause.index(a) :]
                     for clause in re.split(r"[，。；;]", raw_answer)
-                    for a in _same_areas(area)
+                    for a in _same_areas(self._vocab, area)
                     if a in clause
                 ]
                 if not any(re.search(number, c) for c in after):
                     found.append(Gap("area", area))
                     break
         elif analysis.areas and analysis.asks & {"rank", "which", "names", "places"} and not any(
-            a in text for area in analysis.areas for a in _same_areas(area)
+            a in text for area in analysis.areas for a in _same_areas(self._vocab, area)
         ):
             found.append(Gap("area", analysis.areas[0]))
         past = _PAST.search(analysis.plain) or _NOW.search(analysis.plain)
@@ -763,7 +759,7 @@ class Decider:
         if "person" in analysis.asks and not any(g.kind == "ask:person" for g in found):
             # who presented, said or heads something: the entry must name that topic, not only a person
             topics = [
-                n for n in salient_nouns(analysis.message)
+                n for n in salient_nouns(analysis.message, self._vocab)
                 if n not in _WHO_FRAME and self.known_to_base(n)
             ]
             if topics and not any(self.mentions(index, n) for n in topics):
@@ -772,7 +768,7 @@ class Decider:
             # 比磷酸二铵高多少: the thing compared with must be what the entry compares with (尿素)
             if re.search(r"[跟和与同][^，]{0,10}$", analysis.message[: match.start()]):
                 continue  # 跟扩区前比是高了: the thing compared with came first
-            nouns = salient_nouns(match.group(1))
+            nouns = salient_nouns(match.group(1), self._vocab)
             other = nouns[-1] if nouns else match.group(1)
             if len(other) >= 2 and not self.mentions(index, other):
                 found.append(Gap("compare", other))
@@ -780,7 +776,8 @@ class Decider:
         if not blocked:
             for place in counties_in(analysis.plain):
                 # 娄烦县, 阳曲县: a county or city the release never names is another place
-                if place not in _HOME and not self.mentions(index, place):
+                home = place in self._vocab.home or self._named_elsewhere(place)
+                if not home and not self.mentions(index, place):
                     found.append(Gap("scope", place))
                     break
         if "when" in analysis.asks and not any(g.kind == "ask:when" for g in found):
@@ -800,7 +797,9 @@ class Decider:
             # "是不是全省第一": a rank checked for a bigger area is answered with the rank the release gives
             # (总量全市第一), which corrects it; the release says nothing of the province
             areas = [g.detail for g in found if g.kind in ("scope", "area")]
-            if all(BIGGER_AREAS.fullmatch(a) for a in areas) and _STATED_RANK.search(self._answer_digits(index)):
+            vocab = self._vocab
+            bigger = all(vocab.bigger_areas.fullmatch(a) for a in areas)
+            if bigger and vocab.stated_rank.search(self._answer_digits(index)):
                 found = [g for g in found if g.kind not in ("scope", "area")]
         return tuple(found)
 
@@ -832,11 +831,11 @@ class Decider:
         """
         kinds = []
         for match in _WHAT_KIND.finditer(analysis.plain):
-            nouns = salient_nouns(match.group(1))
+            nouns = salient_nouns(match.group(1), self._vocab)
             if nouns and match.group(1).startswith(nouns[0]):
                 kinds.append(nouns[0])
         for match in _KIND_WHAT.finditer(analysis.plain):  # 目标是啥
-            nouns = salient_nouns(match.group(1))
+            nouns = salient_nouns(match.group(1), self._vocab)
             if nouns and match.group(1).endswith(nouns[-1]):
                 kinds.append(nouns[-1])
         if not kinds:
@@ -898,7 +897,7 @@ class Decider:
             return False
         # only when the best entry explains the whole question: 开发区管委会主任是谁 names a role the
         # presenter's entry never mentions, and two entries naming 王向前 do not make him its head
-        topics = [n for n in salient_nouns(analysis.message) if n not in _WHO_FRAME]
+        topics = [n for n in salient_nouns(analysis.message, self._vocab) if n not in _WHO_FRAME]
         if not all(self.mentions(first, n) for n in topics):
             return False
         named = [n for n in self._names if n in self._entries[first].answer]

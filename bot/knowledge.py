@@ -29,6 +29,8 @@ import ahocorasick
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .place import NEUTRAL, Place
+
 if TYPE_CHECKING:
     from .announcements import Announcement
 
@@ -46,7 +48,8 @@ __all__ = [
 ]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SPECIAL_FILES = {"synonyms.yaml", "scope.yaml", "announcements.yaml"}
+SPECIAL_FILES = {"synonyms.yaml", "scope.yaml", "announcements.yaml", "place.yaml"}
+PLACE_FIELDS = {"name", "county", "city", "province", "event", "event_short", "topics", "examples"}
 ENTRY_FIELDS = {"id", "questions", "answer", "quote", "section", "source", "keywords", "related"}
 TOPIC_FIELDS = {"topic", "source", "section", "entries", "description"}
 
@@ -180,6 +183,7 @@ class KnowledgeBase:
     scope: Scope = field(default_factory=Scope)
     by_id: Mapping[str, Entry] = field(default_factory=dict)
     announcements: tuple[Announcement, ...] = ()
+    place: Place = NEUTRAL
     compiled: object | None = field(default=None, compare=False, repr=False)  # bot.retrieve.RetrievalData
 
     @property
@@ -508,6 +512,46 @@ def _load_scope(directory: Path, problems: list[Problem]) -> Scope:
     return scope
 
 
+def _load_place(directory: Path, problems: list[Problem]) -> Place:
+    """The deployment's place (``place.yaml``); the neutral place when the file is absent."""
+    path = directory / "place.yaml"
+    if not path.exists():
+        return NEUTRAL
+    reader = _Reader(_relative(path, directory))
+    text = read_text(path, reader.file, problems)
+    node = reader.compose(text) if text is not None else None
+    place = NEUTRAL
+    if node is not None:
+        fields = reader.mapping(node, "place.yaml") or {}
+        reader.unknown_fields(fields, PLACE_FIELDS, "place.yaml")
+
+        def value(name: str) -> str:
+            return reader.text(fields[name][1], name) if name in fields else ""
+
+        def values(name: str) -> tuple[str, ...]:
+            return tuple(t for t, _ in reader.text_list(fields.get(name, (None, None))[1], name))
+
+        for name, suffixes in (("county", "县区市旗"), ("city", "市州盟"), ("province", "省市区")):
+            given = value(name)
+            if given and given[-1] not in suffixes:
+                reader.problem(fields[name][1], f"{name} '{given}' must be the full name, ending in one of {suffixes}")
+        if "county" not in fields:
+            reader.problem(node, "place.yaml needs 'county:', the county's full name (ending in 县, 区 or 市)")
+        place = Place(
+            name=value("name") or NEUTRAL.name,
+            county=value("county"),
+            city=value("city"),
+            province=value("province"),
+            event=value("event"),
+            event_short=value("event_short"),
+            topics=values("topics"),
+            examples=values("examples"),
+            file=reader.file,
+        )
+    problems.extend(reader.problems)
+    return place
+
+
 def _topic_files(directory: Path) -> Iterator[Path]:
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
         if path.name not in SPECIAL_FILES:
@@ -742,6 +786,7 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
     entries = _cross_checks(_verify_quotes(read, sources, problems), synonyms, problems)
     del read
     announcements = _load_announcements(root, problems)
+    place = _load_place(root, problems)
     if problems:
         raise KnowledgeError(problems)
     by_id = {e.id: e for e in entries}
@@ -753,6 +798,7 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
         scope=scope,
         by_id=MappingProxyType(by_id),
         announcements=announcements,
+        place=place,
     )
 
 
@@ -765,7 +811,7 @@ def _load_announcements(root: Path, problems: list[Problem]) -> tuple[Announceme
 
 def load_settings(
     directory: str | Path,
-) -> tuple[tuple[tuple[str, ...], ...], Scope, tuple[Announcement, ...]]:
+) -> tuple[tuple[tuple[str, ...], ...], Scope, tuple[Announcement, ...], Place]:
     """The small files of a base (synonyms, scope, announcements), read and checked as :func:`load_knowledge`
     reads them; used beside a compiled snapshot, which holds the entries and sources."""
     root = Path(directory)
@@ -773,9 +819,10 @@ def load_settings(
     synonyms = _load_term_groups(root, problems)
     scope = _load_scope(root, problems)
     announcements = _load_announcements(root, problems)
+    place = _load_place(root, problems)
     if problems:
         raise KnowledgeError(problems)
-    return synonyms, scope, announcements
+    return synonyms, scope, announcements, place
 
 
 def knowledge_files(directory: str | Path) -> list[Path]:

@@ -218,15 +218,16 @@ class Matcher:
         reading = self.reader.read(folded) if _LETTERS.search(folded) else question
         if reading == folded:
             reading = question
-        reading = without_story(punctuate_run_ons(reading))
-        analysis = analyse(self.normalizer, reading)
+        vocab = self.decider.vocabulary
+        reading = without_story(punctuate_run_ons(reading), vocab)
+        analysis = analyse(self.normalizer, reading, vocab)
         if not analysis.key:
             return MatchResult(question=question, status=Status.NO_MATCH)
         whole = self.decide(question, analysis)
-        parts = asking_parts(self.normalizer, reading)
+        parts = asking_parts(self.normalizer, reading, vocab)
         if len(parts) < 2:
             return whole
-        analyses = [analyse(self.normalizer, part) for part in parts]  # each part, with its context, alone
+        analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
         results = [self.decide(part, a) for part, a in zip(parts, analyses, strict=True)]
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:
@@ -277,7 +278,7 @@ class Matcher:
         if index is None:
             return False
         # a noun of the release (another entry states it) that the answer does not: 总目标, not 年 or 原话
-        subject = subject_of(analysis.focus)
+        subject = subject_of(analysis.focus, self.decider.vocabulary)
         lexicon = noun_lexicon()
         pairs = {subject[i : i + 2] for i in range(len(subject) - 1)}
         nouns = [n for n in pairs if n in lexicon and self.decider.known_to_base(n)]
@@ -292,7 +293,7 @@ class Matcher:
             return False
         # an elliptical part ("乡镇多少项，村里多少项") whose own words the answered entry all states: the message
         # itself says what it is about
-        subject = subject_of(analysis.focus)
+        subject = subject_of(analysis.focus, self.decider.vocabulary)
         elliptical = result.status in (Status.AMBIGUOUS, Status.NO_MATCH) and len(subject) >= 2 and all(
             self.decider.mentions(index, subject[i : i + 2]) for i in range(len(subject) - 1)
         )

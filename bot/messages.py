@@ -5,17 +5,22 @@ Plain strings with ``{name}`` placeholders; adapters escape the values they put 
 
 from __future__ import annotations
 
+# Texts that name the deployment take its place (bot.place.Place, the knowledge folder's place.yaml) through
+# bot.render.place_words: {name} the bot's name, {about} the release in short, {event} in full, {topics} and
+# {topic_list} what it covers, {county} the county, {example} an example question.
 SMALLTALK = {
-    "greeting": "您好！我是交城问答机器人，可以回答交城县高质量发展发布会介绍的情况，比如科技创新、城乡融合、经济开发区、硝基复合肥产业和养老服务。直接发问题给我就行。",
+    "greeting": "您好！我是{name}机器人，可以回答{about}介绍的情况，比如{topics}。直接发问题给我就行。",
     "thanks": "不客气！还有别的想了解的，随时问我。",
-    "identity": "我是交城问答机器人：根据“推动高质量发展 建设美丽幸福吕梁”系列新闻发布会交城县专场的报道回答问题，每个回答都注明出处。可以问科技创新、城乡融合、经济开发区、硝基复合肥产业、养老服务等方面的数字和做法。",
+    "identity": "我是{name}机器人：根据{event}的报道回答问题，每个回答都注明出处。可以问{topic_list}等方面的数字和做法。",
     "bye": "再见！有问题随时来问。",
 }
 
 AMBIGUOUS_INTRO = "您是想问："
 AMBIGUOUS_HINT = "请回复序号，或换个更具体的说法。"
 NO_MATCH = "抱歉，这份发布材料里没有找到能回答这个问题的内容，我不想乱答。"
-NO_MATCH_OUT_OF_SCOPE = "抱歉，发布材料只介绍了交城县的情况，没有提到“{term}”方面的内容，我不想乱答。"
+NO_MATCH_OUT_OF_SCOPE = "抱歉，发布材料只介绍了{county}的情况，没有提到“{term}”方面的内容，我不想乱答。"
+# the same, for a base whose place names no county
+NO_MATCH_OUT_OF_SCOPE_NEUTRAL = "抱歉，发布材料没有提到“{term}”方面的内容，我不想乱答。"
 # partial: the topic is covered, the detail asked is not
 PARTIAL = "发布材料没有提到{missing}，我不想乱答。和您问的最接近的内容是："
 PARTIAL_HINT = "如需更具体的信息，可咨询相关部门或拨打12345政务服务便民热线。"
@@ -59,13 +64,13 @@ PART_HEADING = "【{question}】"
 PART_NOT_COVERED = "发布材料没有提到这一点。"
 PART_AMBIGUOUS = "这一点没能确定您问的是哪一条，可以单独再问一次。"
 NO_MATCH_HINT = "可以换个说法再问，或发送 /topics 看看能问哪些话题；办事咨询可拨打12345政务服务便民热线。"
-EMPTY_QUESTION = "请直接输入您的问题，比如：交城有多少家高新技术企业？"
+EMPTY_QUESTION = "请直接输入您的问题，比如：{example}"
 
 CITATION_SOURCE = "来源：《{title}》"
 CITATION_SECTION = " · {section}"
 CITATION_QUOTE = "原文：“{quote}”"
 
-CHAT_WELCOME = "交城问答（本地终端版）。直接输入问题，回车发送；输入序号选择候选问题；Ctrl-D 或“退出”结束。"
+CHAT_WELCOME = "{name}（本地终端版）。直接输入问题，回车发送；输入序号选择候选问题；Ctrl-D 或“退出”结束。"
 CHAT_NO_TOKEN = "（未配置 Telegram 机器人令牌，所以在终端里聊天。配置方法：在 config.yaml 的 telegram.token 填入 BotFather 给的令牌，或设置环境变量 TELEGRAM_BOT_TOKEN。）"
 CHAT_PROMPT = "问> "
 TOKEN_REJECTED = (
@@ -76,8 +81,8 @@ CHAT_EXIT_WORDS = ("退出", "exit", "quit", "q")
 
 # ---- Telegram ----------------------------------------------------------------------------------
 WELCOME = (
-    "您好！我是<b>交城问答</b>机器人。\n"
-    "我根据“推动高质量发展 建设美丽幸福吕梁”系列新闻发布会交城县专场的报道回答问题，每个回答都附上原文出处。\n\n"
+    "您好！我是<b>{name}</b>机器人。\n"
+    "我根据{event}的报道回答问题，每个回答都附上原文出处。\n\n"
     "直接把问题发给我就行，比如：\n{examples}\n\n"
     "发送 /topics 按话题浏览，/source 查看资料来源，/help 查看用法。"
 )
@@ -98,7 +103,7 @@ HELP_GROUP_ADMIN = (
     "\n\n<b>群管理员</b>\n/auto on｜off 开关自动回答（只回答有把握的问题）\n"
     "/subscribe [标签] 订阅县里的公告  /unsubscribe 取消订阅"
 )
-ASK_USAGE = "用法：/ask 您的问题，例如 /ask 交城有几个乡镇社工站"
+ASK_USAGE = "用法：/ask 您的问题，例如 /ask {example}"
 TOPICS_INTRO = "请选择话题："
 TOPIC_QUESTIONS = "<b>{topic}</b>：请选择问题"
 TOPICS_BACK = "« 返回话题"
@@ -130,7 +135,7 @@ NOTHING_YET = "（暂无）"
 UNANSWERED_TITLE = "<b>没答上来和被点 👎 的问题</b>（最近的在前）"
 UNANSWERED_NONE = "最近没有没答上来的问题。"
 INLINE_ASK_PRIVATE = "私聊机器人提问"
-TEXT_ONLY = "我只能看懂文字问题，暂时看不懂图片、语音和表情。请把问题用文字发给我，比如：交城有几个乡镇社工站？"
+TEXT_ONLY = "我只能看懂文字问题，暂时看不懂图片、语音和表情。请把问题用文字发给我，比如：{example}"
 AND_MORE = "……还有 {count} 处（完整列表见机器人日志，或运行 python -m bot validate）"
 STORAGE_TROUBLE = "⚠️ 数据库 {path} 写不进去（{reason}）。机器人照常回答问题，但提问记录和反馈暂时没有保存。请检查磁盘空间、文件权限，或是否有别的程序占用了数据库。"
 ERROR_REPLY = "抱歉，处理您的消息时出了点问题，请稍后再试。"
@@ -138,7 +143,7 @@ ERROR_REPLY = "抱歉，处理您的消息时出了点问题，请稍后再试�
 # ---- announcements -----------------------------------------------------------------------------
 ANNOUNCEMENT = "📢 <b>公告</b>\n\n{text}"
 BOT_JOINED_GROUP = (
-    "大家好！我是<b>交城问答</b>机器人，根据交城县高质量发展发布会的报道回答问题，每个回答都注明出处。\n"
+    "大家好！我是<b>{name}</b>机器人，根据{about}的报道回答问题，每个回答都注明出处。\n"
     "在群里 @我 提问、回复我的消息，或用 /ask 问题。\n\n"
     "群管理员：发送 /subscribe 订阅县里的公告；可以加标签，比如 /subscribe 城关镇，以后只针对本镇的公告也会发到本群。"
     "发送 /unsubscribe 取消订阅。"

@@ -11,8 +11,19 @@ from typing import Any
 from . import messages
 from .knowledge import Entry, KnowledgeBase, quote_key
 from .matching import Gap, MatchResult, Status
+from .place import Place
 
-__all__ = ["Citation", "citation_of", "describe_gaps", "render_text", "to_json"]
+__all__ = [
+    "Citation",
+    "citation_of",
+    "describe_gaps",
+    "example_questions",
+    "out_of_scope_text",
+    "place_words",
+    "render_text",
+    "smalltalk_text",
+    "to_json",
+]
 
 
 @dataclass(frozen=True)
@@ -45,18 +56,57 @@ def describe_gaps(gaps: tuple[Gap, ...]) -> str:
     return "、".join(said[:2]) or messages.GAP_GENERIC
 
 
-def _part_text(result: MatchResult) -> str:
+def _listed(items: tuple[str, ...], last: str) -> str:
+    """科技创新、城乡融合和养老服务 (``last`` joins the last two)."""
+    return "、".join(items[:-1]) + last + items[-1] if len(items) > 1 else "".join(items)
+
+
+def example_questions(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The example questions shown to residents: the place file's, else the first entries' standard questions."""
+    return kb.place.examples or tuple(e.canonical_question for e in kb.entries[:3])
+
+
+def place_words(kb: KnowledgeBase) -> dict[str, str]:
+    """The values a text that names the deployment is filled with (see :mod:`bot.messages`)."""
+    place = kb.place
+    covered = place.topics or kb.topics[:5]
+    examples = example_questions(kb)
+    return {
+        "name": place.name,
+        "county": place.county,
+        "about": place.about(),
+        "event": place.source_of_answers(),
+        "topics": _listed(covered, "和") or "发布材料里的数字和做法",
+        "topic_list": "、".join(covered) or "发布材料里",
+        "example": examples[0] if examples else "",
+    }
+
+
+def smalltalk_text(kind: str, kb: KnowledgeBase) -> str:
+    """The reply to small talk, naming the deployment."""
+    template = messages.SMALLTALK.get(kind, messages.SMALLTALK["greeting"])
+    return template.format(**place_words(kb))
+
+
+def out_of_scope_text(term: str, place: Place) -> str:
+    """Why a question about another place or subject is not answered."""
+    if place.county:
+        return messages.NO_MATCH_OUT_OF_SCOPE.format(county=place.county, term=term)
+    return messages.NO_MATCH_OUT_OF_SCOPE_NEUTRAL.format(term=term)
+
+
+def _part_text(result: MatchResult, kb: KnowledgeBase) -> str:
     """The reply to one question or one part of a message, without the citation."""
     if result.status is Status.ANSWERED and result.entry is not None:
         return result.entry.answer
     if result.status is Status.PARTIAL and result.entry is not None:
         return messages.PARTIAL.format(missing=describe_gaps(result.gaps)) + result.entry.answer
     if result.status is Status.SMALLTALK:
-        return messages.SMALLTALK.get(result.smalltalk, messages.SMALLTALK["greeting"])
+        return smalltalk_text(result.smalltalk, kb)
     if result.status is Status.AMBIGUOUS:
         return messages.PART_AMBIGUOUS
     if result.out_of_scope:
-        return messages.NO_MATCH_OUT_OF_SCOPE.format(term=result.out_of_scope)
+        return out_of_scope_text(result.out_of_scope, kb.place)
     return messages.PART_NOT_COVERED
 
 
@@ -65,14 +115,14 @@ def cited(result: MatchResult) -> bool:
     return result.entry is not None and result.status in (Status.ANSWERED, Status.PARTIAL)
 
 
-def answer_text(result: MatchResult) -> str:
+def answer_text(result: MatchResult, kb: KnowledgeBase) -> str:
     """The answer a resident gets: answered, partial, compound and smalltalk results; '' otherwise."""
     if result.compound:
         return "\n".join(
-            messages.PART_HEADING.format(question=part.question.strip()) + _part_text(part) for part in result.parts
+            messages.PART_HEADING.format(question=part.question.strip()) + _part_text(part, kb) for part in result.parts
         )
     if cited(result) or result.status is Status.SMALLTALK:
-        return _part_text(result)
+        return _part_text(result, kb)
     return ""
 
 
@@ -90,14 +140,14 @@ def _in_own_words(text: str, entry: Entry | None) -> str:
     return text + "\n" + messages.CITATION_QUOTE.format(quote=entry.quote)
 
 
-def _json_answer(result: MatchResult) -> str:
+def _json_answer(result: MatchResult, kb: KnowledgeBase) -> str:
     if result.compound:
         return "\n".join(
             messages.PART_HEADING.format(question=part.question.strip())
-            + _in_own_words(_part_text(part), part.entry if cited(part) else None)
+            + _in_own_words(_part_text(part, kb), part.entry if cited(part) else None)
             for part in result.parts
         )
-    return _in_own_words(answer_text(result), result.entry if cited(result) else None)
+    return _in_own_words(answer_text(result, kb), result.entry if cited(result) else None)
 
 
 def _json_part(part: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
@@ -105,7 +155,7 @@ def _json_part(part: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "question": part.question,
         "status": str(part.status),
-        "answer": _in_own_words(_part_text(part), entry),
+        "answer": _in_own_words(_part_text(part, kb), entry),
         "entry_id": entry.id if entry is not None else None,
         "citation": citation_of(kb, entry).__dict__ if entry is not None else None,
     }
@@ -123,7 +173,7 @@ def to_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
     reply: dict[str, Any] = {
         "question": result.question,
         "status": str(result.status),
-        "answer": _json_answer(result),
+        "answer": _json_answer(result, kb),
         "entry_id": entry.id if entry is not None else None,
         "score": round(float(result.score), 1),
         "citation": citation,
@@ -144,30 +194,30 @@ def render_citation_text(citation: Citation) -> str:
 def render_text(result: MatchResult, kb: KnowledgeBase) -> str:
     """The reply as plain text, the same content the Telegram bot sends."""
     if result.status is Status.SMALLTALK:
-        return answer_text(result)
+        return answer_text(result, kb)
     if result.compound:
         blocks = []
         for part in result.parts:
-            block = messages.PART_HEADING.format(question=part.question.strip()) + "\n" + _part_text(part)
+            block = messages.PART_HEADING.format(question=part.question.strip()) + "\n" + _part_text(part, kb)
             if cited(part) and part.entry is not None:
                 block += "\n" + render_citation_text(citation_of(kb, part.entry))
             blocks.append(block)
         return "\n\n".join(blocks)
     if cited(result) and result.entry is not None:
-        text = _part_text(result) + "\n\n" + render_citation_text(citation_of(kb, result.entry))
+        text = _part_text(result, kb) + "\n\n" + render_citation_text(citation_of(kb, result.entry))
         return text + ("\n" + messages.PARTIAL_HINT if result.status is Status.PARTIAL else "")
     if result.status is Status.AMBIGUOUS:
         lines = [messages.AMBIGUOUS_INTRO]
         lines += [f"{i}. {c.entry.canonical_question}" for i, c in enumerate(result.candidates, 1)]
         lines.append(messages.AMBIGUOUS_HINT)
         return "\n".join(lines)
-    return fallback_text(result)
+    return fallback_text(result, kb)
 
 
-def fallback_text(result: MatchResult) -> str:
+def fallback_text(result: MatchResult, kb: KnowledgeBase) -> str:
     """What to say when nothing in the release answers the question, with a way forward."""
     if not (result.question or "").strip():
-        return messages.EMPTY_QUESTION
+        return messages.EMPTY_QUESTION.format(**place_words(kb))
     if result.out_of_scope:
-        return messages.NO_MATCH_OUT_OF_SCOPE.format(term=result.out_of_scope) + "\n" + messages.NO_MATCH_HINT
+        return out_of_scope_text(result.out_of_scope, kb.place) + "\n" + messages.NO_MATCH_HINT
     return messages.NO_MATCH + "\n" + messages.NO_MATCH_HINT

@@ -258,7 +258,7 @@ def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
         }
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise SnapshotError(f"incomplete: {exc}") from exc
-    synonyms, scope, announcements = load_settings(root)
+    synonyms, scope, announcements, place = load_settings(root)
     return KnowledgeBase(
         directory=str(root),
         entries=table,
@@ -267,6 +267,7 @@ def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
         scope=scope,
         by_id=table.by_id,
         announcements=announcements,
+        place=place,
         compiled=data,
     )
 

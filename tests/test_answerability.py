@@ -73,9 +73,9 @@ def test_a_follow_up_about_the_same_fact_is_one_answer(matcher: Matcher) -> None
 
 def test_asking_parts(matcher: Matcher) -> None:
     norm = matcher.normalizer
-    assert asking_parts(norm, "污水处理厂一天能处理多少") == ["污水处理厂一天能处理多少"]
-    assert asking_parts(norm, "交城有高企吗，有多少家") == ["交城有高企吗，有多少家"]
-    assert len(asking_parts(norm, "社工站有几个？小巨人企业有几户？")) == 2
+    assert asking_parts(norm, "污水处理厂一天能处理多少", matcher.decider.vocabulary) == ["污水处理厂一天能处理多少"]
+    assert asking_parts(norm, "交城有高企吗，有多少家", matcher.decider.vocabulary) == ["交城有高企吗，有多少家"]
+    assert len(asking_parts(norm, "社工站有几个？小巨人企业有几户？", matcher.decider.vocabulary)) == 2
 
 
 def test_json_answer_carries_the_releases_own_words(matcher: Matcher, kb: KnowledgeBase) -> None:
@@ -182,8 +182,8 @@ def test_the_same_checks_answer_what_the_entry_does_state(matcher: Matcher, ques
 def test_a_question_mark_alone_checks_a_figure_only_without_a_question_word(matcher: Matcher) -> None:
     from bot.analyse import analyse
 
-    assert analyse(matcher.normalizer, "护理型床位是500张？").checks
-    assert not analyse(matcher.normalizer, "340余万元补贴里，高龄津贴占了多少？").checks
+    assert analyse(matcher.normalizer, "护理型床位是500张？", matcher.decider.vocabulary).checks
+    assert not analyse(matcher.normalizer, "340余万元补贴里，高龄津贴占了多少？", matcher.decider.vocabulary).checks
 
 
 def test_questions_joined_by_a_list_mark_are_each_answered(matcher: Matcher, kb: KnowledgeBase) -> None:
@@ -192,7 +192,7 @@ def test_questions_joined_by_a_list_mark_are_each_answered(matcher: Matcher, kb:
     reply = to_json(result, kb)
     assert all(fact in reply["answer"] for fact in ("710人", "203名", "17户"))
     # a list of things asked about together stays one question
-    assert asking_parts(matcher.normalizer, "交城这些高新企业、专精特新企业主要是哪些行业的？") == [
+    assert asking_parts(matcher.normalizer, "交城这些高新企业、专精特新企业主要是哪些行业的？", matcher.decider.vocabulary) == [
         "交城这些高新企业、专精特新企业主要是哪些行业的"
     ]
 
@@ -217,12 +217,12 @@ def test_checks_english_and_examples_are_answered_with_the_releases_facts(
 
 
 def test_a_second_how_many_after_a_new_subject_is_a_second_question(matcher: Matcher) -> None:
-    assert asking_parts(matcher.normalizer, "硝基負合肥企業多少戶總產能多少") == ["硝基負合肥企業多少戶", "總產能多少"]
+    assert asking_parts(matcher.normalizer, "硝基負合肥企業多少戶總產能多少", matcher.decider.vocabulary) == ["硝基負合肥企業多少戶", "總產能多少"]
     # 多少个部门: the noun after 个 is what is counted
-    assert len(asking_parts(matcher.normalizer, "集中办的事项有多少个部门多少项")) == 1
+    assert len(asking_parts(matcher.normalizer, "集中办的事项有多少个部门多少项", matcher.decider.vocabulary)) == 1
     # ... but after 项目多少个 the counted noun came first, and 多少钱 ends a question too
-    assert asking_parts(matcher.normalizer, "承诺制项目有多少个标准地储备多少亩") == ["承诺制项目有多少个", "标准地储备多少亩"]
-    assert len(asking_parts(matcher.normalizer, "城乡公路投了多少钱一共修了多少公里")) == 2
+    assert asking_parts(matcher.normalizer, "承诺制项目有多少个标准地储备多少亩", matcher.decider.vocabulary) == ["承诺制项目有多少个", "标准地储备多少亩"]
+    assert len(asking_parts(matcher.normalizer, "城乡公路投了多少钱一共修了多少公里", matcher.decider.vocabulary)) == 2
 
 
 def test_a_caveat_about_one_topic_disclaims_only_that_topic(matcher: Matcher) -> None:
@@ -334,7 +334,7 @@ def test_the_kind_of_thing_asked_for_must_be_named_when_another_entry_names_it(m
 def test_words_of_asking_are_not_unexplained_details(matcher: Matcher, question: str, entry_id: str) -> None:
     index = matcher.kb.index_of(entry_id)
     assert index is not None
-    assert matcher.decider.ungrounded(analyse(matcher.normalizer, question), index) == []
+    assert matcher.decider.ungrounded(analyse(matcher.normalizer, question, matcher.decider.vocabulary), index) == []
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id, result
 
@@ -350,12 +350,12 @@ def test_a_when_question_is_answered_by_the_entry_that_states_that_event(matcher
     assert result.status is Status.ANSWERED and result.entry is not None and "二十大" in result.entry.answer
 
 
-def test_nouns_are_read_as_words_not_as_any_two_characters() -> None:
+def test_nouns_are_read_as_words_not_as_any_two_characters(matcher: Matcher) -> None:
     from bot.analyse import asked_nouns, salient_nouns
 
-    assert "词形" not in asked_nouns("文章结尾用什么词形容交城的发展")
-    assert "后用" not in asked_nouns("报道最后用哪个词形容交城发展")
-    assert "管委会" in salient_nouns("开发区管委会主任是谁")  # an abbreviation is a noun too
+    assert "词形" not in asked_nouns("文章结尾用什么词形容交城的发展", matcher.decider.vocabulary)
+    assert "后用" not in asked_nouns("报道最后用哪个词形容交城发展", matcher.decider.vocabulary)
+    assert "管委会" in salient_nouns("开发区管委会主任是谁", matcher.decider.vocabulary)  # an abbreviation is a noun too
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ from telegram.warnings import PTBDeprecationWarning
 from .. import messages
 from ..announcements import ANNOUNCEMENT_TZ, MAX_TEXT, Announcement, Targets, normalize_tag, run_id
 from ..config import Config
+from ..render import place_words
 from ..reports import schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
@@ -456,7 +457,8 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     svc = services(context).announcer
     if is_in and not was_in:
         try:
-            await context.bot.send_message(change.chat.id, messages.BOT_JOINED_GROUP)
+            words = {k: escape(v) for k, v in place_words(services(context).knowledge.current.kb).items()}
+            await context.bot.send_message(change.chat.id, messages.BOT_JOINED_GROUP.format(**words))
         except TelegramError as exc:
             logger.info("could not introduce myself in %s: %s", change.chat.id, exc)
     elif was_in and not is_in and svc.storage.deactivate(change.chat.id, messages.REASON_BOT_REMOVED):

@@ -50,10 +50,10 @@ from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
 from ..inbox import Inbox
 from ..kbedit import KnowledgeEditor
-from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
 from ..privacy import contains_private_data, mask_private_data
 from ..render import answer_text as render_plain_answer
+from ..render import example_questions, place_words
 from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
@@ -187,7 +187,8 @@ async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """A photo, voice message, sticker … without words in a private chat: say politely what works."""
     message = update.effective_message
     if message is not None:
-        await _send(message, escape(messages.TEXT_ONLY))
+        words = place_words(services(context).knowledge.current.kb)
+        await _send(message, escape(messages.TEXT_ONLY.format(**words)))
 
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -219,14 +220,9 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if entry is not None:
             await _send(message, render.answer_html(loaded.kb, entry), render.answer_keyboard(loaded.kb, entry))
             return
-    examples = "\n".join(f"· {escape(e.canonical_question)}" for e in _examples(loaded.kb))
-    await _send(message, messages.WELCOME.format(examples=examples))
-
-
-def _examples(kb: KnowledgeBase) -> list[Entry]:
-    wanted = ("tech-high-tech-enterprises", "elder-social-work-stations", "fert-honour-calcium-capital")
-    found = [kb.by_id[i] for i in wanted if i in kb.by_id]
-    return found or list(kb.entries[:3])
+    examples = "\n".join(f"· {escape(q)}" for q in example_questions(loaded.kb))
+    words = {k: escape(v) for k, v in place_words(loaded.kb).items()}
+    await _send(message, messages.WELCOME.format(**{**words, "examples": examples}))
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -249,7 +245,7 @@ async def cmd_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     question = " ".join(context.args or []).strip()
     if not question:
-        await _send(message, escape(messages.ASK_USAGE))
+        await _send(message, escape(messages.ASK_USAGE.format(**place_words(services(context).knowledge.current.kb))))
         return
     await answer_question(update, context, question, group=message.chat.type != ChatType.PRIVATE)
 
@@ -434,7 +430,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             InlineQueryResultArticle(
                 id=f"reply-{result.status}",
                 title=text[:60],
-                description=render_plain_answer(result)[:100],
+                description=render_plain_answer(result, loaded.kb)[:100],
                 input_message_content=InputTextMessageContent(
                     f"<b>{escape(text)}</b>\n{html}", parse_mode=ParseMode.HTML
                 ),

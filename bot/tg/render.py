@@ -70,7 +70,7 @@ def compound_html(kb: KnowledgeBase, result: MatchResult) -> str:
             intro = escape(messages.PARTIAL.format(missing=describe_gaps(part.gaps)))
             body = f"{intro}\n{answer_html(kb, part.entry)}"
         else:
-            body = escape(answer_text(part) or fallback_text(part))
+            body = escape(answer_text(part, kb) or fallback_text(part, kb))
         blocks.append(f"{heading}\n{body}")
     return "\n\n".join(blocks)
 
@@ -85,10 +85,10 @@ def reply_for(kb: KnowledgeBase, result: MatchResult) -> tuple[str, InlineKeyboa
     if result.status is Status.PARTIAL and result.entry is not None:
         return partial_html(kb, result), answer_keyboard(kb, result.entry)
     if result.status is Status.SMALLTALK:
-        return escape(answer_text(result)), None
+        return escape(answer_text(result, kb)), None
     if result.status is Status.AMBIGUOUS:
         return escape(messages.AMBIGUOUS_INTRO), choices_keyboard(result)
-    return escape(fallback_text(result)), None
+    return escape(fallback_text(result, kb)), None
 
 
 def topics_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup:
