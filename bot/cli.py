@@ -24,7 +24,7 @@ from .reports import schedule_text, stats_text, unanswered_text
 from .service import KnowledgeService
 from .snapshot import open_knowledge
 from .storage import Storage
-from .validate import check_self_retrieval
+from .validate import check_base
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -58,11 +58,13 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=out)
+        out.flush()
         print(f"{len(exc.problems)} problem(s) found", file=err)
         return EXIT_PROBLEMS
-    problems = check_self_retrieval(kb)
-    for problem in problems:
+    problems, warnings = check_base(kb)
+    for problem in (*problems, *warnings):
         print(problem, file=out)
+    out.flush()  # the count goes to stderr: it must not land inside the last problem line
     if problems:
         print(f"{len(problems)} problem(s) found", file=err)
         return EXIT_PROBLEMS
@@ -70,7 +72,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(
         f"OK: {len(kb.entries)} entries, {questions} questions, {len(kb.topics)} topics, "
         f"{len(kb.sources)} source(s), {len(kb.synonyms)} synonym groups, "
-        f"{len(kb.announcements)} scheduled announcement(s)",
+        f"{len(kb.announcements)} scheduled announcement(s)" + (f", {len(warnings)} warning(s)" if warnings else ""),
         file=out,
     )
     return EXIT_OK

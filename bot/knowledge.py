@@ -29,6 +29,7 @@ import ahocorasick
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .language import ZH
 from .place import NEUTRAL, Place
 
 if TYPE_CHECKING:
@@ -74,6 +75,10 @@ class KnowledgeError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+_LABEL_MAX = 40  # a heading or caption is at most this long (in quote-key characters)
+_SENTENCE_ENDS = "。！？!?；;…：:”」）)"
+
+
 @dataclass(frozen=True)
 class Source:
     """A source document that answers are quoted from."""
@@ -88,6 +93,7 @@ class Source:
     published: str = ""
     note: str = ""
     sections: tuple[str, ...] = ()
+    speakers: Mapping[str, str] = field(default_factory=dict)  # section -> who presented it (职务和姓名)
 
     def paragraph_of(self, quote: str) -> str:
         """The paragraph of the source that contains ``quote`` (the whole quote if not found)."""
@@ -113,6 +119,42 @@ class Source:
         if at < 0 and len(key) > 12:  # a quote across a line break of the source: found by its start
             at = keys.find(key[:12])
         return (at, at + len(key)) if at >= 0 else None
+
+    def crossed_label(self, key: str) -> str:
+        """The heading or caption a quote (its quote key) runs into from the body text, or ''.
+
+        A heading or caption is a short line that does not end a sentence (科技赋能, 宜居交城); a quote may be
+        one, or two lines of one heading, but may not join one to the body text around it."""
+        starts, labels, lines = self._line_labels
+        at = self._full_key.find(key)
+        if at < 0 or not key:
+            return ""
+        first = bisect.bisect_right(starts, at) - 1
+        last = bisect.bisect_right(starts, at + len(key) - 1) - 1
+        covered = range(max(first, 0), last + 1)
+        kinds = {labels[i] for i in covered if lines[i].strip()}
+        if len(kinds) < 2:
+            return ""
+        return next(lines[i].strip() for i in covered if labels[i])
+
+    @cached_property
+    def _full_key(self) -> str:
+        return quote_key(self.text)
+
+    @cached_property
+    def _line_labels(self) -> tuple[list[int], list[bool], list[str]]:
+        """Where each line starts in the source's quote key, whether it is a heading or caption, and the lines."""
+        lines = self.text.split("\n")
+        keys = _quote_keys_by_line(self.text)
+        if len(keys) != len(lines):
+            keys = [quote_key(line) for line in lines]
+        starts, labels, at = [], [], 0
+        for line, key in zip(lines, keys, strict=True):
+            starts.append(at)
+            at += len(key)
+            text = line.strip()
+            labels.append(bool(text) and len(key) <= _LABEL_MAX and text[-1] not in _SENTENCE_ENDS)
+        return starts, labels, lines
 
     @cached_property
     def _paragraph_keys(self) -> tuple[str, list[int], list[str]]:
@@ -422,6 +464,7 @@ def _load_sources(directory: Path, problems: list[Problem]) -> dict[str, Source]
         node = reader.compose(front)
         meta: dict[str, str] = {}
         sections: list[str] = []
+        speakers: dict[str, str] = {}
         if reader.problems:
             # shift line numbers: the front matter starts on line 2 of the file
             problems.extend(Problem(p.file, p.line + offset - 1, p.message) for p in reader.problems)
@@ -430,6 +473,12 @@ def _load_sources(directory: Path, problems: list[Problem]) -> dict[str, Source]
         for key, (key_node, value_node) in fields.items():
             if key == "sections":
                 sections = [s for s, _ in reader.text_list(value_node, "sections")]
+            elif key == "speakers":
+                for section, (section_node, who_node) in (reader.mapping(value_node, "speakers") or {}).items():
+                    who = reader.text(who_node, f"the speaker of '{section}'")
+                    if who and len(who) < 2:
+                        reader.problem(section_node, f"the speaker of '{section}' needs a title and a name")
+                    speakers[section] = who
             elif key in {"title", "author", "event", "organisers", "published", "note", "url"}:
                 meta[key] = reader.text(value_node, key, required=key == "title")
             else:
@@ -451,6 +500,7 @@ def _load_sources(directory: Path, problems: list[Problem]) -> dict[str, Source]
             published=meta.get("published", ""),
             note=meta.get("note", ""),
             sections=tuple(sections),
+            speakers=MappingProxyType(speakers),
         )
     if not sources and not problems:
         problems.append(Problem(_relative(source_dir, directory), 1, "no source documents (*.md) found"))
@@ -685,8 +735,22 @@ def _verify_quotes(
         present[source_id] = _present_in(quote_key(sources[source_id].text), quotes)
     kept: list[Entry] = []
     for (entry, line), key in zip(found, keys, strict=True):
-        if entry.source not in sources or key in present[entry.source]:
+        if entry.source not in sources:
             kept.append(entry)  # an unknown source is reported where it is named
+            continue
+        if key in present[entry.source]:
+            crossed = sources[entry.source].crossed_label(key)
+            if crossed:
+                problems.append(
+                    Problem(
+                        entry.file,
+                        line,
+                        f"quote crosses a heading or caption ('{crossed}'): quote the body text alone, or the heading "
+                        "alone",
+                    )
+                )
+                continue
+            kept.append(entry)
             continue
         source = sources[entry.source]
         problems.append(
@@ -698,6 +762,25 @@ def _verify_quotes(
             )
         )
     return kept
+
+
+def _with_speakers(entries: list[Entry], sources: Mapping[str, Source], problems: list[Problem]) -> list[Entry]:
+    """Entries whose section has a speaker (the source's ``speakers``) say who presented it, unless their answer
+    already names them: "据县委副书记、县长某某介绍，…"."""
+    out: list[Entry] = []
+    for entry in entries:
+        source = sources.get(entry.source)
+        who = source.speakers.get(entry.section, "") if source is not None else ""
+        if who and who[-2:] not in entry.answer:
+            entry = replace(entry, answer=ZH.chars("speaker_prefix").format(speaker=who) + entry.answer)
+        out.append(entry)
+    for source in sources.values():
+        for section in source.speakers:
+            if source.sections and section not in source.sections:
+                problems.append(
+                    Problem(source.file, 1, f"speakers names section '{section}', which is not in sections")
+                )
+    return out
 
 
 def _present_in(text: str, patterns: set[str]) -> set[str]:
@@ -783,7 +866,8 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
         problems.append(Problem(str(root), 1, "no topic files (*.yaml) found"))
     for path in topic_files:
         read.extend(_load_topic(path, root, sources, problems))
-    entries = _cross_checks(_verify_quotes(read, sources, problems), synonyms, problems)
+    quoted = _with_speakers(_verify_quotes(read, sources, problems), sources, problems)
+    entries = _cross_checks(quoted, synonyms, problems)
     del read
     announcements = _load_announcements(root, problems)
     place = _load_place(root, problems)

@@ -59,7 +59,7 @@ __all__ = ["FORMAT", "SnapshotError", "build_snapshot", "default_cache", "finger
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1  # the layout of a snapshot folder; the engine's code is in the fingerprint as well
+FORMAT = 2  # the layout of a snapshot folder; the engine's code is in the fingerprint as well
 # modules whose code decides what a snapshot holds: a change to any of them is a new engine
 ENGINE_MODULES = ("knowledge.py", "text.py", "index.py", "retrieve.py", "table.py", "snapshot.py")
 ENGINE_LIBRARIES = ("opencc", "pypinyin", "numpy")
@@ -130,7 +130,7 @@ def _compile(kb: KnowledgeBase) -> _Compiled:
     arrays.update(RetrievalData.arrays(kb.entries, normalizer, strings, answer_weight=ANSWER_WEIGHT))
     sources = [
         {name: getattr(source, name) for name in _SOURCE_FIELDS}
-        | {"sections": list(source.sections), "text": strings.add(source.text)}
+        | {"sections": list(source.sections), "speakers": dict(source.speakers), "text": strings.add(source.text)}
         for source in kb.sources.values()
     ]
     return _Compiled(strings.build(), arrays, sources, len(kb.entries))
@@ -253,6 +253,7 @@ def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
             raise SnapshotError("sizes do not agree")
         sources = {
             s["id"]: Source(**{name: s[name] for name in _SOURCE_FIELDS}, sections=tuple(s["sections"]),
+                            speakers=MappingProxyType(dict(s["speakers"])),
                             text=strings[s["text"]])
             for s in meta["sources"]
         }
