@@ -25,6 +25,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -47,7 +48,7 @@ from .language import Vocabulary
 from .retrieve import Evidence, Retriever
 from .text import Normalizer, chinese_numerals_to_digits, pinyin_key
 
-__all__ = ["Decider", "Gap", "Scored", "Thresholds", "Weights"]
+__all__ = ["Decider", "Gap", "GapKind", "Scored", "Thresholds", "Weights"]
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,54 @@ class Weights:
     novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
 
 
+class GapKind(StrEnum):
+    """What kind of thing an entry does not state of what was asked (each has its message in bot.messages)."""
+
+    SCOPE = "scope"  # another place, a subject the release never covers, a name the entry does not mention
+    WORDS = "words"  # nouns of the asking clause that no entry of the base states
+    COUNTED = "counted"  # it counts another thing than the entry counts
+    AREA = "area"  # a total for a bigger area than the entry states one for
+    NUMBER = "number"  # a number or ordinal the entry does not state
+    PART = "part"  # one part of a figure the entry gives only as a total
+    PERIOD = "period"  # a period (去年, 全年) other than the one the entry's figure is for
+    COMPARE = "compare"  # a comparison with another thing than the entry compares with
+    ASK_KIND = "ask:kind"  # the kind of thing asked for (啥体制), which other candidates name and this one not
+    ASK_MEASURE = "ask:measure"  # a measure (产值, 人口) or a thing counted that the entry never names
+    ASK_PRICE = "ask:price"
+    ASK_PROCEDURE = "ask:procedure"
+    ASK_NAMES = "ask:names"
+    ASK_PLACES = "ask:places"
+    ASK_MOST = "ask:most"
+    ASK_ORG = "ask:org"
+    ASK_PLAN = "ask:plan"
+    ASK_COMPARE = "ask:compare"
+    ASK_RANK = "ask:rank"
+    ASK_AREA = "ask:area"
+    ASK_AGE = "ask:age"
+    ASK_WHICH = "ask:which"
+    ASK_WHEN = "ask:when"
+    ASK_DAY = "ask:day"
+    ASK_MONTH = "ask:month"
+    ASK_CONTACT = "ask:contact"
+    ASK_PERSON = "ask:person"
+    ASK_EXPLAIN = "ask:explain"
+    ASK_REST = "ask:rest"
+    ASK_MONEY = "ask:money"
+    ASK_REASON = "ask:reason"
+    ASK_PER = "ask:per"
+    ASK_COUNT = "ask:count"
+
+
 @dataclass(frozen=True)
 class Gap:
     """What an entry does not state of what was asked."""
 
-    kind: str  # scope, ask:<kind>, counted, area, number, words
+    kind: GapKind  # a plain string is taken as its kind (an unknown one raises ValueError)
     detail: str = ""  # the term, the number or the words
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, GapKind):
+            object.__setattr__(self, "kind", GapKind(self.kind))
 
 
 @dataclass(frozen=True)

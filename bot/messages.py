@@ -24,9 +24,14 @@ NO_MATCH_OUT_OF_SCOPE_NEUTRAL = "抱歉，发布材料没有提到“{term}”�
 # partial: the topic is covered, the detail asked is not
 PARTIAL = "发布材料没有提到{missing}，我不想乱答。和您问的最接近的内容是："
 PARTIAL_HINT = "如需更具体的信息，可咨询相关部门或拨打12345政务服务便民热线。"
-GAP_WORDS = "您问的“{detail}”"
 GAP_GENERIC = "您问的这个细节"
+# one text for every kind of gap (bot.decide.GapKind; a test checks that none is missing)
 GAP_KINDS = {
+    "scope": "“{detail}”方面的内容",
+    "words": "您问的“{detail}”",
+    "compare": "和“{detail}”的比较",
+    "ask:kind": "“{detail}”",
+    "ask:month": "具体月份",
     "ask:price": "价格或收费",
     "ask:procedure": "办理、申请或评选的办法",
     "ask:names": "具体名称",

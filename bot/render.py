@@ -43,14 +43,12 @@ def describe_gaps(gaps: tuple[Gap, ...]) -> str:
     """What the release does not state of what was asked, in words a resident reads."""
     said: list[str] = []
     for gap in gaps:
-        if gap.kind == "words" and gap.detail:
-            text = messages.GAP_WORDS.format(detail=gap.detail)
-        elif gap.kind == "counted":
+        if gap.kind == "counted":
             text = messages.GAP_KINDS["counted"].format(detail=messages.COUNTED_WHAT.get(gap.detail, "这个数"))
-        elif gap.kind in messages.GAP_KINDS:
+        elif gap.detail or "{detail}" not in messages.GAP_KINDS[gap.kind]:
             text = messages.GAP_KINDS[gap.kind].format(detail=gap.detail)
         else:
-            continue
+            continue  # a kind told by its detail, without one: the generic text says it
         if text not in said:
             said.append(text)
     return "、".join(said[:2]) or messages.GAP_GENERIC
