@@ -682,11 +682,11 @@ class Decider:
         found: list[Gap] = []
         blocked = self._blocked_by(scope_terms, index)
         if blocked:
-            found.append(Gap("scope", blocked))
+            found.append(Gap(GapKind.SCOPE, blocked))
         text = self._retriever.entry_text(index)
         said = self._retriever.said[index]
         given = self.gives(index) - self._disclaimed(analysis, index)
-        found += [Gap(f"ask:{kind}") for kind in sorted(analysis.asks - given - {"examples"})]
+        found += [Gap(GapKind(f"ask:{kind}")) for kind in sorted(analysis.asks - given - {"examples"})]
         if "ask:names" in {g.kind for g in found} and not _ORG_NAMED.search(analysis.plain):
             # the name of a strategy, card, product or service (叫什么): a quoted term the answer gives and the
             # question does not already hold names it; the name of a company or body needs its own words
@@ -715,15 +715,15 @@ class Decider:
                 else:
                     named = number in analysis.numbers or (asked is not None and asked.group(1)[0] in window)
                 if named and float(number) >= 3 and listed < float(number):
-                    found.append(Gap("ask:which", number))
+                    found.append(Gap(GapKind.ASK_WHICH, number))
                     break
         found += [
-            Gap("ask:measure", m)
+            Gap(GapKind.ASK_MEASURE, m)
             for m in MEASURES.findall(analysis.focus)
             if m not in text and pinyin_key(m) not in self._pinyin_text(index)
         ]
         found += [
-            Gap("ask:names", noun)
+            Gap(GapKind.ASK_NAMES, noun)
             for nouns in AFFILIATION.findall(analysis.focus)
             for noun in nouns
             if noun and not NAMED_BY[noun].search(said) and not _one_of_a_list(analysis, noun)
@@ -731,7 +731,7 @@ class Decider:
         # a word in letters that is neither pinyin nor a synonym of a word of the base, asked about (CT多少钱,
         # wifi有没有): not stated; English around the question (写个course paper关于…) is not what is asked
         found += [
-            Gap("ask:measure", word)
+            Gap(GapKind.ASK_MEASURE, word)
             for word in re.findall(r"[a-z]{2,}", analysis.focus)  # after synonyms: university is 高校 there
             if word not in text
             and pinyin_key(word) == word
@@ -739,28 +739,28 @@ class Decider:
             and self._asked_beside(analysis.plain, word)
         ]
         found += [
-            Gap("number", n)
+            Gap(GapKind.NUMBER, n)
             for n in analysis.numbers
             if not self.has_number(index, n) and not self._corrects(analysis, index, n)
         ]
         found += [
-            Gap("number", f"第{n}")
+            Gap(GapKind.NUMBER, f"第{n}")
             for n in _ORDINAL.findall(analysis.focus)
             if f"第{n}" not in text
             and not (n == "1" and _FIRST.search(text))  # 第一个 is 率先, 首批, 居首
             and not (analysis.checks and re.search(r"第\d+", text))  # 是不是第三场: answered with 第5场
         ]
         if analysis.counted and not self._counts(index, analysis.counted):
-            found.append(Gap("counted", analysis.counted))
+            found.append(Gap(GapKind.COUNTED, analysis.counted))
         part = self._part_asked(analysis, index)
         if part:
-            found.append(Gap("part", part))
+            found.append(Gap(GapKind.PART, part))
         for noun in (*_INSTANCE_ASKED.findall(analysis.plain), *_INSTANCE_ASKED_AFTER.findall(analysis.plain)):
             # a named thing the question does not name already (市级专业镇 is not the name of a town), as
             # the release writes it (synonyms would turn 投资公司 into 投资企业)
             instances = _INSTANCE_NAMES[noun].findall(self._said_as_typed(index))
             if not [n for n in instances if n[-4:] not in analysis.plain]:
-                found.append(Gap("ask:names", noun))
+                found.append(Gap(GapKind.ASK_NAMES, noun))
                 break
         asking = analysis.message  # as typed, clause by clause: 是多少？备课要用 asks no 备
         for match in _COUNTED_THING.finditer(asking):  # 多少煤: a thing the entry never names
@@ -768,7 +768,7 @@ class Decider:
             if self._vocab.frame.match(asking, match.start(1)):
                 continue  # 几，具体是多少: the frame of asking, not a thing
             if "\u4e00" <= thing <= "\u9fff" and not self.mentions(index, thing):
-                found.append(Gap("ask:measure", thing))
+                found.append(Gap(GapKind.ASK_MEASURE, thing))
                 break
         if analysis.areas and analysis.asks & {"count", "money", "area"} and "rank" not in analysis.asks:
             raw_answer = self._answer_digits(index)
@@ -783,22 +783,22 @@ class Decider:
                     if a in clause
                 ]
                 if not any(re.search(number, c) for c in after):
-                    found.append(Gap("area", area))
+                    found.append(Gap(GapKind.AREA, area))
                     break
         elif analysis.areas and analysis.asks & {"rank", "which", "names", "places"} and not any(
             a in text for area in analysis.areas for a in _same_areas(self._vocab, area)
         ):
-            found.append(Gap("area", analysis.areas[0]))
+            found.append(Gap(GapKind.AREA, analysis.areas[0]))
         past = _PAST.search(analysis.plain) or _NOW.search(analysis.plain)
         answer = self._entries[index].answer
         if past and _TARGET.search(answer) and not _PAST.search(text) and not _STATED_NOW.search(answer):
             # 去年的 / 现在的 figure is not a target's or a forecast's (到“十五”末将达1200万吨)
-            found.append(Gap("period", past.group(0)))
+            found.append(Gap(GapKind.PERIOD, past.group(0)))
         periods = set(_PERIOD.findall(analysis.focus))
         if periods:
             stated = set(_PERIOD.findall(text))
             if stated and not periods & stated:
-                found.append(Gap("period", "、".join(sorted(periods))))
+                found.append(Gap(GapKind.PERIOD, "、".join(sorted(periods))))
         if "person" in analysis.asks and not any(g.kind == "ask:person" for g in found):
             # who presented, said or heads something: the entry must name that topic, not only a person
             topics = [
@@ -806,7 +806,7 @@ class Decider:
                 if n not in _WHO_FRAME and self.known_to_base(n)
             ]
             if topics and not any(self.mentions(index, n) for n in topics):
-                found.append(Gap("ask:person", "、".join(topics[:2])))
+                found.append(Gap(GapKind.ASK_PERSON, "、".join(topics[:2])))
         for match in _COMPARED_WITH.finditer(analysis.message):
             # 比磷酸二铵高多少: the thing compared with must be what the entry compares with (尿素)
             if re.search(r"[跟和与同][^，]{0,10}$", analysis.message[: match.start()]):
@@ -814,27 +814,27 @@ class Decider:
             nouns = salient_nouns(match.group(1), self._vocab)
             other = nouns[-1] if nouns else match.group(1)
             if len(other) >= 2 and not self.mentions(index, other):
-                found.append(Gap("compare", other))
+                found.append(Gap(GapKind.COMPARE, other))
                 break
         if not blocked:
             for place in counties_in(analysis.plain):
                 # 娄烦县, 阳曲县: a county or city the release never names is another place
                 home = place in self._vocab.home or self._named_elsewhere(place)
                 if not home and not self.mentions(index, place):
-                    found.append(Gap("scope", place))
+                    found.append(Gap(GapKind.SCOPE, place))
                     break
         if "when" in analysis.asks and not any(g.kind == "ask:when" for g in found):
             # 哪年成立的, 什么时候召开的: the date of that event, which the entry must state (the year an
             # honour was given is not the year the body that gave it was founded)
             event = _event_asked(analysis.message)
             if event and not self.mentions(index, event):
-                found.append(Gap("ask:when", event))
+                found.append(Gap(GapKind.ASK_WHEN, event))
         words = self.ungrounded(analysis, index)
         if words and _WHO.search(analysis.focus):
             # "主持人是谁", "厅长是谁": a role the base never names is a person the release does not give
-            found.append(Gap("ask:person", "、".join(words)))
+            found.append(Gap(GapKind.ASK_PERSON, "、".join(words)))
         elif len(words) >= self.thresholds.ungrounded:
-            found.append(Gap("words", "、".join(words)))
+            found.append(Gap(GapKind.WORDS, "、".join(words)))
         areas_gaps = any(g.kind in ("scope", "area") for g in found)
         if areas_gaps and analysis.checks and _RANK_CHECKED.search(analysis.message):
             # "是不是全省第一": a rank checked for a bigger area is answered with the rank the release gives
@@ -898,7 +898,7 @@ class Decider:
         gaps = self.gaps(analysis, evidence.index, scope_terms)
         missing = [k for k in contested if not self.mentions(evidence.index, k)] if contested else []
         if missing:
-            gaps += (Gap("ask:kind", "、".join(missing)),)
+            gaps += (Gap(GapKind.ASK_KIND, "、".join(missing)),)
         # unexplained nouns are weak evidence on their own (the general lexicon is noisy): they lower the
         # score, and so the confidence, without ruling the entry out
         unexplained = [g for g in gaps if g.kind == "words"]
