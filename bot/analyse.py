@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from .index import gram_codes
-from .language import Vocabulary
+from .language import ZH, Vocabulary, alternation
 from .text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key
 
 __all__ = [
@@ -38,25 +38,13 @@ __all__ = [
 # --------------------------------------------------------------------------------------------------
 # Small talk
 
-_SMALLTALK = (
-    (
-        "greeting",
-        r"(你好|您好|nihao|hi|hello|hey|嗨|哈喽|在吗|在不在|有人吗|早上好|上午好|中午好|下午好|晚上好"
-        r"|早安|晚安|早|大家好)+",
-    ),
-    (
-        "thanks",
-        r"(谢谢|多谢|感谢|谢啦|谢了|thanks|thankyou|thx|辛苦了|辛苦|好的谢谢|明白了|知道了|懂了|好的|好|ok|嗯)+",
-    ),
-    (
-        "identity",
-        r"(你是谁|你是什么|你叫什么|你叫啥|你是干什么的|你是干啥的|你能干什么|你能干啥|你会什么|你会干啥"
-        r"|你能做什么|你有什么用|这是什么|这是啥|怎么用|怎么使用|如何使用|能问什么|可以问什么|能问啥"
-        r"|可以问啥|你是机器人吗|你是真人吗|机器人|帮助|help)",
-    ),
-    ("bye", r"(再见|拜拜|bye|byebye|回见|下次见)+"),
-)
-_SMALLTALK_RE = tuple((kind, re.compile(f"^(?:{pattern})$")) for kind, pattern in _SMALLTALK)
+def _smalltalk_pattern(kind: str) -> re.Pattern[str]:
+    """The message is only words of this kind of small talk (repeated, unless said once: 你是谁)."""
+    repeat = "" if kind in ZH.words("smalltalk_once") else "+"
+    return re.compile(f"^(?:({alternation(ZH.words(f'smalltalk.{kind}'))}){repeat})$")
+
+
+_SMALLTALK_RE = tuple((kind, _smalltalk_pattern(kind)) for kind in ("greeting", "thanks", "identity", "bye"))
 _SMALLTALK_STRIP = re.compile(r"[\s\W_]+|[呀啊呢吗嘛吧哈哦噢喔啦了的]+$")
 
 
@@ -76,10 +64,7 @@ def detect_smalltalk(folded: str) -> str:
 # What is asked
 
 _CLAUSE_SPLIT = re.compile(r"[，,。!！?？;；:：、\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
-QUESTION_MARK = re.compile(
-    r"多少|几|啥|什么|吗|哪|谁|怎么|咋|是不是|有没有|能不能|可不可以|行不行|会不会|对不对|是否|如何|么|呢|否|不$|没$"
-    r"|\?|？"
-)
+QUESTION_MARK = ZH.question_pattern("mark")
 # Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
 ASK_KINDS: dict[str, re.Pattern[str]] = {
     "price": re.compile(
@@ -187,32 +172,11 @@ EXAMPLES = re.compile(r"举几个|举个例|举例|例子|比如|比方|例如|�
 # --------------------------------------------------------------------------------------------------
 # The thing counted: "多少员工" counts people, "几家" counts organisations; an entry stating 40户 counts firms.
 
-_UNIT_CLASSES: dict[str, str] = {
-    **dict.fromkeys(("户", "家", "所", "座", "处", "个企业", "个公司", "个厂"), "org"),
-    **dict.fromkeys(("人", "名", "位", "人次", "万人", "万人次"), "person"),
-    **dict.fromkeys(("张", "床"), "bed"),
-    **dict.fromkeys(("亩", "平方米", "平方公里", "公顷", "平米"), "area"),
-    **dict.fromkeys(("吨", "万吨", "千克", "公斤", "斤", "立方米", "立方", "方", "万方"), "quantity"),
-    **dict.fromkeys(("元", "万元", "亿元", "块"), "money"),
-    **dict.fromkeys(("公里", "千米", "米"), "length"),
-    **dict.fromkeys(("%", "成"), "share"),
-    **dict.fromkeys(("次", "场", "期", "轮", "届"), "event"),
-    **dict.fromkeys(("项", "件", "条", "类", "种", "个"), "thing"),
-    **dict.fromkeys(("年", "天", "月"), "time"),
-}
+_UNIT_CLASSES: dict[str, str] = ZH.classes("unit_classes")
 # Nouns that say what is counted when no measure word does ("多少员工" → people).
-_COUNTED_NOUNS: dict[str, str] = {
-    **dict.fromkeys(
-        ("员工", "工人", "职工", "人员", "人才", "人口", "老人", "学生", "孩子", "医生", "护士", "老师", "干部",
-         "农民", "村民", "居民", "游客", "人", "专家", "院士", "党员", "志愿者", "工作人员", "就业"),
-        "person",
-    ),
-    **dict.fromkeys(("企业", "公司", "厂", "工厂", "厂家", "单位", "机构", "医院", "学校"), "org"),
-    **dict.fromkeys(("床位", "床", "张床"), "bed"),
-    **dict.fromkeys(("钱", "资金", "投资", "产值", "收入", "利润", "税"), "money"),
-}
-_PERSON_ENDS = frozenset("工员生师民者客士医匠友")
-_PLACE_ENDS = frozenset("站所院厂队会处室馆点场园区村镇")
+_COUNTED_NOUNS: dict[str, str] = ZH.classes("counted_nouns")
+_PERSON_ENDS = frozenset(ZH.chars("person_ends"))
+_PLACE_ENDS = frozenset(ZH.chars("place_ends"))
 _COUNTED = re.compile(
     r"(?:多少|几)(个企业|个公司|个厂|万人次|万人|人次|平方公里|平方米|[户家所座处人名位张床亩吨元块次场期轮届项件条类种个%])?"
     r"([\u4e00-\u9fff]{0,6})"
@@ -275,7 +239,7 @@ def _modifies(noun: str, size: int) -> bool:
 
 
 
-_INTERROGATIVE = re.compile(r"多少|几|什么|啥|甚|谁|哪|怎么|咋|如何|是否|是不是|有没有|吗")
+_INTERROGATIVE = ZH.question_pattern("interrogative")
 
 
 _MEASURE_FIRST = r"^(?:个|种|位|名|家|户|所|样|类|条|项|张|座|处|件|只|辆|台|本|批)"
@@ -476,14 +440,14 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
 
 
 # a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
-_CHECK = re.compile(r"是不是|是否|对不对|对吗|对吧|吗[?？!！。.]*$|吧[?？!！。.]*$|真的|属实|没错")
+_CHECK = ZH.question_pattern("check")
 _ALTERNATIVES = re.compile(r"[\d万亿场个户]\s*还是\s*\S")
 # a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
 _CLAUSE_MARKS = re.compile(r"[，,。!！?？;；:：\n]+")
 _STATED_CHECK = re.compile(r"[?？]$")
 _STATED_FIGURE = re.compile(r"([^，,。!！?？;；:：\n\s]+)[?？]")
-_ASKING_WORD = re.compile(r"多少|几|什么|啥|甚|哪|谁|怎|咋|如何|为何|何时|呢")
-_YES_NO = re.compile(r"是不是|是否|对不对|对吗|对吧|吗|没有|有没有|真的|属实")
+_ASKING_WORD = ZH.question_pattern("asking")
+_YES_NO = ZH.question_pattern("yes_no")
 
 
 # voice input runs on without punctuation: after a question word, a pronoun starts the resident's own

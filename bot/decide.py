@@ -44,7 +44,7 @@ from .analyse import (
     verb_like,
 )
 from .knowledge import Entry, KnowledgeBase, quote_key
-from .language import Vocabulary
+from .language import ZH, Vocabulary
 from .retrieve import Evidence, Retriever
 from .text import Normalizer, chinese_numerals_to_digits, pinyin_key
 
@@ -240,22 +240,7 @@ _INSTANCE_NAMES: dict[str, re.Pattern[str]] = {
 # periods a figure is stated for: 全年 is not 前三季度
 _PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
 # English words of the asking itself, which residents mix in ("how many", "vs", "per"): not a subject
-_ENGLISH_FRAME = frozenset(
-    {
-        "a", "an", "the", "is", "are", "was", "were", "be", "do", "does", "did", "what", "which", "who", "whom",
-        "whose", "when", "where", "why", "how", "many", "much", "per", "vs", "versus", "and", "or", "of", "in", "on",
-        "at", "to", "for", "with", "by", "from", "about", "than", "this", "that", "these", "those", "it", "its",
-        "hi", "hello", "please", "thanks", "ok", "total", "number", "rank", "ranking", "top", "first",
-        # the rest of everyday English around a question (I'm writing a report: how many ... does 交城 have)
-        "i", "im", "me", "my", "we", "our", "you", "your", "they", "their", "there", "here", "have", "has", "had",
-        "can", "could", "would", "should", "will", "so", "just", "also", "really", "very", "now", "still", "all",
-        "any", "some", "more", "most", "less", "tell", "know", "want", "like", "need", "get", "got", "say", "said",
-        "if", "but", "not", "no", "yes", "right", "true", "correct", "wrong", "check", "hey", "thank", "sorry",
-        "writing", "report", "question", "answer", "info", "information", "detail", "details", "exactly",
-        # units and measures a figure is asked in: the figure, not a detail of its own
-        "percentage", "percent", "level", "km", "kg", "amount", "count", "rate", "figure", "figures", "value",
-    }
-)
+_ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
 # the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
 _COUNTED_THING = re.compile(
     r"(?:多少|几)([^\d\s，个户家所座处人名位张床亩吨元块次场期轮届项件条类种方米年月日天号岁分钱成倍批样回起只台辆斤%"
@@ -303,9 +288,9 @@ _NOW = re.compile(r"现在|目前|当前|如今|眼下")
 _STATED_NOW = re.compile(r"目前|现有|现在|已经|已[^经]|累计|拥有|达到|共有|截至")
 _ORDINAL = re.compile(r"第(\d+)")
 # a question word right beside a word (CT多少钱, 有没有wifi, 是什么level)
-_ASKING_NEAR = re.compile(r"多少|几|什么|啥|甚|哪|谁|有没有|是否|吗")
+_ASKING_NEAR = ZH.question_pattern("near")
 # words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
-_WHO_FRAME = frozenset({"领导", "县长", "副县长", "发布会", "部分", "问题", "方面", "内容", "话题", "那块", "这块"})
+_WHO_FRAME = frozenset(ZH.words("who_frame"))
 _FIRST = re.compile(r"率先|首[批个家届位次]|居首|首位|第1|最早|领先")
 def _same_areas(vocab: Vocabulary, term: str) -> tuple[str, ...]:
     """The names of the area ``term`` names (全市, 吕梁, 吕梁市 …): a question names one, the entry another."""
