@@ -1,4 +1,4 @@
-"""交城问答: a Telegram bot answering residents of 交城县 from a cited knowledge base.
+"""A county Q&A bot: a Telegram bot answering residents from a cited knowledge base of one official release.
 
 The core (``knowledge``, ``text``, ``matching``, ``render``) never imports ``telegram``.
 """

@@ -285,7 +285,7 @@ def git_commit(folder: Path, name: str, message: str) -> str:
             return ""
         identity: list[str] = []
         if not _git(folder, "config", "user.email").stdout.strip():
-            identity = ["-c", "user.name=交城问答", "-c", "user.email=jiaocheng-bot@localhost"]
+            identity = ["-c", "user.name=knowledge-bot", "-c", "user.email=jiaocheng-bot@localhost"]
         added = _git(folder, "add", "--", name)
         done = _git(folder, *identity, "commit", "--quiet", "-m", message, "--", name)
         if added.returncode or done.returncode:

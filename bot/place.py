@@ -18,7 +18,7 @@ _SUFFIXES = ("自治县", "县", "区", "市", "省", "旗")
 
 
 def short_name(full: str) -> str:
-    """A place's name without its administrative suffix (交城县 → 交城, 吕梁市 → 吕梁); a name of two
+    """A place's name without its administrative suffix (平遥县 → 平遥, 晋中市 → 晋中); a name of two
     characters keeps it (沁县 stays 沁县)."""
     for suffix in _SUFFIXES:
         if full.endswith(suffix) and len(full) - len(suffix) >= 2:
@@ -31,11 +31,11 @@ class Place:
     """Where the bot is deployed, as the knowledge folder's ``place.yaml`` says."""
 
     name: str = "县情问答"  # the bot's name, in its greeting and menus
-    county: str = ""  # the home county (交城县); '' for a base that names none
-    city: str = ""  # the city above it (吕梁市)
-    province: str = ""  # the province above that (山西省)
-    event: str = ""  # what the release reports, in full (“推动高质量发展…”系列新闻发布会交城县专场)
-    event_short: str = ""  # the same, short (交城县高质量发展发布会)
+    county: str = ""  # the home county (平遥县); '' for a base that names none
+    city: str = ""  # the city above it (晋中市)
+    province: str = ""  # the province above that (…省)
+    event: str = ""  # what the release reports, in full (…系列新闻发布会平遥县专场)
+    event_short: str = ""  # the same, short (平遥县高质量发展发布会)
     topics: tuple[str, ...] = ()  # what the welcome lists ('' → the topic files' names)
     examples: tuple[str, ...] = ()  # /start's example questions, as residents would type them
     file: str = ""  # where it was read from ('' for the neutral place)
@@ -46,7 +46,7 @@ class Place:
 
     @property
     def home_names(self) -> tuple[str, ...]:
-        """How the home county is named: in full and short (交城县, 交城)."""
+        """How the home county is named: in full and short (平遥县, 平遥)."""
         return tuple(dict.fromkeys(n for n in (self.county, self.short) if n))
 
     def about(self) -> str:

@@ -24,7 +24,7 @@ from ..knowledge import load_knowledge
 from ..text import Normalizer
 
 QUESTION_TAILS = ("有多少", "是多少", "是什么", "怎么样", "有哪些", "有几个", "是哪年", "进展如何", "情况咋样", "")
-QUESTION_HEADS = ("交城", "咱县", "全县", "县里", "", "请问", "听说")
+QUESTION_HEADS = ("{county}", "咱县", "全县", "县里", "", "请问", "听说")  # {county}: the place's short name
 CHUNK = 1000  # entries per topic file
 PER_SOURCE = 50  # entries per source in the "many" shape
 SHAPES = ("one", "many", "release")
@@ -68,6 +68,7 @@ def write_synthetic_base(
     if shape not in SHAPES:
         raise ValueError(f"shape must be one of {', '.join(SHAPES)}")
     real = load_knowledge(real_knowledge)
+    heads = tuple(h.format(county=real.place.short) for h in QUESTION_HEADS)
     normalize = Normalizer(real.synonyms).normalize
     source = next(iter(real.sources.values()))
     vocabulary = release_vocabulary(source.text)
@@ -118,7 +119,7 @@ def write_synthetic_base(
         while len(questions) < 5:
             words = [*core[:2], rng.choice(vocabulary)] if len(questions) else core
             rng.shuffle(words)
-            question = rng.choice(QUESTION_HEADS) + "".join(words[: rng.choice((2, 3))]) + rng.choice(QUESTION_TAILS)
+            question = rng.choice(heads) + "".join(words[: rng.choice((2, 3))]) + rng.choice(QUESTION_TAILS)
             key = normalize(question)
             if key not in seen and len(key) >= 4:
                 seen.add(key)

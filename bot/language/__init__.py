@@ -99,7 +99,7 @@ class Vocabulary:
     frame_words: tuple[str, ...]
     frame: re.Pattern[str]  # words that frame the asking and carry no information of their own
     bigger_areas: re.Pattern[str]  # areas bigger than the county: a total asked for one is not the county's
-    area_groups: tuple[tuple[str, ...], ...]  # names of the same area (全市, 吕梁, 吕梁市 …)
+    area_groups: tuple[tuple[str, ...], ...]  # names of the same area (全市, 晋中, 晋中市 …)
     stated_rank: re.Pattern[str]  # a rank the release states for an area (全市第一, 居全省)
     caveat_frame: re.Pattern[str]  # words around a caveat that name no topic of their own
 
