@@ -293,7 +293,7 @@ _ASKING_NEAR = ZH.question_pattern("near")
 _WHO_FRAME = frozenset(ZH.words("who_frame"))
 _FIRST = re.compile(r"率先|首[批个家届位次]|居首|首位|第1|最早|领先")
 def _same_areas(vocab: Vocabulary, term: str) -> tuple[str, ...]:
-    """The names of the area ``term`` names (全市, 吕梁, 吕梁市 …): a question names one, the entry another."""
+    """The names of the area ``term`` names (全市, 晋中, 晋中市 …): a question names one, the entry another."""
     return next((group for group in vocab.area_groups if term in group), (term,))
 
 
@@ -608,7 +608,7 @@ class Decider:
         return next((term for term in missing if term not in plain and term not in section), "")
 
     def _named_elsewhere(self, place: str) -> bool:
-        """Whether a county or city the question names is one of scope.yaml's other places (太原 in 太原市):
+        """Whether a county or city the question names is one of scope.yaml's other places (大同 in 大同市):
         the scope check speaks for it."""
         return any(term in place for term in self._kb.scope.other_places)
 

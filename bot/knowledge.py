@@ -123,7 +123,7 @@ class Source:
     def crossed_label(self, key: str) -> str:
         """The heading or caption a quote (its quote key) runs into from the body text, or ''.
 
-        A heading or caption is a short line that does not end a sentence (科技赋能, 宜居交城); a quote may be
+        A heading or caption is a short line that does not end a sentence (科技赋能, 宜居平遥); a quote may be
         one, or two lines of one heading, but may not join one to the body text around it."""
         starts, labels, lines = self._line_labels
         at = self._full_key.find(key)

@@ -127,7 +127,7 @@ def answer_text(result: MatchResult, kb: KnowledgeBase) -> str:
 def _in_own_words(text: str, entry: Entry | None) -> str:
     """The reply with the release's own words (原文) after it, as the chat shows them under every answer.
 
-    A curated answer says the fact plainly (交城县农村客运通村率达到100%); the quote is what the release
+    A curated answer says the fact plainly (全县农村客运通村率达到100%); the quote is what the release
     says (农村客运通村率100%). Whoever reads the JSON alone gets both, as a resident does in a chat; a quote
     the answer already contains word for word is not repeated.
     """
