@@ -160,7 +160,7 @@ class Matcher:
         for index, scored in best.items():
             # the rest of a list asked after naming some of its items ("除了产业创优、环境创建，另外两个") is
             # about the entry that lists them all, however its other words are put
-            if rest_of_list and self.decider.listed_items(index, analysis) >= 2:
+            if rest_of_list and self.decider.facts.listed_items(index, analysis) >= 2:
                 boost = self.decider.weights.list_boost
                 best[index] = Scored(scored.score * boost, index, scored.question, scored.gaps, scored.base * boost)
         return sorted(best.values(), key=lambda s: (-s.score, s.index))
@@ -281,8 +281,8 @@ class Matcher:
         subject = subject_of(analysis.focus, self.decider.vocabulary)
         lexicon = noun_lexicon()
         pairs = {subject[i : i + 2] for i in range(len(subject) - 1)}
-        nouns = [n for n in pairs if n in lexicon and self.decider.known_to_base(n)]
-        return bool(nouns) and not any(self.decider.mentions(index, n) for n in nouns)
+        nouns = [n for n in pairs if n in lexicon and self.decider.facts.known_to_base(n)]
+        return bool(nouns) and not any(self.decider.facts.mentions(index, n) for n in nouns)
 
     def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
         """Whether ``entry`` is what this part asks about (its first candidate, or an elliptical part whose own
@@ -295,7 +295,7 @@ class Matcher:
         # itself says what it is about
         subject = subject_of(analysis.focus, self.decider.vocabulary)
         elliptical = result.status in (Status.AMBIGUOUS, Status.NO_MATCH) and len(subject) >= 2 and all(
-            self.decider.mentions(index, subject[i : i + 2]) for i in range(len(subject) - 1)
+            self.decider.facts.mentions(index, subject[i : i + 2]) for i in range(len(subject) - 1)
         )
         if (first is None or first.id != entry.id) and not elliptical:
             return False

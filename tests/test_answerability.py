@@ -94,13 +94,13 @@ def test_an_overview_quoting_the_same_passage_does_not_compete_with_the_detail(m
     # the fluidised-bed entry and the summary of the granulation techniques quote the same sentence
     decider, kb = matcher.decider, matcher.kb
     detail, summary = kb.index_of("fert-tech-fluidized-bed-granulation"), kb.index_of("fert-technologies-summary")
-    assert detail is not None and summary is not None and decider.agree(detail, summary)
+    assert detail is not None and summary is not None and decider.facts.agree(detail, summary)
     result = matcher.match("哪种造粒技术是国内首创")
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.entry.id == "fert-tech-fluidized-bed-granulation"
     # two entries that share only a term (民生事业一体化) quote different passages and still compete
     listing, own = kb.index_of("urban-three-integrations"), kb.index_of("urban-livelihood-integration")
-    assert listing is not None and own is not None and not decider.agree(listing, own)
+    assert listing is not None and own is not None and not decider.facts.agree(listing, own)
 
 
 @pytest.mark.parametrize(
@@ -334,7 +334,7 @@ def test_the_kind_of_thing_asked_for_must_be_named_when_another_entry_names_it(m
 def test_words_of_asking_are_not_unexplained_details(matcher: Matcher, question: str, entry_id: str) -> None:
     index = matcher.kb.index_of(entry_id)
     assert index is not None
-    assert matcher.decider.ungrounded(analyse(matcher.normalizer, question, matcher.decider.vocabulary), index) == []
+    assert matcher.decider.facts.ungrounded(analyse(matcher.normalizer, question, matcher.decider.vocabulary), index) == []
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id, result
 
