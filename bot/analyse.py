@@ -66,107 +66,16 @@ def detect_smalltalk(folded: str) -> str:
 _CLAUSE_SPLIT = re.compile(r"[，,。!！?？;；:：、\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
 QUESTION_MARK = ZH.question_pattern("mark")
 # Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
-ASK_KINDS: dict[str, re.Pattern[str]] = {
-    "price": re.compile(
-        r"价格|价钱|收费|费用|房租|租金|票价|工资|待遇|薪水"
-        r"|1(?:吨|斤|袋|亩地?|平米?|顿饭?|晚上?|夜|个月|天|张票?|次|人)[^\d多]{0,3}多少钱|每(?:人|月|天|晚|吨)[^\d多]{0,3}多少钱"
-        r"|(?:住|入住|吃|看病|坐车|参观|进去|报名)[^\d多]{0,6}多少钱"
-        r"|收钱|要钱|收不收|免不免费"
-    ),
-    "procedure": re.compile(
-        r"怎么申请|如何申请|咋申请|申请条件|怎么办理|如何办理|咋办理|去哪办|找哪个|要带|带什么|带哪些"
-        r"|什么材料|哪些材料|申请材料|流程|手续|申报|申请|预约|报名|怎么领|去哪领|能不能办"
-        r"|参观|能去吗|能进去|能不能去|让不让进|开放时间"
-        r"|怎么评|如何评|咋评|评选|评上|评的|选上|怎么选|如何选|选出|认定|什么条件|哪些条件|标准是什么|门槛"
-    ),
-    "names": re.compile(r"叫什么|名字|名单|名称|分管"),
-    "places": re.compile(
-        r"(?:哪1?个|哪些|什么)(?:村|乡镇|镇|学校|中小学|医院|单位|路段|路|小区|社区)"
-    ),
-    "most": re.compile(
-        r"(?:最大|最多|最高|最好|最早|最长|最短|最小|最少|最新|最贵)的?是哪|哪1?[个家条所][\u4e00-\u9fff]{0,3}最"
-    ),
-    "org": re.compile(
-        r"哪家|(?:哪1?个|哪些|什么)[\u4e00-\u9fff]{0,4}(?:企业|公司|厂|机构|单位|部门)|谁批|谁评"
-    ),
-    "plan": re.compile(r"下1步|打算|打不打算|将来|今后|以后还|还要不要|要不要再|扩到|扩区"),
-    "compare": re.compile(r"比去年|比上年|同比|多了还是少了|增加了还是|和.{1,6}比|跟.{1,6}比|相比|更大|更多|哪个县"),
-    "rank": re.compile(r"第几|排老几|老几|排行|排名|第几名|排在第|名次|最多|最大|最高|第1|首位|居首|领先"),
-    "area": re.compile(r"面积(有)?多大|面积(是)?多少|占地(面积)?多少|多大地方|多少平方|[扩建]了?多大(?!岁)"),
-    "age": re.compile(r"多大岁数|多少岁|几岁|年龄|岁数|多大年纪"),
-    "which": re.compile(
-        r"哪些|哪几|都有谁|有谁|都是谁|分别是谁|是哪(?:[2-9]|[1-9]\d+)|哪(?:[2-9]|[1-9]\d+)[个所条家项座张]"
-        r"|都是[做测查干管种产卖办搞]?(?:啥|什么|甚)|都有(?:啥|什么)|分别是(?:啥|什么)"
-    ),
-    "when": re.compile(r"什么时候|何时|哪1?年|几月|哪个?月|几号|哪天|哪[1一]天|多久|日期|几点|时刻表|班次"),
-    "day": re.compile(r"几月几|几号|哪天|哪[1一]天|具体日期|具体哪天|几日"),
-    "month": re.compile(r"哪个?月|几月份?"),
-    "contact": re.compile(
-        r"电话|地址|在哪(?![个些1家])|位置|怎么走|咋走|怎么去|联系|哪条街|街道|门牌|几路车|坐车|怎么到|咋到|导航"
-        r"|地点|哪个会场|在哪开|在哪里开|(?:哪个|什么|啥)地方"
-    ),
-    # a role asked about (院长是谁, 负责人叫什么), not one mentioned in a story (我们老板说)
-    "person": re.compile(
-        r"(?:老板|负责人|董事长|法人|厂长|院长|站长|书记|主任|局长|校长|领导|会长|理事长)"
-        r"[^\d，。？?]{0,3}?(?:是谁|谁|是哪|哪位|叫什么|叫啥|叫甚|姓什么|姓啥|什么人|是啥)|谁负责|谁管"
-        # who presented or said something at the conference: a person
-        r"|哪1?位(?:副?县长|县?领导)|哪个(?:副?县长|县?领导)|谁(?:来|在|做的|作的)?(?:讲|介绍|说|回答|答|解答|发言|主讲)"
-        # who made something: took the photos, wrote, drew or designed it
-        r"|谁(?:来|给)?(?:拍|摄|写|撰|编|画|设计|起草|主持)"
-        # 讲养老的（又）是谁: the one who presented a topic
-        r"|(?:讲|介绍|说|回答|答|解答|发言|主讲)[^，。？?\d]{1,12}的(?:又|都)?是谁"
-    ),
-    "explain": re.compile(
-        r"什么意思|啥意思|甚意思|意思是|为什么叫|为啥叫|怎么来|由来|来历|历史|干什么用|干啥用"
-        r"|有什么用|有啥用|用途|用来干|原理|是指|指是|指啥|指什么|指甚|指哪|定义|是个什么(?:机构|单位|东西|组织)"
-        r"|是个啥(?:机构|单位|东西|组织)|是啥东西|啥叫|什么叫|区别|作用|哪[3三]化|哪[3三]改|分别指"
-        r"|代表(?:啥|什么|甚|的是)|指代"
-    ),
-    "rest": re.compile(
-        r"还有(?:哪|啥|什么|别的|其他|其它)|其他(?:的|几|还|都)|其余|另外(?:的|几|那|还|1)|剩下|全部名单|都有哪些"
-    ),
-    "money": re.compile(
-        r"投资了?多少|投入了?多少|投了?多少|花了?多少|多少钱|多少资金|资金多少|金额|多少亿|多少万元|产值是?多少|出口额|补贴多少|补助多少"
-    ),
-    # why something is so: the entry must give a reason, not only the fact
-    # (认定为什么基地, 评为什么: 为 belongs to the verb before it)
-    "reason": re.compile(
-        r"(?<![定成作称选改评叫名列视])(?:为什么|为啥)(?!叫)|为何|什么原因|啥原因|原因是|咋回事|怎么回事"
-    ),
-    # an amount per person, month, household ... (每人每月发多少, 人均多少): a rate, not the total
-    "per": re.compile(
-        r"每(?:人|个人|月|户|天|位|名|家|吨|亩|个|项|条|所)[^\d，。？]{0,5}(?:多少|几)|人均[^\d，。？]{0,4}(?:多少|几)"
-        r"|(?:多少|几)[^\d，。？]{0,3}(?:1|每)(?:个人|人|月|户|天|吨|亩)"
-    ),
-    # 那几张照片, 这几年: those, not how many
-    "count": re.compile(r"多少(?!钱)|(?<![哪第举说列讲来那这])几(?!乎)|数量"),
-}
+ASK_KINDS: dict[str, re.Pattern[str]] = ZH.patterns("ask_kinds")
 # "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
-AFFILIATION = re.compile(
-    r"(?:什么|哪个|哪家|哪所|哪)(大学|高校|单位|学校|报社|媒体|报纸|电视台|国家(?!级|部|和|、|或|标准|行业|重点))"
-    r"|(?:什么|哪个|哪些|哪家|哪几家)(?:大|小|重点)?(企业)(?:叫|名)"
-)
-NAMED_BY: dict[str, re.Pattern[str]] = {
-    "大学": re.compile(r"大学|学院"),
-    "高校": re.compile(r"大学|学院|高校"),
-    "单位": re.compile(r"公司|部|局|厅|办|会|院|校|中心|站|企业"),
-    "学校": re.compile(r"学校|中学|小学|大学"),
-    "报社": re.compile(r"报社|日报|晚报"),
-    "媒体": re.compile(r"报社|日报|电视台|媒体"),
-    "报纸": re.compile(r"日报|晚报|报纸"),
-    "电视台": re.compile(r"电视台"),
-    "国家": re.compile(r"美国|日本|韩国|俄罗斯|印度|欧洲|非洲|东南亚|中东|南美"),
-    "企业": re.compile(r"有限企业|集团|合金|装备|新材料"),  # 公司 reads 企业 after synonyms
-}
+AFFILIATION = ZH.pattern("affiliation")
+NAMED_BY: dict[str, re.Pattern[str]] = ZH.patterns("named_by")
 
 # Measures a question may ask about; the entry must talk about the same one (产值 is not 产能).
-MEASURES = re.compile(
-    r"产值|产能|产量|销量|销售量|面积|人口|收入|利润|税收|营收|销售额|出口额|工资|人数|里程|增幅|奖励|投资额|总投资"
-    r"|[\u4e00-\u9fff]{1,2}率"  # 入住率, 转化率, 占有率: a rate is a measure of its own
-)
+MEASURES = ZH.pattern("measures")
 
 # Asking for examples: a few items of a list are the answer (举几个例子, 比如, 说几个)
-EXAMPLES = re.compile(r"举几个|举个例|举例|例子|比如|比方|例如|说几个|列几个|讲几个")
+EXAMPLES = ZH.pattern("examples")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -177,13 +86,10 @@ _UNIT_CLASSES: dict[str, str] = ZH.classes("unit_classes")
 _COUNTED_NOUNS: dict[str, str] = ZH.classes("counted_nouns")
 _PERSON_ENDS = frozenset(ZH.chars("person_ends"))
 _PLACE_ENDS = frozenset(ZH.chars("place_ends"))
-_COUNTED = re.compile(
-    r"(?:多少|几)(个企业|个公司|个厂|万人次|万人|人次|平方公里|平方米|[户家所座处人名位张床亩吨元块次场期轮届项件条类种个%])?"
-    r"([\u4e00-\u9fff]{0,6})"
-)
+_COUNTED = ZH.pattern("counted")
 # a pronoun begins the resident's own story (是多少我听人说), not the thing asked about
-_STORY_START = "[我你俺咱他她]"
-_STORY = re.compile(_STORY_START)
+_STORY_START = ZH.source("story_start")
+_STORY = ZH.pattern("story")
 
 
 def unit_class(unit: str) -> str:
@@ -441,19 +347,19 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
 
 # a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
 _CHECK = ZH.question_pattern("check")
-_ALTERNATIVES = re.compile(r"[\d万亿场个户]\s*还是\s*\S")
+_ALTERNATIVES = ZH.pattern("alternatives")
 # a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
 _CLAUSE_MARKS = re.compile(r"[，,。!！?？;；:：\n]+")
-_STATED_CHECK = re.compile(r"[?？]$")
-_STATED_FIGURE = re.compile(r"([^，,。!！?？;；:：\n\s]+)[?？]")
+_STATED_CHECK = ZH.pattern("stated_check")
+_STATED_FIGURE = ZH.pattern("stated_figure")
 _ASKING_WORD = ZH.question_pattern("asking")
 _YES_NO = ZH.question_pattern("yes_no")
 
 
 # voice input runs on without punctuation: after a question word, a pronoun starts the resident's own
 # story ("总产能是多少我听人说很多"), which is a clause of its own
-_RUN_ON = re.compile(r"(多少|几[个户家项所张]?|什么|啥|吗|呢|来着)(?=" + _STORY_START + r"[^们]?[\u4e00-\u9fff])")
-_STORY_CLAUSE = re.compile("^" + _STORY_START)
+_RUN_ON = ZH.pattern("run_on")
+_STORY_CLAUSE = ZH.pattern("story_clause")
 _CLAUSES_KEPT = re.compile(r"[^，,。!！?？;；\s]+[，,。!！?？;；\s]*")  # each clause with the marks after it
 
 
@@ -542,13 +448,13 @@ def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_c
 # --------------------------------------------------------------------------------------------------
 # Messages that ask several things
 
-_JOINERS = re.compile(r"(?:还有|另外|以及|并且|同时|顺便问下?|再问下?|再就是)")
+_JOINERS = ZH.pattern("joiners")
 
 
 _PART_SPLIT = re.compile(r"[，,。!！?？;；:：\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
-_DISTRIBUTED_LIST = re.compile(r"^(.+?[、和与及跟].+?)(?:分别|各自|各)(.+)$")
-_DISTRIBUTIVE = re.compile(r"^(?:那|那么)?(?:各自|分别|各)")
-_PARTICLES = re.compile(r"[是有的了在和与都也还就又再才只很太最个种些这那他她它我你们吗呢吧啊呀嘛么啥甚谁几哪]")
+_DISTRIBUTED_LIST = ZH.pattern("distributed_list")
+_DISTRIBUTIVE = ZH.pattern("distributive")
+_PARTICLES = ZH.pattern("particles")
 
 
 def subject_of(key: str, vocab: Vocabulary) -> str:
@@ -562,13 +468,10 @@ def _has_subject(key: str, vocab: Vocabulary) -> bool:
     return len(subject_of(key, vocab)) >= 2
 
 
-_LIST_JOIN = re.compile(r"、|(?<=[\u4e00-\u9fff])(?:和|跟|以及|及)(?=[\u4e00-\u9fff])")
+_LIST_JOIN = ZH.pattern("list_join")
 
 
-_SECOND_ASK = re.compile(
-    r"(多少|几)(?:户|家|所|座|处|人|名|位|张|亩|吨|元|块|次|场|项|件|条|种|万吨|亿元|万元|个|钱|公里)"
-    r"(?:啊|呀|呢|吧|了)?([\u4e00-\u9fff]{2,}?(?:多少|几))"
-)
+_SECOND_ASK = ZH.pattern("second_ask")
 
 
 def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
@@ -602,10 +505,7 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
 
 
 # a comparison of two things: 甲和乙，哪个（的）X更多
-_WHICH_MORE = re.compile(
-    r"^(?P<a>[^，,。？?、]{2,20}?)(?:和|跟|与|还是)(?P<b>[^，,。？?、]{2,20}?)[，,]?\s*"
-    r"(?:哪个|哪边|哪1个|哪一个|哪样|谁)(?:的)?(?P<measure>[^，,。？?]{0,6}?)(?:更|比较)(?:多|大|高|快|少|小|低|强)"
-)
+_WHICH_MORE = ZH.pattern("which_more")
 
 
 def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> list[str]:

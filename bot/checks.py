@@ -25,47 +25,35 @@ from .text import pinyin_key
 __all__ = ["CHECKS", "WHO_FRAME", "Asked", "Check", "check", "find_gaps"]
 
 # a name asked of a company, body or place (那家企业叫什么): a quoted slogan in the answer does not name it
-_ORG_NAMED = re.compile(r"(?:企业|公司|机构|单位|厂|学校|医院|小区|社区|部门|协会|村|镇)[^，。？]{0,6}(?:叫|名)")
+_ORG_NAMED = ZH.pattern("org_named")
 
-_WHICH_NOUN = re.compile(r"(?:哪些|哪几|哪\d+|分别是哪)[个条所家项座户位名张处种样]?([\u4e00-\u9fff]{1,2})")
+_WHICH_NOUN = ZH.pattern("which_noun")
 
 # "哪个镇", "哪家公司", "哪个部委": the entry must name one of these, and one the question does not already name
-_INSTANCE_ASKED = re.compile(
-    r"(?:哪1?[个家所座款]?|什么)(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院|城市|省份|app|APP|软件|平台|小程序|公众号)"
-)
+_INSTANCE_ASKED = ZH.pattern("instance_asked")
 
 # ... and asked after it: 第三方公司是哪家, 那个镇叫什么
-_INSTANCE_ASKED_AFTER = re.compile(
-    r"(乡镇|镇|公司|企业|部委|部门|大学|高校|协会|医院|城市|省份)(?:是|叫|为)?(?:哪1?[个家所座]|什么名|啥名|叫什么|叫啥)"
-)
+_INSTANCE_ASKED_AFTER = ZH.pattern("instance_asked_after")
 
 # periods a figure is stated for: 全年 is not 前三季度
-_PERIOD = re.compile(r"全年|上半年|下半年|前[3三]季度|[1一]季度|每月|每年|月均|年均|日均|每天")
+_PERIOD = ZH.pattern("period")
 
 # English words of the asking itself, which residents mix in ("how many", "vs", "per"): not a subject
 _ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
 
 # the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
-_COUNTED_THING = re.compile(
-    r"(?:多少|几)([^\d\s，个户家所座处人名位张床亩吨元块次场期轮届项件条类种方米年月日天号岁分钱成倍批样回起只台辆斤%"
-    r"万亿千百十多少几啥么呢吗吧啊呀哪来了啦哇是都还就也])"
-)
+_COUNTED_THING = ZH.pattern("counted_thing")
 
-_WHO = re.compile(r"谁|哪位")
+_WHO = ZH.pattern("who")
 
 # 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
-_COMPARED_WITH = re.compile(
-    r"(?<![跟和与同对相])比(?![例重较率])([\u4e00-\u9fff]{2,8}?)的?(?:高|低|多|少|大|小|强|弱|好|快|慢|贵|便宜|提高|增加)"
-)
+_COMPARED_WITH = ZH.pattern("compared_with")
 
-_RANK_CHECKED = re.compile(r"第[\d一二三四五六七八九十]|首位|唯一|最多|最大")
+_RANK_CHECKED = ZH.pattern("rank_checked")
 
-_WHEN_WORD = r"(?:哪1?年|什么时候|啥时候|何时|哪[1一]?天|几月|哪个月|几号)"
+_WHEN_WORD = ZH.source("when_word")
 
-_WHEN_EVENT = re.compile(
-    r"([\u4e00-\u9fff]{2})于" + _WHEN_WORD
-    + r"|" + _WHEN_WORD + r"(?:开始|就|才|正式|被|首次|第1次|起|以来)?([\u4e00-\u9fff]{2})"
-)
+_WHEN_EVENT = ZH.pattern("when_event")
 
 @lru_cache(maxsize=1024)
 def _event_asked(message: str) -> str:
@@ -79,20 +67,20 @@ def _event_asked(message: str) -> str:
     return ""
 
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
-_PAST = re.compile(r"去年|前年|上年|往年|上1年")
+_PAST = ZH.pattern("past")
 
-_TARGET = re.compile(r"力争|目标|到20\d\d年|预计|计划|将达|末")
+_TARGET = ZH.pattern("target")
 
-_NOW = re.compile(r"现在|目前|当前|如今|眼下")
+_NOW = ZH.pattern("now")
 
-_STATED_NOW = re.compile(r"目前|现有|现在|已经|已[^经]|累计|拥有|达到|共有|截至")
+_STATED_NOW = ZH.pattern("stated_now")
 
 _ORDINAL = re.compile(r"第(\d+)")
 
 # words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
 WHO_FRAME = frozenset(ZH.words("who_frame"))
 
-_FIRST = re.compile(r"率先|首[批个家届位次]|居首|首位|第1|最早|领先")
+_FIRST = ZH.pattern("first")
 
 def _one_of_a_list(analysis: Analysis, noun: str) -> bool:
     """Whether the noun ends the asking clause only because a list mark cut it there ("哪些国家、行业标准": 国家

@@ -24,97 +24,44 @@ __all__ = ["COUNTED_GROUP", "INSTANCE_NAMES", "LIST_SEPARATORS", "EntryFacts", "
 
 
 # What an entry's answer must contain to give each kind of information, besides its own questions asking it.
-ANSWER_GIVES: dict[str, re.Pattern[str]] = {
-    "plan": re.compile(r"将|计划|力争|目标|预计|下1步|明年|规划|打造|建成|建设成|争创|创建"),
-    "compare": re.compile(r"增长|同比|比上年|较上年|提高|下降|翻番|第1|领先|高于|居首|首位|持平|相比|以前|之前|前的"),
-    "rank": re.compile(r"第\d|第一|首位|居首|领先|第二|首批|首个|首家|首届|率先"),
-    "area": re.compile(r"面积|平方|公顷|\d亩"),
-    "when": re.compile(r"\d{4}年|\d+月|以来|季度|近3年|3年来|明年|近期|近日|年底|年末|末"),
-    "day": re.compile(r"\d+月\d+日|\d+日|\d+号"),
-    "month": re.compile(r"\d+月|年底|年末|年初|月底|月初"),
-    "age": re.compile(r"\d+岁"),
-    "money": re.compile(r"元"),
-    "per": re.compile(r"每|人均|户均|年均|日均|月均|/"),
-    "reason": re.compile(r"因为|由于|原因|所以|因此|得益于|为了|凭借|依托|依靠|通过|从而"),
-    "count": re.compile(r"\d|[一二两三四五六七八九十百千万亿]"),
-}
+ANSWER_GIVES: dict[str, re.Pattern[str]] = ZH.patterns("answer_gives")
 
 # names, places and people the answer states in its own words (quotation marks survive only here)
-_RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = {
-    "names": re.compile(r"《|公司|集团|大学|学院|协会|研究院|有限"),
-    "org": re.compile(
-        r"[\u4e00-\u9fff]{2,}(?:公司|集团|合金|有限|厂|材料|化工|能源|科技|实业|股份|中心|医院|学院|大学|研究院|科学院"
-        r"|协会|工作站)|[A-Za-z]{3,}"
-    ),
-    "price": re.compile(r"元/|元每|/[吨亩人月天晚]"),
-    "explain": re.compile(r"[：:]|是指|即|也就是|分别是|包括"),  # a definition, or the parts of a name
-    "places": re.compile(r"[村镇乡山]|社区|小区|华府|中心|园区|公司|协会|学会|委员会|政府|[部厅局](?![分门长])"),
-    "person": re.compile(r"县长|书记|主任|院士|局长|经理|董事长|作者|记者"),
-}
+_RAW_ANSWER_GIVES: dict[str, re.Pattern[str]] = ZH.patterns("raw_answer_gives")
 
 # the items of a list in an answer, split as typed (plain text keeps no punctuation)
-_ITEM_SPLIT = re.compile(r"[、，,。；：:“”《》（）()]|(?<=[\u4e00-\u9fff])(?:和|及|与)(?=[\u4e00-\u9fff])|等")
+_ITEM_SPLIT = ZH.pattern("item_split")
 
-LIST_SEPARATORS = re.compile(r"、|”“|[\u4e00-\u9fff”\d](?:和|与|及|以及)[\u4e00-\u9fff“\d]")
+LIST_SEPARATORS = ZH.pattern("list_separators")
 
 # a group the answer counts (28个项目, 20所学校) and the noun a which-question asks about (哪几条路)
-COUNTED_GROUP = re.compile(r"(?<![\d.])(\d+)(?:多|余)?[个所条家项座户位名张处]")
+COUNTED_GROUP = ZH.pattern("counted_group")
 
-_CAVEAT = re.compile(r"没有(?:具体|说明|列出|写明|注明|展开|提到|介绍|给出)|未(?:注明|说明|提及|列出)|只介绍了|只说")
+_CAVEAT = ZH.pattern("caveat")
 
-_CAVEAT_CLAUSE = re.compile(r"(?:没有|未)[^。；;，,]*")
+_CAVEAT_CLAUSE = ZH.pattern("caveat_clause")
 
-_DISCLAIMS: dict[str, re.Pattern[str]] = {
-    "org": re.compile(r"哪一?家|哪个|单位|企业"),
-    "which": re.compile(r"哪些|列出|名单|具体是"),
-    "names": re.compile(r"名称|名字|叫什么"),
-    "explain": re.compile(r"分别指|含义|意思|展开|解释|具体内容"),
-    "day": re.compile(r"日期|哪天|几号"),
-    "person": re.compile(r"谁|哪位|姓名|发言人"),
-    "money": re.compile(r"金额|多少钱|投资"),
-    "per": re.compile(r"标准|每人|每月|每户|人均"),
-}
+_DISCLAIMS: dict[str, re.Pattern[str]] = ZH.patterns("disclaims")
 
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
 
-_UNITS = r"个企业|个公司|人次|平方公里|平方米|立方米|立方|公里|[户家所座处人名位张床亩吨元次场期轮届项件条类种个%方]"
+_UNITS = ZH.source("units")
 
 # a figure and its measure word (第5场 is an ordinal, not a count of 场), and with what follows it
-_FIGURE = re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?(?:万|亿)?({_UNITS})")
+_FIGURE = ZH.pattern("figure")
 
-_NUMBER_WITH_UNIT = re.compile(_FIGURE.pattern + r"([\u4e00-\u9fff]{0,4})")
+_NUMBER_WITH_UNIT = ZH.pattern("number_with_unit")
 
 # one part of a figure alone: 单独, 其中, 不算 (not 算不算), 光 at the start of a clause (光日间照料中心)
-_ALONE = re.compile(
-    r"单独|单是|光是|单单|这1项|其中的?(?!\d)|(?<!算)不算|不包括|不含|除去|刨去|扣除|(?:^|，)光(?=[\u4e00-\u9fff]{2})"
-)
+_ALONE = ZH.pattern("alone")
 
-_SUM = re.compile(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:余|多)?[万亿](?![\d元吨人户个家张亩项件条平立公方次所座处名位])")
+_SUM = ZH.pattern("sum")
 
 # the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
-_ASKED_UNIT = re.compile(rf"(?:多少|几)(?:万|亿)?({_UNITS})")
+_ASKED_UNIT = ZH.pattern("asked_unit")
 
-INSTANCE_NAMES: dict[str, re.Pattern[str]] = {
-    # kinds a question names (什么职务, 哪个成语, 举几个例子) that an entry grounds with an instance of them
-    **dict.fromkeys(("职务", "职位", "官职", "头衔"), re.compile(r"县长|书记|常委|主任|局长|院士|记者")),
-    **dict.fromkeys(("成语", "四字词", "四字词语"), re.compile(r"“[\u4e00-\u9fff]{4}”")),
-    "例子": re.compile(r"[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff]{2,}"),
-    **dict.fromkeys(("镇", "乡镇"), re.compile(r"[\u4e00-\u9fff]{2,4}(?:镇|乡)")),
-    "公司": re.compile(r"[\u4e00-\u9fff]{2,12}(?:公司|集团|厂)"),
-    "企业": re.compile(r"[\u4e00-\u9fff]{2,12}(?:公司|集团|厂|合金|装备|化工|能源|材料|科技)"),
-    "部委": re.compile(r"[\u4e00-\u9fff]{2,10}(?:部|委|厅|局|署|办|会)"),
-    "部门": re.compile(r"[\u4e00-\u9fff]{2,10}(?:部|委|厅|局|署|办|会|所|中心)"),
-    **dict.fromkeys(("大学", "高校"), re.compile(r"[\u4e00-\u9fff]{2,10}(?:大学|学院)")),
-    "协会": re.compile(r"[\u4e00-\u9fff]{2,10}(?:协会|学会|联合会)"),
-    "医院": re.compile(r"[\u4e00-\u9fff]{2,10}医院"),
-    "城市": re.compile(r"[\u4e00-\u9fff]{2,4}[市省]"),
-    "省份": re.compile(r"[\u4e00-\u9fff]{2,4}省"),
-    **dict.fromkeys(
-        ("app", "APP", "软件", "小程序", "公众号", "平台"),
-        re.compile(r"[\u4e00-\u9fffA-Za-z]{2,10}(?:APP|app|App|软件|小程序|公众号|平台|网)"),
-    ),
-}
+INSTANCE_NAMES: dict[str, re.Pattern[str]] = ZH.shared_patterns("instance_names")
 
 # a question word right beside a word (CT多少钱, 有没有wifi, 是什么level)
 _ASKING_NEAR = ZH.question_pattern("near")

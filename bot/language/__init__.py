@@ -27,6 +27,8 @@ from ..place import Place
 
 __all__ = ["ZH", "Lexicon", "Vocabulary", "alternation"]
 
+_FRAGMENT = re.compile(r"<<([a-z_.0-9]+)>>")
+
 
 def alternation(words: list[str] | tuple[str, ...], *, escape: bool = True) -> str:
     """The words as one regular expression, the longest first (a word never loses to its own prefix)."""
@@ -49,17 +51,20 @@ class Lexicon:
     def _get(self, name: str) -> Any:
         value: Any = self._data
         for part in name.split("."):
-            if not isinstance(value, dict) or part not in value:
+            if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                value = value[int(part)]
+            elif isinstance(value, dict) and part in value:
+                value = value[part]
+            else:
                 raise KeyError(f"{self.name}.yaml has no '{name}'")
-            value = value[part]
         return value
 
     def source(self, name: str) -> str:
-        """A pattern's source: its alternatives joined with ``|`` (a single string is taken as it is)."""
+        """A pattern's source: its alternatives joined with ``|`` (a single string is taken as it is);
+        ``<<other>>`` stands for the source of another entry (a fragment several patterns share)."""
         value = self._get(name)
-        if isinstance(value, str):
-            return value
-        return "|".join(str(v) for v in value)
+        joined = value if isinstance(value, str) else "|".join(str(v) for v in value)
+        return _FRAGMENT.sub(lambda m: self.source(m.group(1)), joined)
 
     def pattern(self, name: str) -> re.Pattern[str]:
         return re.compile(self.source(name))
@@ -67,6 +72,14 @@ class Lexicon:
     def patterns(self, name: str) -> dict[str, re.Pattern[str]]:
         """A table of named patterns, in the file's order."""
         return {key: re.compile(self.source(f"{name}.{key}")) for key in self._get(name)}
+
+    def shared_patterns(self, name: str) -> dict[str, re.Pattern[str]]:
+        """A table of patterns written once for the kinds that share each: ``- kinds: [..] / pattern: [..]``."""
+        table: dict[str, re.Pattern[str]] = {}
+        for at, group in enumerate(self._get(name)):
+            compiled = re.compile(self.source(f"{name}.{at}.pattern"))
+            table.update(dict.fromkeys((str(k) for k in group["kinds"]), compiled))
+        return table
 
     def words(self, name: str) -> tuple[str, ...]:
         return tuple(str(w) for w in self._get(name))
