@@ -97,8 +97,10 @@ class Decider:
         self._normalizer = normalizer
         self._entries: Sequence[Entry] = kb.entries
         self._vocab = Vocabulary.for_place(kb.place)
-        self.facts = EntryFacts(kb, normalizer, retriever, self._vocab)
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
+        # people and bodies the release names: one named with a topic they spoke on is not another subject
+        names = frozenset(self._scope_terms(kb.scope.names))
+        self.facts = EntryFacts(kb, normalizer, retriever, self._vocab, names=names)
         self._not_covered = self._scope_terms(kb.scope.not_covered)
         self._names = kb.scope.names
         # names of three characters or more are also recognised when typed with homophones (刘大朋)

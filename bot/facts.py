@@ -79,8 +79,17 @@ def same_areas(vocab: Vocabulary, term: str) -> tuple[str, ...]:
 class EntryFacts:
     """What each entry of one knowledge base states (see the module's docstring)."""
 
-    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer, retriever: Retriever, vocab: Vocabulary) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        normalizer: Normalizer,
+        retriever: Retriever,
+        vocab: Vocabulary,
+        *,
+        names: frozenset[str] = frozenset(),
+    ) -> None:
         self._kb = kb
+        self._names = names  # scope.yaml's names, as scope terms
         self._normalizer = normalizer
         self._retriever = retriever
         self._vocab = vocab
@@ -340,8 +349,17 @@ class EntryFacts:
             return ""
         plain = self.plain_text(index)
         section = self._section_text(index)
-        # a speaker or author named with a topic they spoke on (崔维廷讲的公路) is not another subject
-        return next((term for term in missing if term not in plain and term not in section), "")
+        # a speaker or author named with a topic they spoke on (崔维廷讲的公路), or an area the section ranks the
+        # county in (全国首批), is not another subject; another county named in the same section (one the
+        # sidebar lists as a neighbour) is
+        return next(
+            (term for term in missing if term not in plain and not (term in section and self._beside(term))), ""
+        )
+
+    def _beside(self, term: str) -> bool:
+        """Whether a scope term may stand beside the entry's topic in its section: a person or body the release
+        names, or an area bigger than the county."""
+        return term in self._names or self._vocab.bigger_areas.fullmatch(term) is not None
 
     def named_elsewhere(self, place: str) -> bool:
         """Whether a county or city the question names is one of scope.yaml's other places (大同 in 大同市):
