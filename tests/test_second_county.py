@@ -1,0 +1,100 @@
+"""A second county's base, curated from knowledge/README.md alone (examples/jiaokou/knowledge), with a question
+set written from its release alone: the engine answers it as that county, and nothing it says names the shipped
+county."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import AsyncIterator
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.config import Config, TelegramSettings
+from bot.judge import judge_set, load_fresh_set
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching import Matcher
+from bot.render import render_text, to_json
+from bot.service import KnowledgeService
+from bot.storage import Storage
+from bot.tg.app import build_application
+from tests.tg_fakes import RecordingRequest, message_update
+
+ROOT = Path(__file__).resolve().parent.parent
+JIAOKOU = ROOT / "examples" / "jiaokou"
+SHIPPED_COUNTY = ("交城",)  # the shipped base's county: never named on another county's base
+_ids = count(90_000)
+
+
+@pytest.fixture(scope="module")
+def jiaokou() -> KnowledgeBase:
+    return load_knowledge(JIAOKOU / "knowledge")
+
+
+@pytest.fixture(scope="module")
+def jiaokou_matcher(jiaokou: KnowledgeBase) -> Matcher:
+    return Matcher(jiaokou)
+
+
+def test_the_second_countys_questions_stay_answered(jiaokou: KnowledgeBase, jiaokou_matcher: Matcher) -> None:
+    replies: list[dict[str, Any]] = []
+
+    def ask(question: str) -> dict[str, Any]:
+        reply = to_json(jiaokou_matcher.match(question), jiaokou)
+        replies.append(reply)
+        return reply
+
+    report = judge_set(load_fresh_set(JIAOKOU / "questions.yaml"), ask)
+    figures = report.figures()
+    # floors at the figures measured when the base landed (see the set's header)
+    assert figures["wrong"] <= 0.01 and figures["noisy_wrong"] <= 0.05, report.summary()
+    assert figures["right"] >= 0.88 and figures["noisy_right"] >= 0.9, report.summary()
+    assert figures["oos_declined"] >= 0.85 and figures["oos_elsewhere"] == 1.0, report.summary()
+    named = [r["question"] for r in replies if any(w in str(r).lower() for w in SHIPPED_COUNTY)]
+    assert named == []
+
+
+def test_small_talk_and_refusals_name_the_second_county(jiaokou: KnowledgeBase, jiaokou_matcher: Matcher) -> None:
+    texts = {q: render_text(jiaokou_matcher.match(q), jiaokou) for q in ("你好", "你是谁", "帮助", "太原有多少企业")}
+    assert "交口问答" in texts["你好"] and "交口问答" in texts["你是谁"]
+    assert "只介绍了交口县的情况" in texts["太原有多少企业"]
+    assert not [q for q, t in texts.items() if any(w in t for w in SHIPPED_COUNTY)]
+
+
+@pytest.fixture
+async def jiaokou_app(tmp_path: Path) -> AsyncIterator[tuple[Any, RecordingRequest]]:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(JIAOKOU / "knowledge", knowledge)
+    storage = Storage(tmp_path / "bot.sqlite3")
+    config = Config(telegram=TelegramSettings(token="123:TEST"), knowledge_dir=str(knowledge))
+    request = RecordingRequest()
+    app = build_application(config, KnowledgeService(knowledge), storage, request=request, rate_limit=False)
+    await app.initialize()
+    request.clear()
+    yield app, request
+    await app.shutdown()
+    storage.close()
+
+
+def _photo(app: Any) -> Update:
+    message = {
+        "message_id": next(_ids), "date": int(time.time()), "chat": {"id": 42, "type": "private"},
+        "from": {"id": 42, "is_bot": False, "first_name": "居民"},
+        "photo": [{"file_id": "p", "file_unique_id": "pu", "width": 90, "height": 90}],
+    }
+    return Update.de_json({"update_id": next(_ids), "message": message}, app.bot)
+
+
+async def test_the_bot_on_the_second_countys_base_never_names_the_shipped_county(jiaokou_app: Any) -> None:
+    app, request = jiaokou_app
+    for text in ("/start", "/help", "你好", "你是谁", "帮助", "/ask", "太原有多少企业", "房价多少"):
+        await app.process_update(message_update(app.bot, text))
+    await app.process_update(_photo(app))
+    sent = [m["text"] for m in request.sent()]
+    assert len(sent) == 9, sent
+    assert "交口问答" in sent[0] and "交口" in sent[5]  # /start names the bot; /ask's example is the county's
+    assert [t for t in sent if any(w in t for w in SHIPPED_COUNTY)] == []
