@@ -373,7 +373,9 @@ def compared_with_another(f: EntryFacts, q: Asked) -> None:
         if re.search(r"[跟和与同][^，]{0,10}$", message[: match.start()]):
             continue  # 跟扩区前比是高了: the thing compared with came first
         nouns = salient_nouns(match.group(1), f.vocabulary)
-        other = nouns[-1] if nouns else match.group(1)
+        if not nouns:
+            continue  # 比上年增长: a time compared with, not a thing the entry must name
+        other = nouns[-1]
         if len(other) >= 2 and not f.mentions(q.index, other):
             q.found.append(Gap(GapKind.COMPARE, other))
             break
