@@ -45,13 +45,14 @@ def _smalltalk_pattern(kind: str) -> re.Pattern[str]:
 
 
 _SMALLTALK_RE = tuple((kind, _smalltalk_pattern(kind)) for kind in ("greeting", "thanks", "identity", "bye"))
-_SMALLTALK_STRIP = re.compile(r"[\s\W_]+|[呀啊呢吗嘛吧哈哦噢喔啦了的]+$")
+_PARTICLES_AFTER = "[" + ZH.chars("smalltalk_particles") + "]+$"
+_SMALLTALK_STRIP = re.compile(r"[\s\W_]+|" + _PARTICLES_AFTER)
 
 
 def detect_smalltalk(folded: str) -> str:
     """The kind of small talk in an already folded text, or '' if it is a real question."""
     core = _SMALLTALK_STRIP.sub("", folded)
-    core = re.sub(r"[呀啊呢吗嘛吧哈哦噢喔啦了的]+$", "", core)
+    core = re.sub(_PARTICLES_AFTER, "", core)
     if not core:
         return ""
     for kind, pattern in _SMALLTALK_RE:
@@ -65,6 +66,10 @@ def detect_smalltalk(folded: str) -> str:
 
 _CLAUSE_SPLIT = re.compile(r"[，,。!！?？;；:：、\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
 QUESTION_MARK = ZH.question_pattern("mark")
+_BEFORE_QUESTION_WORD = re.compile("(?:" + "|".join(ZH.words("before_question_word")) + ")+$")
+_BEFORE_SECOND_COUNT = ZH.pattern("before_second_count")
+_LIST_JOINERS = ZH.pattern("list_joiners")
+_COUNTY_SUFFIXES = ZH.chars("county_suffixes")
 # Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
 ASK_KINDS: dict[str, re.Pattern[str]] = ZH.patterns("ask_kinds")
 # "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
@@ -148,7 +153,7 @@ def _modifies(noun: str, size: int) -> bool:
 _INTERROGATIVE = ZH.question_pattern("interrogative")
 
 
-_MEASURE_FIRST = r"^(?:个|种|位|名|家|户|所|样|类|条|项|张|座|处|件|只|辆|台|本|批)"
+_MEASURE_FIRST = "^(?:" + "|".join(ZH.chars("measure_first")) + ")"
 
 
 def asked_nouns(text: str, vocab: Vocabulary) -> list[str]:
@@ -157,7 +162,7 @@ def asked_nouns(text: str, vocab: Vocabulary) -> list[str]:
     for match in _INTERROGATIVE.finditer(text):
         before = text[max(0, match.start() - 4) : match.start()]
         after = text[match.end() : match.end() + 4]
-        nouns_before = salient_nouns(re.sub(r"(?:是|的|有|叫|为|在)+$", "", before), vocab)
+        nouns_before = salient_nouns(_BEFORE_QUESTION_WORD.sub("", before), vocab)
         nouns_after = salient_nouns(re.sub(_MEASURE_FIRST, "", after), vocab)
         if nouns_before and before.rstrip("是的有叫为在").endswith(nouns_before[-1]):
             found.append(nouns_before[-1])
@@ -294,7 +299,7 @@ def _nouns_in(text: str) -> tuple[str, ...]:  # the checks ask again for each ca
 @lru_cache(maxsize=1024)
 def counties_in(text: str) -> tuple[str, ...]:
     """Counties and cities named in ``text`` as jieba's dictionary knows them (娄烦县, 文水县, 大同市)."""
-    return tuple(w for w in segment(text) if len(w) >= 3 and w[-1] in "县市")
+    return tuple(w for w in segment(text) if len(w) >= 3 and w[-1] in _COUNTY_SUFFIXES)
 
 
 def load_lexicons() -> None:
@@ -488,7 +493,7 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
         second = _SECOND_ASK.search(folded) if len(folded) == len(clause) else None
         if second is None:
             return [clause]
-        before = re.sub(r"(?:一共|总共|共)?(?:有|是)?$", "", folded[: second.start(1)])
+        before = _BEFORE_SECOND_COUNT.sub("", folded[: second.start(1)])
         counted_before = nouns_in(before[-4:])
         between = folded[second.end(1) + 1 : second.start(2) + len(second.group(2)) - 2]
         words = segment(between)
@@ -518,7 +523,7 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
     if compared:
         # "平川和山区，哪边的行政村更多": the release's figure for each, which the resident compares
         a, b, measure = (compared.group(g).strip() for g in ("a", "b", "measure"))
-        return [f"{a}{measure}是多少", f"{b}{measure}是多少"]
+        return [ZH.chars("compared_part").format(thing=t, measure=measure) for t in (a, b)]
     # (a list 王向前、郭强 stays in its clause: 分别 may ask the same of each)
     raw = [
         piece
@@ -545,7 +550,7 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
             continue
         pending = []
         listed = _DISTRIBUTED_LIST.match(folded.strip())
-        items = [i for i in re.split(r"[、和与及跟]", listed.group(1)) if len(i.strip()) >= 2] if listed else []
+        items = [i for i in _LIST_JOINERS.split(listed.group(1)) if len(i.strip()) >= 2] if listed else []
         if len(items) >= 2:
             # "王向前、郭强分别讲了哪方面": the same question of each
             parts += [f"{context}{item.strip()}{listed.group(2)}" for item in items]  # type: ignore[union-attr]

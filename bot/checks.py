@@ -75,7 +75,11 @@ _NOW = ZH.pattern("now")
 
 _STATED_NOW = ZH.pattern("stated_now")
 
-_ORDINAL = re.compile(r"第(\d+)")
+_ORDINAL = ZH.pattern("ordinal")
+_WHICH_NUMBERED = ZH.pattern("which_numbered")
+_COMPARED_FIRST = ZH.pattern("compared_first")
+_QUOTED_NAME = ZH.pattern("quoted_name")
+_SHARE_ASKED = ZH.pattern("share_asked")
 
 # words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
 WHO_FRAME = frozenset(ZH.words("who_frame"))
@@ -171,7 +175,7 @@ def name_in_quotes(f: EntryFacts, q: Asked) -> None:
     """The name of a strategy, card, product or service (叫什么): a quoted term the answer gives and the question
     does not already hold names it; the name of a company or body needs its own words."""
     if q.has(GapKind.ASK_NAMES) and not _ORG_NAMED.search(q.analysis.plain):
-        quoted = re.findall(r"[“《]([^”》]{2,20})[”》]", f.answer(q.index))
+        quoted = _QUOTED_NAME.findall(f.answer(q.index))
         if any(f.plain(text) not in q.analysis.message for text in quoted):
             q.drop(GapKind.ASK_NAMES)
 
@@ -199,7 +203,7 @@ def group_not_listed(f: EntryFacts, q: Asked) -> None:
         for match in COUNTED_GROUP.finditer(raw):
             number = match.group(1)
             window = raw[max(0, match.start() - 8) : match.end() + 8]
-            wanted = re.search(r"哪(\d+)", analysis.plain)  # 哪3批: that group, not another the answer counts
+            wanted = _WHICH_NUMBERED.search(analysis.plain)  # 哪3批: that group, not another the answer counts
             if wanted:
                 named = number == wanted.group(1)
             else:
@@ -263,7 +267,7 @@ def ordinal_not_stated(f: EntryFacts, q: Asked) -> None:
         for n in _ORDINAL.findall(analysis.focus)
         if f"第{n}" not in text
         and not (n == "1" and _FIRST.search(text))  # 第一个 is 率先, 首批, 居首
-        and not (analysis.checks and re.search(r"第\d+", text))  # 是不是第三场: answered with 第5场
+        and not (analysis.checks and _ORDINAL.search(text))  # 是不是第三场: answered with 第5场
     ]
 
 
@@ -313,7 +317,7 @@ def bigger_area(f: EntryFacts, q: Asked) -> None:
     analysis, vocab = q.analysis, f.vocabulary
     if analysis.areas and analysis.asks & {"count", "money", "area"} and "rank" not in analysis.asks:
         raw_answer = f.answer_digits(q.index)
-        share = bool(re.search(r"占|成|份额|比例|比重|%|率", analysis.focus))
+        share = bool(_SHARE_ASKED.search(analysis.focus))
         for area in analysis.areas:
             number = r"(?<!第)\d+(?:\.\d+)?" if share else r"(?<!第)\d+(?:\.\d+)?(?!%|\d|\.)"
             # a figure stated for that area comes after the area's name in the same clause
@@ -370,7 +374,7 @@ def compared_with_another(f: EntryFacts, q: Asked) -> None:
     """比磷酸二铵高多少: the thing compared with must be what the entry compares with (尿素)."""
     message = q.analysis.message
     for match in _COMPARED_WITH.finditer(message):
-        if re.search(r"[跟和与同][^，]{0,10}$", message[: match.start()]):
+        if _COMPARED_FIRST.search(message[: match.start()]):
             continue  # 跟扩区前比是高了: the thing compared with came first
         nouns = salient_nouns(match.group(1), f.vocabulary)
         if not nouns:

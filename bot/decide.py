@@ -12,7 +12,6 @@ not (the reply says what is missing and gives the closest fact, cited); ``ambigu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from .checks import WHO_FRAME, find_gaps
 from .facts import EntryFacts
 from .gaps import Gap, GapKind
 from .knowledge import Entry, KnowledgeBase
-from .language import Vocabulary
+from .language import ZH, Vocabulary
 from .retrieve import Evidence, Retriever
 from .text import Normalizer, pinyin_key
 
@@ -76,8 +75,8 @@ class Scored:
         return next((g.detail for g in self.gaps if g.kind == "scope"), "")
 
 
-_WHAT_KIND = re.compile(r"(?:什么|啥|甚)([\u4e00-\u9fff]{2,4})")
-_KIND_WHAT = re.compile(r"([\u4e00-\u9fff]{2,4})(?:是|叫)(?:什么|啥|甚)")
+_WHAT_KIND = ZH.pattern("what_kind")
+_KIND_WHAT = ZH.pattern("kind_what")
 
 
 class Decider:

@@ -75,6 +75,9 @@ def same_areas(vocab: Vocabulary, term: str) -> tuple[str, ...]:
     """The names of the area ``term`` names (全市, 晋中, 晋中市 …): a question names one, the entry another."""
     return next((group for group in vocab.area_groups if term in group), (term,))
 
+_MONEY_SUM = ZH.pattern("money_sum")
+_ROUGH_FIGURE = ZH.pattern("rough_figure")
+
 
 class EntryFacts:
     """What each entry of one knowledge base states (see the module's docstring)."""
@@ -287,7 +290,7 @@ class EntryFacts:
         if _ALONE.search(analysis.message) and "money" in analysis.asks:
             # "中水回用工程单独投资多少": one sum the entry gives for several works together is not one work's
             raw = self.answer_digits(index)
-            sums = re.findall(r"\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元", raw)
+            sums = _MONEY_SUM.findall(raw)
             if len(sums) == 1 and LIST_SEPARATORS.search(raw):
                 return str(sums[0])
         if _ALONE.search(analysis.message) and "money" not in analysis.asks:
@@ -295,12 +298,12 @@ class EntryFacts:
             # 幸福小屋80个) is not one kind's
             raw = self.answer_digits(index)
             counts = COUNTED_GROUP.findall(raw)
-            if len(counts) == 1 and re.search(r"[、和与及][^，。、]{1,12}?" + re.escape(counts[0]), raw):
+            if len(counts) == 1 and re.search(ZH.source("listed_before") + re.escape(counts[0]), raw):
                 return str(counts[0])
         stated = [(n, unit_class(u) or "thing") for n, u in _FIGURE.findall(analysis.message) if float(n) > 2]
         stated += [(n, "money") for n in _SUM.findall(analysis.message)]  # 3.6亿里: a sum without 元
         # "一百八十多亿是多少": an approximate figure asks for the exact one, which is not the same figure
-        rough = set(re.findall(r"(?<![第\d.])(\d+(?:\.\d+)?)(?:多|来|[^\d，]{0,3}(?:左右|上下))", analysis.message))
+        rough = set(_ROUGH_FIGURE.findall(analysis.message))
         if not stated:
             return ""
         asked = _ASKED_UNIT.search(analysis.focus)

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from importlib import resources
 
+from .language import ZH
 from .text import is_pinyin_word, pinyin_key, syllables_of
 
 __all__ = ["PinyinReader"]
@@ -31,15 +32,12 @@ _KB_WORD_BONUS = 8.0  # a general word that the knowledge base uses
 
 # English words that happen to spell pinyin (an, he, me, long, hang ...) are read as English only when
 # they are not next to other pinyin; these are never pinyin in a resident's message
-_NOT_PINYIN = frozenset({"ok", "a", "an", "he", "me", "we", "hi", "so", "i"})
-_MEASURE_WORDS = "个户家所座处人名位张床亩吨元块次场期轮届项件条类种岁年"
+_NOT_PINYIN = frozenset(ZH.words("not_pinyin"))
+_MEASURE_WORDS = ZH.chars("pinyin_measures")
 _MEASURES = {pinyin_key(c): c for c in reversed(_MEASURE_WORDS)}  # the first listed wins a shared sound
-_AFTER_COUNT = re.compile(r"(多少|几)(.)")
+_AFTER_COUNT = re.compile("(" + "|".join(ZH.words("pinyin_count_words")) + ")(.)")
 # the words of asking: di ji is 第几 in a question, whatever else shares its sound (地基, 低级)
-_ASKING_WORDS = (
-    "第几", "排第几", "多少", "几个", "几家", "几户", "哪些", "哪个", "哪里", "哪年", "什么", "怎么", "怎么样",
-    "是不是", "有没有", "是谁", "为什么", "多少钱", "几年", "排名",
-)
+_ASKING_WORDS = ZH.words("pinyin_asking_words")
 
 
 class PinyinReader:

@@ -32,6 +32,7 @@ from .analyse import (
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
+from .language import ZH
 from .retrieve import Retriever
 from .text import Normalizer
 
@@ -76,9 +77,7 @@ class MatchResult:
 
 _LETTERS = re.compile(r"[a-z]{2}")
 # the rest of a list asked after some of its items: 除了A、B，另外两个 / A、B之外还有哪些
-_EXCEPT = re.compile(
-    r"(?:除了|除去).{2,}(?:另外|其余|其他|其它|还有|剩下)|(?:以外|之外)[^，。？]{0,3}(?:还有|另外|其他)"
-)
+_EXCEPT = ZH.pattern("except_some")
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 
 

@@ -18,32 +18,24 @@ from functools import lru_cache
 import opencc
 from pypinyin.pinyin_dict import pinyin_dict
 
+from .language import ZH
+
 __all__ = ["MAX_INPUT_CHARS", "Normalizer", "chinese_numerals_to_digits", "pinyin_key"]
 
 MAX_INPUT_CHARS = 2000  # longer messages are cut: nobody's question needs more
 MAX_KEY_CHARS = 300
 
-# Words that carry no meaning for matching. Longest first is applied automatically.
-FILLERS = (
-    "请问一下", "请问", "请教一下", "请教", "麻烦问一下", "麻烦问下", "麻烦", "想问一下", "想问下", "想问问", "想问",
-    "我想知道", "想知道", "想了解一下", "想了解", "了解一下", "我想问", "打听一下", "打听下", "打听", "问一下", "问下",
-    "问问", "告诉我", "跟我说说", "给我说说", "说说", "讲讲", "介绍一下", "介绍下", "一下",
-    "那个", "这个", "到底", "究竟", "具体", "大概", "大约", "一共", "总共", "共计", "谢谢", "多谢",
-    "您好", "你好", "咱们", "俺们", "咱", "俺", "呢", "啊", "呀", "吗", "嘛", "吧", "哈", "哦", "噢",
-    "喔", "呐", "啦", "的", "了",
-    # the frame of asking about the report's wording or a person: 哪个成语/四字词, 刘大鹏同志
-    "四个字的词", "四字词语", "四字成语", "四字词", "成语", "同志",
-)
+# Words that carry no meaning for matching (bot/language/zh.yaml). Longest first is applied automatically.
+FILLERS = ZH.words("fillers")
 
-_CN_DIGITS = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
-_NUM_CHARS = "零〇一二两三四五六七八九十百千"
-_MEASURE = "个户家项所名人次件张条座处年月日号岁元吨亩米公里万亿倍期轮批类级星成场届位顿晚平斤袋"
+_CN_DIGITS: dict[str, int] = ZH.table("numerals.digits")
+_CN_UNITS: dict[str, int] = ZH.table("numerals.units")
+_CN_BIG: dict[str, int] = ZH.table("numerals.big")
+_NUM_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS)
+_MEASURE = ZH.chars("numeral_measures")
 # A run of Chinese numerals (optionally with 点 and decimals), e.g. 二十九, 一千二百, 二点七八.
-_NUMERAL_RUN = re.compile(rf"(百分之)?([{_NUM_CHARS}]+(?:点[{_NUM_CHARS}]+)?)")
+_PERCENT, _POINT = ZH.chars("numerals.percent"), ZH.chars("numerals.point")
+_NUMERAL_RUN = re.compile(rf"({_PERCENT})?([{_NUM_CHARS}]+(?:{_POINT}[{_NUM_CHARS}]+)?)")
 
 _t2s = opencc.OpenCC("t2s")
 
@@ -53,7 +45,7 @@ def _cn_int(run: str) -> int | None:
     if all(ch in _CN_DIGITS for ch in run):  # digit by digit: 二零二四
         if len(run) == 1:
             return _CN_DIGITS[run]
-        if set(run) == {"一"}:  # 唯一一个, 一一对应: words, not the number 11
+        if {_CN_DIGITS[ch] for ch in run} == {1}:  # 唯一一个, 一一对应: words, not the number 11
             return None
         return int("".join(str(_CN_DIGITS[ch]) for ch in run))
     total, current = 0, 0
@@ -79,11 +71,11 @@ def chinese_numerals_to_digits(text: str) -> str:
         percent, run = match.group(1), match.group(2)
         start, end = match.span()
         nxt = text[end] if end < len(text) else ""
-        integer, _, decimals = run.partition("点")
+        integer, _, decimals = run.partition(_POINT)
         if len(integer) == 1 and not decimals and not percent:
             if not nxt or nxt not in _MEASURE:
                 return match.group(0)
-            if integer in "千百" or (integer == "十" and nxt in "万亿"):
+            if _CN_UNITS.get(integer, 0) >= 100 or (_CN_UNITS.get(integer) == 10 and nxt in _CN_BIG):
                 return match.group(0)
         value = _cn_int(integer)
         if value is None:

@@ -81,6 +81,10 @@ class Lexicon:
             table.update(dict.fromkeys((str(k) for k in group["kinds"]), compiled))
         return table
 
+    def table(self, name: str) -> dict[str, Any]:
+        """A mapping of the data as written (numerals and their values …)."""
+        return dict(self._get(name))
+
     def words(self, name: str) -> tuple[str, ...]:
         return tuple(str(w) for w in self._get(name))
 
