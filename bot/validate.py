@@ -9,8 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from .knowledge import KnowledgeBase, Problem
+from .language import ZH
 from .matching import Matcher, MatchResult, Status
 from .render import describe_gaps
+from .text import chinese_numerals_to_digits
+
+# a figure in 万 or 亿 that no unit follows (约35万。), in an answer
+_BARE_FIGURE = ZH.pattern("bare_figure")
 
 __all__ = ["check_base", "check_self_retrieval"]
 
@@ -71,7 +76,24 @@ def check_base(kb: KnowledgeBase, matcher: Matcher | None = None) -> tuple[list[
                 )
             )
     warnings += _not_covered_words_stated(kb)
+    warnings += _figures_without_units(kb)
     return problems, warnings
+
+
+def _figures_without_units(kb: KnowledgeBase) -> list[Problem]:
+    """An answer's figure in 万 or 亿 with no unit after it (约35万): the bot cannot tell what it counts."""
+    found: list[Problem] = []
+    for entry in kb.entries:
+        for match in _BARE_FIGURE.finditer(chinese_numerals_to_digits(entry.answer)):
+            found.append(
+                Problem(
+                    entry.file,
+                    entry.line,
+                    f"warning: the answer of '{entry.id}' states '{match.group(0)}' without a unit; write what it "
+                    "counts after it (35万人, 3.6亿元) as the release does",
+                )
+            )
+    return found
 
 
 def _not_covered_words_stated(kb: KnowledgeBase) -> list[Problem]:

@@ -171,3 +171,18 @@ def test_validate_warns_of_a_not_covered_word_an_entry_states(make_kb: Callable[
                for line in lines), done.stdout
     assert not any("'天气'" in line for line in lines)
     assert done.stdout.endswith("\n") and "problem(s) found" not in done.stdout
+
+
+def test_validate_warns_of_a_figure_without_its_unit(make_kb: Callable[..., Path]) -> None:
+    topic = """\
+topic: 测试
+source: mini
+entries:
+  - id: social-work
+    questions: [交城有几个乡镇社工站？, 社工站]
+    answer: 全县乡镇社工站服务约1.2万。
+    quote: 全县8个乡镇社工站挂牌成立
+"""
+    done = _validate(make_kb(topic=topic))
+    assert done.returncode == 0, done.stdout
+    assert "warning: the answer of 'social-work' states '1.2万' without a unit" in done.stdout
