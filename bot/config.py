@@ -82,6 +82,9 @@ class AnnouncementSettings:
 class PrivacySettings:
     # keys the user-id pseudonyms; empty: a key file beside the database, created on first run
     pseudonym_key: str = field(default="", repr=False)
+    # residents' questions (and the questions under 👍/👎 and in proposals) older than this many days are
+    # reduced to counts: their texts and pseudonyms are deleted (see Storage.forget_old_texts)
+    question_retention_days: float = 90.0
 
 
 @dataclass(frozen=True)
@@ -237,11 +240,14 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         problems.append("'announcements.missed_grace_minutes' must be 0 or more")
     privacy_raw = _section(data, "privacy", problems)
     for name in privacy_raw:
-        if name != "pseudonym_key":
-            problems.append(f"unknown key 'privacy.{name}'; known: pseudonym_key")
+        if name not in ("pseudonym_key", "question_retention_days"):
+            problems.append(f"unknown key 'privacy.{name}'; known: pseudonym_key, question_retention_days")
     privacy = PrivacySettings(
-        pseudonym_key=env.get(PSEUDONYM_KEY_ENV) or _secret(privacy_raw, "pseudonym_key", "privacy", problems)
+        pseudonym_key=env.get(PSEUDONYM_KEY_ENV) or _secret(privacy_raw, "pseudonym_key", "privacy", problems),
+        question_retention_days=_typed(privacy_raw, "question_retention_days", float, 90.0, "privacy", problems),
     )
+    if privacy.question_retention_days <= 0:
+        problems.append("'privacy.question_retention_days' must be more than 0 (days; e.g. 90)")
     if privacy.pseudonym_key and len(privacy.pseudonym_key) < MIN_PSEUDONYM_KEY:
         problems.append(
             f"'privacy.pseudonym_key' (or {PSEUDONYM_KEY_ENV}) must be at least {MIN_PSEUDONYM_KEY} characters, e.g. "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -500,3 +502,91 @@ async def test_an_error_that_keeps_happening_is_logged_once_with_a_count(
     assert records[0].exc_info is not None and all(r.exc_info is None for r in records[1:])
     assert "(16 times so far)" in records[-1].getMessage()
     assert "交城有几个乡镇社工站" not in caplog.text  # ids only, no user data
+
+
+# issue 19, row 2: phone and ID numbers in every written form are masked before anything is stored or shown
+PRIVATE_FORMS = (
+    "+8613812345678",
+    "一三九一二三四五六七八",
+    "幺三八 一二三四 五六七八",
+    "138，1234，5678",
+    "138/1234/5678",
+    "１３８／１２３４／５６７８",
+    "身份证一一〇一〇一一九九〇〇三〇七一二三四",
+)
+
+
+def _stored_texts(storage: Storage) -> str:
+    """Every resident's text the database holds in questions, feedback and proposals."""
+    with sqlite3.connect(storage.path) as db:
+        rows = [*db.execute("SELECT text FROM questions"), *db.execute("SELECT question FROM feedback"),
+                *db.execute("SELECT question || texts FROM proposals")]
+    return "\n".join(str(text) for (text,) in rows)
+
+
+async def test_numbers_in_every_written_form_are_masked_in_storage_and_admin_reports(
+    bot_app: Any, storage: Storage
+) -> None:
+    app, request = bot_app
+    for n, form in enumerate(PRIVATE_FORMS):
+        question = f"我叫王秀英电话{form}，明天交城天气怎么样"
+        asked = message_update(app.bot, question, user_id=100 + n, chat_id=100 + n)
+        await app.process_update(asked)
+        assert "抱歉" in request.last_text()
+        reply_to = {"message_id": asked.message.message_id, "date": int(time.time()), "chat": {"id": 100 + n,
+                    "type": "private"}, "from": {"id": 100 + n, "is_bot": False, "first_name": "居民"},
+                    "text": question}
+        await app.process_update(callback_update(app.bot, "f|-|elder-beds", user_id=100 + n, chat_id=100 + n,
+                                                 reply_to=reply_to))
+    request.clear()
+    for command in ("/unanswered", "/stats", "/suggestions"):
+        await app.process_update(message_update(app.bot, command, chat_id=ADMIN, user_id=ADMIN))
+    shown = "\n".join(str(c["text"]) for c in request.sent())
+    stored = _stored_texts(storage)
+    with sqlite3.connect(storage.path) as db:  # every question and vote was stored
+        assert db.execute("SELECT COUNT(*) FROM questions WHERE text LIKE '%天气%'").fetchone() == (len(PRIVATE_FORMS),)
+        assert db.execute("SELECT COUNT(*) FROM feedback WHERE question LIKE '%天气%'").fetchone() == (len(PRIVATE_FORMS),)
+    for form in PRIVATE_FORMS:
+        assert form not in stored and form not in shown, form
+    assert "王秀英电话＊" in shown
+
+
+async def test_old_question_texts_are_reduced_to_counts_at_start(knowledge_dir: Path, storage: Storage) -> None:
+    config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge_dir))
+    now = time.time()
+    for days, text in ((100, "九十多天前问的：张三住东街3号"), (10, "十天前问的问题")):
+        storage.log_question(user_id=7, chat_type="private", text=text, status="no_match", entry_id=None,
+                             score=0, ts=now - days * 86400)
+    storage.record_feedback(user_id=7, entry_id="elder-beds", question="九十多天前的👎", value=-1)
+    with sqlite3.connect(storage.path) as db:
+        db.execute("UPDATE feedback SET ts = ?", (now - 100 * 86400,))
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=RecordingRequest(),
+                            rate_limit=False)
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    assert any(job.name == "retention" for job in app.job_queue.jobs())  # type: ignore[union-attr]
+    await app.shutdown()
+    stored = _stored_texts(storage)
+    assert "十天前问的问题" in stored and "张三" not in stored and "九十多天前" not in stored
+    with sqlite3.connect(storage.path) as db:
+        assert db.execute("SELECT COUNT(*), COUNT(DISTINCT user_hash) FROM questions").fetchone() == (2, 2)
+        assert db.execute("SELECT value FROM feedback").fetchall() == [(-1,)]  # the vote still counts
+
+
+# issue 19, row 3: a part heading repeats at most a short, masked excerpt of the resident's words
+async def test_part_headings_repeat_only_a_short_masked_excerpt(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(mention_update(
+        app.bot, "我叫王秀英家住城关镇东街三号院我想问一下养老床位一共多少张，另外社工站有几个",
+        chat_id=GROUP, chat_type="supergroup"))
+    text = request.last_text()
+    assert "8个乡镇社工站" in text
+    headings = re.findall(r"<b>【(.*?)】</b>", text)
+    assert len(headings) == 2 and all(len(h) <= 16 for h in headings)
+    assert "王秀英" not in text and "东街" not in text
+    request.clear()
+    await app.process_update(mention_update(
+        app.bot, "我叫王秀英电话+8613812345678，养老床位多少张？另外社工站有几个",
+        chat_id=GROUP, chat_type="supergroup", user_id=43))
+    text = request.last_text()
+    assert "13812345678" not in text and "王秀英" not in text and "私聊" in text

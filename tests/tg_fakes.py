@@ -177,14 +177,18 @@ def mention_update(bot: Bot, question: str, **kwargs: Any) -> Update:
     return message_update(bot, text, entities=[entity], **kwargs)
 
 
-def callback_update(bot: Bot, data: str, *, user_id: int = 42, chat_id: int = 42) -> Update:
-    message = {
+def callback_update(bot: Bot, data: str, *, user_id: int = 42, chat_id: int = 42,
+                    reply_to: dict[str, Any] | None = None) -> Update:
+    """A button press on a message of the bot (which answered ``reply_to``, if given)."""
+    message: dict[str, Any] = {
         "message_id": next(_message_ids),
         "date": int(time.time()),
         "chat": chat(chat_id, "private" if chat_id > 0 else "supergroup"),
         "from": BOT_USER,
         "text": "您是想问：",
     }
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
     query = {"id": str(next(_update_ids)), "from": user(user_id), "chat_instance": "ci", "data": data,
              "message": message}
     return Update.de_json({"update_id": next(_update_ids), "callback_query": query}, bot)

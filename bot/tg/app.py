@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import re
+import sqlite3
 import time
 from html import escape
 from pathlib import Path
@@ -69,6 +70,7 @@ logger = logging.getLogger(__name__)
 # The update types the bot handles; Telegram is asked for these only (polling and webhook alike).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 RELOAD_LIST_LIMIT = 3000  # characters of file:line problems in a /reload reply (Telegram allows 4,096)
+RETENTION_EVERY = 86400  # seconds between runs of the retention job (it also runs at start)
 
 
 MARKUP_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
@@ -436,7 +438,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 title=text[:60],
                 description=render_plain_answer(result)[:100],
                 input_message_content=InputTextMessageContent(
-                    f"<b>{escape(text)}</b>\n{html}", parse_mode=ParseMode.HTML
+                    f"<b>{escape(mask_private_data(text))}</b>\n{html}", parse_mode=ParseMode.HTML
                 ),
             )
         )
@@ -540,11 +542,34 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             logger.info("admin %s command menu not set: %s", admin, exc)
     svc.writer.notify = lambda reason: _tell_admins_storage(application, reason)  # once, whatever failed first
     svc.intake.on_degraded = lambda reason: svc.writer.trouble("inbox", reason)
+    await forget_old_texts(application)  # residents' words past the retention period go before anything else
     await svc.intake.replay(application, start=True)  # unfinished updates of the last run come first
     await svc.announcer.start(application)
     if application.job_queue is not None and svc.intake.inbox is not None:
         application.job_queue.run_repeating(svc.intake.retry_job, interval=RETRY_EVERY, first=RETRY_EVERY,
                                             name="inbox-retry")
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_retention_job, interval=RETENTION_EVERY, first=RETENTION_EVERY,
+                                            name="retention")
+
+
+async def forget_old_texts(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Residents' words older than ``privacy.question_retention_days`` reduced to counts (at start, then daily)."""
+    svc: Services = application.bot_data["services"]
+    days = svc.config.privacy.question_retention_days
+    try:
+        changed = await asyncio.to_thread(svc.storage.forget_old_texts, days=days)
+    except sqlite3.Error as exc:  # tried again tomorrow; the answers go on
+        logger.warning("could not delete question texts older than %g days: %s", days, exc)
+        return
+    if any(changed.values()):
+        logger.info("retention (%g days): texts removed from %d questions, %d votes, %d proposals", days,
+                    changed["questions"], changed["feedback"], changed["proposals"])
+
+
+async def _retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job 'retention', once a day: see :func:`forget_old_texts`."""
+    await forget_old_texts(context.application)
 
 
 async def _tell_admins_storage(application: Application[Any, Any, Any, Any, Any, Any], reason: str) -> None:

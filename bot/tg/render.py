@@ -9,9 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from .. import messages
 from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
+from ..privacy import excerpt
 from ..render import answer_text, cited, describe_gaps, fallback_text
 
 MAX_CALLBACK = 64
+HEADING_EXCERPT = 15  # characters of a resident's words a part heading may repeat (masked), then "…"
 
 
 def callback(*parts: str) -> str:
@@ -60,10 +62,15 @@ def partial_html(kb: KnowledgeBase, result: MatchResult) -> str:
 
 
 def compound_html(kb: KnowledgeBase, result: MatchResult) -> str:
-    """One block per asked part: its heading, then its answer and citation, or what is not covered."""
+    """One block per asked part: its heading, then its answer and citation, or what is not covered.
+
+    The heading repeats only a short excerpt of the resident's words, with ID-card and mobile numbers
+    masked: in a group it is read by everyone.
+    """
     blocks = []
     for part in result.parts:
-        heading = f"<b>{escape(messages.PART_HEADING.format(question=part.question.strip()))}</b>"
+        question = excerpt(part.question, HEADING_EXCERPT)
+        heading = f"<b>{escape(messages.PART_HEADING.format(question=question))}</b>"
         if part.status is Status.ANSWERED and part.entry is not None:
             body = answer_html(kb, part.entry)
         elif part.status is Status.PARTIAL and part.entry is not None:
