@@ -23,6 +23,7 @@ from telegram.error import NetworkError
 
 from bot.announcements import ANNOUNCEMENT_TZ
 from bot.config import AnnouncementSettings, Config, RateLimits, TelegramSettings
+from bot.limits import telegram_length
 from bot.service import KnowledgeService
 from bot.storage import Storage
 from bot.tg.announce import Announcer, Pacer
@@ -481,7 +482,7 @@ async def test_long_group_lists_are_split_into_messages_telegram_accepts(make_bo
         bot.storage.subscribe(-200000 - n, title=f"交城县某某村第{n}村民小组居民交流群", tags=["城关镇", "老年"])
     await bot.send("/groups", chat_id=ADMIN, user_id=ADMIN)
     pieces = [c["text"] for c in bot.request.sent()]
-    assert len(pieces) >= 2 and all(len(p) <= 4096 for p in pieces)
+    assert len(pieces) >= 2 and all(telegram_length(p, html_text=True) <= 4096 for p in pieces)
     joined = "\n".join(pieces)
     assert all(f"<code>{-200000 - n}</code>" in joined for n in range(150))
     assert "154 个在用" in pieces[0]
@@ -490,9 +491,14 @@ async def test_long_group_lists_are_split_into_messages_telegram_accepts(make_bo
 def test_chunks_keep_lines_whole_and_fit_telegram() -> None:
     lines = [f"· 群{n}（<code>{n}</code>）" + "很长" * (n % 40) for n in range(500)]
     pieces = chunks("\n".join(lines), limit=1000)
-    assert all(len(p) <= 1000 for p in pieces)
+    assert all(telegram_length(p, html_text=True) <= 1000 for p in pieces)
     assert "\n".join(pieces).split("\n") == lines
     assert chunks("短") == ["短"] and chunks("x" * 2500, limit=1000) == ["x" * 1000, "x" * 1000, "x" * 500]
+    # Telegram's units: an emoji outside the BMP is 2; a tag cut by a hard split is closed and opened again
+    assert [len(p) for p in chunks("😀" * 1500, limit=1000)] == [500, 500, 500]
+    long_quote = chunks("<blockquote>" + "字" * 2500 + "</blockquote>", limit=1000)
+    assert [telegram_length(p, html_text=True) for p in long_quote] == [1000, 1000, 500]
+    assert all(p.startswith("<blockquote>") and p.endswith("</blockquote>") for p in long_quote)
 
 
 async def test_schedule_command_shows_upcoming_and_recent_broadcasts(make_bot: BotFactory, knowledge_dir: Path) -> None:

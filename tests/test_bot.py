@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, InlineQueryHandler, MessageHandler
 
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
+from bot.limits import telegram_length
 from bot.privacy import mask_private_data
 from bot.service import KnowledgeService
 from bot.storage import Storage
@@ -453,7 +454,7 @@ async def test_long_admin_replies_are_split_or_capped_to_fit(bot_app: Any, stora
                              status="no_match", entry_id=None, score=0)
     await app.process_update(message_update(app.bot, "/unanswered", chat_id=ADMIN, user_id=ADMIN))
     pieces = [c["text"] for c in request.sent()]
-    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert len(pieces) > 1 and all(telegram_length(p, html_text=True) <= 4096 for p in pieces)
     assert sum(p.count("❓") for p in pieces) == 20
 
     request.clear()
@@ -463,7 +464,7 @@ async def test_long_admin_replies_are_split_or_capped_to_fit(bot_app: Any, stora
                                                encoding="utf-8")
     await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
     reply = request.last_text()
-    assert len(reply) <= 4096 and "仍在使用旧版本" in reply
+    assert telegram_length(reply, html_text=True) <= 4096 and "仍在使用旧版本" in reply
     assert "还有" in reply and "python -m bot validate" in reply
 
 
@@ -590,3 +591,46 @@ async def test_part_headings_repeat_only_a_short_masked_excerpt(bot_app: Any) ->
         chat_id=GROUP, chat_type="supergroup", user_id=43))
     text = request.last_text()
     assert "13812345678" not in text and "王秀英" not in text and "私聊" in text
+
+
+# issue 19, rows 5 and 6: every text sent fits Telegram's 4,096 UTF-16 units (an emoji is 2)
+PASTED_LIST = (
+    "交城经济开发区这几年发展得怎么样？交城硝基复合肥产业获得过哪些荣誉称号？交城县的创新型企业整体情况怎么样？"
+    "交城县有哪些科技创新平台？交城县在养老服务方面都做了哪些工作？交城县产学研合作取得了哪些成果？"
+    "交城县星河华府社区养老服务中心投资多少引入了5G智慧服务平台？交城县的科技成果有哪些？这篇报道配了哪些图片？"
+    "交城县的科技创新成效怎么样？交城县政府出台了哪些措施支持硝基复合肥产业？"
+    "交城县新落户的“轻量化材料及成形技术”院士工作站是谁共建的？交城县在医养融合方面取得了哪些成效？"
+    "开发区改革创新的“先手棋”是怎么下的？开发区提档升级的“大文章”是怎么做的？"
+    "山西省对硝基肥产业提出了什么要求，交城将怎么做？交城县在推动城乡养老均衡发展方面做了什么？"
+    "开发区提档升级要建成什么类型的经济开发区？乡镇社工站为农村留守老人提供哪些“三帮四查”关爱服务？"
+    "报道最后怎么总结交城的高质量发展？"
+)
+
+
+def _fits(text: str) -> bool:
+    return telegram_length(text, html_text=True) <= 4096
+
+
+async def test_a_long_compound_reply_becomes_several_messages_split_between_parts(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, PASTED_LIST))
+    assert not [c for c in request.calls if c.method.endswith("!failed")]  # Telegram refused nothing
+    sent = request.sent()
+    pieces = [str(c["text"]) for c in sent]
+    assert len(pieces) >= 2 and all(_fits(p) for p in pieces)
+    assert all(p.startswith("<b>【") for p in pieces)  # each message begins with a part's heading
+    assert sum(p.count("<b>【") for p in pieces) == 20 and sum(p.count("<blockquote>") for p in pieces) == 20
+    assert [("reply_markup" in c) for c in sent] == [False] * (len(sent) - 1) + [True]  # buttons under the last
+
+
+async def test_reports_of_long_emoji_questions_are_split_in_utf16_units(bot_app: Any) -> None:
+    app, request = bot_app
+    for n in range(12):
+        await app.process_update(message_update(app.bot, f"第{n}个问题" + "😀" * 490, user_id=200 + n, chat_id=200 + n))
+    request.clear()
+    for command in ("/unanswered", "/stats"):
+        await app.process_update(message_update(app.bot, command, chat_id=ADMIN, user_id=ADMIN))
+    assert not [c for c in request.calls if c.method.endswith("!failed")]
+    pieces = [str(c["text"]) for c in request.sent()]
+    assert len(pieces) >= 4 and all(_fits(p) for p in pieces)
+    assert all(f"第{n}个问题" in "".join(pieces) for n in range(12))

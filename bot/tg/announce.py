@@ -58,6 +58,7 @@ from telegram.warnings import PTBDeprecationWarning
 from .. import messages
 from ..announcements import ANNOUNCEMENT_TZ, MAX_TEXT, Announcement, Targets, normalize_tag, run_id
 from ..config import Config
+from ..limits import telegram_length
 from ..reports import schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
@@ -159,7 +160,7 @@ class Announcer:
             record = self.storage.announcement(announcement_id)
             if record is None or record.status != "sending":
                 return None
-            text = messages.ANNOUNCEMENT.format(text=escape(record.text))
+            text = chunks(messages.ANNOUNCEMENT.format(text=escape(record.text)))[0]  # validated to fit; never more
             for delivery in self.storage.deliveries(announcement_id, statuses=("pending",)):
                 await self.pacer.wait(delivery.chat_id)
                 await self._deliver(bot, announcement_id, delivery.chat_id, text, pin=record.pin)
@@ -503,8 +504,7 @@ async def cmd_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = await require_bot_admin(update, context)
     if message is None:
         return
-    for piece in chunks(groups_text(services(context).announcer.storage.subscriptions(active_only=False))):
-        await send(message, piece)
+    await send(message, groups_text(services(context).announcer.storage.subscriptions(active_only=False)))
 
 
 async def cmd_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -513,8 +513,7 @@ async def cmd_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None:
         return
     svc = services(context)
-    for piece in chunks(schedule_text(svc.knowledge.current.kb.announcements, svc.storage)):
-        await send(message, piece)
+    await send(message, schedule_text(svc.knowledge.current.kb.announcements, svc.storage))
 
 
 def groups_text(subscriptions: list[Subscription]) -> str:
@@ -558,8 +557,9 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not text:
         await send(message, escape(messages.ANNOUNCE_USAGE))
         return
-    if len(text) > MAX_TEXT:
-        await send(message, escape(messages.ANNOUNCE_TOO_LONG.format(length=len(text), most=MAX_TEXT)))
+    length = telegram_length(text)  # as Telegram counts: an emoji outside the BMP is 2
+    if length > MAX_TEXT:
+        await send(message, escape(messages.ANNOUNCE_TOO_LONG.format(length=length, most=MAX_TEXT)))
         return
     storage = services(context).announcer.storage
     recipients = storage.recipients(targets.to_json())
@@ -570,8 +570,8 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     ident = f"m{int(time.time()):x}{secrets.token_hex(2)}"
     storage.create_announcement(ident, kind="manual", text=text, targets=targets.to_json(), report_chat=message.chat.id)
-    cut = messages.ANNOUNCE_PREVIEW_CUT.format(length=len(text))
-    shown = text if len(text) <= PREVIEW_LIMIT else text[:PREVIEW_LIMIT] + cut
+    cut = messages.ANNOUNCE_PREVIEW_CUT.format(length=length)
+    shown = text if length <= PREVIEW_LIMIT else chunks(text, PREVIEW_LIMIT, html_text=False)[0] + cut
     preview = messages.ANNOUNCE_PREVIEW.format(
         count=len(recipients), targets=escape(targets.describe()[:200]),
         preview=messages.ANNOUNCEMENT.format(text=escape(shown)),

@@ -147,8 +147,8 @@ async def answer_question(
             except TelegramError as exc:
                 logger.info("could not point to the earlier answer: %s", exc)
             return
-    text_html, markup = render.reply_for(loaded.kb, result)
-    sent = await _send(message, text_html, markup, quote=group)
+    parts, markup = render.reply_parts(loaded.kb, result)
+    sent = await _send(message, parts, markup, quote=group)  # several messages when it is too long for one
     if group and sent is not None and result.entry is not None and message.chat is not None:
         svc.recent_group_answers[(message.chat.id, result.entry.id)] = (sent.message_id, time.monotonic())
 
@@ -312,8 +312,7 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         notes = await svc.announcer.reschedule(context.application)  # missed ones go to all admins
         scheduled = len(svc.knowledge.current.kb.announcements)
         text = messages.RELOAD_OK.format(entries=result.entries) + messages.RELOAD_SCHEDULED.format(count=scheduled)
-        for piece in chunks(escape(text) + "".join(f"\n\n{note}" for note in notes)):
-            await _send(message, piece)
+        await _send(message, escape(text) + "".join(f"\n\n{note}" for note in notes))
         return
     for problem in result.problems:  # the whole list in the log; the admin gets what fits in one message
         logger.warning("reload: %s", problem)
@@ -328,8 +327,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     storage = services(context).storage
-    for piece in chunks(await asyncio.to_thread(stats_text, storage)):
-        await _send(message, piece)
+    await _send(message, await asyncio.to_thread(stats_text, storage))  # split to fit, if need be
     png = await asyncio.to_thread(stats_chart, storage)
     try:
         await message.reply_photo(png, caption="7-day chart")
@@ -343,9 +341,7 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if message is not None:
         markup = await teach.unanswered_keyboard(context)  # a button per question that can be taught
         text = await asyncio.to_thread(unanswered_text, services(context).storage)
-        pieces = chunks(text + (escape(messages.UNANSWERED_TEACH) if markup else ""))
-        for number, piece in enumerate(pieces, 1):
-            await _send(message, piece, markup if number == len(pieces) else None)
+        await _send(message, text + (escape(messages.UNANSWERED_TEACH) if markup else ""), markup)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -437,8 +433,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 id=f"reply-{result.status}",
                 title=text[:60],
                 description=render_plain_answer(result)[:100],
-                input_message_content=InputTextMessageContent(
-                    f"<b>{escape(mask_private_data(text))}</b>\n{html}", parse_mode=ParseMode.HTML
+                input_message_content=InputTextMessageContent(  # one message: what fits of it
+                    chunks(f"<b>{escape(mask_private_data(text))}</b>\n{html}")[0], parse_mode=ParseMode.HTML
                 ),
             )
         )
@@ -456,7 +452,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             title=entry.canonical_question,
             description=entry.answer[:100],
             input_message_content=InputTextMessageContent(
-                f"<b>{escape(entry.canonical_question)}</b>\n{render.answer_html(loaded.kb, entry)}",
+                chunks(f"<b>{escape(entry.canonical_question)}</b>\n{render.answer_html(loaded.kb, entry)}")[0],
                 parse_mode=ParseMode.HTML,
             ),
         )

@@ -62,6 +62,11 @@ def partial_html(kb: KnowledgeBase, result: MatchResult) -> str:
 
 
 def compound_html(kb: KnowledgeBase, result: MatchResult) -> str:
+    """The blocks of :func:`compound_blocks` as one text."""
+    return "\n\n".join(compound_blocks(kb, result))
+
+
+def compound_blocks(kb: KnowledgeBase, result: MatchResult) -> list[str]:
     """One block per asked part: its heading, then its answer and citation, or what is not covered.
 
     The heading repeats only a short excerpt of the resident's words, with ID-card and mobile numbers
@@ -79,7 +84,14 @@ def compound_html(kb: KnowledgeBase, result: MatchResult) -> str:
         else:
             body = escape(answer_text(part) or fallback_text(part))
         blocks.append(f"{heading}\n{body}")
-    return "\n\n".join(blocks)
+    return blocks
+
+
+def reply_parts(kb: KnowledgeBase, result: MatchResult) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """The reply as its parts (one block per asked part of a compound reply, else one text) and its keyboard:
+    a reply too long for one message is split between parts first."""
+    text, markup = reply_for(kb, result)
+    return (compound_blocks(kb, result) if result.compound else [text]), markup
 
 
 def reply_for(kb: KnowledgeBase, result: MatchResult) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -22,7 +22,7 @@ from .. import learning, messages
 from ..kbedit import EditResult
 from ..knowledge import KnowledgeBase
 from ..storage import ProposalRecord
-from .common import chunks, is_bot_admin, require_bot_admin, send
+from .common import is_bot_admin, require_bot_admin, send
 from .render import callback
 from .services import services
 
@@ -224,8 +224,7 @@ async def _accept(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, mess
         await _edit(query, escape(messages.TEACH_ACCEPTED.format(id=proposal.id, text=result.text)), None)
         await _after_edit(context)
         return
-    for piece in chunks(escape(messages.TEACH_REFUSED.format(id=proposal.id, text=result.text))):
-        await send(message, piece)
+    await send(message, escape(messages.TEACH_REFUSED.format(id=proposal.id, text=result.text)))
 
 
 async def _after_edit(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -285,8 +284,7 @@ async def cmd_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message is None:
         return
     storage = services(context).storage
-    for piece in chunks(learning.history_html(storage.changes(limit=15), storage.tz)):
-        await send(message, piece)
+    await send(message, learning.history_html(storage.changes(limit=15), storage.tz))
 
 
 async def cmd_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -296,8 +294,7 @@ async def cmd_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     result = await asyncio.to_thread(svc.editor.undo, actor=_actor(update.effective_user.id))
-    for piece in chunks(escape(result.text)):
-        await send(message, piece)
+    await send(message, escape(result.text))
     if result.ok:
         await _after_edit(context)
 
