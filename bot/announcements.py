@@ -219,7 +219,13 @@ def _parse_datetime(text: str) -> datetime | None:
         return None
     if cleaned.count(":") == 0:
         return None  # a date alone is not a time to send at
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=ANNOUNCEMENT_TZ)
+    parsed = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=ANNOUNCEMENT_TZ)
+    try:  # a time that cannot be shown in Beijing time or as a timestamp (9999-12-31 23:59-12:00) cannot be sent
+        parsed.astimezone(ANNOUNCEMENT_TZ)
+        parsed.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
+    return parsed
 
 
 def _parse_date(text: str) -> date | None:

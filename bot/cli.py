@@ -21,8 +21,7 @@ from .matching import Matcher, MatchResult, Status
 from .redact import install_log_redaction, redact
 from .render import render_text, to_json
 from .reports import schedule_text, stats_text, unanswered_text
-from .service import KnowledgeService
-from .snapshot import open_knowledge
+from .service import KnowledgeService, open_for_answers
 from .storage import Storage
 from .validate import check_self_retrieval
 
@@ -45,10 +44,13 @@ def _report_problems(exc: KnowledgeError, err: TextIO) -> None:
 def _load(directory: str, err: TextIO) -> KnowledgeBase | None:
     """The base from its compiled snapshot when its files are unchanged (validated from the YAML otherwise)."""
     try:
-        return open_knowledge(directory)
+        kb, announcement_problems = open_for_answers(directory)
     except KnowledgeError as exc:
         _report_problems(exc, err)
         return None
+    for problem in announcement_problems:  # the questions are answered all the same
+        print(f"{problem} (announcements not loaded)", file=err)
+    return kb
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

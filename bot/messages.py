@@ -282,3 +282,13 @@ HISTORY_UNDONE = " · 已撤销（#{id}）"
 HISTORY_HASHES = "   知识库 {before} → {after}{commit}"
 HISTORY_COMMIT = " · git {commit}"
 HISTORY_FOOTER = "发送 /undo 撤销最近一次还没撤销的修改。"
+
+# ---- issue 19: privacy, Telegram's limits, announcements that cannot stop the bot, admins' races ----------
+ANNOUNCEMENTS_DISABLED = (
+    "⚠️ 计划公告文件 {file} 有 {count} 处错误，所以这次启动没有安排任何计划公告；回答问题不受影响。"
+    "请修改后发送 /reload：\n{problems}"
+)
+RELOAD_ANNOUNCEMENTS_BAD = (
+    "\n\n⚠️ 但计划公告文件 {file} 有 {count} 处错误，这个文件没有加载，继续按原来的计划公告（{kept} 条）发送。"
+    "请修改后再 /reload：\n{problems}"
+)

@@ -13,15 +13,16 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
+from .announcements import FILE_NAME as ANNOUNCEMENTS_FILE
 from .knowledge import KnowledgeBase, KnowledgeError, Problem
 from .matching import Matcher, Thresholds
 from .snapshot import open_knowledge
 
-__all__ = ["KnowledgeService", "Loaded", "ReloadResult", "base_hash", "fingerprint"]
+__all__ = ["KnowledgeService", "Loaded", "ReloadResult", "base_hash", "fingerprint", "open_for_answers"]
 
 
 def fingerprint(directory: str | Path) -> dict[str, str]:
@@ -45,12 +46,27 @@ def base_hash(files: Mapping[str, str]) -> str:
 logger = logging.getLogger(__name__)
 
 
+def open_for_answers(
+    directory: str | Path, *, cache_dir: str | Path | None = None
+) -> tuple[KnowledgeBase, tuple[Problem, ...]]:
+    """The base for answering questions, and the problems of announcements.yaml if that file alone has any
+    (the base then comes without announcements). Any other problem raises KnowledgeError as usual."""
+    try:
+        return open_knowledge(directory, cache_dir=cache_dir), ()
+    except KnowledgeError as exc:
+        if not exc.problems or any(Path(p.file).name != ANNOUNCEMENTS_FILE for p in exc.problems):
+            raise
+        return open_knowledge(directory, cache_dir=cache_dir, with_announcements=False), tuple(exc.problems)
+
+
 @dataclass(frozen=True)
 class Loaded:
     kb: KnowledgeBase
     matcher: Matcher
     # the hash of each file as it was when this base was loaded: an edit is refused if its file changed since
     files: Mapping[str, str] = field(default_factory=dict)
+    # problems of announcements.yaml: the questions are answered, the file's announcements are not scheduled
+    announcement_problems: tuple[Problem, ...] = ()
 
     @property
     def base_hash(self) -> str:
@@ -63,6 +79,8 @@ class ReloadResult:
     problems: tuple[Problem, ...]
     entries: int
     seconds: float = 0.0  # how long reading (or mapping) and indexing the base took
+    # the base was swapped in, but announcements.yaml has these problems: the schedule loaded before stays
+    announcement_problems: tuple[Problem, ...] = ()
 
 
 class KnowledgeService:
@@ -76,12 +94,17 @@ class KnowledgeService:
         self._current = self._load()  # raises KnowledgeError at start-up: a bad base never starts
 
     def _load(self) -> Loaded:
+        """Load the folder; a base whose only problems are in announcements.yaml loads without announcements
+        (those problems in ``announcement_problems``): one typo there never stops the answers."""
         for _ in range(3):  # hashed before and after loading: a file written meanwhile means load again
             files = fingerprint(self.directory)
-            kb = open_knowledge(self.directory, cache_dir=self._cache_dir)
+            kb, problems = open_for_answers(self.directory, cache_dir=self._cache_dir)
             if fingerprint(self.directory) == files:
                 break
-        return Loaded(kb, Matcher(kb, thresholds=self._thresholds), MappingProxyType(files))
+        if problems:
+            logger.warning("%s has %d problem(s); its announcements are not scheduled: %s", ANNOUNCEMENTS_FILE,
+                           len(problems), "; ".join(str(p) for p in problems))
+        return Loaded(kb, Matcher(kb, thresholds=self._thresholds), MappingProxyType(files), problems)
 
     @property
     def current(self) -> Loaded:
@@ -96,7 +119,10 @@ class KnowledgeService:
             except KnowledgeError as exc:
                 seconds = round(time.perf_counter() - started, 3)
                 return ReloadResult(False, tuple(exc.problems), len(self._current.kb.entries), seconds)
+            if loaded.announcement_problems:  # a bad announcements.yaml never replaces a good schedule
+                kept = self._current.kb.announcements
+                loaded = replace(loaded, kb=replace(loaded.kb, announcements=kept))
             self._current = loaded  # one assignment: readers see the old base or the new one, never a mix
             seconds = round(time.perf_counter() - started, 3)
             logger.info("knowledge reloaded: %d entries in %.2f s", len(loaded.kb.entries), seconds)
-            return ReloadResult(True, (), len(loaded.kb.entries), seconds)
+            return ReloadResult(True, (), len(loaded.kb.entries), seconds, loaded.announcement_problems)

@@ -62,7 +62,7 @@ from ..limits import telegram_length
 from ..reports import schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
-from .common import chunks, is_bot_admin, require_bot_admin, require_group_admin, send
+from .common import capped_lines, chunks, is_bot_admin, require_bot_admin, require_group_admin, send
 from .sending import maybe_delivered
 from .services import services
 
@@ -343,6 +343,12 @@ class Announcer:
         # A schedule job the process slept through (a suspended machine) is dropped by APScheduler; this
         # check sends it (within the grace period) or reports it missed, and lines the next one up again.
         job_queue.run_repeating(self._check, interval=CHECK_EVERY, first=CHECK_EVERY, name="announcements-check")
+        problems = self.knowledge.current.announcement_problems
+        if problems:  # the bot answers questions; the admins learn why nothing is scheduled
+            listed = capped_lines([str(p) for p in problems], limit=3000)
+            text = escape(messages.ANNOUNCEMENTS_DISABLED.format(file=problems[0].file, count=len(problems),
+                                                                 problems="{problems}"))
+            await self._tell_admins(application.bot, text.replace("{problems}", f"<pre>{escape(listed)}</pre>"))
         return await self.reschedule(application)
 
     async def _check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -361,19 +367,29 @@ class Announcer:
         grace = timedelta(minutes=self.config.announcements.missed_grace_minutes)
         notes: list[str] = []
         for announcement in self.knowledge.current.kb.announcements:
-            first_seen = self.storage.schedule_first_seen(announcement.id, now.timestamp())
-            last = announcement.last_due(now)
-            if last is not None and self.storage.announcement(run_id(announcement.id, last)) is None:
-                existed = announcement.at is not None or last.timestamp() >= first_seen
-                if existed and now - last <= grace:
-                    self._schedule(job_queue, announcement, last, when=0)
-                elif existed:
-                    notes.append(self._record_missed(announcement, last))
-            upcoming = announcement.next_after(now)
-            if upcoming is not None:
-                self._schedule(job_queue, announcement, upcoming, when=upcoming)
+            try:
+                notes += self._line_up(job_queue, announcement, now, grace)
+            except (OverflowError, ValueError, OSError) as exc:  # validate refuses such times; never stop here
+                logger.error("announcement %s (%s:%d) cannot be scheduled: %s", announcement.id, announcement.file,
+                             announcement.line, exc)
         for note in notes:
             await self._tell_admins(application.bot, note)
+        return notes
+
+    def _line_up(self, job_queue: Any, announcement: Announcement, now: datetime, grace: timedelta) -> list[str]:
+        """Schedule the announcement's next time (and a just-missed one within the grace); notes for admins."""
+        notes: list[str] = []
+        first_seen = self.storage.schedule_first_seen(announcement.id, now.timestamp())
+        last = announcement.last_due(now)
+        if last is not None and self.storage.announcement(run_id(announcement.id, last)) is None:
+            existed = announcement.at is not None or last.timestamp() >= first_seen
+            if existed and now - last <= grace:
+                self._schedule(job_queue, announcement, last, when=0)
+            elif existed:
+                notes.append(self._record_missed(announcement, last))
+        upcoming = announcement.next_after(now)
+        if upcoming is not None:
+            self._schedule(job_queue, announcement, upcoming, when=upcoming)
         return notes
 
     def _schedule(self, job_queue: Any, announcement: Announcement, due: datetime, *, when: Any) -> None:

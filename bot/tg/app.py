@@ -312,7 +312,15 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         notes = await svc.announcer.reschedule(context.application)  # missed ones go to all admins
         scheduled = len(svc.knowledge.current.kb.announcements)
         text = messages.RELOAD_OK.format(entries=result.entries) + messages.RELOAD_SCHEDULED.format(count=scheduled)
-        await _send(message, escape(text) + "".join(f"\n\n{note}" for note in notes))
+        if result.announcement_problems:  # the answers are reloaded; the last good schedule stays
+            listed = capped_lines([str(p) for p in result.announcement_problems], limit=RELOAD_LIST_LIMIT)
+            text += messages.RELOAD_ANNOUNCEMENTS_BAD.format(
+                file=result.announcement_problems[0].file, count=len(result.announcement_problems), kept=scheduled,
+                problems="{problems}")
+            html = escape(text).replace("{problems}", f"<pre>{escape(listed)}</pre>")
+        else:
+            html = escape(text)
+        await _send(message, html + "".join(f"\n\n{note}" for note in notes))
         return
     for problem in result.problems:  # the whole list in the log; the admin gets what fits in one message
         logger.warning("reload: %s", problem)
