@@ -93,6 +93,9 @@ class Config:
     admins: tuple[int, ...] = ()
     knowledge_dir: str = "knowledge"
     knowledge_cache: str = ""  # compiled snapshots of the base (bot/snapshot.py); empty: <knowledge_dir>/.cache
+    # /reload asks an admin to confirm when a knowledge file changed less than this many seconds ago (it may
+    # be half-written) or when entries would disappear
+    knowledge_settle_seconds: float = 5.0
     database: str = "data/bot.sqlite3"
     timezone: str = "Asia/Shanghai"
     groups: GroupSettings = field(default_factory=GroupSettings)
@@ -166,7 +169,8 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
             raise ConfigError(f"{file}: the config must be a mapping of 'key: value' lines")
         data = loaded
         source = str(file)
-    known = {"telegram", "admins", "knowledge_dir", "knowledge_cache", "database", "timezone", "groups",
+    known = {"telegram", "admins", "knowledge_dir", "knowledge_cache", "knowledge_settle_seconds", "database",
+             "timezone", "groups",
              "rate_limits", "thresholds", "announcements", "privacy", "log_level"}
     for key in data:
         if key not in known:
@@ -266,6 +270,9 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
     for name in thresholds_raw:
         if name not in names:
             problems.append(f"unknown key 'thresholds.{name}'; known: {', '.join(names)}")
+    settle = _typed(data, "knowledge_settle_seconds", float, 5.0, "config", problems)
+    if settle < 0:
+        problems.append("'knowledge_settle_seconds' must be 0 or more (seconds; e.g. 5)")
     timezone = _typed(data, "timezone", str, "Asia/Shanghai", "config", problems)
     try:
         from zoneinfo import ZoneInfo
@@ -281,6 +288,7 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         admins=tuple(dict.fromkeys(admins)),
         knowledge_dir=_typed(data, "knowledge_dir", str, "knowledge", "config", []),
         knowledge_cache=_typed(data, "knowledge_cache", str, "", "config", []),
+        knowledge_settle_seconds=settle,
         database=_typed(data, "database", str, "data/bot.sqlite3", "config", []),
         timezone=timezone,
         groups=groups,

@@ -292,3 +292,10 @@ RELOAD_ANNOUNCEMENTS_BAD = (
     "\n\n⚠️ 但计划公告文件 {file} 有 {count} 处错误，这个文件没有加载，继续按原来的计划公告（{kept} 条）发送。"
     "请修改后再 /reload：\n{problems}"
 )
+RELOAD_HELD = "⚠️ 这次没有重新加载，知识库仍是原来的 {entries} 条。"
+RELOAD_HELD_FRESH = "\n{files} 在几秒钟前刚被修改过，可能还没有保存完整。"
+RELOAD_HELD_REMOVED = "\n重新加载后，这 {count} 个条目会消失：\n{removed}"
+RELOAD_REMOVED_LINE = "· {id}（{question}）"
+RELOAD_HELD_HINT = "\n请确认文件已经完整保存：确实要这样加载，就按下面的按钮；否则改好文件后再发送 /reload。"
+BUTTON_RELOAD_CONFIRM = "确认重新加载"
+RELOAD_CONFIRM_AGAIN = "文件在提示之后又变了，请看新的提示。"

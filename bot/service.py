@@ -38,12 +38,28 @@ def fingerprint(directory: str | Path) -> dict[str, str]:
     return found
 
 
+def recently_changed(directory: str | Path, seconds: float) -> tuple[tuple[str, float], ...]:
+    """The knowledge files modified less than ``seconds`` ago, with how long ago (newest first)."""
+    root = Path(directory)
+    now = time.time()
+    found: list[tuple[str, float]] = []
+    for path in [*root.glob("*.yaml"), *root.glob("*.yml"), *(root / "sources").glob("*.md")]:
+        try:
+            age = now - path.stat().st_mtime
+        except OSError:
+            continue
+        if age < seconds:
+            found.append((path.relative_to(root).as_posix(), max(age, 0.0)))
+    return tuple(sorted(found, key=lambda item: item[1]))
+
+
 def base_hash(files: Mapping[str, str]) -> str:
     """One hash standing for a whole knowledge folder, from its :func:`fingerprint`."""
     joined = "\n".join(f"{name}\0{digest}" for name, digest in sorted(files.items()))
     return hashlib.sha256(joined.encode()).hexdigest()
 
 logger = logging.getLogger(__name__)
+CONFIRM_LENGTH = 16  # hex characters of the base hash a confirm button carries
 
 
 def open_for_answers(
@@ -81,6 +97,16 @@ class ReloadResult:
     seconds: float = 0.0  # how long reading (or mapping) and indexing the base took
     # the base was swapped in, but announcements.yaml has these problems: the schedule loaded before stays
     announcement_problems: tuple[Problem, ...] = ()
+    # a guarded reload held back (ok False, no problems): entries that would go, as (id, canonical question),
+    # and files changed moments ago, as (name, seconds ago); ``confirm`` is what confirms this very folder
+    removed: tuple[tuple[str, str], ...] = ()
+    fresh: tuple[tuple[str, float], ...] = ()
+    confirm: str = ""
+
+    @property
+    def held(self) -> bool:
+        """Not swapped in: entries would go or a file had just changed, and no one confirmed it."""
+        return not self.ok and not self.problems and bool(self.removed or self.fresh)
 
 
 class KnowledgeService:
@@ -110,8 +136,14 @@ class KnowledgeService:
     def current(self) -> Loaded:
         return self._current
 
-    def reload(self) -> ReloadResult:
-        """Load the directory again; on any problem keep serving the old base and report the problems."""
+    def reload(self, *, settle_seconds: float | None = None, confirm: str = "") -> ReloadResult:
+        """Load the directory again; on any problem keep serving the old base and report the problems.
+
+        With ``settle_seconds`` (an admin's /reload) the new base is also held back, and the result says why,
+        when entries of the current base would disappear or a file changed less than that many seconds
+        ago (a slow editor may be half-way through writing it); ``confirm`` (the ``confirm`` of that
+        result) swaps it in all the same, if the folder is still exactly as it was then.
+        """
         with self._lock:
             started = time.perf_counter()
             try:
@@ -119,6 +151,17 @@ class KnowledgeService:
             except KnowledgeError as exc:
                 seconds = round(time.perf_counter() - started, 3)
                 return ReloadResult(False, tuple(exc.problems), len(self._current.kb.entries), seconds)
+            token = loaded.base_hash[:CONFIRM_LENGTH]
+            if settle_seconds is not None and confirm != token:
+                old = self._current.kb.by_id
+                removed = tuple((i, old[i].canonical_question) for i in old if i not in loaded.kb.by_id)
+                fresh = recently_changed(self.directory, settle_seconds)
+                if removed or fresh:
+                    seconds = round(time.perf_counter() - started, 3)
+                    logger.info("reload held back: %d entries would go, %d files just changed", len(removed),
+                                len(fresh))
+                    return ReloadResult(False, (), len(self._current.kb.entries), seconds, removed=removed,
+                                        fresh=fresh, confirm=token)
             if loaded.announcement_problems:  # a bad announcements.yaml never replaces a good schedule
                 kept = self._current.kb.announcements
                 loaded = replace(loaded, kb=replace(loaded.kb, announcements=kept))

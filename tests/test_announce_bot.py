@@ -99,6 +99,7 @@ async def make_bot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[BotFact
             telegram=TelegramSettings(token="123:TEST"),
             admins=(ADMIN,),
             knowledge_dir=str(knowledge_dir),
+            knowledge_settle_seconds=0,  # /reload right after writing announcements.yaml goes through
             rate_limits=RateLimits(per_user_per_minute=50, overall_per_second=per_second),
             announcements=AnnouncementSettings(missed_grace_minutes=grace),
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 import re
 import shutil
 import sqlite3
@@ -50,19 +52,23 @@ def storage(tmp_path: Path) -> Storage:
 
 
 @pytest.fixture
-async def bot_app(knowledge_dir: Path, storage: Storage) -> AsyncIterator[tuple[Any, RecordingRequest]]:
+async def bot_app(
+    knowledge_dir: Path, storage: Storage, request: pytest.FixtureRequest
+) -> AsyncIterator[tuple[Any, RecordingRequest]]:
+    """The bot; /reload swaps in files written a moment ago unless a test asks for a settle time (indirect)."""
     config = Config(
         telegram=TelegramSettings(token="123:TEST"),
         admins=(ADMIN,),
         knowledge_dir=str(knowledge_dir),
+        knowledge_settle_seconds=getattr(request, "param", 0.0),
         groups=GroupSettings(repeat_window_minutes=5),
         rate_limits=RateLimits(per_user_per_minute=5),
     )
-    request = RecordingRequest()
-    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
+    recording = RecordingRequest()
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=recording, rate_limit=False)
     await app.initialize()
-    request.clear()
-    yield app, request
+    recording.clear()
+    yield app, recording
     await app.shutdown()
 
 
@@ -634,3 +640,40 @@ async def test_reports_of_long_emoji_questions_are_split_in_utf16_units(bot_app:
     pieces = [str(c["text"]) for c in request.sent()]
     assert len(pieces) >= 4 and all(_fits(p) for p in pieces)
     assert all(f"第{n}个问题" in "".join(pieces) for n in range(12))
+
+
+# issue 19, row 15: /reload holds back a base that loses entries or has a file written moments ago
+@pytest.mark.parametrize("bot_app", [5.0], indirect=True)
+async def test_reload_asks_to_confirm_when_entries_would_go_or_a_file_just_changed(
+    bot_app: Any, knowledge_dir: Path
+) -> None:
+    app, request = bot_app
+    path = knowledge_dir / "elderly.yaml"
+    whole = path.read_text(encoding="utf-8")
+    short = whole[: whole.index("  - id: elder-section-heading")]
+    path.write_text(short, encoding="utf-8")  # a slow editor, half-way through: valid, one entry short
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    held = request.sent()[-1]
+    text = html.unescape(held["text"])
+    assert "这次没有重新加载" in text and "elderly.yaml 在几秒钟前刚被修改过" in text
+    assert "elder-section-heading（报道里养老服务这一部分的标题是什么？）" in text and "1 个条目会消失" in text
+    await app.process_update(message_update(app.bot, "报道里养老服务这一部分的标题是什么"))
+    assert "享老" in request.last_text()  # still the old base
+
+    old = time.time() - 60  # the editor is done; the file is still short
+    os.utime(path, (old, old))
+    request.clear()
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    again = request.sent()[-1]
+    assert "刚被修改" not in again["text"] and "elder-section-heading" in again["text"]
+    (confirm,) = [b["callback_data"] for row in again["reply_markup"]["inline_keyboard"] for b in row]
+    path.write_text(whole, encoding="utf-8")  # fixed before the press: the old button reloads nothing stale
+    os.utime(path, (old, old))
+    await app.process_update(callback_update(app.bot, confirm, user_id=ADMIN, chat_id=ADMIN))
+    assert request.last_text().startswith("知识库已重新加载")
+    path.write_text(short, encoding="utf-8")
+    os.utime(path, (old, old))
+    await app.process_update(callback_update(app.bot, confirm, user_id=ADMIN, chat_id=ADMIN))  # same file set
+    assert request.last_text().startswith("知识库已重新加载")
+    await app.process_update(message_update(app.bot, "报道里养老服务这一部分的标题是什么", user_id=43, chat_id=43))
+    assert "享老" not in request.last_text()  # confirmed: the entry is gone

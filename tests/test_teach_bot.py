@@ -50,6 +50,7 @@ async def bot_app(knowledge_dir: Path, storage: Storage) -> AsyncIterator[tuple[
         telegram=TelegramSettings(token="123:TEST"),
         admins=(ADMIN,),
         knowledge_dir=str(knowledge_dir),
+        knowledge_settle_seconds=0,  # /reload right after a hand edit goes through
         rate_limits=RateLimits(per_user_per_minute=50),
     )
     request = RecordingRequest()

@@ -23,6 +23,8 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -306,8 +308,43 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = await require_bot_admin(update, context)
     if message is None:
         return
+    await _reload(message, context)
+
+
+async def on_reload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """确认重新加载 (K|<hash of the folder>) under a held-back /reload: bot admins, in a private chat."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    message = query.message if isinstance(query.message, Message) else None
+    if message is None or message.chat.type != ChatType.PRIVATE or not is_bot_admin(context, query.from_user.id):
+        await query.answer(messages.NOT_ADMIN, show_alert=True)
+        return
+    await query.answer()
+    with contextlib.suppress(TelegramError):  # one press: the button goes whatever happens next
+        await query.edit_message_reply_markup(None)
+    await _reload(message, context, confirm=query.data.partition("|")[2][:64])
+
+
+async def _reload(message: Message, context: ContextTypes.DEFAULT_TYPE, *, confirm: str = "") -> None:
+    """Reload the base for an admin, held back for a confirmation when entries would go or a file just changed."""
     svc = services(context)
-    result = await asyncio.to_thread(svc.knowledge.reload)
+    settle = svc.config.knowledge_settle_seconds
+    result = await asyncio.to_thread(svc.knowledge.reload, settle_seconds=settle, confirm=confirm)
+    if result.held:
+        text = messages.RELOAD_HELD.format(entries=result.entries)
+        if confirm:
+            text = messages.RELOAD_CONFIRM_AGAIN + "\n" + text
+        if result.fresh:
+            text += messages.RELOAD_HELD_FRESH.format(files="、".join(name for name, _ in result.fresh))
+        if result.removed:
+            lines = [messages.RELOAD_REMOVED_LINE.format(id=i, question=q) for i, q in result.removed]
+            text += messages.RELOAD_HELD_REMOVED.format(count=len(result.removed),
+                                                        removed=capped_lines(lines, limit=RELOAD_LIST_LIMIT))
+        text += messages.RELOAD_HELD_HINT
+        button = InlineKeyboardButton(messages.BUTTON_RELOAD_CONFIRM, callback_data=f"K|{result.confirm}")
+        await _send(message, escape(text), InlineKeyboardMarkup([[button]]))
+        return
     if result.ok:
         notes = await svc.announcer.reschedule(context.application)  # missed ones go to all admins
         scheduled = len(svc.knowledge.current.kb.announcements)
@@ -671,6 +708,7 @@ def build_application(
     # Buttons (announcement buttons first: the answer buttons take everything else) and inline mode.
     application.add_handler(CallbackQueryHandler(announce.on_announce_button, pattern=r"^A\|"))
     application.add_handler(CallbackQueryHandler(teach.on_teach_button, pattern=r"^L\|"))
+    application.add_handler(CallbackQueryHandler(on_reload_button, pattern=r"^K\|"))
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(InlineQueryHandler(on_inline_query))
     # Plain text: every private message is a question; in groups only when addressed (or auto mode).
