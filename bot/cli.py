@@ -293,7 +293,7 @@ def cmd_learn(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(_plain(history_html(storage.changes(limit=args.limit), storage.tz)), file=out)
             return EXIT_OK
         if args.command == "undo":
-            result = editor.undo(actor=_cli_actor())
+            result = editor.undo(actor=_cli_actor(), change_id=args.change)
         elif args.action == "list":
             proposals = refresh_proposals(storage, knowledge.current)
             if not proposals:
@@ -416,7 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
     learn_ignore.add_argument("number", type=int, help="the proposal's number (#N in learn list)")
     history = sub.add_parser("history", parents=[common], help="the recent edits of the knowledge base")
     history.add_argument("--limit", type=int, default=20, help="how many (default 20)")
-    sub.add_parser("undo", parents=[common], help="revert the newest edit not undone yet")
+    undo = sub.add_parser("undo", parents=[common], help="revert edit N, or the newest edit not undone yet")
+    undo.add_argument("change", nargs="?", type=int, default=None, help="the edit's number (see history)")
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: quality vs baselines, speed by size")
     bench.add_argument("--sizes", default="1000,10000,100000", help="synthetic base sizes, comma-separated")
     bench.add_argument("--shapes", default="one,many",
