@@ -10,7 +10,7 @@ File format (see ``knowledge/README.md``)::
     announcements:
       - id: heating-notice             # a-z, 0-9 and '-'
         text: |                        # the message, plain text, up to 4,000 characters
-          ……
+          ……                           # (up to 4,000 as Telegram counts: an emoji outside the BMP is 2)
         at: 2026-12-01 09:00           # once, Beijing time (Asia/Shanghai) unless an offset is given
         targets: all                   # or {tags: [城关镇]} or {chats: [-1001234567890]} (or both)
         pin: false                     # optional: pin it where the bot may
@@ -36,6 +36,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import messages
 from .knowledge import ID_PATTERN, Problem, _Reader, read_text
+from .limits import telegram_length
 
 __all__ = [
     "ANNOUNCEMENT_TZ",
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 ANNOUNCEMENT_TZ = ZoneInfo("Asia/Shanghai")
-MAX_TEXT = 4000  # Telegram allows 4,096 characters; the header and HTML escaping need the rest
+MAX_TEXT = 4000  # UTF-16 units, as Telegram counts (an emoji is 2); Telegram allows 4,096, the header needs some
 FILE_NAME = "announcements.yaml"
 FIELDS = {"id", "text", "at", "repeat", "from", "until", "targets", "pin"}
 RULE_HELP = "每天 09:00, 工作日 09:00, 每周一 09:00, 每周一三五 09:00, 每月1日 09:00 (or daily 09:00, weekly mon 09:00)"
@@ -218,7 +219,13 @@ def _parse_datetime(text: str) -> datetime | None:
         return None
     if cleaned.count(":") == 0:
         return None  # a date alone is not a time to send at
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=ANNOUNCEMENT_TZ)
+    parsed = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=ANNOUNCEMENT_TZ)
+    try:  # a time that cannot be shown in Beijing time or as a timestamp (9999-12-31 23:59-12:00) cannot be sent
+        parsed.astimezone(ANNOUNCEMENT_TZ)
+        parsed.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
+    return parsed
 
 
 def _parse_date(text: str) -> date | None:
@@ -275,8 +282,10 @@ def _read_announcement(reader: _Reader, node: Node) -> Announcement | None:
     elif len(ident) > MAX_ID:
         reader.problem(get("id"), f"id '{ident}' is longer than {MAX_ID} characters; shorten it")
     text = reader.text(get("text"), "text")
-    if len(text) > MAX_TEXT:
-        reader.problem(get("text"), f"text is {len(text)} characters; Telegram allows {MAX_TEXT}, shorten it")
+    length = telegram_length(text)
+    if length > MAX_TEXT:
+        reader.problem(get("text"), f"text is {length} long as Telegram counts (an emoji counts 2); at most "
+                                    f"{MAX_TEXT} fit in a message, shorten it")
     at: datetime | None = None
     rule: RepeatRule | None = None
     if "at" in fields and "repeat" in fields:

@@ -21,8 +21,7 @@ from .matching import Matcher, MatchResult, Status
 from .redact import install_log_redaction, redact
 from .render import render_text, to_json
 from .reports import schedule_text, stats_text, unanswered_text
-from .service import KnowledgeService
-from .snapshot import open_knowledge
+from .service import KnowledgeService, open_for_answers
 from .storage import Storage
 from .validate import check_base
 
@@ -45,10 +44,13 @@ def _report_problems(exc: KnowledgeError, err: TextIO) -> None:
 def _load(directory: str, err: TextIO) -> KnowledgeBase | None:
     """The base from its compiled snapshot when its files are unchanged (validated from the YAML otherwise)."""
     try:
-        return open_knowledge(directory)
+        kb, announcement_problems = open_for_answers(directory)
     except KnowledgeError as exc:
         _report_problems(exc, err)
         return None
+    for problem in announcement_problems:  # the questions are answered all the same
+        print(f"{problem} (announcements not loaded)", file=err)
+    return kb
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -293,7 +295,7 @@ def cmd_learn(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(_plain(history_html(storage.changes(limit=args.limit), storage.tz)), file=out)
             return EXIT_OK
         if args.command == "undo":
-            result = editor.undo(actor=_cli_actor())
+            result = editor.undo(actor=_cli_actor(), change_id=args.change)
         elif args.action == "list":
             proposals = refresh_proposals(storage, knowledge.current)
             if not proposals:
@@ -416,7 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
     learn_ignore.add_argument("number", type=int, help="the proposal's number (#N in learn list)")
     history = sub.add_parser("history", parents=[common], help="the recent edits of the knowledge base")
     history.add_argument("--limit", type=int, default=20, help="how many (default 20)")
-    sub.add_parser("undo", parents=[common], help="revert the newest edit not undone yet")
+    undo = sub.add_parser("undo", parents=[common], help="revert edit N, or the newest edit not undone yet")
+    undo.add_argument("change", nargs="?", type=int, default=None, help="the edit's number (see history)")
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: quality vs baselines, speed by size")
     bench.add_argument("--sizes", default="1000,10000,100000", help="synthetic base sizes, comma-separated")
     bench.add_argument("--shapes", default="one,many",

@@ -82,6 +82,9 @@ class AnnouncementSettings:
 class PrivacySettings:
     # keys the user-id pseudonyms; empty: a key file beside the database, created on first run
     pseudonym_key: str = field(default="", repr=False)
+    # residents' questions (and the questions under 👍/👎 and in proposals) older than this many days are
+    # reduced to counts: their texts and pseudonyms are deleted (see Storage.forget_old_texts)
+    question_retention_days: float = 90.0
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,9 @@ class Config:
     admins: tuple[int, ...] = ()
     knowledge_dir: str = "knowledge"
     knowledge_cache: str = ""  # compiled snapshots of the base (bot/snapshot.py); empty: <knowledge_dir>/.cache
+    # /reload asks an admin to confirm when a knowledge file changed less than this many seconds ago (it may
+    # be half-written) or when entries would disappear
+    knowledge_settle_seconds: float = 5.0
     database: str = "data/bot.sqlite3"
     timezone: str = "Asia/Shanghai"
     groups: GroupSettings = field(default_factory=GroupSettings)
@@ -163,7 +169,8 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
             raise ConfigError(f"{file}: the config must be a mapping of 'key: value' lines")
         data = loaded
         source = str(file)
-    known = {"telegram", "admins", "knowledge_dir", "knowledge_cache", "database", "timezone", "groups",
+    known = {"telegram", "admins", "knowledge_dir", "knowledge_cache", "knowledge_settle_seconds", "database",
+             "timezone", "groups",
              "rate_limits", "thresholds", "announcements", "privacy", "log_level"}
     for key in data:
         if key not in known:
@@ -237,11 +244,14 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         problems.append("'announcements.missed_grace_minutes' must be 0 or more")
     privacy_raw = _section(data, "privacy", problems)
     for name in privacy_raw:
-        if name != "pseudonym_key":
-            problems.append(f"unknown key 'privacy.{name}'; known: pseudonym_key")
+        if name not in ("pseudonym_key", "question_retention_days"):
+            problems.append(f"unknown key 'privacy.{name}'; known: pseudonym_key, question_retention_days")
     privacy = PrivacySettings(
-        pseudonym_key=env.get(PSEUDONYM_KEY_ENV) or _secret(privacy_raw, "pseudonym_key", "privacy", problems)
+        pseudonym_key=env.get(PSEUDONYM_KEY_ENV) or _secret(privacy_raw, "pseudonym_key", "privacy", problems),
+        question_retention_days=_typed(privacy_raw, "question_retention_days", float, 90.0, "privacy", problems),
     )
+    if privacy.question_retention_days <= 0:
+        problems.append("'privacy.question_retention_days' must be more than 0 (days; e.g. 90)")
     if privacy.pseudonym_key and len(privacy.pseudonym_key) < MIN_PSEUDONYM_KEY:
         problems.append(
             f"'privacy.pseudonym_key' (or {PSEUDONYM_KEY_ENV}) must be at least {MIN_PSEUDONYM_KEY} characters, e.g. "
@@ -260,6 +270,9 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
     for name in thresholds_raw:
         if name not in names:
             problems.append(f"unknown key 'thresholds.{name}'; known: {', '.join(names)}")
+    settle = _typed(data, "knowledge_settle_seconds", float, 5.0, "config", problems)
+    if settle < 0:
+        problems.append("'knowledge_settle_seconds' must be 0 or more (seconds; e.g. 5)")
     timezone = _typed(data, "timezone", str, "Asia/Shanghai", "config", problems)
     try:
         from zoneinfo import ZoneInfo
@@ -275,6 +288,7 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
         admins=tuple(dict.fromkeys(admins)),
         knowledge_dir=_typed(data, "knowledge_dir", str, "knowledge", "config", []),
         knowledge_cache=_typed(data, "knowledge_cache", str, "", "config", []),
+        knowledge_settle_seconds=settle,
         database=_typed(data, "database", str, "data/bot.sqlite3", "config", []),
         timezone=timezone,
         groups=groups,

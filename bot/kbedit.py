@@ -129,12 +129,18 @@ class KnowledgeEditor:
 
     # -- undo -------------------------------------------------------------------------------------
 
-    def undo(self, *, actor: str) -> EditResult:
-        """Revert the newest edit that is not undone yet: the file gets back its exact bytes."""
+    def undo(self, *, actor: str, change_id: int | None = None) -> EditResult:
+        """Revert edit ``change_id`` (by default the newest one not undone yet): the file gets back its exact
+        bytes. An edit already undone is refused, so two requests to undo one edit never revert two."""
         with self._lock:
-            last = self.storage.last_undoable_change()
+            last = self.storage.last_undoable_change() if change_id is None else self.storage.change(change_id)
             if last is None:
-                return EditResult(False, messages.UNDO_NOTHING)
+                return EditResult(False, messages.UNDO_NOTHING if change_id is None
+                                  else messages.UNDO_NO_SUCH.format(id=change_id))
+            if last.reverts is not None:
+                return EditResult(False, messages.UNDO_IS_UNDO.format(id=last.id))
+            if last.undone_by is not None:
+                return EditResult(False, messages.UNDO_ALREADY.format(id=last.id, undo=last.undone_by))
             loaded = self.knowledge.current
             path = Path(loaded.kb.directory) / last.file
             try:

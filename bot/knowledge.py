@@ -851,8 +851,11 @@ def _cross_checks(
     return keyed
 
 
-def load_knowledge(directory: str | Path) -> KnowledgeBase:
-    """Load and validate a knowledge directory; raise KnowledgeError listing every problem."""
+def load_knowledge(directory: str | Path, *, with_announcements: bool = True) -> KnowledgeBase:
+    """Load and validate a knowledge directory; raise KnowledgeError listing every problem.
+
+    ``with_announcements=False`` leaves announcements.yaml unread (the bot answers questions while that
+    file has problems; ``validate`` always reads it)."""
     root = Path(directory)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -869,7 +872,7 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
     quoted = _with_speakers(_verify_quotes(read, sources, problems), sources, problems)
     entries = _cross_checks(quoted, synonyms, problems)
     del read
-    announcements = _load_announcements(root, problems)
+    announcements = _load_announcements(root, problems) if with_announcements else ()
     place = _load_place(root, problems)
     if problems:
         raise KnowledgeError(problems)
@@ -894,7 +897,7 @@ def _load_announcements(root: Path, problems: list[Problem]) -> tuple[Announceme
 
 
 def load_settings(
-    directory: str | Path,
+    directory: str | Path, *, with_announcements: bool = True
 ) -> tuple[tuple[tuple[str, ...], ...], Scope, tuple[Announcement, ...], Place]:
     """The small files of a base (synonyms, scope, announcements), read and checked as :func:`load_knowledge`
     reads them; used beside a compiled snapshot, which holds the entries and sources."""
@@ -902,7 +905,7 @@ def load_settings(
     problems: list[Problem] = []
     synonyms = _load_term_groups(root, problems)
     scope = _load_scope(root, problems)
-    announcements = _load_announcements(root, problems)
+    announcements = _load_announcements(root, problems) if with_announcements else ()
     place = _load_place(root, problems)
     if problems:
         raise KnowledgeError(problems)

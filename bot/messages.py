@@ -292,3 +292,29 @@ HISTORY_UNDONE = " · 已撤销（#{id}）"
 HISTORY_HASHES = "   知识库 {before} → {after}{commit}"
 HISTORY_COMMIT = " · git {commit}"
 HISTORY_FOOTER = "发送 /undo 撤销最近一次还没撤销的修改。"
+
+# ---- issue 19: privacy, Telegram's limits, announcements that cannot stop the bot, admins' races ----------
+ANNOUNCEMENTS_DISABLED = (
+    "⚠️ 计划公告文件 {file} 有 {count} 处错误，所以这次启动没有安排任何计划公告；回答问题不受影响。"
+    "请修改后发送 /reload：\n{problems}"
+)
+RELOAD_ANNOUNCEMENTS_BAD = (
+    "\n\n⚠️ 但计划公告文件 {file} 有 {count} 处错误，这个文件没有加载，继续按原来的计划公告（{kept} 条）发送。"
+    "请修改后再 /reload：\n{problems}"
+)
+RELOAD_HELD = "⚠️ 这次没有重新加载，知识库仍是原来的 {entries} 条。"
+RELOAD_HELD_FRESH = "\n{files} 在几秒钟前刚被修改过，可能还没有保存完整。"
+RELOAD_HELD_REMOVED = "\n重新加载后，这 {count} 个条目会消失：\n{removed}"
+RELOAD_REMOVED_LINE = "· {id}（{question}）"
+RELOAD_HELD_HINT = "\n请确认文件已经完整保存：确实要这样加载，就按下面的按钮；否则改好文件后再发送 /reload。"
+BUTTON_RELOAD_CONFIRM = "确认重新加载"
+RELOAD_CONFIRM_AGAIN = "文件在提示之后又变了，请看新的提示。"
+UNDO_CONFIRM = (
+    "要撤销的是修改 #{id}：{when} {actor} 给条目 {entry} 加的问法“{question}”（{file}）。\n"
+    "按下面的按钮撤销这一条修改（也可以发送 /undo {id}）；按钮只撤销 #{id}，按两次也不会撤销别的修改。"
+)
+BUTTON_UNDO = "撤销修改 #{id}"
+UNDO_ALREADY = "修改 #{id} 已经撤销过了（撤销记录 #{undo}），这次什么也没有改。"
+UNDO_NO_SUCH = "没有修改 #{id}。发送 /history 查看修改记录。"
+UNDO_IS_UNDO = "#{id} 本身是一次撤销，不能再撤销。发送 /history 查看修改记录。"
+UNDO_USAGE = "用法：/undo 先看要撤销哪一条修改；/undo 修改编号 直接撤销那一条。"

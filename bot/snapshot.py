@@ -234,7 +234,7 @@ def _verify(folder: Path, key: str) -> dict[str, Any]:
     return meta
 
 
-def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
+def _read(folder: Path, root: Path, key: str, *, with_announcements: bool = True) -> KnowledgeBase:
     meta = _verify(folder, key)
     files = meta["files"]
     large = {f"{prefix}{name}" for prefix in ("chars_", "pinyin_") for name in GramIndex.LARGE}
@@ -259,7 +259,7 @@ def _read(folder: Path, root: Path, key: str) -> KnowledgeBase:
         }
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise SnapshotError(f"incomplete: {exc}") from exc
-    synonyms, scope, announcements, place = load_settings(root)
+    synonyms, scope, announcements, place = load_settings(root, with_announcements=with_announcements)
     return KnowledgeBase(
         directory=str(root),
         entries=table,
@@ -302,26 +302,29 @@ def _random_access(mapping: mmap.mmap | None) -> None:
             mapping.madvise(advice)
 
 
-def open_knowledge(directory: str | Path, *, cache_dir: str | Path | None = None) -> KnowledgeBase:
+def open_knowledge(
+    directory: str | Path, *, cache_dir: str | Path | None = None, with_announcements: bool = True
+) -> KnowledgeBase:
     """The validated base: from its snapshot when the files are unchanged, else from the YAML (then the
     snapshot is written for next time). Raises :class:`~bot.knowledge.KnowledgeError` as
-    :func:`~bot.knowledge.load_knowledge` does; a cache that cannot be written only costs speed."""
+    :func:`~bot.knowledge.load_knowledge` does; a cache that cannot be written only costs speed.
+    ``with_announcements=False`` leaves announcements.yaml unread (see :func:`~bot.knowledge.load_knowledge`)."""
     root = Path(directory)
     if not root.is_dir():
         return load_knowledge(root)  # raises the usual error
     cache = Path(cache_dir) if cache_dir else default_cache(root)
     key = fingerprint(root)
     try:
-        return _read(cache / key, root, key)
+        return _read(cache / key, root, key, with_announcements=with_announcements)
     except SnapshotError as exc:
         if exc.present:
             logger.warning("knowledge snapshot %s not used (%s): rebuilding it from the YAML", cache / key, exc)
     if _size(root) >= SEPARATE_BUILD_BYTES:
-        folder = _build_in_child(root, cache, key)
+        folder = _build_in_child(root, cache, key, with_announcements=with_announcements)
         if folder is not None:
             with contextlib.suppress(SnapshotError):
-                return _read(folder, root, key)
-    kb = load_knowledge(root)
+                return _read(folder, root, key, with_announcements=with_announcements)
+    kb = load_knowledge(root, with_announcements=with_announcements)
     compiled = _compile(kb)
     if fingerprint(root) != key:  # a file changed while it was read: serve it, but do not store it
         logger.info("knowledge changed while it was read; snapshot not written")
@@ -332,7 +335,7 @@ def open_knowledge(directory: str | Path, *, cache_dir: str | Path | None = None
         logger.warning("cannot write the knowledge snapshot to %s (%s); next start reads the YAML again", cache, exc)
         return _in_memory(kb, compiled)
     try:
-        return _read(folder, root, key)  # serve what was written: the same arrays as the next start maps
+        return _read(folder, root, key, with_announcements=with_announcements)  # what the next start maps
     except SnapshotError as exc:
         logger.warning("knowledge snapshot %s unreadable right after writing (%s)", folder, exc)
         return _in_memory(kb, compiled)
@@ -348,10 +351,12 @@ def _size(root: Path) -> int:
     return sum(path.stat().st_size for path in knowledge_files(root))
 
 
-def _build_in_child(root: Path, cache: Path, key: str) -> Path | None:
+def _build_in_child(root: Path, cache: Path, key: str, *, with_announcements: bool = True) -> Path | None:
     """Build the snapshot in a child process; its folder, or None if the child could not write it.
     Problems of the base are raised here as they would be in this process."""
     command = [sys.executable, "-m", "bot.snapshot", str(root), str(cache), key]
+    if not with_announcements:
+        command.append(_NO_ANNOUNCEMENTS)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode == 0:
         return cache / key
@@ -364,12 +369,13 @@ def _build_in_child(root: Path, cache: Path, key: str) -> Path | None:
 
 
 _INVALID = 3  # the child's exit status when the base has problems (listed as JSON on its output)
+_NO_ANNOUNCEMENTS = "--no-announcements"
 
 
 def _child(argv: list[str]) -> int:
     root, cache, key = Path(argv[0]), Path(argv[1]), argv[2]
     try:
-        kb = load_knowledge(root)
+        kb = load_knowledge(root, with_announcements=_NO_ANNOUNCEMENTS not in argv[3:])
     except KnowledgeError as exc:
         print(json.dumps([{"file": p.file, "line": p.line, "message": p.message} for p in exc.problems]))
         return _INVALID

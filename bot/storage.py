@@ -27,6 +27,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .datafiles import make_private_dir, make_private_file, tighten_database_files
+from .privacy import mask_private_data
 from .pseudonym import Pseudonyms
 
 __all__ = [
@@ -468,7 +469,7 @@ class Storage:
                     ts if ts is not None else time.time(),
                     self.hash_id(user_id),
                     chat_type,
-                    text[:500],
+                    mask_private_data(text)[:500],
                     status,
                     entry_id,
                     score,
@@ -482,8 +483,39 @@ class Storage:
             db.execute(
                 "INSERT INTO feedback (ts, user_hash, entry_id, question, value) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (user_hash, entry_id, question) DO UPDATE SET value = excluded.value, ts = excluded.ts",
-                (time.time(), self.hash_id(user_id), entry_id, question[:500], value),
+                (time.time(), self.hash_id(user_id), entry_id, mask_private_data(question)[:500], value),
             )
+
+    def forget_old_texts(self, *, days: float, now: float | None = None) -> dict[str, int]:
+        """Residents' words older than ``days`` reduced to counts; how many rows of each table were changed.
+
+        A question keeps its time, chat type, outcome, entry, score and suggestions, and loses its text and
+        pseudonym; a 👍/👎 keeps its time, entry and value, and loses the question and the pseudonym; a
+        proposal not asked since is deleted, unless an admin accepted it (then its question is part of the
+        knowledge base) and only the residents' wordings go.
+        """
+        cutoff = (time.time() if now is None else now) - days * 86400
+        with self._tx() as db:
+            questions = db.execute(
+                "UPDATE questions SET text = '', user_hash = '' WHERE ts < ? AND (text != '' OR user_hash != '')",
+                (cutoff,),
+            ).rowcount
+            feedback = db.execute(
+                "UPDATE feedback SET question = '', user_hash = 'expired:' || id "
+                "WHERE ts < ? AND user_hash NOT LIKE 'expired:%'",
+                (cutoff,),
+            ).rowcount
+            proposals = db.execute(
+                "DELETE FROM proposals WHERE last_asked < ? AND updated < ? AND status != 'accepted'", (cutoff, cutoff)
+            ).rowcount
+            proposals += db.execute(
+                "UPDATE proposals SET texts = '[]' WHERE last_asked < ? AND status = 'accepted' AND texts != '[]'",
+                (cutoff,),
+            ).rowcount
+        if questions or feedback or proposals:
+            with self._lock:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old copy of the texts left in the WAL
+        return {"questions": questions, "feedback": feedback, "proposals": proposals}
 
     def set_auto_mode(self, chat_id: int, enabled: bool) -> None:
         with self._tx() as db:
@@ -636,6 +668,8 @@ class Storage:
     ) -> ProposalRecord:
         """Create or refresh the proposal for ``key`` (a question the base does not answer now): an entry an
         admin chose (🔁) is kept, an ignored proposal stays ignored, any other is open again."""
+        question = mask_private_data(question)
+        texts = [(mask_private_data(text), count) for text, count in texts]
         with self._tx() as db:
             db.execute(
                 "INSERT INTO proposals (key, question, texts, asked, last_asked, entry_id, reason, choices, updated) "

@@ -3,7 +3,7 @@
 It serves the handful of methods the bot calls, hands out queued updates through getUpdates and
 records every call, so a test can deliver a message and read the bot's reply. Like Telegram, it forgets
 an update for good once a later getUpdates confirms it (``offset`` above its id), and refuses a
-message longer than 4,096 characters. Faults can be injected per method: error answers (5xx, an HTML
+message longer than 4,096 UTF-16 units as shown (an emoji is 2; HTML tags do not count). Faults can be injected per method: error answers (5xx, an HTML
 error page, garbage), a dropped connection, or a hang.
 """
 
@@ -18,6 +18,8 @@ from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from bot.limits import MESSAGE_LIMIT, telegram_length
 
 BOT_USER = {"id": 5550001, "is_bot": True, "first_name": "交城问答", "username": "jiaocheng_qa_bot",
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
@@ -242,7 +244,7 @@ def _check_message(method: str, params: dict[str, Any]) -> str:
     if method not in ("sendMessage", "editMessageText"):
         return ""
     text = str(params.get("text", ""))
-    if len(text) > 4096:
+    if telegram_length(text, html_text=params.get("parse_mode") == "HTML") > MESSAGE_LIMIT:  # UTF-16, as shown
         return "message is too long"
     if params.get("parse_mode") == "HTML":
         if re.search(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text) or re.search(r"<(?![a-zA-Z/])", text):

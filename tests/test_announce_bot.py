@@ -23,6 +23,7 @@ from telegram.error import NetworkError
 
 from bot.announcements import ANNOUNCEMENT_TZ
 from bot.config import AnnouncementSettings, Config, RateLimits, TelegramSettings
+from bot.limits import telegram_length
 from bot.service import KnowledgeService
 from bot.storage import Storage
 from bot.tg.announce import Announcer, Pacer
@@ -98,6 +99,7 @@ async def make_bot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[BotFact
             telegram=TelegramSettings(token="123:TEST"),
             admins=(ADMIN,),
             knowledge_dir=str(knowledge_dir),
+            knowledge_settle_seconds=0,  # /reload right after writing announcements.yaml goes through
             rate_limits=RateLimits(per_user_per_minute=50, overall_per_second=per_second),
             announcements=AnnouncementSettings(missed_grace_minutes=grace),
         )
@@ -444,16 +446,45 @@ async def test_reload_with_a_bad_announcements_file_keeps_the_old_schedule(make_
     write_schedule(knowledge_dir, "  - id: broken\n    text: 坏的\n    at: 后天\n    targets: all\n")
     await bot.send("/reload", chat_id=ADMIN, user_id=ADMIN)
     text = html.unescape(bot.request.last_text())
-    assert "仍在使用旧版本" in text and "announcements.yaml:4: at '后天' is not a date and time" in text
+    assert "知识库已重新加载" in text and "计划公告 1 条" in text  # the answers are reloaded, the old schedule stays
+    assert "计划公告文件 knowledge/announcements.yaml 有 1 处错误" in text
+    assert "announcements.yaml:4: at '后天' is not a date and time" in text
     names = [j.name for j in bot.app.job_queue.jobs()]
     assert any(n.startswith("schedule:tomorrow@") for n in names)
 
     write_schedule(knowledge_dir, f"  - id: fixed\n    text: 改好的\n    at: {local(later)}\n    targets: all\n")
     await bot.send("/reload", chat_id=ADMIN, user_id=ADMIN)
-    assert "计划公告 1 条" in bot.request.last_text()
+    assert "计划公告 1 条" in bot.request.last_text() and "错误" not in bot.request.last_text()
     await asyncio.sleep(0.05)
     names = [j.name for j in bot.app.job_queue.jobs() if j.name and j.name.startswith("schedule:")]
     assert len(names) == 1 and names[0].startswith("schedule:fixed@")
+
+
+# issue 19, rows 7 and 12: a bad announcements file disables announcements, never the answers
+async def test_a_bad_announcements_file_at_start_disables_announcements_not_the_answers(
+    make_bot: BotFactory, knowledge_dir: Path
+) -> None:
+    write_schedule(knowledge_dir, "  - id: far\n    text: 很远\n    at: 9999-12-31 23:59-12:00\n    targets: all\n"
+                                  "  - id: typo\n    text: 坏的\n    at: 2027-01-01 09:00\n    targets: al\n")
+    bot = await make_bot()  # KnowledgeService and the announcer's start, as the real process starts
+    told = html.unescape("\n".join(bot.texts_to(ADMIN)))
+    assert "计划公告文件 knowledge/announcements.yaml 有 2 处错误" in told and "回答问题不受影响" in told
+    assert "announcements.yaml:4: at '9999-12-31 23:59-12:00' is not a date and time" in told
+    assert "announcements.yaml:9: targets 'al' is not understood" in told
+    assert not [j for j in bot.app.job_queue.jobs() if j.name and j.name.startswith("schedule:")]
+    await bot.send("交城有几个乡镇社工站", chat_id=MEMBER, user_id=MEMBER)
+    assert "8个乡镇社工站" in bot.request.last_text()
+
+
+# issue 19, row 10: an announcement is measured as Telegram measures it (an emoji is 2)
+async def test_an_announcement_too_long_in_utf16_units_is_refused(make_bot: BotFactory) -> None:
+    bot = await make_bot()
+    await bot.send("/announce " + "📢" * 2100, chat_id=ADMIN, user_id=ADMIN)  # 2,100 characters, 4,200 units
+    assert "公告有 4200 个字，最多 4000 个字" in bot.request.last_text()
+    await bot.send("/announce " + "📢" * 1900, chat_id=ADMIN, user_id=ADMIN)
+    preview = bot.request.sent()[-1]
+    assert "公告预览" in preview["text"] and telegram_length(preview["text"], html_text=True) <= 4096
+    assert not [c for c in bot.request.calls if c.method.endswith("!failed")]
 
 
 # -- pacing ------------------------------------------------------------------------------------------
@@ -481,7 +512,7 @@ async def test_long_group_lists_are_split_into_messages_telegram_accepts(make_bo
         bot.storage.subscribe(-200000 - n, title=f"交城县某某村第{n}村民小组居民交流群", tags=["城关镇", "老年"])
     await bot.send("/groups", chat_id=ADMIN, user_id=ADMIN)
     pieces = [c["text"] for c in bot.request.sent()]
-    assert len(pieces) >= 2 and all(len(p) <= 4096 for p in pieces)
+    assert len(pieces) >= 2 and all(telegram_length(p, html_text=True) <= 4096 for p in pieces)
     joined = "\n".join(pieces)
     assert all(f"<code>{-200000 - n}</code>" in joined for n in range(150))
     assert "154 个在用" in pieces[0]
@@ -490,9 +521,14 @@ async def test_long_group_lists_are_split_into_messages_telegram_accepts(make_bo
 def test_chunks_keep_lines_whole_and_fit_telegram() -> None:
     lines = [f"· 群{n}（<code>{n}</code>）" + "很长" * (n % 40) for n in range(500)]
     pieces = chunks("\n".join(lines), limit=1000)
-    assert all(len(p) <= 1000 for p in pieces)
+    assert all(telegram_length(p, html_text=True) <= 1000 for p in pieces)
     assert "\n".join(pieces).split("\n") == lines
     assert chunks("短") == ["短"] and chunks("x" * 2500, limit=1000) == ["x" * 1000, "x" * 1000, "x" * 500]
+    # Telegram's units: an emoji outside the BMP is 2; a tag cut by a hard split is closed and opened again
+    assert [len(p) for p in chunks("😀" * 1500, limit=1000)] == [500, 500, 500]
+    long_quote = chunks("<blockquote>" + "字" * 2500 + "</blockquote>", limit=1000)
+    assert [telegram_length(p, html_text=True) for p in long_quote] == [1000, 1000, 500]
+    assert all(p.startswith("<blockquote>") and p.endswith("</blockquote>") for p in long_quote)
 
 
 async def test_schedule_command_shows_upcoming_and_recent_broadcasts(make_bot: BotFactory, knowledge_dir: Path) -> None:

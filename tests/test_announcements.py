@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import shutil
 import subprocess
 import sys
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.announcements import ANNOUNCEMENT_TZ, parse_rule, run_id
+from bot.cli import cmd_validate
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.storage import Storage
 from tests.conftest import KNOWLEDGE, ROOT
@@ -205,3 +208,24 @@ def test_duplicate_ids_are_reported_with_the_first_line(tmp_path: Path) -> None:
         "announcements.yaml:6: duplicate id 'same' (first used on line 2)"
     ]
 
+
+
+# issue 19, rows 7 and 10: validate refuses what cannot be sent, with file:line
+def test_times_that_cannot_be_converted_and_texts_too_long_for_telegram_are_refused(tmp_path: Path) -> None:
+    directory = knowledge_with(tmp_path, (
+        "announcements:\n"
+        "  - id: far\n    text: 很远\n    at: 9999-12-31 23:59-12:00\n    targets: all\n"
+        "  - id: early\n    text: 很早\n    at: 0001-01-01 00:00+14:00\n    targets: all\n"
+        "  - id: emoji\n    text: " + "😀" * 2001 + "\n    at: 2027-01-01 09:00\n    targets: all\n"
+        "  - id: fits\n    text: " + "😀" * 2000 + "\n    at: 2027-01-01 09:00\n    targets: all\n"
+    ))
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(directory)
+    found = sorted((p.line, p.message) for p in caught.value.problems)
+    assert [line for line, _ in found] == [4, 8, 11]
+    assert "at '9999-12-31 23:59-12:00' is not a date and time" in found[0][1]
+    assert "at '0001-01-01 00:00+14:00' is not a date and time" in found[1][1]
+    assert "text is 4002 long as Telegram counts" in found[2][1]
+    out, err = io.StringIO(), io.StringIO()
+    assert cmd_validate(argparse.Namespace(knowledge=str(directory)), out, err) == 1
+    assert "knowledge/announcements.yaml:4: at '9999-12-31 23:59-12:00'" in out.getvalue()

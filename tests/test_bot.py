@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import os
+import re
 import shutil
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +18,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, InlineQueryHandler, MessageHandler
 
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
+from bot.limits import telegram_length
 from bot.privacy import mask_private_data
 from bot.service import KnowledgeService
 from bot.storage import Storage
@@ -47,19 +52,23 @@ def storage(tmp_path: Path) -> Storage:
 
 
 @pytest.fixture
-async def bot_app(knowledge_dir: Path, storage: Storage) -> AsyncIterator[tuple[Any, RecordingRequest]]:
+async def bot_app(
+    knowledge_dir: Path, storage: Storage, request: pytest.FixtureRequest
+) -> AsyncIterator[tuple[Any, RecordingRequest]]:
+    """The bot; /reload swaps in files written a moment ago unless a test asks for a settle time (indirect)."""
     config = Config(
         telegram=TelegramSettings(token="123:TEST"),
         admins=(ADMIN,),
         knowledge_dir=str(knowledge_dir),
+        knowledge_settle_seconds=getattr(request, "param", 0.0),
         groups=GroupSettings(repeat_window_minutes=5),
         rate_limits=RateLimits(per_user_per_minute=5),
     )
-    request = RecordingRequest()
-    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
+    recording = RecordingRequest()
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=recording, rate_limit=False)
     await app.initialize()
-    request.clear()
-    yield app, request
+    recording.clear()
+    yield app, recording
     await app.shutdown()
 
 
@@ -451,7 +460,7 @@ async def test_long_admin_replies_are_split_or_capped_to_fit(bot_app: Any, stora
                              status="no_match", entry_id=None, score=0)
     await app.process_update(message_update(app.bot, "/unanswered", chat_id=ADMIN, user_id=ADMIN))
     pieces = [c["text"] for c in request.sent()]
-    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert len(pieces) > 1 and all(telegram_length(p, html_text=True) <= 4096 for p in pieces)
     assert sum(p.count("❓") for p in pieces) == 20
 
     request.clear()
@@ -461,7 +470,7 @@ async def test_long_admin_replies_are_split_or_capped_to_fit(bot_app: Any, stora
                                                encoding="utf-8")
     await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
     reply = request.last_text()
-    assert len(reply) <= 4096 and "仍在使用旧版本" in reply
+    assert telegram_length(reply, html_text=True) <= 4096 and "仍在使用旧版本" in reply
     assert "还有" in reply and "python -m bot validate" in reply
 
 
@@ -500,3 +509,171 @@ async def test_an_error_that_keeps_happening_is_logged_once_with_a_count(
     assert records[0].exc_info is not None and all(r.exc_info is None for r in records[1:])
     assert "(16 times so far)" in records[-1].getMessage()
     assert "交城有几个乡镇社工站" not in caplog.text  # ids only, no user data
+
+
+# issue 19, row 2: phone and ID numbers in every written form are masked before anything is stored or shown
+PRIVATE_FORMS = (
+    "+8613812345678",
+    "一三九一二三四五六七八",
+    "幺三八 一二三四 五六七八",
+    "138，1234，5678",
+    "138/1234/5678",
+    "１３８／１２３４／５６７８",
+    "身份证一一〇一〇一一九九〇〇三〇七一二三四",
+)
+
+
+def _stored_texts(storage: Storage) -> str:
+    """Every resident's text the database holds in questions, feedback and proposals."""
+    with sqlite3.connect(storage.path) as db:
+        rows = [*db.execute("SELECT text FROM questions"), *db.execute("SELECT question FROM feedback"),
+                *db.execute("SELECT question || texts FROM proposals")]
+    return "\n".join(str(text) for (text,) in rows)
+
+
+async def test_numbers_in_every_written_form_are_masked_in_storage_and_admin_reports(
+    bot_app: Any, storage: Storage
+) -> None:
+    app, request = bot_app
+    for n, form in enumerate(PRIVATE_FORMS):
+        question = f"我叫王秀英电话{form}，明天交城天气怎么样"
+        asked = message_update(app.bot, question, user_id=100 + n, chat_id=100 + n)
+        await app.process_update(asked)
+        assert "抱歉" in request.last_text()
+        reply_to = {"message_id": asked.message.message_id, "date": int(time.time()), "chat": {"id": 100 + n,
+                    "type": "private"}, "from": {"id": 100 + n, "is_bot": False, "first_name": "居民"},
+                    "text": question}
+        await app.process_update(callback_update(app.bot, "f|-|elder-beds", user_id=100 + n, chat_id=100 + n,
+                                                 reply_to=reply_to))
+    request.clear()
+    for command in ("/unanswered", "/stats", "/suggestions"):
+        await app.process_update(message_update(app.bot, command, chat_id=ADMIN, user_id=ADMIN))
+    shown = "\n".join(str(c["text"]) for c in request.sent())
+    stored = _stored_texts(storage)
+    with sqlite3.connect(storage.path) as db:  # every question and vote was stored
+        assert db.execute("SELECT COUNT(*) FROM questions WHERE text LIKE '%天气%'").fetchone() == (len(PRIVATE_FORMS),)
+        assert db.execute("SELECT COUNT(*) FROM feedback WHERE question LIKE '%天气%'").fetchone() == (len(PRIVATE_FORMS),)
+    for form in PRIVATE_FORMS:
+        assert form not in stored and form not in shown, form
+    assert "王秀英电话＊" in shown
+
+
+async def test_old_question_texts_are_reduced_to_counts_at_start(knowledge_dir: Path, storage: Storage) -> None:
+    config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge_dir))
+    now = time.time()
+    for days, text in ((100, "九十多天前问的：张三住东街3号"), (10, "十天前问的问题")):
+        storage.log_question(user_id=7, chat_type="private", text=text, status="no_match", entry_id=None,
+                             score=0, ts=now - days * 86400)
+    storage.record_feedback(user_id=7, entry_id="elder-beds", question="九十多天前的👎", value=-1)
+    with sqlite3.connect(storage.path) as db:
+        db.execute("UPDATE feedback SET ts = ?", (now - 100 * 86400,))
+    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=RecordingRequest(),
+                            rate_limit=False)
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    assert any(job.name == "retention" for job in app.job_queue.jobs())  # type: ignore[union-attr]
+    await app.shutdown()
+    stored = _stored_texts(storage)
+    assert "十天前问的问题" in stored and "张三" not in stored and "九十多天前" not in stored
+    with sqlite3.connect(storage.path) as db:
+        assert db.execute("SELECT COUNT(*), COUNT(DISTINCT user_hash) FROM questions").fetchone() == (2, 2)
+        assert db.execute("SELECT value FROM feedback").fetchall() == [(-1,)]  # the vote still counts
+
+
+# issue 19, row 3: a part heading repeats at most a short, masked excerpt of the resident's words
+async def test_part_headings_repeat_only_a_short_masked_excerpt(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(mention_update(
+        app.bot, "我叫王秀英家住城关镇东街三号院我想问一下养老床位一共多少张，另外社工站有几个",
+        chat_id=GROUP, chat_type="supergroup"))
+    text = request.last_text()
+    assert "8个乡镇社工站" in text
+    headings = re.findall(r"<b>【(.*?)】</b>", text)
+    assert len(headings) == 2 and all(len(h) <= 16 for h in headings)
+    assert "王秀英" not in text and "东街" not in text
+    request.clear()
+    await app.process_update(mention_update(
+        app.bot, "我叫王秀英电话+8613812345678，养老床位多少张？另外社工站有几个",
+        chat_id=GROUP, chat_type="supergroup", user_id=43))
+    text = request.last_text()
+    assert "13812345678" not in text and "王秀英" not in text and "私聊" in text
+
+
+# issue 19, rows 5 and 6: every text sent fits Telegram's 4,096 UTF-16 units (an emoji is 2)
+PASTED_LIST = (
+    "交城经济开发区这几年发展得怎么样？交城硝基复合肥产业获得过哪些荣誉称号？交城县的创新型企业整体情况怎么样？"
+    "交城县有哪些科技创新平台？交城县在养老服务方面都做了哪些工作？交城县产学研合作取得了哪些成果？"
+    "交城县星河华府社区养老服务中心投资多少引入了5G智慧服务平台？交城县的科技成果有哪些？这篇报道配了哪些图片？"
+    "交城县的科技创新成效怎么样？交城县政府出台了哪些措施支持硝基复合肥产业？"
+    "交城县新落户的“轻量化材料及成形技术”院士工作站是谁共建的？交城县在医养融合方面取得了哪些成效？"
+    "开发区改革创新的“先手棋”是怎么下的？开发区提档升级的“大文章”是怎么做的？"
+    "山西省对硝基肥产业提出了什么要求，交城将怎么做？交城县在推动城乡养老均衡发展方面做了什么？"
+    "开发区提档升级要建成什么类型的经济开发区？乡镇社工站为农村留守老人提供哪些“三帮四查”关爱服务？"
+    "报道最后怎么总结交城的高质量发展？"
+)
+
+
+def _fits(text: str) -> bool:
+    return telegram_length(text, html_text=True) <= 4096
+
+
+async def test_a_long_compound_reply_becomes_several_messages_split_between_parts(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, PASTED_LIST))
+    assert not [c for c in request.calls if c.method.endswith("!failed")]  # Telegram refused nothing
+    sent = request.sent()
+    pieces = [str(c["text"]) for c in sent]
+    assert len(pieces) >= 2 and all(_fits(p) for p in pieces)
+    assert all(p.startswith("<b>【") for p in pieces)  # each message begins with a part's heading
+    assert sum(p.count("<b>【") for p in pieces) == 20 and sum(p.count("<blockquote>") for p in pieces) == 20
+    assert [("reply_markup" in c) for c in sent] == [False] * (len(sent) - 1) + [True]  # buttons under the last
+
+
+async def test_reports_of_long_emoji_questions_are_split_in_utf16_units(bot_app: Any) -> None:
+    app, request = bot_app
+    for n in range(12):
+        await app.process_update(message_update(app.bot, f"第{n}个问题" + "😀" * 490, user_id=200 + n, chat_id=200 + n))
+    request.clear()
+    for command in ("/unanswered", "/stats"):
+        await app.process_update(message_update(app.bot, command, chat_id=ADMIN, user_id=ADMIN))
+    assert not [c for c in request.calls if c.method.endswith("!failed")]
+    pieces = [str(c["text"]) for c in request.sent()]
+    assert len(pieces) >= 4 and all(_fits(p) for p in pieces)
+    assert all(f"第{n}个问题" in "".join(pieces) for n in range(12))
+
+
+# issue 19, row 15: /reload holds back a base that loses entries or has a file written moments ago
+@pytest.mark.parametrize("bot_app", [5.0], indirect=True)
+async def test_reload_asks_to_confirm_when_entries_would_go_or_a_file_just_changed(
+    bot_app: Any, knowledge_dir: Path
+) -> None:
+    app, request = bot_app
+    path = knowledge_dir / "elderly.yaml"
+    whole = path.read_text(encoding="utf-8")
+    short = whole[: whole.index("  - id: elder-section-heading")]
+    path.write_text(short, encoding="utf-8")  # a slow editor, half-way through: valid, one entry short
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    held = request.sent()[-1]
+    text = html.unescape(held["text"])
+    assert "这次没有重新加载" in text and "elderly.yaml 在几秒钟前刚被修改过" in text
+    assert "elder-section-heading（报道里养老服务这一部分的标题是什么？）" in text and "1 个条目会消失" in text
+    await app.process_update(message_update(app.bot, "报道里养老服务这一部分的标题是什么"))
+    assert "享老" in request.last_text()  # still the old base
+
+    old = time.time() - 60  # the editor is done; the file is still short
+    os.utime(path, (old, old))
+    request.clear()
+    await app.process_update(message_update(app.bot, "/reload", chat_id=ADMIN, user_id=ADMIN))
+    again = request.sent()[-1]
+    assert "刚被修改" not in again["text"] and "elder-section-heading" in again["text"]
+    (confirm,) = [b["callback_data"] for row in again["reply_markup"]["inline_keyboard"] for b in row]
+    path.write_text(whole, encoding="utf-8")  # fixed before the press: the old button reloads nothing stale
+    os.utime(path, (old, old))
+    await app.process_update(callback_update(app.bot, confirm, user_id=ADMIN, chat_id=ADMIN))
+    assert request.last_text().startswith("知识库已重新加载")
+    path.write_text(short, encoding="utf-8")
+    os.utime(path, (old, old))
+    await app.process_update(callback_update(app.bot, confirm, user_id=ADMIN, chat_id=ADMIN))  # same file set
+    assert request.last_text().startswith("知识库已重新加载")
+    await app.process_update(message_update(app.bot, "报道里养老服务这一部分的标题是什么", user_id=43, chat_id=43))
+    assert "享老" not in request.last_text()  # confirmed: the entry is gone

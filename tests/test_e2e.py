@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import shutil
 import signal
@@ -126,3 +127,37 @@ def test_scheduled_broadcast_killed_midway_is_finished_by_the_restart_without_do
     report = [p["text"] for p in api.sent_to(lambda chat: chat == 777)]
     assert len(report) == 1 and "已发送 4 / 4 个群，失败 0 个" in report[0]
     assert second.returncode == 0, output
+
+
+def test_an_announcement_time_that_cannot_be_converted_never_stops_the_process(tmp_path: Path) -> None:
+    """Issue 19, rows 7 and 12: the real process starts, tells the admin, and answers; it used to exit."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns(".cache"))
+    (knowledge / "announcements.yaml").write_text(
+        "announcements:\n  - id: far\n    text: 很远\n    at: 9999-12-31 23:59-12:00\n    targets: all\n",
+        encoding="utf-8")
+    api = FakeBotApi(TOKEN).start()
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"telegram:\n  token: \"{TOKEN}\"\n  api_base_url: {api.base_url}\n  mode: polling\n"
+        f"admins: [777]\nknowledge_dir: {knowledge}\ndatabase: {tmp_path / 'bot.sqlite3'}\n",
+        encoding="utf-8",
+    )
+    process = _start(config)
+    try:
+        api.wait_until(lambda: api.sent_to(lambda chat: chat == 777), timeout=60)
+        told = html.unescape(api.sent_to(lambda chat: chat == 777)[0]["text"])
+        assert "announcements.yaml:4: at '9999-12-31 23:59-12:00' is not a date and time" in told
+        api.push_update({
+            "update_id": 1,
+            "message": {
+                "message_id": 1, "date": int(time.time()), "text": "交城有几个乡镇社工站？",
+                "chat": {"id": 4242, "type": "private"}, "from": {"id": 4242, "is_bot": False, "first_name": "居民"},
+            },
+        })
+        api.wait_until(lambda: api.sent_to(lambda chat: chat == 4242), timeout=60)
+        assert "8个乡镇社工站" in api.sent_to(lambda chat: chat == 4242)[0]["text"]
+    finally:
+        output = _interrupt(process)
+        api.stop()
+    assert process.returncode == 0, output

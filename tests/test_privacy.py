@@ -50,3 +50,24 @@ def test_two_numbers_side_by_side_are_both_masked() -> None:
 def test_ordinary_numbers_are_left_alone(text: str) -> None:
     assert not contains_private_data(text)
     assert mask_private_data(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+8613812345678", "＋８６１３８１２３４５６７８", "0086 138 1234 5678",
+        "一三九一二三四五六七八", "幺三八一二三四五六七八", "一三八 零一二三 四五六七", "一三八两〇〇〇两两两两",
+        "138，1234，5678", "138/1234/5678", "138、1234、5678", "１３８／１２３４／５６７８", "１３８，１２３４，５６７８",
+        "身份证一一〇一〇一一九九〇〇三〇七一二三四", "身份证一一〇一〇一一九九〇〇三〇七一二三X",
+    ],
+)
+def test_numbers_in_chinese_numerals_with_a_country_code_or_list_separators_are_masked(text: str) -> None:
+    masked = mask_private_data(text)
+    assert contains_private_data(text)
+    assert masked.replace("身份证", "").strip("＊") == "", masked
+
+
+@pytest.mark.parametrize("text", ["13，15，20，25，30张床位", "2019、2020、2021、2022、2023年", "一二三四五六七八九十",
+                                  "第一三五七九名", "138/12/5678"])
+def test_lists_of_figures_and_counting_in_numerals_are_left_alone(text: str) -> None:
+    assert mask_private_data(text) == text

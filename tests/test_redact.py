@@ -63,6 +63,9 @@ def test_private_numbers_are_masked_in_logs(logged: tuple[logging.Logger, io.Str
     log, stream = logged
     log.warning("text was %s", "我的电话 138 1234 5678")
     assert "1234" not in stream.getvalue() and "我的电话" in stream.getvalue()
+    for written in ("+8613812345678", "一三九一二三四五六七八", "138，1234，5678", "１３８／１２３４／５６７８"):
+        log.warning("text was %s", f"我叫王秀英电话{written}")
+        assert written not in stream.getvalue()  # issue 19, row 2: every written form, in logs too
 
 
 def test_secrets_added_later_are_cut_too() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -50,6 +51,7 @@ async def bot_app(knowledge_dir: Path, storage: Storage) -> AsyncIterator[tuple[
         telegram=TelegramSettings(token="123:TEST"),
         admins=(ADMIN,),
         knowledge_dir=str(knowledge_dir),
+        knowledge_settle_seconds=0,  # /reload right after a hand edit goes through
         rate_limits=RateLimits(per_user_per_minute=50),
     )
     request = RecordingRequest()
@@ -210,17 +212,33 @@ async def test_a_file_changed_on_disk_since_load_is_refused(bot_app: Any, knowle
     assert tech.read_bytes().endswith("# 同事刚刚手工加的一行注释\n".encode())
 
 
-async def test_undo_restores_the_file_byte_for_byte_and_history_lists_both(
+async def test_undo_names_its_edit_restores_the_file_byte_for_byte_and_history_lists_both(
     bot_app: Any, knowledge_dir: Path, storage: Storage
 ) -> None:
+    """Issue 19, row 16 too: /undo names the edit its button undoes; a second press never reverts another edit."""
     app, request = bot_app
-    before = (knowledge_dir / "tech.yaml").read_bytes()
+    before, elderly = (knowledge_dir / "tech.yaml").read_bytes(), (knowledge_dir / "elderly.yaml").read_bytes()
     await _ambiguous_then_pick(app, request)
     (card,) = await _cards(app, request)
-    await _press(app, request, _buttons(card)[messages.BUTTON_TEACH_ADD])
-    assert (knowledge_dir / "tech.yaml").read_bytes() != before
+    await _press(app, request, _buttons(card)[messages.BUTTON_TEACH_ADD])  # edit #1, from Telegram
+    with_first = (knowledge_dir / "tech.yaml").read_bytes()
+    assert with_first != before
+    editor = app.bot_data["services"].editor  # edit #2, from the server (python -m bot learn add)
+    second = await asyncio.to_thread(editor.add_question, "elder-beds", "养老机构的床位总共有多少个", actor="cli:staff")
+    assert second.ok, second.text
     request.clear()
     await app.process_update(message_update(app.bot, "/undo", chat_id=ADMIN, user_id=ADMIN))
+    named = request.sent()[-1]
+    assert "要撤销的是修改 #2" in named["text"] and "养老机构的床位总共有多少个" in named["text"]
+    (undo,) = _buttons(named).values()
+    await _press(app, request, undo)
+    assert "已撤销修改 #2" in request.last_text()
+    await _press(app, request, undo)  # a double tap, or a second admin with the same card
+    assert "修改 #2 已经撤销过了" in request.last_text()
+    assert (knowledge_dir / "tech.yaml").read_bytes() == with_first  # edit #1 untouched
+    assert (knowledge_dir / "elderly.yaml").read_bytes() == elderly
+    request.clear()
+    await app.process_update(message_update(app.bot, "/undo 1", chat_id=ADMIN, user_id=ADMIN))
     assert "已撤销修改 #1" in request.last_text()
     assert (knowledge_dir / "tech.yaml").read_bytes() == before
     reply = await _ask(app, request, AMBIGUOUS)
@@ -228,8 +246,8 @@ async def test_undo_restores_the_file_byte_for_byte_and_history_lists_both(
     request.clear()
     await app.process_update(message_update(app.bot, "/history", chat_id=ADMIN, user_id=ADMIN))
     history = request.last_text()
-    assert "#2" in history and "撤销 #1" in history and "#1" in history and "已撤销（#2）" in history
-    assert f"管理员 {ADMIN}" in history
+    assert "撤销 #1" in history and "已撤销（#4）" in history and "撤销 #2" in history and "已撤销（#3）" in history
+    assert f"管理员 {ADMIN}" in history and "命令行 staff" in history
     assert len(await _cards(app, request)) == 1  # the proposal is open again
     request.clear()
     await app.process_update(message_update(app.bot, "/undo", chat_id=ADMIN, user_id=ADMIN))
@@ -350,3 +368,4 @@ async def test_a_card_too_old_to_edit_gets_its_result_as_a_new_message(bot_app: 
     request.fail_methods["editMessageText"] = (400, "Bad Request: message can't be edited")
     await _press(app, request, _buttons(card)[messages.BUTTON_TEACH_IGNORE])
     assert "已忽略建议" in request.last_text()
+

@@ -13,6 +13,8 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
 
+from bot.limits import MESSAGE_LIMIT, telegram_length
+
 BOT_ID = 5550001
 BOT_USERNAME = "jiaocheng_qa_bot"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "交城问答", "username": BOT_USERNAME}
@@ -26,7 +28,8 @@ class Call:
 
 @dataclass
 class RecordingRequest(BaseRequest):
-    """Answers Bot API calls like Telegram would, and keeps them in ``calls``."""
+    """Answers Bot API calls like Telegram would, and keeps them in ``calls``; like Telegram, it refuses a
+    message longer than 4,096 UTF-16 units as shown (call recorded as ``<method>!failed``)."""
 
     calls: list[Call] = field(default_factory=list)
     chat_member_status: str = "member"
@@ -75,6 +78,13 @@ class RecordingRequest(BaseRequest):
             batch, self.updates = self.updates, []
             self.calls.append(Call(name, params))
             return 200, json.dumps({"ok": True, "result": batch}).encode()
+        text = str(params.get("text", params.get("message_text", "")))
+        if name in ("sendMessage", "editMessageText") and telegram_length(
+            text, html_text=params.get("parse_mode") == "HTML"
+        ) > MESSAGE_LIMIT:  # Telegram counts UTF-16 units of the text as shown
+            self.calls.append(Call(f"{name}!failed", params))
+            return 400, json.dumps({"ok": False, "error_code": 400,
+                                    "description": "Bad Request: message is too long"}).encode()
         if name == "sendMessage" and self.chat_errors.get(chat_id):  # type: ignore[arg-type]
             self.calls.append(Call("sendMessage!failed", params))
             error = self.chat_errors[chat_id].pop(0)  # type: ignore[index]
@@ -177,14 +187,18 @@ def mention_update(bot: Bot, question: str, **kwargs: Any) -> Update:
     return message_update(bot, text, entities=[entity], **kwargs)
 
 
-def callback_update(bot: Bot, data: str, *, user_id: int = 42, chat_id: int = 42) -> Update:
-    message = {
+def callback_update(bot: Bot, data: str, *, user_id: int = 42, chat_id: int = 42,
+                    reply_to: dict[str, Any] | None = None) -> Update:
+    """A button press on a message of the bot (which answered ``reply_to``, if given)."""
+    message: dict[str, Any] = {
         "message_id": next(_message_ids),
         "date": int(time.time()),
         "chat": chat(chat_id, "private" if chat_id > 0 else "supergroup"),
         "from": BOT_USER,
         "text": "您是想问：",
     }
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
     query = {"id": str(next(_update_ids)), "from": user(user_id), "chat_instance": "ci", "data": data,
              "message": message}
     return Update.de_json({"update_id": next(_update_ids), "callback_query": query}, bot)

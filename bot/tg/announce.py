@@ -58,11 +58,12 @@ from telegram.warnings import PTBDeprecationWarning
 from .. import messages
 from ..announcements import ANNOUNCEMENT_TZ, MAX_TEXT, Announcement, Targets, normalize_tag, run_id
 from ..config import Config
+from ..limits import telegram_length
 from ..render import place_words
 from ..reports import schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
-from .common import chunks, is_bot_admin, require_bot_admin, require_group_admin, send
+from .common import capped_lines, chunks, is_bot_admin, require_bot_admin, require_group_admin, send
 from .sending import maybe_delivered
 from .services import services
 
@@ -160,7 +161,7 @@ class Announcer:
             record = self.storage.announcement(announcement_id)
             if record is None or record.status != "sending":
                 return None
-            text = messages.ANNOUNCEMENT.format(text=escape(record.text))
+            text = chunks(messages.ANNOUNCEMENT.format(text=escape(record.text)))[0]  # validated to fit; never more
             for delivery in self.storage.deliveries(announcement_id, statuses=("pending",)):
                 await self.pacer.wait(delivery.chat_id)
                 await self._deliver(bot, announcement_id, delivery.chat_id, text, pin=record.pin)
@@ -343,6 +344,12 @@ class Announcer:
         # A schedule job the process slept through (a suspended machine) is dropped by APScheduler; this
         # check sends it (within the grace period) or reports it missed, and lines the next one up again.
         job_queue.run_repeating(self._check, interval=CHECK_EVERY, first=CHECK_EVERY, name="announcements-check")
+        problems = self.knowledge.current.announcement_problems
+        if problems:  # the bot answers questions; the admins learn why nothing is scheduled
+            listed = capped_lines([str(p) for p in problems], limit=3000)
+            text = escape(messages.ANNOUNCEMENTS_DISABLED.format(file=problems[0].file, count=len(problems),
+                                                                 problems="{problems}"))
+            await self._tell_admins(application.bot, text.replace("{problems}", f"<pre>{escape(listed)}</pre>"))
         return await self.reschedule(application)
 
     async def _check(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -361,19 +368,29 @@ class Announcer:
         grace = timedelta(minutes=self.config.announcements.missed_grace_minutes)
         notes: list[str] = []
         for announcement in self.knowledge.current.kb.announcements:
-            first_seen = self.storage.schedule_first_seen(announcement.id, now.timestamp())
-            last = announcement.last_due(now)
-            if last is not None and self.storage.announcement(run_id(announcement.id, last)) is None:
-                existed = announcement.at is not None or last.timestamp() >= first_seen
-                if existed and now - last <= grace:
-                    self._schedule(job_queue, announcement, last, when=0)
-                elif existed:
-                    notes.append(self._record_missed(announcement, last))
-            upcoming = announcement.next_after(now)
-            if upcoming is not None:
-                self._schedule(job_queue, announcement, upcoming, when=upcoming)
+            try:
+                notes += self._line_up(job_queue, announcement, now, grace)
+            except (OverflowError, ValueError, OSError) as exc:  # validate refuses such times; never stop here
+                logger.error("announcement %s (%s:%d) cannot be scheduled: %s", announcement.id, announcement.file,
+                             announcement.line, exc)
         for note in notes:
             await self._tell_admins(application.bot, note)
+        return notes
+
+    def _line_up(self, job_queue: Any, announcement: Announcement, now: datetime, grace: timedelta) -> list[str]:
+        """Schedule the announcement's next time (and a just-missed one within the grace); notes for admins."""
+        notes: list[str] = []
+        first_seen = self.storage.schedule_first_seen(announcement.id, now.timestamp())
+        last = announcement.last_due(now)
+        if last is not None and self.storage.announcement(run_id(announcement.id, last)) is None:
+            existed = announcement.at is not None or last.timestamp() >= first_seen
+            if existed and now - last <= grace:
+                self._schedule(job_queue, announcement, last, when=0)
+            elif existed:
+                notes.append(self._record_missed(announcement, last))
+        upcoming = announcement.next_after(now)
+        if upcoming is not None:
+            self._schedule(job_queue, announcement, upcoming, when=upcoming)
         return notes
 
     def _schedule(self, job_queue: Any, announcement: Announcement, due: datetime, *, when: Any) -> None:
@@ -505,8 +522,7 @@ async def cmd_groups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = await require_bot_admin(update, context)
     if message is None:
         return
-    for piece in chunks(groups_text(services(context).announcer.storage.subscriptions(active_only=False))):
-        await send(message, piece)
+    await send(message, groups_text(services(context).announcer.storage.subscriptions(active_only=False)))
 
 
 async def cmd_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -515,8 +531,7 @@ async def cmd_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None:
         return
     svc = services(context)
-    for piece in chunks(schedule_text(svc.knowledge.current.kb.announcements, svc.storage)):
-        await send(message, piece)
+    await send(message, schedule_text(svc.knowledge.current.kb.announcements, svc.storage))
 
 
 def groups_text(subscriptions: list[Subscription]) -> str:
@@ -560,8 +575,9 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not text:
         await send(message, escape(messages.ANNOUNCE_USAGE))
         return
-    if len(text) > MAX_TEXT:
-        await send(message, escape(messages.ANNOUNCE_TOO_LONG.format(length=len(text), most=MAX_TEXT)))
+    length = telegram_length(text)  # as Telegram counts: an emoji outside the BMP is 2
+    if length > MAX_TEXT:
+        await send(message, escape(messages.ANNOUNCE_TOO_LONG.format(length=length, most=MAX_TEXT)))
         return
     storage = services(context).announcer.storage
     recipients = storage.recipients(targets.to_json())
@@ -572,8 +588,8 @@ async def cmd_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     ident = f"m{int(time.time()):x}{secrets.token_hex(2)}"
     storage.create_announcement(ident, kind="manual", text=text, targets=targets.to_json(), report_chat=message.chat.id)
-    cut = messages.ANNOUNCE_PREVIEW_CUT.format(length=len(text))
-    shown = text if len(text) <= PREVIEW_LIMIT else text[:PREVIEW_LIMIT] + cut
+    cut = messages.ANNOUNCE_PREVIEW_CUT.format(length=length)
+    shown = text if length <= PREVIEW_LIMIT else chunks(text, PREVIEW_LIMIT, html_text=False)[0] + cut
     preview = messages.ANNOUNCE_PREVIEW.format(
         count=len(recipients), targets=escape(targets.describe()[:200]),
         preview=messages.ANNOUNCEMENT.format(text=escape(shown)),

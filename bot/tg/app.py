@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import re
+import sqlite3
 import time
 from html import escape
 from pathlib import Path
@@ -22,6 +23,8 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -69,6 +72,7 @@ logger = logging.getLogger(__name__)
 # The update types the bot handles; Telegram is asked for these only (polling and webhook alike).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 RELOAD_LIST_LIMIT = 3000  # characters of file:line problems in a /reload reply (Telegram allows 4,096)
+RETENTION_EVERY = 86400  # seconds between runs of the retention job (it also runs at start)
 
 
 MARKUP_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
@@ -145,8 +149,8 @@ async def answer_question(
             except TelegramError as exc:
                 logger.info("could not point to the earlier answer: %s", exc)
             return
-    text_html, markup = render.reply_for(loaded.kb, result)
-    sent = await _send(message, text_html, markup, quote=group)
+    parts, markup = render.reply_parts(loaded.kb, result)
+    sent = await _send(message, parts, markup, quote=group)  # several messages when it is too long for one
     if group and sent is not None and result.entry is not None and message.chat is not None:
         svc.recent_group_answers[(message.chat.id, result.entry.id)] = (sent.message_id, time.monotonic())
 
@@ -300,14 +304,56 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = await require_bot_admin(update, context)
     if message is None:
         return
+    await _reload(message, context)
+
+
+async def on_reload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """确认重新加载 (K|<hash of the folder>) under a held-back /reload: bot admins, in a private chat."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    message = query.message if isinstance(query.message, Message) else None
+    if message is None or message.chat.type != ChatType.PRIVATE or not is_bot_admin(context, query.from_user.id):
+        await query.answer(messages.NOT_ADMIN, show_alert=True)
+        return
+    await query.answer()
+    with contextlib.suppress(TelegramError):  # one press: the button goes whatever happens next
+        await query.edit_message_reply_markup(None)
+    await _reload(message, context, confirm=query.data.partition("|")[2][:64])
+
+
+async def _reload(message: Message, context: ContextTypes.DEFAULT_TYPE, *, confirm: str = "") -> None:
+    """Reload the base for an admin, held back for a confirmation when entries would go or a file just changed."""
     svc = services(context)
-    result = await asyncio.to_thread(svc.knowledge.reload)
+    settle = svc.config.knowledge_settle_seconds
+    result = await asyncio.to_thread(svc.knowledge.reload, settle_seconds=settle, confirm=confirm)
+    if result.held:
+        text = messages.RELOAD_HELD.format(entries=result.entries)
+        if confirm:
+            text = messages.RELOAD_CONFIRM_AGAIN + "\n" + text
+        if result.fresh:
+            text += messages.RELOAD_HELD_FRESH.format(files="、".join(name for name, _ in result.fresh))
+        if result.removed:
+            lines = [messages.RELOAD_REMOVED_LINE.format(id=i, question=q) for i, q in result.removed]
+            text += messages.RELOAD_HELD_REMOVED.format(count=len(result.removed),
+                                                        removed=capped_lines(lines, limit=RELOAD_LIST_LIMIT))
+        text += messages.RELOAD_HELD_HINT
+        button = InlineKeyboardButton(messages.BUTTON_RELOAD_CONFIRM, callback_data=f"K|{result.confirm}")
+        await _send(message, escape(text), InlineKeyboardMarkup([[button]]))
+        return
     if result.ok:
         notes = await svc.announcer.reschedule(context.application)  # missed ones go to all admins
         scheduled = len(svc.knowledge.current.kb.announcements)
         text = messages.RELOAD_OK.format(entries=result.entries) + messages.RELOAD_SCHEDULED.format(count=scheduled)
-        for piece in chunks(escape(text) + "".join(f"\n\n{note}" for note in notes)):
-            await _send(message, piece)
+        if result.announcement_problems:  # the answers are reloaded; the last good schedule stays
+            listed = capped_lines([str(p) for p in result.announcement_problems], limit=RELOAD_LIST_LIMIT)
+            text += messages.RELOAD_ANNOUNCEMENTS_BAD.format(
+                file=result.announcement_problems[0].file, count=len(result.announcement_problems), kept=scheduled,
+                problems="{problems}")
+            html = escape(text).replace("{problems}", f"<pre>{escape(listed)}</pre>")
+        else:
+            html = escape(text)
+        await _send(message, html + "".join(f"\n\n{note}" for note in notes))
         return
     for problem in result.problems:  # the whole list in the log; the admin gets what fits in one message
         logger.warning("reload: %s", problem)
@@ -322,8 +368,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     storage = services(context).storage
-    for piece in chunks(await asyncio.to_thread(stats_text, storage)):
-        await _send(message, piece)
+    await _send(message, await asyncio.to_thread(stats_text, storage))  # split to fit, if need be
     png = await asyncio.to_thread(stats_chart, storage)
     try:
         await message.reply_photo(png, caption="7-day chart")
@@ -337,9 +382,7 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if message is not None:
         markup = await teach.unanswered_keyboard(context)  # a button per question that can be taught
         text = await asyncio.to_thread(unanswered_text, services(context).storage)
-        pieces = chunks(text + (escape(messages.UNANSWERED_TEACH) if markup else ""))
-        for number, piece in enumerate(pieces, 1):
-            await _send(message, piece, markup if number == len(pieces) else None)
+        await _send(message, text + (escape(messages.UNANSWERED_TEACH) if markup else ""), markup)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -431,8 +474,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 id=f"reply-{result.status}",
                 title=text[:60],
                 description=render_plain_answer(result, loaded.kb)[:100],
-                input_message_content=InputTextMessageContent(
-                    f"<b>{escape(text)}</b>\n{html}", parse_mode=ParseMode.HTML
+                input_message_content=InputTextMessageContent(  # one message: what fits of it
+                    chunks(f"<b>{escape(mask_private_data(text))}</b>\n{html}")[0], parse_mode=ParseMode.HTML
                 ),
             )
         )
@@ -450,7 +493,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             title=entry.canonical_question,
             description=entry.answer[:100],
             input_message_content=InputTextMessageContent(
-                f"<b>{escape(entry.canonical_question)}</b>\n{render.answer_html(loaded.kb, entry)}",
+                chunks(f"<b>{escape(entry.canonical_question)}</b>\n{render.answer_html(loaded.kb, entry)}")[0],
                 parse_mode=ParseMode.HTML,
             ),
         )
@@ -536,11 +579,34 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
             logger.info("admin %s command menu not set: %s", admin, exc)
     svc.writer.notify = lambda reason: _tell_admins_storage(application, reason)  # once, whatever failed first
     svc.intake.on_degraded = lambda reason: svc.writer.trouble("inbox", reason)
+    await forget_old_texts(application)  # residents' words past the retention period go before anything else
     await svc.intake.replay(application, start=True)  # unfinished updates of the last run come first
     await svc.announcer.start(application)
     if application.job_queue is not None and svc.intake.inbox is not None:
         application.job_queue.run_repeating(svc.intake.retry_job, interval=RETRY_EVERY, first=RETRY_EVERY,
                                             name="inbox-retry")
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_retention_job, interval=RETENTION_EVERY, first=RETENTION_EVERY,
+                                            name="retention")
+
+
+async def forget_old_texts(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Residents' words older than ``privacy.question_retention_days`` reduced to counts (at start, then daily)."""
+    svc: Services = application.bot_data["services"]
+    days = svc.config.privacy.question_retention_days
+    try:
+        changed = await asyncio.to_thread(svc.storage.forget_old_texts, days=days)
+    except sqlite3.Error as exc:  # tried again tomorrow; the answers go on
+        logger.warning("could not delete question texts older than %g days: %s", days, exc)
+        return
+    if any(changed.values()):
+        logger.info("retention (%g days): texts removed from %d questions, %d votes, %d proposals", days,
+                    changed["questions"], changed["feedback"], changed["proposals"])
+
+
+async def _retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job 'retention', once a day: see :func:`forget_old_texts`."""
+    await forget_old_texts(context.application)
 
 
 async def _tell_admins_storage(application: Application[Any, Any, Any, Any, Any, Any], reason: str) -> None:
@@ -638,6 +704,7 @@ def build_application(
     # Buttons (announcement buttons first: the answer buttons take everything else) and inline mode.
     application.add_handler(CallbackQueryHandler(announce.on_announce_button, pattern=r"^A\|"))
     application.add_handler(CallbackQueryHandler(teach.on_teach_button, pattern=r"^L\|"))
+    application.add_handler(CallbackQueryHandler(on_reload_button, pattern=r"^K\|"))
     application.add_handler(CallbackQueryHandler(on_callback))
     application.add_handler(InlineQueryHandler(on_inline_query))
     # Plain text: every private message is a question; in groups only when addressed (or auto mode).

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Sequence
 from html import escape
 from typing import Any
 
@@ -13,6 +14,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import ContextTypes
 
 from .. import messages
+from ..limits import MESSAGE_LIMIT, TOKEN, telegram_length, utf16_len
 from .services import services
 
 logger = logging.getLogger(__name__)
@@ -26,24 +28,37 @@ def log_chat(chat_id: int) -> str:
     return f"chat {chat_id}" if chat_id < 0 else "a private chat"
 
 
-async def send(message: Message, text: str, markup: Any = None, *, quote: bool = False) -> Message | None:
-    """Reply in the message's chat; a chat that blocked or removed the bot is logged, not raised."""
-    try:
-        return await message.reply_text(
-            text,
-            reply_markup=markup,
-            do_quote=quote,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        )
-    except Forbidden as exc:
-        logger.info("cannot write to %s: %s", log_chat(message.chat_id), exc)
-    except RetryAfter as exc:
-        logger.warning("flood control in %s: retry after %s s", log_chat(message.chat_id), exc.retry_after)
-    except TimedOut:
-        logger.warning("sending to %s timed out", log_chat(message.chat_id))
-    except NetworkError as exc:
-        logger.warning("network error sending to %s: %s", log_chat(message.chat_id), exc)
-    return None
+async def send(
+    message: Message, text: str | Sequence[str], markup: Any = None, *, quote: bool = False
+) -> Message | None:
+    """Reply in the message's chat, in as many messages as Telegram's limit needs (see :func:`chunks`; the
+    keyboard goes with the last, the quote with the first); the first message sent, or None.
+
+    A chat that blocked or removed the bot is logged, not raised (and the remaining pieces are not tried).
+    """
+    pieces = chunks(text)
+    first: Message | None = None
+    for number, piece in enumerate(pieces, start=1):
+        try:
+            sent = await message.reply_text(
+                piece,
+                reply_markup=markup if number == len(pieces) else None,
+                do_quote=quote and number == 1,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except Forbidden as exc:
+            logger.info("cannot write to %s: %s", log_chat(message.chat_id), exc)
+        except RetryAfter as exc:
+            logger.warning("flood control in %s: retry after %s s", log_chat(message.chat_id), exc.retry_after)
+        except TimedOut:
+            logger.warning("sending to %s timed out", log_chat(message.chat_id))
+        except NetworkError as exc:
+            logger.warning("network error sending to %s: %s", log_chat(message.chat_id), exc)
+        else:
+            first = first or sent
+            continue
+        break
+    return first
 
 
 
@@ -105,40 +120,95 @@ async def require_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE
     return message
 
 
-def chunks(text: str, limit: int = 4000) -> list[str]:
-    """Split a long HTML message at line breaks into pieces Telegram accepts (4,096 characters each).
+def chunks(text: str | Sequence[str], limit: int = MESSAGE_LIMIT, *, html_text: bool = True) -> list[str]:
+    """Split a message into pieces Telegram accepts, each at most ``limit`` UTF-16 units as Telegram counts them.
 
-    Lines are kept whole (so no HTML tag is cut), except a single line longer than ``limit``, which is
-    cut hard; the reports and lists this is used for have short lines.
+    ``text`` is one text, or its parts in order (the blocks of a compound reply), which are kept whole
+    and together as far as they fit. A text is split at blank lines first, then at line breaks; only a
+    single line longer than a whole message is cut inside, between characters (never inside a tag or an
+    entity). An HTML tag left open at the end of a piece is closed there and opened again in the next.
     """
+    units = [text] if isinstance(text, str) else list(text)
+    if not units:
+        return [""]
+    pieces = _pack(units, "\n\n", limit, ("\n\n", "\n"), html_text)
+    pieces = [p for p in pieces if p.strip()] or pieces[:1]
+    return _balance_tags(pieces) if html_text else pieces
+
+
+def _pack(units: list[str], joiner: str, limit: int, separators: tuple[str, ...], html_text: bool) -> list[str]:
+    """Units joined by ``joiner`` into as few pieces as fit; a unit too long is split at the next separator."""
     pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
+    current: str | None = None
+    size = 0
+    gap = utf16_len(joiner)
+    for unit in units:
+        length = telegram_length(unit, html_text=html_text)
+        parts = _split(unit, limit, separators, html_text) if length > limit else [unit]
+        for part in parts:
+            part_size = length if len(parts) == 1 else telegram_length(part, html_text=html_text)
+            if current is not None and size + gap + part_size <= limit:
+                current, size = current + joiner + part, size + gap + part_size
+                continue
+            if current is not None:
                 pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            candidate = line
-        current = candidate
-    if current or not pieces:
+            current, size = part, part_size
+    if current is not None:
         pieces.append(current)
     return pieces
 
 
+def _split(text: str, limit: int, separators: tuple[str, ...], html_text: bool) -> list[str]:
+    """One over-long text in pieces: at the first separator it has, else cut between characters."""
+    for number, separator in enumerate(separators):
+        if separator in text:
+            return _pack(text.split(separator), separator, limit, separators[number + 1:], html_text)
+    pieces: list[str] = []
+    current, size = "", 0
+    for token in (TOKEN.findall(text) if html_text else list(text)):
+        width = telegram_length(token, html_text=html_text)
+        if current and size + width > limit:
+            pieces.append(current)
+            current, size = "", 0
+        current, size = current + token, size + width
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
+
+
+def _balance_tags(pieces: list[str]) -> list[str]:
+    """Close the HTML tags a piece leaves open and open them again at the start of the next piece."""
+    balanced: list[str] = []
+    carried: list[tuple[str, str]] = []  # (name, the opening tag as written)
+    for piece in pieces:
+        opening = "".join(tag for _, tag in carried)
+        stack = list(carried)
+        for match in _TAG_PARTS.finditer(piece):
+            closing, name, empty = match.groups()
+            if empty:
+                continue
+            if not closing:
+                stack.append((name.lower(), match.group(0)))
+            elif stack and stack[-1][0] == name.lower():
+                stack.pop()
+        balanced.append(opening + piece + "".join(f"</{name}>" for name, _ in reversed(stack)))
+        carried = stack
+    return balanced
+
+
 def capped_lines(lines: list[str], *, limit: int) -> str:
-    """As many whole lines as fit in ``limit`` characters, then "…还有 N 处" for the rest."""
+    """As many whole lines as fit in ``limit`` UTF-16 units, then "…还有 N 处" for the rest."""
     kept: list[str] = []
     used = 0
     for number, line in enumerate(lines):
-        if used + len(line) + 1 > limit - 80:  # room for the closing line
+        width = utf16_len(line) + 1
+        if used + width > limit - 80:  # room for the closing line
             more = len(lines) - number
             kept.append(messages.AND_MORE.format(count=more))
             break
         kept.append(line)
-        used += len(line) + 1
+        used += width
     return "\n".join(kept)

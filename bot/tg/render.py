@@ -9,9 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from .. import messages
 from ..knowledge import Entry, KnowledgeBase
 from ..matching import MatchResult, Status
+from ..privacy import excerpt
 from ..render import answer_text, cited, describe_gaps, fallback_text
 
 MAX_CALLBACK = 64
+HEADING_EXCERPT = 15  # characters of a resident's words a part heading may repeat (masked), then "…"
 
 
 def callback(*parts: str) -> str:
@@ -60,10 +62,20 @@ def partial_html(kb: KnowledgeBase, result: MatchResult) -> str:
 
 
 def compound_html(kb: KnowledgeBase, result: MatchResult) -> str:
-    """One block per asked part: its heading, then its answer and citation, or what is not covered."""
+    """The blocks of :func:`compound_blocks` as one text."""
+    return "\n\n".join(compound_blocks(kb, result))
+
+
+def compound_blocks(kb: KnowledgeBase, result: MatchResult) -> list[str]:
+    """One block per asked part: its heading, then its answer and citation, or what is not covered.
+
+    The heading repeats only a short excerpt of the resident's words, with ID-card and mobile numbers
+    masked: in a group it is read by everyone.
+    """
     blocks = []
     for part in result.parts:
-        heading = f"<b>{escape(messages.PART_HEADING.format(question=part.question.strip()))}</b>"
+        question = excerpt(part.question, HEADING_EXCERPT)
+        heading = f"<b>{escape(messages.PART_HEADING.format(question=question))}</b>"
         if part.status is Status.ANSWERED and part.entry is not None:
             body = answer_html(kb, part.entry)
         elif part.status is Status.PARTIAL and part.entry is not None:
@@ -72,7 +84,14 @@ def compound_html(kb: KnowledgeBase, result: MatchResult) -> str:
         else:
             body = escape(answer_text(part, kb) or fallback_text(part, kb))
         blocks.append(f"{heading}\n{body}")
-    return "\n\n".join(blocks)
+    return blocks
+
+
+def reply_parts(kb: KnowledgeBase, result: MatchResult) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """The reply as its parts (one block per asked part of a compound reply, else one text) and its keyboard:
+    a reply too long for one message is split between parts first."""
+    text, markup = reply_for(kb, result)
+    return (compound_blocks(kb, result) if result.compound else [text]), markup
 
 
 def reply_for(kb: KnowledgeBase, result: MatchResult) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from datetime import datetime
 from html import escape
 
 from telegram import CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -19,10 +20,10 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from .. import learning, messages
-from ..kbedit import EditResult
+from ..kbedit import EditResult, describe_actor
 from ..knowledge import KnowledgeBase
 from ..storage import ProposalRecord
-from .common import chunks, is_bot_admin, require_bot_admin, send
+from .common import is_bot_admin, require_bot_admin, send
 from .render import callback
 from .services import services
 
@@ -156,6 +157,10 @@ async def on_teach_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer(messages.TEACH_BAD_BUTTON, show_alert=True)
         return
     action = parts[1]
+    if action == "undo":  # L|undo|<edit id>: undo that edit, never another one
+        await query.answer()
+        await _undo(message, context, query.from_user.id, int(numbers[0]))
+        return
     svc = services(context)
     kb = svc.knowledge.current.kb
     proposal = svc.storage.proposal(int(numbers[0]))
@@ -224,8 +229,7 @@ async def _accept(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, mess
         await _edit(query, escape(messages.TEACH_ACCEPTED.format(id=proposal.id, text=result.text)), None)
         await _after_edit(context)
         return
-    for piece in chunks(escape(messages.TEACH_REFUSED.format(id=proposal.id, text=result.text))):
-        await send(message, piece)
+    await send(message, escape(messages.TEACH_REFUSED.format(id=proposal.id, text=result.text)))
 
 
 async def _after_edit(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -285,19 +289,40 @@ async def cmd_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message is None:
         return
     storage = services(context).storage
-    for piece in chunks(learning.history_html(storage.changes(limit=15), storage.tz)):
-        await send(message, piece)
+    await send(message, learning.history_html(storage.changes(limit=15), storage.tz))
 
 
 async def cmd_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/undo (admins, private): revert the newest edit not undone yet (validated, atomic, recorded)."""
+    """/undo (admins, private): name the newest edit not undone yet, with a button that undoes that one;
+    /undo N: undo edit N (validated, atomic, recorded)."""
     message = await require_bot_admin(update, context)
     if message is None or update.effective_user is None:
         return
     svc = services(context)
-    result = await asyncio.to_thread(svc.editor.undo, actor=_actor(update.effective_user.id))
-    for piece in chunks(escape(result.text)):
-        await send(message, piece)
+    args = context.args or []
+    if args:
+        if len(args) > 1 or not args[0].lstrip("#").isdigit() or len(args[0]) > 9:
+            await send(message, escape(messages.UNDO_USAGE))
+            return
+        await _undo(message, context, update.effective_user.id, int(args[0].lstrip("#")))
+        return
+    last = svc.storage.last_undoable_change()
+    if last is None:
+        await send(message, escape(messages.UNDO_NOTHING))
+        return
+    when = datetime.fromtimestamp(last.ts, svc.storage.tz).strftime("%m-%d %H:%M")
+    text = messages.UNDO_CONFIRM.format(id=last.id, when=when, actor=describe_actor(last.actor),
+                                        entry=last.entry_id, question=last.question, file=last.file)
+    button = InlineKeyboardButton(messages.BUTTON_UNDO.format(id=last.id), callback_data=callback("L", "undo",
+                                                                                                  str(last.id)))
+    await send(message, escape(text), InlineKeyboardMarkup([[button]]))
+
+
+async def _undo(message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: int, change_id: int) -> None:
+    """Undo exactly edit ``change_id`` and say what happened (an edit already undone is left alone)."""
+    svc = services(context)
+    result = await asyncio.to_thread(svc.editor.undo, actor=_actor(user_id), change_id=change_id)
+    await send(message, escape(result.text))
     if result.ok:
         await _after_edit(context)
 
