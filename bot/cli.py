@@ -19,7 +19,7 @@ from .config import Config, ConfigError, load_config
 from .knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from .matching import Matcher, MatchResult, Status
 from .redact import install_log_redaction, redact
-from .render import render_text, to_json
+from .render import place_words, render_text, to_json
 from .reports import schedule_text, stats_text, unanswered_text
 from .service import KnowledgeService, open_for_answers
 from .storage import Storage
@@ -114,7 +114,7 @@ def _print_answer(result: MatchResult, kb: KnowledgeBase, as_json: bool, out: Te
 
 def run_chat(matcher: Matcher, kb: KnowledgeBase, stdin: TextIO, out: TextIO, *, banner: str = "") -> int:
     """The interactive terminal chat: the same replies the bot gives; numbers pick a suggestion."""
-    print(messages.CHAT_WELCOME.format(name=kb.place.name), file=out)
+    print(messages.CHAT_WELCOME.format(**place_words(kb)), file=out)
     if banner:
         print(banner, file=out)
     interactive = stdin.isatty()

@@ -588,7 +588,7 @@ def _load_place(directory: Path, problems: list[Problem]) -> Place:
         if "county" not in fields:
             reader.problem(node, "place.yaml needs 'county:', the county's full name (ending in 县, 区 or 市)")
         place = Place(
-            name=value("name") or NEUTRAL.name,
+            name=value("name"),
             county=value("county"),
             city=value("city"),
             province=value("province"),

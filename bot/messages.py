@@ -8,6 +8,9 @@ from __future__ import annotations
 # Texts that name the deployment take its place (bot.place.Place, the knowledge folder's place.yaml) through
 # bot.render.place_words: {name} the bot's name, {about} the release in short, {event} in full, {topics} and
 # {topic_list} what it covers, {county} the county, {example} an example question.
+NEUTRAL_NAME = "县情问答"  # the bot's name when place.yaml gives none
+ABOUT_COUNTY = "{county}的发布材料"  # what it answers from, when place.yaml names no event
+ABOUT_NEUTRAL = "发布材料"
 SMALLTALK = {
     "greeting": "您好！我是{name}机器人，可以回答{about}介绍的情况，比如{topics}。直接发问题给我就行。",
     "thanks": "不客气！还有别的想了解的，随时问我。",

@@ -12,25 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["NEUTRAL", "Place", "short_name"]
-
-_SUFFIXES = ("自治县", "县", "区", "市", "省", "旗")
-
-
-def short_name(full: str) -> str:
-    """A place's name without its administrative suffix (平遥县 → 平遥, 晋中市 → 晋中); a name of two
-    characters keeps it (沁县 stays 沁县)."""
-    for suffix in _SUFFIXES:
-        if full.endswith(suffix) and len(full) - len(suffix) >= 2:
-            return full[: -len(suffix)]
-    return full
+__all__ = ["NEUTRAL", "Place"]
 
 
 @dataclass(frozen=True)
 class Place:
     """Where the bot is deployed, as the knowledge folder's ``place.yaml`` says."""
 
-    name: str = "县情问答"  # the bot's name, in its greeting and menus
+    name: str = ""  # the bot's name, in its greeting and menus ('' → messages.NEUTRAL_NAME)
     county: str = ""  # the home county (平遥县); '' for a base that names none
     city: str = ""  # the city above it (晋中市)
     province: str = ""  # the province above that (…省)
@@ -39,23 +28,6 @@ class Place:
     topics: tuple[str, ...] = ()  # what the welcome lists ('' → the topic files' names)
     examples: tuple[str, ...] = ()  # /start's example questions, as residents would type them
     file: str = ""  # where it was read from ('' for the neutral place)
-
-    @property
-    def short(self) -> str:
-        return short_name(self.county) if self.county else ""
-
-    @property
-    def home_names(self) -> tuple[str, ...]:
-        """How the home county is named: in full and short (平遥县, 平遥)."""
-        return tuple(dict.fromkeys(n for n in (self.county, self.short) if n))
-
-    def about(self) -> str:
-        """What the bot answers from, short: the event, or the release."""
-        return self.event_short or (f"{self.county}的发布材料" if self.county else "发布材料")
-
-    def source_of_answers(self) -> str:
-        """What the bot answers from, in full."""
-        return self.event or self.about()
 
 
 NEUTRAL = Place()

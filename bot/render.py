@@ -69,11 +69,14 @@ def place_words(kb: KnowledgeBase) -> dict[str, str]:
     place = kb.place
     covered = place.topics or kb.topics[:5]
     examples = example_questions(kb)
+    about = place.event_short or (
+        messages.ABOUT_COUNTY.format(county=place.county) if place.county else messages.ABOUT_NEUTRAL
+    )
     return {
-        "name": place.name,
+        "name": place.name or messages.NEUTRAL_NAME,
         "county": place.county,
-        "about": place.about(),
-        "event": place.source_of_answers(),
+        "about": about,
+        "event": place.event or about,
         "topics": _listed(covered, "和") or "发布材料里的数字和做法",
         "topic_list": "、".join(covered) or "发布材料里",
         "example": examples[0] if examples else "",

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from ..knowledge import load_knowledge
+from ..language import ZH
 from ..text import Normalizer
 
 QUESTION_TAILS = ("有多少", "是多少", "是什么", "怎么样", "有哪些", "有几个", "是哪年", "进展如何", "情况咋样", "")
@@ -68,7 +69,7 @@ def write_synthetic_base(
     if shape not in SHAPES:
         raise ValueError(f"shape must be one of {', '.join(SHAPES)}")
     real = load_knowledge(real_knowledge)
-    heads = tuple(h.format(county=real.place.short) for h in QUESTION_HEADS)
+    heads = tuple(h.format(county=ZH.short_name(real.place.county)) for h in QUESTION_HEADS)
     normalize = Normalizer(real.synonyms).normalize
     source = next(iter(real.sources.values()))
     vocabulary = release_vocabulary(source.text)

@@ -95,6 +95,14 @@ class Lexicon:
         """A table {class: [words]} as {word: class}, in the file's order."""
         return {str(w): str(kind) for kind, words in self._get(name).items() for w in words}
 
+    def short_name(self, full: str) -> str:
+        """A place's name without its administrative suffix (平遥县 → 平遥, 晋中市 → 晋中); a name of two
+        characters keeps it (沁县 stays 沁县)."""
+        for suffix in self.words("place_suffixes"):
+            if full.endswith(suffix) and len(full) - len(suffix) >= 2:
+                return full[: -len(suffix)]
+        return full
+
     def question_words(self, role: str) -> tuple[str, ...]:
         """The question words (and patterns) that have this role."""
         return tuple(str(row[0]) for row in self._get("question_words") if role in row[1:])
@@ -112,6 +120,7 @@ class Vocabulary:
     """The language with the deployment's place added: what frames a question and which areas are bigger."""
 
     place: Place
+    home_names: tuple[str, ...]  # the home county in full and short (平遥县, 平遥): they frame a question
     home: frozenset[str]  # the home county and its city, in full: never "another place"
     frame_words: tuple[str, ...]
     frame: re.Pattern[str]  # words that frame the asking and carry no information of their own
@@ -127,13 +136,13 @@ class Vocabulary:
 
 @cache
 def _vocabulary(place: Place) -> Vocabulary:
-    forms = ZH._get("areas.forms")
+    forms = ZH.table("areas.forms")
 
     def named(level: str, full: str) -> list[str]:
-        if not full:
-            return []
-        short = full if len(full) <= 2 else re.sub(r"(?:省|市|自治州|地区|盟)$", "", full)
-        return [str(f).format(short=short, full=full) for f in forms[level]]
+        """How residents name the city or province (吕梁, 吕梁市, 整个吕梁 …)."""
+        return [str(f).format(short=ZH.short_name(full), full=full) for f in forms[level]] if full else []
+
+    home_names = tuple(dict.fromkeys(n for n in (place.county, ZH.short_name(place.county)) if n))
 
     city, province = named("city", place.city), named("province", place.province)
     groups = (
@@ -144,14 +153,15 @@ def _vocabulary(place: Place) -> Vocabulary:
     # a form that joins two other names of the area (吕梁全市) is read as its parts
     joined = {f for g in groups for f in g if any(f.startswith(a) and f[len(a) :] in g for a in g if a != f)}
     bigger = [w for g in groups for w in g if w not in joined] + list(ZH.words("areas.beyond"))
-    frame_words = (*ZH.words("frame_words"), *ZH.words("home_frame"), *place.home_names)
-    home_frame = [*ZH.words("caveat_frame"), *(n for n in place.home_names), *ZH.words("home_frame_caveat")]
+    frame_words = (*ZH.words("frame_words"), *ZH.words("home_frame"), *home_names)
+    caveat_words = [*ZH.words("caveat_frame"), *home_names, *ZH.words("home_frame_caveat")]
     # a rank is stated with the area's short name (吕梁全市第一), which the longer names begin with
     shorts = [named(level, full)[0] for level, full in (("city", place.city), ("province", place.province)) if full]
     ranked = [*ZH.words("areas.country"), *ZH.words("areas.province"), *ZH.words("areas.city"), *shorts]
     ranked += ZH.words("areas.county")
     return Vocabulary(
         place=place,
+        home_names=home_names,
         home=frozenset(n for n in (place.county, place.city) if n),
         frame_words=frame_words,
         frame=re.compile(alternation(frame_words)),
@@ -160,5 +170,5 @@ def _vocabulary(place: Place) -> Vocabulary:
         stated_rank=re.compile(
             "(?:" + alternation(ranked) + ")" + ZH.source("stated_rank.after") + "|" + ZH.source("stated_rank.within")
         ),
-        caveat_frame=re.compile(alternation(home_frame, escape=False)),
+        caveat_frame=re.compile(alternation(caveat_words, escape=False)),
     )
