@@ -40,7 +40,16 @@ def jiaokou_matcher(jiaokou: KnowledgeBase) -> Matcher:
     return Matcher(jiaokou)
 
 
-def test_the_second_countys_questions_stay_answered(jiaokou: KnowledgeBase, jiaokou_matcher: Matcher) -> None:
+@pytest.mark.parametrize(
+    ("name", "right", "noisy", "declined"),
+    [
+        ("questions.yaml", 0.88, 0.9, 0.85),  # residents on phones (see the set's header)
+        ("questions_b.yaml", 0.80, 0.66, 0.85),  # outsiders checking claims, mixed languages
+    ],
+)
+def test_the_second_countys_questions_stay_answered(
+    name: str, right: float, noisy: float, declined: float, jiaokou: KnowledgeBase, jiaokou_matcher: Matcher
+) -> None:
     replies: list[dict[str, Any]] = []
 
     def ask(question: str) -> dict[str, Any]:
@@ -48,13 +57,13 @@ def test_the_second_countys_questions_stay_answered(jiaokou: KnowledgeBase, jiao
         replies.append(reply)
         return reply
 
-    report = judge_set(load_fresh_set(JIAOKOU / "questions.yaml"), ask)
+    report = judge_set(load_fresh_set(JIAOKOU / name), ask)
     figures = report.figures()
-    # floors at the figures measured when the base landed (see the set's header)
+    # floors at the figures measured when the sets were first run (see each set's header)
     assert figures["wrong"] <= 0.01 and figures["noisy_wrong"] <= 0.05, report.summary()
-    assert figures["right"] >= 0.88 and figures["noisy_right"] >= 0.9, report.summary()
-    assert figures["oos_declined"] >= 0.85 and figures["oos_elsewhere"] == 1.0, report.summary()
-    named = [r["question"] for r in replies if any(w in str(r).lower() for w in SHIPPED_COUNTY)]
+    assert figures["right"] >= right and figures["noisy_right"] >= noisy, report.summary()
+    assert figures["oos_declined"] >= declined and figures["oos_elsewhere"] == 1.0, report.summary()
+    named = [r["question"] for r in replies if any(w in str(r) for w in SHIPPED_COUNTY)]
     assert named == []
 
 
