@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, InlineQueryHandler, MessageHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+)
 
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
 from bot.privacy import mask_private_data
@@ -364,6 +371,8 @@ async def test_allowed_updates_are_exactly_the_kinds_the_handlers_take(knowledge
         if isinstance(handler, ChatMemberHandler):
             assert handler.chat_member_types == ChatMemberHandler.MY_CHAT_MEMBER
             handled.add(Update.MY_CHAT_MEMBER)
+        elif isinstance(handler, TypeHandler):  # the per-person limits: a gate before every kind, taking none
+            assert app.handlers[-2] == [handler]
         else:
             handled |= kinds[type(handler)]
     assert sorted(handled) == sorted(ALLOWED_UPDATES)
