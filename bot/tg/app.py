@@ -499,7 +499,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def limit_per_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every update, before any other handler: a person's commands, button presses and inline queries over
-    their limits stop here (questions have their own limit, in :func:`answer_question`).
+    their limits stop here (questions have their own limit, in :func:`answer_question`). In a group a
+    person's commands and presses together have a smaller limit: the group's messages a minute are shared.
 
     Over the limit, a button press is still answered (its spinner stops) and the person is told once per
     minute; an inline query gets no results; a command gets one polite line per minute, then silence.
@@ -508,8 +509,12 @@ async def limit_per_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if user is None or is_bot_admin(context, user.id):
         return
     svc = services(context)
+    chat = update.effective_chat
+    in_group = chat is not None and chat.type != ChatType.PRIVATE
     if update.callback_query is not None:
-        verdict = svc.button_limiter.check(user.id)
+        verdict = svc.group_limiter.check(user.id) if in_group else "ok"
+        if verdict == "ok":
+            verdict = svc.button_limiter.check(user.id)
         if verdict != "ok":
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer(messages.ACTIONS_TOO_FAST if verdict == "warn" else None)
@@ -522,11 +527,14 @@ async def limit_per_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.message
     if message is None or not _is_my_command(message, context.bot.username):
         return
-    verdict = svc.command_limiter.check(user.id, now=message.date.timestamp() if message.date else None)
+    asked = message.date.timestamp() if message.date else None
+    verdict = svc.group_limiter.check(user.id, now=asked) if in_group else "ok"
+    if verdict == "ok":
+        verdict = svc.command_limiter.check(user.id, now=asked)
     if verdict == "ok":
         return
     if verdict == "warn":
-        await _send(message, escape(messages.ACTIONS_TOO_FAST), quote=message.chat.type != ChatType.PRIVATE)
+        await _send(message, escape(messages.ACTIONS_TOO_FAST), quote=in_group)
     raise ApplicationHandlerStop
 
 
@@ -708,6 +716,7 @@ def build_application(
         limiter=UserRateLimiter(config.rate_limits.per_user_per_minute),
         command_limiter=UserRateLimiter(config.rate_limits.commands_per_minute),
         button_limiter=UserRateLimiter(config.rate_limits.buttons_per_minute),
+        group_limiter=UserRateLimiter(config.rate_limits.group_commands_per_minute),
         inline_limiter=UserRateLimiter(config.rate_limits.inline_per_minute),
         announcer=announcer,
         editor=KnowledgeEditor(knowledge, storage),

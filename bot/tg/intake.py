@@ -72,6 +72,7 @@ class Intake:
         self._skip: set[int] = set()  # fetched again or set aside: not to be handled
         self._recent: OrderedDict[int, None] = OrderedDict()  # handled lately (done, set aside, dropped)
         self._unsaved: dict[int, tuple[str, str]] = {}  # how an update ended, not yet in the inbox (an outage)
+        self._flushing: asyncio.Task[None] | None = None
         self._degraded = False
         self._paused_until = 0.0
         self.stopping = asyncio.Event()  # set when the Application stops taking updates
@@ -97,7 +98,7 @@ class Intake:
                 if self.on_degraded is not None:
                     await self.on_degraded(str(exc))
             return False, None
-        if method in _WRITES and (self._degraded or self._unsaved) and await self._write_unsaved() and self._degraded:
+        if method in _WRITES and (self._degraded or self._unsaved) and await self.write_unsaved() and self._degraded:
             self._degraded = False
             logger.info("the inbox works again")
         return True, result
@@ -106,8 +107,8 @@ class Intake:
         """:meth:`_call`'s result, or None when the database failed."""
         return (await self._call(method, *args, **kwargs))[1]
 
-    async def _write_unsaved(self) -> bool:
-        """Write the outcomes kept during an outage; True when none is left."""
+    async def write_unsaved(self) -> bool:
+        """Write the outcomes kept during an outage (and the drops of a flood); True when none is left."""
         if not self._unsaved or self.inbox is None:
             return True
         outcomes = [(u, status, error) for u, (status, error) in self._unsaved.items()]
@@ -119,7 +120,8 @@ class Intake:
         for update_id, status, error in outcomes:
             if self._unsaved.get(update_id) == (status, error):
                 del self._unsaved[update_id]
-        logger.info("wrote how %d update(s) handled during the outage ended", len(outcomes))
+        if self._degraded:
+            logger.info("wrote how %d update(s) handled during the outage ended", len(outcomes))
         return not self._unsaved
 
     def _remember(self, update_id: int) -> None:
@@ -273,12 +275,24 @@ class Intake:
         finally:
             self.active.discard(update_id)  # only once the inbox says how it ended
 
-    async def dropped(self, update_id: int) -> None:
-        """Dropped unhandled under a flood (a command or button press too many): done, never retried."""
-        try:
-            await self._settle(update_id, "done", "dropped: too many waiting")
-        finally:
-            self.active.discard(update_id)
+    def dropped(self, update_id: int) -> None:
+        """Dropped unhandled under a flood (a command or button press too many): done, never retried.
+
+        Written with the other drops of the moment in one transaction, so a flood of thousands costs the
+        inbox a few writes, not one each (the answers to everyone else queue behind those writes).
+        """
+        self._remember(update_id)
+        self.active.discard(update_id)
+        if self.inbox is None:
+            return
+        self._unsaved[update_id] = ("done", "dropped: too many waiting")
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.get_running_loop().create_task(self._write_soon())
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(0.05)  # gather the drops of this burst
+        if time.monotonic() >= self._paused_until:
+            await self.write_unsaved()
 
     # -- replay ------------------------------------------------------------------------------------------
 
@@ -299,7 +313,7 @@ class Intake:
                     "again): %s", len(unknown), ", ".join(map(str, unknown[:20])))
             await self._db("prune")
         elif self._unsaved and time.monotonic() >= self._paused_until:
-            await self._write_unsaved()
+            await self.write_unsaved()
         rows = await self._db("unfinished") or []
         queued = 0
         for row in rows:
@@ -490,7 +504,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if chain.busy and not await self._wait_turn(update, chain):
             coroutine.close()  # type: ignore[attr-defined]
             if isinstance(update, Update):
-                await self.intake.dropped(update.update_id)
+                self.intake.dropped(update.update_id)
             return
         chain.busy = True
         try:

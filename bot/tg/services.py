@@ -65,6 +65,7 @@ class Services:
     limiter: UserRateLimiter  # questions
     command_limiter: UserRateLimiter  # commands (issue 19)
     button_limiter: UserRateLimiter  # callback queries
+    group_limiter: UserRateLimiter  # commands and callback queries in groups, together
     inline_limiter: UserRateLimiter  # inline queries
     announcer: Announcer
     editor: KnowledgeEditor  # admins' edits of the knowledge base (issue 11)
