@@ -455,3 +455,31 @@ async def test_during_a_database_outage_updates_delivered_again_are_not_answered
     assert {c: len(bot.texts_to(c)) for c in range(930, 935)} == dict.fromkeys(range(930, 935), 1)
     assert caplog.text.count("the inbox works again") == 1
     assert [bot.inbox.status(u.update_id) for u in [before, *during, late]] == ["done"] * 5
+
+
+async def test_an_update_the_inbox_cannot_hold_or_a_handler_error_is_set_aside_and_the_rest_answered(
+    start: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An update_id SQLite cannot hold (OverflowError, not a database error) in a getUpdates batch: the others
+    of the batch are answered; a reply Telegram answers with nonsense (the handler raises): set aside, one
+    warning, not tried again by the retry job."""
+    request = RecordingRequest()
+    bot = await start(request=request)
+    good = message_update(bot.app.bot, QUESTION, chat_id=940, user_id=940).to_dict()
+    huge = {**message_update(bot.app.bot, QUESTION, chat_id=941, user_id=941).to_dict(), "update_id": 2**63}
+    bot.request.updates = [good, huge]
+    for update in await bot.app.bot.get_updates():
+        await bot.put(update)
+    await bot.until(lambda: bool(bot.texts_to(940)))
+    await bot.idle()
+    assert bot.texts_to(941) == [] and bot.inbox.status(good["update_id"]) == "done"
+    request.results["sendMessage"] = {"unexpected": "shape"}
+    broken = message_update(bot.app.bot, QUESTION, chat_id=942, user_id=942)
+    with caplog.at_level(logging.WARNING, logger="bot.tg.intake"):
+        await bot.put(broken)
+        await bot.idle()
+        assert await bot.app.bot_data["services"].intake.replay(bot.app) == 0
+    assert bot.inbox.status(broken.update_id) == "set_aside"
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.tg.intake"]
+    assert lines == [f"update {2**63} cannot be saved (OverflowError); set aside",
+                     f"update {broken.update_id} set aside: KeyError: 'date'"]

@@ -211,10 +211,13 @@ class Intake:
 
     async def _set_aside(self, update_id: int, payload: str, error: str) -> None:
         self._remember(update_id)
-        try:
-            await self._db("set_aside", update_id, payload, error)
-        except Exception:  # the payload itself cannot be saved: the id is enough
-            await self._db("set_aside", update_id, "", error)
+        for kept in (payload, ""):  # if the payload itself cannot be saved, the id is enough
+            try:
+                await self._db("set_aside", update_id, kept, error)
+                return
+            except Exception as exc:
+                failure = exc
+        logger.warning("update %s cannot be recorded (%s)", update_id, type(failure).__name__)
 
     async def accept(self, update: Update) -> Update | None:
         """The update the queue should take (a webhook update recorded first, its text made encodable), or None."""
