@@ -143,10 +143,12 @@ async def test_group_repeat_points_to_the_earlier_answer(bot_app: Any) -> None:
     await app.process_update(mention_update(app.bot, "乡镇社工站有几个", chat_id=GROUP, chat_type="supergroup", user_id=1))
     first = request.sent()[-1]
     request.clear()
-    await app.process_update(mention_update(app.bot, "社工站有几个啊", chat_id=GROUP, chat_type="supergroup", user_id=2))
+    asked = mention_update(app.bot, "社工站有几个啊", chat_id=GROUP, chat_type="supergroup", user_id=2)
+    await app.process_update(asked)
     again = request.sent()[-1]
     assert again["text"] == "这个问题刚才已经回答过了，请看上面的回答 ↑"
     assert again["reply_parameters"]["message_id"] != first.get("reply_parameters", {}).get("message_id")
+    assert again["reply_parameters"]["message_id"] == asked.effective_message.message_id  # the asker is told
 
 
 async def test_a_repeat_in_a_group_does_not_swallow_the_new_questions_asked_with_it(bot_app: Any) -> None:
@@ -326,8 +328,8 @@ async def test_admin_reports_in_a_group_only_ask_for_a_private_chat(bot_app: Any
     app, request = bot_app
     await app.process_update(message_update(app.bot, "张三住在城关镇东街3号，想问低保怎么办", user_id=5, chat_id=5))
     storage.subscribe(-100777, title="夏家营镇群", tags=["夏家营镇"])
-    for command in ADMIN_COMMANDS:
-        for user_id in (ADMIN, 42):
+    for n, command in enumerate(ADMIN_COMMANDS):
+        for user_id in (ADMIN, 4200 + n):  # a resident each time: five commands a minute each in a group
             request.clear()
             await app.process_update(
                 message_update(app.bot, command, chat_id=GROUP, chat_type="supergroup", user_id=user_id)

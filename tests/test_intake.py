@@ -376,12 +376,12 @@ QUESTIONS = ("交城有几个乡镇社工站？", "交城有多少户高新技�
 async def test_under_load_with_the_retry_job_every_50_ms_nothing_is_answered_twice_or_lost(
     start: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """600 webhook questions from 600 chats at once, one chat in 20 with replies failing for a while, the retry
+    """400 webhook questions from 400 chats at once, one chat in 20 with replies failing for a while, the retry
     job every 50 ms and another thread reading the inbox all along: each chat answered exactly once, and
     every update acknowledged is in the inbox, done."""
     monkeypatch.setattr(app_module, "RETRY_EVERY", 0.05)
     monkeypatch.setattr(intake_module, "PAUSE_AFTER_FAILURE", 0.2)
-    chats = list(range(3000, 3600))
+    chats = list(range(3000, 3400))
     errors = [{"error_code": 500, "description": "Internal Server Error"}] * (sending.RETRIES + 1)
     request = RecordingRequest(chat_errors={c: list(errors) for c in chats[::20]})
     bot = await start(request=request)

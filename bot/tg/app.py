@@ -664,8 +664,7 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     """Finish the log writes and close the inbox's database connection."""
     svc: Services = application.bot_data["services"]
     await asyncio.to_thread(svc.writer.close)
-    if svc.intake.inbox is not None:
-        svc.intake.inbox.close()
+    await svc.intake.close()  # first writes the updates dropped under a flood, or handled in an outage
 
 
 def build_application(

@@ -91,17 +91,20 @@ class Intake:
         try:
             result = await asyncio.to_thread(getattr(self.inbox, method), *args, **kwargs)
         except sqlite3.Error as exc:
-            self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
-            if not self._degraded:
-                self._degraded = True
-                logger.warning("the inbox cannot be written (%s: %s); answering without it", method, exc)
-                if self.on_degraded is not None:
-                    await self.on_degraded(str(exc))
+            await self._failed(method, exc)
             return False, None
-        if method in _WRITES and (self._degraded or self._unsaved) and await self.write_unsaved() and self._degraded:
+        if method in _WRITES and self._degraded and await self.write_unsaved():
             self._degraded = False
             logger.info("the inbox works again")
         return True, result
+
+    async def _failed(self, method: str, exc: sqlite3.Error) -> None:
+        self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+        if not self._degraded:
+            self._degraded = True
+            logger.warning("the inbox cannot be written (%s: %s); answering without it", method, exc)
+            if self.on_degraded is not None:
+                await self.on_degraded(str(exc))
 
     async def _db(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """:meth:`_call`'s result, or None when the database failed."""
@@ -114,8 +117,8 @@ class Intake:
         outcomes = [(u, status, error) for u, (status, error) in self._unsaved.items()]
         try:
             await asyncio.to_thread(self.inbox.settle, outcomes)
-        except sqlite3.Error:
-            self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+        except sqlite3.Error as exc:
+            await self._failed("settle", exc)
             return False
         for update_id, status, error in outcomes:
             if self._unsaved.get(update_id) == (status, error):
@@ -291,6 +294,14 @@ class Intake:
         self._unsaved[update_id] = ("done", "dropped: too many waiting")
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.get_running_loop().create_task(self._write_soon())
+
+    async def close(self) -> None:
+        """At shutdown: write what is kept in memory (drops of a flood, outcomes of an outage), close the inbox."""
+        if self._flushing is not None:
+            self._flushing.cancel()
+        if self.inbox is not None:
+            await self.write_unsaved()
+            self.inbox.close()
 
     async def _write_soon(self) -> None:
         await asyncio.sleep(0.05)  # gather the drops of this burst
