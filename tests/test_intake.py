@@ -332,8 +332,7 @@ async def test_a_restart_with_a_flooded_inbox_answers_everyone_else_promptly(sta
     await bot.until(lambda: all(bot.texts_to(c) for c in (905, 906, 907)), timeout=30)
     assert time.monotonic() - began < 10  # start-up included
     assert len(bot.texts_to(GROUP)) <= 7
-    await bot.until(lambda: bot.inbox.counts().get("new", 0) == 0, timeout=30)  # every command handled or dropped
-    assert bot.inbox.counts() == {"done": 4203}
+    await bot.until(lambda: bot.inbox.counts() == {"done": 4203}, timeout=30)  # every command handled or dropped
 
 
 async def test_300_commands_in_ten_seconds_from_one_resident_get_a_handful_of_replies(start: Any) -> None:

@@ -134,9 +134,6 @@ class Intake:
         while len(self._recent) > RECENT_IDS:
             self._recent.popitem(last=False)
 
-    def handled_lately(self, update_id: int) -> bool:
-        return update_id in self._recent
-
     async def _settle(self, update_id: int, status: str, error: str = "", *, attempt: bool = False) -> None:
         """Record how an update ended; kept in memory, to write later, when the database cannot take it."""
         if status != "new":
