@@ -285,6 +285,7 @@ async def test_a_resident_is_answered_during_a_broadcast_without_waiting_for_it(
 
 GROUP = -100900
 TOPICS_IN_GROUP = f"/topics@{BOT_USERNAME}"
+QUESTIONS = ("交城有几个乡镇社工站？", "交城有多少户高新技术企业", "养老机构床位一共多少张")
 
 
 def _group_calls(bot: Running) -> list[str]:
@@ -313,6 +314,21 @@ async def test_one_member_flooding_a_group_with_commands_holds_up_no_other_chat(
     # five topic lists (the member's limit in a group), one "too fast", at most one "skipped"
     assert group.count("请选择话题：") == 5 and group.count("您操作得有点快，请稍等一会儿再试。") == 1, group
     assert len(group) <= 7, group
+
+
+async def test_thousands_of_questions_waiting_in_one_group_hold_up_no_other_chat(start: Any) -> None:
+    """4,200 members each asking in one group (20 answers a minute there: hours of waiting, none of it over
+    anyone's limit): a waiting update holds no slot the other chats need, so private questions are
+    answered within seconds."""
+    bot = await start(rate_limit=True)
+    await bot.fetch([mention_update(bot.app.bot, QUESTIONS[n % 3], chat_id=GROUP, chat_type="supergroup",
+                                    user_id=100_000 + n) for n in range(4200)])
+    for chat_id in (915, 916, 917):
+        asked = time.monotonic()
+        await bot.fetch([message_update(bot.app.bot, QUESTION, chat_id=chat_id, user_id=chat_id)])
+        await bot.until(lambda c=chat_id: bool(bot.texts_to(c)), timeout=30)  # type: ignore[misc]
+        assert time.monotonic() - asked < 5
+    assert len(bot.texts_to(GROUP)) <= 20  # the group's minute
 
 
 async def test_a_restart_with_a_flooded_inbox_answers_everyone_else_promptly(start: Any) -> None:
@@ -368,9 +384,6 @@ async def test_commands_and_button_presses_from_one_member_do_not_hold_up_a_ques
 
 
 # -- answered once, through lock contention and outages (issue 19) --------------------------------------------
-
-QUESTIONS = ("交城有几个乡镇社工站？", "交城有多少户高新技术企业", "养老机构床位一共多少张")
-
 
 async def test_under_load_with_the_retry_job_every_50_ms_nothing_is_answered_twice_or_lost(
     start: Any, monkeypatch: pytest.MonkeyPatch
