@@ -648,7 +648,7 @@ async def _tell_admins_storage(application: Application[Any, Any, Any, Any, Any,
 def _tell_dropped(application: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
     """Once per flood: tell the chat that some of its commands and button presses were skipped."""
     chat = update.effective_chat
-    if chat is None:
+    if chat is None or not application.running:  # stopping: no new tasks
         return
 
     async def tell() -> None:
