@@ -67,6 +67,10 @@ class GroupSettings:
 @dataclass(frozen=True)
 class RateLimits:
     per_user_per_minute: int = 8  # questions one person may ask per minute
+    commands_per_minute: int = 20  # commands (/topics, /start …) one person may send per minute
+    buttons_per_minute: int = 30  # button presses (callback queries) one person may make per minute
+    group_commands_per_minute: int = 5  # of those, in groups (whose 20 messages a minute everyone shares)
+    inline_per_minute: int = 60  # inline queries (@bot 问题, one per pause in typing) per person per minute
     group_messages_per_minute: int = 20  # Telegram's limit for one group
     overall_per_second: int = 30  # Telegram's overall limit
 
@@ -230,6 +234,10 @@ def load_config(path: str | Path | None, *, environ: dict[str, str] | None = Non
     )
     limits = RateLimits(
         per_user_per_minute=_typed(limits_raw, "per_user_per_minute", int, 8, "rate_limits", problems),
+        commands_per_minute=_typed(limits_raw, "commands_per_minute", int, 20, "rate_limits", problems),
+        buttons_per_minute=_typed(limits_raw, "buttons_per_minute", int, 30, "rate_limits", problems),
+        group_commands_per_minute=_typed(limits_raw, "group_commands_per_minute", int, 5, "rate_limits", problems),
+        inline_per_minute=_typed(limits_raw, "inline_per_minute", int, 60, "rate_limits", problems),
         group_messages_per_minute=_typed(limits_raw, "group_messages_per_minute", int, 20, "rate_limits", problems),
         overall_per_second=_typed(limits_raw, "overall_per_second", int, 30, "rate_limits", problems),
     )

@@ -11,7 +11,8 @@ confirms their offset (or before the webhook answers 200), and marks each one as
 * ``set_aside``: could not be parsed, or failed ``MAX_ATTEMPTS`` times; recorded, never retried.
 
 An update already in the inbox is never admitted twice, so one ``update_id`` is answered at most once.
-The inbox has its own connection so that its short writes never queue behind the question log.
+The inbox has its own connection so that its short writes never queue behind the question log; every
+read and write on it holds one lock, so a read never runs inside another thread's transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["MAX_ATTEMPTS", "Inbox", "InboxRow"]
 
@@ -109,11 +111,31 @@ class Inbox:
             [(status, error[:500], int(attempt), time.time(), status, update_id)],
         )
 
+    def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[Any]:
+        """A query on the shared connection, under the same lock as the writes (never mid-transaction)."""
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def settle(self, outcomes: list[tuple[int, str, str]]) -> None:
+        """Write (update_id, status, error) outcomes that could not be recorded at the time (an outage).
+
+        An update admitted while the inbox could not be written has no row: it gets one, holding only its
+        id, so that a later delivery of it is refused like any other finished update.
+        """
+        now = time.time()
+        self._write(
+            "INSERT INTO inbox (update_id, payload, status, attempts, received, updated, error) "
+            "VALUES (?, '', ?, 0, ?, ?, ?) ON CONFLICT (update_id) DO UPDATE SET status = excluded.status, "
+            "error = excluded.error, updated = excluded.updated, "
+            "payload = CASE WHEN excluded.status IN ('done', 'unknown') THEN '' ELSE inbox.payload END",
+            [(u, status, now, now, error[:500]) for u, status, error in outcomes],
+        )
+
     def unfinished(self) -> list[InboxRow]:
         """Rows still to handle (``new``), oldest first."""
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT update_id, payload, status, attempts FROM inbox WHERE status = 'new' ORDER BY update_id"
-        ).fetchall()
+        )
         return [InboxRow(int(u), str(p), str(s), int(a)) for u, p, s, a in rows]
 
     def recover(self) -> list[int]:
@@ -136,13 +158,13 @@ class Inbox:
 
     def counts(self) -> dict[str, int]:
         """How many rows are in each state (for tests, logs and the chaos test)."""
-        rows = self._db.execute("SELECT status, COUNT(*) FROM inbox GROUP BY status").fetchall()
+        rows = self._read("SELECT status, COUNT(*) FROM inbox GROUP BY status")
         return {str(s): int(n) for s, n in rows}
 
     def attempts(self, update_id: int) -> int:
-        row = self._db.execute("SELECT attempts FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
-        return int(row[0]) if row else 0
+        rows = self._read("SELECT attempts FROM inbox WHERE update_id = ?", (update_id,))
+        return int(rows[0][0]) if rows else 0
 
     def status(self, update_id: int) -> str | None:
-        row = self._db.execute("SELECT status FROM inbox WHERE update_id = ?", (update_id,)).fetchone()
-        return str(row[0]) if row else None
+        rows = self._read("SELECT status FROM inbox WHERE update_id = ?", (update_id,))
+        return str(rows[0][0]) if rows else None

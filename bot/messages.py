@@ -124,7 +124,13 @@ FEEDBACK_DOWN = "收到，我们会改进这个回答。"
 SOURCE_PARAGRAPH = "<b>原文段落</b>（《{title}》 · {section}）\n<blockquote>{paragraph}</blockquote>"
 ENTRY_GONE = "这个问题的内容已经更新，请重新提问。"
 RATE_LIMITED = "您问得有点快，请稍等一会儿再问。"
+# commands and button presses over a person's limit: said once a minute, then silence
+ACTIONS_TOO_FAST = "您操作得有点快，请稍等一会儿再试。"
+# a chat (or a person) with too many commands and button presses waiting: the oldest are skipped, said once
+FLOOD_DROPPED = "消息太多，前面的一些命令和按钮点击没有处理。有问题请直接发给我，我会逐个回答。"
 GROUP_REPEAT = "这个问题刚才已经回答过了，请看上面的回答 ↑"
+# a message whose other parts were just answered in the group: after the answers to its new parts
+GROUP_REPEAT_SOME = "其余的问题刚才已经回答过了，请看上面的回答 ↑"
 PRIVATE_DATA = "为保护隐私，请不要在群里发身份证号或手机号。有问题可以私聊我。"
 NOT_ADMIN = "抱歉，这个命令只有机器人管理员可以使用。"
 ADMIN_PRIVATE_ONLY = "管理命令会显示居民的提问和群的信息，请私聊我使用。"

@@ -15,7 +15,14 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, InlineQueryHandler, MessageHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+)
 
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
 from bot.limits import telegram_length
@@ -145,10 +152,30 @@ async def test_group_repeat_points_to_the_earlier_answer(bot_app: Any) -> None:
     await app.process_update(mention_update(app.bot, "乡镇社工站有几个", chat_id=GROUP, chat_type="supergroup", user_id=1))
     first = request.sent()[-1]
     request.clear()
-    await app.process_update(mention_update(app.bot, "社工站有几个啊", chat_id=GROUP, chat_type="supergroup", user_id=2))
+    asked = mention_update(app.bot, "社工站有几个啊", chat_id=GROUP, chat_type="supergroup", user_id=2)
+    await app.process_update(asked)
     again = request.sent()[-1]
     assert again["text"] == "这个问题刚才已经回答过了，请看上面的回答 ↑"
     assert again["reply_parameters"]["message_id"] != first.get("reply_parameters", {}).get("message_id")
+    assert again["reply_parameters"]["message_id"] == asked.effective_message.message_id  # the asker is told
+
+
+async def test_a_repeat_in_a_group_does_not_swallow_the_new_questions_asked_with_it(bot_app: Any) -> None:
+    """A asks about beds; B asks about beds again and two new things in one message: B gets the two new
+    answers, with a line saying the rest was answered above, as a reply to B's own message."""
+    app, request = bot_app
+    await app.process_update(mention_update(app.bot, "养老机构床位一共多少张", chat_id=GROUP, chat_type="supergroup",
+                                            user_id=1))
+    assert "床位" in request.last_text()
+    request.clear()
+    asked = mention_update(app.bot, "床位多少张？另外硝基复合肥企业有几户，社工站有几个", chat_id=GROUP,
+                           chat_type="supergroup", user_id=2)
+    await app.process_update(asked)
+    [reply] = request.sent()
+    assert reply["reply_parameters"]["message_id"] == asked.effective_message.message_id  # to B, not the old answer
+    assert "8个乡镇社工站" in reply["text"] and "硝基复合肥" in reply["text"]
+    assert "【床位多少张】" not in reply["text"]
+    assert reply["text"].endswith("其余的问题刚才已经回答过了，请看上面的回答 ↑")
 
 
 async def test_group_auto_mode_needs_group_admin_and_answers_only_confidently(bot_app: Any) -> None:
@@ -310,8 +337,8 @@ async def test_admin_reports_in_a_group_only_ask_for_a_private_chat(bot_app: Any
     app, request = bot_app
     await app.process_update(message_update(app.bot, "张三住在城关镇东街3号，想问低保怎么办", user_id=5, chat_id=5))
     storage.subscribe(-100777, title="夏家营镇群", tags=["夏家营镇"])
-    for command in ADMIN_COMMANDS:
-        for user_id in (ADMIN, 42):
+    for n, command in enumerate(ADMIN_COMMANDS):
+        for user_id in (ADMIN, 4200 + n):  # a resident each time: five commands a minute each in a group
             request.clear()
             await app.process_update(
                 message_update(app.bot, command, chat_id=GROUP, chat_type="supergroup", user_id=user_id)
@@ -373,6 +400,8 @@ async def test_allowed_updates_are_exactly_the_kinds_the_handlers_take(knowledge
         if isinstance(handler, ChatMemberHandler):
             assert handler.chat_member_types == ChatMemberHandler.MY_CHAT_MEMBER
             handled.add(Update.MY_CHAT_MEMBER)
+        elif isinstance(handler, TypeHandler):  # the per-person limits: a gate before every kind, taking none
+            assert app.handlers[-2] == [handler]
         else:
             handled |= kinds[type(handler)]
     assert sorted(handled) == sorted(ALLOWED_UPDATES)
@@ -431,13 +460,35 @@ async def test_markup_pasted_into_a_question_is_stripped_before_matching(bot_app
     assert "985张" in request.last_text()
 
 
-async def test_malformed_callbacks_are_ignored(bot_app: Any) -> None:
+async def test_malformed_callbacks_are_ignored(bot_app: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """Forged button data, ``t|²`` and ``t|³⁴`` among it (``isdigit`` accepts them, ``int`` does not): each
+    press is answered, nothing breaks, nothing is logged as an error."""
     app, request = bot_app
-    for data in ("t", "f", "a", "s", "", "zz|1", "t|x|y", "f|+"):
-        request.clear()
-        await app.process_update(callback_update(app.bot, data))
-        assert [c.method for c in request.calls if c.method != "answerCallbackQuery"] in ([], ["editMessageText"])
-        assert "抱歉，处理您的消息时出了点问题" not in str(request.sent())
+    with caplog.at_level(logging.WARNING):
+        for n, data in enumerate(("t", "f", "a", "s", "", "zz|1", "t|x|y", "f|+", "t|²", "t|³⁴", "t|0|²", "t|٣")):
+            request.clear()
+            await app.process_update(callback_update(app.bot, data, user_id=100 + n, chat_id=100 + n))
+            assert [c.method for c in request.calls if c.method != "answerCallbackQuery"] in ([], ["editMessageText"])
+            assert [c.method for c in request.calls].count("answerCallbackQuery") == 1, data
+            assert "抱歉，处理您的消息时出了点问题" not in str(request.sent())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+async def test_button_presses_and_inline_queries_are_limited_per_person(bot_app: Any) -> None:
+    """100 presses and 100 inline queries from one person: every press answered, 30 of them acted on and one
+    "too fast"; 60 inline queries answered; someone else's press still works."""
+    app, request = bot_app
+    for _ in range(100):
+        await app.process_update(callback_update(app.bot, "t|0", user_id=55, chat_id=55))
+        await app.process_update(inline_update(app.bot, "社工站", user_id=55))
+    methods = [c.method for c in request.calls]
+    assert methods.count("answerCallbackQuery") == 100 and methods.count("editMessageText") == 30
+    assert [c.params.get("text") for c in request.calls if c.method == "answerCallbackQuery"].count(
+        "您操作得有点快，请稍等一会儿再试。") == 1
+    assert methods.count("answerInlineQuery") == 60
+    request.clear()
+    await app.process_update(callback_update(app.bot, "t|0", user_id=56, chat_id=56))
+    assert [c.method for c in request.calls] == ["answerCallbackQuery", "editMessageText"]
 
 
 async def test_questions_delivered_together_after_downtime_count_by_when_they_were_asked(bot_app: Any) -> None:

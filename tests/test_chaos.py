@@ -279,3 +279,28 @@ def test_an_update_that_cannot_be_parsed_is_set_aside_and_the_next_one_answered(
     assert _inbox(tmp_path / "bot.sqlite3")["set_aside"] == 1
     assert "CRITICAL" not in output and "居民的问题" not in output, output
     assert len(output.splitlines()) < 20, output
+
+
+def test_a_text_python_cannot_encode_is_answered_and_stalls_nothing(tmp_path: Path) -> None:
+    """A lone surrogate (``\\ud800``: valid JSON, no character; writing it to SQLite raises UnicodeEncodeError)
+    in one resident's question: every question is answered, getUpdates is not repeated in a storm, and the
+    log stays short."""
+    api = FakeBotApi(TOKEN).start()
+    process = _start(_config(tmp_path, api.base_url))
+    try:
+        api.wait_for("getUpdates", timeout=60)
+        api.push_updates([_question(1, 4301, "交城有几个乡镇社工站\ud800"), _question(2, 4302, QUESTIONS[1]),
+                          _question(3, 4303, "\ud800\udfff\ud800")])
+        api.wait_until(lambda: {int(p["chat_id"]) for p in api.sent_to()} >= {4301, 4302, 4303}, timeout=30)
+        api.wait_until(lambda: api.confirmed > 3, timeout=30)  # the offset moved past all three
+        time.sleep(0.5)
+    finally:
+        output = _interrupt(process)
+        api.stop()
+    polls = sum(1 for name, _ in api.calls if name == "getUpdates")
+    assert polls < 30, f"{polls} getUpdates calls"
+    counts = Counter(int(p["chat_id"]) for p in api.sent_to())
+    assert counts == Counter({4301: 1, 4302: 1, 4303: 1}), output
+    assert "8个乡镇社工站" in api.sent_to(lambda c: c == 4301)[0]["text"]
+    assert _inbox(tmp_path / "bot.sqlite3") == Counter({"done": 3})
+    assert "Traceback" not in output and len(output.splitlines()) < 20, output

@@ -277,6 +277,7 @@ async def test_residents_groups_and_forged_buttons_are_refused(
     for forged, answer in (
         ("L|ok|99999|0", messages.TEACH_GONE),
         ("L|ok|x|0", messages.TEACH_BAD_BUTTON),
+        ("L|ok|²|0", messages.TEACH_BAD_BUTTON),  # isdigit() takes it, int() does not
         ("L|ok", messages.TEACH_BAD_BUTTON),
         (add.rsplit("|", 1)[0] + "|7", messages.TEACH_STALE),
         (add.replace("|ok|", "|to|") + "|9", messages.TEACH_STALE),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import html
 import json
 import logging
@@ -37,6 +38,7 @@ from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -44,6 +46,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
@@ -61,10 +64,10 @@ from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
 from . import announce, render, teach
-from .common import capped_lines, chunks, is_bot_admin, require_bot_admin, require_group_admin
+from .common import capped_lines, chunks, is_bot_admin, log_chat, require_bot_admin, require_group_admin
 from .common import send as _send
 from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
-from .sending import FairLimiter
+from .sending import FairLimiter, current_handling
 from .services import Services, UserRateLimiter, services
 
 logger = logging.getLogger(__name__)
@@ -137,22 +140,49 @@ async def answer_question(
     if result is None:
         result = await asyncio.to_thread(loaded.matcher.match, text)
     await _log_question(context, update, text, result)
-    if group and message.chat is not None and result.status is Status.ANSWERED and result.entry is not None:
-        key = (message.chat.id, result.entry.id)
-        earlier = svc.recent_group_answers.get(key)
-        window = svc.config.groups.repeat_window_minutes * 60
-        if earlier is not None and time.monotonic() - earlier[1] < window:
-            try:
-                await message.reply_text(
-                    escape(messages.GROUP_REPEAT), reply_to_message_id=earlier[0], allow_sending_without_reply=True
-                )
-            except TelegramError as exc:
-                logger.info("could not point to the earlier answer: %s", exc)
+    note = ""
+    if group and message.chat is not None:
+        fresh = _not_answered_lately(svc, message.chat.id, result)
+        if fresh is None:  # all of it was answered in this group a moment ago: say so to the asker
+            await _send(message, escape(messages.GROUP_REPEAT), quote=True)
             return
+        if fresh is not result:  # some parts were: answer the others, and say so after them
+            result, note = fresh, "\n\n" + escape(messages.GROUP_REPEAT_SOME)
     parts, markup = render.reply_parts(loaded.kb, result)
+    parts[-1] += note
     sent = await _send(message, parts, markup, quote=group)  # several messages when it is too long for one
-    if group and sent is not None and result.entry is not None and message.chat is not None:
-        svc.recent_group_answers[(message.chat.id, result.entry.id)] = (sent.message_id, time.monotonic())
+    if group and sent is not None and message.chat is not None:
+        for part in result.parts if result.compound else (result,):
+            if part.status is Status.ANSWERED and part.entry is not None:
+                svc.recent_group_answers[(message.chat.id, part.entry.id)] = (sent.message_id, time.monotonic())
+
+
+def _not_answered_lately(svc: Services, chat_id: int, result: MatchResult) -> MatchResult | None:
+    """The result without the answers this group got within ``repeat_window_minutes``; None if nothing is left.
+
+    A compound question keeps its new parts (one left: that part alone); the result itself when none repeats.
+    """
+    window = svc.config.groups.repeat_window_minutes * 60
+    now = time.monotonic()
+    if len(svc.recent_group_answers) > 1000:  # forget answers older than the window (bounded memory)
+        svc.recent_group_answers = {k: v for k, v in svc.recent_group_answers.items() if now - v[1] < window}
+
+    def repeated(part: MatchResult) -> bool:
+        if part.status is not Status.ANSWERED or part.entry is None:
+            return False
+        earlier = svc.recent_group_answers.get((chat_id, part.entry.id))
+        return earlier is not None and now - earlier[1] < window
+
+    if not result.compound:
+        return None if repeated(result) else result
+    fresh = tuple(p for p in result.parts if not repeated(p))
+    if len(fresh) == len(result.parts):
+        return result
+    if not fresh:
+        return None
+    if len(fresh) == 1:
+        return fresh[0]
+    return dataclasses.replace(result, parts=fresh, entry=fresh[0].entry)
 
 
 def _addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -434,8 +464,8 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if kind == "t":
         await query.answer()
-        index = int(parts[1]) if parts[1].isdigit() else -1
-        page = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
+        index = _small_number(parts[1], -1)
+        page = _small_number(parts[2], 0) if len(parts) > 2 else 0
         if not 0 <= index < len(kb.topics):
             await _edit(query, escape(messages.TOPICS_INTRO), render.topics_keyboard(kb))
             return
@@ -443,6 +473,11 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _edit(query, text, render.topic_questions_keyboard(kb, index, page=page))
         return
     await query.answer()
+
+
+def _small_number(text: str, default: int) -> int:
+    """A button's number (``t|3``); anything else, ``²`` and ``٣`` included (``isdigit`` takes them), is ``default``."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else default
 
 
 async def _edit(query: Any, text: str, markup: Any) -> None:
@@ -502,6 +537,56 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer(articles, cache_time=60, button=button)
 
 
+async def limit_per_person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every update, before any other handler: a person's commands, button presses and inline queries over
+    their limits stop here (questions have their own limit, in :func:`answer_question`). In a group a
+    person's commands and presses together have a smaller limit: the group's messages a minute are shared.
+
+    Over the limit, a button press is still answered (its spinner stops) and the person is told once per
+    minute; an inline query gets no results; a command gets one polite line per minute, then silence.
+    """
+    user = update.effective_user
+    if user is None or is_bot_admin(context, user.id):
+        return
+    svc = services(context)
+    chat = update.effective_chat
+    in_group = chat is not None and chat.type != ChatType.PRIVATE
+    if update.callback_query is not None:
+        verdict = svc.group_limiter.check(user.id) if in_group else "ok"
+        if verdict == "ok":
+            verdict = svc.button_limiter.check(user.id)
+        if verdict != "ok":
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer(messages.ACTIONS_TOO_FAST if verdict == "warn" else None)
+            raise ApplicationHandlerStop
+        return
+    if update.inline_query is not None:
+        if svc.inline_limiter.check(user.id) != "ok":
+            raise ApplicationHandlerStop
+        return
+    message = update.message
+    if message is None or not _is_my_command(message, context.bot.username):
+        return
+    asked = message.date.timestamp() if message.date else None
+    verdict = svc.group_limiter.check(user.id, now=asked) if in_group else "ok"
+    if verdict == "ok":
+        verdict = svc.command_limiter.check(user.id, now=asked)
+    if verdict == "ok":
+        return
+    if verdict == "warn":
+        await _send(message, escape(messages.ACTIONS_TOO_FAST), quote=in_group)
+    raise ApplicationHandlerStop
+
+
+def _is_my_command(message: Message, bot_username: str) -> bool:
+    """Whether the message starts with a command for this bot (``/topics`` or ``/topics@this_bot``)."""
+    entities = message.entities or ()
+    if not entities or entities[0].type != MessageEntity.BOT_COMMAND or entities[0].offset != 0:
+        return False
+    _, _, addressee = message.parse_entity(entities[0]).partition("@")
+    return not addressee or addressee.lower() == (bot_username or "").lower()
+
+
 def describe_update(update: object) -> str:
     """What a log line may say about an update: its id, kind and chat type; no names, ids of people or texts.
 
@@ -536,6 +621,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     seen[signature] = count = seen.get(signature, 0) + 1
     if len(seen) > 200:  # keep the counter small
         seen.clear()
+    handling = current_handling()
+    if handling is not None and isinstance(update, Update) and handling.update_id == update.update_id:
+        handling.error = signature  # the update is set aside, not answered again
     if count == 1:
         logger.error("error while handling %s", where, exc_info=error)
     elif count & (count - 1) == 0:
@@ -620,12 +708,26 @@ async def _tell_admins_storage(application: Application[Any, Any, Any, Any, Any,
             logger.info("could not tell admin %s about the database: %s", admin, exc)
 
 
+def _tell_dropped(application: Application[Any, Any, Any, Any, Any, Any], update: Update) -> None:
+    """Once per flood: tell the chat that some of its commands and button presses were skipped."""
+    chat = update.effective_chat
+    if chat is None or not application.running:  # stopping: no new tasks
+        return
+
+    async def tell() -> None:
+        try:
+            await application.bot.send_message(chat.id, escape(messages.FLOOD_DROPPED))
+        except TelegramError as exc:
+            logger.info("could not tell %s about skipped updates: %s", log_chat(chat.id), exc)
+
+    application.create_task(tell(), name="flood-notice")
+
+
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Finish the log writes and close the inbox's database connection."""
     svc: Services = application.bot_data["services"]
     await asyncio.to_thread(svc.writer.close)
-    if svc.intake.inbox is not None:
-        svc.intake.inbox.close()
+    await svc.intake.close()  # first writes the updates dropped under a flood, or handled in an outage
 
 
 def build_application(
@@ -643,6 +745,7 @@ def build_application(
     ``rate_limit=False`` turns into a pass-through that still retries answers.
     """
     intake = Intake(Inbox(storage.path) if storage.path != ":memory:" else None)
+    processor = ChatOrderedProcessor(intake, workers=config.telegram.concurrent_chats, keep=config.admins)
     limits = config.rate_limits
     limiter = FairLimiter(
         overall_per_second=limits.overall_per_second if rate_limit else 0,
@@ -661,22 +764,29 @@ def build_application(
         ApplicationBuilder()
         .bot(bot)
         .update_queue(IntakeQueue(intake))
-        .concurrent_updates(ChatOrderedProcessor(intake, workers=config.telegram.concurrent_chats))
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     application = builder.build()
+    processor.on_dropped = lambda update: _tell_dropped(application, update)
     announcer = announce.Announcer(config, knowledge, storage)
     application.bot_data["services"] = Services(
         config=config,
         knowledge=knowledge,
         storage=storage,
         limiter=UserRateLimiter(config.rate_limits.per_user_per_minute),
+        command_limiter=UserRateLimiter(config.rate_limits.commands_per_minute),
+        button_limiter=UserRateLimiter(config.rate_limits.buttons_per_minute),
+        group_limiter=UserRateLimiter(config.rate_limits.group_commands_per_minute),
+        inline_limiter=UserRateLimiter(config.rate_limits.inline_per_minute),
         announcer=announcer,
         editor=KnowledgeEditor(knowledge, storage),
         intake=intake,
     )
 
+    # Before anything else: a person's commands, button presses and inline queries over their limits stop here.
+    application.add_handler(TypeHandler(Update, limit_per_person), group=-2)
     # Commands first: they win over the text handlers below.
     application.add_handler(CommandHandler("start", cmd_start))
     application.add_handler(CommandHandler("help", cmd_help))

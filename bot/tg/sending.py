@@ -82,6 +82,7 @@ class Handling:
     mark_sending: Callable[[int, str], Awaitable[None]] | None = None  # records (update_id, status)
     stopping: asyncio.Event | None = None  # set when the bot stops: waiting replies give up their turn
     failed: str = ""  # a reply could not be sent after its retries (transient): handle again later
+    error: str = ""  # a handler raised: the update is set aside, not tried again
     maybe_sent: bool = False  # some reply reached (or may have reached) Telegram
     _marked: bool = field(default=False, repr=False)
 

@@ -24,7 +24,10 @@ __all__ = ["Services", "UserRateLimiter", "services"]
 
 
 class UserRateLimiter:
-    """Sliding-window limit of questions per user; tells the user once per window."""
+    """Sliding-window limit per user; tells the user once per window.
+
+    One instance per kind of request: questions, commands, button presses, inline queries.
+    """
 
     def __init__(self, per_minute: int, *, window: float = 60.0) -> None:
         self.per_minute = per_minute
@@ -39,6 +42,9 @@ class UserRateLimiter:
         together after downtime count as they were asked, not as they arrive.
         """
         now = time.time() if now is None else now
+        if len(self._hits) > 10_000:  # forget people who have been quiet for a window (bounded memory)
+            self._hits = {u: h for u, h in self._hits.items() if h and now - h[-1] <= self.window}
+            self._warned = {u: t for u, t in self._warned.items() if now - t <= self.window}
         hits = self._hits.setdefault(user_id, deque())
         while hits and now - hits[0] > self.window:
             hits.popleft()
@@ -56,7 +62,11 @@ class Services:
     config: Config
     knowledge: KnowledgeService
     storage: Storage
-    limiter: UserRateLimiter
+    limiter: UserRateLimiter  # questions
+    command_limiter: UserRateLimiter  # commands (issue 19)
+    button_limiter: UserRateLimiter  # callback queries
+    group_limiter: UserRateLimiter  # commands and callback queries in groups, together
+    inline_limiter: UserRateLimiter  # inline queries
     announcer: Announcer
     editor: KnowledgeEditor  # admins' edits of the knowledge base (issue 11)
     intake: Intake

@@ -153,7 +153,7 @@ async def on_teach_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     parts = query.data.split("|")
     numbers = parts[2:]
-    if len(parts) < 3 or not all(p.isdigit() and len(p) <= 9 for p in numbers):
+    if len(parts) < 3 or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in numbers):  # not "²"
         await query.answer(messages.TEACH_BAD_BUTTON, show_alert=True)
         return
     action = parts[1]
