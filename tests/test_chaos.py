@@ -304,3 +304,51 @@ def test_a_text_python_cannot_encode_is_answered_and_stalls_nothing(tmp_path: Pa
     assert "8个乡镇社工站" in api.sent_to(lambda c: c == 4301)[0]["text"]
     assert _inbox(tmp_path / "bot.sqlite3") == Counter({"done": 3})
     assert "Traceback" not in output and len(output.splitlines()) < 20, output
+
+
+def _command(update_id: int, chat_id: int, user_id: int, command: str) -> dict[str, Any]:
+    text = f"{command}@jiaocheng_qa_bot"
+    message: dict[str, Any] = {
+        "message_id": update_id, "date": int(time.time()), "text": text,
+        "chat": {"id": chat_id, "type": "supergroup"},
+        "from": {"id": user_id, "is_bot": False, "first_name": "居民"},
+        "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+    }
+    return {"update_id": update_id, "message": message}
+
+
+def test_one_member_flooding_a_group_with_commands_silences_no_one_else(tmp_path: Path) -> None:
+    """4,200 /topics@bot from one group member, then three residents ask in private; a restart with the
+    flood still in the inbox answers them again promptly (the real process, issue 19 row 1)."""
+    api = FakeBotApi(TOKEN).start()
+    config = _config(tmp_path, api.base_url)
+    group, flooder = -100888, 60_001
+    flood = [_command(n + 1, group, flooder, "/topics") for n in range(4_200)]
+    private = [31_000, 31_001, 31_002]
+    asked = [_question(5_000 + i, chat, QUESTIONS[i]) for i, chat in enumerate(private)]
+    process = _start(config)
+    try:
+        api.wait_for("getUpdates", timeout=60)
+        api.push_updates(flood)
+        api.push_updates(asked)
+        pushed = time.monotonic()
+        api.wait_until(lambda: {int(p["chat_id"]) for p in api.sent_to(lambda c: c > 0)} >= set(private), timeout=30)
+        waited = time.monotonic() - pushed
+        to_group = len(api.sent_to(lambda c: c == group))
+    finally:
+        output = _interrupt(process)
+    assert waited < 15, f"private residents waited {waited:.1f} s behind the flood\n{output}"
+    assert to_group <= 10, f"{to_group} messages to the flooded group\n{output}"
+    # a restart with whatever of the flood is left in the inbox: the next private question is answered promptly
+    process = _start(config)
+    try:
+        api.wait_for("getUpdates", timeout=60)
+        late = 31_010
+        api.push_update(_question(9_000, late, QUESTIONS[0]))
+        pushed = time.monotonic()
+        api.wait_until(lambda: any(int(p["chat_id"]) == late for p in api.sent_to(lambda c: c > 0)), timeout=30)
+        waited = time.monotonic() - pushed
+    finally:
+        output = _interrupt(process)
+        api.stop()
+    assert waited < 15, f"after the restart a private question waited {waited:.1f} s\n{output}"
