@@ -93,7 +93,6 @@ _PERSON_ENDS = frozenset(ZH.chars("person_ends"))
 _PLACE_ENDS = frozenset(ZH.chars("place_ends"))
 _COUNTED = ZH.pattern("counted")
 # a pronoun begins the resident's own story (是多少我听人说), not the thing asked about
-_STORY_START = ZH.source("story_start")
 _STORY = ZH.pattern("story")
 
 

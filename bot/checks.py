@@ -26,34 +26,36 @@ __all__ = ["CHECKS", "WHO_FRAME", "Asked", "Check", "check", "find_gaps"]
 
 # a name asked of a company, body or place (那家企业叫什么): a quoted slogan in the answer does not name it
 _ORG_NAMED = ZH.pattern("org_named")
-
-_WHICH_NOUN = ZH.pattern("which_noun")
-
-# "哪个镇", "哪家公司", "哪个部委": the entry must name one of these, and one the question does not already name
+_WHICH_NOUN = ZH.pattern("which_noun")  # the noun a which-question asks about (哪几条路)
+_WHICH_NUMBERED = ZH.pattern("which_numbered")  # which numbered group (哪3批)
+# "哪个镇", "哪家公司", "哪个部委": the entry must name one of these, and one the question does not already name;
+# and asked after it: 第三方公司是哪家, 那个镇叫什么
 _INSTANCE_ASKED = ZH.pattern("instance_asked")
-
-# ... and asked after it: 第三方公司是哪家, 那个镇叫什么
 _INSTANCE_ASKED_AFTER = ZH.pattern("instance_asked_after")
-
-# periods a figure is stated for: 全年 is not 前三季度
-_PERIOD = ZH.pattern("period")
-
+_PERIOD = ZH.pattern("period")  # periods a figure is stated for: 全年 is not 前三季度
 # English words of the asking itself, which residents mix in ("how many", "vs", "per"): not a subject
 _ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
-
 # the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
 _COUNTED_THING = ZH.pattern("counted_thing")
-
 _WHO = ZH.pattern("who")
-
 # 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
 _COMPARED_WITH = ZH.pattern("compared_with")
-
+_COMPARED_FIRST = ZH.pattern("compared_first")
 _RANK_CHECKED = ZH.pattern("rank_checked")
-
-_WHEN_WORD = ZH.source("when_word")
-
 _WHEN_EVENT = ZH.pattern("when_event")
+_LIGHT_VERBS = ZH.chars("light_verbs")  # 弄完, 搞好: a light verb names no event
+# a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
+_PAST = ZH.pattern("past")
+_TARGET = ZH.pattern("target")
+_NOW = ZH.pattern("now")
+_STATED_NOW = ZH.pattern("stated_now")
+_ORDINAL = ZH.pattern("ordinal")
+_FIRST = ZH.pattern("first")  # 第一个 is 率先, 首批, 居首
+_QUOTED_NAME = ZH.pattern("quoted_name")
+_SHARE_ASKED = ZH.pattern("share_asked")
+# words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
+WHO_FRAME = frozenset(ZH.words("who_frame"))
+
 
 @lru_cache(maxsize=1024)
 def _event_asked(message: str) -> str:
@@ -62,29 +64,10 @@ def _event_asked(message: str) -> str:
         match = _WHEN_EVENT.search(clause)
         if match:
             verb = match.group(1) or match.group(2)
-            if verb and verb_like(verb) and verb[0] not in "弄搞做办干整":  # 弄完: a light verb names no event
+            if verb and verb_like(verb) and verb[0] not in _LIGHT_VERBS:
                 return verb
     return ""
 
-# a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
-_PAST = ZH.pattern("past")
-
-_TARGET = ZH.pattern("target")
-
-_NOW = ZH.pattern("now")
-
-_STATED_NOW = ZH.pattern("stated_now")
-
-_ORDINAL = ZH.pattern("ordinal")
-_WHICH_NUMBERED = ZH.pattern("which_numbered")
-_COMPARED_FIRST = ZH.pattern("compared_first")
-_QUOTED_NAME = ZH.pattern("quoted_name")
-_SHARE_ASKED = ZH.pattern("share_asked")
-
-# words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
-WHO_FRAME = frozenset(ZH.words("who_frame"))
-
-_FIRST = ZH.pattern("first")
 
 def _one_of_a_list(analysis: Analysis, noun: str) -> bool:
     """Whether the noun ends the asking clause only because a list mark cut it there ("哪些国家、行业标准": 国家

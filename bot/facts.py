@@ -46,7 +46,6 @@ _DISCLAIMS: dict[str, re.Pattern[str]] = ZH.patterns("disclaims")
 # kinds only the answer itself can give (an entry's questions asking for them prove nothing)
 _ANSWER_ONLY = frozenset({"money", "count", "rank", "area"})
 
-_UNITS = ZH.source("units")
 
 # a figure and its measure word (第5场 is an ordinal, not a count of 场), and with what follows it
 _FIGURE = ZH.pattern("figure")
@@ -76,6 +75,8 @@ def same_areas(vocab: Vocabulary, term: str) -> tuple[str, ...]:
     return next((group for group in vocab.area_groups if term in group), (term,))
 
 _MONEY_SUM = ZH.pattern("money_sum")
+_CHECKED_FIGURE = ZH.source("checked_figure")  # a figure checked (是不是500张), {number} its digits
+_CHECKED_SUM = ZH.source("checked_sum")
 _ROUGH_FIGURE = ZH.pattern("rough_figure")
 
 
@@ -270,9 +271,9 @@ class EntryFacts:
         """A yes/no check of a figure ("是不是500张") that the entry states otherwise, for the same kind of thing."""
         if not analysis.checks:
             return False
-        unit = re.search(rf"(?<![\d.]){re.escape(number)}(?:余|多)?(?:万|亿)?({_UNITS})", analysis.focus)
+        unit = re.search(_CHECKED_FIGURE.replace("{number}", re.escape(number)), analysis.focus)
         kind = unit_class(unit.group(1)) if unit else ""
-        if not kind and re.search(rf"(?<![\d.]){re.escape(number)}(?:余|多)?[万亿](?!\d)", analysis.focus):
+        if not kind and re.search(_CHECKED_SUM.replace("{number}", re.escape(number)), analysis.focus):
             kind = "money"  # 是不是500多万: a sum of money said without 元
         return bool(kind) and kind not in ("time",) and kind in self._units(index)
 
