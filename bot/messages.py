@@ -327,3 +327,32 @@ UNDO_ALREADY = "修改 #{id} 已经撤销过了（撤销记录 #{undo}），这�
 UNDO_NO_SUCH = "没有修改 #{id}。发送 /history 查看修改记录。"
 UNDO_IS_UNDO = "#{id} 本身是一次撤销，不能再撤销。发送 /history 查看修改记录。"
 UNDO_USAGE = "用法：/undo 先看要撤销哪一条修改；/undo 修改编号 直接撤销那一条。"
+
+# ---- issue 21: the first screen, first steps and progress ------------------------------------------
+# set at start as the bot's profile texts (Telegram: short description ≤ 120 characters, description ≤ 512)
+BOT_SHORT_DESCRIPTION = "{name}：根据{about}回答{topic_list}等问题，每个回答都注明出处。"
+BOT_DESCRIPTION = (
+    "您好！我是{name}机器人，根据{event}的报道回答问题，每个回答都附上原文出处。\n\n"
+    "可以问{topic_list}等方面的数字和做法，比如：{example}\n\n"
+    "点下面的“开始”，然后直接把问题发给我；在群里 @我 或用 /ask 提问。"
+)
+START_WELCOME = (
+    "您好！我是<b>{name}</b>机器人。\n"
+    "我根据{event}的报道回答问题，每个回答都附上原文出处。\n\n"
+    "点下面的例子试试，或者直接把问题发给我。\n"
+    "/topics 按话题浏览  /source 资料来源  /help 用法"
+)
+BUTTON_TOPICS = "📚 按话题浏览"
+START_GROUP = (
+    "我是<b>{name}</b>机器人，根据{about}的报道回答问题，每个回答都注明出处。\n"
+    "在群里这样问我：\n"
+    "· @{username} 您的问题\n"
+    "· /ask 您的问题\n"
+    "· 回复我的消息接着问\n"
+    "私聊我可以点例子、按话题浏览。"
+)
+UNKNOWN_COMMAND = "没有这个命令。直接把问题发给我就行，或发送 /topics 按话题浏览、/help 查看用法。"
+INLINE_NO_MATCH_TITLE = "没找到相关内容"
+INLINE_NO_MATCH_DESCRIPTION = "换个说法再试试，或私聊机器人提问"
+INLINE_NO_MATCH_TEXT = "没有找到“{question}”的相关内容。可以换个说法，或私聊 @{username} 提问。"
+GROUP_REPEAT_LINK = "这个问题刚才已经回答过了，请看<a href=\"{link}\">上面的回答</a> ↑"

@@ -155,9 +155,15 @@ async def test_group_repeat_points_to_the_earlier_answer(bot_app: Any) -> None:
     asked = mention_update(app.bot, "社工站有几个啊", chat_id=GROUP, chat_type="supergroup", user_id=2)
     await app.process_update(asked)
     again = request.sent()[-1]
-    assert again["text"] == "这个问题刚才已经回答过了，请看上面的回答 ↑"
+    (earlier_id, _), = app.bot_data["services"].recent_group_answers.values()  # the bot's first answer
+    link = f"https://t.me/c/{str(GROUP)[4:]}/{earlier_id}"
+    assert again["text"] == f'这个问题刚才已经回答过了，请看<a href="{link}">上面的回答</a> ↑'  # a tap opens it
     assert again["reply_parameters"]["message_id"] != first.get("reply_parameters", {}).get("message_id")
     assert again["reply_parameters"]["message_id"] == asked.effective_message.message_id  # the asker is told
+    request.clear()  # a basic group's messages have no link: the notice says "above" only
+    await app.process_update(mention_update(app.bot, "乡镇社工站有几个", chat_id=-55, chat_type="group", user_id=1))
+    await app.process_update(mention_update(app.bot, "社工站有几个啊", chat_id=-55, chat_type="group", user_id=2))
+    assert request.last_text() == "这个问题刚才已经回答过了，请看上面的回答 ↑"
 
 
 async def test_a_repeat_in_a_group_does_not_swallow_the_new_questions_asked_with_it(bot_app: Any) -> None:
@@ -728,3 +734,131 @@ async def test_reload_asks_to_confirm_when_entries_would_go_or_a_file_just_chang
     assert request.last_text().startswith("知识库已重新加载")
     await app.process_update(message_update(app.bot, "报道里养老服务这一部分的标题是什么", user_id=43, chat_id=43))
     assert "享老" not in request.last_text()  # confirmed: the entry is gone
+
+
+# --------------------------------------------------------------------------------------------------
+# issue 21: the first screen, first steps and progress
+
+
+def _labels(params: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in (params.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+
+
+def _data(params: dict[str, Any], label: str) -> str:
+    return next(b["callback_data"] for row in params["reply_markup"]["inline_keyboard"] for b in row
+                if b["text"] == label)
+
+
+def _typing_then(request: RecordingRequest, chat_id: int) -> list[str]:
+    """The calls to a chat in order, a typing action as "typing" (the answer's spinner and answers left out)."""
+    return ["typing" if c.method == "sendChatAction" and c.params["action"] == "typing" else c.method
+            for c in request.calls if str(c.params.get("chat_id")) == str(chat_id)]
+
+
+async def test_private_start_shows_tappable_examples_and_a_topics_button(bot_app: Any) -> None:
+    """A resident's first screen: short example buttons (a tap asks the whole question) and 按话题浏览."""
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "/start"))
+    welcome = request.sent()[-1]
+    assert "点下面的例子试试" in welcome["text"] and "交城问答" in welcome["text"]
+    labels = _labels(welcome)
+    assert labels == ["有多少户国家级高新技术企业", "有多少个乡镇社工站", "养老床位有多少张", "📚 按话题浏览"]
+    assert all(len(label) <= 14 for label in labels)
+    request.clear()
+    await app.process_update(callback_update(app.bot, _data(welcome, "有多少个乡镇社工站")))
+    assert _typing_then(request, 42) == ["typing", "sendMessage"]
+    answer = request.last_text()
+    assert answer.startswith("<b>交城县有多少个乡镇社工站？</b>\n") and "8个乡镇社工站" in answer
+    assert _labels(request.sent()[-1])[:3] == ["👍", "👎", "原文"]
+    request.clear()
+    await app.process_update(callback_update(app.bot, _data(welcome, "📚 按话题浏览")))
+    topics = request.sent("editMessageText")[-1]
+    assert topics["text"] == "请选择话题：" and "养老服务（" in " ".join(_labels(topics))
+
+
+async def test_group_start_shows_how_to_ask_in_a_group(bot_app: Any) -> None:
+    app, request = bot_app
+    asked = message_update(app.bot, "/start", chat_id=GROUP, chat_type="supergroup")
+    await app.process_update(asked)
+    (reply,) = request.sent()
+    assert "@jiaocheng_qa_bot 您的问题" in reply["text"] and "/ask 您的问题" in reply["text"]
+    assert "点下面的例子" not in reply["text"] and "reply_markup" not in reply
+    assert reply["reply_parameters"]["message_id"] == asked.effective_message.message_id
+
+
+async def test_an_unknown_command_gets_a_hint_in_private_and_when_addressed_in_a_group(bot_app: Any) -> None:
+    app, request = bot_app
+    hint = "没有这个命令。直接把问题发给我就行，或发送 /topics 按话题浏览、/help 查看用法。"
+    for command in ("/menu", "/abc 1"):
+        request.clear()
+        await app.process_update(message_update(app.bot, command))
+        assert [p["text"] for p in request.sent()] == [hint]
+    request.clear()
+    for command in ("/menu", "/menu@other_bot"):  # for every bot, or another one: not ours to answer
+        await app.process_update(message_update(app.bot, command, chat_id=GROUP, chat_type="supergroup"))
+    assert request.sent() == []
+    addressed = message_update(app.bot, "/menu@jiaocheng_qa_bot", chat_id=GROUP, chat_type="supergroup")
+    await app.process_update(addressed)
+    (reply,) = request.sent()
+    assert reply["text"] == hint and reply["reply_parameters"]["message_id"] == addressed.effective_message.message_id
+
+
+async def test_a_number_after_did_you_mean_picks_that_suggestion(bot_app: Any) -> None:
+    """"1", "第二个", "一", "第2个" answer as the button would; another person's or a later number does not."""
+    app, request = bot_app
+
+    async def offered(person: int, **where: Any) -> list[str]:
+        request.clear()
+        make = mention_update if where.get("chat_type") else message_update  # a group: addressed to the bot
+        await app.process_update(make(app.bot, "省级的中心有几个", user_id=person, **where))
+        reply = request.sent()[-1]
+        assert reply["text"] == "您是想问："
+        return [row[0]["callback_data"] for row in reply["reply_markup"]["inline_keyboard"]]
+
+    async def pressed(data: str, person: int, chat_id: int) -> str:
+        await app.process_update(callback_update(app.bot, data, user_id=person, chat_id=chat_id))
+        return request.last_text()
+
+    for person, (said, index) in enumerate((("1", 0), ("第二个", 1), ("一", 0), ("第2个", 1)), start=100):
+        choices = await offered(person, chat_id=person)
+        expected = await pressed(choices[index], person, person)
+        request.clear()
+        await app.process_update(message_update(app.bot, said, chat_id=person, user_id=person))
+        assert [p["text"] for p in request.sent()] == [expected], said
+        request.clear()
+        await app.process_update(message_update(app.bot, said, chat_id=person, user_id=person))  # a question again
+        assert request.last_text() != expected
+    await offered(200, chat_id=200)
+    request.clear()
+    await app.process_update(message_update(app.bot, "养老床位有多少张", chat_id=200, user_id=200))  # a new question
+    await app.process_update(message_update(app.bot, "1", chat_id=200, user_id=200))  # ... and they are gone
+    assert "985张" in request.sent()[0]["text"] and "<blockquote>" not in request.sent()[1]["text"]
+    # in a group: the asker's plain "2" picks, as a reply to them; someone else's "2" does not
+    choices = await offered(7, chat_id=GROUP, chat_type="supergroup")
+    request.clear()
+    await app.process_update(message_update(app.bot, "2", chat_id=GROUP, chat_type="supergroup", user_id=8))
+    assert request.sent() == []
+    picked = message_update(app.bot, "2", chat_id=GROUP, chat_type="supergroup", user_id=7)
+    await app.process_update(picked)
+    (reply,) = request.sent()
+    assert reply["reply_parameters"]["message_id"] == picked.effective_message.message_id
+    assert reply["text"] == await pressed(choices[1], 7, GROUP)
+
+
+async def test_a_question_shows_typing_before_the_answer(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "养老床位有多少张"))
+    assert _typing_then(request, 42) == ["typing", "sendMessage"]
+    request.clear()
+    await app.process_update(mention_update(app.bot, "养老床位有多少张", chat_id=GROUP, chat_type="supergroup"))
+    assert _typing_then(request, GROUP) == ["typing", "sendMessage"]
+
+
+async def test_an_inline_query_without_a_match_says_what_to_do(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(inline_update(app.bot, "明天天气怎么样"))
+    (result,) = request.sent("answerInlineQuery")[-1]["results"]
+    assert result["title"] == "没找到相关内容"
+    assert result["description"] == "换个说法再试试，或私聊机器人提问"
+    assert result["input_message_content"]["message_text"] == (
+        "没有找到“明天天气怎么样”的相关内容。可以换个说法，或私聊 @jiaocheng_qa_bot 提问。")

@@ -46,6 +46,12 @@ def test_bot_process_answers_a_message_from_get_updates(tmp_path: Path) -> None:
         assert "8个乡镇社工站" in reply["text"]
         assert "《多维驱动 高质量发展行稳致远》" in reply["text"] and "<blockquote>" in reply["text"]
         assert reply["parse_mode"] == "HTML"
+        # an empty chat and the profile show what the bot is for (set at start, from place.yaml and the topics)
+        profile = {name: params for name, params in api.calls if name in ("setMyDescription", "setMyShortDescription")}
+        description = profile["setMyDescription"]["description"]
+        short = profile["setMyShortDescription"]["short_description"]
+        assert "交城问答" in description and "养老服务" in description and len(description) <= 512
+        assert "交城问答" in short and len(short) <= 120
     finally:
         output = _interrupt(process)
         api.stop()

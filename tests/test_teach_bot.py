@@ -94,6 +94,14 @@ async def _press(app: Any, request: RecordingRequest, data: str, *, user_id: int
     await app.process_update(callback_update(app.bot, data, user_id=user_id, chat_id=chat_id or user_id))
 
 
+def _typing_before(request: RecordingRequest, method: str) -> bool:
+    """Whether the admin's chat was shown "typing…" before the first ``method`` call."""
+    names = [c.method for c in request.calls]
+    typing = [i for i, c in enumerate(request.calls)
+              if c.method == "sendChatAction" and c.params["action"] == "typing" and int(c.params["chat_id"]) == ADMIN]
+    return bool(typing) and method in names and typing[0] < names.index(method)
+
+
 def _alert(request: RecordingRequest) -> str:
     return str(request.sent("answerCallbackQuery")[-1].get("text", ""))
 
@@ -118,6 +126,7 @@ async def test_a_pick_becomes_a_proposal_and_accepting_it_adds_the_question_keep
 
     await _press(app, request, buttons[messages.BUTTON_TEACH_ADD])
     assert _alert(request) == messages.TEACH_WORKING
+    assert _typing_before(request, "editMessageText")  # the seconds of saving show as "typing…"
     done = request.sent("editMessageText")[-1]["text"]
     assert "已把“省级的中心有几个”加为条目 tech-provincial-innovation-centers 的问法" in done
 
@@ -240,6 +249,7 @@ async def test_undo_names_its_edit_restores_the_file_byte_for_byte_and_history_l
     request.clear()
     await app.process_update(message_update(app.bot, "/undo 1", chat_id=ADMIN, user_id=ADMIN))
     assert "已撤销修改 #1" in request.last_text()
+    assert _typing_before(request, "sendMessage")
     assert (knowledge_dir / "tech.yaml").read_bytes() == before
     reply = await _ask(app, request, AMBIGUOUS)
     assert reply["text"] == messages.AMBIGUOUS_INTRO  # the base is the old one again

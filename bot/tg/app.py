@@ -24,6 +24,7 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -56,6 +57,7 @@ from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
 from ..inbox import Inbox
 from ..kbedit import KnowledgeEditor
+from ..knowledge import KnowledgeBase
 from ..matching import MatchResult, Status
 from ..privacy import contains_private_data, mask_private_data
 from ..render import answer_text as render_plain_answer
@@ -64,7 +66,15 @@ from ..reports import stats_chart, stats_text, unanswered_text
 from ..service import KnowledgeService
 from ..storage import Storage
 from . import announce, render, teach
-from .common import capped_lines, chunks, is_bot_admin, log_chat, require_bot_admin, require_group_admin
+from .common import (
+    capped_lines,
+    chunks,
+    is_bot_admin,
+    log_chat,
+    require_bot_admin,
+    require_group_admin,
+    show_typing,
+)
 from .common import send as _send
 from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
 from .sending import FairLimiter, current_handling
@@ -138,13 +148,19 @@ async def answer_question(
         await _send(message, escape(messages.PRIVATE_DATA), quote=True)
         return
     if result is None:
+        await show_typing(context.bot, message.chat_id)  # matching may take a moment on a large base
         result = await asyncio.to_thread(loaded.matcher.match, text)
     await _log_question(context, update, text, result)
+    if user is not None:
+        _remember_choices(svc, message.chat_id, user.id, result)
     note = ""
     if group and message.chat is not None:
         fresh = _not_answered_lately(svc, message.chat.id, result)
-        if fresh is None:  # all of it was answered in this group a moment ago: say so to the asker
-            await _send(message, escape(messages.GROUP_REPEAT), quote=True)
+        if fresh is None:  # all of it was answered in this group a moment ago: tell the asker, with a link
+            earlier = _earlier_answer(svc, message.chat.id, result)
+            link = _message_link(message.chat, earlier) if earlier is not None else None
+            repeat = messages.GROUP_REPEAT_LINK.format(link=escape(link)) if link else escape(messages.GROUP_REPEAT)
+            await _send(message, repeat, quote=True)
             return
         if fresh is not result:  # some parts were: answer the others, and say so after them
             result, note = fresh, "\n\n" + escape(messages.GROUP_REPEAT_SOME)
@@ -155,6 +171,81 @@ async def answer_question(
         for part in result.parts if result.compound else (result,):
             if part.status is Status.ANSWERED and part.entry is not None:
                 svc.recent_group_answers[(message.chat.id, part.entry.id)] = (sent.message_id, time.monotonic())
+
+
+def _earlier_answer(svc: Services, chat_id: int, result: MatchResult) -> int | None:
+    """The id of the bot's message in this group that answered (the first part of) the result a moment ago."""
+    for part in result.parts if result.compound else (result,):
+        earlier = svc.recent_group_answers.get((chat_id, part.entry.id)) if part.entry is not None else None
+        if earlier is not None:
+            return earlier[0]
+    return None
+
+
+def _message_link(chat: Chat, message_id: int) -> str | None:
+    """A link members can open to a message of a group: t.me/<name>/<id>, or t.me/c/<id>/<id> in a supergroup.
+
+    A basic group's messages have no link (None).
+    """
+    if chat.username:
+        return f"https://t.me/{chat.username}/{message_id}"
+    if chat.type == ChatType.SUPERGROUP and str(chat.id).startswith("-100"):
+        return f"https://t.me/c/{str(chat.id)[4:]}/{message_id}"
+    return None
+
+
+# "1", "2", "第一个", "第2个", "一" after a "您是想问" reply: that suggestion
+PICK_RE = re.compile(r"^(?:第\s*)?([1-9一二三四五六七八九])\s*(?:个|条|项)?\s*[。.！!]?$")
+CHINESE_DIGITS = "一二三四五六七八九"
+PICK_SECONDS = 300  # how long the suggestions of a "您是想问" reply wait for a number
+
+
+def picked_number(text: str) -> int | None:
+    """The suggestion a reply such as ``1``, ``第二个`` or ``第2个`` picks (1-based), else None."""
+    match = PICK_RE.match(text.strip())
+    if match is None:
+        return None
+    digit = match.group(1)
+    return int(digit) if digit.isascii() else CHINESE_DIGITS.index(digit) + 1
+
+
+def _remember_choices(svc: Services, chat_id: int, user_id: int, result: MatchResult) -> None:
+    """Keep the suggestions a person was offered (for a number in reply); any other reply forgets them."""
+    key = (chat_id, user_id)
+    now = time.monotonic()
+    if result.status is Status.AMBIGUOUS and not result.compound and result.candidates:
+        if len(svc.pending_choices) > 1000:  # bounded memory: forget the stale ones
+            svc.pending_choices = {k: v for k, v in svc.pending_choices.items() if now - v[1] < PICK_SECONDS}
+        svc.pending_choices[key] = (tuple(c.entry.id for c in result.candidates), now)
+    else:
+        svc.pending_choices.pop(key, None)
+
+
+async def _answer_pick(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+    """A number (``1``, ``第二个``) from a person with suggestions pending in this chat: answer that one.
+
+    False (and nothing sent) when it is not such a reply: then it is a new question.
+    """
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return False
+    svc = services(context)
+    key = (message.chat_id, user.id)
+    pending = svc.pending_choices.get(key)
+    number = picked_number(text) if pending is not None else None
+    if pending is None or number is None:
+        return False
+    ids, offered = pending
+    kb = svc.knowledge.current.kb
+    entry = kb.by_id.get(ids[number - 1]) if number <= len(ids) else None
+    if time.monotonic() - offered > PICK_SECONDS or entry is None:
+        return False
+    del svc.pending_choices[key]
+    teach.note_pick(context, user.id, entry.id)  # a label for the person's last question, as a button press is
+    await _send(message, render.answer_html(kb, entry), render.answer_keyboard(kb, entry),
+                quote=message.chat.type != ChatType.PRIVATE)
+    return True
 
 
 def _not_answered_lately(svc: Services, chat_id: int, result: MatchResult) -> MatchResult | None:
@@ -214,7 +305,9 @@ async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Any text in a private chat is a question, and so is the caption of a photo or file."""
     message = update.effective_message
     if message is not None and (message.text or message.caption) is not None:
-        await answer_question(update, context, message.text or message.caption or "", group=False)
+        text = message.text or message.caption or ""
+        if not await _answer_pick(update, context, text):
+            await answer_question(update, context, text, group=False)
 
 
 async def on_private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -232,6 +325,8 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     svc = services(context)
     addressed = _addressed_text(message, context.bot.username, context.bot.id)
+    if await _answer_pick(update, context, addressed if addressed is not None else message.text or ""):
+        return  # "2" from someone who was just asked "您是想问", addressed to the bot or not
     if addressed is not None:
         await answer_question(update, context, addressed, group=True)
         return
@@ -244,7 +339,7 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start, with an optional deep link payload naming an entry."""
+    """/start, with an optional deep link payload naming an entry; in a group, how to ask there."""
     message = update.effective_message
     if message is None:
         return
@@ -254,9 +349,47 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if entry is not None:
             await _send(message, render.answer_html(loaded.kb, entry), render.answer_keyboard(loaded.kb, entry))
             return
-    examples = "\n".join(f"· {escape(q)}" for q in example_questions(loaded.kb))
     words = {k: escape(v) for k, v in place_words(loaded.kb).items()}
-    await _send(message, messages.WELCOME.format(**{**words, "examples": examples}))
+    if message.chat.type != ChatType.PRIVATE:
+        username = escape(context.bot.username or "bot")
+        await _send(message, messages.START_GROUP.format(**words, username=username), quote=True)
+        return
+    await _send(message, messages.START_WELCOME.format(**words), start_keyboard(loaded.kb))
+
+
+def start_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup:
+    """/start's buttons: one per example question (a short label; a press asks it), then 按话题浏览."""
+    rows = [[InlineKeyboardButton(short_label(q, kb), callback_data=render.callback("e", str(i)))]
+            for i, q in enumerate(example_questions(kb))]
+    rows.append([InlineKeyboardButton(messages.BUTTON_TOPICS, callback_data=render.callback("T"))])
+    return InlineKeyboardMarkup(rows)
+
+
+LABEL_MOST = 14  # characters of a button label a phone shows whole
+
+
+def short_label(question: str, kb: KnowledgeBase) -> str:
+    """A question as a button label: without the closing ？ and the county's name in front, at most 14 characters."""
+    label = question.strip().rstrip("？?。.!！ ")
+    county = kb.place.county
+    for name in (county, county[:-1] if len(county) > 2 else ""):
+        if name and label.startswith(name) and len(label) > len(name) + 2:
+            label = label[len(name):]
+            break
+    return label if len(label) <= LABEL_MOST else label[: LABEL_MOST - 1] + "…"
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have (/menu): one line on what works; in a group only /menu@this_bot."""
+    message = update.effective_message
+    if message is None:
+        return
+    group = message.chat.type != ChatType.PRIVATE
+    if group:
+        _, _, addressee = (message.text or "").split(maxsplit=1)[0].partition("@")
+        if addressee.lower() != (context.bot.username or "").lower():
+            return  # another bot's command, or one for every bot in the group
+    await _send(message, escape(messages.UNKNOWN_COMMAND), quote=group)
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -423,10 +556,15 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     parts = query.data.split("|")
     kb = services(context).knowledge.current.kb
     kind = parts[0]
-    if kind not in ("a", "s", "f", "T", "t") or (kind in ("a", "s", "f", "t") and len(parts) < 2):
+    if kind not in ("a", "s", "f", "T", "t", "e") or (kind in ("a", "s", "f", "t", "e") and len(parts) < 2):
         await query.answer()  # a stale or forged button: nothing to do
         return
     message = query.message if isinstance(query.message, Message) else None
+    if kind == "e":
+        await query.answer()
+        if message is not None:
+            await _answer_example(update, context, message, _small_number(parts[1], -1))
+        return
     if kind in ("a", "s", "f"):
         entry = kb.by_id.get(parts[-1])
         if entry is None:
@@ -473,6 +611,21 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _edit(query, text, render.topic_questions_keyboard(kb, index, page=page))
         return
     await query.answer()
+
+
+async def _answer_example(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, index: int) -> None:
+    """An example button of /start (e|<n>): the example question in full, then its answer, as if it was asked."""
+    loaded = services(context).knowledge.current
+    examples = example_questions(loaded.kb)
+    if not 0 <= index < len(examples):
+        return  # a button of a base that has changed since
+    question = examples[index]
+    await show_typing(context.bot, message.chat_id)
+    result = await asyncio.to_thread(loaded.matcher.match, question)
+    await _log_question(context, update, question, result)
+    parts, markup = render.reply_parts(loaded.kb, result)
+    parts[0] = f"<b>{escape(question)}</b>\n{parts[0]}"
+    await _send(message, parts, markup)
 
 
 def _small_number(text: str, default: int) -> int:
@@ -534,6 +687,17 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         )
         for entry in entries
     ]
+    if not articles:  # one result that says what to do, not an empty list that looks broken
+        said = escape(mask_private_data(text)[:30])
+        articles.append(InlineQueryResultArticle(
+            id="no-match",
+            title=messages.INLINE_NO_MATCH_TITLE,
+            description=messages.INLINE_NO_MATCH_DESCRIPTION,
+            input_message_content=InputTextMessageContent(
+                messages.INLINE_NO_MATCH_TEXT.format(question=said, username=escape(context.bot.username or "bot")),
+                parse_mode=ParseMode.HTML,
+            ),
+        ))
     await query.answer(articles, cache_time=60, button=button)
 
 
@@ -651,8 +815,24 @@ ADMIN_COMMANDS = [*PRIVATE_COMMANDS, BotCommand("reload", "重新加载知识库
                   BotCommand("undo", "撤销最近一次修改")]
 
 
+SHORT_DESCRIPTION_MOST = 120  # Telegram's limits on the profile texts, in characters
+DESCRIPTION_MOST = 512
+
+
+def profile_texts(kb: KnowledgeBase) -> tuple[str, str]:
+    """The bot's description (an empty chat shows it) and short description (its profile), from the place."""
+    words = place_words(kb)
+
+    def fit(text: str, most: int) -> str:
+        return text if len(text) <= most else text[: most - 1] + "…"
+
+    return (fit(messages.BOT_DESCRIPTION.format(**words), DESCRIPTION_MOST),
+            fit(messages.BOT_SHORT_DESCRIPTION.format(**words), SHORT_DESCRIPTION_MOST))
+
+
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Register the command menus for private chats, groups and each admin; start the announcements."""
+    """Register the command menus for private chats, groups and each admin, set the bot's description
+    from the place; start the announcements."""
     bot = application.bot
     try:
         await bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
@@ -660,6 +840,12 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     except TelegramError as exc:
         logger.warning("could not set the command menus: %s", exc)
     svc: Services = application.bot_data["services"]
+    description, short_description = profile_texts(svc.knowledge.current.kb)
+    try:
+        await bot.set_my_description(description)
+        await bot.set_my_short_description(short_description)
+    except TelegramError as exc:
+        logger.warning("could not set the bot's description: %s", exc)
     for admin in svc.config.admins:
         try:
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
@@ -833,6 +1019,8 @@ def build_application(
         group=-1,
     )
     application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.CAPTION, on_group_text))
+    # Last of its group: a command none of the above has (/menu) gets a one-line hint.
+    application.add_handler(MessageHandler(filters.COMMAND, on_unknown_command))
     application.add_error_handler(on_error)
     return application
 

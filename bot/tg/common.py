@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from telegram import Bot, LinkPreviewOptions, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatAction, ChatMemberStatus, ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
@@ -60,6 +60,13 @@ async def send(
         break
     return first
 
+
+async def show_typing(bot: Bot, chat_id: int) -> None:
+    """"typing…" in the chat while something slow is prepared (a question matched, an edit saved); never raises."""
+    try:
+        await bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as exc:  # only a courtesy: the reply itself still goes
+        logger.info("no typing action in %s: %s", log_chat(chat_id), exc)
 
 
 async def may_manage_group(bot: Bot, message: Message, bot_admins: Collection[int]) -> bool:

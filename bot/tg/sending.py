@@ -44,7 +44,8 @@ RETRIES = 4  # extra attempts of one reply on transient errors, before the updat
 BACKOFF_FIRST, BACKOFF_CAP = 0.5, 8.0  # seconds: 0.5, 1, 2, 4 ... at most 8 between attempts
 RETRY_AFTER_CAP = 60.0  # flood control asking for longer than this fails the attempt (the inbox retries)
 NOT_PACED = frozenset({"getMe", "getUpdates", "deleteWebhook", "setWebhook", "getChatMember", "setMyCommands",
-                       "answerCallbackQuery", "answerInlineQuery", "close", "logOut"})
+                       "answerCallbackQuery", "answerInlineQuery", "close", "logOut",
+                       "sendChatAction", "setMyDescription", "setMyShortDescription"})
 
 
 def retry_seconds(exc: RetryAfter) -> float:

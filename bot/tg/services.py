@@ -73,6 +73,8 @@ class Services:
     writer: LogWriter = field(default_factory=LogWriter)  # the question log and feedback, off the event loop
     errors: dict[str, int] = field(default_factory=dict)  # how often each error was seen (bounded logs)
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
+    # (chat id, user id) → the entry ids a "您是想问" reply offered that person, and when (monotonic)
+    pending_choices: dict[tuple[int, int], tuple[tuple[str, ...], float]] = field(default_factory=dict)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -23,7 +23,7 @@ from .. import learning, messages
 from ..kbedit import EditResult, describe_actor
 from ..knowledge import KnowledgeBase
 from ..storage import ProposalRecord
-from .common import is_bot_admin, require_bot_admin, send
+from .common import is_bot_admin, require_bot_admin, send, show_typing
 from .render import callback
 from .services import services
 
@@ -221,6 +221,7 @@ async def _accept(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, mess
         await query.answer(messages.TEACH_NO_ENTRY_YET, show_alert=True)
         return
     await query.answer(messages.TEACH_WORKING)
+    await show_typing(context.bot, message.chat_id)  # validating and reloading the base takes seconds
     result: EditResult = await asyncio.to_thread(
         svc.editor.add_question, proposal.entry_id, proposal.question, actor=_actor(query.from_user.id),
         proposal_id=proposal.id,
@@ -321,6 +322,7 @@ async def cmd_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _undo(message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: int, change_id: int) -> None:
     """Undo exactly edit ``change_id`` and say what happened (an edit already undone is left alone)."""
     svc = services(context)
+    await show_typing(context.bot, message.chat_id)  # validating and reloading the base takes seconds
     result = await asyncio.to_thread(svc.editor.undo, actor=_actor(user_id), change_id=change_id)
     await send(message, escape(result.text))
     if result.ok:
