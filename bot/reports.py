@@ -78,7 +78,9 @@ def stats_chart(storage: Storage) -> bytes:
     fig, ax = plt.subplots(figsize=(6.4, 3.2), dpi=120)
     ax.bar(days, answered, color="#2e7d32", label=messages.CHART_ANSWERED)
     ax.bar(days, other, bottom=answered, color="#c62828", label=messages.CHART_NOT_ANSWERED)
-    ax.set_title(messages.CHART_TITLE, fontproperties=FontProperties(fname=chart_font_path(), size=14))
+    title = font.copy()
+    title.set_size(14)
+    ax.set_title(messages.CHART_TITLE, fontproperties=title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), prop=font, frameon=False)  # beside, not over the bars
     ax.spines[["top", "right"]].set_visible(False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -98,7 +100,8 @@ def unanswered_text(storage: Storage, *, kb: KnowledgeBase | None = None) -> str
     for kind, text, near in rows:
         mark = {"no_match": "❓", "partial": "◐"}.get(kind, "👎")
         nearest = [clip(standard_question(kb, e), NEAR_CLIP) for e in dict.fromkeys(near.split(",")) if e][:2]
-        hint = messages.UNANSWERED_NEAR.format(questions="；".join(nearest)) if nearest else ""
+        said = messages.UNANSWERED_GOT if kind == "thumbs_down" else messages.UNANSWERED_NEAR  # 👎: the answer given
+        hint = said.format(questions="；".join(nearest)) if nearest else ""
         lines.append(f"{mark} {escape(clip(text))}{escape(hint)}")
     return "\n".join(lines)
 

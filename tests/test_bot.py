@@ -301,9 +301,11 @@ async def test_stats_shows_standard_questions_cut_texts_and_the_rate_of_real_que
     assert line == "1 × " + story[:39] + "…"
     assert request.sent("sendPhoto")[-1]["caption"] == messages.CHART_CAPTION
 
+    await app.process_update(callback_update(app.bot, "f|-|elder-beds", user_id=310, chat_id=310))
     request.clear()
     await app.process_update(message_update(app.bot, "/unanswered", chat_id=ADMIN, user_id=ADMIN))
     text = request.last_text()
+    assert "👎" in text and "→ 答的是：交城县的养老机构一共有多少张床位？" in text  # the answer that got the 👎
     (line,) = [x for x in text.splitlines() if "我家老人" in x]
     assert line.startswith("❓ " + story[:39] + "…") and len(line) < 100
     assert "→ 接近：" in line and not ENTRY_ID.search(text)  # what it came close to, as standard questions
