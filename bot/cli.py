@@ -216,15 +216,18 @@ def open_storage(config: Config, err: TextIO) -> Storage | None:
         return None
 
 
-def _print_report(args: argparse.Namespace, out: TextIO, err: TextIO, render: Callable[[Storage], str]) -> int:
+def _print_report(args: argparse.Namespace, out: TextIO, err: TextIO, render: Callable[..., str]) -> int:
+    """A report as /stats or /unanswered shows it: entries by their standard questions (by id if the base
+    cannot be read, after its problems)."""
     config = _config(args, err)
     if config is None:
         return EXIT_USAGE
+    kb = _load(args.knowledge if args.knowledge_given else config.knowledge_dir, err)
     storage = open_storage(config, err)
     if storage is None:
         return EXIT_USAGE
     try:
-        print(_plain(render(storage)), file=out)
+        print(_plain(render(storage, kb=kb)), file=out)
     finally:
         storage.close()
     return EXIT_OK
@@ -292,7 +295,8 @@ def cmd_learn(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         editor = KnowledgeEditor(knowledge, storage)
         if args.command == "history":
-            print(_plain(history_html(storage.changes(limit=args.limit), storage.tz)), file=out)
+            print(_plain(history_html(storage.changes(limit=args.limit), storage.tz, names=storage.admin_names(),
+                                      kb=knowledge.current.kb)), file=out)
             return EXIT_OK
         if args.command == "undo":
             result = editor.undo(actor=_cli_actor(), change_id=args.change)

@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,11 +54,13 @@ class EditResult:
     problems: tuple[Problem, ...] = field(default=())
 
 
-def describe_actor(actor: str) -> str:
-    """Who made a change, as the history shows it."""
+def describe_actor(actor: str, names: Mapping[int, str] | None = None) -> str:
+    """Who made a change, as the history shows it: an admin by the Telegram name they were last seen with
+    (``names``), else "管理员" and the last digits of their user id."""
     kind, _, who = actor.partition(":")
     if kind == "telegram":
-        return messages.ACTOR_TELEGRAM.format(id=who)
+        name = (names or {}).get(int(who)) if who.isdigit() else None
+        return name or messages.ACTOR_ADMIN_UNNAMED.format(tail=who[-4:])
     if kind == "cli":
         return messages.ACTOR_CLI.format(user=who or "?")
     return actor

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from html import escape
@@ -29,6 +30,7 @@ from .kbedit import describe_actor
 from .knowledge import Entry, KnowledgeBase
 from .matching import Matcher, Status
 from .privacy import contains_private_data
+from .reports import clip, standard_question
 from .service import Loaded
 from .storage import ChangeRecord, ProposalRecord, Signal, Storage
 from .text import pinyin_key
@@ -244,23 +246,23 @@ def proposal_html(proposal: ProposalRecord, kb: KnowledgeBase, *, choices: bool 
     return "\n".join(lines)
 
 
-def history_html(changes: list[ChangeRecord], tz: tzinfo | None = None) -> str:
-    """The recent edits, newest first, with who, what, where and the base hashes."""
+def history_html(changes: list[ChangeRecord], tz: tzinfo | None = None, *,
+                 names: Mapping[int, str] | None = None, kb: KnowledgeBase | None = None) -> str:
+    """The recent edits, newest first, numbered: when, who (by name, from ``names``), which standard question
+    (from ``kb``; the entry id without it) got or lost which wording, and where."""
     if not changes:
         return messages.HISTORY_NONE
     lines = [messages.HISTORY_TITLE]
     for change in changes:
         when = datetime.fromtimestamp(change.ts, tz).strftime("%m-%d %H:%M")
-        common = dict(id=change.id, when=when, actor=escape(describe_actor(change.actor)), file=escape(change.file),
-                      entry=escape(change.entry_id), question=escape(change.question))
+        common = dict(id=change.id, when=when, actor=escape(describe_actor(change.actor, names)),
+                      file=escape(change.file), entry=escape(clip(standard_question(kb, change.entry_id), 30)),
+                      question=escape(clip(change.question)))
         if change.action == "undo":
             lines.append(messages.HISTORY_UNDO.format(reverts=change.reverts, **common))
         else:
             hunk = Hunk.from_json(change.hunk)
             undone = messages.HISTORY_UNDONE.format(id=change.undone_by) if change.undone_by else ""
             lines.append(messages.HISTORY_ADD.format(line=hunk.line + len(hunk.added) - 1, undone=undone, **common))
-        commit = messages.HISTORY_COMMIT.format(commit=change.git_commit[:10]) if change.git_commit else ""
-        lines.append(messages.HISTORY_HASHES.format(before=change.base_before[:12], after=change.base_after[:12],
-                                                    commit=commit))
     lines.append(messages.HISTORY_FOOTER)
     return "\n".join(lines)

@@ -11,44 +11,78 @@ from html import escape
 
 from . import messages
 from .announcements import ANNOUNCEMENT_TZ, Announcement, Targets, run_id
+from .knowledge import KnowledgeBase
 from .storage import DeliveryReport, Storage
 
-__all__ = ["schedule_text", "stats_chart", "stats_text", "unanswered_text"]
+__all__ = ["clip", "schedule_text", "standard_question", "stats_chart", "stats_text", "unanswered_text"]
+
+CLIP = 40  # a resident's text in a list is cut to this many characters, so a list stays readable on a phone
+NEAR_CLIP = 20  # each standard question an unanswered one came close to
 
 
-def stats_text(storage: Storage) -> str:
+def clip(text: str, limit: int = CLIP) -> str:
+    """The text on one line, cut to ``limit`` characters with "…" when longer."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def standard_question(kb: KnowledgeBase | None, entry_id: str) -> str:
+    """What a clerk knows an entry by: its first question (the id only if the entry is gone or no base is given)."""
+    entry = kb.by_id.get(entry_id) if kb is not None else None
+    return entry.canonical_question if entry is not None else entry_id
+
+
+def stats_text(storage: Storage, *, kb: KnowledgeBase | None = None) -> str:
+    """/stats: questions today and over 7 days, the answer rate of real questions, the most asked, the unanswered."""
     stats = storage.stats()
-    top = "\n".join(f"{n} × {escape(e)}" for e, n in stats.top_entries) or messages.NOTHING_YET
-    unanswered = "\n".join(f"{n} × {escape(t)}" for t, n in stats.top_unanswered) or messages.NOTHING_YET
+    top = "\n".join(f"{n} × {escape(clip(standard_question(kb, e)))}" for e, n in stats.top_entries)
+    unanswered = "\n".join(f"{n} × {escape(clip(t))}" for t, n in stats.top_unanswered)
+    not_counted = []
+    if stats.week_smalltalk:
+        not_counted.append(messages.STATS_SMALLTALK.format(count=stats.week_smalltalk))
+    if stats.week_suggested:
+        not_counted.append(messages.STATS_SUGGESTED.format(count=stats.week_suggested))
     return messages.STATS.format(
         today=stats.today,
         week=stats.week,
         share=f"{stats.answered_share:.0%}",
+        not_counted=messages.STATS_NOT_COUNTED.format(which="、".join(not_counted)) if not_counted else "",
         up=stats.thumbs_up,
         down=stats.thumbs_down,
-        top=top,
-        unanswered=unanswered,
+        top=top or messages.NOTHING_YET,
+        unanswered=unanswered or messages.NOTHING_YET,
     )
 
 
+def chart_font_path() -> str:
+    """The CJK font the chart is drawn in: Noto Sans SC, shipped by the ``pylopdf-fonts-zh-cn`` dependency."""
+    import pylopdf_fonts_zh_cn
+
+    return str(pylopdf_fonts_zh_cn.sans_path())
+
+
 def stats_chart(storage: Storage) -> bytes:
-    """A PNG bar chart of the last 7 days: answered vs not answered."""
+    """A PNG bar chart of the last 7 days, in Chinese: real questions answered vs not answered."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import MaxNLocator
 
+    font = FontProperties(fname=chart_font_path())
     stats = storage.stats()
     days = [d.day for d in stats.daily]
     answered = [d.answered for d in stats.daily]
     other = [d.other for d in stats.daily]
-    fig, ax = plt.subplots(figsize=(6, 3.2), dpi=120)
-    ax.bar(days, answered, color="#2e7d32", label="answered")
-    ax.bar(days, other, bottom=answered, color="#c62828", label="not answered")
-    ax.set_title("Questions per day (last 7 days)")
-    ax.legend(loc="upper left")
-    from matplotlib.ticker import MaxNLocator
-
+    fig, ax = plt.subplots(figsize=(6.4, 3.2), dpi=120)
+    ax.bar(days, answered, color="#2e7d32", label=messages.CHART_ANSWERED)
+    ax.bar(days, other, bottom=answered, color="#c62828", label=messages.CHART_NOT_ANSWERED)
+    title = font.copy()
+    title.set_size(14)
+    ax.set_title(messages.CHART_TITLE, fontproperties=title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), prop=font, frameon=False)  # beside, not over the bars
+    ax.spines[["top", "right"]].set_visible(False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     buffer = io.BytesIO()
@@ -57,15 +91,18 @@ def stats_chart(storage: Storage) -> bytes:
     return buffer.getvalue()
 
 
-def unanswered_text(storage: Storage) -> str:
+def unanswered_text(storage: Storage, *, kb: KnowledgeBase | None = None) -> str:
+    """/unanswered: recent unanswered, partly answered and 👎 questions, each with what it came close to."""
     rows = storage.unanswered(limit=20)
     if not rows:
         return messages.UNANSWERED_NONE
     lines = [messages.UNANSWERED_TITLE]
     for kind, text, near in rows:
         mark = {"no_match": "❓", "partial": "◐"}.get(kind, "👎")
-        hint = f"  → {escape(near)}" if near else ""
-        lines.append(f"{mark} {escape(text)}{hint}")
+        nearest = [clip(standard_question(kb, e), NEAR_CLIP) for e in dict.fromkeys(near.split(",")) if e][:2]
+        said = messages.UNANSWERED_GOT if kind == "thumbs_down" else messages.UNANSWERED_NEAR  # 👎: the answer given
+        hint = said.format(questions="；".join(nearest)) if nearest else ""
+        lines.append(f"{mark} {escape(clip(text))}{escape(hint)}")
     return "\n".join(lines)
 
 
@@ -115,7 +152,7 @@ def schedule_text(announcements: tuple[Announcement, ...], storage: Storage, *, 
     for record in recent:
         report = storage.report(record.id)
         targets = Targets.from_json(record.targets).describe()
-        lines.append(f"· {escape(record.id)}  {_when(record.due or record.created)}  {escape(targets)}  "
+        lines.append(f"· {escape(clip(record.text, 20))}  {_when(record.due or record.created)}  {escape(targets)}  "
                      + (_outcome(report) if report else ""))
     return "\n".join(lines)
 

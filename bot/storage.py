@@ -342,10 +342,18 @@ class Stats:
     daily: list[DailyCount]
     thumbs_up: int
     thumbs_down: int
+    week_smalltalk: int = 0  # 你好/谢谢/你是谁: not questions, left out of the counts above
+    week_suggested: int = 0  # replies that offered "您是想问" choices: neither answered nor unanswered
 
     @property
     def answered_share(self) -> float:
+        """The share of real questions (small talk and "您是想问" choices left out) that were answered."""
         return self.week_answered / self.week if self.week else 0.0
+
+
+# Outcomes that are not counted as questions in the statistics: small talk, and replies that offered
+# "您是想问" choices (the person picks one; the pick is answered), so neither lowers the answer rate.
+_NOT_COUNTED = "('smalltalk', 'ambiguous')"
 
 
 class Storage:
@@ -517,6 +525,17 @@ class Storage:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old copy of the texts left in the WAL
         return {"questions": questions, "feedback": feedback, "proposals": proposals}
 
+    def remember_admin_name(self, user_id: int, name: str) -> None:
+        """Keep the name an admin goes by on Telegram, for the edit history (written only when it changed)."""
+        key = f"admin_name:{user_id}"
+        if name and self._meta(key) != name:
+            self._set_meta(key, name)
+
+    def admin_names(self) -> dict[int, str]:
+        """Admins' Telegram names by user id, as last seen when they used an admin command."""
+        rows = self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'admin_name:%'").fetchall()
+        return {int(str(key).partition(":")[2]): str(value) for key, value in rows}
+
     def set_auto_mode(self, chat_id: int, enabled: bool) -> None:
         with self._tx() as db:
             db.execute(
@@ -540,9 +559,13 @@ class Storage:
         today_start = self._day_start(now)
         week_start = self._day_start(now, 6)
         db = self._db
-        today = db.execute("SELECT COUNT(*) FROM questions WHERE ts >= ?", (today_start,)).fetchone()[0]
-        week, week_answered = db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(status = 'answered'), 0) FROM questions WHERE ts >= ?", (week_start,)
+        real = f"status NOT IN {_NOT_COUNTED}"
+        today = db.execute(f"SELECT COUNT(*) FROM questions WHERE ts >= ? AND {real}", (today_start,)).fetchone()[0]
+        week, week_answered, smalltalk, suggested = db.execute(
+            f"SELECT COALESCE(SUM({real}), 0), COALESCE(SUM(status = 'answered'), 0), "
+            "COALESCE(SUM(status = 'smalltalk'), 0), COALESCE(SUM(status = 'ambiguous'), 0) "
+            "FROM questions WHERE ts >= ?",
+            (week_start,),
         ).fetchone()
         top_entries = db.execute(
             "SELECT entry_id, COUNT(*) AS n FROM questions WHERE ts >= ? AND status = 'answered' "
@@ -559,7 +582,7 @@ class Storage:
             start = self._day_start(now, back)
             end = self._day_start(now, back - 1) if back > 0 else now + 1
             answered, other = db.execute(
-                "SELECT COALESCE(SUM(status = 'answered'), 0), COALESCE(SUM(status != 'answered'), 0) "
+                f"SELECT COALESCE(SUM(status = 'answered'), 0), COALESCE(SUM(status != 'answered' AND {real}), 0) "
                 "FROM questions WHERE ts >= ? AND ts < ?",
                 (start, end),
             ).fetchone()
@@ -577,6 +600,8 @@ class Storage:
             daily=daily,
             thumbs_up=int(up),
             thumbs_down=int(down),
+            week_smalltalk=int(smalltalk),
+            week_suggested=int(suggested),
         )
 
     def unanswered(self, *, limit: int = 20) -> list[tuple[str, str, str]]:

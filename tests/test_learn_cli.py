@@ -57,7 +57,7 @@ def test_learn_list_add_ignore_history_and_undo(setup: tuple[Path, Path, Path],
 
     assert main(["history", *cfg]) == 0
     history = capsys.readouterr().out
-    assert "#1" in history and "命令行" in history and "topic.yaml 条目 high-tech 加问法“高科技公司一共几家”" in history
+    assert "#1" in history and "命令行" in history and "给“交城有多少户高新技术企业？”加问法“高科技公司一共几家”（topic.yaml 第 10 行）" in history
     assert main(["undo", *cfg]) == 0
     assert "已撤销修改 #1" in capsys.readouterr().out
     assert (root / "topic.yaml").read_text(encoding="utf-8") == TOPIC

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,10 +15,11 @@ import pytest
 from bot import messages
 from bot.config import Config, RateLimits, TelegramSettings
 from bot.service import KnowledgeService
-from bot.storage import Storage
+from bot.storage import ChangeRecord, Storage
 from bot.tg.app import build_application
+from bot.yamledit import Hunk
 from tests.conftest import KNOWLEDGE
-from tests.tg_fakes import BOT_USER, RecordingRequest, callback_update, message_update
+from tests.tg_fakes import BOT_USER, RecordingRequest, callback_update, message_update, user
 
 ADMIN = 777
 RESIDENT = 42
@@ -257,7 +260,7 @@ async def test_undo_names_its_edit_restores_the_file_byte_for_byte_and_history_l
     await app.process_update(message_update(app.bot, "/history", chat_id=ADMIN, user_id=ADMIN))
     history = request.last_text()
     assert "撤销 #1" in history and "已撤销（#4）" in history and "撤销 #2" in history and "已撤销（#3）" in history
-    assert f"管理员 {ADMIN}" in history and "命令行 staff" in history
+    assert "居民：" in history and "命令行 staff" in history  # the admin by the Telegram first name (issue 21)
     assert len(await _cards(app, request)) == 1  # the proposal is open again
     request.clear()
     await app.process_update(message_update(app.bot, "/undo", chat_id=ADMIN, user_id=ADMIN))
@@ -380,3 +383,24 @@ async def test_a_card_too_old_to_edit_gets_its_result_as_a_new_message(bot_app: 
     await _press(app, request, _buttons(card)[messages.BUTTON_TEACH_IGNORE])
     assert "已忽略建议" in request.last_text()
 
+
+
+# issue 21: the history a clerk reads
+async def test_history_names_admins_shows_standard_questions_and_no_hashes(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    for actor, entry, question in ((f"telegram:{ADMIN}", PICKED, "省级的中心有几个"),
+                                   ("telegram:5550006789", "elder-beds", "养老床位一共几张")):
+        hunk = Hunk(line=10, removed=(), added=(f"      - {question}\n",))  # as the editor records it (kept quick)
+        storage.record_change(ChangeRecord(
+            ts=time.time(), actor=actor, action="add_question", file="tech.yaml", entry_id=entry, question=question,
+            hunk=hunk.to_json(), file_before="9f2c" * 16, file_after="4be1" * 16, base_before="0d5a" * 16,
+            base_after="c37e" * 16, git_commit="a1b2c3d4e5f6a7b8",
+        ))
+    request.clear()
+    await app.process_update(message_update(app.bot, "/history", chat_id=ADMIN, user_id=ADMIN,
+                                            extra={"from": user(ADMIN, "王会计")}))
+    history = request.last_text()
+    assert "#1 " in history and "王会计：给“交城县有几个省级技术创新中心？”加问法“省级的中心有几个”" in history
+    assert "管理员（尾号 6789）：给“" in history  # an admin never seen by name: a short number, not the whole id
+    assert str(ADMIN) not in history and "5550006789" not in history
+    assert not re.search(r"[0-9a-f]{8,}", history) and PICKED not in history and "elder-beds" not in history

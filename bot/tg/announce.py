@@ -60,7 +60,7 @@ from ..announcements import ANNOUNCEMENT_TZ, MAX_TEXT, Announcement, Targets, no
 from ..config import Config
 from ..limits import telegram_length
 from ..render import place_words
-from ..reports import schedule_text
+from ..reports import clip, schedule_text
 from ..service import KnowledgeService
 from ..storage import DeliveryReport, Storage, Subscription
 from .common import capped_lines, chunks, is_bot_admin, require_bot_admin, require_group_admin, send
@@ -265,7 +265,7 @@ class Announcer:
     def report_text(self, report: DeliveryReport) -> tuple[str, InlineKeyboardMarkup | None]:
         sent, failed, unknown = report.count("sent"), report.count("failed"), report.count("unknown")
         text = messages.ANNOUNCE_REPORT.format(
-            id=escape(report.announcement.id),
+            text=escape(clip(report.announcement.text, 20)),
             sent=sent,
             total=report.total,
             failed=failed,

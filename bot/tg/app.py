@@ -530,11 +530,12 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = await require_bot_admin(update, context)
     if message is None:
         return
-    storage = services(context).storage
-    await _send(message, await asyncio.to_thread(stats_text, storage))  # split to fit, if need be
-    png = await asyncio.to_thread(stats_chart, storage)
+    svc = services(context)
+    text = await asyncio.to_thread(stats_text, svc.storage, kb=svc.knowledge.current.kb)
+    await _send(message, text)  # split to fit, if need be
+    png = await asyncio.to_thread(stats_chart, svc.storage)
     try:
-        await message.reply_photo(png, caption="7-day chart")
+        await message.reply_photo(png, caption=messages.CHART_CAPTION)
     except TelegramError as exc:
         logger.info("could not send the stats chart: %s", exc)
 
@@ -544,7 +545,8 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = await require_bot_admin(update, context)
     if message is not None:
         markup = await teach.unanswered_keyboard(context)  # a button per question that can be taught
-        text = await asyncio.to_thread(unanswered_text, services(context).storage)
+        svc = services(context)
+        text = await asyncio.to_thread(unanswered_text, svc.storage, kb=svc.knowledge.current.kb)
         await _send(message, text + (escape(messages.UNANSWERED_TEACH) if markup else ""), markup)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Collection, Sequence
 from html import escape
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions, Message, Update
+from telegram import Bot, LinkPreviewOptions, Message, Update, User
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
@@ -110,7 +111,18 @@ async def require_bot_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if not is_bot_admin(context, user.id if user else None):
         await send(message, escape(messages.NOT_ADMIN))
         return None
+    if user is not None:
+        remember_admin_name(context, user)
     return message
+
+
+def remember_admin_name(context: ContextTypes.DEFAULT_TYPE, user: User) -> None:
+    """Keep the name a bot admin goes by (first name, else @username), so /history can say who edited."""
+    name = user.first_name or (f"@{user.username}" if user.username else "")
+    try:
+        services(context).storage.remember_admin_name(user.id, name[:32])
+    except sqlite3.Error as exc:  # a name for the history is never worth failing the command
+        logger.warning("could not keep an admin's name: %s", exc)
 
 
 async def require_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:

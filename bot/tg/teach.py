@@ -22,8 +22,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from .. import learning, messages
 from ..kbedit import EditResult, describe_actor
 from ..knowledge import KnowledgeBase
+from ..reports import standard_question
 from ..storage import ProposalRecord
-from .common import is_bot_admin, require_bot_admin, send, show_typing
+from .common import is_bot_admin, remember_admin_name, require_bot_admin, send, show_typing
 from .render import callback
 from .services import services
 
@@ -151,6 +152,7 @@ async def on_teach_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not is_bot_admin(context, query.from_user.id):
         await query.answer(messages.NOT_ADMIN, show_alert=True)
         return
+    remember_admin_name(context, query.from_user)
     parts = query.data.split("|")
     numbers = parts[2:]
     if len(parts) < 3 or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in numbers):  # not "²"
@@ -289,8 +291,9 @@ async def cmd_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = await require_bot_admin(update, context)
     if message is None:
         return
-    storage = services(context).storage
-    await send(message, learning.history_html(storage.changes(limit=15), storage.tz))
+    svc = services(context)
+    await send(message, learning.history_html(svc.storage.changes(limit=15), svc.storage.tz,
+                                              names=svc.storage.admin_names(), kb=svc.knowledge.current.kb))
 
 
 async def cmd_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -312,8 +315,10 @@ async def cmd_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(message, escape(messages.UNDO_NOTHING))
         return
     when = datetime.fromtimestamp(last.ts, svc.storage.tz).strftime("%m-%d %H:%M")
-    text = messages.UNDO_CONFIRM.format(id=last.id, when=when, actor=describe_actor(last.actor),
-                                        entry=last.entry_id, question=last.question, file=last.file)
+    actor = describe_actor(last.actor, svc.storage.admin_names())
+    entry = standard_question(svc.knowledge.current.kb, last.entry_id)
+    text = messages.UNDO_CONFIRM.format(id=last.id, when=when, actor=actor, entry=entry, question=last.question,
+                                        file=last.file)
     button = InlineKeyboardButton(messages.BUTTON_UNDO.format(id=last.id), callback_data=callback("L", "undo",
                                                                                                   str(last.id)))
     await send(message, escape(text), InlineKeyboardMarkup([[button]]))
