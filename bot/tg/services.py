@@ -73,6 +73,8 @@ class Services:
     writer: LogWriter = field(default_factory=LogWriter)  # the question log and feedback, off the event loop
     errors: dict[str, int] = field(default_factory=dict)  # how often each error was seen (bounded logs)
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
+    # votes taken: (chat id, message id, entry id) → 1 or -1; one vote per answer and part (issue 21)
+    votes: dict[tuple[int, int, str], int] = field(default_factory=dict)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
