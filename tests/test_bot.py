@@ -830,12 +830,14 @@ async def test_one_vote_per_answer_the_buttons_say_it_was_received_and_a_thumbs_
     other = {**request.sent()[-1], "message_id": 9101}
     down = other["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
     request.clear()
+    request.fail_methods["editMessageReplyMarkup"] = (400, "Bad Request: message can't be edited")  # too old
     await app.process_update(callback_update(app.bot, down, on=other))
     assert _labels(request.sent("editMessageReplyMarkup")[-1]["reply_markup"])[0] == "已收到 👎"
     offer = request.sent()[-1]
     assert offer["reply_parameters"]["message_id"] == 9101 and "换个说法" in offer["text"]
     assert _labels(offer["reply_markup"]) == ["换个说法再问", "按话题浏览"]
     rephrase, browse = (b["callback_data"] for b in offer["reply_markup"]["inline_keyboard"][0])
+    del request.fail_methods["editMessageReplyMarkup"]
     await app.process_update(callback_update(app.bot, rephrase))
     assert "请换个说法" in request.sent("editMessageText")[-1]["text"]
     await app.process_update(callback_update(app.bot, browse))

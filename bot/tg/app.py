@@ -416,7 +416,7 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Inline keyboard presses: a: answer, t/T: topics, f: feedback, s: source paragraph."""
+    """Inline keyboard presses: a: answer, t/T: topics, f: feedback, s: source paragraph, r: how to ask again."""
     query = update.callback_query
     if query is None or query.data is None:
         return
@@ -496,9 +496,8 @@ async def _on_vote(query: Any, context: ContextTypes.DEFAULT_TYPE, message: Mess
     if markup is not None:
         try:
             await query.edit_message_reply_markup(markup)
-        except BadRequest as exc:
-            if "not modified" not in str(exc).lower():
-                raise
+        except TelegramError as exc:  # a message too old to edit: the vote is taken all the same
+            logger.info("could not mark the vote on a message in %s: %s", log_chat(message.chat.id), exc)
     if value < 0:
         await _send(message, escape(messages.FEEDBACK_DOWN_OFFER), render.rephrase_keyboard(), quote=True)
 
