@@ -365,3 +365,28 @@ CHART_ANSWERED = "答上了"
 CHART_NOT_ANSWERED = "没答上"
 CHART_CAPTION = "近7天提问：绿色是答上了，红色是没答上（闲聊和“您是想问”不计入）"
 ACTOR_ADMIN_UNNAMED = "管理员（尾号 {tail}）"
+
+# ---- issue 21: replies that read well on a phone, refusals with the right reason, feedback that shows ------
+# (the older NO_MATCH_OUT_OF_SCOPE / PARTIAL / PART_NOT_COVERED stay for the parts of a compound reply in
+# ``ask --json``, whose answered replies do not change)
+CITATION_LINE = "📄 出处：《{title}》"
+CITATION_LINE_SECTION = "📄 出处：《{title}》· {section}"
+ASKED = "❓ {question}"  # above an answer picked with a button: the whole question the short label stands for
+DECLINE = "为免说错，我就不猜了。"
+REFUSE_NOT_FOUND = "抱歉，这份发布材料里没有找到能回答这个问题的内容。" + DECLINE
+REFUSE_NOT_COVERED = "抱歉，发布材料没有讲到“{term}”方面的内容。" + DECLINE
+REFUSE_OTHER_PLACE = "抱歉，发布材料只介绍了{county}的情况，没有讲到{term}。" + DECLINE
+REFUSE_OTHER_PLACE_NEUTRAL = "抱歉，发布材料没有讲到{term}的情况。" + DECLINE
+REFUSE_PARTIAL = "发布材料没有提到{missing}，为免说错，这一点我就不猜了。和您问的最接近的内容是："
+SOURCE_PARAGRAPH_LONG = "📄 <b>原文</b>（《{title}》· {section}）\n<blockquote expandable>{paragraph}</blockquote>"
+SOURCE_CUT = "…"
+FEEDBACK_RECEIVED_UP = "已收到 👍"
+FEEDBACK_RECEIVED_DOWN = "已收到 👎"
+FEEDBACK_ALREADY = "您已经评价过这个回答了，谢谢！"
+FEEDBACK_PART = "{vote}{n}"  # the vote buttons of one part of a compound reply: 👍1 👎1
+FEEDBACK_RECEIVED_PART = "{n} 已收到 {vote}"
+SOURCE_PART = "原文{n}"
+FEEDBACK_DOWN_OFFER = "抱歉没答好。可以换个说法再问，或者按话题找找看："
+BUTTON_REPHRASE = "换个说法再问"
+BUTTON_BROWSE = "按话题浏览"
+REPHRASE_HINT = "请换个说法把问题直接发给我，说得具体一些更好找，比如：{example}"

@@ -5,6 +5,7 @@ The Telegram adapter renders HTML from the same pieces (:func:`citation_of`, :mo
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ __all__ = [
     "example_questions",
     "out_of_scope_text",
     "place_words",
+    "refusal_text",
     "render_text",
     "smalltalk_text",
     "to_json",
@@ -96,11 +98,32 @@ def out_of_scope_text(term: str, place: Place) -> str:
     return messages.NO_MATCH_OUT_OF_SCOPE_NEUTRAL.format(term=term)
 
 
-def _part_text(result: MatchResult, kb: KnowledgeBase) -> str:
-    """The reply to one question or one part of a message, without the citation."""
+def _fold(term: str) -> str:
+    return unicodedata.normalize("NFKC", term).strip().lower()
+
+
+def refusal_text(term: str, kb: KnowledgeBase) -> str:
+    """Why a question naming ``term`` is declined: another place (scope.yaml's other_places) or a subject the
+    release does not cover (not_covered, and anything else the matcher blocked on)."""
+    if _fold(term) in {_fold(p) for p in kb.scope.other_places}:
+        if kb.place.county:
+            return messages.REFUSE_OTHER_PLACE.format(county=kb.place.county, term=term)
+        return messages.REFUSE_OTHER_PLACE_NEUTRAL.format(term=term)
+    return messages.REFUSE_NOT_COVERED.format(term=term)
+
+
+def partial_intro(result: MatchResult) -> str:
+    """The first words of a partial reply: what the release does not state, then that the closest fact follows."""
+    return messages.REFUSE_PARTIAL.format(missing=describe_gaps(result.gaps))
+
+
+def _part_text(result: MatchResult, kb: KnowledgeBase, *, part: bool = False) -> str:
+    """The reply to one question or one part of a message (``part``: the older wording), without the citation."""
     if result.status is Status.ANSWERED and result.entry is not None:
         return result.entry.answer
     if result.status is Status.PARTIAL and result.entry is not None:
+        if not part:
+            return partial_intro(result) + result.entry.answer
         return messages.PARTIAL.format(missing=describe_gaps(result.gaps)) + result.entry.answer
     if result.status is Status.SMALLTALK:
         return smalltalk_text(result.smalltalk, kb)
@@ -120,7 +143,8 @@ def answer_text(result: MatchResult, kb: KnowledgeBase) -> str:
     """The answer a resident gets: answered, partial, compound and smalltalk results; '' otherwise."""
     if result.compound:
         return "\n".join(
-            messages.PART_HEADING.format(question=part.question.strip()) + _part_text(part, kb) for part in result.parts
+            messages.PART_HEADING.format(question=part.question.strip()) + _part_text(part, kb, part=True)
+            for part in result.parts
         )
     if cited(result) or result.status is Status.SMALLTALK:
         return _part_text(result, kb)
@@ -145,7 +169,7 @@ def _json_answer(result: MatchResult, kb: KnowledgeBase) -> str:
     if result.compound:
         return "\n".join(
             messages.PART_HEADING.format(question=part.question.strip())
-            + _in_own_words(_part_text(part, kb), part.entry if cited(part) else None)
+            + _in_own_words(_part_text(part, kb, part=True), part.entry if cited(part) else None)
             for part in result.parts
         )
     return _in_own_words(answer_text(result, kb), result.entry if cited(result) else None)
@@ -156,7 +180,7 @@ def _json_part(part: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "question": part.question,
         "status": str(part.status),
-        "answer": _in_own_words(_part_text(part, kb), entry),
+        "answer": _in_own_words(_part_text(part, kb, part=True), entry),
         "entry_id": entry.id if entry is not None else None,
         "citation": citation_of(kb, entry).__dict__ if entry is not None else None,
     }
@@ -199,7 +223,8 @@ def render_text(result: MatchResult, kb: KnowledgeBase) -> str:
     if result.compound:
         blocks = []
         for part in result.parts:
-            block = messages.PART_HEADING.format(question=part.question.strip()) + "\n" + _part_text(part, kb)
+            heading = messages.PART_HEADING.format(question=part.question.strip())
+            block = heading + "\n" + _part_text(part, kb, part=True)
             if cited(part) and part.entry is not None:
                 block += "\n" + render_citation_text(citation_of(kb, part.entry))
             blocks.append(block)
@@ -220,5 +245,5 @@ def fallback_text(result: MatchResult, kb: KnowledgeBase) -> str:
     if not (result.question or "").strip():
         return messages.EMPTY_QUESTION.format(**place_words(kb))
     if result.out_of_scope:
-        return out_of_scope_text(result.out_of_scope, kb.place) + "\n" + messages.NO_MATCH_HINT
-    return messages.NO_MATCH + "\n" + messages.NO_MATCH_HINT
+        return refusal_text(result.out_of_scope, kb) + "\n" + messages.NO_MATCH_HINT
+    return messages.REFUSE_NOT_FOUND + "\n" + messages.NO_MATCH_HINT

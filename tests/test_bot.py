@@ -85,8 +85,9 @@ async def test_private_question_gets_answer_citation_and_buttons(bot_app: Any, s
     await app.process_update(message_update(app.bot, "咱县有几家国家级高新技术企业"))
     sent = request.sent()[-1]
     assert sent["parse_mode"] == "HTML"
-    assert "40户" in sent["text"] and "《多维驱动 高质量发展行稳致远》" in sent["text"]
-    assert "<blockquote>全县拥有国家级高新技术企业40户、总量全市第一</blockquote>" in sent["text"]
+    assert sent["text"].startswith("交城县拥有国家级高新技术企业<b>40户</b>，总量")  # the key figure in bold
+    assert "\n\n📄 出处：《多维驱动 高质量发展行稳致远》· 科技赋能" in sent["text"]  # a labelled source line
+    assert "<blockquote expandable>全县拥有国家级高新技术企业40户、总量全市第一</blockquote>" in sent["text"]
     buttons = [b["text"] for row in sent["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons[:3] == ["👍", "👎", "原文"]
     stats = storage.stats()
@@ -104,14 +105,19 @@ async def test_ambiguous_offers_choices_and_a_press_answers(bot_app: Any) -> Non
     app, request = bot_app
     await app.process_update(message_update(app.bot, "省级的中心有几个"))
     sent = request.sent()[-1]
-    assert sent["text"] == "您是想问："
     choices = [row[0] for row in sent["reply_markup"]["inline_keyboard"]]
     assert 2 <= len(choices) <= 3
+    lines = sent["text"].split("\n")  # the whole questions in the text, numbered as the short buttons
+    assert lines[0] == "您是想问：" and len(lines) == len(choices) + 1
+    assert [c["text"][:3] for c in choices] == [f"{n}. " for n in range(1, len(choices) + 1)]
+    assert all(len(c["text"]) <= 14 for c in choices)
     assert all(len(c["callback_data"].encode()) <= 64 for c in choices)
     request.clear()
     await app.process_update(callback_update(app.bot, choices[0]["callback_data"]))
     assert request.sent("answerCallbackQuery")
-    assert "<blockquote>" in request.last_text()
+    picked = request.last_text()  # the whole question above the answer; this quote only repeats it, so it goes
+    assert picked.startswith("<b>❓ ") and "<b>2个</b>" in picked and "📄 出处：" in picked
+    assert "<blockquote" not in picked
 
 
 async def test_feedback_and_source_buttons(bot_app: Any, storage: Storage) -> None:
@@ -121,7 +127,7 @@ async def test_feedback_and_source_buttons(bot_app: Any, storage: Storage) -> No
     assert storage.stats().thumbs_down == 1
     assert any(kind == "thumbs_down" for kind, _, _ in storage.unanswered())
     await app.process_update(callback_update(app.bot, "s|elder-beds"))
-    assert "原文段落" in request.last_text() and "985张" in request.last_text()
+    assert "📄 <b>原文</b>" in request.last_text() and "985张" in request.last_text()
 
 
 async def test_no_match_is_recorded_for_admins(bot_app: Any, storage: Storage) -> None:
@@ -228,8 +234,9 @@ async def test_start_help_topics_source_and_deep_link(bot_app: Any) -> None:
     edited = request.sent("editMessageText")[-1]
     questions = edited["reply_markup"]["inline_keyboard"]
     assert questions[0][0]["callback_data"].startswith("a|")
+    assert all(len(row[0]["text"]) <= 14 for row in questions[:-1])
     await app.process_update(callback_update(app.bot, questions[0][0]["callback_data"]))
-    assert "<blockquote>" in request.last_text()
+    assert "<blockquote expandable>" in request.last_text()
 
 
 async def test_inline_query_offers_cited_answers(bot_app: Any) -> None:
@@ -238,7 +245,7 @@ async def test_inline_query_offers_cited_answers(bot_app: Any) -> None:
     answer = request.sent("answerInlineQuery")[-1]
     results = answer["results"]
     assert results and results[0]["id"] == "elder-social-work-stations"
-    assert "<blockquote>" in results[0]["input_message_content"]["message_text"]
+    assert "<blockquote expandable>" in results[0]["input_message_content"]["message_text"]
 
 
 async def test_admin_commands_refuse_others(bot_app: Any) -> None:
@@ -367,8 +374,9 @@ async def test_a_partial_reply_says_what_is_missing_and_cites_the_closest_fact(b
     app, request = bot_app
     await app.process_update(message_update(app.bot, "交城那40户高企一共有多少员工"))
     sent = request.sent()[-1]
-    assert sent["text"].startswith("发布材料没有提到")
-    assert "40户" in sent["text"] and "<blockquote>全县拥有国家级高新技术企业40户、总量全市第一</blockquote>" in sent["text"]
+    assert sent["text"].startswith("发布材料没有提到") and "为免说错，这一点我就不猜了" in sent["text"]
+    assert "<b>40户</b>" in sent["text"]
+    assert "<blockquote expandable>全县拥有国家级高新技术企业40户、总量全市第一</blockquote>" in sent["text"]
     buttons = [b["text"] for row in sent["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons[:3] == ["👍", "👎", "原文"]
     assert storage.unanswered()[0][:2] == ("partial", "交城那40户高企一共有多少员工")
@@ -378,8 +386,8 @@ async def test_a_compound_question_gets_every_part_with_its_citation(bot_app: An
     app, request = bot_app
     await app.process_update(message_update(app.bot, "社工站全县有几个?三帮四查里“四查”查的是啥?"))
     text = request.last_text()
-    assert text.count("<blockquote>") == 2
-    assert text.index("【社工站全县有几个】") < text.index("8个") < text.index("【三帮四查里“四查”查的是啥】")
+    assert text.count("<blockquote expandable>") == 2
+    assert text.index("① 【社工站全县有几个】") < text.index("8个") < text.index("【三帮四查里“四查”查的是啥】")
     assert "查看吃、穿、住、病情况" in text
 
 
@@ -387,7 +395,7 @@ async def test_inline_mode_offers_a_compound_reply_whole(bot_app: Any) -> None:
     app, request = bot_app
     await app.process_update(inline_update(app.bot, "社工站全县有几个?三帮四查里“四查”查的是啥?"))
     results = request.sent("answerInlineQuery")[-1]["results"]
-    assert results[0]["input_message_content"]["message_text"].count("<blockquote>") == 2
+    assert results[0]["input_message_content"]["message_text"].count("<blockquote expandable>") == 2
     assert {r["id"] for r in results[1:]} == {"elder-social-work-stations", "elder-three-helps-four-checks"}
 
 
@@ -736,8 +744,10 @@ async def test_a_long_compound_reply_becomes_several_messages_split_between_part
     sent = request.sent()
     pieces = [str(c["text"]) for c in sent]
     assert len(pieces) >= 2 and all(_fits(p) for p in pieces)
-    assert all(p.startswith("<b>【") for p in pieces)  # each message begins with a part's heading
-    assert sum(p.count("<b>【") for p in pieces) == 20 and sum(p.count("<blockquote>") for p in pieces) == 20
+    heading = re.compile(r"<b>[①-⑳] 【")  # each answered part numbered as its buttons
+    assert all(heading.match(p) for p in pieces)  # each message begins with a part's heading
+    assert sum(len(heading.findall(p)) for p in pieces) == 20
+    assert sum(p.count("📄 出处") for p in pieces) == 20
     assert [("reply_markup" in c) for c in sent] == [False] * (len(sent) - 1) + [True]  # buttons under the last
 
 
@@ -917,3 +927,122 @@ async def test_an_inline_query_without_a_match_says_what_to_do(bot_app: Any) -> 
     assert result["description"] == "换个说法再试试，或私聊机器人提问"
     assert result["input_message_content"]["message_text"] == (
         "没有找到“明天天气怎么样”的相关内容。可以换个说法，或私聊 @jiaocheng_qa_bot 提问。")
+
+
+# issue 21: replies that read well on a phone, refusals with the right reason, feedback that shows
+
+
+def _labels(markup: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in markup["inline_keyboard"] for b in row]
+
+
+async def test_a_reply_on_a_phone_has_a_labelled_source_a_collapsed_quote_full_width_commas_and_short_buttons(
+    bot_app: Any, knowledge_dir: Path
+) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "交城经济开发区是什么级别的开发区"))
+    sent = request.sent()[-1]
+    text = sent["text"]
+    citation = text.partition("\n\n")[2]
+    assert citation.startswith("📄 出处：《多维驱动 高质量发展行稳致远》· 焕新升级 构筑绿色低碳循环示范园区\n")
+    # the release's ASCII comma between Chinese characters is shown full-width; the stored quote keeps it
+    assert "<blockquote expandable>交城经济开发区作为省级工业类经济开发区，在建设全省一流" in citation
+    assert "工业类经济开发区,在建设" in (knowledge_dir / "devzone.yaml").read_text(encoding="utf-8")
+    assert not re.search(r"[\u4e00-\u9fff],[\u4e00-\u9fff]", html.unescape(text))
+    labels = _labels(sent["reply_markup"])
+    assert labels[:3] == ["👍", "👎", "原文"] and len(labels) > 3
+    assert all(len(label) <= 14 for label in labels)  # phones cut longer labels
+    assert any(label.endswith("…") for label in labels[3:])
+    related = sent["reply_markup"]["inline_keyboard"][1][0]
+    assert related["callback_data"].startswith("a|zone-")  # callback data as before
+    request.clear()
+    await app.process_update(callback_update(app.bot, related["callback_data"]))
+    picked = request.last_text()
+    assert picked.startswith("<b>❓ 交城经济开发区")  # the whole question the short label stands for
+    assert labels[3].rstrip("…") in picked.split("</b>")[0] and len(picked.split("</b>")[0]) > len(labels[3]) + 5
+
+
+async def test_refusals_give_the_right_reason_warmly(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "交城有低保吗"))
+    not_covered = request.last_text()
+    assert not_covered.startswith("抱歉，发布材料没有讲到“低保”方面的内容。为免说错，我就不猜了。")
+    await app.process_update(message_update(app.bot, "太原有多少高企"))
+    other_place = request.last_text()
+    assert other_place.startswith("抱歉，发布材料只介绍了交城县的情况，没有讲到太原。为免说错，我就不猜了。")
+    await app.process_update(message_update(app.bot, "交城那40户高企一共有多少员工"))
+    partial = request.last_text()
+    assert partial.startswith("发布材料没有提到") and "为免说错，这一点我就不猜了。和您问的最接近的内容是：" in partial
+    assert all("我不想乱答" not in t for t in (not_covered, other_place, partial))
+
+
+async def test_source_button_replies_to_the_answer_collapsed_with_the_quote_marked_and_short_in_groups(
+    bot_app: Any,
+) -> None:
+    app, request = bot_app
+    answer = {"message_id": 9001, "text": "交城县养老床位……"}
+    await app.process_update(callback_update(app.bot, "s|elder-beds", on=answer))
+    private = request.sent()[-1]
+    assert private["reply_parameters"]["message_id"] == 9001  # a reply to the answer
+    text = private["text"]
+    assert text.startswith("📄 <b>原文</b>（《多维驱动 高质量发展行稳致远》· ") and "<blockquote expandable>" in text
+    marked = re.findall(r"<b>([^<]+)</b>", text.split("<blockquote expandable>")[1])
+    assert len(marked) == 1 and "985张" in marked[0]  # the quoted sentence, marked in its paragraph
+    assert telegram_length(text, html_text=True) > 400  # in private the whole paragraph
+    await app.process_update(callback_update(app.bot, "s|elder-beds", chat_id=GROUP, on=answer))
+    group = request.sent()[-1]
+    assert group["chat_id"] == GROUP and group["reply_parameters"]["message_id"] == 9001
+    assert "<b>" + marked[0] + "</b>" in group["text"] and group["text"].count("…") == 2
+    assert telegram_length(group["text"], html_text=True) < 250  # the quote with a little context, not 1,000
+
+
+async def test_one_vote_per_answer_the_buttons_say_it_was_received_and_a_thumbs_down_offers_a_way_on(
+    bot_app: Any, storage: Storage
+) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "交城有几个乡镇社工站"))
+    sent = {**request.sent()[-1], "message_id": 9100}
+    up = sent["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    request.clear()
+    await app.process_update(callback_update(app.bot, up, on=sent))
+    edited = request.sent("editMessageReplyMarkup")[-1]
+    assert edited["message_id"] == 9100
+    labels = _labels(edited["reply_markup"])
+    assert labels[:2] == ["已收到 👍", "原文"] and "👎" not in labels
+    request.clear()
+    for data in (up, "f|-|elder-social-work-stations", "f|=|elder-social-work-stations"):  # pressed again
+        await app.process_update(callback_update(app.bot, data, on=sent))
+    assert [c.method for c in request.calls] == ["answerCallbackQuery"] * 3  # nothing new
+    assert storage.stats().thumbs_up == 1 and storage.stats().thumbs_down == 0
+    await app.process_update(message_update(app.bot, "交城有几个省级技术创新中心"))
+    other = {**request.sent()[-1], "message_id": 9101}
+    down = other["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
+    request.clear()
+    request.fail_methods["editMessageReplyMarkup"] = (400, "Bad Request: message can't be edited")  # too old
+    await app.process_update(callback_update(app.bot, down, on=other))
+    assert _labels(request.sent("editMessageReplyMarkup")[-1]["reply_markup"])[0] == "已收到 👎"
+    offer = request.sent()[-1]
+    assert offer["reply_parameters"]["message_id"] == 9101 and "换个说法" in offer["text"]
+    assert _labels(offer["reply_markup"]) == ["换个说法再问", "按话题浏览"]
+    rephrase, browse = (b["callback_data"] for b in offer["reply_markup"]["inline_keyboard"][0])
+    del request.fail_methods["editMessageReplyMarkup"]
+    await app.process_update(callback_update(app.bot, rephrase))
+    assert "请换个说法" in request.sent("editMessageText")[-1]["text"]
+    await app.process_update(callback_update(app.bot, browse))
+    assert request.sent("editMessageText")[-1]["text"] == "请选择话题："
+    assert storage.stats().thumbs_down == 1
+
+
+async def test_each_part_of_a_compound_reply_gets_its_own_vote(bot_app: Any, storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "社工站全县有几个?三帮四查里“四查”查的是啥?"))
+    sent = {**request.sent()[-1], "message_id": 9200}
+    assert "<b>① 【社工站全县有几个】</b>" in sent["text"] and "<b>② 【" in sent["text"]
+    rows = sent["reply_markup"]["inline_keyboard"]
+    assert [b["text"] for b in rows[0]] == ["👍①", "👎①", "原文①"]
+    assert [b["text"] for b in rows[1]] == ["👍②", "👎②", "原文②"]
+    await app.process_update(callback_update(app.bot, rows[1][0]["callback_data"], on=sent))
+    labels = _labels(request.sent("editMessageReplyMarkup")[-1]["reply_markup"])
+    assert labels[:5] == ["👍①", "👎①", "原文①", "② 已收到 👍", "原文②"]
+    await app.process_update(callback_update(app.bot, rows[0][1]["callback_data"], on=sent))
+    assert storage.stats().thumbs_up == 1 and storage.stats().thumbs_down == 1

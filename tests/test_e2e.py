@@ -43,8 +43,8 @@ def test_bot_process_answers_a_message_from_get_updates(tmp_path: Path) -> None:
         })
         reply = api.wait_for("sendMessage", timeout=60)
         assert int(reply["chat_id"]) == 4242
-        assert "8个乡镇社工站" in reply["text"]
-        assert "《多维驱动 高质量发展行稳致远》" in reply["text"] and "<blockquote>" in reply["text"]
+        assert "<b>8个</b>乡镇社工站" in reply["text"]
+        assert "《多维驱动 高质量发展行稳致远》" in reply["text"] and "<blockquote expandable>" in reply["text"]
         assert reply["parse_mode"] == "HTML"
         # an empty chat and the profile show what the bot is for (set at start, from place.yaml and the topics)
         profile = {name: params for name, params in api.calls if name in ("setMyDescription", "setMyShortDescription")}

@@ -72,7 +72,7 @@ def test_a_proposal_accepted_in_the_running_bot_is_answered_next_time(tmp_path: 
         offered = _buttons(_to(api, RESIDENT, "您是想问")[0])
         assert f"a|{ENTRY}" in offered.values()
         api.push_update(_press(RESIDENT, f"a|{ENTRY}"))
-        api.wait_until(lambda: bool(_to(api, RESIDENT, "交城县拥有省级技术创新中心2个")), timeout=60)
+        api.wait_until(lambda: bool(_to(api, RESIDENT, "交城县拥有省级技术创新中心<b>2个</b>")), timeout=60)
 
         api.push_update(_message(ADMIN, "/suggestions"))
         api.wait_until(lambda: bool(_to(api, ADMIN, "💡")), timeout=60)
@@ -81,9 +81,9 @@ def test_a_proposal_accepted_in_the_running_bot_is_answered_next_time(tmp_path: 
         api.push_update(_press(ADMIN, _buttons(card)["✅ 加为该条目的问法"]))
         api.wait_until(lambda: _edited(api, "已把“省级的中心有几个”加为条目"), timeout=60)
 
-        answered_before = len(_to(api, RESIDENT, "交城县拥有省级技术创新中心2个"))
+        answered_before = len(_to(api, RESIDENT, "交城县拥有省级技术创新中心<b>2个</b>"))
         api.push_update(_message(RESIDENT, QUESTION))
-        api.wait_until(lambda: len(_to(api, RESIDENT, "交城县拥有省级技术创新中心2个")) > answered_before,
+        api.wait_until(lambda: len(_to(api, RESIDENT, "交城县拥有省级技术创新中心<b>2个</b>")) > answered_before,
                        timeout=60)
         assert len(_to(api, RESIDENT, "您是想问")) == 1  # answered this time, not offered choices
     finally:

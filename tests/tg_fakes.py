@@ -188,8 +188,9 @@ def mention_update(bot: Bot, question: str, **kwargs: Any) -> Update:
 
 
 def callback_update(bot: Bot, data: str, *, user_id: int = 42, chat_id: int = 42,
-                    reply_to: dict[str, Any] | None = None) -> Update:
-    """A button press on a message of the bot (which answered ``reply_to``, if given)."""
+                    reply_to: dict[str, Any] | None = None, on: dict[str, Any] | None = None) -> Update:
+    """A button press on a message of the bot (which answered ``reply_to``, if given); ``on``: the bot's message
+    as sent (its ``message_id``, ``text`` and ``reply_markup``, e.g. a recorded sendMessage with an id)."""
     message: dict[str, Any] = {
         "message_id": next(_message_ids),
         "date": int(time.time()),
@@ -197,6 +198,8 @@ def callback_update(bot: Bot, data: str, *, user_id: int = 42, chat_id: int = 42
         "from": BOT_USER,
         "text": "您是想问：",
     }
+    if on is not None:
+        message.update({k: on[k] for k in ("message_id", "text", "reply_markup") if k in on})
     if reply_to is not None:
         message["reply_to_message"] = reply_to
     query = {"id": str(next(_update_ids)), "from": user(user_id), "chat_instance": "ci", "data": data,

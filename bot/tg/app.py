@@ -551,14 +551,14 @@ async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Inline keyboard presses: a: answer, t/T: topics, f: feedback, s: source paragraph."""
+    """Inline keyboard presses: a: answer, t/T: topics, f: feedback, s: source paragraph, r: how to ask again."""
     query = update.callback_query
     if query is None or query.data is None:
         return
     parts = query.data.split("|")
     kb = services(context).knowledge.current.kb
     kind = parts[0]
-    if kind not in ("a", "s", "f", "T", "t", "e") or (kind in ("a", "s", "f", "t", "e") and len(parts) < 2):
+    if kind not in ("a", "s", "f", "T", "t", "e", "r") or (kind in ("a", "s", "f", "t", "e") and len(parts) < 2):
         await query.answer()  # a stale or forged button: nothing to do
         return
     message = query.message if isinstance(query.message, Message) else None
@@ -566,6 +566,10 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer()
         if message is not None:
             await _answer_example(update, context, message, _small_number(parts[1], -1))
+        return
+    if kind == "r":  # 换个说法再问, under a 👎
+        await query.answer()
+        await _edit(query, escape(messages.REPHRASE_HINT.format(**place_words(kb))), None)
         return
     if kind in ("a", "s", "f"):
         entry = kb.by_id.get(parts[-1])
@@ -576,27 +580,15 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             teach.note_pick(context, query.from_user.id, entry.id)  # a label for the person's last question
             await query.answer()
             if message is not None:
-                await _send(message, render.answer_html(kb, entry), render.answer_keyboard(kb, entry))
+                await _send(message, render.answer_html(kb, entry, asked=True), render.answer_keyboard(kb, entry))
             return
         if kind == "s":
             await query.answer()
-            paragraph = kb.source_of(entry).paragraph_of(entry.quote)
-            text = messages.SOURCE_PARAGRAPH.format(
-                title=escape(kb.source_of(entry).title), section=escape(entry.section), paragraph=escape(paragraph)
-            )
-            if message is not None:
-                await _send(message, text)
+            if message is not None:  # a reply to the answer; in a group the quote with a little context only
+                group = message.chat.type != ChatType.PRIVATE
+                await _send(message, render.source_html(kb, entry, short=group), quote=True)
             return
-        value = 1 if parts[1] == "+" else -1  # f|+|id or f|-|id
-        question = ""
-        if message is not None and message.reply_to_message is not None:
-            question = mask_private_data(message.reply_to_message.text or "")
-        svc = services(context)
-        await svc.writer.write(
-            "feedback", svc.storage.record_feedback,
-            user_id=query.from_user.id, entry_id=entry.id, question=question or entry.canonical_question, value=value
-        )
-        await query.answer(messages.FEEDBACK_THANKS if value > 0 else messages.FEEDBACK_DOWN)
+        await _on_vote(query, context, message, entry.id, parts[1])
         return
     if kind == "T":
         await query.answer()
@@ -628,6 +620,41 @@ async def _answer_example(update: Update, context: ContextTypes.DEFAULT_TYPE, me
     parts, markup = render.reply_parts(loaded.kb, result)
     parts[0] = f"<b>{escape(question)}</b>\n{parts[0]}"
     await _send(message, parts, markup)
+
+
+async def _on_vote(query: Any, context: ContextTypes.DEFAULT_TYPE, message: Message | None, entry_id: str,
+                   sign: str) -> None:
+    """👍 or 👎 (f|+|id, f|-|id): one vote per answer and part; the buttons then say it was received, and a 👎
+    offers to ask again in other words or browse the topics. Pressed again (f|=|id): nothing new."""
+    svc = services(context)
+    key = (message.chat.id, message.message_id, entry_id) if message is not None else None
+    if sign not in ("+", "-") or (key is not None and key in svc.votes):
+        await query.answer(messages.FEEDBACK_ALREADY)
+        return
+    value = 1 if sign == "+" else -1
+    if key is not None:
+        if len(svc.votes) > 10_000:  # bounded memory: the markup already shows older votes
+            svc.votes.clear()
+        svc.votes[key] = value
+    question = ""
+    if message is not None and message.reply_to_message is not None:
+        question = mask_private_data(message.reply_to_message.text or "")
+    entry = svc.knowledge.current.kb.by_id[entry_id]
+    await svc.writer.write(
+        "feedback", svc.storage.record_feedback,
+        user_id=query.from_user.id, entry_id=entry_id, question=question or entry.canonical_question, value=value
+    )
+    await query.answer(messages.FEEDBACK_THANKS if value > 0 else messages.FEEDBACK_DOWN)
+    if message is None:
+        return
+    markup = render.voted_keyboard(message.reply_markup, entry_id, value)
+    if markup is not None:
+        try:
+            await query.edit_message_reply_markup(markup)
+        except TelegramError as exc:  # a message too old to edit: the vote is taken all the same
+            logger.info("could not mark the vote on a message in %s: %s", log_chat(message.chat.id), exc)
+    if value < 0:
+        await _send(message, escape(messages.FEEDBACK_DOWN_OFFER), render.rephrase_keyboard(), quote=True)
 
 
 def _small_number(text: str, default: int) -> int:
