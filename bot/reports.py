@@ -84,6 +84,7 @@ def stats_chart(storage: Storage) -> bytes:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), prop=font, frameon=False)  # beside, not over the bars
     ax.spines[["top", "right"]].set_visible(False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(0, max([a + o for a, o in zip(answered, other, strict=True)] + [1]))  # counts: never below 0
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

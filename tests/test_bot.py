@@ -877,7 +877,7 @@ async def test_a_number_after_did_you_mean_picks_that_suggestion(bot_app: Any) -
         make = mention_update if where.get("chat_type") else message_update  # a group: addressed to the bot
         await app.process_update(make(app.bot, "省级的中心有几个", user_id=person, **where))
         reply = request.sent()[-1]
-        assert reply["text"] == "您是想问："
+        assert reply["text"].startswith("您是想问：\n1. ")
         return [row[0]["callback_data"] for row in reply["reply_markup"]["inline_keyboard"]]
 
     async def pressed(data: str, person: int, chat_id: int) -> str:
@@ -897,7 +897,7 @@ async def test_a_number_after_did_you_mean_picks_that_suggestion(bot_app: Any) -
     request.clear()
     await app.process_update(message_update(app.bot, "养老床位有多少张", chat_id=200, user_id=200))  # a new question
     await app.process_update(message_update(app.bot, "1", chat_id=200, user_id=200))  # ... and they are gone
-    assert "985张" in request.sent()[0]["text"] and "<blockquote>" not in request.sent()[1]["text"]
+    assert "985张" in request.sent()[0]["text"] and "<blockquote" not in request.sent()[1]["text"]
     # in a group: the asker's plain "2" picks, as a reply to them; someone else's "2" does not
     choices = await offered(7, chat_id=GROUP, chat_type="supergroup")
     request.clear()
@@ -932,7 +932,7 @@ async def test_an_inline_query_without_a_match_says_what_to_do(bot_app: Any) -> 
 # issue 21: replies that read well on a phone, refusals with the right reason, feedback that shows
 
 
-def _labels(markup: dict[str, Any]) -> list[str]:
+def _markup_labels(markup: dict[str, Any]) -> list[str]:
     return [b["text"] for row in markup["inline_keyboard"] for b in row]
 
 
@@ -949,7 +949,7 @@ async def test_a_reply_on_a_phone_has_a_labelled_source_a_collapsed_quote_full_w
     assert "<blockquote expandable>交城经济开发区作为省级工业类经济开发区，在建设全省一流" in citation
     assert "工业类经济开发区,在建设" in (knowledge_dir / "devzone.yaml").read_text(encoding="utf-8")
     assert not re.search(r"[\u4e00-\u9fff],[\u4e00-\u9fff]", html.unescape(text))
-    labels = _labels(sent["reply_markup"])
+    labels = _markup_labels(sent["reply_markup"])
     assert labels[:3] == ["👍", "👎", "原文"] and len(labels) > 3
     assert all(len(label) <= 14 for label in labels)  # phones cut longer labels
     assert any(label.endswith("…") for label in labels[3:])
@@ -1007,7 +1007,7 @@ async def test_one_vote_per_answer_the_buttons_say_it_was_received_and_a_thumbs_
     await app.process_update(callback_update(app.bot, up, on=sent))
     edited = request.sent("editMessageReplyMarkup")[-1]
     assert edited["message_id"] == 9100
-    labels = _labels(edited["reply_markup"])
+    labels = _markup_labels(edited["reply_markup"])
     assert labels[:2] == ["已收到 👍", "原文"] and "👎" not in labels
     request.clear()
     for data in (up, "f|-|elder-social-work-stations", "f|=|elder-social-work-stations"):  # pressed again
@@ -1020,10 +1020,10 @@ async def test_one_vote_per_answer_the_buttons_say_it_was_received_and_a_thumbs_
     request.clear()
     request.fail_methods["editMessageReplyMarkup"] = (400, "Bad Request: message can't be edited")  # too old
     await app.process_update(callback_update(app.bot, down, on=other))
-    assert _labels(request.sent("editMessageReplyMarkup")[-1]["reply_markup"])[0] == "已收到 👎"
+    assert _markup_labels(request.sent("editMessageReplyMarkup")[-1]["reply_markup"])[0] == "已收到 👎"
     offer = request.sent()[-1]
     assert offer["reply_parameters"]["message_id"] == 9101 and "换个说法" in offer["text"]
-    assert _labels(offer["reply_markup"]) == ["换个说法再问", "按话题浏览"]
+    assert _markup_labels(offer["reply_markup"]) == ["换个说法再问", "按话题浏览"]
     rephrase, browse = (b["callback_data"] for b in offer["reply_markup"]["inline_keyboard"][0])
     del request.fail_methods["editMessageReplyMarkup"]
     await app.process_update(callback_update(app.bot, rephrase))
@@ -1042,7 +1042,7 @@ async def test_each_part_of_a_compound_reply_gets_its_own_vote(bot_app: Any, sto
     assert [b["text"] for b in rows[0]] == ["👍①", "👎①", "原文①"]
     assert [b["text"] for b in rows[1]] == ["👍②", "👎②", "原文②"]
     await app.process_update(callback_update(app.bot, rows[1][0]["callback_data"], on=sent))
-    labels = _labels(request.sent("editMessageReplyMarkup")[-1]["reply_markup"])
+    labels = _markup_labels(request.sent("editMessageReplyMarkup")[-1]["reply_markup"])
     assert labels[:5] == ["👍①", "👎①", "原文①", "② 已收到 👍", "原文②"]
     await app.process_update(callback_update(app.bot, rows[0][1]["callback_data"], on=sent))
     assert storage.stats().thumbs_up == 1 and storage.stats().thumbs_down == 1

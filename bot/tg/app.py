@@ -243,7 +243,8 @@ async def _answer_pick(update: Update, context: ContextTypes.DEFAULT_TYPE, text:
         return False
     del svc.pending_choices[key]
     teach.note_pick(context, user.id, entry.id)  # a label for the person's last question, as a button press is
-    await _send(message, render.answer_html(kb, entry), render.answer_keyboard(kb, entry),
+    # as the button would: the whole question above the answer its short label stood for
+    await _send(message, render.answer_html(kb, entry, asked=True), render.answer_keyboard(kb, entry),
                 quote=message.chat.type != ChatType.PRIVATE)
     return True
 
