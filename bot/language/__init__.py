@@ -139,7 +139,7 @@ def _vocabulary(place: Place) -> Vocabulary:
     forms = ZH.table("areas.forms")
 
     def named(level: str, full: str) -> list[str]:
-        """How residents name the city or province (吕梁, 吕梁市, 整个吕梁 …)."""
+        """How residents name the city or province (晋中, 晋中市, 整个晋中 …)."""
         return [str(f).format(short=ZH.short_name(full), full=full) for f in forms[level]] if full else []
 
     home_names = tuple(dict.fromkeys(n for n in (place.county, ZH.short_name(place.county)) if n))

@@ -71,7 +71,7 @@ def short_label(text: str, limit: int = LABEL_MAX, *, county: str = "") -> str:
     if len(text) > limit and county:
         for name in (county, county.removesuffix("县")):
             if name and text.startswith(name) and len(text) > len(name) + 1:
-                text = text[len(name):].removeprefix("的")  # 交城的高新技术企业… → 高新技术企业…
+                text = text[len(name):].removeprefix("的")  # 本县的高新技术企业… → 高新技术企业…
                 break
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
