@@ -88,12 +88,6 @@ TOKEN_REJECTED = (
 CHAT_EXIT_WORDS = ("退出", "exit", "quit", "q")
 
 # ---- Telegram ----------------------------------------------------------------------------------
-WELCOME = (
-    "您好！我是<b>{name}</b>机器人。\n"
-    "我根据{event}的报道回答问题，每个回答都附上原文出处。\n\n"
-    "直接把问题发给我就行，比如：\n{examples}\n\n"
-    "发送 /topics 按话题浏览，/source 查看资料来源，/help 查看用法。"
-)
 HELP = (
     "<b>怎么用</b>\n"
     "· 私聊：直接发问题。\n"
@@ -121,7 +115,6 @@ BUTTON_UP = "👍"
 BUTTON_DOWN = "👎"
 FEEDBACK_THANKS = "谢谢反馈！"
 FEEDBACK_DOWN = "收到，我们会改进这个回答。"
-SOURCE_PARAGRAPH = "<b>原文段落</b>（《{title}》 · {section}）\n<blockquote>{paragraph}</blockquote>"
 ENTRY_GONE = "这个问题的内容已经更新，请重新提问。"
 RATE_LIMITED = "您问得有点快，请稍等一会儿再问。"
 # commands and button presses over a person's limit: said once a minute, then silence

@@ -23,14 +23,20 @@ from tests.fake_bot_api import FakeBotApi
 TOKEN = "123456:E2E-TEST-TOKEN"
 
 
-def test_bot_process_answers_a_message_from_get_updates(tmp_path: Path) -> None:
-    api = FakeBotApi(TOKEN).start()
+def _polling_config(tmp_path: Path, api_url: str, *, knowledge: Path = KNOWLEDGE, admins: str = "") -> Path:
+    """A config for the real process: polling the fake Bot API, with its own database in ``tmp_path``."""
     config = tmp_path / "config.yaml"
     config.write_text(
-        f"telegram:\n  token: \"{TOKEN}\"\n  api_base_url: {api.base_url}\n  mode: polling\n"
-        f"admins: []\nknowledge_dir: {KNOWLEDGE}\ndatabase: {tmp_path / 'bot.sqlite3'}\n",
+        f"telegram:\n  token: \"{TOKEN}\"\n  api_base_url: {api_url}\n  mode: polling\n"
+        f"admins: [{admins}]\nknowledge_dir: {knowledge}\ndatabase: {tmp_path / 'bot.sqlite3'}\n",
         encoding="utf-8",
     )
+    return config
+
+
+def test_bot_process_answers_a_message_from_get_updates(tmp_path: Path) -> None:
+    api = FakeBotApi(TOKEN).start()
+    config = _polling_config(tmp_path, api.base_url)
     process = _start(config)
     try:
         api.wait_for("getUpdates", timeout=60)
@@ -143,12 +149,7 @@ def test_an_announcement_time_that_cannot_be_converted_never_stops_the_process(t
         "announcements:\n  - id: far\n    text: 很远\n    at: 9999-12-31 23:59-12:00\n    targets: all\n",
         encoding="utf-8")
     api = FakeBotApi(TOKEN).start()
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"telegram:\n  token: \"{TOKEN}\"\n  api_base_url: {api.base_url}\n  mode: polling\n"
-        f"admins: [777]\nknowledge_dir: {knowledge}\ndatabase: {tmp_path / 'bot.sqlite3'}\n",
-        encoding="utf-8",
-    )
+    config = _polling_config(tmp_path, api.base_url, knowledge=knowledge, admins="777")
     process = _start(config)
     try:
         api.wait_until(lambda: api.sent_to(lambda chat: chat == 777), timeout=60)

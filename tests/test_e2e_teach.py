@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.conftest import KNOWLEDGE
 from tests.fake_bot_api import BOT_USER, FakeBotApi
-from tests.test_e2e import TOKEN, _interrupt, _start
+from tests.test_e2e import TOKEN, _interrupt, _polling_config, _start
 
 ADMIN, RESIDENT = 777, 4242
 QUESTION = "省级的中心有几个"
@@ -58,12 +58,7 @@ def test_a_proposal_accepted_in_the_running_bot_is_answered_next_time(tmp_path: 
     shutil.copytree(KNOWLEDGE, knowledge)
     before = (knowledge / "tech.yaml").read_text(encoding="utf-8")
     api = FakeBotApi(TOKEN).start()
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        f"telegram:\n  token: \"{TOKEN}\"\n  api_base_url: {api.base_url}\n  mode: polling\n"
-        f"admins: [{ADMIN}]\nknowledge_dir: {knowledge}\ndatabase: {tmp_path / 'bot.sqlite3'}\n",
-        encoding="utf-8",
-    )
+    config = _polling_config(tmp_path, api.base_url, knowledge=knowledge, admins=str(ADMIN))
     process = _start(config)
     try:
         api.wait_for("getUpdates", timeout=60)
