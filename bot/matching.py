@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from .analyse import (
@@ -29,6 +29,7 @@ from .analyse import (
     subject_of,
     without_story,
 )
+from .claims import Claim, claimed_values, judge_claim, without_claim
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
@@ -69,6 +70,7 @@ class MatchResult:
     out_of_scope: str = ""  # the out-of-scope term that blocked a confident answer, if any
     gaps: tuple[Gap, ...] = ()  # partial: what the entry does not state of what was asked
     parts: tuple[MatchResult, ...] = field(default=())  # a message that asks several things: one per part
+    claim: Claim | None = None  # answered: a figure, year, rank or name the message checks, and whether it holds
 
     @property
     def compound(self) -> bool:
@@ -209,6 +211,30 @@ class Matcher:
     def match(self, question: str) -> MatchResult:
         """Match one message; never raises on any text."""
         question = question or ""
+        result = self._match(question)
+        if result.compound or result.status is Status.SMALLTALK:
+            return result
+        vocab = self.decider.vocabulary
+        analysis = analyse(self.normalizer, question, vocab)
+        if not analysis.checks:
+            return result
+        values = claimed_values(self.normalizer.fold(question), self.kb.scope.names)
+        if result.status is Status.ANSWERED and result.entry is not None:
+            # a name the answer's entry states is what the message is about, not a claim (义望合金参与了……吧)
+            checked = [v for v in values if v.kind != "name"]
+            if checked:
+                return replace(result, claim=judge_claim(checked[0], result.entry, self.normalizer, vocab))
+            return result
+        # the claim asked again as a question (是不是60户吧 → 是多少户): the release's fact, and whether it differs
+        for value in values:
+            asked = without_claim(self.normalizer.fold(question), value)
+            again = self._match(asked)
+            if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
+                claim = judge_claim(value, again.entry, self.normalizer, vocab)
+                return replace(again, question=question, claim=claim)
+        return result
+
+    def _match(self, question: str) -> MatchResult:
         folded = self.normalizer.fold(question)
         kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
         if kind:

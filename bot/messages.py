@@ -25,6 +25,12 @@ NO_MATCH_OUT_OF_SCOPE = "抱歉，发布材料只介绍了{county}的情况，�
 # the same, for a base whose place names no county
 NO_MATCH_OUT_OF_SCOPE_NEUTRAL = "抱歉，发布材料没有提到“{term}”方面的内容，我不想乱答。"
 # partial: the topic is covered, the detail asked is not
+# a message that checks a figure, year, rank or name (是不是60户吧): put before the release's fact
+CLAIM_VERDICTS = {
+    "holds": "对，是{said}。",
+    "roughly": "差不多，确切地说：",
+    "differs": "不对，发布材料说的不是{said}。",
+}
 PARTIAL = "发布材料没有提到{missing}，我不想乱答。和您问的最接近的内容是："
 PARTIAL_HINT = "如需更具体的信息，可咨询相关部门或拨打12345政务服务便民热线。"
 GAP_GENERIC = "您问的这个细节"

@@ -120,7 +120,7 @@ def partial_intro(result: MatchResult) -> str:
 def _part_text(result: MatchResult, kb: KnowledgeBase, *, part: bool = False) -> str:
     """The reply to one question or one part of a message (``part``: the older wording), without the citation."""
     if result.status is Status.ANSWERED and result.entry is not None:
-        return result.entry.answer
+        return claim_verdict(result) + result.entry.answer
     if result.status is Status.PARTIAL and result.entry is not None:
         if not part:
             return partial_intro(result) + result.entry.answer
@@ -132,6 +132,14 @@ def _part_text(result: MatchResult, kb: KnowledgeBase, *, part: bool = False) ->
     if result.out_of_scope:
         return out_of_scope_text(result.out_of_scope, kb.place)
     return messages.PART_NOT_COVERED
+
+
+def claim_verdict(result: MatchResult) -> str:
+    """What the reply says first to a message that checks a claim: that it holds, or that the release says
+    otherwise (the answer that follows gives the release's fact); '' when nothing is checked."""
+    if result.claim is None:
+        return ""
+    return messages.CLAIM_VERDICTS[str(result.claim.verdict)].format(said=result.claim.said)
 
 
 def cited(result: MatchResult) -> bool:
@@ -206,6 +214,8 @@ def to_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
     }
     if result.compound:
         reply["parts"] = [_json_part(part, kb) for part in result.parts]
+    if result.claim is not None:
+        reply["claim"] = {"said": result.claim.said, "verdict": str(result.claim.verdict)}
     return reply
 
 

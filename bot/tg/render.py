@@ -12,7 +12,7 @@ from .. import messages
 from ..knowledge import Entry, KnowledgeBase, quote_key
 from ..matching import MatchResult, Status
 from ..privacy import excerpt
-from ..render import answer_text, cited, fallback_text, partial_intro
+from ..render import answer_text, cited, claim_verdict, fallback_text, partial_intro
 
 MAX_CALLBACK = 64
 HEADING_EXCERPT = 15  # characters of a resident's words a part heading may repeat (masked), then "…"
@@ -287,7 +287,9 @@ def reply_for(kb: KnowledgeBase, result: MatchResult) -> tuple[str, InlineKeyboa
     if result.compound:
         return compound_html(kb, result), compound_keyboard(kb, result)
     if result.status is Status.ANSWERED and result.entry is not None:
-        return answer_html(kb, result.entry), answer_keyboard(kb, result.entry)
+        verdict = claim_verdict(result)  # 是不是60户吧: "不对，发布材料说的不是60户。" before the fact
+        head = f"<b>{shown(verdict)}</b>" if verdict else ""
+        return head + answer_html(kb, result.entry), answer_keyboard(kb, result.entry)
     if result.status is Status.PARTIAL and result.entry is not None:
         return partial_html(kb, result), answer_keyboard(kb, result.entry)
     if result.status is Status.SMALLTALK:

@@ -1,0 +1,74 @@
+"""Claims a resident checks (bot/claims.py): the reply says whether the release states what was claimed, and
+gives the release's fact either way."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.claims import Verdict, claimed_values, without_claim
+from bot.matching import Matcher, Status
+from bot.render import to_json
+
+
+def _checked(matcher: Matcher, question: str) -> tuple[str, str, str]:
+    result = matcher.match(question)
+    reply = to_json(result, matcher.kb)
+    claim = reply.get("claim") or {}
+    return reply["status"], claim.get("verdict", ""), reply["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "fact"),
+    [
+        ("交城硝基复合肥企业是35户吧", "differs", "33户"),  # a wrong figure: the release's figure follows
+        ("国家级高新技术企业是不是40户", "holds", "40户"),
+        ("全县养老床位是不是接近一千张", "roughly", "985张"),  # a rough figure within a tenth
+        ("护理型床位是不是985张", "differs", "410张"),  # 985张 is all beds, not the nursing-type ones
+        ("有效发明专利是全市第一吧", "differs", "第二"),  # a rank
+        ("高新技术企业数量是不是全省第一", "differs", "全市第一"),  # the right rank of another area
+        ("中国钙都是2023年授予的对吧", "differs", "2024年"),  # a year the release states otherwise
+        ("城乡一体化是刘大鹏回答的吧", "differs", "崔维廷"),  # a person: another speaker answered it
+    ],
+)
+def test_a_checked_claim_gets_its_verdict_and_the_release_fact(
+    matcher: Matcher, question: str, verdict: str, fact: str
+) -> None:
+    status, said, answer = _checked(matcher, question)
+    assert status == "answered"
+    assert said == verdict
+    assert fact in answer
+    opening = {"holds": "对，", "roughly": "差不多", "differs": "不对，"}[verdict]
+    assert answer.startswith(opening)
+
+
+def test_a_question_that_checks_nothing_gets_no_verdict(matcher: Matcher) -> None:
+    status, verdict, answer = _checked(matcher, "交城县有多少户国家级高新技术企业")
+    assert status == "answered" and verdict == "" and answer.startswith("交城")
+
+
+def test_a_figure_the_question_is_put_in_is_not_a_claim() -> None:
+    # 2022年以来 frames what is asked (多少钱); 一个小村子 and 四张名片 are words, not figures claimed
+    assert claimed_values("2022年以来城乡公路到底投了多少钱，对吧", ()) == []
+    assert claimed_values("我老家在一个小村子，是真的吗", ()) == []
+    assert [v.said for v in claimed_values("四张名片里有“省城城市后花园”吗", ())] == []
+
+
+def test_the_last_claim_is_the_one_checked() -> None:
+    values = claimed_values("发明专利全市第二，高企全市第一，是不是这样", ())
+    assert [v.said for v in values][:1] == ["全市第一"]
+
+
+def test_a_claim_is_asked_again_as_a_question() -> None:
+    value = claimed_values("养老床位是不是1000张吧", ())[0]
+    assert value.said == "1000张"
+    assert without_claim("养老床位是不是1000张吧", value) == "养老床位多少张"
+
+
+def test_a_claim_about_something_not_covered_is_still_declined(matcher: Matcher) -> None:
+    result = matcher.match("交城县人口是不是30万吧")
+    assert result.status is not Status.ANSWERED
+    assert result.claim is None
+
+
+def test_verdicts_are_a_closed_set() -> None:
+    assert {str(v) for v in Verdict} == {"holds", "roughly", "differs"}
