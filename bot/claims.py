@@ -19,7 +19,7 @@ from .knowledge import Entry
 from .language import ZH, Vocabulary, alternation
 from .text import Normalizer, chinese_numerals_to_digits
 
-__all__ = ["Claim", "ClaimedValue", "Verdict", "claimed_values", "judge_claim", "without_claim"]
+__all__ = ["Claim", "ClaimedValue", "Verdict", "claimed_values", "figure_for", "judge_claim", "without_claim"]
 
 _PATTERNS = ZH.patterns("claims")
 _ASKING: dict[str, str] = {str(k): str(v) for k, v in ZH.table("claim_asking").items()}
@@ -183,3 +183,24 @@ def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict:
     if _ROUGH.search(value.clause) and any(abs(n - claimed) <= 0.1 * max(n, claimed) for n in stated):
         return Verdict.ROUGHLY
     return Verdict.DIFFERS
+
+
+_ITEMS = re.compile(r"[，,。；;！!？?\s、：:]+")
+
+
+def figure_for(thing: str, entry: Entry, normalizer: Normalizer) -> tuple[float, str, str] | None:
+    """The figure the entry states for a thing (its value, unit and words as written: 40户), from the clause or
+    list item that shares most words with it; None when no clause with a figure shares any."""
+    said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+    words = _bigrams(chinese_numerals_to_digits(normalizer.fold(thing)))
+    best: tuple[int, str] | None = None
+    for clause in _ITEMS.split(said_text):
+        if _figures(clause):
+            shared = len(words & _bigrams(clause))
+            if shared and (best is None or shared > best[0]):
+                best = (shared, clause)
+    if best is None:
+        return None
+    match = next(m for m in _PATTERNS["figure"].finditer(best[1]) if re.search(r"\D", m.group(0)))
+    number = _DIGITS.search(match.group(0))
+    return (float(number.group(0)), _unit(match.group(0)), match.group(0)) if number else None

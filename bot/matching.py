@@ -30,6 +30,7 @@ from .analyse import (
     without_story,
 )
 from .claims import Claim, claimed_values, judge_claim, without_claim
+from .compare import Comparison, compare, compared_pair
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
@@ -71,6 +72,7 @@ class MatchResult:
     gaps: tuple[Gap, ...] = ()  # partial: what the entry does not state of what was asked
     parts: tuple[MatchResult, ...] = field(default=())  # a message that asks several things: one per part
     claim: Claim | None = None  # answered: a figure, year, rank or name the message checks, and whether it holds
+    comparison: Comparison | None = None  # answered: two stated figures a message compares (A和B哪个多)
 
     @property
     def compound(self) -> bool:
@@ -211,6 +213,9 @@ class Matcher:
     def match(self, question: str) -> MatchResult:
         """Match one message; never raises on any text."""
         question = question or ""
+        compared = self._compared(question)
+        if compared is not None:
+            return compared
         result = self._match(question)
         if result.compound or result.status is Status.SMALLTALK:
             return result
@@ -233,6 +238,19 @@ class Matcher:
                 claim = judge_claim(value, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
         return result
+
+    def _compared(self, question: str) -> MatchResult | None:
+        """A message that compares two things (A和B哪个多), asked as both facts (A和B各有多少) and answered with
+        the two figures compared; None when it compares nothing or the facts are not both answered."""
+        pair = compared_pair(self.normalizer.fold(question))
+        if pair is None:
+            return None
+        result = self._match(pair.asked)
+        if result.status is not Status.ANSWERED or result.entry is None:
+            return None
+        parts = [p.entry for p in result.parts if p.entry is not None] if result.compound else []
+        first, second = (parts[0], parts[1]) if len(parts) == 2 else (result.entry, result.entry)
+        return replace(result, question=question, comparison=compare(pair, first, second, self.normalizer))
 
     def _match(self, question: str) -> MatchResult:
         folded = self.normalizer.fold(question)

@@ -26,6 +26,9 @@ NO_MATCH_OUT_OF_SCOPE = "抱歉，发布材料只介绍了{county}的情况，�
 NO_MATCH_OUT_OF_SCOPE_NEUTRAL = "抱歉，发布材料没有提到“{term}”方面的内容，我不想乱答。"
 # partial: the topic is covered, the detail asked is not
 # a message that checks a figure, year, rank or name (是不是60户吧): put before the release's fact
+# two facts compared (A和B哪个多): put before the two cited parts
+COMPARISON = "{winner}（{winner_figure}）比{other}（{other_figure}）{by}。"
+COMPARISON_SAME = "{first}和{second}一样，都是{figure}。"
 CLAIM_VERDICTS = {
     "holds": "对，是{said}。",
     "roughly": "差不多，确切地说：",

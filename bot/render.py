@@ -13,6 +13,7 @@ from . import messages
 from .knowledge import Entry, KnowledgeBase, quote_key
 from .matching import Gap, MatchResult, Status
 from .place import Place
+from .privacy import excerpt
 
 __all__ = [
     "Citation",
@@ -147,15 +148,26 @@ def cited(result: MatchResult) -> bool:
     return result.entry is not None and result.status in (Status.ANSWERED, Status.PARTIAL)
 
 
+def part_heading(part: MatchResult) -> str:
+    """A part's heading: the last words of what the resident asked (at most 15 characters, private numbers
+    masked), so a story told before the question is never echoed back in full."""
+    return messages.PART_HEADING.format(question=excerpt(part.question))
+
+
+def comparison_line(result: MatchResult) -> str:
+    """The two compared figures in one sentence, and a line break (A和B哪个多); '' when nothing is compared."""
+    return result.comparison.text + "\n" if result.comparison is not None else ""
+
+
 def answer_text(result: MatchResult, kb: KnowledgeBase) -> str:
     """The answer a resident gets: answered, partial, compound and smalltalk results; '' otherwise."""
     if result.compound:
-        return "\n".join(
-            messages.PART_HEADING.format(question=part.question.strip()) + _part_text(part, kb, part=True)
+        return comparison_line(result) + "\n".join(
+            part_heading(part) + _part_text(part, kb, part=True)
             for part in result.parts
         )
     if cited(result) or result.status is Status.SMALLTALK:
-        return _part_text(result, kb)
+        return comparison_line(result) + _part_text(result, kb)
     return ""
 
 
@@ -175,8 +187,8 @@ def _in_own_words(text: str, entry: Entry | None) -> str:
 
 def _json_answer(result: MatchResult, kb: KnowledgeBase) -> str:
     if result.compound:
-        return "\n".join(
-            messages.PART_HEADING.format(question=part.question.strip())
+        return comparison_line(result) + "\n".join(
+            part_heading(part)
             + _in_own_words(_part_text(part, kb, part=True), part.entry if cited(part) else None)
             for part in result.parts
         )
@@ -214,6 +226,8 @@ def to_json(result: MatchResult, kb: KnowledgeBase) -> dict[str, Any]:
     }
     if result.compound:
         reply["parts"] = [_json_part(part, kb) for part in result.parts]
+    if result.comparison is not None:
+        reply["comparison"] = result.comparison.text
     if result.claim is not None:
         reply["claim"] = {"said": result.claim.said, "verdict": str(result.claim.verdict)}
     return reply
@@ -233,7 +247,7 @@ def render_text(result: MatchResult, kb: KnowledgeBase) -> str:
     if result.compound:
         blocks = []
         for part in result.parts:
-            heading = messages.PART_HEADING.format(question=part.question.strip())
+            heading = part_heading(part)
             block = heading + "\n" + _part_text(part, kb, part=True)
             if cited(part) and part.entry is not None:
                 block += "\n" + render_citation_text(citation_of(kb, part.entry))

@@ -240,7 +240,7 @@ def compound_blocks(kb: KnowledgeBase, result: MatchResult) -> list[str]:
     The heading repeats only a short excerpt of the resident's words, with ID-card and mobile numbers
     masked: in a group it is read by everyone.
     """
-    blocks = []
+    blocks = [f"<b>{shown(result.comparison.text)}</b>"] if result.comparison is not None else []
     numbered = len([p for p in result.parts if cited(p)]) > 1  # its buttons carry the number of its part
     for number, part in enumerate(result.parts, 1):
         question = excerpt(part.question, HEADING_EXCERPT)
@@ -287,7 +287,8 @@ def reply_for(kb: KnowledgeBase, result: MatchResult) -> tuple[str, InlineKeyboa
     if result.compound:
         return compound_html(kb, result), compound_keyboard(kb, result)
     if result.status is Status.ANSWERED and result.entry is not None:
-        verdict = claim_verdict(result)  # 是不是60户吧: "不对，发布材料说的不是60户。" before the fact
+        # 是不是60户吧: "不对，发布材料说的不是60户。" before the fact; A和B哪个多: the two figures compared
+        verdict = claim_verdict(result) or (result.comparison.text + "\n" if result.comparison else "")
         head = f"<b>{shown(verdict)}</b>" if verdict else ""
         return head + answer_html(kb, result.entry), answer_keyboard(kb, result.entry)
     if result.status is Status.PARTIAL and result.entry is not None:

@@ -1,0 +1,52 @@
+"""Comparisons of two stated facts (bot/compare.py): both facts answered and cited, and compared in one
+sentence; a long message's part headings never echo the story in full."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.compare import compared_pair
+from bot.matching import Matcher, Status
+from bot.render import to_json
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "facts"),
+    [
+        # two entries
+        (
+            "国家级高新技术企业和硝基复合肥企业哪个多",
+            "国家级高新技术企业（40户）比硝基复合肥企业（33户）多",
+            ["40户", "33户"],
+        ),
+        ("省级研发中心多还是市级研发中心多", "市级研发中心（26个）比省级研发中心（17个）多", ["17个", "26个"]),
+        # one entry stating both
+        ("国内市场占有率和国际市场占有率哪个高？", "国内市场占有率（80%）比国际市场占有率（60%）高", ["80%", "60%"]),
+        ("护理型床位和养老床位哪个少", "护理型床位（410张）比养老床位（985张）少", ["410张", "985张"]),
+    ],
+)
+def test_two_facts_compared(matcher: Matcher, question: str, sentence: str, facts: list[str]) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered"
+    assert reply["comparison"].startswith(sentence)
+    assert reply["answer"].startswith(sentence)
+    assert all(fact in reply["answer"] for fact in facts)
+
+
+def test_a_comparison_with_another_place_is_declined(matcher: Matcher) -> None:
+    result = matcher.match("交城和文水哪个高新技术企业多")
+    assert result.status is not Status.ANSWERED
+    assert result.comparison is None
+
+
+def test_which_noun_is_not_a_comparison() -> None:
+    assert compared_pair("开发区有个跟大学合作的制氢项目，是哪个大学") is None
+    assert compared_pair("交城县有多少户国家级高新技术企业") is None
+
+
+def test_part_headings_repeat_only_the_last_words(matcher: Matcher) -> None:
+    story = "我是西营镇的，今年七十了，老伴身体不好，电话13812345678，听说县里有社工站，社工站有几个啊，还有护理型床位有多少"
+    reply = to_json(matcher.match(story), matcher.kb)
+    assert reply["status"] == "answered" and len(reply["parts"]) == 2
+    assert "8个" in reply["answer"] and "410张" in reply["answer"]
+    assert "西营镇" not in reply["answer"] and "13812345678" not in reply["answer"]
