@@ -33,6 +33,7 @@ from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
 from .language import ZH
+from .language.english import EnglishReader
 from .retrieve import Retriever
 from .text import Normalizer
 
@@ -116,6 +117,14 @@ class Matcher:
         # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
         # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = _pinyin_reader(kb)
+        # English words (how many, occupancy rate) read as Chinese: en.yaml with this base's places and the
+        # English of its synonyms
+        place = self.decider.vocabulary.place
+        self.english = EnglishReader.for_place(
+            (place.county, ZH.short_name(place.county), place.city, ZH.short_name(place.city), place.province,
+             ZH.short_name(place.province), *kb.scope.other_places),
+            kb.synonyms,
+        )
         # what each entry states (small bases) and jieba's dictionary (~0.1-0.3 s from its cache) load in the
         # background, not on a question
         threading.Thread(target=self._warm, name="lexicons", daemon=True).start()
@@ -213,8 +222,9 @@ class Matcher:
         kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
         if kind:
             return MatchResult(question=question, status=Status.SMALLTALK, score=100.0, smalltalk=kind)
-        # pinyin typed in letters (yanglao chuangwei duoshao zhang) is read as Chinese first
-        reading = self.reader.read(folded) if _LETTERS.search(folded) else question
+        # letters are read as Chinese first: the English the lexicon knows (how many beds), then what is left
+        # that is pinyin (yanglao chuangwei duoshao zhang); a word that is both is pinyin beside other pinyin
+        reading = self.reader.read(self.english.read(folded)) if _LETTERS.search(folded) else question
         if reading == folded:
             reading = question
         vocab = self.decider.vocabulary
