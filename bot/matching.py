@@ -35,6 +35,7 @@ from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
 from .language import ZH
+from .language.english import EnglishReader
 from .retrieve import Retriever
 from .text import Normalizer
 
@@ -120,6 +121,10 @@ class Matcher:
         # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
         # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = _pinyin_reader(kb)
+        # English words (how many, occupancy rate) read as Chinese: built in the background (~25 ms) or by
+        # the first message in letters, whichever comes first
+        self._english: EnglishReader | None = None
+        self._english_lock = threading.Lock()
         # what each entry states (small bases) and jieba's dictionary (~0.1-0.3 s from its cache) load in the
         # background, not on a question
         threading.Thread(target=self._warm, name="lexicons", daemon=True).start()
@@ -127,6 +132,20 @@ class Matcher:
     def _warm(self) -> None:
         self.decider.warm()  # before the lexicons: a question waits for those, so both are done by its answer
         load_lexicons()
+        _ = self.english
+
+    @property
+    def english(self) -> EnglishReader:
+        """The English reader: en.yaml with this base's places (its own first) and the English of its synonyms."""
+        with self._english_lock:
+            if self._english is None:
+                place = self.decider.vocabulary.place
+                names = (place.county, place.city, place.province)
+                self._english = EnglishReader.for_place(
+                    (*(n for full in names for n in (full, ZH.short_name(full))), *self.kb.scope.other_places),
+                    self.kb.synonyms,
+                )
+            return self._english
 
     @property
     def thresholds(self) -> Thresholds:
@@ -257,8 +276,9 @@ class Matcher:
         kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
         if kind:
             return MatchResult(question=question, status=Status.SMALLTALK, score=100.0, smalltalk=kind)
-        # pinyin typed in letters (yanglao chuangwei duoshao zhang) is read as Chinese first
-        reading = self.reader.read(folded) if _LETTERS.search(folded) else question
+        # letters are read as Chinese first: the English the lexicon knows (how many beds), then what is left
+        # that is pinyin (yanglao chuangwei duoshao zhang); a word that is both is pinyin beside other pinyin
+        reading = self.reader.read(self.english.read(folded)) if _LETTERS.search(folded) else question
         if reading == folded:
             reading = question
         vocab = self.decider.vocabulary

@@ -1,0 +1,264 @@
+"""Read English typed in a question as Chinese ("How many beds in elderly care?" → 多少床位养老), from data.
+
+``en.yaml`` beside this file maps English words and phrases to Chinese; the deployment adds its places (read in
+pinyin: a county 某某县 is known by its pinyin) and the English words of its synonym groups. The reader
+replaces the English it knows, the longest phrase first, whole words only, and leaves every other word as typed,
+so pinyin still goes to the pinyin reader and an unknown English word asked about stays a detail not stated.
+
+English and pinyin share some spellings (an, men, long, you): a word that also reads as pinyin is taken as
+English only when it does not stand next to a word that is pinyin and nothing else (``shegongzhan you ji ge``
+stays pinyin, ``how many beds`` is English).
+
+Part of the core: no Telegram here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+from pypinyin.pinyin_dict import pinyin_dict
+
+from ..text import is_pinyin_word
+
+__all__ = ["EnglishReader", "lemma_forms", "load_rows", "place_rows"]
+
+# a word in letters with an optional possessive (county's, counties'); ü as typed in Lüliang
+_TOKEN = re.compile(r"[a-zü]+(?:['’]s\b|(?<=s)['’](?![a-z]))?")
+# what may stand between two words of one phrase: spaces and hyphens (high-tech, high - tech)
+_JOINER = re.compile(r"[\s\-]+")
+# R&D, Q&A: the ampersand between letters is "and"
+_AMPERSAND = re.compile(r"(?<=[a-z])\s*&\s*(?=[a-z])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+_END = ""  # the trie key that holds a phrase's Chinese (no word is empty)
+
+
+def load_rows() -> dict[str, str]:
+    """``en.yaml`` as one table {english phrase: chinese}; a phrase in two groups is an error in the data."""
+    text = resources.files(__package__).joinpath("en.yaml").read_text(encoding="utf-8")
+    rows: dict[str, str] = {}
+    for group, table in yaml.load(text, Loader=_YAML_LOADER).items():
+        for english, chinese in table.items():
+            key = " ".join(_JOINER.split(str(english).lower().strip()))
+            if key in rows:
+                raise ValueError(f"en.yaml: '{key}' is in two rows (group {group})")
+            rows[key] = "" if chinese is None else str(chinese)
+    return rows
+
+
+def _readings(char: str) -> list[str]:
+    """The toneless pinyin of a character's first reading, with ü typed both as v and u (吕 → lv, lu)."""
+    listed = pinyin_dict.get(ord(char))
+    if not listed:
+        return []
+    first = unicodedata.normalize("NFD", listed.split(",")[0]).replace("u\u0308", "v")
+    bare = "".join(c for c in first if not unicodedata.combining(c))
+    return list(dict.fromkeys((bare, bare.replace("v", "u"))))
+
+
+def place_rows(names: Iterable[str]) -> dict[str, str]:
+    """Each Chinese place name by its pinyin, joined (文水 → wenshui: 文水); the first name listed keeps a shared
+    spelling. Names of fewer than two characters, or with other characters than Chinese, are left out."""
+    rows: dict[str, str] = {}
+    for name in names:
+        if len(name) < 2 or not all(_CJK.match(c) for c in name):
+            continue
+        spellings = [""]
+        for char in name:
+            spellings = [s + r for s in spellings for r in _readings(char)]
+        for spelling in spellings:
+            if spelling:
+                rows.setdefault(spelling, name)
+    return rows
+
+
+def lemma_forms(word: str) -> list[str]:
+    """The forms a word may be listed under, in order: as typed, without a possessive, singular (ies → y,
+    es, s), without a verb ending (ed, d, ing)."""
+    word = word.replace("’", "'").replace("ü", "v")
+    if word.endswith("'s"):
+        word = word[:-2]
+    elif word.endswith("'"):
+        word = word[:-1]
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 2:
+        forms.append(word[:-1])
+    if word.endswith("ed") and len(word) > 4:
+        forms += [word[:-2], word[:-1]]
+    if word.endswith("ing") and len(word) > 5:
+        forms += [word[:-3], word[:-3] + "e"]
+    return forms
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    typed: str  # as typed (folded), possessive stripped
+    forms: tuple[str, ...]  # the forms the lexicon may list it under (lemma_forms)
+    pinyin: bool  # the letters also read as pinyin
+
+
+class EnglishReader:
+    """English words → Chinese, with one lexicon (``en.yaml`` plus a deployment's rows). Build once; reads
+    are thread-safe."""
+
+    def __init__(self, rows: Mapping[str, str]) -> None:
+        self._rows = {tuple(k.split()): v for k, v in rows.items() if k}
+        # the phrases as a trie of words: a typed word walks to every form it may be listed under
+        self._trie: dict[str, Any] = {}
+        for key, chinese in self._rows.items():
+            node = self._trie
+            for word in key:
+                node = node.setdefault(word, {})
+            node[_END] = chinese
+
+    @classmethod
+    def for_place(
+        cls,
+        places: Iterable[str] = (),
+        synonyms: Iterable[Iterable[str]] = (),
+    ) -> EnglishReader:
+        """``en.yaml`` with a deployment's places (its own first: its county, city and province, then other
+        places it names) read in pinyin, and the English words of its synonym groups (each read as the
+        group's first word, when that word is Chinese). ``en.yaml`` wins a spelling they share."""
+        rows = load_rows()
+        for spelling, name in place_rows(places).items():
+            rows.setdefault(spelling, name)
+        for group in synonyms:
+            terms = [str(t).lower() for t in group]
+            if not terms or not _CJK.search(terms[0]):
+                continue
+            for term in terms[1:]:
+                words = _JOINER.split(term)
+                if not re.fullmatch(r"[a-z]+(?:[ \-][a-z]+)*", term):
+                    continue
+                # a plural or other form of a phrase the lexicon has is read as the lexicon says (patents is
+                # 发明专利 as patent is, whatever group the synonyms put it in)
+                if not any(" ".join([*words[:-1], form]) in rows for form in lemma_forms(words[-1])):
+                    rows[" ".join(words)] = terms[0]
+        return cls(rows)
+
+    def knows(self, phrase: str) -> bool:
+        """Whether the lexicon has this phrase (as listed: lowercase, base form)."""
+        return tuple(phrase.lower().split()) in self._rows
+
+    def _phrases_at(self, tokens: list[_Token], start: int) -> list[tuple[int, str]]:
+        """Every phrase that starts at ``tokens[start]``: (how many words, its Chinese), the longest first."""
+        found: dict[int, str] = {}
+        frontier: list[dict[str, Any]] = [self._trie]
+        for at in range(start, len(tokens)):
+            frontier = [node[f] for node in frontier for f in tokens[at].forms if f in node]
+            if not frontier:
+                break
+            for node in frontier:
+                if _END in node:
+                    found.setdefault(at - start + 1, node[_END])
+        return sorted(found.items(), reverse=True)
+
+    def read(self, text: str) -> str:
+        """``text`` (folded: lowercase) with the English it knows written in Chinese; other words as typed.
+        Returns ``text`` itself when nothing was read."""
+        if not re.search(r"[a-zü]{2}", text):
+            return text
+        text = _AMPERSAND.sub(" and ", text)
+        out: list[str] = []
+        at = 0
+        changed = False
+        for stretch in self._stretches(text):
+            read = self._read_stretch(stretch)
+            if read is None:
+                continue
+            out += [text[at : stretch[0].start], read]
+            at = stretch[-1].end
+            # a frame word and the Chinese typed after it that says the same (ranking第几 → 排名第几, not 排名第几第几)
+            after = at + len(text[at:]) - len(text[at:].lstrip(" "))
+            said = next((n for n in (3, 2) if len(read) >= n and text.startswith(read[-n:], after)), 0)
+            if said:
+                at = after + said
+            changed = True
+        if not changed:
+            return text
+        out.append(text[at:])
+        return "".join(out)
+
+    def _stretches(self, text: str) -> list[list[_Token]]:
+        """Runs of words with only spaces or hyphens between them (a phrase never spans other characters)."""
+        stretches: list[list[_Token]] = []
+        for match in _TOKEN.finditer(text):
+            forms = tuple(lemma_forms(match.group(0)))
+            token = _Token(match.start(), match.end(), forms[0], forms, is_pinyin_word(forms[0]))
+            last = stretches[-1][-1] if stretches else None
+            if last is not None and _JOINER.fullmatch(text[last.end : token.start]):
+                stretches[-1].append(token)
+            else:
+                stretches.append([token])
+        return stretches
+
+    def _read_stretch(self, tokens: list[_Token]) -> str | None:
+        """The stretch with the phrases it knows in Chinese, or None when it reads none (or is pinyin)."""
+        if all(len(t.typed) < 2 for t in tokens):
+            return None  # lone letters (3A级, B超) are not words
+        found: list[tuple[int, int]] = []  # (start, length) of each phrase taken
+        chinese: dict[tuple[int, int], str] = {}
+        for start in range(len(tokens)):
+            for size, read in self._phrases_at(tokens, start):
+                chinese[(start, size)] = read
+        taken = [False] * len(tokens)
+        for start, size in sorted(chinese, key=lambda c: (-c[1], c[0])):  # the longest phrase first, then leftmost
+            if not any(taken[start : start + size]):
+                found.append((start, size))
+                taken[start : start + size] = [True] * size
+        # a phrase whose every word also reads as pinyin is pinyin when a word beside it is pinyin and nothing
+        # else (yanglao chuangwei you duoshao): dropping it may make its own words such neighbours, so repeat
+        while True:
+            covered = [False] * len(tokens)
+            for start, size in found:
+                covered[start : start + size] = [True] * size
+
+            pinyin_only = [not c and t.pinyin for c, t in zip(covered, tokens, strict=True)] + [False]
+            kept = [
+                (start, size)
+                for start, size in found
+                if not (
+                    all(t.pinyin for t in tokens[start : start + size])
+                    and ((start > 0 and pinyin_only[start - 1]) or pinyin_only[start + size])
+                )
+            ]
+            if len(kept) == len(found):
+                break
+            found = kept
+        if not found:
+            return None
+        starts = dict(found)
+        pieces: list[tuple[str, bool]] = []  # (text, is letters)
+        i = 0
+        while i < len(tokens):
+            if i in starts:
+                size = starts[i]
+                pieces.append((chinese[(i, size)], False))
+                i += size
+            else:
+                pieces.append((tokens[i].typed, True))
+                i += 1
+        # Chinese read together (多少床位); words left in letters keep a space from their neighbours
+        joined = ""
+        previous: bool | None = None  # whether the last piece was letters
+        for piece, letters in pieces:
+            if not piece:
+                continue
+            if previous is not None and (letters or previous):
+                joined += " "
+            joined += piece
+            previous = letters
+        return joined

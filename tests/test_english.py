@@ -1,0 +1,153 @@
+"""English typed in a question is read as Chinese through bot/language/en.yaml before the question is analysed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.language.english import EnglishReader, lemma_forms, load_rows, place_rows
+from bot.matching import Matcher, Status
+
+# ---- the translator alone --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small() -> EnglishReader:
+    """A reader with a handful of rows, so each test shows the mechanism, not the shipped data."""
+    return EnglishReader(
+        {
+            "how many": "多少",
+            "bed": "床位",
+            "nursing bed": "护理型床位",
+            "nursing home": "养老机构",
+            "company": "企业",
+            "introduce": "介绍",
+            "the": "",
+            "you": "",
+            "rank": "排名第几",
+        }
+    )
+
+
+def test_the_longest_phrase_wins(small: EnglishReader) -> None:
+    assert small.read("how many nursing beds") == "多少护理型床位"
+    assert small.read("how many beds") == "多少床位"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("companies", "企业"),  # ies → y
+        ("nursing homes", "养老机构"),  # s, on the last word of a phrase
+        ("the company's beds", "企业床位"),  # possessive, and a silent word dropped
+        ("companies' beds", "企业床位"),
+        ("introduced", "介绍"),  # a verb ending
+        ("introducing", "介绍"),
+        ("How Many Beds".lower(), "多少床位"),
+    ],
+)
+def test_inflections_are_read_from_one_row(small: EnglishReader, typed: str, read: str) -> None:
+    assert small.read(typed) == read
+
+
+def test_lemma_forms_try_the_word_first() -> None:
+    assert lemma_forms("beds")[:2] == ["beds", "bed"]
+    assert "facility" in lemma_forms("facilities")
+    assert lemma_forms("county's")[0] == "county"
+
+
+def test_unknown_words_are_left_as_typed(small: EnglishReader) -> None:
+    assert small.read("how many beds in wifi") == "多少床位 in wifi"
+    assert small.read("wifi有没有") == "wifi有没有"  # nothing known: the text itself
+    text = "platform"
+    assert small.read(text) is text
+
+
+def test_words_match_whole_not_inside_other_words(small: EnglishReader) -> None:
+    assert small.read("bedside") == "bedside"
+    assert small.read("theory") == "theory"
+
+
+def test_pinyin_is_not_mangled() -> None:
+    reader = EnglishReader.for_place(["交城县", "交城"])
+    # you, an, long, men also spell pinyin: beside other pinyin they are pinyin
+    assert reader.read("shegongzhan you ji ge") == "shegongzhan you ji ge"
+    assert reader.read("yanglao chuangwei duoshao zhang") == "yanglao chuangwei duoshao zhang"
+    assert reader.read("jiaocheng xiaoji fuhefei qiye you duoshao hu") == "jiaocheng xiaoji fuhefei qiye you duoshao hu"
+    # English that is not pinyin is read even beside pinyin; the pinyin stays for the pinyin reader
+    assert reader.read("yanglao chuangwei how many") == "yanglao chuangwei 多少"
+    # lone letters next to figures are not words (3A级)
+    assert reader.read("3a级景区") == "3a级景区"
+
+
+def test_places_are_known_in_pinyin_with_the_home_place_first() -> None:
+    rows = place_rows(["山西", "吕梁", "陕西"])
+    assert rows["shanxi"] == "山西"  # the first listed keeps a shared spelling
+    assert rows["lvliang"] == rows["luliang"] == "吕梁"
+    reader = EnglishReader.for_place(["交城县", "交城", "吕梁", "文水"])
+    assert reader.read("how many people live in wenshui?") == "多少人住文水?"
+    assert reader.read("lüliang's") == "吕梁"
+    assert reader.read("jiaocheng county") == "交城县"
+
+
+def test_synonyms_lend_their_english_but_the_lexicon_wins() -> None:
+    reader = EnglishReader.for_place([], [["中国钙都", "钙都", "calcium capital"], ["专利", "patent", "patents"]])
+    assert reader.read("calcium capital") == "中国钙都"
+    assert reader.read("patents") == load_rows()["patent"]
+
+
+def test_the_shipped_lexicon_reads_frames_measures_and_levels() -> None:
+    rows = load_rows()
+    assert rows["how many"] == "多少" and rows["who"] == "谁" and rows["occupancy rate"] == "入住率"
+    assert rows["national"] == "国家级" and rows["social work station"] == "社工站"
+    reader = EnglishReader(rows)
+    assert reader.read("国家级high-tech enterprises ranking第几") == "国家级高新技术企业排名第几"
+    assert reader.read("r&d centers") == "技术研发中心"
+
+
+# ---- through the matcher ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "figure"),
+    [
+        ("How many beds in elderly care?", "elder-beds", "985张"),
+        ("What is the occupancy rate of nursing homes in Jiaocheng?", "elder-occupancy-rate", "70%"),
+        ("Who introduced the development zone?", "about-speaker-wang-xiangqian", "王向前"),
+        ("nitro fertilizer企业有几户", "fert-enterprise-count", "33户"),
+        ("国家级high-tech enterprises ranking第几", "tech-high-tech-enterprises", "全市第一"),
+    ],
+)
+def test_english_questions_get_the_chinese_answer(matcher: Matcher, question: str, entry_id: str, figure: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED, result
+    assert result.entry is not None and result.entry.id == entry_id
+    assert figure in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What's the weather in Jiaocheng?", "How many people live in Wenshui?", "交城的population有多少"],
+)
+def test_english_out_of_scope_questions_are_declined(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status not in (Status.ANSWERED, Status.PARTIAL)
+
+
+def test_pinyin_questions_still_read_as_pinyin(matcher: Matcher) -> None:
+    result = matcher.match("shegongzhan you ji ge")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.id == "elder-social-work-stations"
+
+
+def test_ask_json_answers_english_in_chinese() -> None:
+    """The command line, as a clerk or a script would run it: one English question, one Chinese answer."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "How many nursing beds?"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    reply = json.loads(done.stdout)
+    assert reply["status"] == "answered"
+    assert "410张" in reply["answer"] and reply["citation"] is not None
