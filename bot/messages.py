@@ -53,6 +53,8 @@ GAP_KINDS = {
     "ask:rank": "排名",
     "ask:area": "面积",
     "ask:when": "具体时间",
+    "ask:year": "具体年份",
+    "ask:length": "长度或距离",
     "ask:day": "具体日期",
     "ask:contact": "地址、位置或联系方式",
     "ask:person": "具体是谁",

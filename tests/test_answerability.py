@@ -462,3 +462,26 @@ def test_segmentation_is_jiebas_own() -> None:
     for text in samples:
         words = [w for w in segment(text) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
         assert words == [w for w in tokenizer.lcut(text, HMM=False) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("窑窑河交城段有多长", "ask:length"),  # the entry names the river, no length
+        ("回家山传统村落离县城有多远", "ask:length"),
+        ("院士工作站是哪一年落户交城的", "ask:year"),  # 近期 says when, not which year
+    ],
+)
+def test_a_length_or_a_year_the_entry_does_not_state_is_not_answered(
+    matcher: Matcher, question: str, kind: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status is not Status.ANSWERED
+    if result.status is Status.PARTIAL:
+        assert kind in {str(g.kind) for g in result.gaps}
+
+
+def test_a_length_or_a_year_the_entry_states_is_answered(matcher: Matcher) -> None:
+    roads = matcher.match("2022年以来城乡公路修了多少公里")
+    assert roads.status is Status.ANSWERED and roads.entry is not None and "94.7公里" in roads.entry.answer
+    assert matcher.match("中国钙都是哪一年授予的").status is Status.ANSWERED
