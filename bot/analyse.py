@@ -563,3 +563,20 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
     if context and parts:
         parts[-1] += "，" + context.rstrip("，")
     return parts
+
+
+_ASKING_SENTENCES = re.compile(r"(?<=[。！!？?；;])")
+_ASKING_CLAUSE_MARKS = re.compile(r"[，,、]")
+
+
+def asking_clauses(message: str) -> tuple[str, int]:
+    """The clauses of a long message that ask, with the clause before each as its context ("……孩子在太原打工，
+    听说县里有社工站，社工站有几个啊？" → "听说县里有社工站，社工站有几个啊？"), and how many sentences of the
+    message ask (at most two are kept); ('', 0) when no clause asks."""
+    kept: list[str] = []
+    for sentence in _ASKING_SENTENCES.split(message):
+        clauses = [c for c in _ASKING_CLAUSE_MARKS.split(sentence) if c.strip()]
+        asking = [i for i, c in enumerate(clauses) if QUESTION_MARK.search(c)]
+        if asking:
+            kept.append("，".join(clauses[max(0, asking[0] - 1) :]))
+    return "".join(kept[-2:]), len(kept[-2:])

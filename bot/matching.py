@@ -21,6 +21,7 @@ from enum import StrEnum
 from .analyse import (
     Analysis,
     analyse,
+    asking_clauses,
     asking_parts,
     detect_smalltalk,
     load_lexicons,
@@ -84,6 +85,7 @@ _LETTERS = re.compile(r"[a-z]{2}")
 # the rest of a list asked after some of its items: 除了A、B，另外两个 / A、B之外还有哪些
 _EXCEPT = ZH.pattern("except_some")
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
+_STORY_LENGTH = 40  # a message this long may tell a story before it asks
 
 
 def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
@@ -236,6 +238,14 @@ class Matcher:
         if compared is not None:
             return compared
         result = self._match(question)
+        if result.status is not Status.ANSWERED and len(question) >= _STORY_LENGTH:
+            # a long message (a story, then the question): its asking clauses alone, as a short question
+            asked, sentences = asking_clauses(question)
+            if asked and asked != question:
+                again = self._match(asked)
+                # two questions asked in two sentences need two answered parts, not one of them
+                if again.status is Status.ANSWERED and (sentences < 2 or len(again.parts) >= sentences):
+                    result = replace(again, question=question)
         if result.compound or result.status is Status.SMALLTALK:
             return result
         vocab = self.decider.vocabulary

@@ -485,3 +485,17 @@ def test_a_length_or_a_year_the_entry_states_is_answered(matcher: Matcher) -> No
     roads = matcher.match("2022年以来城乡公路修了多少公里")
     assert roads.status is Status.ANSWERED and roads.entry is not None and "94.7公里" in roads.entry.answer
     assert matcher.match("中国钙都是哪一年授予的").status is Status.ANSWERED
+
+
+def test_a_story_before_the_question_is_left_out_when_it_hides_the_question(matcher: Matcher) -> None:
+    from bot.analyse import asking_clauses
+
+    story = (
+        "我们村60多户，是山区的村，听说咱县里垃圾是分平川山区两种办法处理，山区那边具体咋弄的，是村里自己收吗"
+    )
+    asked, sentences = asking_clauses("我是夏家营的，今年六十八了，老伴身体不好。听说县里有社工站，社工站有几个啊？")
+    assert asked == "听说县里有社工站，社工站有几个啊？" and sentences == 1
+    result = matcher.match(story)
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert "村收集、镇转运、县处理" in result.entry.answer
+    assert result.question == story  # the reply is to the whole message
