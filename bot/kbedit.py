@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import messages
+from .derived import is_derived
 from .knowledge import KnowledgeBase, KnowledgeError, Problem, load_knowledge
 from .matching import Matcher, Status, Thresholds
 from .service import KnowledgeService, base_hash
@@ -91,6 +92,8 @@ class KnowledgeEditor:
             entry = kb.by_id.get(entry_id)
             if entry is None:
                 return EditResult(False, messages.EDIT_NO_ENTRY.format(entry=entry_id))
+            if is_derived(entry):
+                return EditResult(False, messages.EDIT_DERIVED.format(canonical=entry.canonical_question))
             question = clean_question(question)
             key = loaded.matcher.normalizer.normalize(question)
             if not key:

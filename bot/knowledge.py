@@ -870,7 +870,7 @@ def load_knowledge(directory: str | Path, *, with_announcements: bool = True) ->
     for path in topic_files:
         read.extend(_load_topic(path, root, sources, problems))
     quoted = _with_speakers(_verify_quotes(read, sources, problems), sources, problems)
-    entries = _cross_checks(quoted, synonyms, problems)
+    entries = _cross_checks(quoted + _derived(quoted, sources, scope, synonyms), synonyms, problems)
     del read
     announcements = _load_announcements(root, problems) if with_announcements else ()
     place = _load_place(root, problems)
@@ -887,6 +887,18 @@ def load_knowledge(directory: str | Path, *, with_announcements: bool = True) ->
         announcements=announcements,
         place=place,
     )
+
+
+def _derived(
+    entries: list[Entry], sources: Mapping[str, Source], scope: Scope, synonyms: tuple[tuple[str, ...], ...]
+) -> list[Entry]:
+    """The entries each source's own text gives (its headings, opening, ending, speakers: :mod:`bot.derived`)."""
+    from .derived import derived_entries  # built on this module's model
+    from .text import Normalizer
+
+    normalizer = Normalizer(synonyms)
+    taken = set(normalizer.normalize_many(q for e in entries for q in e.questions + e.keywords))
+    return derived_entries(sources, scope.names, lambda q: normalizer.normalize(q) in taken, {e.id for e in entries})
 
 
 def _load_announcements(root: Path, problems: list[Problem]) -> tuple[Announcement, ...]:

@@ -282,6 +282,10 @@ TEACH_NO_ENTRY_YET = "这条建议还没有选条目，请先选一个条目。"
 UNANSWERED_TEACH = "\n\n按下面的按钮，可以把这些问题教给机器人。"
 
 EDIT_NO_ENTRY = "知识库里没有条目 {entry}。"
+EDIT_DERIVED = (
+    "“{canonical}”这一条是从发布材料原文自动得出的（小标题、开头、结尾、发言顺序），不在话题文件里，"
+    "不能在这里加问法。请把这个问法加到话题文件里合适的条目下。"
+)
 EDIT_EMPTY = "这个问法没有可以匹配的字（只有标点或语气词），没有保存。"
 EDIT_ALREADY = "“{question}”已经是条目 {entry} 的问法了，不用再加。"
 EDIT_OTHER_ENTRY = "“{question}”已经是另一个条目 {other}（{canonical}）的问法。同一个问法只能属于一个条目，所以没有保存。如果应该归到这里，请先从那个条目里删掉。"
