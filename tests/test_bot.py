@@ -229,7 +229,8 @@ async def test_start_help_topics_source_and_deep_link(bot_app: Any) -> None:
     request.clear()
     await app.process_update(message_update(app.bot, "/topics"))
     topics = request.sent()[-1]["reply_markup"]["inline_keyboard"]
-    assert len(topics) == 6
+    assert len(topics) == 7  # the six topic files, and 报道本身 (the entries derived from the release's text)
+    assert any(row[0]["text"].startswith("报道本身") for row in topics)
     await app.process_update(callback_update(app.bot, topics[0][0]["callback_data"]))
     edited = request.sent("editMessageText")[-1]
     questions = edited["reply_markup"]["inline_keyboard"]
