@@ -19,6 +19,8 @@ SMALLTALK = {
 }
 
 AMBIGUOUS_INTRO = "您是想问："
+AMBIGUOUS_PICK = "点按钮，或回复数字 1–{count}"  # under the numbered questions in a chat
+AMBIGUOUS_PICK_ONE = "点按钮，或回复数字 1"
 AMBIGUOUS_HINT = "请回复序号，或换个更具体的说法。"
 NO_MATCH = "抱歉，这份发布材料里没有找到能回答这个问题的内容，我不想乱答。"
 NO_MATCH_OUT_OF_SCOPE = "抱歉，发布材料只介绍了{county}的情况，没有提到“{term}”方面的内容，我不想乱答。"

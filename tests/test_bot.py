@@ -108,7 +108,9 @@ async def test_ambiguous_offers_choices_and_a_press_answers(bot_app: Any) -> Non
     choices = [row[0] for row in sent["reply_markup"]["inline_keyboard"]]
     assert 2 <= len(choices) <= 3
     lines = sent["text"].split("\n")  # the whole questions in the text, numbered as the short buttons
-    assert lines[0] == "您是想问：" and len(lines) == len(choices) + 1
+    assert lines[0] == "您是想问：" and len(lines) == len(choices) + 2
+    assert [line[:3] for line in lines[1:-1]] == [f"{n}. " for n in range(1, len(choices) + 1)]
+    assert lines[-1] == f"点按钮，或回复数字 1–{len(choices)}"  # a number works too (issue 21)
     assert [c["text"][:3] for c in choices] == [f"{n}. " for n in range(1, len(choices) + 1)]
     assert all(len(c["text"]) <= 14 for c in choices)
     assert all(len(c["callback_data"].encode()) <= 64 for c in choices)

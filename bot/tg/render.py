@@ -176,9 +176,11 @@ def choices_keyboard(result: MatchResult, *, county: str = "") -> InlineKeyboard
 
 
 def choices_html(result: MatchResult) -> str:
-    """"您是想问：" with each candidate's whole question, numbered as its button."""
+    """"您是想问：" with each candidate's whole question, numbered as its button, then that a number works too."""
     lines = [escape(messages.AMBIGUOUS_INTRO)]
     lines += [f"{n}. {shown(c.entry.canonical_question)}" for n, c in enumerate(result.candidates, 1)]
+    count = len(result.candidates)
+    lines.append(escape(messages.AMBIGUOUS_PICK.format(count=count) if count > 1 else messages.AMBIGUOUS_PICK_ONE))
     return "\n".join(lines)
 
 
