@@ -393,6 +393,9 @@ FEEDBACK_PART = "{vote}{n}"  # the vote buttons of one part of a compound reply:
 FEEDBACK_RECEIVED_PART = "{n} 已收到 {vote}"
 SOURCE_PART = "原文{n}"
 FEEDBACK_DOWN_OFFER = "抱歉没答好。可以换个说法再问，或者按话题找找看："
+# a 👎 in a group: a pop-up for the one who pressed it (an offer posted in the group would be everyone's)
+FEEDBACK_DOWN_GROUP = "抱歉没答好，我们会改进这个回答。可以换个说法再 @{username} 问一次，或者私聊我按话题找找看。"
+VOTE_COUNT = "{vote} {count}"  # a vote button in a group once members voted: 👍 2, 👎① 1
 BUTTON_REPHRASE = "换个说法再问"
 BUTTON_BROWSE = "按话题浏览"
 REPHRASE_HINT = "请换个说法把问题直接发给我，说得具体一些更好找，比如：{example}"
