@@ -350,6 +350,46 @@ def test_the_chart_font_has_the_chinese_glyphs_a_latin_font_lacks() -> None:
         assert drawn(latin, "答上了") == drawn(latin, "没答上")  # missing glyphs: the same boxes
 
 
+def test_the_chart_draws_its_chinese_as_glyphs_not_the_fonts_missing_glyph_box(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each Chinese character of the chart renders unlike the font's own missing glyph, and drawing the real
+    chart reports no glyph missing; with a font that lacks them (DejaVu Sans) the same check does."""
+    import warnings
+
+    import numpy as np
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from bot import reports
+
+    font = FT2Font(reports.chart_font_path())
+    missing = next(cp for cp in range(0xE000, 0xF900) if font.get_char_index(cp) == 0)  # a private-use point
+
+    def drawn(text: str) -> Any:
+        font.set_size(24, 72)
+        font.set_text(text)
+        font.draw_glyphs_to_bitmap()
+        return np.asarray(font.get_image())
+
+    with pytest.warns(UserWarning, match="missing from font"):
+        box = drawn(chr(missing))  # what this font draws for a character it does not have
+    labels = messages.CHART_TITLE + messages.CHART_ANSWERED + messages.CHART_NOT_ANSWERED
+    for char in sorted({c for c in labels if not c.isascii()}):
+        glyph = drawn(char)
+        assert glyph.any() and (glyph.shape != box.shape or not np.array_equal(glyph, box)), char
+
+    storage.log_question(user_id=1, chat_type="private", text="社工站", status="answered", entry_id="x", score=90)
+    storage.log_question(user_id=2, chat_type="private", text="天气", status="no_match", entry_id=None, score=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font")  # a box in the PNG would raise here
+        png = reports.stats_chart(storage)
+    assert png.startswith(b"\x89PNG")
+    monkeypatch.setattr(reports, "chart_font_path", lambda: font_manager.findfont("DejaVu Sans"))
+    with pytest.warns(UserWarning, match="missing from font"):  # the check can tell a font without them
+        reports.stats_chart(storage)
+
+
 async def test_rate_limit_tells_once_then_stays_quiet(bot_app: Any) -> None:
     app, request = bot_app
     for _ in range(5):
