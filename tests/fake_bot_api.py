@@ -324,7 +324,8 @@ def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for part in parsed.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         if isinstance(name, str):
             params[name] = data if part.get_filename() else _maybe_json(data.decode())
     return params
