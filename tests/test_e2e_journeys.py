@@ -204,22 +204,32 @@ def _seed_history(database: Path) -> None:
         storage.close()
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """The bot process polling the fake Bot API; stopped (and its log checked) after the last journey."""
-    folder = tmp_path_factory.mktemp("journeys")
+@contextlib.contextmanager
+def running_bot(folder: Path) -> Iterator[tuple[World, list[str]]]:
+    """The bot process polling a fake Bot API, with its database in ``folder``; afterwards the list holds its
+    exit code and log (the process is interrupted as Ctrl-C would)."""
     api = FakeBotApi(TOKEN).start()
     config = _polling_config(folder, api.base_url, knowledge=KNOWLEDGE, admins=str(ADMIN))
-    _seed_history(folder / "bot.sqlite3")
     process: subprocess.Popen[str] = _start(config)
+    ended: list[str] = []
     try:
         api.wait_for("getUpdates", timeout=60)
-        yield World(api, folder / "bot.sqlite3")
+        yield World(api, folder / "bot.sqlite3"), ended
     finally:
         output = _interrupt(process)
         api.stop()
-    assert process.returncode == 0, output
-    assert "Traceback" not in output, output
+        ended += [str(process.returncode), output]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One bot process for every journey; stopped (and its log checked) after the last one."""
+    folder = tmp_path_factory.mktemp("journeys")
+    _seed_history(folder / "bot.sqlite3")
+    with running_bot(folder) as (world, ended):
+        yield world
+    code, output = ended
+    assert code == "0" and "Traceback" not in output, output
 
 
 # --------------------------------------------------------------------------------------------------
