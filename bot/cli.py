@@ -305,7 +305,7 @@ def cmd_learn(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if not proposals:
                 print(messages.SUGGESTIONS_NONE, file=out)
             for proposal in proposals:
-                print(_plain(proposal_html(proposal, knowledge.current.kb, choices=True)) + "\n", file=out)
+                print(_plain(proposal_html(proposal, knowledge.current.kb, choices=True, ids=True)) + "\n", file=out)
             if proposals:
                 print(messages.LEARN_LIST_HINT, file=out)
             return EXIT_OK

@@ -101,9 +101,10 @@ class KnowledgeEditor:
             for other in kb.entries:
                 if key in other.keys:
                     if other.id == entry.id:
-                        return EditResult(False, messages.EDIT_ALREADY.format(question=question, entry=entry.id))
+                        return EditResult(False, messages.EDIT_ALREADY.format(
+                            question=question, entry=entry.canonical_question))
                     return EditResult(False, messages.EDIT_OTHER_ENTRY.format(
-                        question=question, other=other.id, canonical=other.canonical_question))
+                        question=question, canonical=other.canonical_question))
             name = Path(entry.file).name
             path = Path(kb.directory) / name
             refused = self._changed_on_disk(path, name, loaded.files.get(name))
@@ -130,7 +131,8 @@ class KnowledgeEditor:
             self._commit(result, messages.GIT_ADD.format(
                 entry=entry_id, question=question, actor=actor, id=result.id))
             return EditResult(True, messages.EDIT_ADDED.format(
-                question=question, entry=entry_id, file=name, line=line, id=result.id), self.storage.change(result.id))
+                question=question, entry=entry.canonical_question, file=name, line=line, id=result.id),
+                self.storage.change(result.id))
 
     # -- undo -------------------------------------------------------------------------------------
 
@@ -178,8 +180,10 @@ class KnowledgeEditor:
                 self.storage.set_proposal_status(last.proposal_id, "open")
             self._commit(result, messages.GIT_UNDO.format(id=last.id, entry=last.entry_id, question=last.question,
                                                           actor=actor))
+            undone = self.knowledge.current.kb.by_id.get(last.entry_id)  # named as admins know it
             return EditResult(True, messages.UNDO_DONE.format(
-                id=last.id, question=last.question, entry=last.entry_id, file=last.file, undo=result.id),
+                id=last.id, question=last.question, entry=undone.canonical_question if undone else last.entry_id,
+                file=last.file, undo=result.id),
                 self.storage.change(result.id))
 
     # -- the shared steps -------------------------------------------------------------------------
@@ -253,9 +257,10 @@ def _validate_with(
             question, entry_id = must_answer
             result = matcher.match(question)
             if result.status is not Status.ANSWERED or result.entry is None or result.entry.id != entry_id:
-                got = result.entry.id if result.entry is not None else str(result.status)
+                got = result.entry.canonical_question if result.entry is not None else str(result.status)
+                wanted = kb.by_id[entry_id].canonical_question if entry_id in kb.by_id else entry_id
                 problems.append(Problem(name, 1, messages.EDIT_NOT_ANSWERED.format(
-                    question=question, entry=entry_id, got=got)))
+                    question=question, entry=wanted, got=got)))
         return problems
 
 

@@ -220,20 +220,22 @@ def search_entries(loaded: Loaded, query: str, *, limit: int = 6) -> list[Entry]
 # text for admins (HTML, escaped; the command line strips the tags)
 
 
-def proposal_html(proposal: ProposalRecord, kb: KnowledgeBase, *, choices: bool = False) -> str:
-    """A proposal as an admin reads it: the questions, how often, the proposed entry and its answer
-    (with ``choices``, also the other entries 🔁 would offer: the command line has no buttons)."""
+def proposal_html(proposal: ProposalRecord, kb: KnowledgeBase, *, choices: bool = False, ids: bool = False) -> str:
+    """A proposal as an admin reads it: the questions, how often, the proposed entry and its answer. Entries are
+    named by their standard questions; with ``ids`` (the command line, where ``learn add`` takes an entry's id)
+    also by their ids, and with ``choices`` the other entries 🔁 would offer are listed (the terminal has no
+    buttons)."""
     lines = [messages.PROPOSAL_HEAD.format(id=proposal.id, asked=proposal.asked), messages.PROPOSAL_ASKED]
     lines += [messages.PROPOSAL_TEXT.format(text=escape(text), count=count) for text, count in proposal.texts[:5]]
     if len(proposal.texts) > 5:
         lines.append("· …")
     entry = kb.by_id.get(proposal.entry_id) if proposal.entry_id else None
     if entry is not None:
-        lines.append(messages.PROPOSAL_ENTRY.format(
-            entry=escape(entry.id), why=escape(proposal.reason or messages.REASON_ENGINE),
-            canonical=escape(entry.canonical_question), answer=escape(entry.answer),
-        ))
-    elif proposal.entry_id:
+        why = escape(proposal.reason or messages.REASON_ENGINE)
+        canonical, answer = escape(entry.canonical_question), escape(entry.answer)
+        lines.append(messages.PROPOSAL_ENTRY.format(entry=escape(entry.id), why=why, canonical=canonical, answer=answer)
+                     if ids else messages.PROPOSAL_ENTRY_NAMED.format(why=why, canonical=canonical, answer=answer))
+    elif proposal.entry_id:  # gone from the base: its id is all there is to name it by
         lines.append(messages.PROPOSAL_ENTRY_GONE.format(entry=escape(proposal.entry_id)))
     else:
         lines.append(messages.PROPOSAL_NO_ENTRY)
@@ -242,6 +244,7 @@ def proposal_html(proposal: ProposalRecord, kb: KnowledgeBase, *, choices: bool 
         if offered:
             lines.append(messages.PROPOSAL_CHOICES)
             lines += [messages.PROPOSAL_CHOICE.format(entry=escape(e.id), canonical=escape(e.canonical_question))
+                      if ids else messages.PROPOSAL_CHOICE_NAMED.format(canonical=escape(e.canonical_question))
                       for e in offered]
     return "\n".join(lines)
 

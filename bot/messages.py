@@ -19,6 +19,8 @@ SMALLTALK = {
 }
 
 AMBIGUOUS_INTRO = "您是想问："
+AMBIGUOUS_PICK = "点按钮，或回复数字 1–{count}"  # under the numbered questions in a chat
+AMBIGUOUS_PICK_ONE = "点按钮，或回复数字 1"
 AMBIGUOUS_HINT = "请回复序号，或换个更具体的说法。"
 NO_MATCH = "抱歉，这份发布材料里没有找到能回答这个问题的内容，我不想乱答。"
 NO_MATCH_OUT_OF_SCOPE = "抱歉，发布材料只介绍了{county}的情况，没有提到“{term}”方面的内容，我不想乱答。"
@@ -252,6 +254,9 @@ PROPOSAL_ENTRY = "建议加到条目 <code>{entry}</code>（{why}）\n标准问�
 PROPOSAL_NO_ENTRY = "还没有合适的条目：按 🔍 找一个条目，或者 ✖ 忽略。"
 PROPOSAL_CHOICES = "其他可选的条目："
 PROPOSAL_CHOICE = "· <code>{entry}</code>（{canonical}）"
+# the same in Telegram, where an admin picks with buttons and never types an entry's id: its standard question
+PROPOSAL_ENTRY_NAMED = "建议加到条目“{canonical}”（{why}）\n回答：{answer}"
+PROPOSAL_CHOICE_NAMED = "· {canonical}"
 LEARN_LIST_HINT = "加为问法：python -m bot learn add 条目编号 \"问题\"；不再建议：python -m bot learn ignore 建议编号"
 PROPOSAL_ENTRY_GONE = "原来建议的条目 <code>{entry}</code> 已经不在知识库里了：请换一个条目。"
 REASON_PICKED = "居民在候选里选了这一条 {count} 次"
@@ -287,16 +292,16 @@ EDIT_DERIVED = (
     "不能在这里加问法。请把这个问法加到话题文件里合适的条目下。"
 )
 EDIT_EMPTY = "这个问法没有可以匹配的字（只有标点或语气词），没有保存。"
-EDIT_ALREADY = "“{question}”已经是条目 {entry} 的问法了，不用再加。"
-EDIT_OTHER_ENTRY = "“{question}”已经是另一个条目 {other}（{canonical}）的问法。同一个问法只能属于一个条目，所以没有保存。如果应该归到这里，请先从那个条目里删掉。"
+EDIT_ALREADY = "“{question}”已经是条目“{entry}”的问法了，不用再加。"
+EDIT_OTHER_ENTRY = "“{question}”已经是另一个条目“{canonical}”的问法。同一个问法只能属于一个条目，所以没有保存。如果应该归到这里，请先从那个条目里删掉。"
 EDIT_CHANGED_ON_DISK = "{file} 在机器人加载之后被改过了（可能有人直接改了文件）。为了不覆盖别人的修改，这次没有保存。请先发送 /reload（或重启机器人）加载新文件，再重新操作。"
 EDIT_CANNOT = "{file} 没法自动修改：{why}。没有保存。"
 EDIT_INVALID = "改完后的知识库通不过检查（{count} 处），所以没有保存，机器人继续使用原来的内容：\n{problems}"
-EDIT_NOT_ANSWERED = "加上问法“{question}”后，机器人仍然不会用条目 {entry} 回答它（会给出：{got}）；请换一个条目或更具体的问法"
-EDIT_ADDED = "已把“{question}”加为条目 {entry} 的问法（{file} 第 {line} 行），知识库已重新加载。修改记录 #{id}；发送 /undo 可以撤销。"
+EDIT_NOT_ANSWERED = "加上问法“{question}”后，机器人仍然不会用条目“{entry}”回答它（会给出：{got}）；请换一个条目或更具体的问法"
+EDIT_ADDED = "已把“{question}”加为条目“{entry}”的问法（{file} 第 {line} 行），知识库已重新加载。修改记录 #{id}；发送 /undo 可以撤销。"
 UNDO_NOTHING = "没有可以撤销的修改。"
 UNDO_CHANGED = "没法撤销修改 #{id}：{file} 在那次修改之后又被改过了。为了不覆盖别人的修改，这次没有动文件；请直接编辑文件，再发送 /reload。"
-UNDO_DONE = "已撤销修改 #{id}：从条目 {entry} 去掉了问法“{question}”，{file} 恢复成修改前的样子，知识库已重新加载。（撤销记录 #{undo}）"
+UNDO_DONE = "已撤销修改 #{id}：从条目“{entry}”去掉了问法“{question}”，{file} 恢复成修改前的样子，知识库已重新加载。（撤销记录 #{undo}）"
 ACTOR_CLI = "命令行 {user}"
 GIT_ADD = "知识库：条目 {entry} 加问法“{question}”（{actor}，修改 #{id}）"
 GIT_UNDO = "知识库：撤销修改 #{id}，条目 {entry} 去掉问法“{question}”（{actor}）"
@@ -395,6 +400,9 @@ FEEDBACK_PART = "{vote}{n}"  # the vote buttons of one part of a compound reply:
 FEEDBACK_RECEIVED_PART = "{n} 已收到 {vote}"
 SOURCE_PART = "原文{n}"
 FEEDBACK_DOWN_OFFER = "抱歉没答好。可以换个说法再问，或者按话题找找看："
+# a 👎 in a group: a pop-up for the one who pressed it (an offer posted in the group would be everyone's)
+FEEDBACK_DOWN_GROUP = "抱歉没答好，我们会改进这个回答。可以换个说法再 @{username} 问一次，或者私聊我按话题找找看。"
+VOTE_COUNT = "{vote} {count}"  # a vote button in a group once members voted: 👍 2, 👎① 1
 BUTTON_REPHRASE = "换个说法再问"
 BUTTON_BROWSE = "按话题浏览"
 REPHRASE_HINT = "请换个说法把问题直接发给我，说得具体一些更好找，比如：{example}"

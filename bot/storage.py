@@ -43,6 +43,7 @@ __all__ = [
     "Stats",
     "Storage",
     "Subscription",
+    "VoteTally",
 ]
 
 logger = logging.getLogger(__name__)
@@ -177,6 +178,26 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX inbox_status ON inbox (status);
     ALTER TABLE announcements ADD COLUMN reported REAL;
     UPDATE announcements SET reported = COALESCE(finished, created) WHERE status IN ('done', 'cancelled', 'missed');
+    """,
+    # 6 (issue 21): a vote belongs to one answer message and one part of it (its entry): one per person there,
+    # kept across restarts. ``answer`` names the message by the chat's pseudonym and the message id; votes from
+    # before had no message, each keeps one of its own. (SQLite cannot drop a UNIQUE: the table is rebuilt.)
+    """
+    CREATE TABLE feedback_votes (
+        id INTEGER PRIMARY KEY,
+        ts REAL NOT NULL,
+        user_hash TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        question TEXT NOT NULL DEFAULT '',
+        value INTEGER NOT NULL,
+        answer TEXT NOT NULL,
+        UNIQUE (answer, entry_id, user_hash)
+    );
+    INSERT INTO feedback_votes (id, ts, user_hash, entry_id, question, value, answer)
+        SELECT id, ts, user_hash, entry_id, question, value, 'before-6:' || id FROM feedback;
+    DROP TABLE feedback;
+    ALTER TABLE feedback_votes RENAME TO feedback;
+    CREATE INDEX feedback_ts ON feedback (ts);
     """,
 )
 
@@ -323,6 +344,14 @@ class ChangeRecord:
     proposal_id: int | None = None
     git_commit: str = ""
     id: int = 0
+
+
+@dataclass(frozen=True)
+class VoteTally:
+    """The 👍 and 👎 one part of one answer has had (in a group, from several members)."""
+
+    up: int
+    down: int
 
 
 @dataclass(frozen=True)
@@ -485,20 +514,34 @@ class Storage:
                 ),
             )
 
-    def record_feedback(self, *, user_id: int, entry_id: str, question: str, value: int) -> None:
-        """👍 (+1) or 👎 (-1) for an answer; pressing again replaces the earlier vote."""
+    def record_vote(
+        self, *, user_id: int, answer: tuple[int, int] | None, entry_id: str, question: str, value: int
+    ) -> VoteTally | None:
+        """A person's 👍 (+1) or 👎 (-1) on one part (``entry_id``) of the answer ``answer`` (chat id, message id):
+        the votes on that part of that answer so far; None when this person had voted there already (the first
+        vote stands). The chat is stored as a pseudonym, like the person. ``answer`` None: a vote with no message
+        to tie it to, counted on its own."""
+        where = (f"{self.hash_id(answer[0])}:{answer[1]}" if answer is not None
+                 else f"single:{secrets.token_hex(8)}")
         with self._tx() as db:
-            db.execute(
-                "INSERT INTO feedback (ts, user_hash, entry_id, question, value) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (user_hash, entry_id, question) DO UPDATE SET value = excluded.value, ts = excluded.ts",
-                (time.time(), self.hash_id(user_id), entry_id, mask_private_data(question)[:500], value),
-            )
+            taken = db.execute(
+                "INSERT INTO feedback (ts, user_hash, entry_id, question, value, answer) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (answer, entry_id, user_hash) DO NOTHING",
+                (time.time(), self.hash_id(user_id), entry_id, mask_private_data(question)[:500], value, where),
+            ).rowcount
+            up, down = db.execute(
+                "SELECT COALESCE(SUM(value > 0), 0), COALESCE(SUM(value < 0), 0) FROM feedback "
+                "WHERE answer = ? AND entry_id = ?",
+                (where, entry_id),
+            ).fetchone()
+        return VoteTally(int(up), int(down)) if taken else None
 
     def forget_old_texts(self, *, days: float, now: float | None = None) -> dict[str, int]:
         """Residents' words older than ``days`` reduced to counts; how many rows of each table were changed.
 
         A question keeps its time, chat type, outcome, entry, score and suggestions, and loses its text and
-        pseudonym; a 👍/👎 keeps its time, entry and value, and loses the question and the pseudonym; a
+        pseudonym; a 👍/👎 keeps its time, entry and value, and loses the question, the pseudonym and the answer it
+        was given on (whose chat pseudonym is, in a private chat, the person's); a
         proposal not asked since is deleted, unless an admin accepted it (then its question is part of the
         knowledge base) and only the residents' wordings go.
         """
@@ -508,8 +551,8 @@ class Storage:
                 "UPDATE questions SET text = '', user_hash = '' WHERE ts < ? AND (text != '' OR user_hash != '')",
                 (cutoff,),
             ).rowcount
-            feedback = db.execute(
-                "UPDATE feedback SET question = '', user_hash = 'expired:' || id "
+            feedback = db.execute(  # the answer goes too: in a private chat its pseudonym is the person's
+                "UPDATE feedback SET question = '', user_hash = 'expired:' || id, answer = 'expired:' || id "
                 "WHERE ts < ? AND user_hash NOT LIKE 'expired:%'",
                 (cutoff,),
             ).rowcount

@@ -1,7 +1,9 @@
 """A minimal local Bot API server for the end-to-end tests: listens on 127.0.0.1 only.
 
 It serves the handful of methods the bot calls, hands out queued updates through getUpdates and
-records every call, so a test can deliver a message and read the bot's reply. Like Telegram, it forgets
+records every call, so a test can deliver a message and read the bot's reply. It also keeps each chat's
+messages as a phone shows them (``messages``): what the bot sent, with its buttons, and what edits made
+of it, so a test can press a button a person sees and read a reply as it looks after a vote. Like Telegram, it forgets
 an update for good once a later getUpdates confirms it (``offset`` above its id), and refuses a
 message longer than 4,096 UTF-16 units as shown (an emoji is 2; HTML tags do not count). Faults can be injected per method: error answers (5xx, an HTML
 error page, garbage), a dropped connection, or a hang.
@@ -14,6 +16,8 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import HTTP
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -51,6 +55,9 @@ class FakeBotApi:
         self.failures: dict[str, list[tuple[int, str]]] = {}
         self._lock = threading.Condition(threading.RLock())
         self._message_ids = 100
+        # (chat id, message id) → the message as Telegram keeps it now: sent by the bot (text or photo, buttons,
+        # the message it replies to), edited since, or written by a test's person (see ``add_message``)
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -148,13 +155,15 @@ class FakeBotApi:
             return
         method = path[len(prefix):]
         length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length).decode() if length else ""
+        raw = handler.rfile.read(length) if length else b""
         kind = handler.headers.get("Content-Type", "")
         params: dict[str, Any] = {}
-        if "json" in kind and body:
-            params = json.loads(body)
-        elif body:
-            params = {k: _maybe_json(v) for k, v in parse_qsl(body)}
+        if kind.startswith("multipart/form-data") and raw:  # a photo: the file's bytes, the rest as fields
+            params = _multipart(raw, kind)
+        elif "json" in kind and raw:
+            params = json.loads(raw.decode())
+        elif raw:
+            params = {k: _maybe_json(v) for k, v in parse_qsl(raw.decode())}
         fault = self._fault_for(method, params)
         if fault is not None:
             if fault.hang:
@@ -168,15 +177,20 @@ class FakeBotApi:
         if refusal:
             self._reply(handler, 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"})
             return
+        result: Any = None
         with self._lock:
             failure = self.failures[method].pop(0) if self.failures.get(method) else None
+            if failure is None and method != "getUpdates":  # the chat changes as the call is recorded
+                result = self._result(method, params)
             self.calls.append((f"{method}!failed" if failure else method, params))
             self._lock.notify_all()
         if failure is not None:
             status, description = failure
             self._reply(handler, status, {"ok": False, "error_code": status, "description": description})
             return
-        self._reply(handler, 200, {"ok": True, "result": self._result(method, params)})
+        if method == "getUpdates":  # a long poll: waits outside the lock
+            result = self._result(method, params)
+        self._reply(handler, 200, {"ok": True, "result": result})
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -194,12 +208,59 @@ class FakeBotApi:
                     if ready or time.monotonic() >= deadline:
                         return ready
                     self._lock.wait(0.1)
-        if method == "sendMessage":
-            self._message_ids += 1
+        if method in ("sendMessage", "sendPhoto"):
             chat_id = int(params.get("chat_id", 0))
-            return {"message_id": self._message_ids, "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}, "from": BOT_USER, "text": params.get("text", "")}
+            message: dict[str, Any] = {
+                "message_id": self.next_message_id(), "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}, "from": BOT_USER,
+            }
+            if method == "sendPhoto":
+                message["photo"] = [{"file_id": f"photo{message['message_id']}", "file_unique_id": "u",
+                                     "width": 768, "height": 384}]
+                if params.get("caption"):
+                    message["caption"] = str(params["caption"])
+            else:
+                message["text"] = str(params.get("text", ""))
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            replied = (params.get("reply_parameters") or {}).get("message_id")
+            if replied is not None:
+                message["reply_to_message_id"] = int(replied)
+            with self._lock:
+                self.messages[(chat_id, message["message_id"])] = message
+                params["@message_id"] = message["message_id"]  # what Telegram answered, for the test to read
+            return message
+        if method in ("editMessageText", "editMessageReplyMarkup") and "chat_id" in params:
+            with self._lock:
+                key = (int(params["chat_id"]), int(params.get("message_id") or 0))
+                shown = self.messages.setdefault(key, {  # a message the fake never sent: made up, as lenient
+                    "message_id": key[1], "date": int(time.time()), "from": BOT_USER, "text": "",
+                    "chat": {"id": key[0], "type": "private" if key[0] > 0 else "supergroup"}})
+                if method == "editMessageText":
+                    shown["text"] = str(params.get("text", ""))
+                if params.get("reply_markup"):  # like Telegram: an edit without buttons removes them
+                    shown["reply_markup"] = params["reply_markup"]
+                else:
+                    shown.pop("reply_markup", None)
+                shown["edit_date"] = int(time.time())
+                return dict(shown)
         return True
+
+    def next_message_id(self) -> int:
+        """A new message id (Telegram's are per chat; one counter serves every chat here)."""
+        with self._lock:
+            self._message_ids += 1
+            return self._message_ids
+
+    def add_message(self, message: dict[str, Any]) -> None:
+        """Keep a person's message (sent to the bot through an update) as part of its chat."""
+        with self._lock:
+            self.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
+
+    def chat_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """The chat as a phone shows it now: every message kept, oldest first (copies)."""
+        with self._lock:
+            return [dict(m) for (chat, _), m in sorted(self.messages.items()) if chat == chat_id]
 
     @classmethod
     def _reply(cls, handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:
@@ -255,6 +316,19 @@ def _check_message(method: str, params: dict[str, Any]) -> str:
         if check.error or check.open:
             return check.error or f"can't parse entities: unclosed tag \"{check.open[-1]}\""
     return ""
+
+
+def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
+    """The fields of a multipart/form-data body: files as bytes, other fields as values."""
+    parsed = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    params: dict[str, Any] = {}
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if isinstance(name, str):
+            params[name] = data if part.get_filename() else _maybe_json(data.decode())
+    return params
 
 
 def _maybe_json(value: str) -> Any:

@@ -108,7 +108,9 @@ async def test_ambiguous_offers_choices_and_a_press_answers(bot_app: Any) -> Non
     choices = [row[0] for row in sent["reply_markup"]["inline_keyboard"]]
     assert 2 <= len(choices) <= 3
     lines = sent["text"].split("\n")  # the whole questions in the text, numbered as the short buttons
-    assert lines[0] == "您是想问：" and len(lines) == len(choices) + 1
+    assert lines[0] == "您是想问：" and len(lines) == len(choices) + 2
+    assert [line[:3] for line in lines[1:-1]] == [f"{n}. " for n in range(1, len(choices) + 1)]
+    assert lines[-1] == f"点按钮，或回复数字 1–{len(choices)}"  # a number works too (issue 21)
     assert [c["text"][:3] for c in choices] == [f"{n}. " for n in range(1, len(choices) + 1)]
     assert all(len(c["text"]) <= 14 for c in choices)
     assert all(len(c["callback_data"].encode()) <= 64 for c in choices)
@@ -347,6 +349,46 @@ def test_the_chart_font_has_the_chinese_glyphs_a_latin_font_lacks() -> None:
     assert drawn(cjk, messages.CHART_ANSWERED) != drawn(cjk, messages.CHART_NOT_ANSWERED)
     with pytest.warns(UserWarning, match="missing from font"):
         assert drawn(latin, "答上了") == drawn(latin, "没答上")  # missing glyphs: the same boxes
+
+
+def test_the_chart_draws_its_chinese_as_glyphs_not_the_fonts_missing_glyph_box(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each Chinese character of the chart renders unlike the font's own missing glyph, and drawing the real
+    chart reports no glyph missing; with a font that lacks them (DejaVu Sans) the same check does."""
+    import warnings
+
+    import numpy as np
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from bot import reports
+
+    font = FT2Font(reports.chart_font_path())
+    missing = next(cp for cp in range(0xE000, 0xF900) if font.get_char_index(cp) == 0)  # a private-use point
+
+    def drawn(text: str) -> Any:
+        font.set_size(24, 72)
+        font.set_text(text)
+        font.draw_glyphs_to_bitmap()
+        return np.asarray(font.get_image())
+
+    with pytest.warns(UserWarning, match="missing from font"):
+        box = drawn(chr(missing))  # what this font draws for a character it does not have
+    labels = messages.CHART_TITLE + messages.CHART_ANSWERED + messages.CHART_NOT_ANSWERED
+    for char in sorted({c for c in labels if not c.isascii()}):
+        glyph = drawn(char)
+        assert glyph.any() and (glyph.shape != box.shape or not np.array_equal(glyph, box)), char
+
+    storage.log_question(user_id=1, chat_type="private", text="社工站", status="answered", entry_id="x", score=90)
+    storage.log_question(user_id=2, chat_type="private", text="天气", status="no_match", entry_id=None, score=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font")  # a box in the PNG would raise here
+        png = reports.stats_chart(storage)
+    assert png.startswith(b"\x89PNG")
+    monkeypatch.setattr(reports, "chart_font_path", lambda: font_manager.findfont("DejaVu Sans"))
+    with pytest.warns(UserWarning, match="missing from font"):  # the check can tell a font without them
+        reports.stats_chart(storage)
 
 
 async def test_rate_limit_tells_once_then_stays_quiet(bot_app: Any) -> None:
@@ -685,7 +727,7 @@ async def test_old_question_texts_are_reduced_to_counts_at_start(knowledge_dir: 
     for days, text in ((100, "九十多天前问的：张三住东街3号"), (10, "十天前问的问题")):
         storage.log_question(user_id=7, chat_type="private", text=text, status="no_match", entry_id=None,
                              score=0, ts=now - days * 86400)
-    storage.record_feedback(user_id=7, entry_id="elder-beds", question="九十多天前的👎", value=-1)
+    storage.record_vote(user_id=7, answer=(7, 70), entry_id="elder-beds", question="九十多天前的👎", value=-1)
     with sqlite3.connect(storage.path) as db:
         db.execute("UPDATE feedback SET ts = ?", (now - 100 * 86400,))
     app = build_application(config, KnowledgeService(knowledge_dir), storage, request=RecordingRequest(),
@@ -699,6 +741,7 @@ async def test_old_question_texts_are_reduced_to_counts_at_start(knowledge_dir: 
     with sqlite3.connect(storage.path) as db:
         assert db.execute("SELECT COUNT(*), COUNT(DISTINCT user_hash) FROM questions").fetchone() == (2, 2)
         assert db.execute("SELECT value FROM feedback").fetchall() == [(-1,)]  # the vote still counts
+        assert db.execute("SELECT answer FROM feedback").fetchall() == [("expired:1",)]  # not whose chat it was
 
 
 # issue 19, row 3: a part heading repeats at most a short, masked excerpt of the resident's words
@@ -1047,3 +1090,70 @@ async def test_each_part_of_a_compound_reply_gets_its_own_vote(bot_app: Any, sto
     assert labels[:5] == ["👍①", "👎①", "原文①", "② 已收到 👍", "原文②"]
     await app.process_update(callback_update(app.bot, rows[0][1]["callback_data"], on=sent))
     assert storage.stats().thumbs_up == 1 and storage.stats().thumbs_down == 1
+
+
+async def test_a_vote_is_kept_in_the_database_and_still_counts_once_after_a_restart(
+    knowledge_dir: Path, storage: Storage
+) -> None:
+    config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge_dir))
+
+    async def started() -> tuple[Any, RecordingRequest]:
+        recording = RecordingRequest()
+        app = build_application(config, KnowledgeService(knowledge_dir), storage, request=recording,
+                                rate_limit=False)
+        await app.initialize()
+        recording.clear()
+        return app, recording
+
+    app, request = await started()
+    await app.process_update(message_update(app.bot, "交城有几个乡镇社工站"))
+    answer = {**request.sent()[-1], "message_id": 9300}
+    up = answer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await app.process_update(callback_update(app.bot, up, on=answer))
+    assert _markup_labels(request.sent("editMessageReplyMarkup")[-1]["reply_markup"])[0] == "已收到 👍"
+    await app.shutdown()
+    app, request = await started()  # the bot restarted; the answer on the phone still has its old buttons
+    for data in (up, up.replace("|+|", "|-|")):
+        await app.process_update(callback_update(app.bot, data, on=answer))
+    assert [c.method for c in request.calls] == ["answerCallbackQuery"] * 2
+    assert {c.params["text"] for c in request.calls} == {messages.FEEDBACK_ALREADY}
+    await app.process_update(callback_update(app.bot, up, user_id=43, chat_id=43, on={**answer, "message_id": 9301}))
+    await app.shutdown()
+    assert (storage.stats().thumbs_up, storage.stats().thumbs_down) == (2, 0)  # another person's answer counts
+
+
+async def test_in_a_group_each_member_votes_once_the_buttons_count_and_a_thumbs_down_is_a_popup(
+    bot_app: Any, storage: Storage
+) -> None:
+    app, request = bot_app
+    asked = mention_update(app.bot, "交城有几个乡镇社工站", chat_id=GROUP, chat_type="supergroup", user_id=51)
+    await app.process_update(asked)
+    answer = {**request.sent()[-1], "message_id": 9400}
+    up, down = (b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0][:2])
+    reply_to = asked.effective_message.to_dict()
+
+    async def press(data: str, member: int) -> None:
+        request.clear()
+        await app.process_update(callback_update(app.bot, data, user_id=member, chat_id=GROUP, on=answer,
+                                                 reply_to=reply_to))
+        edited = request.sent("editMessageReplyMarkup")
+        if edited:
+            answer["reply_markup"] = edited[-1]["reply_markup"]
+
+    await press(up, 51)
+    assert _markup_labels(answer["reply_markup"])[:3] == ["👍 1", "👎", "原文"]
+    await press(up, 52)
+    assert _markup_labels(answer["reply_markup"])[:3] == ["👍 2", "👎", "原文"]
+    await press(down, 51)  # already voted: nothing changes
+    assert [c.method for c in request.calls] == ["answerCallbackQuery"]
+    assert request.calls[0].params["text"] == messages.FEEDBACK_ALREADY
+    await press(down, 53)
+    popup = request.sent("answerCallbackQuery")[-1]
+    assert popup["show_alert"] is True and "换个说法再 @jiaocheng_qa_bot 问" in popup["text"]
+    assert request.sent() == []  # nothing posted to the group
+    assert _markup_labels(answer["reply_markup"])[:3] == ["👍 2", "👎 1", "原文"]
+    assert (storage.stats().thumbs_up, storage.stats().thumbs_down) == (2, 1)
+    with sqlite3.connect(storage.path) as db:  # the 👎 names the question it answered, not the group or members
+        assert db.execute("SELECT question FROM feedback WHERE value < 0").fetchone()[0].endswith("乡镇社工站")
+        kept = " ".join(str(v) for row in db.execute("SELECT answer, user_hash FROM feedback") for v in row)
+    assert str(GROUP) not in kept and not re.search(r"(?<![0-9a-f])5[123](?![0-9a-f])", kept)

@@ -123,9 +123,9 @@ def test_an_edit_is_validated_written_swapped_in_and_recorded(editor: KnowledgeE
 def test_conflicts_and_invalid_bases_are_refused_with_nothing_written(editor: KnowledgeEditor) -> None:
     path = Path(editor.knowledge.directory) / "topic.yaml"
     result = editor.add_question("high-tech", "社工站", actor="cli:staff")
-    assert not result.ok and "另一个条目 social-work" in result.text
+    assert not result.ok and "另一个条目“交城有几个乡镇社工站？”的问法" in result.text
     result = editor.add_question("high-tech", "高企有几家？", actor="cli:staff")
-    assert not result.ok and "已经是条目 high-tech 的问法" in result.text
+    assert not result.ok and "已经是条目“交城有多少户高新技术企业？”的问法" in result.text
     result = editor.add_question("nope", "问题", actor="cli:staff")
     assert not result.ok and "没有条目 nope" in result.text
     assert path.read_text(encoding="utf-8") == COMMENTED

@@ -39,9 +39,10 @@ def test_learn_list_add_ignore_history_and_undo(setup: tuple[Path, Path, Path],
     assert "建议 #1 · 问了 2 次" in listing and "高科技公司一共几家（1 次）" in listing
     assert "建议 #2 · 问了 1 次" in listing and "交城县城有几条街" in listing
     assert "<b>" not in listing  # plain text on the terminal
+    assert "· high-tech（交城有多少户高新技术企业？）" in listing  # the id `learn add` takes, beside the question
 
     assert main(["learn", "add", "high-tech", "高科技公司一共几家", *cfg]) == 0
-    assert "已把“高科技公司一共几家”加为条目 high-tech 的问法（topic.yaml 第 10 行）" in capsys.readouterr().out
+    assert "已把“高科技公司一共几家”加为条目“交城有多少户高新技术企业？”的问法（topic.yaml 第 10 行）" in capsys.readouterr().out
     text = (root / "topic.yaml").read_text(encoding="utf-8")
     assert text == TOPIC.replace("   # 引号要保留\n", "   # 引号要保留\n      - 高科技公司一共几家\n")
     assert main(["ask", "--knowledge", str(root), "高科技公司一共几家"]) == 0
@@ -59,7 +60,7 @@ def test_learn_list_add_ignore_history_and_undo(setup: tuple[Path, Path, Path],
     history = capsys.readouterr().out
     assert "#1" in history and "命令行" in history and "给“交城有多少户高新技术企业？”加问法“高科技公司一共几家”（topic.yaml 第 10 行）" in history
     assert main(["undo", *cfg]) == 0
-    assert "已撤销修改 #1" in capsys.readouterr().out
+    assert "已撤销修改 #1：从条目“交城有多少户高新技术企业？”去掉了问法“高科技公司一共几家”" in capsys.readouterr().out
     assert (root / "topic.yaml").read_text(encoding="utf-8") == TOPIC
     assert main(["learn", "list", *cfg]) == 0
     assert "建议 #1" in capsys.readouterr().out  # the proposal is open again
@@ -71,7 +72,7 @@ def test_learn_add_refuses_a_question_of_another_entry(setup: tuple[Path, Path, 
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     config, root, database = setup
     assert main(["learn", "add", "high-tech", "社工站", "--config", str(config)]) == 1
-    assert "已经是另一个条目 social-work" in capsys.readouterr().err
+    assert "已经是另一个条目“交城有几个乡镇社工站？”的问法" in capsys.readouterr().err
     assert (root / "topic.yaml").read_text(encoding="utf-8") == TOPIC
     storage = Storage(database)
     assert storage.changes() == []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import MIGRATIONS, Storage
+from bot.storage import MIGRATIONS, Storage, VoteTally
 from tests.conftest import ROOT
 
 
@@ -249,4 +249,45 @@ def test_upgrading_does_not_resend_reports_of_broadcasts_finished_before(tmp_pat
     db.close()
     store = Storage(database)
     assert store.schema_version == len(MIGRATIONS) and store.unreported() == []
+    store.close()
+
+
+def test_one_vote_per_person_answer_and_part_kept_across_a_restart(tmp_path: Path) -> None:
+    """Issue 21: a vote belongs to an answer message and a part of it; the first one of each person stands."""
+    path = tmp_path / "bot.sqlite3"
+    store = Storage(path)
+
+    def vote(user: int, answer: tuple[int, int], entry: str = "a", value: int = 1) -> VoteTally | None:
+        return store.record_vote(user_id=user, answer=answer, entry_id=entry, question="问题", value=value)
+
+    assert vote(1, (-100, 5)) == VoteTally(1, 0)
+    assert vote(2, (-100, 5), value=-1) == VoteTally(1, 1)  # another member of the group
+    assert vote(1, (-100, 5), value=-1) is None  # again: the first vote stands
+    assert vote(1, (-100, 5), entry="b") == VoteTally(1, 0)  # another part of the same answer
+    assert vote(1, (-100, 6)) == VoteTally(1, 0)  # another answer
+    assert vote(4242, (4242, 7)) == VoteTally(1, 0)  # a private chat
+    store.close()
+    store = Storage(path)  # a restart
+    assert vote(2, (-100, 5)) is None and vote(4242, (4242, 7), value=-1) is None
+    assert (store.stats().thumbs_up, store.stats().thumbs_down) == (4, 1)
+    store.close()
+    with sqlite3.connect(path) as db:  # neither the chat ids nor the user ids are stored
+        kept = " ".join(f"{a} {u}" for a, u in db.execute("SELECT answer, user_hash FROM feedback"))
+    assert "-100" not in kept and "4242" not in kept
+
+
+def test_votes_from_before_version_6_are_kept_and_counted(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:5], start=1):
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    for user, question, value in (("u1", "床位", 1), ("u1", "社工站", -1), ("u2", "床位", -1)):
+        db.execute("INSERT INTO feedback (ts, user_hash, entry_id, question, value) VALUES (?, ?, 'elder-beds', ?, ?)",
+                   (time.time(), user, question, value))
+    db.close()
+    store = Storage(path)
+    assert store.schema_version == len(MIGRATIONS) == 6
+    assert (store.stats().thumbs_up, store.stats().thumbs_down) == (1, 2)
+    assert [kind for kind, _, _ in store.unanswered()].count("thumbs_down") == 2
+    assert store.record_vote(user_id=1, answer=(1, 1), entry_id="elder-beds", question="床位", value=1) is not None
     store.close()

@@ -120,9 +120,10 @@ async def test_a_pick_becomes_a_proposal_and_accepting_it_adds_the_question_keep
     assert len(cards) == 1
     card = cards[0]
     assert AMBIGUOUS in card["text"] and "问了 2 次" in card["text"]
-    assert PICKED in card["text"] and "交城县有几个省级技术创新中心？" in card["text"]  # canonical question
+    assert "交城县有几个省级技术创新中心？" in card["text"] and PICKED not in card["text"]  # canonical, not the id
     assert "交城县拥有省级技术创新中心2个。" in card["text"]  # its answer
     assert "居民在候选里选了这一条 2 次" in card["text"]
+    assert "tech-provincial" not in card["text"]  # a card names entries by their standard questions, not ids
     buttons = _buttons(card)
     assert set(buttons) == {messages.BUTTON_TEACH_ADD, messages.BUTTON_TEACH_OTHER, messages.BUTTON_TEACH_IGNORE}
     assert all(len(d.encode()) <= 64 for d in buttons.values())
@@ -131,7 +132,8 @@ async def test_a_pick_becomes_a_proposal_and_accepting_it_adds_the_question_keep
     assert _alert(request) == messages.TEACH_WORKING
     assert _typing_before(request, "editMessageText")  # the seconds of saving show as "typing…"
     done = request.sent("editMessageText")[-1]["text"]
-    assert "已把“省级的中心有几个”加为条目 tech-provincial-innovation-centers 的问法" in done
+    assert "已把“省级的中心有几个”加为条目“交城县有几个省级技术创新中心？”的问法" in done
+    assert "tech-provincial" not in done
 
     after = (knowledge_dir / "tech.yaml").read_bytes()
     old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
@@ -168,7 +170,7 @@ async def test_other_entry_offers_the_next_candidates_and_an_old_button_goes_sta
     other = next(d for t, d in choices.items() if "研发中心" in t)
     await _press(app, request, other)
     card = request.sent("editMessageText")[-1]
-    assert "tech-provincial-enterprise-rd-centers" in card["text"] and "管理员选的" in card["text"]
+    assert "“交城县有多少个省级企业技术研发中心？”" in card["text"] and "管理员选的" in card["text"]
 
     before = (knowledge_dir / "tech.yaml").read_bytes()
     await _press(app, request, old_add)  # the ✅ shown before the entry changed
@@ -176,7 +178,7 @@ async def test_other_entry_offers_the_next_candidates_and_an_old_button_goes_sta
     assert (knowledge_dir / "tech.yaml").read_bytes() == before
 
     await _press(app, request, _buttons(card)[messages.BUTTON_TEACH_ADD])
-    assert "tech-provincial-enterprise-rd-centers" in request.sent("editMessageText")[-1]["text"]
+    assert "加为条目“交城县有多少个省级企业技术研发中心？”的问法" in request.sent("editMessageText")[-1]["text"]
     assert "      - 省级的中心有几个\n" in (knowledge_dir / "tech.yaml").read_text(encoding="utf-8")
 
 
@@ -201,7 +203,7 @@ async def test_a_question_of_another_entry_is_refused_and_nothing_changes(
     files = {p.name: p.read_bytes() for p in knowledge_dir.glob("*.yaml")}
     await _press(app, request, f"L|ok|{proposal.id}|{proposal.rev}")
     refusal = request.last_text()
-    assert "没有保存" in refusal and "已经是另一个条目 tech-provincial-innovation-centers" in refusal
+    assert "没有保存" in refusal and "已经是另一个条目“交城县有几个省级技术创新中心？”的问法" in refusal
     assert {p.name: p.read_bytes() for p in knowledge_dir.glob("*.yaml")} == files
     assert storage.changes() == []
     assert storage.proposal(proposal.id).status == "open"  # type: ignore[union-attr]
@@ -351,7 +353,8 @@ async def test_thumbs_down_then_a_related_question_proposes_that_entry(bot_app: 
     await app.process_update(callback_update(app.bot, related[0]))
     cards = await _cards(app, request)
     (card,) = [c for c in cards if "咱县养老床位有多少张" in c["text"]]
-    assert related[0].split("|")[1] in card["text"] and "居民点 👎 后改看了这一条 1 次" in card["text"]
+    corrected = app.bot_data["services"].knowledge.current.kb.by_id[related[0].split("|")[1]]
+    assert f"“{corrected.canonical_question}”" in card["text"] and "居民点 👎 后改看了这一条 1 次" in card["text"]
 
 
 async def test_browsing_topics_is_not_a_signal(bot_app: Any) -> None:

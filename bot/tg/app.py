@@ -625,36 +625,49 @@ async def _answer_example(update: Update, context: ContextTypes.DEFAULT_TYPE, me
 
 async def _on_vote(query: Any, context: ContextTypes.DEFAULT_TYPE, message: Message | None, entry_id: str,
                    sign: str) -> None:
-    """👍 or 👎 (f|+|id, f|-|id): one vote per answer and part; the buttons then say it was received, and a 👎
-    offers to ask again in other words or browse the topics. Pressed again (f|=|id): nothing new."""
+    """👍 or 👎 (f|+|id, f|-|id): one vote per person on each answer and part, kept in the database.
+
+    In a private chat the buttons then say it was received, and a 👎 offers to ask again in other words or
+    browse the topics. In a group every member may vote once: the buttons count the votes, and a 👎 is
+    answered with a pop-up (an offer posted there would be everyone's). Pressed again (f|=|id, or a vote
+    already taken, before or after a restart): nothing new.
+    """
     svc = services(context)
-    key = (message.chat.id, message.message_id, entry_id) if message is not None else None
-    if sign not in ("+", "-") or (key is not None and key in svc.votes):
+    if sign not in ("+", "-"):
         await query.answer(messages.FEEDBACK_ALREADY)
         return
     value = 1 if sign == "+" else -1
-    if key is not None:
-        if len(svc.votes) > 10_000:  # bounded memory: the markup already shows older votes
-            svc.votes.clear()
-        svc.votes[key] = value
+    shown = query.message  # a message too old to read (InaccessibleMessage) still has its chat and id
+    answer = (shown.chat.id, shown.message_id) if shown is not None else None
+    group = shown is not None and shown.chat.type != ChatType.PRIVATE
     question = ""
     if message is not None and message.reply_to_message is not None:
         question = mask_private_data(message.reply_to_message.text or "")
     entry = svc.knowledge.current.kb.by_id[entry_id]
-    await svc.writer.write(
-        "feedback", svc.storage.record_feedback,
-        user_id=query.from_user.id, entry_id=entry_id, question=question or entry.canonical_question, value=value
+    stored, tally = await svc.writer.result(
+        "feedback", svc.storage.record_vote, user_id=query.from_user.id, answer=answer, entry_id=entry_id,
+        question=question or entry.canonical_question, value=value,
     )
-    await query.answer(messages.FEEDBACK_THANKS if value > 0 else messages.FEEDBACK_DOWN)
+    if stored and tally is None:  # this person's vote on this answer and part is in already
+        await query.answer(messages.FEEDBACK_ALREADY)
+        return
+    if group and value < 0:
+        await query.answer(messages.FEEDBACK_DOWN_GROUP.format(username=context.bot.username or "bot"),
+                           show_alert=True)
+    else:
+        await query.answer(messages.FEEDBACK_THANKS if value > 0 else messages.FEEDBACK_DOWN)
     if message is None:
         return
-    markup = render.voted_keyboard(message.reply_markup, entry_id, value)
+    if group:  # the count of everyone's votes (unknown if the database could not be written: left as it is)
+        markup = render.counted_keyboard(message.reply_markup, entry_id, tally.up, tally.down) if tally else None
+    else:
+        markup = render.voted_keyboard(message.reply_markup, entry_id, value)
     if markup is not None:
         try:
             await query.edit_message_reply_markup(markup)
         except TelegramError as exc:  # a message too old to edit: the vote is taken all the same
             logger.info("could not mark the vote on a message in %s: %s", log_chat(message.chat.id), exc)
-    if value < 0:
+    if value < 0 and not group:
         await _send(message, escape(messages.FEEDBACK_DOWN_OFFER), render.rephrase_keyboard(), quote=True)
 
 

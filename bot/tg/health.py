@@ -42,21 +42,27 @@ class LogWriter:
 
     async def write(self, what: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
         """Run ``call`` on the writer thread; True if it was committed within ``wait`` seconds."""
+        done, _ = await self.result(what, call, *args, **kwargs)
+        return done
+
+    async def result(self, what: str, call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+        """Run ``call`` on the writer thread: (True, what it returned) if it was committed within ``wait`` seconds,
+        else (False, None): skipped, failed (warned about once) or still waiting (it finishes on its own)."""
         if self._pending >= self.backlog:
             self.skipped += 1
             await self.trouble(what, f"{self._pending} writes waiting; skipped")
-            return False
+            return False, None
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._pool(), functools.partial(call, *args, **kwargs))
         self._pending += 1
         future.add_done_callback(lambda done: self._finished(what, done))
         try:
-            await asyncio.wait_for(asyncio.shield(future), timeout=self.wait)
+            returned = await asyncio.wait_for(asyncio.shield(future), timeout=self.wait)
         except TimeoutError:
-            return False  # still waiting for the database: it finishes (or fails) on its own
+            return False, None  # still waiting for the database: it finishes (or fails) on its own
         except Exception:  # reported by _finished; a log write never stops an answer
-            return False
-        return True
+            return False, None
+        return True, returned
 
     def _finished(self, what: str, future: asyncio.Future[Any]) -> None:
         self._pending -= 1

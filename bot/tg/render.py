@@ -159,6 +159,29 @@ def voted_keyboard(markup: InlineKeyboardMarkup | None, entry_id: str, value: in
     return InlineKeyboardMarkup(rows) if changed else None
 
 
+def counted_keyboard(markup: InlineKeyboardMarkup | None, entry_id: str, up: int, down: int
+                     ) -> InlineKeyboardMarkup | None:
+    """The keyboard of an answer in a group after a vote on ``entry_id``: its 👍 and 👎 (of that part) show how
+    many members pressed each, and stay there for the others to vote; None when nothing changes."""
+    if markup is None:
+        return None
+    counts = {callback("f", "+", entry_id): up, callback("f", "-", entry_id): down}
+    changed = False
+    rows: list[list[InlineKeyboardButton]] = []
+    for row in markup.inline_keyboard:
+        new_row: list[InlineKeyboardButton] = []
+        for button in row:
+            count = counts.get(button.callback_data) if isinstance(button.callback_data, str) else None
+            if count is not None:
+                vote = button.text.split(" ", 1)[0]  # 👍 or 👍① without the count shown before
+                label = messages.VOTE_COUNT.format(vote=vote, count=count) if count else vote
+                changed = changed or label != button.text
+                button = InlineKeyboardButton(label, callback_data=button.callback_data)
+            new_row.append(button)
+        rows.append(new_row)
+    return InlineKeyboardMarkup(rows) if changed else None
+
+
 def rephrase_keyboard() -> InlineKeyboardMarkup:
     """After a 👎: say it again in other words, or browse the topics."""
     return InlineKeyboardMarkup([[
@@ -176,9 +199,11 @@ def choices_keyboard(result: MatchResult, *, county: str = "") -> InlineKeyboard
 
 
 def choices_html(result: MatchResult) -> str:
-    """"您是想问：" with each candidate's whole question, numbered as its button."""
+    """"您是想问：" with each candidate's whole question, numbered as its button, then that a number works too."""
     lines = [escape(messages.AMBIGUOUS_INTRO)]
     lines += [f"{n}. {shown(c.entry.canonical_question)}" for n, c in enumerate(result.candidates, 1)]
+    count = len(result.candidates)
+    lines.append(escape(messages.AMBIGUOUS_PICK.format(count=count) if count > 1 else messages.AMBIGUOUS_PICK_ONE))
     return "\n".join(lines)
 
 

@@ -75,8 +75,6 @@ class Services:
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
     # (chat id, user id) → the entry ids a "您是想问" reply offered that person, and when (monotonic)
     pending_choices: dict[tuple[int, int], tuple[tuple[str, ...], float]] = field(default_factory=dict)
-    # votes taken: (chat id, message id, entry id) → 1 or -1; one vote per answer and part (issue 21)
-    votes: dict[tuple[int, int, str], int] = field(default_factory=dict)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
