@@ -55,6 +55,7 @@ _QUOTED_NAME = ZH.pattern("quoted_name")
 _SHARE_ASKED = ZH.pattern("share_asked")
 # words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
 WHO_FRAME = frozenset(ZH.words("who_frame"))
+_EXCLUSIVE = ZH.groups("exclusive_values")
 
 
 @lru_cache(maxsize=1024)
@@ -366,6 +367,20 @@ def compared_with_another(f: EntryFacts, q: Asked) -> None:
         if len(other) >= 2 and not f.mentions(q.index, other):
             q.found.append(Gap(GapKind.COMPARE, other))
             break
+
+
+@check(GapKind.VALUE)
+def another_value(f: EntryFacts, q: Asked) -> None:
+    """省级 asked of an entry that states only 国家级 (or 县城 of one about 农村): values of one kind exclude each
+    other, so the entry's figure is for something else."""
+    if q.has(GapKind.SCOPE):
+        return
+    said = f.said_as_typed(q.index)
+    for group in _EXCLUSIVE:
+        asked = [v for v in group if v in q.analysis.plain]
+        if len(asked) == 1 and asked[0] not in said and any(v in said for v in group if v != asked[0]):
+            q.found.append(Gap(GapKind.VALUE, asked[0]))
+            return
 
 
 @check(GapKind.SCOPE)

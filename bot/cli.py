@@ -93,8 +93,14 @@ def cmd_ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
         return EXIT_PROBLEMS
     matcher = Matcher(kb)
     if args.question == ["-"]:
+        previous: str | None = None
         for line in stdin:
-            _print_answer(matcher.match(line.rstrip("\r\n")), kb, args.json, out, separator=True)
+            if args.follow_ups:  # the lines are one conversation: a line may lean on the one before
+                result = matcher.match_after(line.rstrip("\r\n"), previous)
+                previous = result.asked if result.status is not Status.SMALLTALK else previous
+            else:
+                result = matcher.match(line.rstrip("\r\n"))
+            _print_answer(result, kb, args.json, out, separator=True)
             out.flush()
         return EXIT_OK
     _print_answer(matcher.match(" ".join(args.question)), kb, args.json, out, separator=False)
@@ -140,7 +146,9 @@ def run_chat(matcher: Matcher, kb: KnowledgeBase, stdin: TextIO, out: TextIO, *,
                 print(render_text(result, kb) + "\n", file=out)
                 last = result
                 continue
-        last = matcher.match(text)
+        # a follow-up ("那省级的呢") is read with the previous question
+        previous = last.asked if last is not None and last.status is not Status.SMALLTALK else None
+        last = matcher.match_after(text, previous)
         print(render_text(last, kb) + "\n", file=out)
     return EXIT_OK
 
@@ -400,6 +408,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", parents=[common], help="answer a question ('-' reads one per line from stdin)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument(
+        "--follow-ups",
+        action="store_true",
+        help="with '-': the lines are one conversation (那省级的呢 leans on the line before)",
+    )
     ask.add_argument("question", nargs="+", help="the question, or '-' for stdin")
     sub.add_parser("validate", parents=[common], help="check the knowledge base; print file:line problems")
     sub.add_parser("chat", parents=[common], help="chat in the terminal")

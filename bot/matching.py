@@ -33,6 +33,7 @@ from .analyse import (
 from .claims import Claim, claimed_values, judge_claim, without_claim
 from .compare import Comparison, compare, compared_pair
 from .decide import Decider, Gap, Scored, Thresholds, Weights
+from .followup import points_back, resolved
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
 from .language import ZH
@@ -75,6 +76,12 @@ class MatchResult:
     parts: tuple[MatchResult, ...] = field(default=())  # a message that asks several things: one per part
     claim: Claim | None = None  # answered: a figure, year, rank or name the message checks, and whether it holds
     comparison: Comparison | None = None  # answered: two stated figures a message compares (A和B哪个多)
+    read_as: str = ""  # a follow-up ("那省级的呢"): the question it was read as, with the previous one's subject
+
+    @property
+    def asked(self) -> str:
+        """What this reply answers, in full: the next follow-up leans on it."""
+        return self.read_as or self.question
 
     @property
     def compound(self) -> bool:
@@ -267,6 +274,20 @@ class Matcher:
                 claim = judge_claim(value, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
         return result
+
+    def match_after(self, question: str, previous: str | None) -> MatchResult:
+        """Match a message that may lean on the same person's previous question ("那省级的呢", "它在哪个乡镇"):
+        read with it when it points back, or when it is not answered alone and is answered so."""
+        alone = self.match(question)
+        if not previous or alone.status is Status.SMALLTALK:
+            return alone
+        if alone.status is Status.ANSWERED and not points_back(question):
+            return alone
+        for text in resolved(previous, question, self.decider.vocabulary):
+            again = self.match(text)
+            if again.status is Status.ANSWERED:
+                return replace(again, question=question, read_as=text)
+        return alone
 
     def _compared(self, question: str) -> MatchResult | None:
         """A message that compares two things (A和B哪个多), asked as both facts (A和B各有多少) and answered with

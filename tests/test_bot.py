@@ -1157,3 +1157,14 @@ async def test_in_a_group_each_member_votes_once_the_buttons_count_and_a_thumbs_
         assert db.execute("SELECT question FROM feedback WHERE value < 0").fetchone()[0].endswith("乡镇社工站")
         kept = " ".join(str(v) for row in db.execute("SELECT answer, user_hash FROM feedback") for v in row)
     assert str(GROUP) not in kept and not re.search(r"(?<![0-9a-f])5[123](?![0-9a-f])", kept)
+
+
+async def test_a_follow_up_leans_on_the_same_persons_previous_question(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "国家级专精特新小巨人企业有几户"))
+    assert "1户" in request.last_text()
+    await app.process_update(message_update(app.bot, "那省级的呢"))
+    assert "29户" in request.last_text()
+    # someone else in another chat asking the same words has no previous question to lean on
+    await app.process_update(message_update(app.bot, "那省级的呢", chat_id=77, user_id=77))
+    assert "29户" not in request.last_text()

@@ -85,6 +85,10 @@ class Lexicon:
         """A mapping of the data as written (numerals and their values …)."""
         return dict(self._get(name))
 
+    def groups(self, name: str) -> tuple[tuple[str, ...], ...]:
+        """A list of word groups (values of one kind that exclude each other …)."""
+        return tuple(tuple(str(w) for w in group) for group in self._get(name))
+
     def words(self, name: str) -> tuple[str, ...]:
         return tuple(str(w) for w in self._get(name))
 

@@ -55,6 +55,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from .. import messages, redact
 from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
+from ..followup import FOLLOW_UP_SECONDS
 from ..inbox import Inbox
 from ..kbedit import KnowledgeEditor
 from ..knowledge import KnowledgeBase
@@ -119,6 +120,26 @@ async def _log_question(context: ContextTypes.DEFAULT_TYPE, update: Update, text
     )
 
 
+def _previous_question(svc: Services, chat_id: int, user_id: int) -> str | None:
+    """What this person asked last in this chat, if within the follow-up time (a follow-up leans on it)."""
+    found = svc.previous_questions.get((chat_id, user_id))
+    if found is None or time.monotonic() - found[1] > FOLLOW_UP_SECONDS:
+        return None
+    return found[0]
+
+
+def _remember_question(svc: Services, chat_id: int, user_id: int, result: MatchResult) -> None:
+    """Keep what was asked, in full, for a follow-up; small talk keeps the question before it."""
+    if result.status is Status.SMALLTALK:
+        return
+    now = time.monotonic()
+    if len(svc.previous_questions) > 1000:  # bounded memory: forget the stale ones
+        svc.previous_questions = {
+            k: v for k, v in svc.previous_questions.items() if now - v[1] < FOLLOW_UP_SECONDS
+        }
+    svc.previous_questions[(chat_id, user_id)] = (result.asked, now)
+
+
 async def answer_question(
     update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, group: bool, confident_only: bool = False
 ) -> None:
@@ -149,7 +170,10 @@ async def answer_question(
         return
     if result is None:
         await show_typing(context.bot, message.chat_id)  # matching may take a moment on a large base
-        result = await asyncio.to_thread(loaded.matcher.match, text)
+        previous = _previous_question(svc, message.chat_id, user.id) if user is not None else None
+        result = await asyncio.to_thread(loaded.matcher.match_after, text, previous)
+    if user is not None:
+        _remember_question(svc, message.chat_id, user.id, result)
     await _log_question(context, update, text, result)
     if user is not None:
         _remember_choices(svc, message.chat_id, user.id, result)

@@ -75,6 +75,9 @@ class Services:
     recent_group_answers: dict[tuple[int, str], tuple[int, float]] = field(default_factory=dict)
     # (chat id, user id) → the entry ids a "您是想问" reply offered that person, and when (monotonic)
     pending_choices: dict[tuple[int, int], tuple[tuple[str, ...], float]] = field(default_factory=dict)
+    # (chat id, user id) → what that person last asked, in full, and when (monotonic): a follow-up such as
+    # "那省级的呢" is read with it for a few minutes (a conversation's context, not state worth keeping)
+    previous_questions: dict[tuple[int, int], tuple[str, float]] = field(default_factory=dict)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

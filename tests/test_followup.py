@@ -1,0 +1,79 @@
+"""Follow-ups that lean on the previous question (bot/followup.py): "那省级的呢", "这个目标", "它", read with
+what the same person asked before, in the terminal chat, in ask --json --follow-ups, and in Telegram."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from bot.cli import run_chat
+from bot.followup import resolved
+from bot.knowledge import KnowledgeBase
+from bot.language import Vocabulary
+from bot.matching import Matcher, Status
+
+
+def test_another_thing_of_the_same_kind_takes_its_place(kb: KnowledgeBase) -> None:
+    vocab = Vocabulary.for_place(kb.place)
+    assert resolved("国家级专精特新小巨人企业有几户", "那省级的呢", vocab)[0] == "省级专精特新小巨人企业有几户"
+    assert "养老机构有几个" in resolved("社工站有几个", "那养老机构呢", vocab)
+    assert resolved("回家山是什么", "它在哪个乡镇", vocab) == ["回家山在哪个乡镇"]
+    assert resolved("社工站有几个", "交城县有多少户国家级高新技术企业", vocab) == []  # a question of its own
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "fact"),
+    [
+        ("国家级专精特新小巨人企业有几户", "那省级的呢", "29户"),
+        ("刘大鹏是谁", "他讲了什么", "刘大鹏"),
+    ],
+)
+def test_a_follow_up_is_answered_with_the_previous_subject(
+    matcher: Matcher, previous: str, follow_up: str, fact: str
+) -> None:
+    result = matcher.match_after(follow_up, previous)
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert fact in result.entry.answer
+    assert result.question == follow_up and result.asked != follow_up
+    assert matcher.match(follow_up).entry != result.entry  # read alone it is not this answer
+
+
+def test_a_follow_up_that_is_a_question_of_its_own_is_answered_as_it_is(matcher: Matcher) -> None:
+    result = matcher.match_after("那养老机构呢", "社工站有几个")
+    assert result.entry is not None and "护理型养老机构1个" in result.entry.answer
+
+
+def test_a_question_of_its_own_is_not_bent_by_the_previous_one(matcher: Matcher) -> None:
+    result = matcher.match_after("交城县有多少户国家级高新技术企业", "社工站有几个")
+    assert result.entry is not None and result.entry.id == "tech-high-tech-enterprises"
+
+
+def test_another_value_of_a_kind_is_not_answered_with_the_stated_one(matcher: Matcher) -> None:
+    result = matcher.match("到“十五”末国际市场对硝基复合肥的需求有多少")  # the release forecasts 国内 demand
+    assert result.status is not Status.ANSWERED
+
+
+def test_the_terminal_chat_reads_follow_ups(matcher: Matcher, kb: KnowledgeBase) -> None:
+    out = io.StringIO()
+    run_chat(matcher, kb, io.StringIO("国家级专精特新小巨人企业有几户\n那省级的呢\n"), out)
+    replies = out.getvalue()
+    assert "1户" in replies and "29户" in replies
+
+
+def test_ask_json_reads_follow_ups_only_when_asked(kb: KnowledgeBase, capsys: Any) -> None:
+    import json
+    import sys
+
+    from bot.cli import main
+
+    lines = "国家级专精特新小巨人企业有几户\n那省级的呢\n"
+    for flags, expected in ((["--follow-ups"], "answered"), ([], "no_match")):
+        sys.stdin = io.StringIO(lines)
+        try:
+            main(["ask", "--json", *flags, "-"])
+        finally:
+            sys.stdin = sys.__stdin__
+        replies = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert replies[1]["status"] == expected
