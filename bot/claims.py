@@ -19,7 +19,16 @@ from .knowledge import Entry
 from .language import ZH, Vocabulary, alternation
 from .text import Normalizer, chinese_numerals_to_digits
 
-__all__ = ["Claim", "ClaimedValue", "Verdict", "claimed_values", "figure_for", "judge_claim", "without_claim"]
+__all__ = [
+    "Claim",
+    "ClaimedValue",
+    "Verdict",
+    "claimed_values",
+    "figure_for",
+    "judge_claim",
+    "presenter_claimed",
+    "without_claim",
+]
 
 _PATTERNS = ZH.patterns("claims")
 _ASKING: dict[str, str] = {str(k): str(v) for k, v in ZH.table("claim_asking").items()}
@@ -32,6 +41,8 @@ _ORDINALS = re.compile(r"第[\d一二三四五六七八九十]+")
 _NUMERALS = {c: str(i) for i, c in enumerate("零一二三四五六七八九十")}
 _FIRST = ZH.pattern("first")  # 率先, 首批, 居首: first
 _RANK_AREAS = ZH.words("claim_rank_areas")
+_TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
+_PRESENTING = alternation(ZH.words("speech_verbs"))
 _ASKING_WORD = ZH.question_pattern("asking")
 # a Chinese numeral of one character (一个小村子, 四张名片, 二元体制): a word, not a figure claimed
 _LONE_NUMERAL = re.compile(
@@ -119,9 +130,22 @@ def claimed_values(message: str, names: Iterable[str]) -> list[ClaimedValue]:
     return sorted(found, key=lambda v: -v.start)
 
 
+def presenter_claimed(value: ClaimedValue) -> bool:
+    """Whether a name is claimed as who presented something ("是王向前副县长回答的吧"): a claim to check even
+    when the message is answered, since the answer may be about the person named rather than the topic."""
+    if value.kind != "name":
+        return False
+    pattern = "是" + re.escape(value.said) + "(?:" + _TITLES + ")?(?:" + _PRESENTING + ")"
+    return re.search(pattern, value.clause) is not None
+
+
 def without_claim(message: str, value: ClaimedValue) -> str:
     """The message with the claimed value asked for instead, and its words of checking left out."""
-    text = _digits(message).replace(value.said, value.asking, 1)
+    said = value.said
+    if value.kind == "name":  # 王向前副县长 → 谁: the title goes with the name
+        found = re.search(re.escape(said) + "(?:" + _TITLES + ")?", message)
+        said = found.group(0) if found else said
+    text = _digits(message).replace(said, value.asking, 1)
     text = _CHECK_WORDS.sub("", text).strip() or text
     return chinese_numerals_to_digits(text.replace(_KEPT, "一")) if _KEPT in text else text
 

@@ -30,7 +30,7 @@ from .analyse import (
     subject_of,
     without_story,
 )
-from .claims import Claim, claimed_values, judge_claim, without_claim
+from .claims import Claim, claimed_values, judge_claim, presenter_claimed, without_claim
 from .compare import Comparison, compare, compared_pair
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .followup import points_back, resolved
@@ -260,6 +260,13 @@ class Matcher:
         if not analysis.checks:
             return result
         values = claimed_values(self.normalizer.fold(question), self.kb.scope.names)
+        presenter = next((v for v in values if presenter_claimed(v)), None)
+        if presenter is not None:
+            # 是王向前副县长回答的吧: who presented that topic, asked again, and the name checked against it
+            again = self._match(without_claim(self.normalizer.fold(question), presenter))
+            if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
+                claim = judge_claim(presenter, again.entry, self.normalizer, vocab)
+                return replace(again, question=question, claim=claim)
         if result.status is Status.ANSWERED and result.entry is not None:
             # a name the answer's entry states is what the message is about, not a claim (义望合金参与了……吧)
             checked = [v for v in values if v.kind != "name"]

@@ -72,3 +72,18 @@ def test_a_claim_about_something_not_covered_is_still_declined(matcher: Matcher)
 
 def test_verdicts_are_a_closed_set() -> None:
     assert {str(v) for v in Verdict} == {"holds", "roughly", "differs"}
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "person"),
+    [
+        ("城乡融合那个问题是王向前副县长回答的吧", "differs", "崔维廷"),  # answered about 王向前 before
+        ("开发区是王向前介绍的对吧", "holds", "王向前"),
+    ],
+)
+def test_who_presented_a_topic_is_checked_against_that_topic(
+    matcher: Matcher, question: str, verdict: str, person: str
+) -> None:
+    status, said, answer = _checked(matcher, question)
+    assert status == "answered" and said == verdict
+    assert person in answer
