@@ -87,7 +87,9 @@ class Claim:
 
 
 def _ordinal(text: str) -> str:
-    """The number of an ordinal as digits (第二 and 第2 alike; up to 十)."""
+    """The number of an ordinal as digits (第二 and 第2 alike; up to 十; 率先 and 首个 are first)."""
+    if _FIRST.search(text) and not _ORDINALS.search(text):
+        return "1"
     found = _ORDINALS.search(text)
     digits = found.group(0)[1:] if found else ""
     return "".join(_NUMERALS.get(c, c) for c in digits)

@@ -30,9 +30,10 @@ from .analyse import (
     subject_of,
     without_story,
 )
-from .claims import Claim, claimed_values, judge_claim, presenter_claimed, without_claim
+from .claims import Claim, Verdict, claimed_values, judge_claim, presenter_claimed, without_claim
 from .compare import Comparison, compare, compared_pair
 from .decide import Decider, Gap, Scored, Thresholds, Weights
+from .gaps import GapKind
 from .followup import points_back, resolved
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
@@ -273,6 +274,11 @@ class Matcher:
             if checked:
                 return replace(result, claim=judge_claim(checked[0], result.entry, self.normalizer, vocab))
             return result
+        # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
+        if result.status is Status.PARTIAL and result.entry is not None and result.gaps:
+            if all(g.kind is GapKind.VALUE for g in result.gaps):
+                claim = Claim(result.gaps[0].detail, Verdict.DIFFERS)
+                return replace(result, status=Status.ANSWERED, gaps=(), claim=claim)
         # the claim asked again as a question (是不是60户吧 → 是多少户): the release's fact, and whether it differs
         for value in values:
             asked = without_claim(self.normalizer.fold(question), value)

@@ -87,3 +87,18 @@ def test_who_presented_a_topic_is_checked_against_that_topic(
     status, said, answer = _checked(matcher, question)
     assert status == "answered" and said == verdict
     assert person in answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "fact"),
+    [
+        ("硝基复合肥专业镇是省级认定的吧", "省级", "市级"),  # another value of a kind the entry states
+        ("交城的乡镇社工站是全省率先设立的吗", "全省率先", "全市率先"),  # 率先 is first, for another area
+        ("交城被授予“中国钙都”称号是在2022年吧", "2022年", "2024年"),  # 是在哪年 asks a year, not a place
+    ],
+)
+def test_a_wrong_value_rank_or_year_is_corrected(matcher: Matcher, question: str, said: str, fact: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.claim is not None and result.entry is not None
+    assert result.claim.said == said and not result.claim.holds
+    assert fact in result.entry.answer
