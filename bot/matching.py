@@ -33,8 +33,8 @@ from .analyse import (
 from .claims import Claim, Verdict, claimed_values, judge_claim, presenter_claimed, without_claim
 from .compare import Comparison, compare, compared_pair
 from .decide import Decider, Gap, Scored, Thresholds, Weights
-from .gaps import GapKind
 from .followup import points_back, resolved
+from .gaps import GapKind
 from .ime import PinyinReader
 from .knowledge import Entry, KnowledgeBase
 from .language import ZH
