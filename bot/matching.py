@@ -275,10 +275,10 @@ class Matcher:
                 return replace(result, claim=judge_claim(checked[0], result.entry, self.normalizer, vocab))
             return result
         # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
-        if result.status is Status.PARTIAL and result.entry is not None and result.gaps:
-            if all(g.kind is GapKind.VALUE for g in result.gaps):
-                claim = Claim(result.gaps[0].detail, Verdict.DIFFERS)
-                return replace(result, status=Status.ANSWERED, gaps=(), claim=claim)
+        only_values = bool(result.gaps) and all(g.kind is GapKind.VALUE for g in result.gaps)
+        if result.status is Status.PARTIAL and result.entry is not None and only_values:
+            claim = Claim(result.gaps[0].detail, Verdict.DIFFERS)
+            return replace(result, status=Status.ANSWERED, gaps=(), claim=claim)
         # the claim asked again as a question (是不是60户吧 → 是多少户): the release's fact, and whether it differs
         for value in values:
             asked = without_claim(self.normalizer.fold(question), value)
