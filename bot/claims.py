@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .analyse import unit_class
 from .knowledge import Entry
 from .language import ZH, Vocabulary, alternation
 from .text import Normalizer, chinese_numerals_to_digits
@@ -43,6 +44,13 @@ _FIRST = ZH.pattern("first")  # 率先, 首批, 居首: first
 _RANK_AREAS = ZH.words("claim_rank_areas")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 _PRESENTING = alternation(ZH.words("speech_verbs"))
+_CONTEXT_BEFORE = re.compile("(?:" + alternation(ZH.words("claim_context_before"), escape=False) + ")$")
+_CONTEXT_AFTER = re.compile("^(?:" + alternation(ZH.words("claim_context_after")) + ")")
+_FIGURE_CONTEXT = re.compile("(?:" + alternation(ZH.words("claim_figure_context_before")) + ")$")
+_SAME_UNITS = {form: forms[0] for forms in ZH.groups("claim_same_units") for form in forms}
+_UNIT_FORMS = re.compile(alternation(sorted(_SAME_UNITS, key=len, reverse=True)))
+_BELOW = ZH.words("claim_below")
+_ABOVE = ZH.words("claim_above")
 _ASKING_WORD = ZH.question_pattern("asking")
 # a Chinese numeral of one character (一个小村子, 四张名片, 二元体制): a word, not a figure claimed
 _LONE_NUMERAL = re.compile(
@@ -114,8 +122,12 @@ def claimed_values(message: str, names: Iterable[str]) -> list[ClaimedValue]:
     for kind in ("year", "rank", "figure"):
         for match in _PATTERNS[kind].finditer(text):
             said = match.group(0)
-            if kind == "figure" and not re.search(r"\D", said):
-                continue  # a bare number names no measure (交城2030年 is a year; 3 alone is nothing)
+            if kind == "figure" and not (match.group(1) or re.search(r"[万亿]", said)):
+                continue  # a number without a unit names no measure (300多口人: 口 is not a unit of the release)
+            before, after = text[max(0, match.start() - 2) : match.start()], text[match.end() : match.end() + 2]
+            framed = _CONTEXT_BEFORE.search(before) or _CONTEXT_AFTER.match(after)
+            if (kind == "year" and framed) or (kind == "figure" and _FIGURE_CONTEXT.search(before)):
+                continue  # 比2022年高了吧, 2022年以来: the claim is about something else
             if any(f.start <= match.start() < f.start + len(f.said) for f in found):
                 continue  # 2023年 is a year, not a figure counted in 年
             asking = _ASKING[kind].format(unit=match.group(1) or "" if kind == "figure" else "")
@@ -161,52 +173,103 @@ def _figures(clause: str) -> list[tuple[float, str]]:
 
 
 def _unit(figure: str) -> str:
-    """A figure's unit without its number and rough words (180多亿 → 亿, 5.4万立方米 → 万立方米)."""
-    return re.sub(r"[\d.余多个]", "", figure)
+    """A figure's unit without its number and rough words (180多亿 → 亿, 5.4万立方米 → 万立方米; 10亿元 is 10亿)."""
+    unit = re.sub(r"[\d.余多]|个(?=[余多]?[万亿])", "", figure).removesuffix("元")
+    return _UNIT_FORMS.sub(lambda m: _SAME_UNITS[m.group(0)], unit)
+
+
+def _same_unit(claimed: str, stated: str) -> bool:
+    """Whether a claimed unit is the stated one: written alike (万方 is 万立方米), said shorter (5.4万 of
+    5.4万立方米), or a measure word of the same kind of thing (50家 of 40户)."""
+    if not claimed:
+        return False
+    return stated.startswith(claimed) or (
+        len(claimed) == len(stated) == 1 and bool(unit_class(claimed)) and unit_class(claimed) == unit_class(stated)
+    )
 
 
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab: Vocabulary) -> Claim:
+def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab: Vocabulary) -> Claim | None:
     """What the entry says to the claimed value: a year or a name holds when the entry says it; a rank and a
-    figure as :func:`_judge_rank` and :func:`_judge_figure` compare them."""
+    figure as :func:`_judge_rank` and :func:`_judge_figure` compare them; None when the entry gives no figure
+    in the claim's unit (the reply then gives the fact without a verdict)."""
     said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
     if value.kind == "rank":
         return Claim(value.said, _judge_rank(value, said_text))
     if value.kind == "figure":
-        return Claim(value.said, _judge_figure(value, said_text))
+        verdict = _judge_figure(value, said_text)
+        low, high = _bounds(value)
+        shown = f"{low[0]}{value.said}" if low[1] else f"{value.said}{high[0]}" if high[1] else value.said
+        return Claim(shown, verdict) if verdict is not None else None
     return Claim(value.said, Verdict.HOLDS if value.said in said_text else Verdict.DIFFERS)
 
 
 def _judge_rank(value: ClaimedValue, said_text: str) -> Verdict:
-    """A rank holds when the entry states it for the same area (全市第一 is not 全省第一); 率先 and 首批 are first."""
+    """A rank holds when the entry states it for the same area (全市第一 is not 全省第一); 率先 and 首批 are first;
+    a rank without an area (第二批) is any ordinal the entry states."""
     claimed = _PATTERNS["rank"].search(value.said)
+    area = (claimed.group(1) or "") if claimed else ""
+    if not area:
+        ordinals = {_ordinal(m) for m in _ORDINALS.findall(said_text)} | ({"1"} if _FIRST.search(said_text) else set())
+        return Verdict.HOLDS if _ordinal(value.said) in ordinals else Verdict.DIFFERS
     stated = {(m.group(1), _ordinal(m.group(0))) for m in _PATTERNS["rank"].finditer(said_text)}
-    stated |= {(area, "1") for area in _RANK_AREAS if re.search(area + "(?:" + _FIRST.pattern + ")", said_text)}
-    wanted = (claimed.group(1) if claimed else "", _ordinal(value.said))
-    return Verdict.HOLDS if wanted in stated else Verdict.DIFFERS
+    stated |= {(a, "1") for a in _RANK_AREAS if re.search(a + "(?:" + _FIRST.pattern + ")", said_text)}
+    return Verdict.HOLDS if (area, _ordinal(value.said)) in stated else Verdict.DIFFERS
 
 
-def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict:
+def _bounds(value: ClaimedValue) -> tuple[tuple[str, int], tuple[str, int]]:
+    """The bound word before and after a claimed figure (不到 1000张, 100张 以上), each with -1 (fewer than),
+    1 (more than) or 0 (none)."""
+    at = value.clause.find(value.said)
+    before, after = value.clause[: max(0, at)], value.clause[at + len(value.said) :] if at >= 0 else ""
+    low = next(((w, -1) for w in _BELOW if before.endswith(w)), None) or next(
+        ((w, 1) for w in _ABOVE if before.endswith(w)), ("", 0)
+    )
+    high = next(((w, -1) for w in _BELOW if after.startswith(w)), None) or next(
+        ((w, 1) for w in _ABOVE if after.startswith(w)), ("", 0)
+    )
+    return low, high
+
+
+def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict | None:
     """A figure is compared with the figure the entry gives for the same thing: among the entry's clauses that
     state a figure in the same unit, those that share most words with the claim's own clause (410张 of
-    护理型床位, not 985张 of 床位 in general). A rough claim (一百八十多亿) holds roughly within a tenth."""
+    护理型床位, not 985张 of 床位 in general); None when no clause states one in that unit.
+
+    不到1000张 holds for 985张, 超过10亿 does not for 10亿; 一百多个 holds for 175个 (more than 100, fewer than
+    200), 40多户 for 45户; a claim that is the release's figure rounded (181亿 for 181.16亿) or within a tenth
+    of it, said roughly (接近一千张), holds roughly."""
     number = _DIGITS.search(value.said)
     if number is None:
-        return Verdict.DIFFERS
+        return None
     claimed, unit = float(number.group(0)), _unit(value.said)
     words = _bigrams(value.clause.replace(value.said, ""))
-    clauses = [(c, _figures(c)) for c in _CLAUSES.split(said_text)]
-    same_unit = [(c, f) for c, f in clauses if any(u == unit for _, u in f)] or [(c, f) for c, f in clauses if f]
+    same_unit = [
+        (c, f) for c in _CLAUSES.split(said_text) if (f := [n for n, u in _figures(c) if _same_unit(unit, u)])
+    ]
     if not same_unit:
-        return Verdict.DIFFERS
+        return None
     best = max(len(words & _bigrams(c)) for c, _ in same_unit)
-    stated = [n for c, f in same_unit if len(words & _bigrams(c)) == best for n, _ in f]
+    stated = [n for c, f in same_unit if len(words & _bigrams(c)) == best for n in f]
+    (_, before), (_, after) = _bounds(value)
+    if before or after:  # 不到1000张 is fewer; 70%以上 includes 70%
+        bound, inclusive = before or after, not before
+        held = any((n - claimed) * bound > 0 or (inclusive and n == claimed) for n in stated)
+        return Verdict.HOLDS if held else Verdict.DIFFERS
+    if re.search(r"\d(?:多|余)", value.said):  # 一百多: more than 100, fewer than 200; 180多: 180-190
+        digits = str(int(claimed))
+        step = 10 ** (len(digits) - len(digits.rstrip("0")))
+        if any(claimed < n < claimed + step for n in stated):
+            return Verdict.HOLDS
+        return Verdict.ROUGHLY if any(abs(n - claimed) <= 0.1 * max(n, claimed) for n in stated) else Verdict.DIFFERS
     if claimed in stated:
         return Verdict.HOLDS
-    if _ROUGH.search(value.clause) and any(abs(n - claimed) <= 0.1 * max(n, claimed) for n in stated):
+    rounded = any(round(n, len(number.group(0).partition(".")[2])) == claimed for n in stated)
+    near = any(abs(n - claimed) <= 0.1 * max(n, claimed) for n in stated)
+    if rounded or (_ROUGH.search(value.clause) and near):
         return Verdict.ROUGHLY
     return Verdict.DIFFERS
 

@@ -102,3 +102,33 @@ def test_a_wrong_value_rank_or_year_is_corrected(matcher: Matcher, question: str
     assert result.status is Status.ANSWERED and result.claim is not None and result.entry is not None
     assert result.claim.said == said and not result.claim.holds
     assert fact in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "verdict"),
+    [
+        ("养老床位不到1000张吧", "不到1000张", "holds"),  # a bound: 985 is fewer than 1000
+        ("出口额超过10亿了吧", "超过10亿", "differs"),  # 近10亿 is not more than 10亿
+        ("村卫生室有一百多个吧", "100多个", "holds"),  # 175: more than 100, fewer than 200
+        ("高新技术企业有40多户吧", "40多户", "roughly"),  # exactly 40
+        ("开发区招引项目总投资181亿吧", "181亿", "roughly"),  # 181.16亿 rounded
+        ("交城是第二批创新型县吧", "第二批", "differs"),  # 首批 is the first
+        ("污水日处理能力5.4万方对不对", "5.4万方", "holds"),  # 方 is 立方米
+    ],
+)
+def test_bounds_rough_figures_and_other_forms(matcher: Matcher, question: str, said: str, verdict: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.claim is not None
+    assert (result.claim.said, str(result.claim.verdict)) == (said, verdict)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "高新技术企业是40户吧？有效发明专利多少",  # the answer is about patents: no figure in 户 to check against
+        "开发区产出强度比2022年高了吧",  # 2022年 is what it is compared with, not a claim
+        "我们村300多口人，村里有卫生室吗",  # 口 is no unit of the release: a story, not a claim
+    ],
+)
+def test_no_verdict_where_nothing_is_claimed_about_the_answer(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).claim is None
