@@ -277,19 +277,35 @@ def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict | None:
 _ITEMS = re.compile(r"[，,。；;！!？?\s、：:]+")
 
 
-def figure_for(thing: str, entry: Entry, normalizer: Normalizer) -> tuple[float, str, str] | None:
-    """The figure the entry states for a thing (its value, unit and words as written: 40户), from the clause or
-    list item that shares most words with it; None when no clause with a figure shares any."""
+def figure_for(
+    thing: str, entry: Entry, normalizer: Normalizer, *, other: str = ""
+) -> tuple[float, str, str, int] | None:
+    """The figure the entry states for a thing: its value, unit, words as written (40户) and where it stands in
+    the entry's text. The clause or list item that shares most of the thing's own words (those ``other``, the
+    thing it is compared with, does not have: 招引 of 招引项目 beside 开工项目) is taken, and in it the figure
+    nearest those words (109个 of 农村养老服务设施 in "99个行政村已经建成109个农村养老服务设施"); None when no
+    item with a figure shares any of them."""
     said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
     words = _bigrams(chinese_numerals_to_digits(normalizer.fold(thing)))
-    best: tuple[int, str] | None = None
-    for clause in _ITEMS.split(said_text):
-        if _figures(clause):
-            shared = len(words & _bigrams(clause))
-            if shared and (best is None or shared > best[0]):
-                best = (shared, clause)
+    own = (words - _bigrams(chinese_numerals_to_digits(normalizer.fold(other)))) or words
+    best: tuple[int, int, int, str] | None = None  # own words shared, all words shared, where, the item
+    at = 0
+    for item in _ITEMS.split(said_text):
+        start = said_text.find(item, at)
+        at = start + len(item)
+        if item and _figures(item):
+            key = (len(own & _bigrams(item)), len(words & _bigrams(item)))
+            if key[0] and (best is None or key > best[:2]):
+                best = (*key, start, item)
     if best is None:
         return None
-    match = next(m for m in _PATTERNS["figure"].finditer(best[1]) if re.search(r"\D", m.group(0)))
+    _, _, start, item = best
+    places = [m.start() for w in own for m in re.finditer(re.escape(w), item)]
+    figures = [m for m in _PATTERNS["figure"].finditer(item) if m.group(1) or re.search(r"[万亿]", m.group(0))]
+    if not figures:
+        return None
+    match = min(figures, key=lambda m: min((abs(m.end() - p) for p in places), default=0))
     number = _DIGITS.search(match.group(0))
-    return (float(number.group(0)), _unit(match.group(0)), match.group(0)) if number else None
+    if number is None:
+        return None
+    return float(number.group(0)), _unit(match.group(0)), match.group(0), start + match.start()

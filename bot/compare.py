@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 
 from . import messages
+from .analyse import MEASURES
 from .claims import figure_for
 from .knowledge import Entry
 from .language import ZH
-from .text import Normalizer
+from .text import Normalizer, chinese_numerals_to_digits
 
 __all__ = ["Compared", "Comparison", "compare", "compared_pair"]
 
@@ -58,6 +59,12 @@ class Comparison:
         )
 
 
+def _names_measure(entry: Entry, at: int, measures: set[str], normalizer: Normalizer) -> bool:
+    """Whether a measure is named right before the figure found at ``at`` of the entry's text (增幅41.67%)."""
+    said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+    return any(m in said_text[max(0, at - 6) : at] for m in measures)
+
+
 def compared_pair(message: str) -> Compared | None:
     """The two things a message compares, or None when it compares nothing."""
     text = _TRAILING.sub("", message.strip())
@@ -73,11 +80,18 @@ def compared_pair(message: str) -> Compared | None:
 
 def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer) -> Comparison | None:
     """The two figures compared, or None when either entry gives no figure for its thing or the units differ."""
-    a = figure_for(pair.first, first, normalizer)
-    b = figure_for(pair.second, second, normalizer)
+    a = figure_for(pair.first, first, normalizer, other=pair.second)
+    b = figure_for(pair.second, second, normalizer, other=pair.first)
     if a is None or b is None or a[1] != b[1]:
         return None
-    (value_a, _, shown_a), (value_b, _, shown_b) = a, b
+    (value_a, _, shown_a, at_a), (value_b, _, shown_b, at_b) = a, b
+    if first == second and at_a == at_b:
+        return None  # one figure found for both: the entry does not tell them apart
+    # a measure both things name (四上企业增幅 and 高新技术企业增幅): each figure must be of that measure
+    measures = set(MEASURES.findall(pair.first)) & set(MEASURES.findall(pair.second))
+    found = ((first, at_a), (second, at_b))
+    if measures and not all(_names_measure(entry, at, measures, normalizer) for entry, at in found):
+        return None
     if value_a == value_b:
         winner = -1
     else:

@@ -50,3 +50,21 @@ def test_part_headings_repeat_only_the_last_words(matcher: Matcher) -> None:
     assert reply["status"] == "answered" and len(reply["parts"]) == 2
     assert "8个" in reply["answer"] and "410张" in reply["answer"]
     assert "西营镇" not in reply["answer"] and "13812345678" not in reply["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # two figures in one clause: each thing gets the figure beside its own words
+        ("农村养老服务设施和行政村哪个多", "农村养老服务设施（109个）比行政村（99个）多"),
+        ("招引项目和开工项目哪个多", "招引项目（23个）比开工项目（18个）多"),
+    ],
+)
+def test_each_thing_gets_its_own_figure(matcher: Matcher, question: str, sentence: str) -> None:
+    assert to_json(matcher.match(question), matcher.kb)["comparison"].startswith(sentence)
+
+
+def test_a_measure_both_name_is_compared_or_nothing_is(matcher: Matcher) -> None:
+    # 增幅 of both: the counts of new firms beside them (40户, 10户) must not be compared as 增幅
+    reply = to_json(matcher.match("开发区高新技术企业增幅和四上企业增幅哪个大"), matcher.kb)
+    assert "（40户）" not in reply.get("comparison", "")
