@@ -84,7 +84,7 @@ def derived_entries(
         found: dict[str, tuple[str, str]] = {}  # kind -> (answer, quote)
         headings = _headings(source)
         if len(headings) >= 2:
-            shown = "、".join(headings)
+            shown = "、".join(_DATA["heading"].format(n=n, heading=h) for n, h in enumerate(headings, 1))
             answer = _DATA["headings"]["answer"].format(count=len(headings), headings=shown)
             found["headings"] = (answer, headings[0].split()[0])  # a heading line, as the source has it
         if paragraphs:
@@ -94,7 +94,9 @@ def derived_entries(
                 found["ending"] = (_DATA["ending"]["answer"].format(paragraph=last), _last_sentence(last))
         speakers = _speakers(source, names)
         if len(speakers) >= 2:
-            people = "、".join(_DATA["person"].format(name=n, title=t) for n, t in speakers)
+            people = "、".join(
+                _DATA["person"].format(n=i, name=n, title=t) for i, (n, t) in enumerate(speakers, 1)
+            )
             answer = _DATA["speakers"]["answer"].format(count=len(speakers), people=people)
             found["speakers"] = (answer, speakers[0][1] + speakers[0][0])  # the first one, with the title
         for kind, (answer, quote) in found.items():

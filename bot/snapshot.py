@@ -61,7 +61,10 @@ logger = logging.getLogger(__name__)
 
 FORMAT = 2  # the layout of a snapshot folder; the engine's code is in the fingerprint as well
 # modules whose code decides what a snapshot holds: a change to any of them is a new engine
-ENGINE_MODULES = ("knowledge.py", "text.py", "index.py", "retrieve.py", "table.py", "snapshot.py")
+ENGINE_MODULES = (
+    "knowledge.py", "derived.py", "text.py", "index.py", "retrieve.py", "table.py", "snapshot.py",
+    "language/__init__.py", "language/zh.yaml",  # the derived entries and the keys are read through these
+)
 ENGINE_LIBRARIES = ("opencc", "pypinyin", "numpy")
 _SOURCE_FIELDS = ("id", "title", "file", "author", "event", "organisers", "published", "note")
 

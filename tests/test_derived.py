@@ -84,6 +84,12 @@ entries:
     kb = load_knowledge(root)
     headings = kb.by_id["mini-headings"]
     assert "报道有哪几个小标题" not in headings.questions  # the curated entry keeps it; no duplicate refused
-    assert "科技赋能 吹响名片、养老优化 打造服务" in headings.answer
+    assert "第1部分：科技赋能 吹响名片、第2部分：养老优化 打造服务" in headings.answer
     assert "刘大鹏" in kb.by_id["mini-speakers"].answer.split("郭强")[0]
     assert kb.by_id["mini-ending"].quote.startswith("交城在高质量发展")
+
+
+def test_one_item_of_the_order_is_answered(matcher: Matcher) -> None:
+    # 第二个发言的 / 第一个小标题: the numbered list states it
+    assert "第2位崔维廷" in _answer(matcher, "第二个发言的是谁")
+    assert "第1部分：科技赋能" in _answer(matcher, "第一个小标题是什么")
