@@ -25,9 +25,10 @@ _ASKING = ZH.question_pattern("mark")
 
 
 def points_back(current: str) -> bool:
-    """Whether a message begins with a word that points back (它, 这个目标): it leans on the previous question
-    even when it could be answered alone."""
-    return _PATTERNS["pointing"].search(current.strip()) is not None
+    """Whether a message begins with a word that points back (它, 这个目标) or leaves its subject out (是全市
+    第一吧): it leans on the previous question even when it could be answered alone."""
+    current = current.strip()
+    return _PATTERNS["pointing"].search(current) is not None or _PATTERNS["elided"].search(current) is not None
 
 
 def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
@@ -45,6 +46,8 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
         if noun and noun in subject:
             subject = subject[: subject.index(noun) + len(noun)]  # ……锚定的目标 for 这个目标
         return [subject + current[pointing.end() :]] if len(subject) >= 2 else []
+    if _PATTERNS["elided"].search(current):  # 是全市第一吧 after 有效发明专利有多少项
+        return [subject + current] if len(subject) >= 2 else []
     elliptical = _PATTERNS["elliptical"].fullmatch(current)
     if not elliptical or _ASKING.search(elliptical.group("other")):
         return []

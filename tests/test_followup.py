@@ -77,3 +77,10 @@ def test_ask_json_reads_follow_ups_only_when_asked(kb: KnowledgeBase, capsys: An
             sys.stdin = sys.__stdin__
         replies = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         assert replies[1]["status"] == expected
+
+
+def test_a_check_without_a_subject_leans_on_the_previous_question(matcher: Matcher) -> None:
+    # 是全市第一吧 alone would be answered about the high-tech firms (全市第一); after patents it checks patents
+    result = matcher.match_after("是全市第一吧", "有效发明专利有多少项")
+    assert result.entry is not None and result.entry.id == "tech-valid-patents"
+    assert result.claim is not None and not result.claim.holds
