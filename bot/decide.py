@@ -12,10 +12,11 @@ not (the reply says what is missing and gives the closest fact, cited); ``ambigu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .analyse import Analysis, salient_nouns
+from .analyse import QUESTION_MARK, Analysis, salient_nouns
 from .checks import WHO_FRAME, find_gaps
 from .facts import EntryFacts
 from .gaps import Gap, GapKind
@@ -75,6 +76,8 @@ class Scored:
         return next((g.detail for g in self.gaps if g.kind == "scope"), "")
 
 
+_CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
+_CLAUSE_MAX = 20  # characters of one asking clause
 _WHAT_KIND = ZH.pattern("what_kind")
 _KIND_WHAT = ZH.pattern("kind_what")
 
@@ -127,11 +130,16 @@ class Decider:
     # Answerability
 
     def scope_terms_in(self, analysis: Analysis) -> tuple[str, ...]:
-        """The out-of-scope terms a question names (as normalised, or as typed)."""
+        """The out-of-scope terms a question names (as normalised, or as typed), and the other places any clause
+        that asks names ("交口县有经济开发区吗，产出强度是多少" asks about 交口's; "孩子在太原打工" asks nothing)."""
+        # (a clause as long as a run-on voice message is a story with a question in it, not a question)
+        asking = [c for c in _CLAUSE_SPLIT.split(analysis.message) if len(c) <= _CLAUSE_MAX and QUESTION_MARK.search(c)]
         return tuple(
             term
             for term in (*self._other_places, *self._not_covered)
-            if term in analysis.focus or term in analysis.plain
+            if term in analysis.focus
+            or term in analysis.plain
+            or (term in self._other_places and any(term in clause for clause in asking))
         ) + tuple(name for name, sound in self._name_sounds if sound in analysis.pfocus and name not in analysis.plain)
 
 
