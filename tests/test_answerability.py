@@ -504,6 +504,4 @@ def test_a_story_before_the_question_is_left_out_when_it_hides_the_question(matc
 def test_another_place_asked_in_a_clause_of_its_own_is_another_place(matcher: Matcher) -> None:
     # the county is named in a question clause before the asking one: not this county's figure
     assert matcher.match("交口县有经济开发区吗，产出强度是多少").status is not Status.ANSWERED
-    assert matcher.match("Does Jiaokou County have a development zone, and what's its output intensity?").status is not (
-        Status.ANSWERED
-    )
+    assert matcher.match("孩子在太原打工，开发区产出强度是多少").status is Status.ANSWERED  # a story clause
