@@ -480,9 +480,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit_cmd.add_argument("--max-oos", type=float, default=None,
                          help="share of out-of-scope answered allowed (thresholds: 0.05; --learn: the hand-set's)")
     fit_cmd.add_argument("--learn", action="store_true",
-                         help="fit the learned answer decision (bot/data/decision.json) instead of the thresholds")
+                         help="fit the learned answer decision (a model file) instead of the thresholds")
     fit_cmd.add_argument("--no-held-out", action="store_true", help="--learn: skip the leave-one-set-out figures")
-    fit_cmd.add_argument("--out", default=None, metavar="FILE", help="--learn: write the model here")
+    fit_cmd.add_argument("--out", default=None, metavar="FILE",
+                         help="--learn: write the model here (default data/decision.json)")
     parser.add_argument("--knowledge", default=None, metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--config", default=None, metavar="FILE", help=argparse.SUPPRESS)
     return parser

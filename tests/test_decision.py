@@ -24,7 +24,8 @@ def _features(matcher: Matcher, question: str, *, part: bool = False) -> dict[st
 
 
 def test_every_check_is_a_feature() -> None:
-    expected = {"score", "base", "kept", "lead", "lead_capped", "runner_up", "concurs", "close", "gapped", "length", "part"}
+    expected = {"score", "base", "kept", "lead", "lead_capped", "runner_up", "concurs", "close", "gapped", "length", "part",
+                "score_x_lead", "score_sq"}
     assert expected <= set(FEATURES)
     # every gap kind a check finds, one-hot (words lower the score instead of making a gap)
     assert {f"gap:{k.value}" for k in GapKind if k is not GapKind.WORDS} <= set(FEATURES)
