@@ -396,7 +396,26 @@ def cmd_fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     kb = _load(args.knowledge, err)
     if kb is None:
         return EXIT_PROBLEMS
-    print(describe(fit(kb, [Path(p) for p in args.sets], max_wrong=args.max_wrong, max_oos=args.max_oos)), file=out)
+    if args.learn:
+        from .learn import DEFAULT_MODEL, learn
+        from .learn import describe as describe_learned
+
+        report = learn(
+            kb,
+            [Path(p) for p in args.sets],
+            max_wrong=args.max_wrong,
+            max_oos=args.max_oos,
+            held_out=not args.no_held_out,
+            progress=lambda line: print(line, file=err),
+        )
+        print(describe_learned(report), file=out)
+        target = Path(args.out) if args.out else DEFAULT_MODEL
+        report.model.save(target)
+        print(f"written: {target}", file=out)
+        return EXIT_OK
+    max_wrong = 0.01 if args.max_wrong is None else args.max_wrong
+    max_oos = 0.05 if args.max_oos is None else args.max_oos
+    print(describe(fit(kb, [Path(p) for p in args.sets], max_wrong=max_wrong, max_oos=max_oos)), file=out)
     return EXIT_OK
 
 
@@ -456,8 +475,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit_cmd = sub.add_parser("fit", parents=[common], help="fit the answer thresholds on labelled sets")
     fit_cmd.add_argument("sets", nargs="+", help="labelled sets (tests/data/*.yaml)")
-    fit_cmd.add_argument("--max-wrong", type=float, default=0.01, help="share of in-scope answered wrongly allowed")
-    fit_cmd.add_argument("--max-oos", type=float, default=0.05, help="share of out-of-scope answered allowed")
+    fit_cmd.add_argument("--max-wrong", type=float, default=None,
+                         help="share of in-scope answered wrongly allowed (thresholds: 0.01; --learn: the hand-set's)")
+    fit_cmd.add_argument("--max-oos", type=float, default=None,
+                         help="share of out-of-scope answered allowed (thresholds: 0.05; --learn: the hand-set's)")
+    fit_cmd.add_argument("--learn", action="store_true",
+                         help="fit the learned answer decision (a model file) instead of the thresholds")
+    fit_cmd.add_argument("--no-held-out", action="store_true", help="--learn: skip the leave-one-set-out figures")
+    fit_cmd.add_argument("--out", default=None, metavar="FILE",
+                         help="--learn: write the model here (default data/decision.json)")
     parser.add_argument("--knowledge", default=None, metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument("--config", default=None, metavar="FILE", help=argparse.SUPPRESS)
     return parser

@@ -29,7 +29,7 @@ import yaml
 
 from .text import Normalizer, chinese_numerals_to_digits
 
-__all__ = ["FreshItem", "SetReport", "judge_set", "load_fresh_set"]
+__all__ = ["FreshItem", "SetReport", "judge_set", "load_fresh_set", "states_facts"]
 
 _DROP = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%]+")
 
@@ -118,7 +118,8 @@ class SetReport:
         return "\n".join(lines)
 
 
-def _states(answer: str, facts: Iterable[str]) -> bool:
+def states_facts(answer: str, facts: Iterable[str]) -> bool:
+    """Whether an answer states every fact (script, width, numerals and punctuation folded)."""
     folded = _fold(answer)
     return all(_fold(fact) in folded for fact in facts)
 
@@ -143,7 +144,7 @@ def judge_one(item: FreshItem, reply: Mapping[str, Any], *, with_quote: bool = F
         ids = {reply.get("entry_id")} | {p.get("entry_id") for p in reply.get("parts") or ()}
         return "right" if item.entry_id in ids else "wrong"
     text = _stated(reply, with_quote=with_quote)
-    return "right" if all(_states(text, part) for part in item.parts) else "wrong"
+    return "right" if all(states_facts(text, part) for part in item.parts) else "wrong"
 
 
 def judge_set(

@@ -33,6 +33,7 @@ from .analyse import (
 from .claims import Claim, Verdict, claimed_values, judge_claim, presenter_claimed, without_claim
 from .compare import Comparison, compare, compared_pair
 from .decide import Decider, Gap, Scored, Thresholds, Weights
+from .decision import DecisionModel, decision_features
 from .followup import points_back, resolved
 from .gaps import GapKind
 from .ime import PinyinReader
@@ -122,11 +123,14 @@ class Matcher:
         weights: Weights | None = None,
         *,
         shortlist: int = 8,
+        decision: DecisionModel | None = None,
     ) -> None:
         self.kb = kb
         self.normalizer = Normalizer(kb.synonyms)
         self.retriever = Retriever(kb, self.normalizer, shortlist=shortlist)
         self.decider = Decider(kb, self.normalizer, self.retriever, thresholds=thresholds, weights=weights)
+        # a fitted answer decision (bot.decision) in place of the no-gap rule and `Decider.confident`, when set
+        self.decision = decision
         self._entries = kb.entries
         # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
         # in pinyin: few messages are, and building it beside the first questions slows them all
@@ -197,16 +201,44 @@ class Matcher:
                 best[index] = Scored(scored.score * boost, index, scored.question, scored.gaps, scored.base * boost)
         return sorted(best.values(), key=lambda s: (-s.score, s.index))
 
-    def decide(self, question: str, analysis: Analysis) -> MatchResult:
+    def _runner_up(self, analysis: Analysis, ranked: list[Scored]) -> tuple[float, bool]:
+        """The score of the runner-up that says something else, and whether the next entry concurs with the best:
+        an entry that gives the same reply (it cites or restates the same passage, or names the same people
+        asked who) takes nothing from the best's lead."""
+        best = ranked[0]
+        for position, scored in enumerate(ranked[1:]):
+            if not self.decider.concurs(analysis, best.index, scored.index):
+                return scored.score, position > 0
+        return 0.0, len(ranked) > 1
+
+    def features(self, question: str, analysis: Analysis, *, part: bool = False) -> tuple[float, ...] | None:
+        """The features of this decision (:data:`bot.decision.FEATURES`), or None when no entry is ranked."""
+        ranked = self.rank(analysis)
+        if not ranked:
+            return None
+        second, concurs = self._runner_up(analysis, ranked)
+        return self._features(question, ranked, second, concurs, part)
+
+    def _features(
+        self, question: str, ranked: list[Scored], second: float, concurs: bool, part: bool
+    ) -> tuple[float, ...]:
+        return decision_features(
+            ranked, second, concurs=concurs, suggest=self.thresholds.suggest, length=len(question), part=part
+        )
+
+    def decide(self, question: str, analysis: Analysis, *, part: bool = False) -> MatchResult:
         """The status of one question (or one part of a message) from its ranked entries."""
         ranked = self.rank(analysis)
         if not ranked:
             return MatchResult(question=question, status=Status.NO_MATCH)
         t = self.thresholds
         best = ranked[0]
-        # the runner-up that says something else: an entry that gives the same reply (it cites or restates the
-        # same passage, or names the same people asked who) takes nothing from the best's lead
-        second = next((s.score for s in ranked[1:] if not self.decider.concurs(analysis, best.index, s.index)), 0.0)
+        second, concurs = self._runner_up(analysis, ranked)
+        model = self.decision
+        if model is None:
+            answers = not best.gaps and self.decider.confident(best.score, second)
+        else:
+            answers = model.answers(self._features(question, ranked, second, concurs, part))
         candidates = tuple(
             Candidate(self._entries[s.index], round(min(s.score, 100.0), 1), s.question)
             for s in ranked[: t.candidates]
@@ -214,7 +246,7 @@ class Matcher:
         )
         entry = self._entries[best.index]
         score = round(min(best.score, 100.0), 1)
-        if not best.gaps and self.decider.confident(best.score, second):
+        if answers:
             return MatchResult(question, Status.ANSWERED, entry, score, candidates[:1])
         if best.blocked:
             near = tuple(c for c in candidates if c.entry.id != entry.id)
@@ -335,7 +367,7 @@ class Matcher:
         if len(parts) < 2:
             return whole
         analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
-        results = [self.decide(part, a) for part, a in zip(parts, analyses, strict=True)]
+        results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:
             return whole  # nothing answered part by part: the message is judged as one question
