@@ -23,7 +23,7 @@ from .knowledge import KnowledgeBase
 from .matching import Matcher
 from .render import to_json
 
-__all__ = ["GRID", "FitReport", "fit"]
+__all__ = ["GRID", "FitReport", "cache_ranking", "fit"]
 
 GRID: dict[str, tuple[float, ...]] = {
     "answer": (46.0, 50.0, 54.0, 58.0),
@@ -32,6 +32,20 @@ GRID: dict[str, tuple[float, ...]] = {
     "lead_alone": (8.0, 12.0, 16.0),
     "partial": (50.0, 55.0, 60.0),
 }
+
+
+def cache_ranking(matcher: Matcher) -> None:
+    """Rank each analysis once: when only the decision changes between runs, the ranking can be reused."""
+    cache: dict[tuple[str, str, frozenset[str]], list[Scored]] = {}
+    rank = matcher.rank
+
+    def cached_rank(analysis: Analysis) -> list[Scored]:
+        key = (analysis.key, analysis.focus, analysis.asks)
+        if key not in cache:
+            cache[key] = rank(analysis)
+        return cache[key]
+
+    matcher.rank = cached_rank  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -76,16 +90,7 @@ def fit(
     """Fit the thresholds on ``sets`` and measure each set left out."""
     matcher = Matcher(kb, thresholds=base)
     start = matcher.thresholds
-    cache: dict[tuple[str, str, frozenset[str]], list[Scored]] = {}
-    rank = matcher.rank
-
-    def cached_rank(analysis: Analysis) -> list[Scored]:
-        key = (analysis.key, analysis.focus, analysis.asks)
-        if key not in cache:
-            cache[key] = rank(analysis)
-        return cache[key]
-
-    matcher.rank = cached_rank  # type: ignore[method-assign]
+    cache_ranking(matcher)
     names = [str(p) for p in sets]
     items = {name: load_fresh_set(path) for name, path in zip(names, sets, strict=True)}
     combos = [

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from .analyse import Analysis
-from .decide import Scored
 from .decision import FEATURES, DecisionModel, fit_logistic
+from .fit import cache_ranking
 from .judge import FreshItem, judge_set, load_fresh_set, states_facts
 from .knowledge import KnowledgeBase
 from .matching import Matcher, MatchResult, Status
@@ -64,20 +64,6 @@ class LearnReport:
     rows: int
     held_out: dict[str, tuple[Figures, Figures, float]]  # set -> (hand-set, learned, threshold) on that set
     pooled: tuple[Figures, Figures]  # over the held-out sets, weighted by their sizes
-
-
-def _cached(matcher: Matcher) -> None:
-    """Rank each analysis once: the decision is all that changes between runs."""
-    cache: dict[tuple[str, str, frozenset[str]], list[Scored]] = {}
-    rank = matcher.rank
-
-    def cached_rank(analysis: Analysis) -> list[Scored]:
-        key = (analysis.key, analysis.focus, analysis.asks)
-        if key not in cache:
-            cache[key] = rank(analysis)
-        return cache[key]
-
-    matcher.rank = cached_rank  # type: ignore[method-assign]
 
 
 def _right(matcher: Matcher, kb: KnowledgeBase, item: FreshItem, question: str, index: int) -> bool:
@@ -186,7 +172,7 @@ def learn(
 ) -> LearnReport:
     """Fit the decision model on ``sets``; with ``held_out``, judge each set left out, hand-set against learned."""
     matcher = Matcher(kb)
-    _cached(matcher)
+    cache_ranking(matcher)
     names = [str(p) for p in sets]
     items = {name: load_fresh_set(path) for name, path in zip(names, sets, strict=True)}
     rows: dict[str, list[Row]] = {}
