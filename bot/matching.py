@@ -288,15 +288,25 @@ class Matcher:
                     result = replace(again, question=question)
         if result.compound or result.status is Status.SMALLTALK:
             return result
+        return self._checked(question, result)
+
+    def _checked(self, question: str, result: MatchResult) -> MatchResult:
+        """The reply to a message that checks a claim (是不是60户吧): the claim's verdict with the release's fact,
+        the claim asked again as a question when it kept the message from being answered; else ``result``."""
+        folded = self.normalizer.fold(question)
+        values = claimed_values(folded, self.kb.scope.names)
+        # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
+        only_values = bool(result.gaps) and all(g.kind is GapKind.VALUE for g in result.gaps)
+        other_value = result.status is Status.PARTIAL and result.entry is not None and only_values
+        if not values and not other_value:
+            return result  # nothing claimed: no need to read the message again
         vocab = self.decider.vocabulary
-        analysis = analyse(self.normalizer, question, vocab)
-        if not analysis.checks:
+        if not analyse(self.normalizer, question, vocab).checks:
             return result
-        values = claimed_values(self.normalizer.fold(question), self.kb.scope.names)
         presenter = next((v for v in values if presenter_claimed(v)), None)
         if presenter is not None:
             # 是王向前副县长回答的吧: who presented that topic, asked again, and the name checked against it
-            again = self._match(without_claim(self.normalizer.fold(question), presenter))
+            again = self._match(without_claim(folded, presenter))
             if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
                 claim = judge_claim(presenter, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
@@ -306,15 +316,12 @@ class Matcher:
             if checked:
                 return replace(result, claim=judge_claim(checked[0], result.entry, self.normalizer, vocab))
             return result
-        # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
-        only_values = bool(result.gaps) and all(g.kind is GapKind.VALUE for g in result.gaps)
-        if result.status is Status.PARTIAL and result.entry is not None and only_values:
+        if other_value:
             claim = Claim(result.gaps[0].detail, Verdict.DIFFERS)
             return replace(result, status=Status.ANSWERED, gaps=(), claim=claim)
         # the claim asked again as a question (是不是60户吧 → 是多少户): the release's fact, and whether it differs
         for value in values:
-            asked = without_claim(self.normalizer.fold(question), value)
-            again = self._match(asked)
+            again = self._match(without_claim(folded, value))
             if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
                 claim = judge_claim(value, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
