@@ -49,9 +49,10 @@ def _speakers(source: Source, names: Iterable[str]) -> list[tuple[str, str]]:
     sentence with a verb of presenting (交城县副县长王向前说道)."""
     titles = alternation(sorted(_TITLES, key=len, reverse=True))
     found: list[tuple[int, str, str]] = []
+    sentences = _sentences(source.text)
     for name in names:
         pattern = re.compile(r"([\u4e00-\u9fff、]{0,12}?(?:" + titles + r"))" + re.escape(name))
-        for sentence_start, sentence in _sentences(source.text):
+        for sentence_start, sentence in sentences:
             match = pattern.search(sentence)
             if match and _SPEECH.search(sentence):
                 found.append((sentence_start + match.start(), name, match.group(1)))
@@ -67,9 +68,10 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _last_sentence(paragraph: str) -> str:
+def _sentence(paragraph: str, which: int) -> str:
+    """The first (0) or last (-1) sentence of a paragraph, as written."""
     sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
-    return sentences[-1].strip() if sentences else paragraph
+    return sentences[which].strip() if sentences else paragraph
 
 
 def derived_entries(
@@ -89,9 +91,9 @@ def derived_entries(
             found["headings"] = (answer, headings[0].split()[0])  # a heading line, as the source has it
         if paragraphs:
             first, last = paragraphs[0], paragraphs[-1]
-            found["opening"] = (_DATA["opening"]["answer"].format(paragraph=first), _first_sentence(first))
+            found["opening"] = (_DATA["opening"]["answer"].format(paragraph=first), _sentence(first, 0))
             if last != first:
-                found["ending"] = (_DATA["ending"]["answer"].format(paragraph=last), _last_sentence(last))
+                found["ending"] = (_DATA["ending"]["answer"].format(paragraph=last), _sentence(last, -1))
         speakers = _speakers(source, names)
         if len(speakers) >= 2:
             people = "、".join(
@@ -119,8 +121,3 @@ def derived_entries(
                 )
             )
     return out
-
-
-def _first_sentence(paragraph: str) -> str:
-    sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
-    return sentences[0].strip() if sentences else paragraph
