@@ -570,7 +570,7 @@ _ASKING_CLAUSE_MARKS = re.compile(r"[，,、]")
 
 
 def asking_clauses(message: str) -> tuple[str, int]:
-    """The clauses of a long message that ask, with the clause before each as its context ("……孩子在太原打工，
+    """The clauses of a long message that ask, with the clause before each as its context ("……孩子在外地打工，
     听说县里有社工站，社工站有几个啊？" → "听说县里有社工站，社工站有几个啊？"), and how many sentences of the
     message ask (at most two are kept); ('', 0) when no clause asks."""
     kept: list[str] = []

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from .analyse import unit_class
 from .knowledge import Entry
@@ -27,6 +28,7 @@ __all__ = [
     "claimed_values",
     "figure_for",
     "judge_claim",
+    "place_areas",
     "presenter_claimed",
     "without_claim",
 ]
@@ -42,6 +44,7 @@ _ORDINALS = re.compile(r"第[\d一二三四五六七八九十]+")
 _NUMERALS = {c: str(i) for i, c in enumerate("零一二三四五六七八九十")}
 _FIRST = ZH.pattern("first")  # 率先, 首批, 居首: first
 _RANK_AREAS = ZH.words("claim_rank_areas")
+_RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 _PRESENTING = alternation(ZH.words("speech_verbs"))
 _CONTEXT_BEFORE = re.compile("(?:" + alternation(ZH.words("claim_context_before"), escape=False) + ")$")
@@ -109,9 +112,22 @@ def _clause_around(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-def claimed_values(message: str, names: Iterable[str]) -> list[ClaimedValue]:
+def place_areas(vocab: Vocabulary) -> tuple[str, ...]:
+    """The deployment's own area a rank may be claimed for (its city's short name), beside 全市 and the like."""
+    return (ZH.short_name(vocab.place.city),) if vocab.place.city else ()
+
+
+@cache
+def _rank_pattern(areas: tuple[str, ...]) -> re.Pattern[str]:
+    """The rank pattern of the language data with its areas filled in."""
+    return re.compile(_RANK_SOURCE.replace("{areas}", alternation(areas)))
+
+
+def claimed_values(message: str, names: Iterable[str], areas: tuple[str, ...] = ()) -> list[ClaimedValue]:
     """The values a checking message claims, the last said first (the claim is what the check is put to:
-    "发明专利全市第二，高企全市第一，是不是这样" checks the last); words in quotation marks are names, not claims."""
+    "发明专利全市第二，高企全市第一，是不是这样" checks the last); words in quotation marks are names, not claims.
+    ``areas``: the deployment's own area names a rank may be claimed for, beside 全市 and the like."""
+    patterns = {**_PATTERNS, "rank": _rank_pattern((*_RANK_AREAS, *areas))}
     text = _QUOTED.sub(lambda m: "　" * len(m.group(0)), _digits(message))
     found: list[ClaimedValue] = []
     for name in names:
@@ -120,7 +136,7 @@ def claimed_values(message: str, names: Iterable[str]) -> list[ClaimedValue]:
             end = at + len(name)
             found.append(ClaimedValue(name, "name", _ASKING["name"], _clause_around(text, at, end), at))
     for kind in ("year", "rank", "figure"):
-        for match in _PATTERNS[kind].finditer(text):
+        for match in patterns[kind].finditer(text):
             said = match.group(0)
             if kind == "figure" and not (match.group(1) or re.search(r"[万亿]", said)):
                 continue  # a number without a unit names no measure (300多口人: 口 is not a unit of the release)
@@ -198,7 +214,7 @@ def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab
     in the claim's unit (the reply then gives the fact without a verdict)."""
     said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
     if value.kind == "rank":
-        return Claim(value.said, _judge_rank(value, said_text))
+        return Claim(value.said, _judge_rank(value, said_text, place_areas(vocab)))
     if value.kind == "figure":
         verdict = _judge_figure(value, said_text)
         low, high = _bounds(value)
@@ -207,15 +223,16 @@ def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab
     return Claim(value.said, Verdict.HOLDS if value.said in said_text else Verdict.DIFFERS)
 
 
-def _judge_rank(value: ClaimedValue, said_text: str) -> Verdict:
+def _judge_rank(value: ClaimedValue, said_text: str, areas: tuple[str, ...]) -> Verdict:
     """A rank holds when the entry states it for the same area (全市第一 is not 全省第一); 率先 and 首批 are first;
     a rank without an area (第二批) is any ordinal the entry states."""
-    claimed = _PATTERNS["rank"].search(value.said)
+    rank = _rank_pattern((*_RANK_AREAS, *areas))
+    claimed = rank.search(value.said)
     area = (claimed.group(1) or "") if claimed else ""
     if not area:
         ordinals = {_ordinal(m) for m in _ORDINALS.findall(said_text)} | ({"1"} if _FIRST.search(said_text) else set())
         return Verdict.HOLDS if _ordinal(value.said) in ordinals else Verdict.DIFFERS
-    stated = {(m.group(1), _ordinal(m.group(0))) for m in _PATTERNS["rank"].finditer(said_text)}
+    stated = {(m.group(1), _ordinal(m.group(0))) for m in rank.finditer(said_text)}
     stated |= {(a, "1") for a in _RANK_AREAS if re.search(a + "(?:" + _FIRST.pattern + ")", said_text)}
     return Verdict.HOLDS if (area, _ordinal(value.said)) in stated else Verdict.DIFFERS
 

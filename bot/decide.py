@@ -131,7 +131,8 @@ class Decider:
 
     def scope_terms_in(self, analysis: Analysis) -> tuple[str, ...]:
         """The out-of-scope terms a question names (as normalised, or as typed), and the other places any clause
-        that asks names ("交口县有经济开发区吗，产出强度是多少" asks about 交口's; "孩子在太原打工" asks nothing)."""
+        that asks names ("邻县有经济开发区吗，产出强度是多少" asks about the other county's; "孩子在外地打工" asks
+        nothing)."""
         # (a clause as long as a run-on voice message is a story with a question in it, not a question)
         asking = [c for c in _CLAUSE_SPLIT.split(analysis.message) if len(c) <= _CLAUSE_MAX and QUESTION_MARK.search(c)]
         return tuple(

@@ -46,7 +46,7 @@ def _headings(source: Source) -> list[str]:
 
 def _speakers(source: Source, names: Iterable[str]) -> list[tuple[str, str]]:
     """The people who present in the text, in order of their first words: a name with a title before it, in a
-    sentence with a verb of presenting (交城县副县长王向前说道)."""
+    sentence with a verb of presenting (某县副县长张三说道)."""
     titles = alternation(sorted(_TITLES, key=len, reverse=True))
     found: list[tuple[int, str, str]] = []
     sentences = _sentences(source.text)

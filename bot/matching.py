@@ -30,7 +30,7 @@ from .analyse import (
     subject_of,
     without_story,
 )
-from .claims import Claim, Verdict, claimed_values, judge_claim, presenter_claimed, without_claim
+from .claims import Claim, Verdict, claimed_values, judge_claim, place_areas, presenter_claimed, without_claim
 from .compare import Comparison, compare, compared_pair
 from .decide import Decider, Gap, Scored, Thresholds, Weights
 from .decision import DecisionModel, decision_features
@@ -294,7 +294,7 @@ class Matcher:
         """The reply to a message that checks a claim (是不是60户吧): the claim's verdict with the release's fact,
         the claim asked again as a question when it kept the message from being answered; else ``result``."""
         folded = self.normalizer.fold(question)
-        values = claimed_values(folded, self.kb.scope.names)
+        values = claimed_values(folded, self.kb.scope.names, place_areas(self.decider.vocabulary))
         # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
         only_values = bool(result.gaps) and all(g.kind is GapKind.VALUE for g in result.gaps)
         other_value = result.status is Status.PARTIAL and result.entry is not None and only_values

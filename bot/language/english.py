@@ -63,7 +63,7 @@ def _readings(char: str) -> list[str]:
 
 
 def place_rows(names: Iterable[str]) -> dict[str, str]:
-    """Each Chinese place name by its pinyin, joined (文水 → wenshui: 文水); the first name listed keeps a shared
+    """Each Chinese place name by its pinyin, joined (婺源 → wuyuan: 婺源); the first name listed keeps a shared
     spelling. Names of fewer than two characters, or with other characters than Chinese, are left out."""
     rows: dict[str, str] = {}
     for name in names:
