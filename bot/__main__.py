@@ -3,7 +3,7 @@
 import os
 import sys
 
-from bot.cli import main
+from .cli import main
 
 try:
     code = main()

@@ -16,14 +16,14 @@ from typing import TextIO
 
 from . import messages
 from .config import Config, ConfigError, load_config
-from .knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from .matching import Matcher, MatchResult, Status
-from .redact import install_log_redaction, redact
-from .render import place_words, render_text, to_json
-from .reports import schedule_text, stats_text, unanswered_text
-from .service import KnowledgeService, open_for_answers
+from .engine.matching import Matcher, MatchResult, Status
+from .engine.render import place_words, render_text, to_json
+from .engine.service import KnowledgeService, open_for_answers
+from .engine.validate import check_base
+from .knowledge.model import KnowledgeBase, KnowledgeError, load_knowledge
+from .privacy.redact import install_log_redaction, redact
+from .reports.texts import schedule_text, stats_text, unanswered_text
 from .storage import Storage
-from .validate import check_base
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -287,8 +287,8 @@ def _cli_actor() -> str:
 
 def cmd_learn(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``learn list|add|ignore``, ``history`` and ``undo``: teach the bot from the server (issue 11)."""
-    from .kbedit import KnowledgeEditor
-    from .learning import history_html, proposal_html, refresh_proposals
+    from .teaching.kbedit import KnowledgeEditor
+    from .teaching.learning import history_html, proposal_html, refresh_proposals
 
     config = _config(args, err)
     if config is None:
@@ -340,7 +340,7 @@ def cmd_learn(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the benchmarks (quality against baselines; speed and memory by base size)."""
     try:
-        from .bench.run import run
+        from .evaluation.bench.run import run
     except ImportError as exc:
         print(f"the benchmark needs the bench extra: pip install -e '.[bench]' ({exc})", file=err)
         return EXIT_USAGE
@@ -361,7 +361,7 @@ def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_judge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Score labelled question sets through the same JSON replies as ``ask --json``."""
-    from .judge import judge_set, load_fresh_set
+    from .evaluation.judge import judge_set, load_fresh_set
 
     answers: dict[str, dict[str, object]] = {}
     if args.answers:
@@ -391,14 +391,14 @@ def cmd_judge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_fit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Fit the decision thresholds on labelled sets; print the operating point and leave-one-set-out figures."""
-    from .fit import describe, fit
+    from .evaluation.fit import describe, fit
 
     kb = _load(args.knowledge, err)
     if kb is None:
         return EXIT_PROBLEMS
     if args.learn:
-        from .learn import DEFAULT_MODEL, learn
-        from .learn import describe as describe_learned
+        from .evaluation.learn import DEFAULT_MODEL, learn
+        from .evaluation.learn import describe as describe_learned
 
         report = learn(
             kb,

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .matching import Thresholds
+from .engine.matching import Thresholds
 
 __all__ = [
     "AnnouncementSettings",
@@ -96,7 +96,7 @@ class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     admins: tuple[int, ...] = ()
     knowledge_dir: str = "knowledge"
-    knowledge_cache: str = ""  # compiled snapshots of the base (bot/snapshot.py); empty: <knowledge_dir>/.cache
+    knowledge_cache: str = ""  # compiled snapshots of the base (bot/engine/snapshot.py); empty: <knowledge_dir>/.cache
     # /reload asks an admin to confirm when a knowledge file changed less than this many seconds ago (it may
     # be half-written) or when entries would disappear
     knowledge_settle_seconds: float = 5.0

@@ -6,7 +6,7 @@ Plain strings with ``{name}`` placeholders; adapters escape the values they put 
 from __future__ import annotations
 
 # Texts that name the deployment take its place (bot.place.Place, the knowledge folder's place.yaml) through
-# bot.render.place_words: {name} the bot's name, {about} the release in short, {event} in full, {topics} and
+# bot.engine.render.place_words: {name} the bot's name, {about} the release in short, {event} in full, {topics} and
 # {topic_list} what it covers, {county} the county, {example} an example question.
 NEUTRAL_NAME = "县情问答"  # the bot's name when place.yaml gives none
 ABOUT_COUNTY = "{county}的发布材料"  # what it answers from, when place.yaml names no event
@@ -39,7 +39,7 @@ CLAIM_VERDICTS = {
 PARTIAL = "发布材料没有提到{missing}，我不想乱答。和您问的最接近的内容是："
 PARTIAL_HINT = "如需更具体的信息，可咨询相关部门或拨打12345政务服务便民热线。"
 GAP_GENERIC = "您问的这个细节"
-# one text for every kind of gap (bot.decide.GapKind; a test checks that none is missing)
+# one text for every kind of gap (bot.engine.decide.GapKind; a test checks that none is missing)
 GAP_KINDS = {
     "scope": "“{detail}”方面的内容",
     "words": "您问的“{detail}”",

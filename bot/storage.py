@@ -2,7 +2,7 @@
 
 WAL, versioned schema, migrated on open. Every write commits before the call returns, so whatever the
 bot has acknowledged survives a kill. Residents' user ids are stored only as keyed pseudonyms (HMAC;
-the key lives outside the database, see ``bot/pseudonym.py``); group chat ids are stored as they are,
+the key lives outside the database, see ``bot/privacy/pseudonym.py``); group chat ids are stored as they are,
 because announcements must be sent to them. The folder is 0700 and the files 0600 (``bot/datafiles.py``);
 deleted rows are overwritten (``secure_delete``).
 
@@ -27,8 +27,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .datafiles import make_private_dir, make_private_file, tighten_database_files
-from .privacy import mask_private_data
-from .pseudonym import Pseudonyms
+from .privacy.mask import mask_private_data
+from .privacy.pseudonym import Pseudonyms
 
 __all__ = [
     "AnnouncementRecord",
@@ -164,7 +164,7 @@ MIGRATIONS: tuple[str, ...] = (
         git_commit TEXT NOT NULL DEFAULT ''
     );
     """,
-    # 5: the durable inbox (issue 12) of Telegram updates (see bot/inbox.py); when a broadcast's report was sent
+    # 5: the durable inbox (issue 12) of Telegram updates (see bot/tg/inbox.py); when a broadcast's report was sent
     """
     CREATE TABLE inbox (
         update_id INTEGER PRIMARY KEY,
@@ -334,7 +334,7 @@ class ChangeRecord:
     file: str
     entry_id: str
     question: str
-    hunk: str  # JSON of bot.yamledit.Hunk: the exact lines removed and added
+    hunk: str  # JSON of bot.teaching.yamledit.Hunk: the exact lines removed and added
     file_before: str
     file_after: str
     base_before: str

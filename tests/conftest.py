@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Matcher
+from bot.engine.matching import Matcher
+from bot.knowledge.model import KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 from telegram.error import NetworkError
 
-from bot.announcements import ANNOUNCEMENT_TZ
+from bot.announcements.model import ANNOUNCEMENT_TZ
+from bot.announcements.telegram import Announcer, Pacer
 from bot.config import AnnouncementSettings, Config, RateLimits, TelegramSettings
+from bot.engine.service import KnowledgeService
 from bot.limits import telegram_length
-from bot.service import KnowledgeService
 from bot.storage import Storage
-from bot.tg.announce import Announcer, Pacer
 from bot.tg.app import build_application
 from bot.tg.common import chunks
 from tests.conftest import KNOWLEDGE

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.announcements import ANNOUNCEMENT_TZ, parse_rule, run_id
+from bot.announcements.model import ANNOUNCEMENT_TZ, parse_rule, run_id
 from bot.cli import cmd_validate
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.model import KnowledgeError, load_knowledge
 from bot.storage import Storage
 from tests.conftest import KNOWLEDGE, ROOT
 

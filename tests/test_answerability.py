@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.analyse import analyse, asking_parts, counted_class
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher, Status
-from bot.render import render_text, to_json
+from bot.engine.analyse import analyse, asking_parts, counted_class
+from bot.engine.matching import Matcher, Status
+from bot.engine.render import render_text, to_json
+from bot.knowledge.model import KnowledgeBase
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ def test_the_same_checks_answer_what_the_entry_does_state(matcher: Matcher, ques
 
 
 def test_a_question_mark_alone_checks_a_figure_only_without_a_question_word(matcher: Matcher) -> None:
-    from bot.analyse import analyse
+    from bot.engine.analyse import analyse
 
     assert analyse(matcher.normalizer, "护理型床位是500张？", matcher.decider.vocabulary).checks
     assert not analyse(matcher.normalizer, "340余万元补贴里，高龄津贴占了多少？", matcher.decider.vocabulary).checks
@@ -351,7 +351,7 @@ def test_a_when_question_is_answered_by_the_entry_that_states_that_event(matcher
 
 
 def test_nouns_are_read_as_words_not_as_any_two_characters(matcher: Matcher) -> None:
-    from bot.analyse import asked_nouns, salient_nouns
+    from bot.engine.analyse import asked_nouns, salient_nouns
 
     assert "词形" not in asked_nouns("文章结尾用什么词形容交城的发展", matcher.decider.vocabulary)
     assert "后用" not in asked_nouns("报道最后用哪个词形容交城发展", matcher.decider.vocabulary)
@@ -448,7 +448,7 @@ def test_segmentation_is_jiebas_own() -> None:
 
     import jieba
 
-    from bot.analyse import segment
+    from bot.engine.analyse import segment
 
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
@@ -488,7 +488,7 @@ def test_a_length_or_a_year_the_entry_states_is_answered(matcher: Matcher) -> No
 
 
 def test_a_story_before_the_question_is_left_out_when_it_hides_the_question(matcher: Matcher) -> None:
-    from bot.analyse import asking_clauses
+    from bot.engine.analyse import asking_clauses
 
     story = (
         "我们村60多户，是山区的村，听说咱县里垃圾是分平川山区两种办法处理，山区那边具体咋弄的，是村里自己收吗"

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.bench.synthetic import write_synthetic_base
-from bot.knowledge import load_knowledge
+from bot.evaluation.bench.synthetic import write_synthetic_base
+from bot.knowledge.model import load_knowledge
 from tests.conftest import KNOWLEDGE, ROOT
 
 

@@ -26,9 +26,9 @@ from telegram.ext import (
 
 from bot import messages
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
+from bot.engine.service import KnowledgeService
 from bot.limits import telegram_length
-from bot.privacy import mask_private_data
-from bot.service import KnowledgeService
+from bot.privacy.mask import mask_private_data
 from bot.storage import Storage
 from bot.tg.app import ALLOWED_UPDATES, build_application, webhook_secret
 from tests.conftest import KNOWLEDGE
@@ -333,7 +333,7 @@ def test_the_chart_font_has_the_chinese_glyphs_a_latin_font_lacks() -> None:
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    from bot.reports import chart_font_path
+    from bot.reports.texts import chart_font_path
 
     labels = messages.CHART_TITLE + messages.CHART_ANSWERED + messages.CHART_NOT_ANSWERED
     cjk, latin = FT2Font(chart_font_path()), FT2Font(font_manager.findfont("DejaVu Sans"))
@@ -362,7 +362,7 @@ def test_the_chart_draws_its_chinese_as_glyphs_not_the_fonts_missing_glyph_box(
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    from bot import reports
+    from bot.reports import texts as reports
 
     font = FT2Font(reports.chart_font_path())
     missing = next(cp for cp in range(0xE000, 0xF900) if font.get_char_index(cp) == 0)  # a private-use point

@@ -1,13 +1,13 @@
-"""Claims a resident checks (bot/claims.py): the reply says whether the release states what was claimed, and
+"""Claims a resident checks (bot/engine/claims.py): the reply says whether the release states what was claimed, and
 gives the release's fact either way."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.claims import Verdict, claimed_values, without_claim
-from bot.matching import Matcher, Status
-from bot.render import to_json
+from bot.engine.claims import Verdict, claimed_values, without_claim
+from bot.engine.matching import Matcher, Status
+from bot.engine.render import to_json
 
 
 def _checked(matcher: Matcher, question: str) -> tuple[str, str, str]:

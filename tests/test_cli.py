@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main, run_chat
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
+from bot.engine.matching import Matcher
+from bot.knowledge.model import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 

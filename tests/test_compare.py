@@ -1,13 +1,13 @@
-"""Comparisons of two stated facts (bot/compare.py): both facts answered and cited, and compared in one
+"""Comparisons of two stated facts (bot/engine/compare.py): both facts answered and cited, and compared in one
 sentence; a long message's part headings never echo the story in full."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.compare import compared_pair
-from bot.matching import Matcher, Status
-from bot.render import to_json
+from bot.engine.compare import compared_pair
+from bot.engine.matching import Matcher, Status
+from bot.engine.render import to_json
 
 
 @pytest.mark.parametrize(

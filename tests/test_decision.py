@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.analyse import analyse
 from bot.cli import main
-from bot.decide import Scored
-from bot.decision import FEATURES, DecisionModel, ModelError, decision_features, fit_logistic
-from bot.gaps import Gap, GapKind
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher, Status
+from bot.engine.analyse import analyse
+from bot.engine.decide import Scored
+from bot.engine.decision import FEATURES, DecisionModel, ModelError, decision_features, fit_logistic
+from bot.engine.gaps import Gap, GapKind
+from bot.engine.matching import Matcher, Status
+from bot.knowledge.model import KnowledgeBase
 
 
 def _features(matcher: Matcher, question: str, *, part: bool = False) -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""Entries derived from a source's own text (bot/derived.py): the report's headings, how it begins and ends,
+"""Entries derived from a source's own text (bot/knowledge/derived.py): the report's headings, how it begins and ends,
 and who spoke in what order, answered in the source's words."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.derived import is_derived
-from bot.knowledge import KnowledgeBase, load_knowledge, quote_key
-from bot.matching import Matcher, Status
+from bot.engine.matching import Matcher, Status
+from bot.knowledge.derived import is_derived
+from bot.knowledge.model import KnowledgeBase, load_knowledge, quote_key
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.announcements import ANNOUNCEMENT_TZ
+from bot.announcements.model import ANNOUNCEMENT_TZ
 from bot.storage import Storage
 from tests.conftest import KNOWLEDGE, ROOT
 from tests.fake_bot_api import FakeBotApi

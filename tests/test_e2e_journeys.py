@@ -28,7 +28,7 @@ import pytest
 
 from bot import messages
 from bot.storage import ChangeRecord, Storage
-from bot.yamledit import Hunk
+from bot.teaching.yamledit import Hunk
 from tests.conftest import KNOWLEDGE
 from tests.fake_bot_api import BOT_USER, FakeBotApi
 from tests.test_e2e import TOKEN, _interrupt, _polling_config, _start

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
+from bot.engine.matching import Matcher, Status
 from bot.language.english import EnglishReader, lemma_forms, load_rows, place_rows
-from bot.matching import Matcher, Status
 
 # ---- the translator alone --------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Follow-ups that lean on the previous question (bot/followup.py): "那省级的呢", "这个目标", "它", read with
+"""Follow-ups that lean on the previous question (bot/engine/followup.py): "那省级的呢", "这个目标", "它", read with
 what the same person asked before, in the terminal chat, in ask --json --follow-ups, and in Telegram."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from bot.cli import run_chat
-from bot.followup import resolved
-from bot.knowledge import KnowledgeBase
+from bot.engine.followup import resolved
+from bot.engine.matching import Matcher, Status
+from bot.knowledge.model import KnowledgeBase
 from bot.language import Vocabulary
-from bot.matching import Matcher, Status
 
 
 def test_another_thing_of_the_same_kind_takes_its_place(kb: KnowledgeBase) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ime import PinyinReader
-from bot.matching import Matcher, Status
+from bot.engine.matching import Matcher, Status
+from bot.language.ime import PinyinReader
 
 
 @pytest.fixture(scope="module")

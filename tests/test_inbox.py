@@ -1,4 +1,4 @@
-"""The inbox table on its own (bot/inbox.py): one connection shared by the event loop's worker threads."""
+"""The inbox table on its own (bot/tg/inbox.py): one connection shared by the event loop's worker threads."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import threading
 import time
 from pathlib import Path
 
-from bot.inbox import Inbox
 from bot.storage import Storage
+from bot.tg.inbox import Inbox
 
 
 def test_reads_and_writes_from_two_threads_never_meet_mid_transaction(tmp_path: Path) -> None:

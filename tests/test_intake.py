@@ -24,13 +24,13 @@ from telegram import Update
 from telegram.error import NetworkError
 
 from bot.config import Config, RateLimits, TelegramSettings
-from bot.inbox import Inbox
-from bot.service import KnowledgeService
+from bot.engine.service import KnowledgeService
 from bot.storage import Storage
 from bot.tg import app as app_module
 from bot.tg import intake as intake_module
 from bot.tg import sending
 from bot.tg.app import build_application
+from bot.tg.inbox import Inbox
 from tests.conftest import KNOWLEDGE
 from tests.tg_fakes import BOT_USERNAME, RecordingRequest, callback_update, mention_update, message_update
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.kbedit import KnowledgeEditor
-from bot.knowledge import load_knowledge
-from bot.learning import group_signals, note_pick, refresh_proposals
-from bot.matching import Matcher
-from bot.service import KnowledgeService
+from bot.engine.matching import Matcher
+from bot.engine.service import KnowledgeService
+from bot.knowledge.model import load_knowledge
 from bot.storage import Signal, Storage
-from bot.yamledit import EditError, add_question, revert
+from bot.teaching.kbedit import KnowledgeEditor
+from bot.teaching.learning import group_signals, note_pick, refresh_proposals
+from bot.teaching.yamledit import EditError, add_question, revert
 from tests.conftest import KNOWLEDGE, MINI_TOPIC
 
 COMMENTED = """\

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge, quote_key
+from bot.knowledge.model import KnowledgeBase, KnowledgeError, load_knowledge, quote_key
 from tests.conftest import MINI_TOPIC, ROOT
 
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher, Status
-from bot.render import render_text, to_json
+from bot.engine.matching import Matcher, Status
+from bot.engine.render import render_text, to_json
+from bot.knowledge.model import KnowledgeBase
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_any_text_gets_a_valid_status(matcher: Matcher, kb: KnowledgeBase, text:
 
 @pytest.mark.parametrize("text", ["县里推进医养康养融合", "开发区主干道", "养老院床位", "zzz"])
 def test_coverage_of_a_few_entries_equals_the_full_pass(matcher: Matcher, text: str) -> None:
-    from bot.index import gram_codes
+    from bot.engine.index import gram_codes
 
     index = matcher.retriever.chars
     full, _ = index.coverage(gram_codes(text))

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.decide import Gap, GapKind
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.engine.decide import Gap, GapKind
+from bot.engine.matching import Matcher, Status
+from bot.engine.render import describe_gaps, render_text
+from bot.knowledge.model import KnowledgeError, load_knowledge
 from bot.language import Lexicon
-from bot.matching import Matcher, Status
 from bot.messages import GAP_KINDS
-from bot.render import describe_gaps, render_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

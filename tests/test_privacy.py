@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy import contains_private_data, mask_private_data
+from bot.privacy.mask import contains_private_data, mask_private_data
 
 
 @pytest.mark.parametrize(

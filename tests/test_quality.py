@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeBase
-from bot.matching import Matcher
-from bot.quality import LabelledSet, evaluate, load_labelled_set
+from bot.engine.matching import Matcher
+from bot.evaluation.quality import LabelledSet, evaluate, load_labelled_set
+from bot.knowledge.model import KnowledgeBase
 
 DEV = Path(__file__).parent / "data" / "dev_questions.yaml"
 
@@ -67,8 +67,8 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
 def test_fresh_sets_stay_honest(
     name: str, right: float, wrong: float, declined: float, matcher: Matcher, kb: KnowledgeBase
 ) -> None:
-    from bot.judge import judge_set, load_fresh_set
-    from bot.render import to_json
+    from bot.engine.render import to_json
+    from bot.evaluation.judge import judge_set, load_fresh_set
 
     report = judge_set(load_fresh_set(DEV.parent / name), lambda q: to_json(matcher.match(q), kb))
     figures = report.figures()

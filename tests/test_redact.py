@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.redact import REDACTED, RedactingFilter, Redactor
+from bot.privacy.redact import REDACTED, RedactingFilter, Redactor
 
 TOKEN = "123456:AAE-SecretPartOfTheToken_xyz"
 SECRET = "webhook-Secret-0123456789"

@@ -15,11 +15,11 @@ import pytest
 from telegram import Update
 
 from bot.config import Config, TelegramSettings
-from bot.judge import judge_set, load_fresh_set
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import Matcher
-from bot.render import render_text, to_json
-from bot.service import KnowledgeService
+from bot.engine.matching import Matcher
+from bot.engine.render import render_text, to_json
+from bot.engine.service import KnowledgeService
+from bot.evaluation.judge import judge_set, load_fresh_set
+from bot.knowledge.model import KnowledgeBase, load_knowledge
 from bot.storage import Storage
 from bot.tg.app import build_application
 from tests.tg_fakes import RecordingRequest, message_update

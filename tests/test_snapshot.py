@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import snapshot
 from bot.cli import main
-from bot.knowledge import KnowledgeError, load_knowledge
-from bot.matching import Matcher
-from bot.service import KnowledgeService
-from bot.snapshot import fingerprint, open_knowledge
-from bot.table import EntryTable
+from bot.engine import snapshot
+from bot.engine.matching import Matcher
+from bot.engine.service import KnowledgeService
+from bot.engine.snapshot import fingerprint, open_knowledge
+from bot.knowledge.model import KnowledgeError, load_knowledge
+from bot.knowledge.table import EntryTable
 from tests.conftest import KNOWLEDGE, MINI_TOPIC
 
 
@@ -103,7 +103,7 @@ def test_corrupt_snapshot_is_detected_and_rebuilt(
         (folder / "meta.json").write_text("{not json", encoding="utf-8")
     else:
         target.unlink()
-    with caplog.at_level(logging.WARNING, logger="bot.snapshot"):
+    with caplog.at_level(logging.WARNING, logger="bot.engine.snapshot"):
         kb = open_knowledge(root, cache_dir=cache)
     assert "not used" in caplog.text
     assert tuple(kb.entries) == load_knowledge(root).entries  # served from a fresh build, not the damage
@@ -224,7 +224,7 @@ def test_failed_reload_keeps_the_old_base(make_kb: Callable[..., Path], tmp_path
 
 
 def test_string_table_and_id_map_round_trip() -> None:
-    from bot.table import StringTableBuilder
+    from bot.knowledge.table import StringTableBuilder
 
     builder = StringTableBuilder()
     numbers = builder.add_all(["", "交城", "abc", "交城", "𠀀 rare"])

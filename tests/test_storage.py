@@ -74,8 +74,8 @@ def test_cli_stats_and_unanswered_read_the_configured_database(tmp_path: Path) -
 
 def test_core_never_imports_telegram() -> None:
     code = (
-        "import sys, bot.knowledge, bot.text, bot.matching, bot.render, bot.quality, bot.validate, bot.service, "
-        "bot.announcements, bot.reports, bot.storage, "
+        "import sys, bot.knowledge.model, bot.language.text, bot.engine.matching, bot.engine.render, bot.evaluation.quality, bot.engine.validate, bot.engine.service, "
+        "bot.announcements.model, bot.reports.texts, bot.storage, "
         "bot.cli; print('telegram' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout

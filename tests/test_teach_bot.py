@@ -14,10 +14,10 @@ import pytest
 
 from bot import messages
 from bot.config import Config, RateLimits, TelegramSettings
-from bot.service import KnowledgeService
+from bot.engine.service import KnowledgeService
 from bot.storage import ChangeRecord, Storage
+from bot.teaching.yamledit import Hunk
 from bot.tg.app import build_application
-from bot.yamledit import Hunk
 from tests.conftest import KNOWLEDGE
 from tests.tg_fakes import BOT_USER, RecordingRequest, callback_update, message_update, user
 

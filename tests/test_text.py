@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import Normalizer, chinese_numerals_to_digits, pinyin_key
+from bot.language.text import Normalizer, chinese_numerals_to_digits, pinyin_key
 
 
 @pytest.mark.parametrize(

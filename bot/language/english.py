@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from pypinyin.pinyin_dict import pinyin_dict
 
-from ..text import is_pinyin_word
+from .text import is_pinyin_word
 
 __all__ = ["EnglishReader", "lemma_forms", "load_rows", "place_rows"]
 

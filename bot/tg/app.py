@@ -52,21 +52,23 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from .. import messages, redact
+from .. import messages
+from ..announcements import telegram as announce
+from ..answering import html as render
 from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
-from ..followup import FOLLOW_UP_SECONDS
-from ..inbox import Inbox
-from ..kbedit import KnowledgeEditor
-from ..knowledge import KnowledgeBase
-from ..matching import MatchResult, Status
-from ..privacy import contains_private_data, mask_private_data
-from ..render import answer_text as render_plain_answer
-from ..render import example_questions, place_words
-from ..reports import stats_chart, stats_text, unanswered_text
-from ..service import KnowledgeService
+from ..engine.followup import FOLLOW_UP_SECONDS
+from ..engine.matching import MatchResult, Status
+from ..engine.render import answer_text as render_plain_answer
+from ..engine.render import example_questions, place_words
+from ..engine.service import KnowledgeService
+from ..knowledge.model import KnowledgeBase
+from ..privacy import redact
+from ..privacy.mask import contains_private_data, mask_private_data
+from ..reports.texts import stats_chart, stats_text, unanswered_text
 from ..storage import Storage
-from . import announce, render, teach
+from ..teaching import telegram as teach
+from ..teaching.kbedit import KnowledgeEditor
 from .common import (
     capped_lines,
     chunks,
@@ -77,6 +79,7 @@ from .common import (
     show_typing,
 )
 from .common import send as _send
+from .inbox import Inbox
 from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
 from .sending import FairLimiter, current_handling
 from .services import Services, UserRateLimiter, services
@@ -1114,7 +1117,7 @@ class _ReportedElsewhere(logging.Filter):
 def run(config: Config, knowledge: KnowledgeService, *, storage: Storage | None = None) -> int:
     """Run the bot until interrupted: long polling, or a webhook server when configured; the exit code.
 
-    The CLI sets up logging with :func:`bot.redact.install_log_redaction` before anything else; it is
+    The CLI sets up logging with :func:`bot.privacy.redact.install_log_redaction` before anything else; it is
     called here again (it is idempotent) so that no other caller can forget it. Telegram unreachable at
     start is retried with backoff (one log line per attempt); raises StartupError when Telegram rejects
     the token.

@@ -1,6 +1,6 @@
 """How updates come in: durably, once each, in order within a chat and concurrently across chats.
 
-* :class:`IntakeBot` writes every batch ``getUpdates`` returns to the inbox (``bot/inbox.py``) before
+* :class:`IntakeBot` writes every batch ``getUpdates`` returns to the inbox (``bot/tg/inbox.py``) before
   handing it to PTB's Updater, which confirms the offset only on its *next* ``getUpdates``; so an
   update Telegram forgets is always in the inbox first. An update PTB cannot parse is set aside
   (recorded, skipped) instead of stalling every later one. At start it retries the Bot API with
@@ -42,7 +42,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, ExtBot
 
-from ..inbox import MAX_ATTEMPTS, Inbox
+from .inbox import MAX_ATTEMPTS, Inbox
 from .sending import Abandoned, Handling, RepeatLog, reset_handling, set_handling
 
 __all__ = ["ChatOrderedProcessor", "Intake", "IntakeBot", "IntakeQueue"]

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from telegram.ext import ContextTypes
 
 from ..config import Config
-from ..kbedit import KnowledgeEditor
-from ..service import KnowledgeService
+from ..engine.service import KnowledgeService
 from ..storage import Storage
+from ..teaching.kbedit import KnowledgeEditor
 from .health import LogWriter
 
 if TYPE_CHECKING:
-    from .announce import Announcer
+    from ..announcements.telegram import Announcer
     from .intake import Intake
 
 __all__ = ["Services", "UserRateLimiter", "services"]

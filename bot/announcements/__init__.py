@@ -1,0 +1,1 @@
+"""Announcements: the YAML model and its schedule, and their delivery to subscribed chats."""

@@ -1,0 +1,1 @@
+"""Answering residents in Telegram: replies formatted for phones, inline mode, feedback."""

@@ -1,0 +1,582 @@
+"""What a question asks: its clauses, the clause that asks, the kind of information asked for, the
+numbers it names, the thing it counts, and the parts of a message that asks several things.
+
+Pure functions over text (and the normaliser of a knowledge base); nothing here knows the entries.
+:mod:`bot.engine.decide` checks an entry against this analysis; :mod:`bot.engine.retrieve` finds the entries.
+"""
+
+from __future__ import annotations
+
+import marshal
+import math
+import os
+import re
+import tempfile
+import threading
+import zlib
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..language import ZH, Vocabulary, alternation
+from ..language.text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key
+from .index import gram_codes
+
+__all__ = [
+    "ASK_KINDS",
+    "Analysis",
+    "analyse",
+    "asking_parts",
+    "counted_class",
+    "counties_in",
+    "detect_smalltalk",
+    "unit_class",
+]
+
+
+# --------------------------------------------------------------------------------------------------
+# Small talk
+
+def _smalltalk_pattern(kind: str) -> re.Pattern[str]:
+    """The message is only words of this kind of small talk (repeated, unless said once: 你是谁)."""
+    repeat = "" if kind in ZH.words("smalltalk_once") else "+"
+    return re.compile(f"^(?:({alternation(ZH.words(f'smalltalk.{kind}'))}){repeat})$")
+
+
+_SMALLTALK_RE = tuple((kind, _smalltalk_pattern(kind)) for kind in ("greeting", "thanks", "identity", "bye"))
+_PARTICLES_AFTER = "[" + ZH.chars("smalltalk_particles") + "]+$"
+_SMALLTALK_STRIP = re.compile(r"[\s\W_]+|" + _PARTICLES_AFTER)
+
+
+def detect_smalltalk(folded: str) -> str:
+    """The kind of small talk in an already folded text, or '' if it is a real question."""
+    core = _SMALLTALK_STRIP.sub("", folded)
+    core = re.sub(_PARTICLES_AFTER, "", core)
+    if not core:
+        return ""
+    for kind, pattern in _SMALLTALK_RE:
+        if pattern.match(core):
+            return kind
+    return ""
+
+
+# --------------------------------------------------------------------------------------------------
+# What is asked
+
+_CLAUSE_SPLIT = re.compile(r"[，,。!！?？;；:：、\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
+QUESTION_MARK = ZH.question_pattern("mark")
+_BEFORE_QUESTION_WORD = re.compile("(?:" + "|".join(ZH.words("before_question_word")) + ")+$")
+_BEFORE_SECOND_COUNT = ZH.pattern("before_second_count")
+_LIST_JOINERS = ZH.pattern("list_joiners")
+_COUNTY_SUFFIXES = ZH.chars("county_suffixes")
+# Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
+ASK_KINDS: dict[str, re.Pattern[str]] = ZH.patterns("ask_kinds")
+# "Which university/unit/country ...": the entry's own answer or quote must name that kind of thing.
+AFFILIATION = ZH.pattern("affiliation")
+NAMED_BY: dict[str, re.Pattern[str]] = ZH.patterns("named_by")
+
+# Measures a question may ask about; the entry must talk about the same one (产值 is not 产能).
+MEASURES = ZH.pattern("measures")
+
+# Asking for examples: a few items of a list are the answer (举几个例子, 比如, 说几个)
+EXAMPLES = ZH.pattern("examples")
+
+
+# --------------------------------------------------------------------------------------------------
+# The thing counted: "多少员工" counts people, "几家" counts organisations; an entry stating 40户 counts firms.
+
+_UNIT_CLASSES: dict[str, str] = ZH.classes("unit_classes")
+# Nouns that say what is counted when no measure word does ("多少员工" → people).
+_COUNTED_NOUNS: dict[str, str] = ZH.classes("counted_nouns")
+_PERSON_ENDS = frozenset(ZH.chars("person_ends"))
+_PLACE_ENDS = frozenset(ZH.chars("place_ends"))
+_COUNTED = ZH.pattern("counted")
+# a pronoun begins the resident's own story (是多少我听人说), not the thing asked about
+_STORY = ZH.pattern("story")
+
+
+def unit_class(unit: str) -> str:
+    """The class of a measure word (户 → org, 名 → person), or '' when it says nothing."""
+    return _UNIT_CLASSES.get(unit, "")
+
+
+def counted_class(focus: str) -> str:
+    """What a counting question counts (org, person, bed, money ...), or '' when it does not say."""
+    for match in _COUNTED.finditer(focus):
+        if match.start() and focus[match.start() - 1] == "第":
+            continue  # 第几场 asks which one in order, not how many
+        unit, noun = match.group(1) or "", _STORY.split(match.group(2))[0]
+        head = noun[:4]
+        if unit_class(unit) not in ("", "person") and unit != "个":
+            kind = unit_class(unit)  # the measure word says it: 几家, 多少张, 多少项 (a count of things)
+            return "" if kind in ("thing", "time") else kind
+        for size in (4, 3, 2, 1):
+            kind = _COUNTED_NOUNS.get(head[:size], "") if len(head) >= size else ""
+            if kind and not (size >= 2 and _modifies(noun, size)):
+                return kind
+        inside = next((k for w, k in _COUNTED_NOUNS.items() if len(w) >= 2 and w in head), "")
+        if inside:
+            return inside
+        if "人" in head[:3]:
+            return "person"
+        first = segment(noun)[0] if noun else ""
+        if len(first) >= 3 and first[-1] in _PERSON_ENDS:  # 护理员, 志愿者, 技术员: a word for people
+            return "person"
+        # 社工, 村医, 护工, 学员: a two-character word for people, unless a place follows (社工站) or another
+        # noun (博士创新中心 counts centres)
+        person_word = len(head) >= 2 and head[1] in _PERSON_ENDS
+        if person_word and (len(head) == 2 or head[2] not in _PLACE_ENDS) and not _modifies(noun, 2):
+            return "person"
+        kind = unit_class(unit)
+        if kind and kind not in ("thing", "time"):
+            return kind
+    return ""
+
+
+def _modifies(noun: str, size: int) -> bool:
+    """Whether the word of ``size`` characters that begins ``noun`` modifies a noun right after it (博士创新中心)."""
+    rest = noun[size:]
+    if not rest:
+        return False
+    lexicon = noun_lexicon()
+    words = segment(rest)
+    if words[0] in lexicon:
+        return True
+    # a verbal noun then a noun: 创新中心
+    return len(words) > 1 and len(words[0]) >= 2 and verb_like(words[0]) and words[1] in lexicon
+
+
+
+
+_INTERROGATIVE = ZH.question_pattern("interrogative")
+
+
+_MEASURE_FIRST = "^(?:" + "|".join(ZH.chars("measure_first")) + ")"
+
+
+def asked_nouns(text: str, vocab: Vocabulary) -> list[str]:
+    """The nouns right beside a question word: the thing asked for (多少员工, 主任是谁, 用途是什么)."""
+    found: list[str] = []
+    for match in _INTERROGATIVE.finditer(text):
+        before = text[max(0, match.start() - 4) : match.start()]
+        after = text[match.end() : match.end() + 4]
+        nouns_before = salient_nouns(_BEFORE_QUESTION_WORD.sub("", before), vocab)
+        nouns_after = salient_nouns(re.sub(_MEASURE_FIRST, "", after), vocab)
+        if nouns_before and before.rstrip("是的有叫为在").endswith(nouns_before[-1]):
+            found.append(nouns_before[-1])
+        if nouns_after and re.sub(_MEASURE_FIRST, "", after).startswith(nouns_after[0]):
+            found.append(nouns_after[0])
+    return list(dict.fromkeys(found))
+
+
+def salient_nouns(text: str, vocab: Vocabulary) -> list[str]:
+    """The nouns that say what a clause is about (品种, 员工, 作者), without the frame of asking or areas."""
+    return nouns_in(vocab.bigger_areas.sub(" ", vocab.frame.sub(" ", text)))
+
+
+# Nouns of the general language (jieba's dictionary, tagged from a large corpus): a word the entry does
+# not state matters when it names a thing (员工, 主任, 注册资本, 用途), not when it is a verb or adverb
+# of the asking (好奇, 属实, 已经, 合计).
+_NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j"})
+_VERB_TAGS = frozenset({"v", "vn"})
+
+
+_LEXICON_LOCK = threading.Lock()
+
+
+def noun_lexicon() -> frozenset[str]:
+    """Nouns of two characters or more in jieba's dictionary (loaded once, by whichever thread comes first)."""
+    with _LEXICON_LOCK:
+        return _lexicons()[0]
+
+
+def verb_like(word: str) -> bool:
+    """Whether jieba's dictionary tags the word a verb (成立, 召开, 当选), and never a noun."""
+    with _LEXICON_LOCK:
+        nouns, verbs = _lexicons()
+    return word in verbs and word not in nouns
+
+
+_DICTIONARY_FORMAT = 2  # of the cache file
+
+
+@dataclass(frozen=True)
+class _Dictionary:
+    """jieba's dictionary as this engine uses it: word frequencies for segmentation, and its nouns and verbs."""
+
+    freq: dict[str, int]  # every word with its frequency
+    log_total: float
+    longest: int
+    nouns: frozenset[str]
+    verbs: frozenset[str]
+
+
+@cache
+def _dictionary() -> _Dictionary:
+    """jieba's dictionary, parsed once per version and kept in a cache file (the parse takes ~0.7 s, reading
+    the cache ~0.2 s), the way jieba keeps its own prefix dictionary.
+
+    The engine segments with the dictionary itself rather than through jieba's tokenizer, whose prefix
+    dictionary takes another 0.5 s and 60 MB to load; ``segment`` is jieba's own dynamic programme.
+    """
+    source = resources.files("jieba").joinpath("dict.txt")
+    text = source.read_bytes()
+    name = f"jiaocheng-dictionary-{_DICTIONARY_FORMAT}-{zlib.crc32(text):08x}.marshal"
+    cache_file = Path(tempfile.gettempdir()) / name
+    try:
+        words, freqs, noun_at, verb_at = marshal.loads(cache_file.read_bytes())
+        if not all(isinstance(i, int) for i in noun_at[:1] + verb_at[:1]) or len(words) != len(freqs):
+            raise ValueError("not this format")
+    except (OSError, ValueError, EOFError, TypeError):  # no cache yet, or a damaged one: parse the dictionary
+        counts: dict[str, int] = {}
+        tags: dict[str, str] = {}
+        for line in text.decode("utf-8").splitlines():
+            word, _, rest = line.partition(" ")
+            count, _, tag = rest.partition(" ")
+            if word and count.isdigit():
+                counts[word] = counts.get(word, 0) + int(count)
+                tags[word] = tag
+        words = [w for w, c in counts.items() if c > 0]
+        freqs = [counts[w] for w in words]
+        noun_at = [i for i, w in enumerate(words) if len(w) >= 2 and tags[w] in _NOUN_TAGS]
+        verb_at = [i for i, w in enumerate(words) if len(w) >= 2 and tags[w] in _VERB_TAGS]
+        try:  # written whole, then renamed: a reader never sees half a file
+            partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(marshal.dumps((words, freqs, noun_at, verb_at)))
+            os.replace(partial, cache_file)
+        except OSError:
+            pass  # a read-only temporary directory: parse again next time
+    nouns = frozenset(words[i] for i in noun_at)  # the same string objects as the frequency table's
+    verbs = frozenset(words[i] for i in verb_at) - nouns
+    return _Dictionary(dict(zip(words, freqs, strict=True)), math.log(sum(freqs)), max(map(len, words)), nouns, verbs)
+
+
+def _lexicons() -> tuple[frozenset[str], frozenset[str]]:
+    dictionary = _dictionary()
+    return dictionary.nouns, dictionary.verbs
+
+
+def segment(text: str) -> list[str]:
+    """The words of ``text`` as jieba cuts it without its HMM: of every way to cut it into dictionary words,
+    the likeliest (a character the dictionary does not hold stands alone)."""
+    with _LEXICON_LOCK:
+        dictionary = _dictionary()
+    freq, longest, log_total = dictionary.freq, dictionary.longest, dictionary.log_total
+    log = math.log
+    n = len(text)
+    route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+    for start in range(n - 1, -1, -1):
+        best: tuple[float, int] | None = None
+        for end in range(start + 1, min(n, start + longest) + 1):
+            count = freq.get(text[start:end])
+            if count is not None:
+                candidate = (log(count) - log_total + route[end][0], end)
+                if best is None or candidate >= best:
+                    best = candidate
+        route[start] = best if best is not None else (route[start + 1][0] - log_total, start + 1)
+    words = []
+    at = 0
+    while at < n:
+        end = route[at][1]
+        words.append(text[at:end])
+        at = end
+    return words
+
+
+def nouns_in(text: str) -> list[str]:
+    """The nouns of the general language inside ``text``, as jieba segments it (用什么词形容 has no 词形)."""
+    return list(_nouns_in(text))
+
+
+@lru_cache(maxsize=4096)
+def _nouns_in(text: str) -> tuple[str, ...]:  # the checks ask again for each candidate entry
+    lexicon = noun_lexicon()
+    return tuple(w for w in segment(text) if w in lexicon)
+
+
+@lru_cache(maxsize=1024)
+def counties_in(text: str) -> tuple[str, ...]:
+    """Counties and cities named in ``text`` as jieba's dictionary knows them (娄烦县, 文水县, 大同市)."""
+    return tuple(w for w in segment(text) if len(w) >= 3 and w[-1] in _COUNTY_SUFFIXES)
+
+
+def load_lexicons() -> None:
+    """Load the general-language dictionary now (~0.1 s from its cache; a background thread does this)."""
+    with _LEXICON_LOCK:
+        _dictionary()
+
+
+# --------------------------------------------------------------------------------------------------
+# The analysis of one question
+
+
+@dataclass
+class Analysis:
+    """One question, prepared for retrieval and for judging whether an entry answers it."""
+
+    key: str  # the normalised question
+    pkey: str  # its pinyin key
+    grams: dict[int, float]
+    pgrams: dict[int, float]
+    focus: str  # the clause that asks the question (long messages), else the whole key
+    numbers: tuple[str, ...]  # numbers the resident wrote (digits, after normalisation)
+    asks: frozenset[str]  # kinds of information asked for that an entry may not have (price, names, ...)
+    plain: str  # folded asking clause without synonyms or fillers, for scope terms
+    counted: str = ""  # what a counting question counts (person, org, bed ...), or ''
+    areas: tuple[str, ...] = ()  # areas bigger than the county named in the asking clause
+    checks: bool = False  # a statement put as a question ("是500万？", "是不是"): a yes/no check of a figure
+    message: str = ""  # the whole message as typed (folded, digits, clauses joined by ，): what it restates
+
+    @property
+    def pfocus(self) -> str:
+        return pinyin_key(self.focus)
+
+    def focused(self) -> Analysis | None:
+        """The asking clause of a long message, prepared as a question of its own."""
+        if self.focus == self.key or len(self.focus) < 4:
+            return None
+        return Analysis(
+            self.focus, pinyin_key(self.focus), gram_codes(self.focus), gram_codes(pinyin_key(self.focus)),
+            self.focus, self.numbers, self.asks, self.plain, self.counted, self.areas, self.checks, self.message,
+        )
+
+
+def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str]]:
+    """(key, asks something, as typed) for each clause of a message."""
+    raw = [c for c in _CLAUSE_SPLIT.split(question[:MAX_INPUT_CHARS]) if c.strip()]
+    clauses = [(normalizer.normalize(c), bool(QUESTION_MARK.search(normalizer.fold(c))), c) for c in raw]
+    return [(k, asking, text) for k, asking, text in clauses if k]
+
+
+# a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
+_CHECK = ZH.question_pattern("check")
+_ALTERNATIVES = ZH.pattern("alternatives")
+# a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
+_CLAUSE_MARKS = re.compile(r"[，,。!！?？;；:：\n]+")
+_STATED_CHECK = ZH.pattern("stated_check")
+_STATED_FIGURE = ZH.pattern("stated_figure")
+_ASKING_WORD = ZH.question_pattern("asking")
+_YES_NO = ZH.question_pattern("yes_no")
+
+
+# voice input runs on without punctuation: after a question word, a pronoun starts the resident's own
+# story ("总产能是多少我听人说很多"), which is a clause of its own
+_RUN_ON = ZH.pattern("run_on")
+_STORY_CLAUSE = ZH.pattern("story_clause")
+_CLAUSES_KEPT = re.compile(r"[^，,。!！?？;；\s]+[，,。!！?？;；\s]*")  # each clause with the marks after it
+
+
+def punctuate_run_ons(text: str) -> str:
+    """A comma where a voice-input run-on turns from the question to the resident's story."""
+    return _RUN_ON.sub(r"\1，", text)
+
+
+def without_story(text: str, vocab: Vocabulary) -> str:
+    """The message without clauses that are only the resident's story and name nothing ("我听人说很多你给我说说"),
+    when another clause asks: they cannot be matched, and they dilute the question."""
+    clauses = _CLAUSES_KEPT.findall(text)
+    if len(clauses) < 2:
+        return text
+    story = [
+        bool(_STORY_CLAUSE.match(c)) and not QUESTION_MARK.search(c) and not salient_nouns(c, vocab) for c in clauses
+    ]
+    if all(story) or not any(story):
+        return text
+    return "".join(c for c, s in zip(clauses, story, strict=True) if not s)
+
+
+def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_clause: str | None = None) -> Analysis:
+    """Work out what ``question`` asks. ``focus_clause`` names the asking clause (a part of a compound)."""
+    key = normalizer.normalize(question)
+    clauses = _clauses(normalizer, question)
+    focus = key
+    focus_raw = question
+    char_grams: dict[int, float] = {}
+    pinyin_grams: dict[int, float] = {}
+    if focus_clause is not None or (len(key) > 16 and len(clauses) > 1):
+        if focus_clause is not None:
+            focus_raw = focus_clause
+            focus = normalizer.normalize(focus_clause) or key
+        else:
+            asking = [i for i, (_, marked, _) in enumerate(clauses) if marked]
+            focus_index = asking[-1] if asking else len(clauses) - 1
+            focus, focus_raw = clauses[focus_index][0], clauses[focus_index][2]
+            if len(focus) < 6 and focus_index > 0:  # "是真的吗" asks about the clause before it
+                focus = clauses[focus_index - 1][0] + focus
+                focus_raw = clauses[focus_index - 1][2] + focus_raw
+        for clause, _, _ in clauses:
+            weight = 1.0 if clause in focus else 0.5
+            for table, text in ((char_grams, clause), (pinyin_grams, pinyin_key(clause))):
+                for gram, unit in gram_codes(text).items():
+                    table[gram] = max(table.get(gram, 0.0), unit * weight)
+        if not clauses:
+            char_grams, pinyin_grams = gram_codes(key), gram_codes(pinyin_key(key))
+    else:
+        char_grams, pinyin_grams = gram_codes(key), gram_codes(pinyin_key(key))
+    # what is asked, which numbers and places are named: judged on the asking clause of a long message
+    numbers = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", focus)))
+    # (every clause that asks something counts: "污水处理厂在哪儿，日处理能力多少" asks two things)
+    asked = [focus]
+    if focus_clause is None:
+        asked += [clause for clause, marked, _ in clauses if marked and clause not in focus]
+    plain = normalizer.plain(focus_raw)
+    asked.append(plain)  # as typed too: synonyms write 哪几个 as 什么
+    asks = frozenset(kind for kind, pattern in ASK_KINDS.items() if any(pattern.search(c) for c in asked))
+    if EXAMPLES.search(normalizer.plain(question[:MAX_INPUT_CHARS])):
+        # "举几个例子", "比如": some of a list answers it; not a count, not the rest of the list
+        asks = (asks - {"count", "rest"}) | {"examples"}
+    counted = counted_class(plain) if "count" in asks else ""  # as typed: synonyms fold 几户 into 多少
+    areas = tuple(dict.fromkeys(m.group(0) for m in vocab.bigger_areas.finditer(plain)))
+    raw = normalizer.fold(focus_raw).strip()
+    folded = normalizer.fold(question[:MAX_INPUT_CHARS])  # the whole message, as typed
+    checks = bool(
+        _CHECK.search(raw)
+        or _YES_NO.search(focus)
+        or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
+        # two figures offered, one of them the release's ("5.4万 还是 4.5万 立方", "第四场还是第五场")
+        or _ALTERNATIVES.search(chinese_numerals_to_digits(folded)) is not None
+        # a figure put as a question in a clause of its own ("……能到多少 听说是一千二百万吨？？")
+        or any(
+            not _ASKING_WORD.search(c) and re.search(r"\d", chinese_numerals_to_digits(c))
+            for c in _STATED_FIGURE.findall(folded)
+        )
+    )
+    clauses_typed = _CLAUSE_MARKS.split(question[:MAX_INPUT_CHARS])
+    message = "，".join(p for p in (chinese_numerals_to_digits(normalizer.plain(c)) for c in clauses_typed) if p)
+    return Analysis(
+        key, pinyin_key(key), char_grams, pinyin_grams, focus, numbers, asks, plain, counted, areas, checks, message
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Messages that ask several things
+
+_JOINERS = ZH.pattern("joiners")
+
+
+_PART_SPLIT = re.compile(r"[，,。!！?？;；:：\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
+_DISTRIBUTED_LIST = ZH.pattern("distributed_list")
+_DISTRIBUTIVE = ZH.pattern("distributive")
+_PARTICLES = ZH.pattern("particles")
+
+
+def subject_of(key: str, vocab: Vocabulary) -> str:
+    """What an asking clause names of its own (有多少品种 → 品种), without frame words, particles and figures."""
+    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", vocab.frame.sub("", key)))
+    return re.sub(r"[\d.%]", "", rest)
+
+
+def _has_subject(key: str, vocab: Vocabulary) -> bool:
+    """Whether an asking clause names something of its own (有多少品种), not only asks (有多少, 是真的吗)."""
+    return len(subject_of(key, vocab)) >= 2
+
+
+_LIST_JOIN = ZH.pattern("list_join")
+
+
+_SECOND_ASK = ZH.pattern("second_ask")
+
+
+def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
+    """A clause that joins questions with 、 or 和 ("研发人数多少、引进人才多少名"), as its questions.
+
+    Only when every joined piece asks something of its own: a list of things asked about together
+    (王向前、郭强分别讲了什么, 国内和国际市场占有率) stays one clause.
+    """
+    pieces = _LIST_JOIN.split(clause)
+    if len(pieces) < 2:
+        # "企业多少户总产能多少": a second 多少 after a measure word and a new subject asks a second question
+        # (多少部门的多少项: without a measure word the noun after 多少 is what is counted)
+        folded = normalizer.fold(clause)  # 多少戶 counts as 多少户 (same length: positions hold)
+        second = _SECOND_ASK.search(folded) if len(folded) == len(clause) else None
+        if second is None:
+            return [clause]
+        before = _BEFORE_SECOND_COUNT.sub("", folded[: second.start(1)])
+        counted_before = nouns_in(before[-4:])
+        between = folded[second.end(1) + 1 : second.start(2) + len(second.group(2)) - 2]
+        words = segment(between)
+        new_predicate = any(len(w) >= 2 and verb_like(w) for w in words)
+        if folded[second.end(1) : second.end(1) + 1] == "个" and not (
+            counted_before and before.endswith(counted_before[-1]) and new_predicate
+        ):
+            # 多少个部门多少项: the noun after 个 is what is counted, not a new question (项目多少个，标准地……
+            # counted the noun before it)
+            return [clause]
+        pieces = [clause[: second.start(2)], clause[second.start(2) :]]
+    asking = [bool(QUESTION_MARK.search(normalizer.fold(p))) and len(p.strip()) >= 3 for p in pieces]
+    return pieces if all(asking) else [clause]
+
+
+# a comparison of two things: 甲和乙，哪个（的）X更多
+_WHICH_MORE = ZH.pattern("which_more")
+
+
+def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> list[str]:
+    """The clauses of a message that each ask something of their own (two or more: a compound question).
+
+    A clause that asks nothing is context and joins the part after it; a short asking clause
+    ("是真的吗", "有多少") joins the part before it. One part (or none) means a single question.
+    """
+    compared = _WHICH_MORE.match(normalizer.fold(question[:MAX_INPUT_CHARS]).strip())
+    if compared:
+        # "平川和山区，哪边的行政村更多": the release's figure for each, which the resident compares
+        a, b, measure = (compared.group(g).strip() for g in ("a", "b", "measure"))
+        return [ZH.chars("compared_part").format(thing=t, measure=measure) for t in (a, b)]
+    # (a list 王向前、郭强 stays in its clause: 分别 may ask the same of each)
+    raw = [
+        piece
+        for c in _PART_SPLIT.split(_JOINERS.sub("，", question[:MAX_INPUT_CHARS]))
+        if c.strip()
+        for piece in _asks_joined(normalizer, c)
+    ]
+    parts: list[str] = []
+    context = ""
+    pending: list[str] = []  # the context clauses since the last part, one by one
+    for clause in raw:
+        key = normalizer.normalize(clause)
+        if not key:
+            continue
+        folded = normalizer.fold(clause)  # 幾 asks as 几 does
+        if not QUESTION_MARK.search(folded):
+            context += clause + "，"
+            pending.append(clause)
+            continue
+        if _DISTRIBUTIVE.match(folded.strip()) and not _has_subject(key, vocab) and len(pending) >= 2:
+            # "2025年的目标，十五末的需求预测，各是多少": each thing listed before is asked
+            parts += [f"{item.strip()}{_DISTRIBUTIVE.sub('', clause.strip(), count=1)}" for item in pending]
+            context, pending = "", []
+            continue
+        pending = []
+        listed = _DISTRIBUTED_LIST.match(folded.strip())
+        items = [i for i in _LIST_JOINERS.split(listed.group(1)) if len(i.strip()) >= 2] if listed else []
+        if len(items) >= 2:
+            # "王向前、郭强分别讲了哪方面": the same question of each
+            parts += [f"{context}{item.strip()}{listed.group(2)}" for item in items]  # type: ignore[union-attr]
+            context = ""
+            continue
+        if parts and not _has_subject(key, vocab):
+            parts[-1] += "，" + clause  # "有多少", "是真的吗": about the part before
+            continue
+        parts.append(context + clause)
+        context = ""
+    if context and parts:
+        parts[-1] += "，" + context.rstrip("，")
+    return parts
+
+
+_ASKING_SENTENCES = re.compile(r"(?<=[。！!？?；;])")
+_ASKING_CLAUSE_MARKS = re.compile(r"[，,、]")
+
+
+def asking_clauses(message: str) -> tuple[str, int]:
+    """The clauses of a long message that ask, with the clause before each as its context ("……孩子在外地打工，
+    听说县里有社工站，社工站有几个啊？" → "听说县里有社工站，社工站有几个啊？"), and how many sentences of the
+    message ask (at most two are kept); ('', 0) when no clause asks."""
+    kept: list[str] = []
+    for sentence in _ASKING_SENTENCES.split(message):
+        clauses = [c for c in _ASKING_CLAUSE_MARKS.split(sentence) if c.strip()]
+        asking = [i for i, c in enumerate(clauses) if QUESTION_MARK.search(c)]
+        if asking:
+            kept.append("，".join(clauses[max(0, asking[0] - 1) :]))
+    return "".join(kept[-2:]), len(kept[-2:])

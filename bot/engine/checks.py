@@ -1,0 +1,429 @@
+"""Answerability checks: does an entry state what was asked?
+
+Each check is a small named function registered here with the gap kinds it finds (:class:`~bot.engine.gaps.GapKind`),
+in the order they run: :func:`find_gaps` runs them all for one question and one entry; an empty result means
+the entry answers the question. A few checks find nothing of their own and amend what earlier ones found
+(a name given in quotation marks, examples given by a list, a rank checked for a bigger area).
+
+The words and patterns they use come from the language data (:mod:`bot.language`); what an entry states
+comes from :class:`~bot.engine.facts.EntryFacts`. Part of the core: no Telegram here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..language import ZH
+from ..language.text import pinyin_key
+from .analyse import AFFILIATION, MEASURES, NAMED_BY, Analysis, counties_in, salient_nouns, verb_like
+from .facts import COUNTED_GROUP, INSTANCE_NAMES, LIST_SEPARATORS, EntryFacts, same_areas
+from .gaps import Gap, GapKind
+
+__all__ = ["CHECKS", "WHO_FRAME", "Asked", "Check", "check", "find_gaps"]
+
+# a name asked of a company, body or place (那家企业叫什么): a quoted slogan in the answer does not name it
+_ORG_NAMED = ZH.pattern("org_named")
+_WHICH_NOUN = ZH.pattern("which_noun")  # the noun a which-question asks about (哪几条路)
+_WHICH_NUMBERED = ZH.pattern("which_numbered")  # which numbered group (哪3批)
+# "哪个镇", "哪家公司", "哪个部委": the entry must name one of these, and one the question does not already name;
+# and asked after it: 第三方公司是哪家, 那个镇叫什么
+_INSTANCE_ASKED = ZH.pattern("instance_asked")
+_INSTANCE_ASKED_AFTER = ZH.pattern("instance_asked_after")
+_PERIOD = ZH.pattern("period")  # periods a figure is stated for: 全年 is not 前三季度
+# English words of the asking itself, which residents mix in ("how many", "vs", "per"): not a subject
+_ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
+# the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
+_COUNTED_THING = ZH.pattern("counted_thing")
+_WHO = ZH.pattern("who")
+# 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
+_COMPARED_WITH = ZH.pattern("compared_with")
+_COMPARED_FIRST = ZH.pattern("compared_first")
+_RANK_CHECKED = ZH.pattern("rank_checked")
+_WHEN_EVENT = ZH.pattern("when_event")
+_LIGHT_VERBS = ZH.chars("light_verbs")  # 弄完, 搞好: a light verb names no event
+# a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
+_PAST = ZH.pattern("past")
+_TARGET = ZH.pattern("target")
+_NOW = ZH.pattern("now")
+_STATED_NOW = ZH.pattern("stated_now")
+_ORDINAL = ZH.pattern("ordinal")
+_FIRST = ZH.pattern("first")  # 第一个 is 率先, 首批, 居首
+_QUOTED_NAME = ZH.pattern("quoted_name")
+_SHARE_ASKED = ZH.pattern("share_asked")
+# words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
+WHO_FRAME = frozenset(ZH.words("who_frame"))
+_EXCLUSIVE = ZH.groups("exclusive_values")
+
+
+@lru_cache(maxsize=1024)
+def _event_asked(message: str) -> str:
+    """The event a when-question dates (哪年成立的 → 成立; 始建于哪年 → 始建), or '' (each candidate asks again)."""
+    for clause in message.split("，"):
+        match = _WHEN_EVENT.search(clause)
+        if match:
+            verb = match.group(1) or match.group(2)
+            if verb and verb_like(verb) and verb[0] not in _LIGHT_VERBS:
+                return verb
+    return ""
+
+
+def _one_of_a_list(analysis: Analysis, noun: str) -> bool:
+    """Whether the noun ends the asking clause only because a list mark cut it there ("哪些国家、行业标准": 国家
+    is one kind of standard, as the whole message shows, not a country asked about)."""
+    in_message = {n for found in AFFILIATION.findall(analysis.message) for n in found}
+    return analysis.focus.endswith(noun) and noun not in in_message
+
+
+@dataclass
+class Asked:
+    """One question against one entry, as the checks see it; each check adds what it finds to ``found``."""
+
+    analysis: Analysis
+    index: int
+    blocked: str  # the out-of-scope term that rules the entry out, or ''
+    text: str  # the entry's matching text (normalised)
+    said: str  # its answer and quote, as the index holds them
+    ungrounded_min: int  # unexplained nouns that make a gap (Thresholds.ungrounded)
+    found: list[Gap] = field(default_factory=list)
+
+    def has(self, *kinds: GapKind) -> bool:
+        return any(g.kind in kinds for g in self.found)
+
+    def drop(self, *kinds: GapKind) -> None:
+        self.found[:] = [g for g in self.found if g.kind not in kinds]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One answerability check: its name (the function's), the gap kinds it finds, and what it does."""
+
+    name: str
+    kinds: tuple[GapKind, ...]
+    run: Callable[[EntryFacts, Asked], None]
+
+
+CHECKS: list[Check] = []  # in the order they run: some read or amend what earlier ones found
+
+
+def check(*kinds: GapKind) -> Callable[[Callable[[EntryFacts, Asked], None]], Callable[[EntryFacts, Asked], None]]:
+    """Register a check that finds gaps of these kinds (an empty list: it only amends what others found)."""
+
+    def register(run: Callable[[EntryFacts, Asked], None]) -> Callable[[EntryFacts, Asked], None]:
+        CHECKS.append(Check(run.__name__, kinds, run))
+        return run
+
+    return register
+
+
+def find_gaps(
+    facts: EntryFacts, analysis: Analysis, index: int, scope_terms: tuple[str, ...], *, ungrounded_min: int
+) -> tuple[Gap, ...]:
+    """Everything asked that the entry does not state (empty: the entry answers the question)."""
+    asked = Asked(
+        analysis,
+        index,
+        facts.blocked_by(scope_terms, index),
+        facts.entry_text(index),
+        facts.said(index),
+        ungrounded_min,
+    )
+    for registered in CHECKS:
+        registered.run(facts, asked)
+    return tuple(asked.found)
+
+
+# --------------------------------------------------------------------------------------------------
+# The checks, in the order they run
+
+
+@check(GapKind.SCOPE)
+def another_subject(f: EntryFacts, q: Asked) -> None:
+    """Another place, a subject the release never covers, a name (scope.yaml) the entry does not mention."""
+    if q.blocked:
+        q.found.append(Gap(GapKind.SCOPE, q.blocked))
+
+
+@check(*(k for k in GapKind if k.startswith("ask:") and k not in (GapKind.ASK_KIND, GapKind.ASK_MEASURE)))
+def kinds_asked(f: EntryFacts, q: Asked) -> None:
+    """A kind of information asked for (价格, 名单, 哪年, 谁 …) that the entry does not give."""
+    analysis, index = q.analysis, q.index
+    given = f.gives(index) - f.disclaimed(analysis, index)
+    q.found += [Gap(GapKind(f"ask:{kind}")) for kind in sorted(analysis.asks - given - {"examples"})]
+
+
+@check()
+def name_in_quotes(f: EntryFacts, q: Asked) -> None:
+    """The name of a strategy, card, product or service (叫什么): a quoted term the answer gives and the question
+    does not already hold names it; the name of a company or body needs its own words."""
+    if q.has(GapKind.ASK_NAMES) and not _ORG_NAMED.search(q.analysis.plain):
+        quoted = _QUOTED_NAME.findall(f.answer(q.index))
+        if any(f.plain(text) not in q.analysis.message for text in quoted):
+            q.drop(GapKind.ASK_NAMES)
+
+
+@check()
+def examples_from_a_list(f: EntryFacts, q: Asked) -> None:
+    """Examples asked (比如, 举几个): a list the answer gives is enough, whatever kind of things it names."""
+    if "examples" in q.analysis.asks and LIST_SEPARATORS.search(f.answer(q.index)):
+        q.drop(GapKind.ASK_ORG, GapKind.ASK_NAMES, GapKind.ASK_WHICH, GapKind.ASK_PLACES)
+
+
+@check(GapKind.ASK_WHICH)
+def group_not_listed(f: EntryFacts, q: Asked) -> None:
+    """"那20所学校是哪20所": a group the answer counts (20所) and does not list in full."""
+    analysis = q.analysis
+    if (
+        analysis.asks & {"which", "places", "names", "rest"}
+        and "examples" not in analysis.asks
+        and not any(g.kind.startswith("ask:") for g in q.found)
+    ):
+        raw = f.answer_digits(q.index)
+        # items listed with 、 or 和, or each in its own quotation marks (“签约一批”…“开工一批”)
+        listed = max(len(LIST_SEPARATORS.findall(raw)) + 1, raw.count("“"))
+        asked = _WHICH_NOUN.search(analysis.plain)
+        for match in COUNTED_GROUP.finditer(raw):
+            number = match.group(1)
+            window = raw[max(0, match.start() - 8) : match.end() + 8]
+            wanted = _WHICH_NUMBERED.search(analysis.plain)  # 哪3批: that group, not another the answer counts
+            if wanted:
+                named = number == wanted.group(1)
+            else:
+                named = number in analysis.numbers or (asked is not None and asked.group(1)[0] in window)
+            if named and float(number) >= 3 and listed < float(number):
+                q.found.append(Gap(GapKind.ASK_WHICH, number))
+                break
+
+
+@check(GapKind.ASK_MEASURE)
+def measure_not_stated(f: EntryFacts, q: Asked) -> None:
+    """A measure asked (产值, 产能, 入住率) that the entry never names."""
+    q.found += [
+        Gap(GapKind.ASK_MEASURE, m)
+        for m in MEASURES.findall(q.analysis.focus)
+        if m not in q.text and pinyin_key(m) not in f.pinyin_text(q.index)
+    ]
+
+
+@check(GapKind.ASK_NAMES)
+def affiliation_not_named(f: EntryFacts, q: Asked) -> None:
+    """Which university, unit, country …: the entry's answer or quote must name that kind of thing."""
+    q.found += [
+        Gap(GapKind.ASK_NAMES, noun)
+        for nouns in AFFILIATION.findall(q.analysis.focus)
+        for noun in nouns
+        if noun and not NAMED_BY[noun].search(q.said) and not _one_of_a_list(q.analysis, noun)
+    ]
+
+
+@check(GapKind.ASK_MEASURE)
+def word_in_letters(f: EntryFacts, q: Asked) -> None:
+    """A word in letters that is neither pinyin nor a synonym of a word of the base, asked about (CT多少钱,
+    wifi有没有): not stated; English around the question (写个course paper关于…) is not what is asked."""
+    q.found += [
+        Gap(GapKind.ASK_MEASURE, word)
+        for word in re.findall(r"[a-z]{2,}", q.analysis.focus)  # after synonyms: university is 高校 there
+        if word not in q.text
+        and pinyin_key(word) == word
+        and word not in _ENGLISH_FRAME
+        and f.asked_beside(q.analysis.plain, word)
+    ]
+
+
+@check(GapKind.NUMBER)
+def number_not_stated(f: EntryFacts, q: Asked) -> None:
+    """A number the question names that the entry does not state (nor corrects: 是不是500张)."""
+    q.found += [
+        Gap(GapKind.NUMBER, n)
+        for n in q.analysis.numbers
+        if not f.has_number(q.index, n) and not f.corrects(q.analysis, q.index, n)
+    ]
+
+
+@check(GapKind.NUMBER)
+def ordinal_not_stated(f: EntryFacts, q: Asked) -> None:
+    """An ordinal (第三场) the entry does not state."""
+    text, analysis = q.text, q.analysis
+    q.found += [
+        Gap(GapKind.NUMBER, f"第{n}")
+        for n in _ORDINAL.findall(analysis.focus)
+        if f"第{n}" not in text
+        and not (n == "1" and _FIRST.search(text))  # 第一个 is 率先, 首批, 居首
+        and not (analysis.checks and _ORDINAL.search(text))  # 是不是第三场: answered with 第5场
+    ]
+
+
+@check(GapKind.COUNTED)
+def counts_another_thing(f: EntryFacts, q: Asked) -> None:
+    """It counts another thing than the entry counts (people where the entry counts firms)."""
+    if q.analysis.counted and not f.counts(q.index, q.analysis.counted):
+        q.found.append(Gap(GapKind.COUNTED, q.analysis.counted))
+
+
+@check(GapKind.PART)
+def part_of_a_figure(f: EntryFacts, q: Asked) -> None:
+    """A figure the question states, asked how much of it is one part, which the entry does not give."""
+    part = f.part_asked(q.analysis, q.index)
+    if part:
+        q.found.append(Gap(GapKind.PART, part))
+
+
+@check(GapKind.ASK_NAMES)
+def instance_not_named(f: EntryFacts, q: Asked) -> None:
+    """哪个镇, 哪家公司: a named thing the question does not name already (市级专业镇 is not the name of a town),
+    as the release writes it (synonyms would turn 投资公司 into 投资企业)."""
+    plain = q.analysis.plain
+    for noun in (*_INSTANCE_ASKED.findall(plain), *_INSTANCE_ASKED_AFTER.findall(plain)):
+        instances = INSTANCE_NAMES[noun].findall(f.said_as_typed(q.index))
+        if not [n for n in instances if n[-4:] not in plain]:
+            q.found.append(Gap(GapKind.ASK_NAMES, noun))
+            break
+
+
+@check(GapKind.ASK_MEASURE)
+def counted_thing_not_named(f: EntryFacts, q: Asked) -> None:
+    """多少煤: the thing counted, which the entry never names."""
+    asking = q.analysis.message  # as typed, clause by clause: 是多少？备课要用 asks no 备
+    for match in _COUNTED_THING.finditer(asking):
+        thing = match.group(1)
+        if f.vocabulary.frame.match(asking, match.start(1)):
+            continue  # 几，具体是多少: the frame of asking, not a thing
+        if "\u4e00" <= thing <= "\u9fff" and not f.mentions(q.index, thing):
+            q.found.append(Gap(GapKind.ASK_MEASURE, thing))
+            break
+
+
+@check(GapKind.AREA)
+def bigger_area(f: EntryFacts, q: Asked) -> None:
+    """A total or rank asked for a bigger area (全国, 全省, 全市) than the entry states one for."""
+    analysis, vocab = q.analysis, f.vocabulary
+    if analysis.areas and analysis.asks & {"count", "money", "area"} and "rank" not in analysis.asks:
+        raw_answer = f.answer_digits(q.index)
+        share = bool(_SHARE_ASKED.search(analysis.focus))
+        for area in analysis.areas:
+            number = r"(?<!第)\d+(?:\.\d+)?" if share else r"(?<!第)\d+(?:\.\d+)?(?!%|\d|\.)"
+            # a figure stated for that area comes after the area's name in the same clause
+            after = [
+                clause[clause.index(a) :]
+                for clause in re.split(r"[，。；;]", raw_answer)
+                for a in same_areas(vocab, area)
+                if a in clause
+            ]
+            if not any(re.search(number, c) for c in after):
+                q.found.append(Gap(GapKind.AREA, area))
+                break
+    elif analysis.areas and analysis.asks & {"rank", "which", "names", "places"} and not any(
+        a in q.text for area in analysis.areas for a in same_areas(vocab, area)
+    ):
+        q.found.append(Gap(GapKind.AREA, analysis.areas[0]))
+
+
+@check(GapKind.PERIOD)
+def past_or_now_against_a_target(f: EntryFacts, q: Asked) -> None:
+    """去年的 / 现在的 figure is not a target's or a forecast's (到“十五”末将达1200万吨)."""
+    plain = q.analysis.plain
+    past = _PAST.search(plain) or _NOW.search(plain)
+    answer = f.answer(q.index)
+    if past and _TARGET.search(answer) and not _PAST.search(q.text) and not _STATED_NOW.search(answer):
+        q.found.append(Gap(GapKind.PERIOD, past.group(0)))
+
+
+@check(GapKind.PERIOD)
+def another_period(f: EntryFacts, q: Asked) -> None:
+    """A period (全年) other than the one the entry's figure is stated for (前三季度)."""
+    periods = set(_PERIOD.findall(q.analysis.focus))
+    if periods:
+        stated = set(_PERIOD.findall(q.text))
+        if stated and not periods & stated:
+            q.found.append(Gap(GapKind.PERIOD, "、".join(sorted(periods))))
+
+
+@check(GapKind.ASK_PERSON)
+def who_on_another_topic(f: EntryFacts, q: Asked) -> None:
+    """Who presented, said or heads something: the entry must name that topic, not only a person."""
+    analysis = q.analysis
+    if "person" in analysis.asks and not q.has(GapKind.ASK_PERSON):
+        topics = [
+            n for n in salient_nouns(analysis.message, f.vocabulary)
+            if n not in WHO_FRAME and f.known_to_base(n)
+        ]
+        if topics and not any(f.mentions(q.index, n) for n in topics):
+            q.found.append(Gap(GapKind.ASK_PERSON, "、".join(topics[:2])))
+
+
+@check(GapKind.COMPARE)
+def compared_with_another(f: EntryFacts, q: Asked) -> None:
+    """比磷酸二铵高多少: the thing compared with must be what the entry compares with (尿素)."""
+    message = q.analysis.message
+    for match in _COMPARED_WITH.finditer(message):
+        if _COMPARED_FIRST.search(message[: match.start()]):
+            continue  # 跟扩区前比是高了: the thing compared with came first
+        nouns = salient_nouns(match.group(1), f.vocabulary)
+        if not nouns:
+            continue  # 比上年增长: a time compared with, not a thing the entry must name
+        other = nouns[-1]
+        if len(other) >= 2 and not f.mentions(q.index, other):
+            q.found.append(Gap(GapKind.COMPARE, other))
+            break
+
+
+@check(GapKind.VALUE)
+def another_value(f: EntryFacts, q: Asked) -> None:
+    """省级 asked of an entry that states only 国家级 (or 县城 of one about 农村): values of one kind exclude each
+    other, so the entry's figure is for something else."""
+    if q.has(GapKind.SCOPE):
+        return
+    said = f.said_as_typed(q.index)
+    for group in _EXCLUSIVE:
+        asked = [v for v in group if v in q.analysis.plain]
+        if len(asked) == 1 and asked[0] not in said and any(v in said for v in group if v != asked[0]):
+            q.found.append(Gap(GapKind.VALUE, asked[0]))
+            return
+
+
+@check(GapKind.SCOPE)
+def another_county(f: EntryFacts, q: Asked) -> None:
+    """娄烦县, 阳曲县: a county or city the release never names is another place."""
+    if q.blocked:
+        return
+    for place in counties_in(q.analysis.plain):
+        home = place in f.vocabulary.home or f.named_elsewhere(place)
+        if not home and not f.mentions(q.index, place):
+            q.found.append(Gap(GapKind.SCOPE, place))
+            break
+
+
+@check(GapKind.ASK_WHEN)
+def when_of_another_event(f: EntryFacts, q: Asked) -> None:
+    """哪年成立的, 什么时候召开的: the date of that event, which the entry must state (the year an honour was
+    given is not the year the body that gave it was founded)."""
+    if "when" in q.analysis.asks and not q.has(GapKind.ASK_WHEN):
+        event = _event_asked(q.analysis.message)
+        if event and not f.mentions(q.index, event):
+            q.found.append(Gap(GapKind.ASK_WHEN, event))
+
+
+@check(GapKind.ASK_PERSON, GapKind.WORDS)
+def unexplained_nouns(f: EntryFacts, q: Asked) -> None:
+    """Nouns of the asking clause that neither the entry nor the base states (员工, 注册资本); a role the base
+    never names, asked who (主持人是谁), is a person the release does not give."""
+    words = f.ungrounded(q.analysis, q.index)
+    if words and _WHO.search(q.analysis.focus):
+        q.found.append(Gap(GapKind.ASK_PERSON, "、".join(words)))
+    elif len(words) >= q.ungrounded_min:
+        q.found.append(Gap(GapKind.WORDS, "、".join(words)))
+
+
+@check()
+def rank_checked_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
+    """"是不是全省第一": a rank checked for a bigger area is answered with the rank the release gives (总量全市第一),
+    which corrects it; the release says nothing of the province."""
+    analysis = q.analysis
+    if q.has(GapKind.SCOPE, GapKind.AREA) and analysis.checks and _RANK_CHECKED.search(analysis.message):
+        areas = [g.detail for g in q.found if g.kind in (GapKind.SCOPE, GapKind.AREA)]
+        vocab = f.vocabulary
+        bigger = all(vocab.bigger_areas.fullmatch(a) for a in areas)
+        if bigger and vocab.stated_rank.search(f.answer_digits(q.index)):
+            q.drop(GapKind.SCOPE, GapKind.AREA)

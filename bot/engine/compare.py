@@ -1,0 +1,100 @@
+"""Comparisons of two stated facts: "国家级高新技术企业和硝基复合肥企业哪个多", "国内的多还是国际的多".
+
+The message is asked as the two facts it compares ("A和B各有多少": each part answered and cited on its own,
+from one entry or two), then the figure each part's entry gives for its thing is found and the two are
+compared in one sentence before the parts. Figures in different units are not compared.
+
+Part of the core: no Telegram here. The patterns come from the language data (``comparisons``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import messages
+from ..knowledge.model import Entry
+from ..language import ZH
+from ..language.text import Normalizer, chinese_numerals_to_digits
+from .analyse import MEASURES
+from .claims import figure_for
+
+__all__ = ["Compared", "Comparison", "compare", "compared_pair"]
+
+_PATTERNS = ZH.patterns("comparisons")
+_ASKED = ZH.source("comparison_asked")
+_SMALLER = frozenset(ZH.words("comparison_smaller"))
+_TRAILING = re.compile(r"[？?！!。.，,\s]+$")
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The two things a message compares, the word it compares by, and the message asked as both facts."""
+
+    first: str
+    second: str
+    by: str  # 多, 高, 少 …
+    asked: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two figures compared: each thing with the figure its entry states."""
+
+    first: str
+    first_figure: str
+    second: str
+    second_figure: str
+    by: str
+    winner: int  # 0: the first, 1: the second, -1: the same
+
+    @property
+    def text(self) -> str:
+        if self.winner < 0:
+            return messages.COMPARISON_SAME.format(first=self.first, second=self.second, figure=self.first_figure)
+        pairs = ((self.first, self.first_figure), (self.second, self.second_figure))
+        (win, win_fig), (lose, lose_fig) = pairs[self.winner], pairs[1 - self.winner]
+        return messages.COMPARISON.format(
+            winner=win, winner_figure=win_fig, other=lose, other_figure=lose_fig, by=self.by
+        )
+
+
+def _names_measure(entry: Entry, at: int, measures: set[str], normalizer: Normalizer) -> bool:
+    """Whether a measure is named right before the figure found at ``at`` of the entry's text (增幅41.67%)."""
+    said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+    return any(m in said_text[max(0, at - 6) : at] for m in measures)
+
+
+def compared_pair(message: str) -> Compared | None:
+    """The two things a message compares, or None when it compares nothing."""
+    text = _TRAILING.sub("", message.strip())
+    for pattern in _PATTERNS.values():
+        match = pattern.search(text)
+        if match:
+            first, second = match.group("a").strip(), match.group("b").strip()
+            if len(first) >= 2 and len(second) >= 2:
+                asked = _ASKED.format(a=first, b=second)
+                return Compared(first, second, match.group("adj"), asked)
+    return None
+
+
+def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer) -> Comparison | None:
+    """The two figures compared, or None when either entry gives no figure for its thing or the units differ."""
+    a = figure_for(pair.first, first, normalizer, other=pair.second)
+    b = figure_for(pair.second, second, normalizer, other=pair.first)
+    if a is None or b is None or a[1] != b[1]:
+        return None
+    (value_a, _, shown_a, at_a), (value_b, _, shown_b, at_b) = a, b
+    if first == second and at_a == at_b:
+        return None  # one figure found for both: the entry does not tell them apart
+    # a measure both things name (四上企业增幅 and 高新技术企业增幅): each figure must be of that measure
+    measures = set(MEASURES.findall(pair.first)) & set(MEASURES.findall(pair.second))
+    found = ((first, at_a), (second, at_b))
+    if measures and not all(_names_measure(entry, at, measures, normalizer) for entry, at in found):
+        return None
+    if value_a == value_b:
+        winner = -1
+    else:
+        bigger = 0 if value_a > value_b else 1
+        winner = 1 - bigger if pair.by in _SMALLER else bigger
+    return Comparison(pair.first, shown_a, pair.second, shown_b, pair.by, winner)

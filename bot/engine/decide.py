@@ -1,0 +1,238 @@
+"""Decide: does an entry answer what was asked, and how sure is the engine?
+
+Answerability is checked against the :class:`~bot.engine.analyse.Analysis` of the question by the registered
+checks of :mod:`bot.engine.checks`: an entry that is on the topic may still not state what is asked, and each such
+*gap* (:class:`~bot.engine.gaps.GapKind`) names what is missing.
+
+The score (0-100) combines the retrieval evidence; a gap lowers it. The status follows from the score,
+the lead over the runner-up and the gaps, with thresholds fitted on labelled questions
+(``python -m bot fit``): ``answered``; ``partial`` when the topic is clearly covered but a detail is
+not (the reply says what is missing and gives the closest fact, cited); ``ambiguous``; ``no_match``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..knowledge.model import Entry, KnowledgeBase
+from ..language import ZH, Vocabulary
+from ..language.text import Normalizer, pinyin_key
+from .analyse import QUESTION_MARK, Analysis, salient_nouns
+from .checks import WHO_FRAME, find_gaps
+from .facts import EntryFacts
+from .gaps import Gap, GapKind
+from .retrieve import Evidence, Retriever
+
+__all__ = ["Decider", "Gap", "GapKind", "Scored", "Thresholds", "Weights"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where scores turn into statuses (fitted on the labelled sets; the bot's config may override them)."""
+
+    answer: float = 50.0  # at or above (with a clear lead): answered
+    lead: float = 4.0  # the best must beat the runner-up by this much to be answered
+    sure: float = 88.0  # at or above this the lead is not required (near-exact match)
+    answer_alone: float = 44.0  # a lower score is enough when no other entry comes close...
+    lead_alone: float = 8.0  # ...that is, when the runner-up is this far behind
+    suggest: float = 40.0  # at or above: ambiguous with candidates; below: no_match
+    partial: float = 55.0  # a detail is missing but the entry, ungapped, scores this: partial
+    ungrounded: int = 1  # unexplained nouns of the asking clause that make a gap
+    candidates: int = 3  # at most this many suggestions
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the evidence adds up to a score (short questions; long messages)."""
+
+    coverage: float = 0.4
+    contain: float = 0.1
+    fuzzy: float = 0.5
+    long_coverage: float = 0.5
+    long_contain: float = 0.3
+    long_fuzzy: float = 0.2
+    gap_penalty: float = 0.6  # an entry that does not state what is asked
+    number_penalty: float = 0.7  # the question names a number the entry does not have
+    list_boost: float = 1.3  # the question names two or more items of a list the entry's answer gives
+    unexplained_penalty: float = 0.85  # the thing asked for is a noun no entry of the base states
+    focus: float = 0.95  # a long message's asking clause, scored alone, counts this much
+    focus_context: float = 0.7  # ... times this plus the entry's coverage of the rest of the message (at most 1)
+    novelty: float = 0.3  # short questions: how much words unknown to the whole base count against a match
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: float  # with the gaps' penalties
+    index: int
+    question: str
+    gaps: tuple[Gap, ...]
+    base: float  # the score the evidence alone gives
+
+    @property
+    def blocked(self) -> str:
+        """The out-of-scope term that rules this entry out, or ''."""
+        return next((g.detail for g in self.gaps if g.kind == "scope"), "")
+
+
+_CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
+_CLAUSE_MAX = 20  # characters of one asking clause
+_WHAT_KIND = ZH.pattern("what_kind")
+_KIND_WHAT = ZH.pattern("kind_what")
+
+
+class Decider:
+    """Answerability checks and the decision for one knowledge base."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        normalizer: Normalizer,
+        retriever: Retriever,
+        *,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+    ) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.weights = weights or Weights()
+        self._normalizer = normalizer
+        self._entries: Sequence[Entry] = kb.entries
+        self._vocab = Vocabulary.for_place(kb.place)
+        self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
+        # people and bodies the release names: one named with a topic they spoke on is not another subject
+        names = frozenset(self._scope_terms(kb.scope.names))
+        self.facts = EntryFacts(kb, normalizer, retriever, self._vocab, names=names)
+        self._not_covered = self._scope_terms(kb.scope.not_covered)
+        self._names = kb.scope.names
+        # names of three characters or more are also recognised when typed with homophones (刘大朋)
+        self._name_sounds = tuple(
+            (name, pinyin_key(name)) for name in self._scope_terms(kb.scope.names) if len(name) >= 3
+        )
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The language with this base's place added."""
+        return self._vocab
+
+
+    # ----------------------------------------------------------------------------------------------
+    # What an entry states
+
+    def _scope_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
+        """Scope terms as they appear in normalised keys and as typed (both are checked)."""
+        normalizer = self._normalizer
+        keys = {normalizer.canonical_term(t) for t in terms} | {normalizer.plain(t) for t in terms}
+        return tuple(sorted((k for k in keys if k), key=len, reverse=True))
+
+
+    # ----------------------------------------------------------------------------------------------
+    # Answerability
+
+    def scope_terms_in(self, analysis: Analysis) -> tuple[str, ...]:
+        """The out-of-scope terms a question names (as normalised, or as typed), and the other places any clause
+        that asks names ("邻县有经济开发区吗，产出强度是多少" asks about the other county's; "孩子在外地打工" asks
+        nothing)."""
+        # (a clause as long as a run-on voice message is a story with a question in it, not a question)
+        asking = [c for c in _CLAUSE_SPLIT.split(analysis.message) if len(c) <= _CLAUSE_MAX and QUESTION_MARK.search(c)]
+        return tuple(
+            term
+            for term in (*self._other_places, *self._not_covered)
+            if term in analysis.focus
+            or term in analysis.plain
+            or (term in self._other_places and any(term in clause for clause in asking))
+        ) + tuple(name for name, sound in self._name_sounds if sound in analysis.pfocus and name not in analysis.plain)
+
+
+    # ----------------------------------------------------------------------------------------------
+    # Scores
+
+    def gaps(self, analysis: Analysis, index: int, scope_terms: tuple[str, ...]) -> tuple[Gap, ...]:
+        """Everything asked that the entry does not state (empty: the entry answers the question)."""
+        return find_gaps(self.facts, analysis, index, scope_terms, ungrounded_min=self.thresholds.ungrounded)
+
+    def warm(self, limit: int = 5_000) -> None:
+        """Work out what each entry states before the first questions (see :meth:`EntryFacts.warm`)."""
+        self.facts.warm(limit)
+
+    def base_score(self, e: Evidence) -> float:
+        w = self.weights
+        if e.long_query:
+            return 100 * (w.long_coverage * e.coverage + w.long_contain * e.contain + w.long_fuzzy * e.fuzzy)
+        return 100 * (w.coverage * e.coverage + w.contain * e.contain + w.fuzzy * e.fuzzy) * (1 - w.novelty * e.novelty)
+
+    def score(self, base: float, gaps: tuple[Gap, ...]) -> float:
+        w = self.weights
+        score = base
+        if any(g.kind == "number" for g in gaps):
+            score *= w.number_penalty
+        if any(g.kind not in ("number", "scope") for g in gaps):
+            score *= w.gap_penalty
+        if any(g.kind == "scope" for g in gaps):
+            score = min(score * 0.6, self.thresholds.suggest - 1)
+        return score
+
+    def contested(self, analysis: Analysis, indices: Iterable[int]) -> tuple[str, ...]:
+        """The kinds of thing asked for (啥体制, 什么改革) that some of these entries name and others do not.
+
+        A kind no candidate names (啥职务, 什么方向) is a word of asking: the value is the answer. A kind
+        some candidate names is the thing asked for, and an entry that never names it does not answer.
+        """
+        kinds = []
+        for match in _WHAT_KIND.finditer(analysis.plain):
+            nouns = salient_nouns(match.group(1), self._vocab)
+            if nouns and match.group(1).startswith(nouns[0]):
+                kinds.append(nouns[0])
+        for match in _KIND_WHAT.finditer(analysis.plain):  # 目标是啥
+            nouns = salient_nouns(match.group(1), self._vocab)
+            if nouns and match.group(1).endswith(nouns[-1]):
+                kinds.append(nouns[-1])
+        if not kinds:
+            return ()
+        indices = list(indices)
+        return tuple(k for k in kinds if any(k in self.facts.said_as_typed(i) for i in indices))
+
+    def scored(
+        self,
+        evidence: Evidence,
+        analysis: Analysis,
+        scope_terms: tuple[str, ...],
+        factor: float = 1.0,
+        contested: tuple[str, ...] = (),
+    ) -> Scored:
+        base = factor * self.base_score(evidence)
+        gaps = self.gaps(analysis, evidence.index, scope_terms)
+        missing = [k for k in contested if not self.facts.mentions(evidence.index, k)] if contested else []
+        if missing:
+            gaps += (Gap(GapKind.ASK_KIND, "、".join(missing)),)
+        # unexplained nouns are weak evidence on their own (the general lexicon is noisy): they lower the
+        # score, and so the confidence, without ruling the entry out
+        unexplained = [g for g in gaps if g.kind == "words"]
+        gaps = tuple(g for g in gaps if g.kind != "words")
+        score = self.score(base, gaps) * (self.weights.unexplained_penalty if unexplained else 1.0)
+        return Scored(score, evidence.index, evidence.question, gaps, base)
+
+
+    def concurs(self, analysis: Analysis, first: int, other: int) -> bool:
+        """Whether ``other`` gives the same reply as ``first``: it cites the same passage or restates it, or,
+        asked who, it names the same people and bodies (刘大鹏 in his own entry and in the topic he presented)."""
+        if self.facts.agree(first, other):
+            return True
+        if "person" not in analysis.asks:
+            return False
+        # only when the best entry explains the whole question: 开发区管委会主任是谁 names a role the
+        # presenter's entry never mentions, and two entries naming 王向前 do not make him its head
+        topics = [n for n in salient_nouns(analysis.message, self._vocab) if n not in WHO_FRAME]
+        if not all(self.facts.mentions(first, n) for n in topics):
+            return False
+        named = [n for n in self._names if n in self._entries[first].answer]
+        return bool(named) and all(n in self._entries[other].answer for n in named)
+
+
+    def confident(self, score: float, second: float) -> bool:
+        t = self.thresholds
+        lead = score - second
+        return (score >= t.answer and (lead >= t.lead or score >= t.sure)) or (
+            score >= t.answer_alone and lead >= t.lead_alone
+        )
+

@@ -1,0 +1,63 @@
+"""Follow-ups that lean on the previous question: "那省级的呢", "这个目标是哪年定的", "它在哪个乡镇".
+
+A follow-up read alone asks too little ("那省级的呢" names no subject) or points back ("它", "这个目标"). Read
+with the previous question of the same person in the same chat, it is a question of its own: the other thing
+takes the place of its kind in the previous question (国家级 → 省级) or stands before it (护理型 + 养老床位有多
+少张), and a pointing word is replaced by what the previous question asked about. The chat keeps the
+previous question for a few minutes; ``ask --json`` reads each line alone unless asked to read them as one
+conversation.
+
+Part of the core: no Telegram here. The patterns come from the language data (``follow_up``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..language import ZH, Vocabulary
+from .analyse import subject_of
+
+__all__ = ["FOLLOW_UP_SECONDS", "points_back", "resolved"]
+
+FOLLOW_UP_SECONDS = 300  # how long a chat keeps a person's previous question for a follow-up
+_PATTERNS = ZH.patterns("follow_up")
+_ASKING = ZH.question_pattern("mark")
+
+
+def points_back(current: str) -> bool:
+    """Whether a message begins with a word that points back (它, 这个目标) or leaves its subject out (是全市
+    第一吧): it leans on the previous question even when it could be answered alone."""
+    current = current.strip()
+    return _PATTERNS["pointing"].search(current) is not None or _PATTERNS["elided"].search(current) is not None
+
+
+def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
+    """The follow-up read with the previous question, the likeliest reading first; [] when it does not lean on
+    it. A pointing word is replaced by what the previous question asked about; another thing alone takes
+    the place of the word of its kind (国家级 → 省级), or of the previous subject (社工站 → 养老机构), or
+    stands before it (护理型 + 养老床位有多少张)."""
+    current, previous = current.strip(), previous.strip().rstrip("？?。！!")
+    if not current or not previous:
+        return []
+    subject = subject_of(previous, vocab)
+    pointing = _PATTERNS["pointing"].search(current)
+    if pointing:
+        noun = pointing.group("noun")
+        if noun and noun in subject:
+            subject = subject[: subject.index(noun) + len(noun)]  # ……锚定的目标 for 这个目标
+        return [subject + current[pointing.end() :]] if len(subject) >= 2 else []
+    if _PATTERNS["elided"].search(current):  # 是全市第一吧 after 有效发明专利有多少项
+        return [subject + current] if len(subject) >= 2 else []
+    elliptical = _PATTERNS["elliptical"].fullmatch(current)
+    if not elliptical or _ASKING.search(elliptical.group("other")):
+        return []
+    other = elliptical.group("other")
+    readings = []
+    # the word of the same kind in the previous question (国家级 for 省级)
+    same = re.search(r"[\u4e00-\u9fff]{1,3}" + re.escape(other[-1]), previous)
+    if same and same.group(0) != other and len(other) >= 2:
+        readings.append(previous[: same.start()] + other + previous[same.end() :])
+    if len(subject) >= 2 and subject in previous and other not in subject:
+        readings.append(previous.replace(subject, other, 1))
+    readings.append(other + previous)
+    return readings

@@ -1,0 +1,449 @@
+"""Match a resident's question to the knowledge base: analyse → retrieve → decide.
+
+1. :mod:`bot.engine.analyse` works out what is asked: the asking clause of a long message, the kind of
+   information asked for, the numbers named, the thing counted, a bigger area, and the parts of a
+   message that asks several things. Greetings, thanks and "who are you" are small talk.
+2. :mod:`bot.engine.retrieve` finds the entries the question is about, with the evidence for each.
+3. :mod:`bot.engine.decide` checks whether each entry states what is asked (its *gaps*), scores it, and
+   decides: ``answered``, ``partial`` (the topic is covered, the detail is not: say so and give the
+   closest fact), ``ambiguous`` (up to three candidates), or ``no_match``.
+
+A message that asks several things gets one reply per part (``parts``), each decided on its own.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from ..knowledge.model import Entry, KnowledgeBase
+from ..language import ZH
+from ..language.english import EnglishReader
+from ..language.ime import PinyinReader
+from ..language.text import Normalizer
+from .analyse import (
+    Analysis,
+    analyse,
+    asking_clauses,
+    asking_parts,
+    detect_smalltalk,
+    load_lexicons,
+    noun_lexicon,
+    punctuate_run_ons,
+    subject_of,
+    without_story,
+)
+from .claims import Claim, Verdict, claimed_values, judge_claim, place_areas, presenter_claimed, without_claim
+from .compare import Comparison, compare, compared_pair
+from .decide import Decider, Gap, Scored, Thresholds, Weights
+from .decision import DecisionModel, decision_features
+from .followup import points_back, resolved
+from .gaps import GapKind
+from .retrieve import Retriever
+
+__all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status", "Thresholds", "Weights"]
+
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    PARTIAL = "partial"
+    AMBIGUOUS = "ambiguous"
+    NO_MATCH = "no_match"
+    SMALLTALK = "smalltalk"
+
+
+# from the most to the least useful reply: a compound message takes its weakest part's status
+_STRENGTH = (Status.ANSWERED, Status.PARTIAL, Status.AMBIGUOUS, Status.NO_MATCH)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float
+    question: str  # the entry's question closest to what was asked
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    question: str
+    status: Status
+    entry: Entry | None = None  # answered: the answer; partial: the closest entry; compound: the first part's
+    score: float = 0.0
+    candidates: tuple[Candidate, ...] = ()
+    smalltalk: str = ""  # greeting / thanks / identity / bye / help
+    out_of_scope: str = ""  # the out-of-scope term that blocked a confident answer, if any
+    gaps: tuple[Gap, ...] = ()  # partial: what the entry does not state of what was asked
+    parts: tuple[MatchResult, ...] = field(default=())  # a message that asks several things: one per part
+    claim: Claim | None = None  # answered: a figure, year, rank or name the message checks, and whether it holds
+    comparison: Comparison | None = None  # answered: two stated figures a message compares (A和B哪个多)
+    read_as: str = ""  # a follow-up ("那省级的呢"): the question it was read as, with the previous one's subject
+
+    @property
+    def asked(self) -> str:
+        """What this reply answers, in full: the next follow-up leans on it."""
+        return self.read_as or self.question
+
+    @property
+    def compound(self) -> bool:
+        return len(self.parts) > 1
+
+
+_LETTERS = re.compile(r"[a-z]{2}")
+# the rest of a list asked after some of its items: 除了A、B，另外两个 / A、B之外还有哪些
+_EXCEPT = ZH.pattern("except_some")
+_READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
+_STORY_LENGTH = 40  # a message this long may tell a story before it asks
+
+
+def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
+    """A pinyin reader that knows the base's own words: synonyms and names, and for a base of ordinary
+    size its keywords, questions and answers too. Read when the reader is first built (in the background),
+    not here: a base of 100,000 entries must not be walked entry by entry at start-up."""
+
+    def vocabulary() -> tuple[list[str], list[str]]:
+        domain = [*(t for group in kb.synonyms for t in group), *kb.scope.names]
+        entries = kb.entries
+        if len(entries) > _READER_TEXT_LIMIT:
+            return domain, []
+        domain += [k for e in entries for k in e.keywords]
+        return domain, [t for e in entries for t in (*e.questions, e.answer)]
+
+    return PinyinReader(vocabulary)
+
+
+class Matcher:
+    """Answers questions against one knowledge base; build once, share everywhere (thread-safe reads)."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+        *,
+        shortlist: int = 8,
+        decision: DecisionModel | None = None,
+    ) -> None:
+        self.kb = kb
+        self.normalizer = Normalizer(kb.synonyms)
+        self.retriever = Retriever(kb, self.normalizer, shortlist=shortlist)
+        self.decider = Decider(kb, self.normalizer, self.retriever, thresholds=thresholds, weights=weights)
+        # a fitted answer decision (bot.engine.decision) in place of the no-gap rule and `Decider.confident`, when set
+        self.decision = decision
+        self._entries = kb.entries
+        # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
+        # in pinyin: few messages are, and building it beside the first questions slows them all
+        self.reader = _pinyin_reader(kb)
+        # English words (how many, occupancy rate) read as Chinese: built in the background (~25 ms) or by
+        # the first message in letters, whichever comes first
+        self._english: EnglishReader | None = None
+        self._english_lock = threading.Lock()
+        # what each entry states (small bases) and jieba's dictionary (~0.1-0.3 s from its cache) load in the
+        # background, not on a question
+        threading.Thread(target=self._warm, name="lexicons", daemon=True).start()
+
+    def _warm(self) -> None:
+        self.decider.warm()  # before the lexicons: a question waits for those, so both are done by its answer
+        load_lexicons()
+        _ = self.english
+
+    @property
+    def english(self) -> EnglishReader:
+        """The English reader: en.yaml with this base's places (its own first) and the English of its synonyms."""
+        with self._english_lock:
+            if self._english is None:
+                place = self.decider.vocabulary.place
+                names = (place.county, place.city, place.province)
+                self._english = EnglishReader.for_place(
+                    (*(n for full in names for n in (full, ZH.short_name(full))), *self.kb.scope.other_places),
+                    self.kb.synonyms,
+                )
+            return self._english
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.decider.thresholds
+
+    # ----------------------------------------------------------------------------------------------
+
+    def rank(self, analysis: Analysis) -> list[Scored]:
+        """The shortlisted entries, scored with their gaps, best first."""
+        decider = self.decider
+        scope_terms = decider.scope_terms_in(analysis)
+        best: dict[int, Scored] = {}
+        found = self.retriever.evidence(analysis)
+        focus = analysis.focused()
+        found_alone = self.retriever.evidence(focus) if focus is not None else []
+        contested = decider.contested(analysis, {e.index for e in (*found, *found_alone)})
+        for evidence in found:
+            best[evidence.index] = decider.scored(evidence, analysis, scope_terms, contested=contested)
+        if focus is not None:
+            # a long message is also judged by its asking clause alone, as a short question would be,
+            # as long as the entry also explains the rest of the message (a generic clause such as
+            # 采用了哪几种方式 must not pull in an entry about something else)
+            alone = [
+                decider.scored(e, focus, scope_terms, decider.weights.focus, contested) for e in found_alone
+            ]
+            raisable = [s for s in alone if s.index not in best or s.score > best[s.index].score]
+            rest = self.retriever.rest_coverage(analysis, [s.index for s in raisable]) if raisable else {}
+            for s in raisable:
+                factor = min(1.0, decider.weights.focus_context + rest[s.index])
+                score = factor * s.score
+                if s.index not in best or score > best[s.index].score:
+                    best[s.index] = Scored(score, s.index, s.question, s.gaps, factor * s.base)
+        rest_of_list = _EXCEPT.search(analysis.message) is not None
+        for index, scored in best.items():
+            # the rest of a list asked after naming some of its items ("除了产业创优、环境创建，另外两个") is
+            # about the entry that lists them all, however its other words are put
+            if rest_of_list and self.decider.facts.listed_items(index, analysis) >= 2:
+                boost = self.decider.weights.list_boost
+                best[index] = Scored(scored.score * boost, index, scored.question, scored.gaps, scored.base * boost)
+        return sorted(best.values(), key=lambda s: (-s.score, s.index))
+
+    def _runner_up(self, analysis: Analysis, ranked: list[Scored]) -> tuple[float, bool]:
+        """The score of the runner-up that says something else, and whether the next entry concurs with the best:
+        an entry that gives the same reply (it cites or restates the same passage, or names the same people
+        asked who) takes nothing from the best's lead."""
+        best = ranked[0]
+        for position, scored in enumerate(ranked[1:]):
+            if not self.decider.concurs(analysis, best.index, scored.index):
+                return scored.score, position > 0
+        return 0.0, len(ranked) > 1
+
+    def features(self, question: str, analysis: Analysis, *, part: bool = False) -> tuple[float, ...] | None:
+        """The features of this decision (:data:`bot.engine.decision.FEATURES`), or None when no entry is ranked."""
+        ranked = self.rank(analysis)
+        if not ranked:
+            return None
+        second, concurs = self._runner_up(analysis, ranked)
+        return self._features(question, ranked, second, concurs, part)
+
+    def _features(
+        self, question: str, ranked: list[Scored], second: float, concurs: bool, part: bool
+    ) -> tuple[float, ...]:
+        return decision_features(
+            ranked, second, concurs=concurs, suggest=self.thresholds.suggest, length=len(question), part=part
+        )
+
+    def decide(self, question: str, analysis: Analysis, *, part: bool = False) -> MatchResult:
+        """The status of one question (or one part of a message) from its ranked entries."""
+        ranked = self.rank(analysis)
+        if not ranked:
+            return MatchResult(question=question, status=Status.NO_MATCH)
+        t = self.thresholds
+        best = ranked[0]
+        second, concurs = self._runner_up(analysis, ranked)
+        model = self.decision
+        if model is None:
+            answers = not best.gaps and self.decider.confident(best.score, second)
+        else:
+            answers = model.answers(self._features(question, ranked, second, concurs, part))
+        candidates = tuple(
+            Candidate(self._entries[s.index], round(min(s.score, 100.0), 1), s.question)
+            for s in ranked[: t.candidates]
+            if s.score >= t.suggest and s.score >= best.score - 15
+        )
+        entry = self._entries[best.index]
+        score = round(min(best.score, 100.0), 1)
+        if answers:
+            return MatchResult(question, Status.ANSWERED, entry, score, candidates[:1])
+        if best.blocked:
+            near = tuple(c for c in candidates if c.entry.id != entry.id)
+            return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=best.blocked)
+        # the topic is clearly covered but a detail is not: say what is missing and give the closest fact
+        by_base = max(ranked, key=lambda s: s.base)
+        other = max((s.base for s in ranked if s.index != by_base.index), default=0.0)
+        if (
+            by_base.gaps
+            and not by_base.blocked
+            and by_base.base >= t.partial
+            and self.decider.confident(by_base.base, other)
+        ):
+            closest = self._entries[by_base.index]
+            return MatchResult(
+                question, Status.PARTIAL, closest, round(min(by_base.base, 100.0), 1), candidates, gaps=by_base.gaps
+            )
+        if candidates:
+            return MatchResult(question, Status.AMBIGUOUS, None, score, candidates)
+        near = tuple(
+            Candidate(self._entries[s.index], round(s.score, 1), s.question) for s in ranked[: t.candidates]
+        )
+        return MatchResult(question, Status.NO_MATCH, None, score, near)
+
+    def match(self, question: str) -> MatchResult:
+        """Match one message; never raises on any text."""
+        question = question or ""
+        compared = self._compared(question)
+        if compared is not None:
+            return compared
+        result = self._match(question)
+        if result.status is not Status.ANSWERED and len(question) >= _STORY_LENGTH:
+            # a long message (a story, then the question): its asking clauses alone, as a short question
+            asked, sentences = asking_clauses(question)
+            if asked and asked != question:
+                again = self._match(asked)
+                # two questions asked in two sentences need two answered parts, not one of them
+                if again.status is Status.ANSWERED and (sentences < 2 or len(again.parts) >= sentences):
+                    result = replace(again, question=question)
+        if result.compound or result.status is Status.SMALLTALK:
+            return result
+        return self._checked(question, result)
+
+    def _checked(self, question: str, result: MatchResult) -> MatchResult:
+        """The reply to a message that checks a claim (是不是60户吧): the claim's verdict with the release's fact,
+        the claim asked again as a question when it kept the message from being answered; else ``result``."""
+        folded = self.normalizer.fold(question)
+        values = claimed_values(folded, self.kb.scope.names, place_areas(self.decider.vocabulary))
+        # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
+        only_values = bool(result.gaps) and all(g.kind is GapKind.VALUE for g in result.gaps)
+        other_value = result.status is Status.PARTIAL and result.entry is not None and only_values
+        if not values and not other_value:
+            return result  # nothing claimed: no need to read the message again
+        vocab = self.decider.vocabulary
+        if not analyse(self.normalizer, question, vocab).checks:
+            return result
+        presenter = next((v for v in values if presenter_claimed(v)), None)
+        if presenter is not None:
+            # 是王向前副县长回答的吧: who presented that topic, asked again, and the name checked against it
+            again = self._match(without_claim(folded, presenter))
+            if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
+                claim = judge_claim(presenter, again.entry, self.normalizer, vocab)
+                return replace(again, question=question, claim=claim)
+        if result.status is Status.ANSWERED and result.entry is not None:
+            # a name the answer's entry states is what the message is about, not a claim (义望合金参与了……吧)
+            checked = [v for v in values if v.kind != "name"]
+            if checked:
+                return replace(result, claim=judge_claim(checked[0], result.entry, self.normalizer, vocab))
+            return result
+        if other_value:
+            claim = Claim(result.gaps[0].detail, Verdict.DIFFERS)
+            return replace(result, status=Status.ANSWERED, gaps=(), claim=claim)
+        # the claim asked again as a question (是不是60户吧 → 是多少户): the release's fact, and whether it differs
+        for value in values:
+            again = self._match(without_claim(folded, value))
+            if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
+                claim = judge_claim(value, again.entry, self.normalizer, vocab)
+                return replace(again, question=question, claim=claim)
+        return result
+
+    def match_after(self, question: str, previous: str | None) -> MatchResult:
+        """Match a message that may lean on the same person's previous question ("那省级的呢", "它在哪个乡镇"):
+        read with it when it points back, or when it is not answered alone and is answered so."""
+        alone = self.match(question)
+        if not previous or alone.status is Status.SMALLTALK:
+            return alone
+        if alone.status is Status.ANSWERED and not points_back(question):
+            return alone
+        for text in resolved(previous, question, self.decider.vocabulary):
+            again = self.match(text)
+            if again.status is Status.ANSWERED:
+                return replace(again, question=question, read_as=text)
+        return alone
+
+    def _compared(self, question: str) -> MatchResult | None:
+        """A message that compares two things (A和B哪个多), asked as both facts (A和B各有多少) and answered with
+        the two figures compared; None when it compares nothing or the facts are not both answered."""
+        pair = compared_pair(self.normalizer.fold(question))
+        if pair is None:
+            return None
+        result = self._match(pair.asked)
+        if result.status is not Status.ANSWERED or result.entry is None:
+            return None
+        parts = [p.entry for p in result.parts if p.entry is not None] if result.compound else []
+        first, second = (parts[0], parts[1]) if len(parts) == 2 else (result.entry, result.entry)
+        return replace(result, question=question, comparison=compare(pair, first, second, self.normalizer))
+
+    def _match(self, question: str) -> MatchResult:
+        folded = self.normalizer.fold(question)
+        kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
+        if kind:
+            return MatchResult(question=question, status=Status.SMALLTALK, score=100.0, smalltalk=kind)
+        # letters are read as Chinese first: the English the lexicon knows (how many beds), then what is left
+        # that is pinyin (yanglao chuangwei duoshao zhang); a word that is both is pinyin beside other pinyin
+        reading = self.reader.read(self.english.read(folded)) if _LETTERS.search(folded) else question
+        if reading == folded:
+            reading = question
+        vocab = self.decider.vocabulary
+        reading = without_story(punctuate_run_ons(reading), vocab)
+        analysis = analyse(self.normalizer, reading, vocab)
+        if not analysis.key:
+            return MatchResult(question=question, status=Status.NO_MATCH)
+        whole = self.decide(question, analysis)
+        parts = asking_parts(self.normalizer, reading, vocab)
+        if len(parts) < 2:
+            return whole
+        analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
+        results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
+        answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
+        if not answered:
+            return whole  # nothing answered part by part: the message is judged as one question
+        if whole.status is Status.ANSWERED and not any(
+            self._asks_elsewhere(r, whole) or self._names_elsewhere(question, a, r, whole)
+            for r, a in zip(results, analyses, strict=True)
+        ):
+            # one confident answer for the whole message, and no part that asks about another entry: the
+            # other "parts" are the resident's story (家里种了几亩地), not questions of their own
+            return whole
+        # a part that an answered part's entry states in full is a follow-up about the same thing
+        # ("有多少户？是不是全市最多"): it needs no reply of its own
+        kept: list[MatchResult] = []
+        for result, a in zip(results, analyses, strict=True):
+            if result.status is not Status.ANSWERED and any(self._states(entry, a, result) for entry in answered):
+                continue
+            if result.status is Status.ANSWERED and any(k.entry == result.entry for k in kept):
+                continue
+            kept.append(result)
+        if len(kept) == 1:
+            return kept[0] if whole.status is not Status.ANSWERED or whole.entry != kept[0].entry else whole
+        status = max((r.status for r in kept), key=_STRENGTH.index)
+        first = kept[0]
+        return MatchResult(
+            question, status, first.entry, min(r.score for r in kept), first.candidates,
+            out_of_scope=first.out_of_scope, gaps=first.gaps, parts=tuple(kept),
+        )
+
+    @staticmethod
+    def _asks_elsewhere(part: MatchResult, whole: MatchResult) -> bool:
+        """Whether a part clearly asks about another entry than the whole message's answer."""
+        if part.status in (Status.ANSWERED, Status.PARTIAL):
+            return part.entry is not None and part.entry != whole.entry
+        if part.status is Status.AMBIGUOUS:
+            return all(c.entry != whole.entry for c in part.candidates)
+        return False
+
+    def _names_elsewhere(self, message: str, analysis: Analysis, part: MatchResult, whole: MatchResult) -> bool:
+        """A question of its own that matched nothing: it ends in a question mark, and names a subject the
+        whole message's answer never mentions ("……是哪个领导讲的？总目标又是什么？")."""
+        if part.status is not Status.NO_MATCH or whole.entry is None or part.out_of_scope:
+            return False
+        last = re.split(r"[，,]", part.question.strip())[-1].strip()
+        if not last or not re.search(re.escape(last) + r"\s*[？?]", message):
+            return False
+        index = self.kb.index_of(whole.entry.id)
+        if index is None:
+            return False
+        # a noun of the release (another entry states it) that the answer does not: 总目标, not 年 or 原话
+        subject = subject_of(analysis.focus, self.decider.vocabulary)
+        lexicon = noun_lexicon()
+        pairs = {subject[i : i + 2] for i in range(len(subject) - 1)}
+        nouns = [n for n in pairs if n in lexicon and self.decider.facts.known_to_base(n)]
+        return bool(nouns) and not any(self.decider.facts.mentions(index, n) for n in nouns)
+
+    def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
+        """Whether ``entry`` is what this part asks about (its first candidate, or an elliptical part whose own
+        words it all states) and states all of it."""
+        first = result.entry or (result.candidates[0].entry if result.candidates else None)
+        index = self.kb.index_of(entry.id)
+        if index is None:
+            return False
+        # an elliptical part ("乡镇多少项，村里多少项") whose own words the answered entry all states: the message
+        # itself says what it is about
+        subject = subject_of(analysis.focus, self.decider.vocabulary)
+        elliptical = result.status in (Status.AMBIGUOUS, Status.NO_MATCH) and len(subject) >= 2 and all(
+            self.decider.facts.mentions(index, subject[i : i + 2]) for i in range(len(subject) - 1)
+        )
+        if (first is None or first.id != entry.id) and not elliptical:
+            return False
+        scope_terms = self.decider.scope_terms_in(analysis)
+        return not self.decider.gaps(analysis, index, scope_terms)

@@ -1,0 +1,117 @@
+"""Whole-base checks that go beyond loading: every entry must be reached by its own questions, the place's
+example questions must be answered, and words the admins marked as not covered must really be absent.
+
+Problems stop a base from loading (``validate`` exits 1); warnings are printed and leave it valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..knowledge.model import KnowledgeBase, Problem
+from ..language import ZH
+from ..language.text import chinese_numerals_to_digits
+from .matching import Matcher, MatchResult, Status
+from .render import describe_gaps
+
+# a figure in 万 or 亿 that no unit follows (约35万。), in an answer
+_BARE_FIGURE = ZH.pattern("bare_figure")
+
+__all__ = ["check_base", "check_self_retrieval"]
+
+
+def _why(result: MatchResult) -> str:
+    if result.status is Status.SMALLTALK:
+        return "is taken as small talk"
+    if result.entry is not None:
+        return f"retrieves '{result.entry.id}' instead"
+    if result.candidates:
+        return "is ambiguous between " + ", ".join(c.entry.id for c in result.candidates)
+    return "retrieves nothing"
+
+
+def check_self_retrieval(kb: KnowledgeBase, matcher: Matcher | None = None) -> list[Problem]:
+    """One problem per question that does not reach its own entry (answered, or partial if its answer disclaims it)."""
+    return check_base(kb, matcher)[0]
+
+
+def check_base(kb: KnowledgeBase, matcher: Matcher | None = None) -> tuple[list[Problem], list[Problem]]:
+    """(problems, warnings) of a loaded base; see the module's docstring."""
+    matcher = matcher or Matcher(kb)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for entry in kb.entries:
+        for question, line in zip(entry.questions, entry.question_lines, strict=False):
+            result = matcher.match(question)
+            own = result.entry is not None and result.entry.id == entry.id
+            if own and result.status is Status.ANSWERED:
+                continue
+            if own and result.status is Status.PARTIAL:
+                # the entry's own honest reply to a question its answer disclaims (哪些事项 when the release gives
+                # only how many): the question reaches its entry, but the resident is told what is missing
+                warnings.append(
+                    Problem(
+                        entry.file,
+                        line,
+                        f"warning: question '{question}' of '{entry.id}' is answered only in part (the bot says the "
+                        f"release does not state {describe_gaps(result.gaps)}); state it in the answer, or drop "
+                        "the question",
+                    )
+                )
+                continue
+            what = "reaches its entry only as one part of a compound reply" if own else _why(result)
+            problems.append(
+                Problem(entry.file, line, f"question '{question}' of '{entry.id}' {what}; reword it to be specific")
+            )
+    place = kb.place
+    for example in place.examples:
+        result = matcher.match(example)
+        if result.status is not Status.ANSWERED:
+            problems.append(
+                Problem(
+                    place.file,
+                    1,
+                    f"example '{example}' is not answered ({result.status}, {_why(result)}); "
+                    "use a question one entry answers",
+                )
+            )
+    warnings += _not_covered_words_stated(kb)
+    warnings += _figures_without_units(kb)
+    return problems, warnings
+
+
+def _figures_without_units(kb: KnowledgeBase) -> list[Problem]:
+    """An answer's figure in 万 or 亿 with no unit after it (约35万): the bot cannot tell what it counts."""
+    found: list[Problem] = []
+    for entry in kb.entries:
+        for match in _BARE_FIGURE.finditer(chinese_numerals_to_digits(entry.answer)):
+            found.append(
+                Problem(
+                    entry.file,
+                    entry.line,
+                    f"warning: the answer of '{entry.id}' states '{match.group(0)}' without a unit; write what it "
+                    "counts after it (35万人, 3.6亿元) as the release does",
+                )
+            )
+    return found
+
+
+def _not_covered_words_stated(kb: KnowledgeBase) -> list[Problem]:
+    """A not_covered word that an entry states blocks every other entry from answering questions with it."""
+    found: list[Problem] = []
+    path = Path(kb.directory) / "scope.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n") if path.is_file() else []
+    for word in kb.scope.not_covered:
+        holders = [e for e in kb.entries if any(word in text for text in (*e.questions, e.answer, e.quote))]
+        if holders:
+            first = holders[0]
+            others = f" and {len(holders) - 1} more" if len(holders) > 1 else ""
+            found.append(
+                Problem(
+                    str(path),
+                    next((i for i, text in enumerate(lines, 1) if word in text.split("#")[0]), 1),
+                    f"warning: not_covered '{word}' occurs in entry '{first.id}' ({first.file}:{first.line}){others}; "
+                    "a not_covered word blocks every entry that lacks it: remove it from not_covered",
+                )
+            )
+    return found

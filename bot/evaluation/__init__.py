@@ -1,0 +1,1 @@
+"""Evaluation tools, never imported at run time: benchmarks, fitting, judging, quality sets."""

@@ -1,0 +1,123 @@
+"""Entries derived from a source's own text: its headings, how it begins and ends, who spoke in what order.
+
+Residents and readers ask about the report as a text ("报道有哪几个小标题", "最后一段怎么写的", "发言顺序是怎样
+的"). No curated entry needs to hold these: the loader derives them from each source, answered in the source's
+own words and quoted verbatim, with questions from the language data (``derived`` in ``zh.yaml``). A question a
+curated entry already has stays with that entry.
+
+Part of the core: no Telegram here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from ..language import ZH, alternation
+from .model import Entry, Source
+
+__all__ = ["derived_entries", "is_derived"]
+
+_DATA = ZH.table("derived")
+_TITLES = ZH.words("person_titles")
+_SPEECH = re.compile(alternation(ZH.words("speech_verbs")))
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+_PARAGRAPH_MIN = 40  # a shorter line is a heading, a caption or a byline, not a paragraph
+
+
+def is_derived(entry: Entry) -> bool:
+    """Whether the loader derived the entry from a source (it lives in no topic file: it cannot be edited)."""
+    return entry.file.endswith(".md")
+
+
+def _paragraphs(source: Source) -> list[str]:
+    return [line.strip() for line in source.text.splitlines() if len(line.strip()) >= _PARAGRAPH_MIN]
+
+
+def _lines(source: Source) -> set[str]:
+    return {line.strip() for line in source.text.splitlines() if line.strip()}
+
+
+def _headings(source: Source) -> list[str]:
+    """The sections whose words stand as heading lines in the text (body sections, not 导语 or 结语)."""
+    lines = _lines(source)
+    return [s for s in source.sections if all(part in lines for part in s.split())]
+
+
+def _speakers(source: Source, names: Iterable[str]) -> list[tuple[str, str]]:
+    """The people who present in the text, in order of their first words: a name with a title before it, in a
+    sentence with a verb of presenting (某县副县长张三说道)."""
+    titles = alternation(sorted(_TITLES, key=len, reverse=True))
+    found: list[tuple[int, str, str]] = []
+    sentences = _sentences(source.text)
+    for name in names:
+        pattern = re.compile(r"([\u4e00-\u9fff、]{0,12}?(?:" + titles + r"))" + re.escape(name))
+        for sentence_start, sentence in sentences:
+            match = pattern.search(sentence)
+            if match and _SPEECH.search(sentence):
+                found.append((sentence_start + match.start(), name, match.group(1)))
+                break
+    return [(name, title) for _, name, title in sorted(found)]
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out, at = [], 0
+    for sentence in _SENTENCE_END.split(text):
+        out.append((at, sentence))
+        at += len(sentence)
+    return out
+
+
+def _sentence(paragraph: str, which: int) -> str:
+    """The first (0) or last (-1) sentence of a paragraph, as written."""
+    sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    return sentences[which].strip() if sentences else paragraph
+
+
+def derived_entries(
+    sources: Mapping[str, Source], names: Iterable[str], is_taken: Callable[[str], bool], ids: set[str]
+) -> list[Entry]:
+    """The entries derived from each source. ``is_taken``: whether a curated entry already has a question
+    (a derived question it has stays with it); ``ids``: the ids in use (a curated id wins)."""
+    names = tuple(names)
+    out: list[Entry] = []
+    for source in sources.values():
+        paragraphs = _paragraphs(source)
+        found: dict[str, tuple[str, str]] = {}  # kind -> (answer, quote)
+        headings = _headings(source)
+        if len(headings) >= 2:
+            shown = "、".join(_DATA["heading"].format(n=n, heading=h) for n, h in enumerate(headings, 1))
+            answer = _DATA["headings"]["answer"].format(count=len(headings), headings=shown)
+            found["headings"] = (answer, headings[0].split()[0])  # a heading line, as the source has it
+        if paragraphs:
+            first, last = paragraphs[0], paragraphs[-1]
+            found["opening"] = (_DATA["opening"]["answer"].format(paragraph=first), _sentence(first, 0))
+            if last != first:
+                found["ending"] = (_DATA["ending"]["answer"].format(paragraph=last), _sentence(last, -1))
+        speakers = _speakers(source, names)
+        if len(speakers) >= 2:
+            people = "、".join(
+                _DATA["person"].format(n=i, name=n, title=t) for i, (n, t) in enumerate(speakers, 1)
+            )
+            answer = _DATA["speakers"]["answer"].format(count=len(speakers), people=people)
+            found["speakers"] = (answer, speakers[0][1] + speakers[0][0])  # the first one, with the title
+        for kind, (answer, quote) in found.items():
+            entry_id = f"{source.id}-{kind}"
+            questions = tuple(q for q in _DATA[kind]["questions"] if not is_taken(q))
+            if entry_id in ids or not questions:
+                continue
+            out.append(
+                Entry(
+                    id=entry_id,
+                    topic=str(_DATA["topic"]),
+                    questions=questions,
+                    answer=answer,
+                    quote=quote,
+                    source=source.id,
+                    section="",
+                    file=source.file,
+                    line=1,
+                    question_lines=(1,) * len(questions),
+                )
+            )
+    return out

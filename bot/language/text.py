@@ -1,0 +1,262 @@
+"""Text normalisation for matching: one pass, done once per string, before any comparison.
+
+``Normalizer.normalize`` turns what a resident types into a *key*: full/half width folded (NFKC),
+traditional characters made simplified (OpenCC), lower case, punctuation, emoji and control characters
+dropped, filler words removed, Chinese numerals written as digits the way the release writes them
+(二十九户 → 29户, 一千二百万吨 → 1200万吨, 百分之七十 → 70%), and synonyms replaced by the first word
+of their group. ``pinyin_key`` maps every Chinese character of a key to its toneless syllable, so that
+homophones typed with a pinyin keyboard (设工站 for 社工站) compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import opencc
+from pypinyin.pinyin_dict import pinyin_dict
+
+from . import ZH
+
+__all__ = ["MAX_INPUT_CHARS", "Normalizer", "chinese_numerals_to_digits", "pinyin_key"]
+
+MAX_INPUT_CHARS = 2000  # longer messages are cut: nobody's question needs more
+MAX_KEY_CHARS = 300
+
+# Words that carry no meaning for matching (bot/language/zh.yaml). Longest first is applied automatically.
+FILLERS = ZH.words("fillers")
+
+_CN_DIGITS: dict[str, int] = ZH.table("numerals.digits")
+_CN_UNITS: dict[str, int] = ZH.table("numerals.units")
+_CN_BIG: dict[str, int] = ZH.table("numerals.big")
+_NUM_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS)
+_MEASURE = ZH.chars("numeral_measures")
+# A run of Chinese numerals (optionally with 点 and decimals), e.g. 二十九, 一千二百, 二点七八.
+_PERCENT, _POINT = ZH.chars("numerals.percent"), ZH.chars("numerals.point")
+_NUMERAL_RUN = re.compile(rf"({_PERCENT})?([{_NUM_CHARS}]+(?:{_POINT}[{_NUM_CHARS}]+)?)")
+
+_t2s = opencc.OpenCC("t2s")
+
+
+def _cn_int(run: str) -> int | None:
+    """Value of a run of Chinese numerals below 10,000 (十五 → 15, 三百零二 → 302, 二零二四 → 2024)."""
+    if all(ch in _CN_DIGITS for ch in run):  # digit by digit: 二零二四
+        if len(run) == 1:
+            return _CN_DIGITS[run]
+        if {_CN_DIGITS[ch] for ch in run} == {1}:  # 唯一一个, 一一对应: words, not the number 11
+            return None
+        return int("".join(str(_CN_DIGITS[ch]) for ch in run))
+    total, current = 0, 0
+    for ch in run:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def chinese_numerals_to_digits(text: str) -> str:
+    """Write Chinese numerals as digits, keeping 万/亿 as units like the release does.
+
+    Single numerals are converted only before a measure word (三个, 两条), so words such as 一体化,
+    统一 or 四创 keep their meaning; runs of two or more (二十九, 三百) are always converted.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        percent, run = match.group(1), match.group(2)
+        start, end = match.span()
+        nxt = text[end] if end < len(text) else ""
+        integer, _, decimals = run.partition(_POINT)
+        if len(integer) == 1 and not decimals and not percent:
+            if not nxt or nxt not in _MEASURE:
+                return match.group(0)
+            if _CN_UNITS.get(integer, 0) >= 100 or (_CN_UNITS.get(integer) == 10 and nxt in _CN_BIG):
+                return match.group(0)
+        value = _cn_int(integer)
+        if value is None:
+            return match.group(0)
+        digits = str(value)
+        if decimals:
+            digits += "." + "".join(str(_CN_DIGITS.get(ch, "")) for ch in decimals if ch in _CN_DIGITS)
+        if percent:
+            return digits + "%"
+        _ = start
+        return digits
+
+    return _NUMERAL_RUN.sub(replace, text)
+
+
+def _build_pinyin_table() -> dict[int, str]:
+    """Each Chinese character → one private-use character standing for its toneless syllable."""
+    syllables: dict[str, str] = {}
+    table: dict[int, str] = {}
+    for code, readings in pinyin_dict.items():
+        first = readings.split(",")[0]
+        bare = "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+        symbol = syllables.get(bare)
+        if symbol is None:
+            symbol = syllables[bare] = chr(0xE000 + len(syllables))
+        table[code] = symbol
+    return table
+
+
+_PINYIN_TABLE = _build_pinyin_table()
+# each toneless syllable → the symbol its characters get, so that pinyin typed in letters matches too
+_SYLLABLES = {
+    "".join(c for c in unicodedata.normalize("NFD", readings.split(",")[0]) if not unicodedata.combining(c)): symbol
+    for code, readings in pinyin_dict.items()
+    for symbol in (_PINYIN_TABLE[code],)
+}
+# spellings people type for syllables the dictionary lists under another first reading (谁 shui/shei;
+# ü typed as v: 绿 lv, 女 nv)
+for _typed, _listed in (("shei", "shui"), ("lv", "lu"), ("nv", "nu"), ("lve", "lue"), ("nve", "nue")):
+    if _listed in _SYLLABLES:
+        _SYLLABLES.setdefault(_typed, _SYLLABLES[_listed])
+_LATIN_RUN = re.compile(r"[a-z]{2,}")
+
+
+@lru_cache(maxsize=4096)
+def syllables_of(run: str, shortest: int = 1) -> str | None:
+    """Letters as pinyin syllables (fewest syllables wins: xian is 先, not 西安), or None if they are not pinyin.
+
+    ``shortest`` is the fewest letters a syllable may have (2 rules out the lone a, o, e, n of English words).
+    """
+    best: list[list[str] | None] = [None] * (len(run) + 1)
+    best[0] = []
+    for end in range(1, len(run) + 1):
+        for size in range(shortest, min(6, end) + 1):
+            before = best[end - size]
+            symbol = _SYLLABLES.get(run[end - size : end])
+            if before is not None and symbol is not None:
+                candidate = [*before, symbol]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    found = best[len(run)]
+    return "".join(found) if found else None
+
+
+def is_pinyin_word(word: str) -> bool:
+    """Whether letters read as pinyin syllables of two letters or more (nation is not na-ti-o-n); a lone
+    syllable (a, e) counts only as a word of its own."""
+    return syllables_of(word, 1 if len(word) <= 2 else 2) is not None
+
+
+def pinyin_key(key: str) -> str:
+    """The key with every Chinese character, and pinyin typed in letters (gaoxin), as symbols of their syllables."""
+    key = key.translate(_PINYIN_TABLE)
+    if _LATIN_RUN.search(key) is None:
+        return key
+    return _LATIN_RUN.sub(lambda m: syllables_of(m.group(0)) or m.group(0), key)
+
+
+# Characters a key keeps (CJK, ASCII letters and digits, . % +); everything else separates words.
+_DROPPED = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%+]+")
+# a dot or plus survives only between digits/letters (4.25, 1+3+x)
+_LONE_MARK = re.compile(r"(?<![0-9a-z])[.+]|[.+](?![0-9a-z])")
+
+
+# words of letters written apart (high-tech, high tech) are one word for synonyms (hightech → 高新技术)
+_JOINED_LATIN = re.compile(r"(?<=[a-z]) +(?=[a-z])")
+# The same, keeping line breaks, for many texts joined by them.
+_DROPPED_LINES = re.compile(r"[^\u4e00-\u9fff\u3400-\u4dbfa-z0-9.%+\n]+")
+
+
+def _kept(folded: str) -> str:
+    return _LONE_MARK.sub(" ", _DROPPED.sub(" ", chinese_numerals_to_digits(folded)))
+
+
+class Normalizer:
+    """Turns text into a matching key; built once with the synonym groups of a knowledge base."""
+
+    def __init__(self, synonyms: Iterable[Iterable[str]] = (), *, fillers: Iterable[str] = FILLERS) -> None:
+        self._fillers = tuple(sorted({self.fold(f) for f in fillers}, key=len, reverse=True))
+        self._filler_re = re.compile("|".join(re.escape(f) for f in self._fillers)) if self._fillers else None
+        replacements: dict[str, str] = {}
+        for group in synonyms:
+            folded = [self._base(term) for term in group]
+            folded = [t for t in folded if t]
+            if len(folded) < 2:
+                continue
+            canonical = folded[0]
+            # the canonical word maps to itself, so that a longer official word is never cut up
+            # by a shorter everyday one inside it (床位 stays 床位, not 床位位)
+            replacements.setdefault(canonical, canonical)
+            for term in folded[1:]:
+                replacements.setdefault(term, canonical)
+        self._synonyms = replacements
+        self._synonym_re = (
+            re.compile("|".join(re.escape(t) for t in sorted(replacements, key=len, reverse=True)))
+            if replacements
+            else None
+        )
+        self._cache = lru_cache(maxsize=4096)(self._normalize)
+
+    @staticmethod
+    def fold(text: str) -> str:
+        """Width, script and case folding only."""
+        text = unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS])
+        return str(_t2s.convert(text)).lower()
+
+    def _base(self, text: str) -> str:
+        """Folded, numerals as digits, only kept characters; no filler or synonym handling."""
+        return _kept(self.fold(text)).replace(" ", "")
+
+    def _normalize(self, text: str) -> str:
+        return self._finish(self.fold(text))
+
+    def _finish(self, folded: str) -> str:
+        kept = _JOINED_LATIN.sub("", _kept(folded))
+        if self._synonym_re is not None:
+            kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
+        return self._strip_fillers(kept)
+
+    def normalize(self, text: str) -> str:
+        """The matching key of ``text`` (may be empty)."""
+        return self._cache(text[:MAX_INPUT_CHARS])
+
+    def normalize_many(self, texts: Iterable[str], *, chunk: int = 5_000) -> list[str]:
+        """Keys of many texts at once (one OpenCC call per ``chunk`` texts: loading large bases is dominated by
+        it; a bounded chunk keeps each call, which holds the interpreter lock, short while others answer)."""
+        items = [t[:MAX_INPUT_CHARS].replace("\n", " ").replace("\r", " ") for t in texts]
+        keys: list[str] = []
+        for start in range(0, len(items), chunk):
+            keys += self._normalize_lines(items[start : start + chunk])
+        return keys
+
+    def _normalize_lines(self, items: list[str]) -> list[str]:
+        if not items:
+            return []
+        joined = unicodedata.normalize("NFKC", "\n".join(items))
+        folded = str(_t2s.convert(joined)).lower()
+        # the same steps as _finish, run over all texts at once; no pattern spans a line break
+        kept = _JOINED_LATIN.sub("", _LONE_MARK.sub(" ", _DROPPED_LINES.sub(" ", chinese_numerals_to_digits(folded))))
+        if self._synonym_re is not None:
+            kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
+        lines = kept.split("\n")
+        if len(lines) != len(items):  # a conversion changed the line count: fall back, one by one
+            return [self._normalize(t) for t in items]
+        return [self._strip_fillers(line) for line in lines]
+
+    def _strip_fillers(self, kept: str) -> str:
+        if self._filler_re is not None:
+            stripped = self._filler_re.sub(" ", kept)
+            if stripped.strip():
+                kept = stripped
+        return kept.replace(" ", "")[:MAX_KEY_CHARS]
+
+    def plain(self, text: str) -> str:
+        """Folded text with numerals as digits and only kept characters: no synonyms, no fillers."""
+        return self._base(text[:MAX_INPUT_CHARS])
+
+    def canonical_term(self, term: str) -> str:
+        """The key of a single term (synonyms applied, fillers kept)."""
+        key = self._base(term)
+        if self._synonym_re is not None:
+            key = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], key)
+        return key

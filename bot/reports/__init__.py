@@ -1,0 +1,1 @@
+"""Reports a county clerk can read: statistics, unanswered questions, the announcement schedule."""

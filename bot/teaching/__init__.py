@@ -1,0 +1,1 @@
+"""Teaching from the chat: suggestions, edits of the knowledge YAML with history and undo."""
