@@ -110,15 +110,35 @@ HELP = (
     "/topics 按话题浏览  /source 资料来源\n"
     "回答下面的 👍 👎 帮我们改进；“原文”按钮显示整段原文。"
 )
-HELP_ADMIN = (
-    "\n\n<b>管理员</b>\n/reload 重新加载知识库和计划公告\n/stats 使用统计（附图表）\n/unanswered 没答上来和被点 👎 的问题\n"
-    "/announce 公告内容：预览后发到订阅的群（/announce #城关镇 内容：只发给带这个标签的群）\n/groups 订阅公告的群\n/schedule 计划公告和最近的发送记录"
-    "\n/suggestions 教机器人：居民问题的建议（✅ 加为问法，🔁 换条目，✖ 忽略）\n/history 知识库修改记录\n/undo 撤销最近一次修改"
-)
-HELP_GROUP_ADMIN = (
-    "\n\n<b>群管理员</b>\n/auto on｜off 开关自动回答（只回答有把握的问题）\n"
-    "/subscribe [标签] 订阅县里的公告  /unsubscribe 取消订阅"
-)
+# /help's sections for bot admins and group admins: a title, then the lines their commands register
+HELP_ADMIN_TITLE = "\n\n<b>管理员</b>\n"
+HELP_GROUP_ADMIN_TITLE = "\n\n<b>群管理员</b>\n"
+HELP_AUTO = "/auto on｜off 开关自动回答（只回答有把握的问题）"
+HELP_SUBSCRIBE = "/subscribe [标签] 订阅县里的公告  /unsubscribe 取消订阅"  # one line for both commands
+HELP_RELOAD = "/reload 重新加载知识库和计划公告"
+HELP_STATS = "/stats 使用统计（附图表）"
+HELP_UNANSWERED = "/unanswered 没答上来和被点 👎 的问题"
+HELP_ANNOUNCE = "/announce 公告内容：预览后发到订阅的群（/announce #城关镇 内容：只发给带这个标签的群）"
+HELP_GROUPS = "/groups 订阅公告的群"
+HELP_SCHEDULE = "/schedule 计划公告和最近的发送记录"
+HELP_SUGGESTIONS = "/suggestions 教机器人：居民问题的建议（✅ 加为问法，🔁 换条目，✖ 忽略）"
+HELP_HISTORY = "/history 知识库修改记录"
+HELP_UNDO = "/undo 撤销最近一次修改"
+# the command menus (Telegram's "/" list): each command's text, in the menus its feature registers it for
+MENU_START = "开始"
+MENU_ASK = "提问"
+MENU_TOPICS = "按话题浏览"
+MENU_SOURCE = "资料来源"
+MENU_HELP = "用法"
+MENU_RELOAD = "重新加载知识库"
+MENU_STATS = "使用统计"
+MENU_UNANSWERED = "没答上来的问题"
+MENU_ANNOUNCE = "发公告"
+MENU_GROUPS = "订阅公告的群"
+MENU_SCHEDULE = "计划公告和发送记录"
+MENU_SUGGESTIONS = "教机器人：居民问题的建议"
+MENU_HISTORY = "知识库修改记录"
+MENU_UNDO = "撤销最近一次修改"
 ASK_USAGE = "用法：/ask 您的问题，例如 /ask {example}"
 TOPICS_INTRO = "请选择话题："
 TOPIC_QUESTIONS = "<b>{topic}</b>：请选择问题"

@@ -49,9 +49,12 @@ from telegram.error import (
 )
 from telegram.ext import (
     Application,
+    ChatMemberHandler,
     ContextTypes,
     ExtBot,
     Job,
+    MessageHandler,
+    filters,
 )
 from telegram.warnings import PTBDeprecationWarning
 
@@ -62,7 +65,16 @@ from ..engine.service import KnowledgeService
 from ..limits import telegram_length
 from ..reports.texts import clip, schedule_text
 from ..storage import DeliveryReport, Storage, Subscription
-from ..tg.common import capped_lines, chunks, is_bot_admin, require_bot_admin, require_group_admin, send
+from ..tg.common import (
+    capped_lines,
+    chunks,
+    edit_message,
+    is_bot_admin,
+    require_bot_admin,
+    require_group_admin,
+    send,
+)
+from ..tg.features import Audience, Button, Command, Feature
 from ..tg.sending import maybe_delivered
 from ..tg.services import services
 from .model import ANNOUNCEMENT_TZ, MAX_TEXT, Announcement, Targets, normalize_tag, run_id
@@ -619,7 +631,7 @@ async def on_announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if action == "cancel":
         if svc.storage.set_announcement_status(ident, "cancelled", expect="draft"):
             await query.answer()
-            await _edit(query, escape(messages.ANNOUNCE_CANCELLED))
+            await edit_message(query, escape(messages.ANNOUNCE_CANCELLED), quiet=True)
         else:
             await query.answer(messages.ANNOUNCE_ALREADY, show_alert=True)
         return
@@ -629,7 +641,7 @@ async def on_announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
             await query.answer(messages.ANNOUNCE_ALREADY, show_alert=True)
             return
         await query.answer()
-        await _edit(query, escape(messages.ANNOUNCE_SENDING.format(count=len(recipients))))
+        await edit_message(query, escape(messages.ANNOUNCE_SENDING.format(count=len(recipients))), quiet=True)
         svc.launch(context.application, ident)
         return
     if action == "retry":
@@ -639,14 +651,26 @@ async def on_announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
             await query.answer(messages.ANNOUNCE_NOTHING_TO_RETRY, show_alert=True)
             return
         await query.answer()
-        await _edit(query, escape(messages.ANNOUNCE_SENDING.format(count=len(chats))))
+        await edit_message(query, escape(messages.ANNOUNCE_SENDING.format(count=len(chats))), quiet=True)
         svc.launch(context.application, ident)
         return
     await query.answer()
 
 
-async def _edit(query: Any, text: str) -> None:
-    try:
-        await query.edit_message_text(text)
-    except TelegramError as exc:
-        logger.info("could not edit the announcement message: %s", exc)
+FEATURE = Feature(
+    "announcements",
+    commands=(
+        # group admins subscribe their group; bot admins announce and list the groups and the schedule
+        Command("subscribe", cmd_subscribe, Audience.GROUP_ADMIN, help=messages.HELP_SUBSCRIBE),
+        Command("unsubscribe", cmd_unsubscribe, Audience.GROUP_ADMIN),  # its help line is /subscribe's
+        Command("announce", cmd_announce, Audience.ADMIN, messages.MENU_ANNOUNCE, messages.HELP_ANNOUNCE),
+        Command("groups", cmd_groups, Audience.ADMIN, messages.MENU_GROUPS, messages.HELP_GROUPS),
+        Command("schedule", cmd_schedule, Audience.ADMIN, messages.MENU_SCHEDULE, messages.HELP_SCHEDULE),
+    ),
+    buttons=(Button("A", on_announce_button),),
+    handlers=(
+        # The bot added to / removed from a group, and a group upgraded to a supergroup.
+        (ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), 0),
+        (MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate), 0),
+    ),
+)

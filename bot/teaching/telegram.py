@@ -16,20 +16,21 @@ from html import escape
 
 from telegram import CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes, MessageHandler, filters
 
 from .. import messages
 from ..answering.html import callback
 from ..knowledge.model import KnowledgeBase
 from ..reports.texts import standard_question
 from ..storage import ProposalRecord
-from ..tg.common import is_bot_admin, remember_admin_name, require_bot_admin, send, show_typing
+from ..tg.common import edit_message, is_bot_admin, remember_admin_name, require_bot_admin, send, show_typing
+from ..tg.features import Audience, Button, Command, Feature
 from ..tg.services import services
 from . import learning
-from .kbedit import EditResult, describe_actor
+from .kbedit import describe_actor
 
 __all__ = [
+    "FEATURE",
     "card_keyboard",
     "cmd_history",
     "cmd_suggestions",
@@ -129,18 +130,6 @@ async def unanswered_keyboard(context: ContextTypes.DEFAULT_TYPE) -> InlineKeybo
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the pressed message; if Telegram will not edit it (too old, say), send the text anew."""
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" in str(exc).lower():
-            return
-        logger.info("could not edit a teaching message (%s); sending it instead", exc)
-        if isinstance(query.message, Message):
-            await send(query.message, text, markup)
-
-
 async def on_teach_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on a proposal's button (L|...): only bot admins, only in a private chat, never a stale one."""
     query = update.callback_query
@@ -185,14 +174,15 @@ async def on_teach_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     elif action == "ign":
         if svc.storage.set_proposal_status(proposal.id, "ignored", expect="open"):
             await query.answer()
-            await _edit(query, escape(messages.TEACH_IGNORED.format(id=proposal.id, question=proposal.question)), None)
+            await edit_message(query, escape(messages.TEACH_IGNORED.format(id=proposal.id, question=proposal.question)),
+                               resend=True)
         else:
             await query.answer(messages.TEACH_STALE, show_alert=True)
     elif action == "alt":
         await query.answer()
         template = messages.TEACH_CHOOSE if proposal.choices else messages.TEACH_CHOOSE_NONE
-        await _edit(query, template.format(id=proposal.id, question=escape(proposal.question)),
-                    choices_keyboard(proposal, kb))
+        await edit_message(query, template.format(id=proposal.id, question=escape(proposal.question)),
+                           choices_keyboard(proposal, kb), resend=True)
     elif action == "to" and len(numbers) == 3:
         index = int(numbers[2])
         if index >= len(proposal.choices) or proposal.choices[index] not in kb.by_id:
@@ -204,14 +194,14 @@ async def on_teach_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             await query.answer(messages.TEACH_STALE, show_alert=True)
             return
         await query.answer()
-        await _edit(query, learning.proposal_html(updated, kb), card_keyboard(updated, kb))
+        await edit_message(query, learning.proposal_html(updated, kb), card_keyboard(updated, kb), resend=True)
     elif action == "find":
         await query.answer()
         await send(message, escape(messages.TEACH_SEARCH_PROMPT.format(id=proposal.id)),
                    ForceReply(input_field_placeholder="关键词"))
     elif action == "back":
         await query.answer()
-        await _edit(query, learning.proposal_html(proposal, kb), card_keyboard(proposal, kb))
+        await edit_message(query, learning.proposal_html(proposal, kb), card_keyboard(proposal, kb), resend=True)
     else:
         await query.answer(messages.TEACH_BAD_BUTTON, show_alert=True)
 
@@ -225,12 +215,12 @@ async def _accept(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, mess
         return
     await query.answer(messages.TEACH_WORKING)
     await show_typing(context.bot, message.chat_id)  # validating and reloading the base takes seconds
-    result: EditResult = await asyncio.to_thread(
+    result = await asyncio.to_thread(
         svc.editor.add_question, proposal.entry_id, proposal.question, actor=_actor(query.from_user.id),
         proposal_id=proposal.id,
     )
     if result.ok:
-        await _edit(query, escape(messages.TEACH_ACCEPTED.format(id=proposal.id, text=result.text)), None)
+        await edit_message(query, escape(messages.TEACH_ACCEPTED.format(id=proposal.id, text=result.text)), resend=True)
         await _after_edit(context)
         return
     await send(message, escape(messages.TEACH_REFUSED.format(id=proposal.id, text=result.text)))
@@ -334,3 +324,18 @@ async def _undo(message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: i
     if result.ok:
         await _after_edit(context)
 
+
+FEATURE = Feature(
+    "teaching",
+    commands=(
+        Command("suggestions", cmd_suggestions, Audience.ADMIN, messages.MENU_SUGGESTIONS, messages.HELP_SUGGESTIONS),
+        Command("history", cmd_history, Audience.ADMIN, messages.MENU_HISTORY, messages.HELP_HISTORY),
+        Command("undo", cmd_undo, Audience.ADMIN, messages.MENU_UNDO, messages.HELP_UNDO),
+    ),
+    buttons=(Button("L", on_teach_button),),
+    handlers=(
+        # An admin's reply to a 🔍 search prompt is a search, not a question (an earlier group; it stops only those).
+        (MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & filters.REPLY & ~filters.COMMAND, on_search_reply),
+         -1),
+    ),
+)

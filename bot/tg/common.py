@@ -9,9 +9,9 @@ from collections.abc import Collection, Sequence
 from html import escape
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions, Message, Update, User
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update, User
 from telegram.constants import ChatAction, ChatMemberStatus, ChatType
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from .. import messages
@@ -60,6 +60,36 @@ async def send(
             continue
         break
     return first
+
+
+async def edit_message(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None, *, resend: bool = False,
+    quiet: bool = False,
+) -> None:
+    """Replace the text (and keyboard) of the message whose button was pressed.
+
+    Pressed twice, the text is there already (Telegram: "message is not modified"): nothing to do. An
+    edit Telegram refuses (a message too old to edit, say) is sent as a new message with ``resend``. With
+    ``quiet`` any Telegram error is logged and the handler goes on (what follows the edit must happen
+    whatever becomes of it). Otherwise the error is raised, for the error handler and the intake.
+    """
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return
+        if resend:
+            logger.info("could not edit a message (%s); sending it instead", exc)
+            if isinstance(query.message, Message):
+                await send(query.message, text, markup)
+            return
+        if not quiet:
+            raise
+        logger.info("could not edit a message: %s", exc)
+    except TelegramError as exc:
+        if not quiet:
+            raise
+        logger.info("could not edit a message: %s", exc)
 
 
 async def show_typing(bot: Bot, chat_id: int) -> None:

@@ -1,26 +1,64 @@
 """The services handlers need, put into ``bot_data`` by ``build_application`` and reached through
-:func:`services`, the one typed accessor."""
+:func:`services`, the one typed accessor.
+
+The rooms' own services (the announcer, the knowledge editor) are typed here by the protocols they
+fulfil, so that this module, below every room, imports none of them; ``bot/tg/app.py`` composes them.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from ..config import Config
 from ..engine.service import KnowledgeService
-from ..storage import Storage
-from ..teaching.kbedit import KnowledgeEditor
+from ..storage import DeliveryReport, Storage
 from .health import LogWriter
 
 if TYPE_CHECKING:
-    from ..announcements.telegram import Announcer
     from .intake import Intake
 
-__all__ = ["Services", "UserRateLimiter", "services"]
+__all__ = ["Announcing", "EditOutcome", "Editing", "Services", "UserRateLimiter", "services"]
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+class Announcing(Protocol):
+    """The announcements' runner (``bot.announcements.telegram.Announcer``) as the handlers reach it."""
+
+    @property
+    def storage(self) -> Storage: ...
+
+    def launch(self, application: AnyApplication, announcement_id: str) -> None: ...
+
+    def retryable(self, report: DeliveryReport) -> list[int]: ...
+
+    async def start(self, application: AnyApplication) -> list[str]: ...
+
+    async def reschedule(self, application: AnyApplication) -> list[str]: ...
+
+
+class EditOutcome(Protocol):
+    """What became of an admin's edit (``bot.teaching.kbedit.EditResult``): done, or refused with why."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+class Editing(Protocol):
+    """The knowledge editor (``bot.teaching.kbedit.KnowledgeEditor``) as the teaching handlers reach it."""
+
+    def add_question(self, entry_id: str, question: str, *, actor: str,
+                     proposal_id: int | None = None) -> EditOutcome: ...
+
+    def undo(self, *, actor: str, change_id: int | None = None) -> EditOutcome: ...
 
 
 class UserRateLimiter:
@@ -67,8 +105,8 @@ class Services:
     button_limiter: UserRateLimiter  # callback queries
     group_limiter: UserRateLimiter  # commands and callback queries in groups, together
     inline_limiter: UserRateLimiter  # inline queries
-    announcer: Announcer
-    editor: KnowledgeEditor  # admins' edits of the knowledge base (issue 11)
+    announcer: Announcing
+    editor: Editing  # admins' edits of the knowledge base (issue 11)
     intake: Intake
     writer: LogWriter = field(default_factory=LogWriter)  # the question log and feedback, off the event loop
     errors: dict[str, int] = field(default_factory=dict)  # how often each error was seen (bounded logs)
