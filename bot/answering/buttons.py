@@ -146,13 +146,6 @@ async def on_rephrase_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await edit_message(query, escape(messages.REPHRASE_HINT.format(**place_words(kb))), None)
 
 
-async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any other press (a stale or forged button): only its spinner stops."""
-    query = update.callback_query
-    if query is not None and query.data is not None:
-        await query.answer()
-
-
 async def _answer_example(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, index: int) -> None:
     """/start's example ``index``: the question in bold, then the reply it gets (nothing for a base changed since)."""
     loaded = services(context).knowledge.current

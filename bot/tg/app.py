@@ -1,7 +1,13 @@
-"""The Telegram application: one place builds it and registers every handler, in a deliberate order.
+"""The Telegram application: one place builds it, installs every feature's handlers in a deliberate order
+(:data:`FEATURES`) and runs it.
 
-Handlers are small ``async def name(update, context) -> None`` functions; the services they need
-(knowledge, storage, limits) come through :func:`services`.
+Each feature declares its commands, buttons and handlers in its room (``bot/answering/telegram.py``,
+``bot/reports/telegram.py``, ``bot/announcements/telegram.py``, ``bot/teaching/telegram.py``,
+``bot/tg/admin.py``); the command menus and /help's admin sections come from those declarations. What
+stays here is the bot's own: the per-person limits, /help, the hint for an unknown command, the error
+handler, the start-up work (menus, profile texts, the retention job) and :func:`run`. Handlers are small
+``async def name(update, context) -> None`` functions; the services they need (knowledge, storage,
+limits) come through :func:`services`.
 """
 
 from __future__ import annotations
@@ -40,7 +46,6 @@ from telegram.request import BaseRequest, HTTPXRequest
 from .. import messages
 from ..announcements import telegram as announcements
 from ..answering import telegram as answering
-from ..answering.buttons import on_unknown_button
 from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
 from ..engine.render import place_words
@@ -377,7 +382,7 @@ def build_application(
     application.add_handler(TypeHandler(Update, limit_per_person), group=-2)
     # Every feature's commands, then their buttons (a press none of them owns only stops its spinner), then
     # their other handlers: questions, inline mode, the bot joining groups, an admin's search reply.
-    FEATURES.install(application, unknown_button=on_unknown_button)
+    FEATURES.install(application)
     # Last of its group: a command none of the above has (/menu) gets a one-line hint.
     application.add_handler(MessageHandler(filters.COMMAND, on_unknown_command))
     application.add_error_handler(on_error)

@@ -69,6 +69,13 @@ class Feature:
     handlers: tuple[tuple[BaseHandler[Any, Any, Any], int], ...] = ()
 
 
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no feature owns (a stale or forged button): only its spinner stops."""
+    query = update.callback_query
+    if query is not None and query.data is not None:
+        await query.answer()
+
+
 class Features:
     """The bot's features in order: the order of their handlers, and of their commands in menus and /help."""
 
@@ -85,15 +92,14 @@ class Features:
     def commands(self) -> list[Command]:
         return [c for f in self.features for c in f.commands]
 
-    def install(self, application: Application[Any, Any, Any, Any, Any, Any],
-                unknown_button: HandlerCallback) -> None:
+    def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Add every feature's handlers: commands first (they win over the text handlers), then one handler
-        per button prefix and ``unknown_button`` for any other press, then the features' other handlers."""
+        per button prefix and one for any other press, then the features' other handlers."""
         for command in self.commands:
             application.add_handler(CommandHandler(command.name, command.callback))
         for button in (b for f in self.features for b in f.buttons):
             application.add_handler(CallbackQueryHandler(button.callback, pattern=button.pattern))
-        application.add_handler(CallbackQueryHandler(unknown_button))
+        application.add_handler(CallbackQueryHandler(on_unknown_button))
         for handler, group in (h for f in self.features for h in f.handlers):
             application.add_handler(handler, group=group)
 
