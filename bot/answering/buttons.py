@@ -214,7 +214,6 @@ def _small_number(text: str, default: int) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else default
 
 
-
 # The answering room's buttons, by the prefix of their callback data.
 BUTTONS = (
     Button("a", on_answer_button),

@@ -121,7 +121,6 @@ async def cmd_auto(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(message, escape(messages.AUTO_ON if choice == "on" else messages.AUTO_OFF))
 
 
-
 FEATURE = Feature(
     "answering",
     commands=(

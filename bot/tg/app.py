@@ -198,7 +198,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(update.effective_chat.id, escape(messages.ERROR_REPLY))
 
 
-
 # --------------------------------------------------------------------------------------------------
 # application
 
