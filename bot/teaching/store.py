@@ -81,6 +81,8 @@ class ChangeRecord:
 class TeachingStore(Database):
     """The ``picks``, ``proposals`` and ``kb_changes`` tables, and the admins' names kept in ``meta``."""
 
+    # -- what residents' questions and picks teach -------------------------------------------------
+
     def last_question(self, user_id: int, *, since: float) -> QuestionRecord | None:
         """The person's most recent logged question since ``since``, if any."""
         row = self._db.execute(
@@ -125,6 +127,8 @@ class TeachingStore(Database):
                    picked, kind)
             for ts, text, status, entry_id, near, picked, kind in rows
         ]
+
+    # -- proposals ---------------------------------------------------------------------------------
 
     def proposals(self, *, statuses: tuple[str, ...] = ("open",)) -> list[ProposalRecord]:
         """Proposals in these states, the most asked first."""
@@ -203,6 +207,8 @@ class TeachingStore(Database):
             cursor = db.execute(sql, params)
         return cursor.rowcount > 0
 
+    # -- the history of knowledge edits ------------------------------------------------------------
+
     def record_change(self, change: ChangeRecord) -> ChangeRecord:
         """Add a knowledge edit to the history (an undo also marks the change it reverts); returns it with its id."""
         with self._tx() as db:
@@ -243,6 +249,8 @@ class TeachingStore(Database):
             "ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return _change(row) if row else None
+
+    # -- admins' names, for the history ------------------------------------------------------------
 
     def remember_admin_name(self, user_id: int, name: str) -> None:
         """Keep the name an admin goes by on Telegram, for the edit history (written only when it changed)."""
