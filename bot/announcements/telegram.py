@@ -61,11 +61,12 @@ from ..engine.render import place_words
 from ..engine.service import KnowledgeService
 from ..limits import telegram_length
 from ..reports.texts import clip, schedule_text
-from ..storage import DeliveryReport, Storage, Subscription
+from ..storage import Storage
 from ..tg.common import capped_lines, chunks, is_bot_admin, require_bot_admin, require_group_admin, send
 from ..tg.sending import maybe_delivered
 from ..tg.services import services
 from .model import ANNOUNCEMENT_TZ, MAX_TEXT, Announcement, Targets, normalize_tag, run_id
+from .store import DeliveryReport, Subscription
 
 logger = logging.getLogger(__name__)
 
