@@ -126,6 +126,34 @@ async def test_flood_control_for_one_chat_holds_back_only_that_chat() -> None:
     await asyncio.gather(slow, return_exceptions=True)
 
 
+async def test_a_broadcast_waits_out_a_long_flood_pause_an_answer_leaves_it_to_the_inbox() -> None:
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    limiter = FairLimiter(overall_per_second=0, group_per_minute=0, clock=lambda: clock[0], sleep=sleep)
+    recorder = Recorder()
+    recorder.errors["announce"] = [RetryAfter(300)]
+    refused: list[float] = []
+
+    async def not_sent() -> None:
+        refused.append(clock[0])
+
+    hooks = {"not_sent": not_sent, "retry_after_cap": None}
+    assert await limiter.process_request(recorder.call("announce"), (), {}, "sendMessage", {"chat_id": -5}, hooks)
+    assert recorder.names() == ["announce"] and refused == [0.0] and clock[0] >= 300
+    recorder.errors["answer"] = [RetryAfter(300)]
+    handling = Handling(update_id=3)
+    token = set_handling(handling)
+    try:
+        with pytest.raises(RetryAfter):
+            await limiter.process_request(recorder.call("answer"), (), {}, "sendMessage", {"chat_id": 8}, None)
+    finally:
+        reset_handling(token)
+    assert handling.failed.startswith("RetryAfter") and recorder.names() == ["announce"]
+
+
 async def test_answers_retry_transient_errors_then_give_up_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.tg import sending
 
