@@ -81,7 +81,8 @@ from .common import (
 )
 from .common import send as _send
 from .inbox import Inbox
-from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
+from .intake import RETRY_EVERY, Intake, IntakeBot, IntakeQueue
+from .ordering import ChatOrderedProcessor
 from .sending import FairLimiter, current_handling
 from .services import Services, UserRateLimiter, services
 
