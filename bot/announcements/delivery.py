@@ -117,7 +117,7 @@ class Announcer:
             hooks: dict[str, Any] = {}
             if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
                 hooks["rate_limit_args"] = {"before_send": leaving, "not_sent": refused, "retry_after_cap": None}
-            else:
+            else:  # a bot without a rate limiter: nothing paces this send or waits out flood control
                 await leaving()
             try:
                 message = await bot.send_message(
