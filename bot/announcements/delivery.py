@@ -1,8 +1,8 @@
 """Broadcasting announcements: the :class:`Announcer` runs broadcasts, records deliveries, pins, reports.
 
 Every broadcast, whether confirmed by an admin, due by schedule or resumed after a restart, runs as a
-JobQueue job, so it never blocks the handling of residents' questions. The ledger in SQLite (see
-``bot/storage.py``) decides who still needs the message:
+JobQueue job, so it never blocks the handling of residents' questions. The delivery ledger in SQLite (see
+``bot/announcements/store.py``) decides who still needs the message:
 
 * the recipients are frozen as ``pending`` rows when the broadcast starts;
 * a row becomes ``sending`` right before the Bot API call and ``sent``/``failed`` right after;
