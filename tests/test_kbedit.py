@@ -11,9 +11,10 @@ import pytest
 from bot.engine.matching import Matcher
 from bot.engine.service import KnowledgeService
 from bot.knowledge.model import load_knowledge
-from bot.storage import Signal, Storage
+from bot.storage import Storage
 from bot.teaching.kbedit import KnowledgeEditor
 from bot.teaching.learning import group_signals, note_pick, refresh_proposals
+from bot.teaching.store import Signal
 from bot.teaching.yamledit import EditError, add_question, revert
 from tests.conftest import KNOWLEDGE, MINI_TOPIC
 

@@ -37,7 +37,8 @@ from ..engine.service import KnowledgeService, base_hash
 from ..engine.validate import check_self_retrieval
 from ..knowledge.derived import is_derived
 from ..knowledge.model import KnowledgeBase, KnowledgeError, Problem, load_knowledge
-from ..storage import ChangeRecord, Storage
+from ..storage import Storage
+from .store import ChangeRecord
 from .yamledit import EditError, Hunk, add_question, clean_question, revert
 
 __all__ = ["EditResult", "KnowledgeEditor", "describe_actor"]

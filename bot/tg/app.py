@@ -45,6 +45,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from .. import messages
 from ..announcements import telegram as announcements
+from ..announcements.delivery import Announcer
 from ..answering import telegram as answering
 from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
@@ -61,7 +62,8 @@ from . import admin as admin_commands
 from .common import is_bot_admin, log_chat, send
 from .features import Audience, Command, Feature, Features
 from .inbox import Inbox
-from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
+from .intake import RETRY_EVERY, Intake, IntakeBot, IntakeQueue
+from .ordering import ChatOrderedProcessor
 from .sending import FairLimiter, current_handling
 from .services import Services, UserRateLimiter, services
 
@@ -361,7 +363,7 @@ def build_application(
     )
     application = builder.build()
     processor.on_dropped = lambda update: _tell_dropped(application, update)
-    announcer = announcements.Announcer(config, knowledge, storage)
+    announcer = Announcer(config, knowledge, storage)
     application.bot_data["services"] = Services(
         config=config,
         knowledge=knowledge,

@@ -16,7 +16,7 @@ from telegram.ext import Application, ContextTypes
 
 from ..config import Config
 from ..engine.service import KnowledgeService
-from ..storage import DeliveryReport, Storage
+from ..storage import Storage
 from .health import LogWriter
 
 if TYPE_CHECKING:
@@ -28,14 +28,8 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 class Announcing(Protocol):
-    """The announcements' runner (``bot.announcements.telegram.Announcer``) as the handlers reach it."""
-
-    @property
-    def storage(self) -> Storage: ...
-
-    def launch(self, application: AnyApplication, announcement_id: str) -> None: ...
-
-    def retryable(self, report: DeliveryReport) -> list[int]: ...
+    """The announcements' runner (``bot.announcements.delivery.Announcer``) as the rest of the bot reaches it:
+    started with the bot, and its schedules lined up again whenever the knowledge base changes."""
 
     async def start(self, application: AnyApplication) -> list[str]: ...
 
