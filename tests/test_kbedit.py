@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.engine.matching import Matcher, Thresholds
-from bot.engine.service import KnowledgeService
-from bot.knowledge.model import load_knowledge
+from bot.engine.service import KnowledgeService, Loaded
+from bot.engine.validate import check_self_retrieval
+from bot.knowledge.model import KnowledgeBase, Problem, load_knowledge
 from bot.storage import Signal, Storage
 from bot.teaching.kbedit import KnowledgeEditor
 from bot.teaching.learning import group_signals, note_pick, refresh_proposals
@@ -180,6 +181,58 @@ def test_the_engine_an_edit_swaps_in_answers_as_one_loaded_afresh(tmp_path: Path
     assert served.files == dict(KnowledgeService(KNOWLEDGE).current.files)
     assert served.matcher.match("养老院总共几张床位") == Matcher(load_knowledge(KNOWLEDGE)).match("养老院总共几张床位")
     storage.close()
+
+
+# a second topic file, written on disk after the bot loaded the base
+RANKING = """\
+topic: 排名
+source: mini
+section: 第一节
+entries:
+  - id: high-tech-rank
+    questions:
+      - 高新技术企业总量全市排第几？
+    answer: 交城县国家级高新技术企业总量全市第一。
+    quote: 总量全市第一
+"""
+
+
+def test_another_file_changed_on_disk_means_every_question_is_checked_and_it_is_served(
+    editor: KnowledgeEditor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full: list[int] = []
+
+    def every_question(kb: KnowledgeBase, matcher: Matcher) -> list[Problem]:
+        full.append(len(kb.entries))
+        return check_self_retrieval(kb, matcher)
+
+    monkeypatch.setattr("bot.teaching.kbedit.check_self_retrieval", every_question)
+    root = Path(editor.knowledge.directory)
+    (root / "ranking.yaml").write_text(RANKING, encoding="utf-8")
+    result = editor.add_question("high-tech", "高新企业总共多少户", actor="cli:staff")
+    assert result.ok, result.text
+    assert full == [3]  # not only the entries near the edit: the hand edit is checked as well
+    assert "high-tech-rank" in editor.knowledge.current.kb.by_id  # served as a reload would have
+    assert editor.knowledge.current.files == dict(KnowledgeService(root).current.files)
+
+
+def test_a_file_written_while_the_edit_is_checked_is_loaded_with_it(
+    editor: KnowledgeEditor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(editor.knowledge.directory)
+    build = editor.knowledge.build
+
+    def build_then_someone_writes(changes: dict[str, bytes]) -> Loaded:
+        built = build(changes)
+        (root / "ranking.yaml").write_text(RANKING, encoding="utf-8")
+        return built
+
+    monkeypatch.setattr(editor.knowledge, "build", build_then_someone_writes)
+    result = editor.add_question("high-tech", "高新企业总共多少户", actor="cli:staff")
+    assert result.ok, result.text
+    served = editor.knowledge.current.kb
+    assert "高新企业总共多少户" in served.by_id["high-tech"].questions and "high-tech-rank" in served.by_id
+    assert editor.knowledge.current.files == dict(KnowledgeService(root).current.files)
 
 
 def test_a_file_changed_since_load_is_refused_and_kept(editor: KnowledgeEditor) -> None:
