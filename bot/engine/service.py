@@ -4,6 +4,8 @@ Pure core: no Telegram here. Readers take ``service.current`` once per question,
 middle of a conversation never mixes two bases. A reload builds the new base and its matcher in the
 thread that calls it (the bot calls it in a worker thread) while questions go on being answered from
 the old one; the new one replaces it in a single assignment, and only when it is complete and valid.
+An admin's edit builds its base once, from a scratch copy with the edited file (:meth:`KnowledgeService.build`),
+checks it, writes the file and serves that very base (:meth:`KnowledgeService.swap`), with no second build.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..announcements.model import FILE_NAME as ANNOUNCEMENTS_FILE
-from ..knowledge.model import KnowledgeBase, KnowledgeError, Problem
+from ..knowledge.model import KnowledgeBase, KnowledgeError, Problem, knowledge_files
 from .matching import Matcher, Thresholds
 from .snapshot import default_cache, open_knowledge, prune_snapshots
 
@@ -153,7 +155,11 @@ class KnowledgeService:
         root = Path(self.directory)
         with tempfile.TemporaryDirectory(prefix="knowledge-") as scratch:
             copy = Path(scratch) / root.resolve().name  # same folder name: problems read knowledge/x.yaml:12
-            shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git", ".cache"))
+            copy.mkdir()
+            for path in knowledge_files(root):  # what the loader reads, not the cache or a git history
+                target = copy / path.relative_to(root)
+                target.parent.mkdir(exist_ok=True)
+                shutil.copyfile(path, target)
             for name, data in changes.items():
                 (copy / name).write_bytes(data)
             return self._load(copy)
