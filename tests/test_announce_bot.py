@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import itertools
 import re
 import shutil
 import time
@@ -22,8 +21,8 @@ from typing import Any
 import pytest
 from telegram.error import NetworkError
 
+from bot.announcements.delivery import Announcer
 from bot.announcements.model import ANNOUNCEMENT_TZ
-from bot.announcements.telegram import Announcer, Pacer
 from bot.config import AnnouncementSettings, Config, RateLimits, TelegramSettings
 from bot.engine.service import KnowledgeService
 from bot.limits import telegram_length
@@ -93,7 +92,7 @@ async def make_bot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[BotFact
     running: list[Bot] = []
 
     async def start(
-        *, per_second: int = 1000, grace: float = 60, request: RecordingRequest | None = None,
+        *, per_second: int | None = None, grace: float = 60, request: RecordingRequest | None = None,
         subscribe: bool = True,
     ) -> Bot:
         config = Config(
@@ -101,7 +100,7 @@ async def make_bot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[BotFact
             admins=(ADMIN,),
             knowledge_dir=str(knowledge_dir),
             knowledge_settle_seconds=0,  # /reload right after writing announcements.yaml goes through
-            rate_limits=RateLimits(per_user_per_minute=50, overall_per_second=per_second),
+            rate_limits=RateLimits(per_user_per_minute=50, overall_per_second=per_second or 30),
             announcements=AnnouncementSettings(missed_grace_minutes=grace),
         )
         storage = Storage(tmp_path / "bot.sqlite3")
@@ -110,7 +109,9 @@ async def make_bot(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[BotFact
                 if storage.subscription(chat_id) is None:
                     storage.subscribe(chat_id, title=title, tags=tags)
         request = request or RecordingRequest()
-        app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
+        # per_second paces every request through the bot's rate limiter; without it nothing is paced
+        app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request,
+                                rate_limit=per_second is not None)
         await app.initialize()
         bot = Bot(app, request, storage, app.bot_data["services"].announcer)
         await bot.announcer.start(app)  # what post_init does when the real process starts
@@ -486,25 +487,6 @@ async def test_an_announcement_too_long_in_utf16_units_is_refused(make_bot: BotF
     preview = bot.request.sent()[-1]
     assert "公告预览" in preview["text"] and telegram_length(preview["text"], html_text=True) <= 4096
     assert not [c for c in bot.request.calls if c.method.endswith("!failed")]
-
-
-# -- pacing ------------------------------------------------------------------------------------------
-
-
-def test_pacer_keeps_under_the_overall_and_per_group_limits() -> None:
-    clock = [0.0]
-    pacer = Pacer(per_second=30, per_chat_per_minute=20, clock=lambda: clock[0])
-    sent: list[tuple[float, int]] = []
-    for i in range(200):
-        chat = -1 if i % 2 else -2 - i  # every other message to the same group
-        delay = pacer.delay(chat)
-        clock[0] += delay
-        pacer.record(chat)
-        sent.append((clock[0], chat))
-    times = [t for t, _ in sent]
-    assert all(b - a >= 1 / 30 - 1e-9 for a, b in itertools.pairwise(times))
-    same = [t for t, c in sent if c == -1]
-    assert all(same[i + 20] - same[i] >= 60 - 1e-9 for i in range(len(same) - 20))
 
 
 async def test_long_group_lists_are_split_into_messages_telegram_accepts(make_bot: BotFactory) -> None:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import socket
 import sqlite3
+import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -174,15 +177,30 @@ def test_telegram_unreachable_at_start_is_retried_with_one_line_per_attempt(tmp_
         port = probe.getsockname()[1]
     config = _config(tmp_path, f"http://127.0.0.1:{port}/bot")
     process = _start(config)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or ()), daemon=True)
+    reader.start()
     api = None
     try:
-        time.sleep(2.5)  # the first attempts are refused
+        deadline = time.monotonic() + 60
+        while not any("cannot reach the Bot API" in line for line in list(lines)):  # the first attempt is refused
+            assert time.monotonic() < deadline and process.poll() is None, "".join(lines)
+            time.sleep(0.05)
         api = FakeBotApi(TOKEN, port=port).start()
         api.wait_for("getUpdates", timeout=60)
         api.push_update(_question(1, 4242, QUESTIONS[0]))
         reply = api.wait_for("sendMessage", timeout=60)
     finally:
-        output = _interrupt(process)
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reader.join(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+        output = "".join(lines)
         if api is not None:
             api.stop()
     assert "8个乡镇社工站" in reply["text"]

@@ -27,7 +27,8 @@ from typing import Any
 import pytest
 
 from bot import messages
-from bot.storage import ChangeRecord, Storage
+from bot.storage import Storage
+from bot.teaching.store import ChangeRecord
 from bot.teaching.yamledit import Hunk
 from tests.conftest import KNOWLEDGE
 from tests.fake_bot_api import BOT_USER, FakeBotApi

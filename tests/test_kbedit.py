@@ -13,9 +13,10 @@ from bot.engine.matching import Matcher, Thresholds
 from bot.engine.service import KnowledgeService, Loaded
 from bot.engine.validate import check_self_retrieval
 from bot.knowledge.model import KnowledgeBase, Problem, load_knowledge
-from bot.storage import Signal, Storage
+from bot.storage import Storage
 from bot.teaching.kbedit import KnowledgeEditor
 from bot.teaching.learning import group_signals, note_pick, refresh_proposals
+from bot.teaching.store import Signal
 from bot.teaching.yamledit import EditError, add_question, revert
 from tests.conftest import KNOWLEDGE, MINI_TOPIC
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from typing import Any
@@ -74,6 +75,31 @@ async def test_answers_and_broadcasts_together_stay_under_the_overall_limit() ->
     assert len(times) == 60 and busiest <= 30
 
 
+async def test_a_broadcast_keeps_under_the_overall_and_per_group_limits() -> None:
+    """200 messages sent one after another, as a broadcast sends them, every other one to the same group:
+    on a simulated clock, no two leave closer than 1/30 s and no 21 reach that group within a minute."""
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    limiter = FairLimiter(overall_per_second=30, group_per_minute=20, clock=lambda: clock[0], sleep=sleep)
+    sent: list[tuple[float, int]] = []
+    for i in range(200):
+        chat = -1 if i % 2 else -2 - i
+
+        async def call(chat: int = chat) -> dict[str, Any]:
+            sent.append((clock[0], chat))
+            return {"ok": True}
+
+        await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+    times = [t for t, _ in sent]
+    assert len(times) == 200 and all(b - a >= 1 / 30 - 1e-9 for a, b in itertools.pairwise(times))
+    same = [t for t, c in sent if c == -1]
+    assert all(same[i + 20] - same[i] >= 60 - 1e-9 for i in range(len(same) - 20))
+    assert times[-1] >= 60 * 4  # the group's 100 messages took their five minutes
+
+
 async def test_a_full_group_waits_alone() -> None:
     limiter = FairLimiter(overall_per_second=0, group_per_minute=2)
     recorder = Recorder()
@@ -98,6 +124,34 @@ async def test_flood_control_for_one_chat_holds_back_only_that_chat() -> None:
     assert recorder.names() == [f"other{n}" for n in range(5)]
     slow.cancel()
     await asyncio.gather(slow, return_exceptions=True)
+
+
+async def test_a_broadcast_waits_out_a_long_flood_pause_an_answer_leaves_it_to_the_inbox() -> None:
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    limiter = FairLimiter(overall_per_second=0, group_per_minute=0, clock=lambda: clock[0], sleep=sleep)
+    recorder = Recorder()
+    recorder.errors["announce"] = [RetryAfter(300)]
+    refused: list[float] = []
+
+    async def not_sent() -> None:
+        refused.append(clock[0])
+
+    hooks = {"not_sent": not_sent, "retry_after_cap": None}
+    assert await limiter.process_request(recorder.call("announce"), (), {}, "sendMessage", {"chat_id": -5}, hooks)
+    assert recorder.names() == ["announce"] and refused == [0.0] and clock[0] >= 300
+    recorder.errors["answer"] = [RetryAfter(300)]
+    handling = Handling(update_id=3)
+    token = set_handling(handling)
+    try:
+        with pytest.raises(RetryAfter):
+            await limiter.process_request(recorder.call("answer"), (), {}, "sendMessage", {"chat_id": 8}, None)
+    finally:
+        reset_handling(token)
+    assert handling.failed.startswith("RetryAfter") and recorder.names() == ["announce"]
 
 
 async def test_answers_retry_transient_errors_then_give_up_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import MIGRATIONS, Storage, VoteTally
+from bot.answering.store import VoteTally
+from bot.db import MIGRATIONS
+from bot.storage import Storage
 from tests.conftest import ROOT
 
 

@@ -15,7 +15,8 @@ import pytest
 from bot import messages
 from bot.config import Config, RateLimits, TelegramSettings
 from bot.engine.service import KnowledgeService
-from bot.storage import ChangeRecord, Storage
+from bot.storage import Storage
+from bot.teaching.store import ChangeRecord
 from bot.teaching.yamledit import Hunk
 from bot.tg.app import build_application
 from tests.conftest import KNOWLEDGE

@@ -1,6 +1,6 @@
 """Scheduled announcements: the model, the ``announcements.yaml`` loader and the schedule arithmetic.
 
-Pure core: no Telegram and no storage here. The Telegram adapter (``bot/announcements/telegram.py``) runs what
+Pure core: no Telegram and no storage here. The Announcer (``bot/announcements/delivery.py``) schedules and sends what
 this module describes; :func:`load_announcements` is called by the knowledge loader, so a bad
 ``announcements.yaml`` is reported (``file:line: message``) by ``python -m bot validate`` and by
 /reload exactly like a bad topic file, and never replaces a good one.

@@ -11,8 +11,9 @@ from html import escape
 
 from .. import messages
 from ..announcements.model import ANNOUNCEMENT_TZ, Announcement, Targets, run_id
+from ..announcements.store import DeliveryReport
 from ..knowledge.model import KnowledgeBase
-from ..storage import DeliveryReport, Storage
+from ..storage import Storage
 
 __all__ = ["clip", "schedule_text", "standard_question", "stats_chart", "stats_text", "unanswered_text"]
 

@@ -40,7 +40,8 @@ from ..engine.service import KnowledgeService, Loaded, base_hash
 from ..engine.validate import check_near, check_self_retrieval
 from ..knowledge.derived import is_derived
 from ..knowledge.model import KnowledgeError, Problem
-from ..storage import ChangeRecord, Storage
+from ..storage import Storage
+from .store import ChangeRecord
 from .yamledit import EditError, Hunk, add_question, clean_question, revert
 
 __all__ = ["EditResult", "KnowledgeEditor", "describe_actor"]

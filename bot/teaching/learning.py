@@ -11,7 +11,7 @@ RapidFuzz ratio of the normalised and pinyin keys) are grouped, so one proposal 
 a count of how often they were asked. A proposal is kept in SQLite under its key, so ✖ (ignore)
 holds for good and buttons carry only its number. Questions the current base answers are dropped.
 
-No Telegram here: the adapters render keyboards from :class:`bot.storage.ProposalRecord`.
+No Telegram here: the adapters render keyboards from :class:`bot.teaching.store.ProposalRecord`.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from ..knowledge.model import Entry, KnowledgeBase
 from ..language.text import pinyin_key
 from ..privacy.mask import contains_private_data
 from ..reports.texts import clip, standard_question
-from ..storage import ChangeRecord, ProposalRecord, Signal, Storage
+from ..storage import Storage
 from .kbedit import describe_actor
+from .store import ChangeRecord, ProposalRecord, Signal
 from .yamledit import Hunk, clean_question
 
 __all__ = [

@@ -23,11 +23,11 @@ from .. import messages
 from ..answering.html import callback
 from ..knowledge.model import KnowledgeBase
 from ..reports.texts import standard_question
-from ..storage import ProposalRecord
 from ..tg.common import is_bot_admin, remember_admin_name, require_bot_admin, send, show_typing
 from ..tg.services import services
 from . import learning
 from .kbedit import EditResult, describe_actor
+from .store import ProposalRecord
 
 __all__ = [
     "card_keyboard",

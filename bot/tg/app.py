@@ -54,6 +54,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from .. import messages
 from ..announcements import telegram as announce
+from ..announcements.delivery import Announcer
 from ..answering import html as render
 from ..config import Config
 from ..datafiles import WEBHOOK_SECRET_SUFFIX, read_or_create_secret
@@ -80,7 +81,8 @@ from .common import (
 )
 from .common import send as _send
 from .inbox import Inbox
-from .intake import RETRY_EVERY, ChatOrderedProcessor, Intake, IntakeBot, IntakeQueue
+from .intake import RETRY_EVERY, Intake, IntakeBot, IntakeQueue
+from .ordering import ChatOrderedProcessor
 from .sending import FairLimiter, current_handling
 from .services import Services, UserRateLimiter, services
 
@@ -1026,7 +1028,7 @@ def build_application(
     )
     application = builder.build()
     processor.on_dropped = lambda update: _tell_dropped(application, update)
-    announcer = announce.Announcer(config, knowledge, storage)
+    announcer = Announcer(config, knowledge, storage)
     application.bot_data["services"] = Services(
         config=config,
         knowledge=knowledge,

@@ -40,7 +40,7 @@ class InboxRow:
 
 
 class Inbox:
-    """The ``inbox`` table of the bot's database (created by the storage migrations)."""
+    """The ``inbox`` table of the bot's database (created by the migrations in ``bot/db.py``)."""
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = 2000) -> None:
         self.path = str(path)

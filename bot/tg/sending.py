@@ -10,9 +10,12 @@ it. It keeps:
   per chat: only the chat concerned waits; nobody else does.
 * **Retries for answers**: a 5xx, a timeout, a network error or a 429 is retried with bounded
   exponential backoff (``RETRIES`` times); then the update stays in the inbox for a later attempt
-  (:attr:`Handling.failed`). Permanent errors (400, 403) are never retried. Broadcast requests are not
-  retried here on network errors: whether a message that timed out reached Telegram is unknowable,
-  and the announcer records that as "uncertain" rather than sending it twice.
+  (:attr:`Handling.failed`). Permanent errors (400, 403) are never retried.
+* **Flood waits for broadcasts**: a 429 is waited out and retried (``RETRIES`` times) for every request;
+  a broadcast's send may ask to wait out a pause of any length (``retry_after_cap``), an answer gives up
+  past ``RETRY_AFTER_CAP`` and the inbox tries later. Broadcast requests are not retried here on network
+  errors: whether a message that timed out reached Telegram is unknowable, and the announcer records
+  that as "uncertain" rather than sending it twice.
 
 :class:`Handling` is the update being handled in the current task (a context variable set by the
 update processor); the limiter marks it ``sending`` in the inbox just before its first reply leaves.
@@ -149,9 +152,11 @@ class RepeatLog:
 class FairLimiter(BaseRateLimiter[dict[str, Any]]):
     """Telegram's limits for answers and broadcasts together, answers first; a slow chat delays only itself.
 
-    ``rate_limit_args`` may carry ``{"before_send": async callable, "not_sent": async callable}``: the
-    first is awaited just before the request leaves (after any waiting), so a ledger can say "sending"
-    exactly when it is; the second when Telegram refused it with flood control and it waits again.
+    ``rate_limit_args`` may carry ``{"before_send": async callable, "not_sent": async callable,
+    "retry_after_cap": seconds or None}``: the first is awaited just before the request leaves (after any
+    waiting), so a ledger can say "sending" exactly when it is; the second when Telegram refused it with
+    flood control and it waits again; the third is the longest flood-control pause waited out before the
+    request fails (``RETRY_AFTER_CAP`` unless given; ``None``: however long Telegram asks).
     """
 
     def __init__(
@@ -161,6 +166,7 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
         group_per_minute: int,
         retries: int = RETRIES,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.interval = 1.0 / overall_per_second if overall_per_second > 0 else 0.0
         self.per_second = max(1, int(overall_per_second))
@@ -168,6 +174,7 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
         self.group_per_minute = group_per_minute
         self.retries = retries
         self._clock = clock
+        self._sleep_outside = sleep  # waits of requests made outside an update's handling (broadcasts, jobs)
         self._next_slot = 0.0
         self._urgent_waiting = 0
         self._group_hits: dict[int, deque[float]] = {}
@@ -182,61 +189,75 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
 
     # -- waiting --------------------------------------------------------------------------------------
 
-    @staticmethod
-    async def _sleep(seconds: float) -> None:
+    async def _sleep(self, seconds: float) -> None:
         handling = current_handling()
         if handling is None:
-            await asyncio.sleep(seconds)
+            await self._sleep_outside(seconds)
         else:
             await handling.sleep(seconds)
 
-    async def _chat_turn(self, chat_id: int | None, paced: bool) -> None:
-        """Wait until this chat may get another message: its flood-control pause and group window."""
+    def _chat_wait(self, chat_id: int | None, now: float, paced: bool) -> float:
+        """Seconds until this chat may get another message: its flood-control pause and group window."""
         if chat_id is None:
-            return
-        while True:
-            now = self._clock()
-            wait = self._blocked_until.get(chat_id, 0.0) - now
-            if wait <= 0:
-                self._blocked_until.pop(chat_id, None)
-            hits = self._group_hits.get(chat_id)
-            if paced and chat_id < 0 and self.group_per_minute > 0:
-                hits = self._group_hits.setdefault(chat_id, deque())
-                while hits and now - hits[0] >= 60.0:
-                    hits.popleft()
-                if len(hits) >= self.group_per_minute:
-                    wait = max(wait, hits[0] + 60.0 - now)
-            if wait <= 0:
-                if hits is not None and paced and chat_id < 0:
-                    hits.append(now)
-                return
-            await self._sleep(wait)
+            return 0.0
+        wait = self._blocked_until.get(chat_id, 0.0) - now
+        if wait <= 0:
+            self._blocked_until.pop(chat_id, None)
+        if paced and chat_id < 0 and self.group_per_minute > 0:
+            hits = self._group_hits.setdefault(chat_id, deque())
+            while hits and now - hits[0] >= 60.0:
+                hits.popleft()
+            if len(hits) >= self.group_per_minute:
+                wait = max(wait, hits[0] + 60.0 - now)
+        return wait
 
-    async def _overall_slot(self, urgent: bool) -> None:
-        """Wait for a slot under the overall limit; broadcasts only when no answer is waiting.
+    def _overall_wait(self, now: float) -> float:
+        """Seconds until the next slot under the overall limit.
 
         Slots are spaced ``interval`` apart, and a sliding one-second window of the requests that
         actually left is checked too, so a late wake-up never lets a burst through.
         """
-        if self.interval <= 0:
-            return
-        if urgent:
-            self._urgent_waiting += 1
+        sent = self._sent
+        while sent and now - sent[0] >= 1.0:
+            sent.popleft()
+        return max(self._next_slot - now, sent[0] + 1.0 - now if len(sent) >= self.per_second else 0.0)
+
+    async def _turn(self, chat_id: int | None, *, paced: bool, urgent: bool) -> None:
+        """Wait until this request may leave, then count it where it left (overall and in its group).
+
+        Both limits are checked together and counted at the same moment, so the request counts in its
+        group's minute exactly when it takes its overall slot. A request waiting for its chat is not
+        counted as a waiting answer: broadcasts to other chats go on meanwhile; one waiting only for an
+        overall slot is, and a broadcast takes a slot only when no answer waits for one.
+        """
+        overall = paced and self.interval > 0
+        counted = False
         try:
             while True:
                 now = self._clock()
-                sent = self._sent
-                while sent and now - sent[0] >= 1.0:
-                    sent.popleft()
-                wait = max(self._next_slot - now, sent[0] + 1.0 - now if len(sent) >= self.per_second else 0.0)
+                wait = self._chat_wait(chat_id, now, paced)
+                if wait > 0:
+                    if counted:
+                        self._urgent_waiting -= 1
+                        counted = False
+                    await self._sleep(wait)
+                    continue
+                if not overall:
+                    break
+                if urgent and not counted:
+                    self._urgent_waiting += 1
+                    counted = True
+                wait = self._overall_wait(now)
                 if wait <= 0 and (urgent or self._urgent_waiting == 0):
-                    sent.append(now)
+                    self._sent.append(now)
                     self._next_slot = now + self.interval
-                    return
+                    break
                 await self._sleep(max(wait, self.interval if not urgent else 0.001))
         finally:
-            if urgent:
+            if counted:
                 self._urgent_waiting -= 1
+        if paced and chat_id is not None and chat_id < 0 and self.group_per_minute > 0:
+            self._group_hits[chat_id].append(now)
 
     # -- the request ------------------------------------------------------------------------------------
 
@@ -252,14 +273,13 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
         handling = current_handling()
         before_send = (rate_limit_args or {}).get("before_send")
         not_sent = (rate_limit_args or {}).get("not_sent")
+        retry_after_cap: float | None = (rate_limit_args or {}).get("retry_after_cap", RETRY_AFTER_CAP)
         paced = endpoint not in NOT_PACED
         raw_chat = data.get("chat_id")
         chat_id = int(raw_chat) if isinstance(raw_chat, int | str) and str(raw_chat).lstrip("-").isdigit() else None
         attempt = 0
         while True:
-            await self._chat_turn(chat_id, paced)
-            if paced:
-                await self._overall_slot(urgent=handling is not None)
+            await self._turn(chat_id, paced=paced, urgent=handling is not None)
             if handling is not None and paced:
                 await handling.before_send()
             if before_send is not None:
@@ -274,7 +294,7 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
                 wait = retry_seconds(exc)
                 if chat_id is not None:
                     self._blocked_until[chat_id] = self._clock() + wait
-                if attempt >= self.retries or wait > RETRY_AFTER_CAP:
+                if attempt >= self.retries or (retry_after_cap is not None and wait > retry_after_cap):
                     self._give_up(handling, exc)
                     raise
                 if chat_id is None:

@@ -17,7 +17,7 @@ from ..teaching.kbedit import KnowledgeEditor
 from .health import LogWriter
 
 if TYPE_CHECKING:
-    from ..announcements.telegram import Announcer
+    from ..announcements.delivery import Announcer
     from .intake import Intake
 
 __all__ = ["Services", "UserRateLimiter", "services"]
