@@ -201,6 +201,14 @@ class Matcher:
                 best[index] = Scored(scored.score * boost, index, scored.question, scored.gaps, scored.base * boost)
         return sorted(best.values(), key=lambda s: (-s.score, s.index))
 
+    def shortlisted(self, analysis: Analysis) -> set[int]:
+        """The entries :meth:`rank` scores for this analysis: retrieval's shortlist for it and for its asking clause."""
+        found = set(self.retriever.closest(analysis))
+        focus = analysis.focused()
+        if focus is not None:
+            found.update(self.retriever.closest(focus))
+        return found
+
     def _runner_up(self, analysis: Analysis, ranked: list[Scored]) -> tuple[float, bool]:
         """The score of the runner-up that says something else, and whether the next entry concurs with the best:
         an entry that gives the same reply (it cites or restates the same passage, or names the same people

@@ -210,6 +210,10 @@ class Retriever:
         sounds = self.pinyin.coverage_of(gram_codes(pinyin_key(rest)), indices)
         return dict(zip(indices, np.maximum(chars, 0.98 * sounds).tolist(), strict=True))
 
+    def closest(self, analysis: Analysis) -> list[int]:
+        """The entries shortlisted for the question (indexes into ``entries``): the ones :meth:`evidence` measures."""
+        return self._shortlist(analysis)[0]
+
     def _shortlist(self, analysis: Analysis) -> tuple[list[int], dict[int, float]]:
         """The entries that explain most of the question (coverage, best of characters and sounds)."""
         k = self.shortlist

@@ -4,12 +4,16 @@ Pure core: no Telegram here. Readers take ``service.current`` once per question,
 middle of a conversation never mixes two bases. A reload builds the new base and its matcher in the
 thread that calls it (the bot calls it in a worker thread) while questions go on being answered from
 the old one; the new one replaces it in a single assignment, and only when it is complete and valid.
+An admin's edit builds its base once, from a scratch copy with the edited file (:meth:`KnowledgeService.build`),
+checks it, writes the file and serves that very base (:meth:`KnowledgeService.swap`), with no second build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -18,9 +22,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..announcements.model import FILE_NAME as ANNOUNCEMENTS_FILE
-from ..knowledge.model import KnowledgeBase, KnowledgeError, Problem
+from ..knowledge.model import KnowledgeBase, KnowledgeError, Problem, knowledge_files
 from .matching import Matcher, Thresholds
-from .snapshot import open_knowledge
+from .snapshot import default_cache, open_knowledge, prune_snapshots
 
 __all__ = ["KnowledgeService", "Loaded", "ReloadResult", "base_hash", "fingerprint", "open_for_answers"]
 
@@ -63,16 +67,18 @@ CONFIRM_LENGTH = 16  # hex characters of the base hash a confirm button carries
 
 
 def open_for_answers(
-    directory: str | Path, *, cache_dir: str | Path | None = None
+    directory: str | Path, *, cache_dir: str | Path | None = None, prune: bool = True
 ) -> tuple[KnowledgeBase, tuple[Problem, ...]]:
     """The base for answering questions, and the problems of announcements.yaml if that file alone has any
-    (the base then comes without announcements). Any other problem raises KnowledgeError as usual."""
+    (the base then comes without announcements). Any other problem raises KnowledgeError as usual.
+    ``prune=False`` keeps the snapshots of other versions of the base (see :func:`open_knowledge`)."""
     try:
-        return open_knowledge(directory, cache_dir=cache_dir), ()
+        return open_knowledge(directory, cache_dir=cache_dir, prune=prune), ()
     except KnowledgeError as exc:
         if not exc.problems or any(Path(p.file).name != ANNOUNCEMENTS_FILE for p in exc.problems):
             raise
-        return open_knowledge(directory, cache_dir=cache_dir, with_announcements=False), tuple(exc.problems)
+        return (open_knowledge(directory, cache_dir=cache_dir, with_announcements=False, prune=prune),
+                tuple(exc.problems))
 
 
 @dataclass(frozen=True)
@@ -119,22 +125,58 @@ class KnowledgeService:
         self._lock = threading.Lock()  # one reload at a time; answering never takes it
         self._current = self._load()  # raises KnowledgeError at start-up: a bad base never starts
 
-    def _load(self) -> Loaded:
-        """Load the folder; a base whose only problems are in announcements.yaml loads without announcements
-        (those problems in ``announcement_problems``): one typo there never stops the answers."""
+    def _load(self, folder: Path | None = None) -> Loaded:
+        """Load the folder (or ``folder``, a copy of it: the base comes out as this folder's, its snapshot
+        cached beside the others); a base whose only problems are in announcements.yaml loads without
+        announcements (those problems in ``announcement_problems``): one typo there never stops the answers."""
+        source = folder or Path(self.directory)
+        cache = self._cache_dir or (default_cache(self.directory) if folder is not None else None)
         for _ in range(3):  # hashed before and after loading: a file written meanwhile means load again
-            files = fingerprint(self.directory)
-            kb, problems = open_for_answers(self.directory, cache_dir=self._cache_dir)
-            if fingerprint(self.directory) == files:
+            files = fingerprint(source)
+            kb, problems = open_for_answers(source, cache_dir=cache, prune=folder is None)
+            if fingerprint(source) == files:
                 break
         if problems:
             logger.warning("%s has %d problem(s); its announcements are not scheduled: %s", ANNOUNCEMENTS_FILE,
                            len(problems), "; ".join(str(p) for p in problems))
+        if folder is not None:
+            kb = replace(kb, directory=self.directory)
         return Loaded(kb, Matcher(kb, thresholds=self._thresholds), MappingProxyType(files), problems)
 
     @property
     def current(self) -> Loaded:
         return self._current
+
+    def build(self, changes: Mapping[str, bytes]) -> Loaded:
+        """The base the folder would give with ``changes`` (file name → new bytes) written over its files, built
+        as a reload builds it, with nothing written to the folder: it is read from a scratch copy. Its snapshot
+        goes to the cache beside the current one, so that :meth:`swap` serves it and the next start maps it.
+        Raises KnowledgeError."""
+        root = Path(self.directory)
+        with tempfile.TemporaryDirectory(prefix="knowledge-") as scratch:
+            copy = Path(scratch) / root.resolve().name  # same folder name: problems read knowledge/x.yaml:12
+            copy.mkdir()
+            for path in knowledge_files(root):  # what the loader reads, not the cache or a git history
+                target = copy / path.relative_to(root)
+                target.parent.mkdir(exist_ok=True)
+                shutil.copyfile(path, target)
+            for name, data in changes.items():
+                (copy / name).write_bytes(data)
+            return self._load(copy)
+
+    def swap(self, loaded: Loaded) -> bool:
+        """Serve ``loaded`` (made by :meth:`build`) if the folder holds exactly the files it was built from, as
+        one assignment; False, with nothing changed, if any file differs (someone else wrote one: reload)."""
+        with self._lock:
+            if fingerprint(self.directory) != dict(loaded.files):
+                return False
+            if loaded.announcement_problems:  # a bad announcements.yaml never replaces a good schedule
+                kept = self._current.kb.announcements
+                loaded = replace(loaded, kb=replace(loaded.kb, announcements=kept))
+            self._current = loaded
+            prune_snapshots(self.directory, cache_dir=self._cache_dir)
+        logger.info("knowledge swapped in: %d entries", len(loaded.kb.entries))
+        return True
 
     def reload(self, *, settle_seconds: float | None = None, confirm: str = "") -> ReloadResult:
         """Load the directory again; on any problem keep serving the old base and report the problems.

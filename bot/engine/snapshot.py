@@ -55,7 +55,9 @@ from ..language.text import Normalizer
 from .index import FileArray, GramIndex
 from .retrieve import ANSWER_WEIGHT, RetrievalData
 
-__all__ = ["FORMAT", "SnapshotError", "build_snapshot", "default_cache", "fingerprint", "open_knowledge"]
+__all__ = [
+    "FORMAT", "SnapshotError", "build_snapshot", "default_cache", "fingerprint", "open_knowledge", "prune_snapshots"
+]
 
 logger = logging.getLogger(__name__)
 
@@ -148,8 +150,9 @@ def _crc(path: Path) -> int:
     return crc
 
 
-def _write(compiled: _Compiled, cache: Path, key: str) -> Path:
-    """Write a snapshot into ``cache/key`` atomically (a temporary folder renamed into place)."""
+def _write(compiled: _Compiled, cache: Path, key: str, *, prune: bool = True) -> Path:
+    """Write a snapshot into ``cache/key`` atomically (a temporary folder renamed into place); with ``prune``,
+    remove the other snapshots."""
     cache.mkdir(parents=True, exist_ok=True)
     ignore = cache / ".gitignore"
     if not ignore.exists():  # the cache ignores itself in any git repository (a knowledge folder under git)
@@ -190,7 +193,8 @@ def _write(compiled: _Compiled, cache: Path, key: str) -> Path:
                 shutil.rmtree(broken, ignore_errors=True)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
-    _prune(cache, keep=key)
+    if prune:
+        _prune(cache, keep=key)
     return final
 
 
@@ -200,6 +204,13 @@ def _prune(cache: Path, *, keep: str) -> None:
         stale_temporary = path.name.startswith(".tmp-") and time.time() - path.stat().st_mtime > 3600
         if path.is_dir() and path.name != keep and (stale_temporary or not path.name.startswith(".")):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def prune_snapshots(directory: str | Path, *, cache_dir: str | Path | None = None) -> None:
+    """Remove the snapshots of every other version of the base than the one its files give now."""
+    cache = Path(cache_dir) if cache_dir else default_cache(directory)
+    with contextlib.suppress(OSError):
+        _prune(cache, keep=fingerprint(directory))
 
 
 def build_snapshot(directory: str | Path, *, cache_dir: str | Path | None = None) -> Path:
@@ -308,12 +319,17 @@ def _random_access(mapping: mmap.mmap | None) -> None:
 
 
 def open_knowledge(
-    directory: str | Path, *, cache_dir: str | Path | None = None, with_announcements: bool = True
+    directory: str | Path,
+    *,
+    cache_dir: str | Path | None = None,
+    with_announcements: bool = True,
+    prune: bool = True,
 ) -> KnowledgeBase:
     """The validated base: from its snapshot when the files are unchanged, else from the YAML (then the
-    snapshot is written for next time). Raises :class:`~bot.knowledge.model.KnowledgeError` as
-    :func:`~bot.knowledge.model.load_knowledge` does; a cache that cannot be written only costs speed.
-    ``with_announcements=False`` leaves announcements.yaml unread (see :func:`~bot.knowledge.model.load_knowledge`)."""
+    snapshot is written for next time and, with ``prune``, the other snapshots removed). Raises
+    :class:`~bot.knowledge.model.KnowledgeError` as :func:`~bot.knowledge.model.load_knowledge` does; a cache
+    that cannot be written only costs speed. ``with_announcements=False`` leaves announcements.yaml unread (see
+    :func:`~bot.knowledge.model.load_knowledge`)."""
     root = Path(directory)
     if not root.is_dir():
         return load_knowledge(root)  # raises the usual error
@@ -325,7 +341,7 @@ def open_knowledge(
         if exc.present:
             logger.warning("knowledge snapshot %s not used (%s): rebuilding it from the YAML", cache / key, exc)
     if _size(root) >= SEPARATE_BUILD_BYTES:
-        folder = _build_in_child(root, cache, key, with_announcements=with_announcements)
+        folder = _build_in_child(root, cache, key, with_announcements=with_announcements, prune=prune)
         if folder is not None:
             with contextlib.suppress(SnapshotError):
                 return _read(folder, root, key, with_announcements=with_announcements)
@@ -335,7 +351,7 @@ def open_knowledge(
         logger.info("knowledge changed while it was read; snapshot not written")
         return _in_memory(kb, compiled)
     try:
-        folder = _write(compiled, cache, key)
+        folder = _write(compiled, cache, key, prune=prune)
     except OSError as exc:
         logger.warning("cannot write the knowledge snapshot to %s (%s); next start reads the YAML again", cache, exc)
         return _in_memory(kb, compiled)
@@ -356,12 +372,16 @@ def _size(root: Path) -> int:
     return sum(path.stat().st_size for path in knowledge_files(root))
 
 
-def _build_in_child(root: Path, cache: Path, key: str, *, with_announcements: bool = True) -> Path | None:
+def _build_in_child(
+    root: Path, cache: Path, key: str, *, with_announcements: bool = True, prune: bool = True
+) -> Path | None:
     """Build the snapshot in a child process; its folder, or None if the child could not write it.
     Problems of the base are raised here as they would be in this process."""
     command = [sys.executable, "-m", "bot.engine.snapshot", str(root), str(cache), key]
     if not with_announcements:
         command.append(_NO_ANNOUNCEMENTS)
+    if not prune:
+        command.append(_KEEP_OTHERS)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode == 0:
         return cache / key
@@ -375,6 +395,7 @@ def _build_in_child(root: Path, cache: Path, key: str, *, with_announcements: bo
 
 _INVALID = 3  # the child's exit status when the base has problems (listed as JSON on its output)
 _NO_ANNOUNCEMENTS = "--no-announcements"
+_KEEP_OTHERS = "--keep-others"
 
 
 def _child(argv: list[str]) -> int:
@@ -386,7 +407,7 @@ def _child(argv: list[str]) -> int:
         return _INVALID
     if fingerprint(root) != key:
         return 1  # changed while read: the parent reads it itself
-    _write(_compile(kb), cache, key)
+    _write(_compile(kb), cache, key, prune=_KEEP_OTHERS not in argv[3:])
     return 0
 
 

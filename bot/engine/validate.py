@@ -2,22 +2,28 @@
 example questions must be answered, and words the admins marked as not covered must really be absent.
 
 Problems stop a base from loading (``validate`` exits 1); warnings are printed and leave it valid.
+:func:`check_near` runs the own-question check on the part of a base one edited entry can change (an admin's
+edit is checked in well under a second, whatever the size of the base).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
-from ..knowledge.model import KnowledgeBase, Problem
+from ..knowledge.model import Entry, KnowledgeBase, Problem
 from ..language import ZH
 from ..language.text import chinese_numerals_to_digits
+from .analyse import analyse
 from .matching import Matcher, MatchResult, Status
 from .render import describe_gaps
 
+_LETTERS = re.compile(r"[A-Za-z]")
 # a figure in 万 or 亿 that no unit follows (约35万。), in an answer
 _BARE_FIGURE = ZH.pattern("bare_figure")
 
-__all__ = ["check_base", "check_self_retrieval"]
+__all__ = ["check_base", "check_near", "check_self_retrieval", "near_entries"]
 
 
 def _why(result: MatchResult) -> str:
@@ -40,29 +46,91 @@ def check_base(kb: KnowledgeBase, matcher: Matcher | None = None) -> tuple[list[
     matcher = matcher or Matcher(kb)
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    for entry in kb.entries:
+    _check_own_questions(kb.entries, matcher, problems, warnings)
+    _check_examples(kb, matcher, problems)
+    warnings += _not_covered_words_stated(kb)
+    warnings += _figures_without_units(kb)
+    return problems, warnings
+
+
+def near_entries(matcher: Matcher, questions: Iterable[str]) -> set[int]:
+    """The entries (indexes into the base's entries) the retriever ranks close to any of ``questions``."""
+    vocab = matcher.decider.vocabulary
+    near: set[int] = set()
+    for question in questions:
+        analysis = analyse(matcher.normalizer, question, vocab)
+        if analysis.key:
+            near |= matcher.shortlisted(analysis)
+    return near
+
+
+def check_near(
+    kb: KnowledgeBase, matcher: Matcher, entry_id: str, moved: Iterable[str], *, before: Matcher | None = None
+) -> list[Problem]:
+    """The own-question check (:func:`check_self_retrieval`) of what an edit of entry ``entry_id`` can change, with
+    ``matcher`` built on the edited base ``kb``: every question of that entry; the questions of the entries the
+    retriever ranks close to ``moved`` (the questions the edit added or took away: the words that moved in the
+    index) that find the edited entry among their closest, in this engine or in ``before`` (the engine before the
+    edit); and the place's examples.
+
+    An edit changes one entry's row of the index, and a question is decided among the entries retrieval shortlists
+    for it: a question that does not shortlist the edited entry gets the reply it got before.
+    """
+    index = kb.index_of(entry_id)
+    old_index = before.kb.index_of(entry_id) if before is not None else None
+    problems: list[Problem] = []
+    if index is not None:
+        _check_own_questions([kb.entries[index]], matcher, problems, [])
+    vocab = matcher.decider.vocabulary
+    for near in sorted(near_entries(matcher, moved) - {index}):
+        entry = kb.entries[near]
         for question, line in zip(entry.questions, entry.question_lines, strict=False):
-            result = matcher.match(question)
-            own = result.entry is not None and result.entry.id == entry.id
-            if own and result.status is Status.ANSWERED:
-                continue
-            if own and result.status is Status.PARTIAL:
-                # the entry's own honest reply to a question its answer disclaims (哪些事项 when the release gives
-                # only how many): the question reaches its entry, but the resident is told what is missing
-                warnings.append(
-                    Problem(
-                        entry.file,
-                        line,
-                        f"warning: question '{question}' of '{entry.id}' is answered only in part (the bot says the "
-                        f"release does not state {describe_gaps(result.gaps)}); state it in the answer, or drop "
-                        "the question",
-                    )
-                )
-                continue
-            what = "reaches its entry only as one part of a compound reply" if own else _why(result)
-            problems.append(
-                Problem(entry.file, line, f"question '{question}' of '{entry.id}' {what}; reword it to be specific")
+            analysis = analyse(matcher.normalizer, question, vocab)
+            reaches = index in matcher.shortlisted(analysis) or (
+                before is not None and old_index in before.shortlisted(analysis)
             )
+            if reaches or _LETTERS.search(question):  # letters are read as Chinese first: no shortcut
+                _check_question(entry, question, line, matcher, problems, [])
+    _check_examples(kb, matcher, problems)
+    return problems
+
+
+def _check_own_questions(
+    entries: Iterable[Entry], matcher: Matcher, problems: list[Problem], warnings: list[Problem]
+) -> None:
+    for entry in entries:
+        for question, line in zip(entry.questions, entry.question_lines, strict=False):
+            _check_question(entry, question, line, matcher, problems, warnings)
+
+
+def _check_question(
+    entry: Entry, question: str, line: int, matcher: Matcher, problems: list[Problem], warnings: list[Problem]
+) -> None:
+    """A problem if ``question`` of ``entry`` does not reach it; a warning if it reaches it only in part."""
+    result = matcher.match(question)
+    own = result.entry is not None and result.entry.id == entry.id
+    if own and result.status is Status.ANSWERED:
+        return
+    if own and result.status is Status.PARTIAL:
+        # the entry's own honest reply to a question its answer disclaims (哪些事项 when the release gives
+        # only how many): the question reaches its entry, but the resident is told what is missing
+        warnings.append(
+            Problem(
+                entry.file,
+                line,
+                f"warning: question '{question}' of '{entry.id}' is answered only in part (the bot says the "
+                f"release does not state {describe_gaps(result.gaps)}); state it in the answer, or drop "
+                "the question",
+            )
+        )
+        return
+    what = "reaches its entry only as one part of a compound reply" if own else _why(result)
+    problems.append(
+        Problem(entry.file, line, f"question '{question}' of '{entry.id}' {what}; reword it to be specific")
+    )
+
+
+def _check_examples(kb: KnowledgeBase, matcher: Matcher, problems: list[Problem]) -> None:
     place = kb.place
     for example in place.examples:
         result = matcher.match(example)
@@ -75,9 +143,6 @@ def check_base(kb: KnowledgeBase, matcher: Matcher | None = None) -> tuple[list[
                     "use a question one entry answers",
                 )
             )
-    warnings += _not_covered_words_stated(kb)
-    warnings += _figures_without_units(kb)
-    return problems, warnings
 
 
 def _figures_without_units(kb: KnowledgeBase) -> list[Problem]:

@@ -6,11 +6,15 @@ An edit goes through the same steps whoever makes it:
    load, :class:`bot.engine.service.Loaded`); if someone changed it on disk since, the edit is refused so that
    no one's change is overwritten.
 2. The new text is made by :mod:`bot.teaching.yamledit` (one hunk; every other byte kept).
-3. The whole new base is validated before anything is written: loaded from a copy of the folder with
-   the new file (every ``file:line`` check of ``python -m bot validate``), and every question must still
-   be answered by its own entry (the self-retrieval check), the new one included.
+3. The new base is built once, before anything is written, from a copy of the folder with the new file
+   (:meth:`KnowledgeService.build`: every ``file:line`` check of ``python -m bot validate``), and its engine
+   checks what the edit can change (:func:`bot.engine.validate.check_near`): the edited entry's questions, the
+   new one included, must be answered by it, and the questions of the entries close to the words that moved
+   must still reach their own. If the edit changed more than that entry (a file someone else changed meanwhile,
+   an entry the sources derive appearing or going), every question of the base is checked.
 4. The file is written atomically (a temporary file in the same folder, then ``os.replace``) and the
-   base is swapped in by :meth:`KnowledgeService.reload`, the path /reload takes.
+   base already built is swapped in (:meth:`KnowledgeService.swap`); if another file changed on disk
+   meanwhile, the folder is reloaded instead, the path /reload takes.
 5. The change is recorded in SQLite (who, when, file, entry, the exact lines, the base hash before and
    after) and, if the knowledge folder is in a git repository, committed there.
 
@@ -22,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -32,11 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import messages
-from ..engine.matching import Matcher, Status, Thresholds
-from ..engine.service import KnowledgeService, base_hash
-from ..engine.validate import check_self_retrieval
+from ..engine.matching import Status
+from ..engine.service import KnowledgeService, Loaded, base_hash
+from ..engine.validate import check_near, check_self_retrieval
 from ..knowledge.derived import is_derived
-from ..knowledge.model import KnowledgeBase, KnowledgeError, Problem, load_knowledge
+from ..knowledge.model import KnowledgeError, Problem
 from ..storage import Storage
 from .store import ChangeRecord
 from .yamledit import EditError, Hunk, add_question, clean_question, revert
@@ -117,7 +120,7 @@ class KnowledgeEditor:
             except (EditError, UnicodeDecodeError) as exc:
                 return EditResult(False, messages.EDIT_CANNOT.format(file=name, why=exc))
             result = self._write(
-                kb, path, old, new_text.encode("utf-8"), must_answer=(question, entry_id),
+                loaded, path, old, new_text.encode("utf-8"), entry_id=entry_id, moved=question, must_answer=True,
                 record=lambda before, after, base_before, base_after: ChangeRecord(
                     ts=time.time(), actor=actor, action="add_question", file=name, entry_id=entry_id,
                     question=question, hunk=hunk.to_json(), file_before=before, file_after=after,
@@ -168,7 +171,7 @@ class KnowledgeEditor:
                 return EditResult(False, messages.UNDO_CHANGED.format(id=last.id, file=last.file))
             reverted = Hunk.from_json(last.hunk).reverted()
             result = self._write(
-                loaded.kb, path, current, restored, must_answer=None,
+                loaded, path, current, restored, entry_id=last.entry_id, moved=last.question, must_answer=False,
                 record=lambda before, after, base_before, base_after: ChangeRecord(
                     ts=time.time(), actor=actor, action="undo", file=last.file, entry_id=last.entry_id,
                     question=last.question, hunk=reverted.to_json(), file_before=before, file_after=after,
@@ -200,35 +203,42 @@ class KnowledgeEditor:
 
     def _write(
         self,
-        kb: KnowledgeBase,
+        before: Loaded,
         path: Path,
         old: bytes,
         new: bytes,
         *,
-        must_answer: tuple[str, str] | None,
+        entry_id: str,
+        moved: str,
+        must_answer: bool,
         record: Callable[[str, str, str, str], ChangeRecord],  # (file before, after, base before, after)
     ) -> ChangeRecord | EditResult:
-        """Validate the base with ``new`` in place of ``path``; write it atomically, reload, record."""
-        thresholds = self.knowledge.current.matcher.thresholds  # the ones residents' questions are decided with
-        problems = _validate_with(kb.directory, path.name, new, must_answer, thresholds)
+        """Build and check the base with ``new`` in place of ``path`` (an edit of ``entry_id`` that added, or with
+        ``must_answer`` False took away, the question ``moved``); write it atomically, swap it in, record."""
+        try:
+            built = self.knowledge.build({path.name: new})
+        except KnowledgeError as exc:
+            problems = list(exc.problems)
+        else:
+            problems = _check(before, built, path.name, entry_id, moved, must_answer=must_answer)
         if problems:
             listed = "\n".join(str(p) for p in problems[:10])
             if len(problems) > 10:
                 listed += f"\n… (+{len(problems) - 10})"
             return EditResult(False, messages.EDIT_INVALID.format(count=len(problems), problems=listed),
                               problems=tuple(problems))
-        base_before = self.knowledge.current.base_hash
-        if _sha(path.read_bytes()) != _sha(old):  # written by someone else while we validated
+        if _sha(path.read_bytes()) != _sha(old):  # written by someone else while we checked
             return EditResult(False, messages.EDIT_CHANGED_ON_DISK.format(file=path.name))
         _atomic_write(path, new)
-        reloaded = self.knowledge.reload()
-        if not reloaded.ok:  # another file broke meanwhile: put ours back, keep serving the old base
-            _atomic_write(path, old)
-            listed = "\n".join(str(p) for p in reloaded.problems[:10])
-            return EditResult(False, messages.EDIT_INVALID.format(count=len(reloaded.problems), problems=listed),
-                              problems=reloaded.problems)
+        if not self.knowledge.swap(built):  # another file changed on disk meanwhile: the folder as it is now
+            reloaded = self.knowledge.reload()
+            if not reloaded.ok:  # that file broke the base: put ours back, keep serving the old base
+                _atomic_write(path, old)
+                listed = "\n".join(str(p) for p in reloaded.problems[:10])
+                return EditResult(False, messages.EDIT_INVALID.format(count=len(reloaded.problems), problems=listed),
+                                  problems=reloaded.problems)
         after = self.knowledge.current
-        change = record(_sha(old), _sha(new), base_before, base_hash(after.files))
+        change = record(_sha(old), _sha(new), before.base_hash, base_hash(after.files))
         return self.storage.record_change(change)
 
     def _commit(self, change: ChangeRecord, message: str) -> None:
@@ -239,30 +249,28 @@ class KnowledgeEditor:
             self.storage.set_change_commit(change.id, commit)
 
 
-def _validate_with(
-    directory: str, name: str, data: bytes, must_answer: tuple[str, str] | None, thresholds: Thresholds
+def _check(
+    before: Loaded, after: Loaded, name: str, entry_id: str, moved: str, *, must_answer: bool
 ) -> list[Problem]:
-    """Every problem of the base in ``directory`` with ``name`` replaced by ``data`` (nothing written there)."""
-    root = Path(directory)
-    with tempfile.TemporaryDirectory(prefix="kbedit-") as scratch:
-        copy = Path(scratch) / root.resolve().name  # same folder name: problems read knowledge/x.yaml:12
-        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git"))
-        (copy / name).write_bytes(data)
-        try:
-            kb = load_knowledge(copy)
-        except KnowledgeError as exc:
-            return list(exc.problems)
-        matcher = Matcher(kb, thresholds=thresholds)
+    """The problems of ``after``, the base ``before`` with file ``name`` edited: of what an edit of ``entry_id``
+    can change when the two bases differ in that entry alone, else of every question; with ``must_answer``,
+    ``moved`` (the question added) must be answered by the entry."""
+    kb, matcher = after.kb, after.matcher
+    others = {n: h for n, h in after.files.items() if n != name} == {n: h for n, h in before.files.items() if n != name}
+    if others and list(kb.by_id) == list(before.kb.by_id):
+        # a question added only draws questions to the entry, which shortlists it in the new engine; one taken away
+        # lets go of questions that shortlisted it before
+        problems = check_near(kb, matcher, entry_id, (moved,), before=None if must_answer else before.matcher)
+    else:
         problems = check_self_retrieval(kb, matcher)
-        if must_answer is not None:
-            question, entry_id = must_answer
-            result = matcher.match(question)
-            if result.status is not Status.ANSWERED or result.entry is None or result.entry.id != entry_id:
-                got = result.entry.canonical_question if result.entry is not None else str(result.status)
-                wanted = kb.by_id[entry_id].canonical_question if entry_id in kb.by_id else entry_id
-                problems.append(Problem(name, 1, messages.EDIT_NOT_ANSWERED.format(
-                    question=question, entry=wanted, got=got)))
-        return problems
+    if must_answer:
+        result = matcher.match(moved)
+        if result.status is not Status.ANSWERED or result.entry is None or result.entry.id != entry_id:
+            got = result.entry.canonical_question if result.entry is not None else str(result.status)
+            wanted = kb.by_id[entry_id].canonical_question if entry_id in kb.by_id else entry_id
+            problems.append(Problem(name, 1, messages.EDIT_NOT_ANSWERED.format(
+                question=moved, entry=wanted, got=got)))
+    return problems
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
