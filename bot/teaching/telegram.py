@@ -214,7 +214,7 @@ async def _accept(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, mess
         await query.answer(messages.TEACH_NO_ENTRY_YET, show_alert=True)
         return
     await query.answer(messages.TEACH_WORKING)
-    await show_typing(context.bot, message.chat_id)  # validating and reloading the base takes seconds
+    await show_typing(context.bot, message.chat_id)  # building and checking the edited base takes a second or two
     result = await asyncio.to_thread(
         svc.editor.add_question, proposal.entry_id, proposal.question, actor=_actor(query.from_user.id),
         proposal_id=proposal.id,
@@ -318,7 +318,7 @@ async def cmd_undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _undo(message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: int, change_id: int) -> None:
     """Undo exactly edit ``change_id`` and say what happened (an edit already undone is left alone)."""
     svc = services(context)
-    await show_typing(context.bot, message.chat_id)  # validating and reloading the base takes seconds
+    await show_typing(context.bot, message.chat_id)  # building and checking the edited base takes a second or two
     result = await asyncio.to_thread(svc.editor.undo, actor=_actor(user_id), change_id=change_id)
     await send(message, escape(result.text))
     if result.ok:
