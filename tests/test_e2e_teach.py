@@ -12,9 +12,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import KNOWLEDGE
 from tests.fake_bot_api import BOT_USER, FakeBotApi
 from tests.test_e2e import TOKEN, _interrupt, _polling_config, _start
+
+pytestmark = pytest.mark.slow  # a real bot process against a local Bot API
 
 ADMIN, RESIDENT = 777, 4242
 QUESTION = "省级的中心有几个"

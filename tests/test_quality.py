@@ -28,6 +28,7 @@ def test_dev_set_is_large_labelled_and_independent(dev: LabelledSet, kb: Knowled
     assert len({entry_id for _, entry_id in dev.in_scope}) >= 150  # spread over the base
 
 
+@pytest.mark.slow
 def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
     report = evaluate(matcher.match, dev)
     # Floors at the measured figures (the answerability checks trade a few dev answers for honesty on
@@ -37,6 +38,7 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
     assert report.rejected_rate >= 0.95, (report.summary(), report.false_answers)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "right", "wrong", "declined"),
     [

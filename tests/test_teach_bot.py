@@ -110,6 +110,7 @@ def _alert(request: RecordingRequest) -> str:
     return str(request.sent("answerCallbackQuery")[-1].get("text", ""))
 
 
+@pytest.mark.slow
 async def test_a_pick_becomes_a_proposal_and_accepting_it_adds_the_question_keeping_the_file(
     bot_app: Any, knowledge_dir: Path, storage: Storage
 ) -> None:
@@ -155,6 +156,7 @@ async def test_a_pick_becomes_a_proposal_and_accepting_it_adds_the_question_keep
     assert change.base_before != change.base_after
 
 
+@pytest.mark.slow
 async def test_other_entry_offers_the_next_candidates_and_an_old_button_goes_stale(
     bot_app: Any, knowledge_dir: Path
 ) -> None:
@@ -210,6 +212,7 @@ async def test_a_question_of_another_entry_is_refused_and_nothing_changes(
     assert storage.proposal(proposal.id).status == "open"  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 async def test_a_file_changed_on_disk_since_load_is_refused(bot_app: Any, knowledge_dir: Path) -> None:
     app, request = bot_app
     await _ambiguous_then_pick(app, request)
@@ -227,6 +230,7 @@ async def test_a_file_changed_on_disk_since_load_is_refused(bot_app: Any, knowle
     assert tech.read_bytes().endswith("# 同事刚刚手工加的一行注释\n".encode())
 
 
+@pytest.mark.slow
 async def test_undo_names_its_edit_restores_the_file_byte_for_byte_and_history_lists_both(
     bot_app: Any, knowledge_dir: Path, storage: Storage
 ) -> None:
