@@ -1,19 +1,28 @@
-"""Shared fixtures: the shipped knowledge base, its matcher, and a factory for small broken bases."""
+"""Shared fixtures: the shipped knowledge base, its matcher, a factory for small broken bases, and the Telegram bot
+(a copy of the shipped base to edit, its database, the Application with a recording request)."""
 
 from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
 from bot.engine.matching import Matcher
+from bot.engine.service import KnowledgeService
 from bot.knowledge.model import KnowledgeBase, load_knowledge
+from bot.storage import Storage
+from bot.tg.app import build_application
+from tests.tg_fakes import RecordingRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
+ADMIN = 777  # the Telegram user id of the admin in every test bot's config
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +82,53 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+# ---- the Telegram bot ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    """A copy of the shipped base (with its snapshot) that a test may edit."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return target
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> Iterator[Storage]:
+    """The bot's database, in the test's folder."""
+    store = Storage(tmp_path / "bot.sqlite3")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def bot_config(knowledge_dir: Path) -> Config:
+    """The config of ``bot_app``: one admin, the copied base; a module overrides it for other limits."""
+    return Config(
+        telegram=TelegramSettings(token="123:TEST"),
+        admins=(ADMIN,),
+        knowledge_dir=str(knowledge_dir),
+        knowledge_settle_seconds=0.0,
+        groups=GroupSettings(repeat_window_minutes=5),
+        rate_limits=RateLimits(per_user_per_minute=5),
+    )
+
+
+@pytest.fixture
+async def bot_app(
+    bot_config: Config, storage: Storage, request: pytest.FixtureRequest
+) -> AsyncIterator[tuple[Any, RecordingRequest]]:
+    """The bot and the request that records its Bot API calls; /reload swaps in files written a moment ago
+    unless a test asks for a settle time (an indirect parameter, in seconds)."""
+    settle = getattr(request, "param", None)
+    config = bot_config if settle is None else replace(bot_config, knowledge_settle_seconds=settle)
+    recording = RecordingRequest()
+    app = build_application(
+        config, KnowledgeService(config.knowledge_dir), storage, request=recording, rate_limit=False
+    )
+    await app.initialize()
+    recording.clear()
+    yield app, recording
+    await app.shutdown()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
 import sqlite3
 import threading
 import time
@@ -31,10 +30,9 @@ from bot.tg import intake as intake_module
 from bot.tg import sending
 from bot.tg.app import build_application
 from bot.tg.inbox import Inbox
-from tests.conftest import KNOWLEDGE
+from tests.conftest import ADMIN
 from tests.tg_fakes import BOT_USERNAME, RecordingRequest, callback_update, mention_update, message_update
 
-ADMIN = 777
 QUESTION = "交城有几个乡镇社工站？"
 
 
@@ -75,20 +73,18 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge)
+async def start(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     running: list[Running] = []
 
     async def go(*, request: RecordingRequest | None = None, rate_limit: bool = False,
                  limits: RateLimits | None = None, before: Callable[[Storage], None] | None = None) -> Running:
-        config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge),
+        config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge_dir),
                         rate_limits=limits or RateLimits(per_user_per_minute=100))
         storage = Storage(tmp_path / "bot.sqlite3")
         if before is not None:
             before(storage)
         request = request or RecordingRequest()
-        app = build_application(config, KnowledgeService(knowledge), storage, request=request, rate_limit=rate_limit)
+        app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=rate_limit)
         await app.initialize()
         await app.post_init(app)
         await app.start()
