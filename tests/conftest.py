@@ -84,6 +84,66 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+# A small base of four unrelated facts, for unit tests of the engine's stages (retrieve, decide, fit):
+# what a test asserts follows from these few lines, not from the shipped release.
+SMALL_SOURCE = """---
+title: 小县发布材料
+sections:
+  - 民生
+---
+全县拥有国家级高新技术企业40户。
+全县8个乡镇社工站挂牌成立。
+全县养老机构共有床位985张。
+县城污水处理厂日处理能力达到5.4万立方米。
+"""
+
+SMALL_TOPIC = """\
+topic: 民生
+source: small
+section: 民生
+entries:
+  - id: high-tech
+    questions:
+      - 有多少户高新技术企业？
+      - 高企有几家
+    answer: 全县有国家级高新技术企业40户。
+    quote: 全县拥有国家级高新技术企业40户
+  - id: social-work
+    questions:
+      - 有几个乡镇社工站？
+      - 社工站挂牌了多少个
+    answer: 全县8个乡镇社工站挂牌成立。
+    quote: 全县8个乡镇社工站挂牌成立
+  - id: beds
+    questions:
+      - 养老机构有多少张床位？
+      - 养老院床位数
+    answer: 全县养老机构共有床位985张。
+    quote: 全县养老机构共有床位985张
+  - id: sewage
+    questions:
+      - 污水处理厂一天能处理多少污水？
+    answer: 县城污水处理厂日处理能力达到5.4万立方米。
+    quote: 县城污水处理厂日处理能力达到5.4万立方米
+"""
+
+
+@pytest.fixture(scope="session")
+def small_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The small base (four entries; 太原 is another place), read once per run."""
+    root = tmp_path_factory.mktemp("small") / "knowledge"
+    (root / "sources").mkdir(parents=True)
+    (root / "sources" / "small.md").write_text(SMALL_SOURCE, encoding="utf-8")
+    (root / "topic.yaml").write_text(SMALL_TOPIC, encoding="utf-8")
+    (root / "scope.yaml").write_text("other_places: [太原]\n", encoding="utf-8")
+    return load_knowledge(root)
+
+
+@pytest.fixture(scope="session")
+def small_matcher(small_kb: KnowledgeBase) -> Matcher:
+    return Matcher(small_kb)
+
+
 # ---- the Telegram bot ---------------------------------------------------------------------------
 
 
