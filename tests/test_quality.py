@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.engine.matching import Matcher
 from bot.evaluation.quality import LabelledSet, evaluate, load_labelled_set
 from bot.knowledge.model import KnowledgeBase
+from tests.conftest import ROOT
 
-DEV = Path(__file__).parent / "data" / "dev_questions.yaml"
+DEV = ROOT / "tests" / "data" / "dev_questions.yaml"
 
 
 @pytest.fixture(scope="module")
