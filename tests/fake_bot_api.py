@@ -24,9 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from bot.limits import MESSAGE_LIMIT, telegram_length
-
-BOT_USER = {"id": 5550001, "is_bot": True, "first_name": "交城问答", "username": "jiaocheng_qa_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
+from tests.tg_fakes import BOT_ME, BOT_USER
 
 
 @dataclass
@@ -194,7 +192,7 @@ class FakeBotApi:
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
-            return BOT_USER
+            return BOT_ME
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
             limit = int(params.get("limit") or 100)

@@ -20,9 +20,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import KNOWLEDGE
 from tests.fake_bot_api import FakeBotApi, Fault
 from tests.test_e2e import TOKEN, _interrupt, _start
+
+pytestmark = pytest.mark.slow  # real bot processes against a faulty local Bot API
 
 QUESTIONS = ("交城有几个乡镇社工站？", "交城有多少户高新技术企业", "养老机构床位一共多少张")
 

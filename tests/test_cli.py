@@ -32,6 +32,7 @@ def test_ask_json_one_object(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(data["citation"]) == {"source", "title", "section", "quote"}
 
 
+@pytest.mark.slow
 def test_ask_json_stdin_keeps_order_and_blank_lines() -> None:
     questions = "交城有多少家高新技术企业\n\n明天天气怎么样\n你好\n"
     proc = subprocess.run(
@@ -59,6 +60,7 @@ def test_chat_answers_and_picks_a_suggestion_by_number(kb: KnowledgeBase, matche
     assert "来源：《多维驱动 高质量发展行稳致远》" in after_pick
 
 
+@pytest.mark.slow
 def test_no_command_runs_the_terminal_chat_and_says_how_to_configure_a_token() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "bot"], input="交城县长是谁\n", capture_output=True, text=True, cwd=ROOT,

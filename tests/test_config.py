@@ -37,6 +37,7 @@ def test_mistakes_are_listed_with_the_fix(tmp_path: Path) -> None:
     assert "not a known time zone" in text and "unknown key 'colour'" in text
 
 
+@pytest.mark.slow
 def test_run_without_token_exits_2_with_the_fix(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     proc = subprocess.run(
@@ -47,6 +48,7 @@ def test_run_without_token_exits_2_with_the_fix(tmp_path: Path) -> None:
     assert "TELEGRAM_BOT_TOKEN" in proc.stderr and "BotFather" in proc.stderr
 
 
+@pytest.mark.slow
 def test_bad_config_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     path.write_text("telegram: [\n", encoding="utf-8")
@@ -67,6 +69,7 @@ def test_thresholds_can_be_tuned_and_are_checked(tmp_path: Path) -> None:
     assert "unknown key 'thresholds.answr'" in str(info.value) and "'thresholds.lead' must be float" in str(info.value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "written",
     ['\n    - "123456:AAE-list-token-secret"', '\n    main: "123456:AAE-map-token-secret"'],

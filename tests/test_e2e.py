@@ -15,10 +15,14 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.announcements.model import ANNOUNCEMENT_TZ
 from bot.storage import Storage
 from tests.conftest import KNOWLEDGE, ROOT
 from tests.fake_bot_api import FakeBotApi
+
+pytestmark = pytest.mark.slow  # real bot processes against a local Bot API
 
 TOKEN = "123456:E2E-TEST-TOKEN"
 

@@ -30,11 +30,13 @@ from bot import messages
 from bot.storage import Storage
 from bot.teaching.store import ChangeRecord
 from bot.teaching.yamledit import Hunk
-from tests.conftest import KNOWLEDGE
-from tests.fake_bot_api import BOT_USER, FakeBotApi
+from tests.conftest import ADMIN, KNOWLEDGE
+from tests.fake_bot_api import FakeBotApi
 from tests.test_e2e import TOKEN, _interrupt, _polling_config, _start
+from tests.tg_fakes import BOT_USER
 
-ADMIN = 777
+pytestmark = pytest.mark.slow  # a real bot process against a local Bot API
+
 GROUP = -1001234567890  # a supergroup: a message in it has the link t.me/c/1234567890/<message id>
 GROUP_LINK = "https://t.me/c/1234567890/"
 BOT_NAME = f"@{BOT_USER['username']}"

@@ -12,13 +12,16 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.tg.app import ALLOWED_UPDATES
-from tests.conftest import KNOWLEDGE
+from tests.conftest import ADMIN, KNOWLEDGE
 from tests.fake_bot_api import FakeBotApi
 from tests.test_e2e import _interrupt, _start
 
+pytestmark = pytest.mark.slow  # real bot processes against a local Bot API
+
 TOKEN = "123456:E2E-Secret-Half-Of-The-Token"
-ADMIN = 777
 GROUP = -100500
 
 

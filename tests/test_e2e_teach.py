@@ -12,11 +12,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import KNOWLEDGE
-from tests.fake_bot_api import BOT_USER, FakeBotApi
-from tests.test_e2e import TOKEN, _interrupt, _polling_config, _start
+import pytest
 
-ADMIN, RESIDENT = 777, 4242
+from tests.conftest import ADMIN, KNOWLEDGE
+from tests.fake_bot_api import FakeBotApi
+from tests.test_e2e import TOKEN, _interrupt, _polling_config, _start
+from tests.tg_fakes import BOT_USER
+
+pytestmark = pytest.mark.slow  # a real bot process against a local Bot API
+
+RESIDENT = 4242
 QUESTION = "省级的中心有几个"
 ENTRY = "tech-provincial-innovation-centers"
 _ids = itertools.count(1)

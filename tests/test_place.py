@@ -143,6 +143,7 @@ def _validate(knowledge: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_validate_refuses_a_quote_that_runs_into_a_caption(make_kb: Callable[..., Path]) -> None:
     source = (
         "---\ntitle: 测试\n---\n开发区作为全县经济发展的主阵地和主引擎，目前入驻企业达340户，其中“四上”企业93户、规上工业企业\n"
@@ -163,6 +164,7 @@ entries:
     assert "topic.yaml:7: quote crosses a heading or caption ('发布会现场')" in done.stdout
 
 
+@pytest.mark.slow
 def test_validate_warns_of_a_not_covered_word_an_entry_states(make_kb: Callable[..., Path]) -> None:
     root = make_kb({"scope.yaml": "not_covered: [社工站, 天气]\n"})
     done = _validate(root)
@@ -173,6 +175,7 @@ def test_validate_warns_of_a_not_covered_word_an_entry_states(make_kb: Callable[
     assert done.stdout.endswith("\n") and "problem(s) found" not in done.stdout
 
 
+@pytest.mark.slow
 def test_validate_warns_of_a_figure_without_its_unit(make_kb: Callable[..., Path]) -> None:
     topic = """\
 topic: 测试

@@ -40,6 +40,7 @@ def jiaokou_matcher(jiaokou: KnowledgeBase) -> Matcher:
     return Matcher(jiaokou)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "right", "noisy", "declined"),
     [

@@ -61,6 +61,7 @@ def test_stats_count_days_in_the_configured_timezone(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.slow
 def test_cli_stats_and_unanswered_read_the_configured_database(tmp_path: Path) -> None:
     db = tmp_path / "bot.sqlite3"
     store = Storage(db)

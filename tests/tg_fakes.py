@@ -17,7 +17,9 @@ from bot.limits import MESSAGE_LIMIT, telegram_length
 
 BOT_ID = 5550001
 BOT_USERNAME = "jiaocheng_qa_bot"
-BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "交城问答", "username": BOT_USERNAME}
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "交城问答", "username": BOT_USERNAME}  # as messages name it
+# what getMe answers: the bot and what BotFather set for it (the fakes here and in fake_bot_api answer the same)
+BOT_ME = {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
 
 
 @dataclass
@@ -98,8 +100,7 @@ class RecordingRequest(BaseRequest):
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":
-            return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
-                    "supports_inline_queries": True}
+            return BOT_ME
         if name in ("sendMessage", "editMessageText", "sendPhoto"):
             chat_id = params.get("chat_id", 1)
             return {

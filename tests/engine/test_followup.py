@@ -52,7 +52,9 @@ def test_a_question_of_its_own_is_not_bent_by_the_previous_one(matcher: Matcher)
 
 def test_another_value_of_a_kind_is_not_answered_with_the_stated_one(matcher: Matcher) -> None:
     result = matcher.match("到“十五”末国际市场对硝基复合肥的需求有多少")  # the release forecasts 国内 demand
-    assert result.status is not Status.ANSWERED
+    assert result.status is Status.PARTIAL and result.entry is not None
+    assert result.entry.id == "fert-market-demand-forecast"  # the 国内 figure, given as the closest fact
+    assert [(g.kind, g.detail) for g in result.gaps] == [("value", "国际")]
 
 
 def test_the_terminal_chat_reads_follow_ups(matcher: Matcher, kb: KnowledgeBase) -> None:

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import time
-from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import messages
-from bot.config import Config, RateLimits, TelegramSettings
-from bot.engine.service import KnowledgeService
+from bot.config import Config, GroupSettings, RateLimits
 from bot.storage import Storage
 from bot.teaching.store import ChangeRecord
 from bot.teaching.yamledit import Hunk
-from bot.tg.app import build_application
-from tests.conftest import KNOWLEDGE
+from tests.conftest import ADMIN
 from tests.tg_fakes import BOT_USER, RecordingRequest, callback_update, message_update, user
 
-ADMIN = 777
 RESIDENT = 42
 AMBIGUOUS = "省级的中心有几个"  # the engine offers three entries for it
 PICKED = "tech-provincial-innovation-centers"
@@ -31,39 +27,19 @@ HEADER = "# 科技创新话题（这行注释必须原样保留）\n"
 
 
 @pytest.fixture
-def knowledge_dir(tmp_path: Path) -> Path:
-    """A copy of the shipped base whose tech.yaml carries comments and a quoted question, as people write."""
-    target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    tech = target / "tech.yaml"
+def knowledge_dir(knowledge_dir: Path) -> Path:
+    """The copied base, its tech.yaml with comments and a quoted question, as people write."""
+    tech = knowledge_dir / "tech.yaml"
     text = tech.read_text(encoding="utf-8")
     text = text.replace("      - 咱县省级技术创新中心有几个\n", "      - '咱县省级技术创新中心有几个'   # 引号和注释都要保留\n")
     tech.write_text(HEADER + text, encoding="utf-8")
-    return target
+    return knowledge_dir
 
 
 @pytest.fixture
-def storage(tmp_path: Path) -> Storage:
-    store = Storage(tmp_path / "bot.sqlite3")
-    yield store  # type: ignore[misc]
-    store.close()
-
-
-@pytest.fixture
-async def bot_app(knowledge_dir: Path, storage: Storage) -> AsyncIterator[tuple[Any, RecordingRequest]]:
-    config = Config(
-        telegram=TelegramSettings(token="123:TEST"),
-        admins=(ADMIN,),
-        knowledge_dir=str(knowledge_dir),
-        knowledge_settle_seconds=0,  # /reload right after a hand edit goes through
-        rate_limits=RateLimits(per_user_per_minute=50),
-    )
-    request = RecordingRequest()
-    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=False)
-    await app.initialize()
-    request.clear()
-    yield app, request
-    await app.shutdown()
+def bot_config(bot_config: Config) -> Config:
+    """Admins teach in bursts: 50 messages a minute per person, groups as configured by default."""
+    return replace(bot_config, groups=GroupSettings(), rate_limits=RateLimits(per_user_per_minute=50))
 
 
 def _buttons(params: dict[str, Any]) -> dict[str, str]:
@@ -110,6 +86,7 @@ def _alert(request: RecordingRequest) -> str:
     return str(request.sent("answerCallbackQuery")[-1].get("text", ""))
 
 
+@pytest.mark.slow
 async def test_a_pick_becomes_a_proposal_and_accepting_it_adds_the_question_keeping_the_file(
     bot_app: Any, knowledge_dir: Path, storage: Storage
 ) -> None:
@@ -155,6 +132,7 @@ async def test_a_pick_becomes_a_proposal_and_accepting_it_adds_the_question_keep
     assert change.base_before != change.base_after
 
 
+@pytest.mark.slow
 async def test_other_entry_offers_the_next_candidates_and_an_old_button_goes_stale(
     bot_app: Any, knowledge_dir: Path
 ) -> None:
@@ -210,6 +188,7 @@ async def test_a_question_of_another_entry_is_refused_and_nothing_changes(
     assert storage.proposal(proposal.id).status == "open"  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 async def test_a_file_changed_on_disk_since_load_is_refused(bot_app: Any, knowledge_dir: Path) -> None:
     app, request = bot_app
     await _ambiguous_then_pick(app, request)
@@ -227,6 +206,7 @@ async def test_a_file_changed_on_disk_since_load_is_refused(bot_app: Any, knowle
     assert tech.read_bytes().endswith("# 同事刚刚手工加的一行注释\n".encode())
 
 
+@pytest.mark.slow
 async def test_undo_names_its_edit_restores_the_file_byte_for_byte_and_history_lists_both(
     bot_app: Any, knowledge_dir: Path, storage: Storage
 ) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.engine.matching import Matcher
 from bot.evaluation.quality import LabelledSet, evaluate, load_labelled_set
 from bot.knowledge.model import KnowledgeBase
+from tests.conftest import ROOT
 
-DEV = Path(__file__).parent / "data" / "dev_questions.yaml"
+DEV = ROOT / "tests" / "data" / "dev_questions.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +27,7 @@ def test_dev_set_is_large_labelled_and_independent(dev: LabelledSet, kb: Knowled
     assert len({entry_id for _, entry_id in dev.in_scope}) >= 150  # spread over the base
 
 
+@pytest.mark.slow
 def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
     report = evaluate(matcher.match, dev)
     # Floors at the measured figures (the answerability checks trade a few dev answers for honesty on
@@ -37,6 +37,7 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
     assert report.rejected_rate >= 0.95, (report.summary(), report.false_answers)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "right", "wrong", "declined"),
     [

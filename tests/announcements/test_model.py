@@ -119,6 +119,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert any("YAML syntax error" in p.message and p.line >= 3 for p in caught.value.problems)
 
 
+@pytest.mark.slow
 def test_validate_command_reports_a_bad_announcements_file(tmp_path: Path) -> None:
     directory = knowledge_with(tmp_path, BAD)
     done = subprocess.run(
@@ -170,6 +171,7 @@ def test_next_and_last_occurrence_respect_from_and_until(tmp_path: Path) -> None
     assert run_id("weekly-tip", datetime(2026, 12, 7, 1, 0, tzinfo=ANNOUNCEMENT_TZ)) == "weekly-tip@2026-12-07T01:00"
 
 
+@pytest.mark.slow
 def test_announce_list_shows_schedule_and_recipients(tmp_path: Path) -> None:
     directory = knowledge_with(tmp_path, GOOD)
     database = tmp_path / "bot.sqlite3"

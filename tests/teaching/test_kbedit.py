@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,11 +100,8 @@ def test_an_unknown_entry_or_an_empty_question_is_an_error() -> None:
 
 
 @pytest.fixture
-def editor(make_kb: Callable[..., Path], tmp_path: Path) -> Iterator[KnowledgeEditor]:
-    root = make_kb(topic=COMMENTED)
-    storage = Storage(tmp_path / "bot.sqlite3")
-    yield KnowledgeEditor(KnowledgeService(root), storage)
-    storage.close()
+def editor(make_kb: Callable[..., Path], storage: Storage) -> KnowledgeEditor:
+    return KnowledgeEditor(KnowledgeService(make_kb(topic=COMMENTED)), storage)
 
 
 def test_an_edit_is_validated_written_swapped_in_and_recorded(editor: KnowledgeEditor) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-import shutil
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -29,10 +28,9 @@ from bot.limits import telegram_length
 from bot.storage import Storage
 from bot.tg.app import build_application
 from bot.tg.common import chunks
-from tests.conftest import KNOWLEDGE
+from tests.conftest import ADMIN
 from tests.tg_fakes import RecordingRequest, callback_update, message_update, my_chat_member_update
 
-ADMIN = 777
 MEMBER = 4242
 GROUPS = {-1001: ("城关镇一群", ["城关镇"]), -1002: ("城关镇二群", ["城关镇", "老年"]),
           -1003: ("夏家营群", ["夏家营镇"]), -1004: ("庞泉沟群", [])}
@@ -66,13 +64,6 @@ class Bot:
 
     def texts_to(self, chat_id: int) -> list[str]:
         return [str(c["text"]) for c in self.request.sent() if int(c["chat_id"]) == chat_id]
-
-
-@pytest.fixture
-def knowledge_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    return target
 
 
 def write_schedule(directory: Path, body: str) -> None:

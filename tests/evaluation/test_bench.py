@@ -6,13 +6,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from bot.evaluation.bench.methods import METHODS, build_answerer, tune_threshold
 from bot.evaluation.bench.synthetic import write_synthetic_base
+from bot.evaluation.bench.worker import measure
 from bot.knowledge.model import load_knowledge
 from tests.conftest import KNOWLEDGE, ROOT
 
 
+@pytest.mark.slow
 def test_synthetic_base_is_valid_and_sized(tmp_path: Path) -> None:
     base = write_synthetic_base(tmp_path / "syn", 250, real_knowledge=KNOWLEDGE)
     kb = load_knowledge(base)
@@ -30,6 +36,34 @@ def test_synthetic_shapes_one_large_source_or_many_small(tmp_path: Path) -> None
     assert all(e.quote in many.sources[e.source].text for e in many.entries if e.id.startswith("syn-"))
 
 
+def test_each_method_finds_the_entry_and_a_tuned_threshold_declines_the_rest(make_kb: Callable[..., Path]) -> None:
+    kb = load_knowledge(make_kb())  # two entries: high-tech, social-work
+    for name in METHODS:
+        answerer = build_answerer(name, kb)
+        entry, score = answerer.best("交城有多少户高新技术企业")
+        assert entry is not None and entry.id == "high-tech" and score > 0, name
+    naive = build_answerer("naive", kb)
+    naive.threshold = tune_threshold(naive, [("交城的高新技术企业有多少户", "high-tech")], ["明天天气怎么样"])
+    assert naive.best("明天天气怎么样")[1] < naive.threshold <= naive.best("交城的高新技术企业有多少户")[1]
+    assert naive.match("明天天气怎么样").entry is None
+    assert naive.match("交城的高新技术企业有多少户").entry is not None
+
+
+def test_the_worker_measures_a_method_on_a_base_in_process(make_kb: Callable[..., Path], tmp_path: Path) -> None:
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        "in_scope:\n  - {q: 交城的高新技术企业有多少户, id: high-tech}\n  - {q: 乡镇社工站有几个, id: social-work}\n"
+        "out_of_scope:\n  - 明天天气怎么样\n",
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    row = measure(make_kb(), "engine", questions, threshold=0.0, sample=0, quality=True, cache=cache, cold=True)
+    assert row["method"] == "engine" and row["cold"] is True and row["entries"] == 2
+    assert row["questions_timed"] == 3 and row["correct"] == 1.0 and row["rejected"] == 1.0
+    assert any(cache.iterdir())  # a cold run writes the snapshot the next run maps
+
+
+@pytest.mark.slow
 def test_bench_smoke_run_writes_report_and_plot(tmp_path: Path) -> None:
     report_path, plot_path = tmp_path / "bench.json", tmp_path / "bench.png"
     proc = subprocess.run(

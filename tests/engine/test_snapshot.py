@@ -127,6 +127,7 @@ def test_validate_reads_the_yaml_not_the_snapshot(make_kb: Callable[..., Path], 
     assert main(["validate", "--knowledge", str(root)]) == 1
 
 
+@pytest.mark.slow
 def test_large_base_is_compiled_in_a_child_process(
     make_kb: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
 import sqlite3
 import threading
 import time
@@ -31,10 +30,9 @@ from bot.tg import intake as intake_module
 from bot.tg import sending
 from bot.tg.app import build_application
 from bot.tg.inbox import Inbox
-from tests.conftest import KNOWLEDGE
+from tests.conftest import ADMIN
 from tests.tg_fakes import BOT_USERNAME, RecordingRequest, callback_update, mention_update, message_update
 
-ADMIN = 777
 QUESTION = "交城有几个乡镇社工站？"
 
 
@@ -75,20 +73,18 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge)
+async def start(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     running: list[Running] = []
 
     async def go(*, request: RecordingRequest | None = None, rate_limit: bool = False,
                  limits: RateLimits | None = None, before: Callable[[Storage], None] | None = None) -> Running:
-        config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge),
+        config = Config(telegram=TelegramSettings(token="123:TEST"), admins=(ADMIN,), knowledge_dir=str(knowledge_dir),
                         rate_limits=limits or RateLimits(per_user_per_minute=100))
         storage = Storage(tmp_path / "bot.sqlite3")
         if before is not None:
             before(storage)
         request = request or RecordingRequest()
-        app = build_application(config, KnowledgeService(knowledge), storage, request=request, rate_limit=rate_limit)
+        app = build_application(config, KnowledgeService(knowledge_dir), storage, request=request, rate_limit=rate_limit)
         await app.initialize()
         await app.post_init(app)
         await app.start()
@@ -173,6 +169,7 @@ async def test_a_reply_that_keeps_failing_stays_in_the_inbox_and_is_sent_later(s
     assert bot.inbox.status(update.update_id) == "done"
 
 
+@pytest.mark.slow
 async def test_flood_control_for_one_chat_delays_only_that_chat(start: Any) -> None:
     request = RecordingRequest(chat_errors={507: [
         {"error_code": 429, "description": "Too Many Requests: retry after 40", "parameters": {"retry_after": 40}}]})
@@ -241,6 +238,7 @@ async def test_a_database_that_cannot_be_written_still_answers_and_warns_once(st
     assert all("8个乡镇社工站" in bot.texts_to(c)[0] for c in (514, 515))
 
 
+@pytest.mark.slow
 async def test_a_database_locked_by_another_program_does_not_hold_up_the_answers(start: Any) -> None:
     """Ten residents ask while another program holds the write lock: all get their answers meanwhile
     (waiting 5 s per log write, one after another, would take 50 s)."""
@@ -260,6 +258,7 @@ async def test_a_database_locked_by_another_program_does_not_hold_up_the_answers
     assert "写不进去" in bot.texts_to(ADMIN)[0]
 
 
+@pytest.mark.slow
 async def test_a_resident_is_answered_during_a_broadcast_without_waiting_for_it(start: Any) -> None:
     """30 groups at 10 messages a second take 3 s; a question asked meanwhile is answered well before."""
     groups = [-2000 - n for n in range(30)]
@@ -294,6 +293,7 @@ def _group_calls(bot: Running) -> list[str]:
             if c.method in ("sendMessage", "editMessageText") and int(c.params["chat_id"]) == GROUP]
 
 
+@pytest.mark.slow
 async def test_one_member_flooding_a_group_with_commands_holds_up_no_other_chat(start: Any) -> None:
     """4,200 /topics@bot from one member (more than PTB's 4,096 slots; the group's replies paced at 20 a
     minute): three residents asking in private meanwhile are answered within a few seconds each, and the
@@ -316,6 +316,7 @@ async def test_one_member_flooding_a_group_with_commands_holds_up_no_other_chat(
     assert len(group) <= 7, group
 
 
+@pytest.mark.slow
 async def test_thousands_of_questions_waiting_in_one_group_hold_up_no_other_chat(start: Any) -> None:
     """4,200 members each asking in one group (20 answers a minute there: hours of waiting, none of it over
     anyone's limit): a waiting update holds no slot the other chats need, so private questions are
@@ -331,6 +332,7 @@ async def test_thousands_of_questions_waiting_in_one_group_hold_up_no_other_chat
     assert len(bot.texts_to(GROUP)) <= 20  # the group's minute
 
 
+@pytest.mark.slow
 async def test_a_restart_with_a_flooded_inbox_answers_everyone_else_promptly(start: Any) -> None:
     """The flood above left in the inbox by a crash, three residents' questions after it: on start they are
     answered within seconds, and the commands dropped are recorded, so no later start replays them."""
@@ -351,6 +353,7 @@ async def test_a_restart_with_a_flooded_inbox_answers_everyone_else_promptly(sta
     await bot.until(lambda: bot.inbox.counts() == {"done": 4203}, timeout=30)  # every command handled or dropped
 
 
+@pytest.mark.slow
 async def test_300_commands_in_ten_seconds_from_one_resident_get_a_handful_of_replies(start: Any) -> None:
     """Five at a time (too few waiting to drop any): the person's command limit alone does it."""
     bot = await start()
@@ -385,6 +388,7 @@ async def test_commands_and_button_presses_from_one_member_do_not_hold_up_a_ques
 
 # -- answered once, through lock contention and outages (issue 19) --------------------------------------------
 
+@pytest.mark.slow
 async def test_under_load_with_the_retry_job_every_50_ms_nothing_is_answered_twice_or_lost(
     start: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

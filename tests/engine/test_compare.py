@@ -35,7 +35,7 @@ def test_two_facts_compared(matcher: Matcher, question: str, sentence: str, fact
 
 def test_a_comparison_with_another_place_is_declined(matcher: Matcher) -> None:
     result = matcher.match("交城和文水哪个高新技术企业多")
-    assert result.status is not Status.ANSWERED
+    assert result.status is Status.NO_MATCH and result.out_of_scope == "文水"  # the reply names the other place
     assert result.comparison is None
 
 

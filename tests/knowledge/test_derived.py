@@ -9,8 +9,7 @@ from pathlib import Path
 from bot.engine.matching import Matcher, Status
 from bot.knowledge.derived import is_derived
 from bot.knowledge.model import KnowledgeBase, load_knowledge, quote_key
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def _answer(matcher: Matcher, question: str) -> str:

@@ -6,10 +6,8 @@ import html
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +23,13 @@ from telegram.ext import (
 )
 
 from bot import messages
-from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
+from bot.config import Config, RateLimits, TelegramSettings
 from bot.engine.service import KnowledgeService
 from bot.limits import telegram_length
 from bot.privacy.mask import mask_private_data
 from bot.storage import Storage
 from bot.tg.app import ALLOWED_UPDATES, build_application, webhook_secret
-from tests.conftest import KNOWLEDGE
+from tests.conftest import ADMIN
 from tests.tg_fakes import (
     BOT_USER,
     RecordingRequest,
@@ -41,43 +39,7 @@ from tests.tg_fakes import (
     message_update,
 )
 
-ADMIN = 777
 GROUP = -100123
-
-
-@pytest.fixture
-def knowledge_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    return target
-
-
-@pytest.fixture
-def storage(tmp_path: Path) -> Storage:
-    store = Storage(tmp_path / "bot.sqlite3")
-    yield store  # type: ignore[misc]
-    store.close()
-
-
-@pytest.fixture
-async def bot_app(
-    knowledge_dir: Path, storage: Storage, request: pytest.FixtureRequest
-) -> AsyncIterator[tuple[Any, RecordingRequest]]:
-    """The bot; /reload swaps in files written a moment ago unless a test asks for a settle time (indirect)."""
-    config = Config(
-        telegram=TelegramSettings(token="123:TEST"),
-        admins=(ADMIN,),
-        knowledge_dir=str(knowledge_dir),
-        knowledge_settle_seconds=getattr(request, "param", 0.0),
-        groups=GroupSettings(repeat_window_minutes=5),
-        rate_limits=RateLimits(per_user_per_minute=5),
-    )
-    recording = RecordingRequest()
-    app = build_application(config, KnowledgeService(knowledge_dir), storage, request=recording, rate_limit=False)
-    await app.initialize()
-    recording.clear()
-    yield app, recording
-    await app.shutdown()
 
 
 async def test_private_question_gets_answer_citation_and_buttons(bot_app: Any, storage: Storage) -> None:

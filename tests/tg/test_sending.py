@@ -64,6 +64,7 @@ async def test_an_answer_overtakes_a_broadcast_that_is_under_way() -> None:
     await asyncio.gather(*broadcast, return_exceptions=True)
 
 
+@pytest.mark.slow
 async def test_answers_and_broadcasts_together_stay_under_the_overall_limit() -> None:
     limiter = FairLimiter(overall_per_second=30, group_per_minute=0)
     recorder = Recorder()

@@ -142,6 +142,7 @@ def test_pinyin_questions_still_read_as_pinyin(matcher: Matcher) -> None:
     assert result.entry.id == "elder-social-work-stations"
 
 
+@pytest.mark.slow
 def test_ask_json_answers_english_in_chinese() -> None:
     """The command line, as a clerk or a script would run it: one English question, one Chinese answer."""
     done = subprocess.run(

@@ -139,6 +139,7 @@ def test_validate_catches_an_entry_its_own_questions_do_not_retrieve(
     assert "knowledge/topic.yaml:9: question '谢谢' of 'high-tech' is taken as small talk; reword it" in out
 
 
+@pytest.mark.slow
 def test_shipped_base_validates(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--knowledge", str(ROOT / "knowledge")]) == 0
     *notes, last = capsys.readouterr().out.splitlines()

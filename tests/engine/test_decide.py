@@ -1,0 +1,140 @@
+"""The decision on its own (bot.engine.decide): gaps, scores and confidence, on the small base of four facts
+(conftest), and on hand-made evidence where only the arithmetic is under test."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.analyse import Analysis, analyse
+from bot.engine.decide import Decider, Scored, Thresholds, Weights
+from bot.engine.gaps import Gap, GapKind
+from bot.engine.matching import Matcher, Status
+from bot.engine.retrieve import Evidence
+from bot.knowledge.model import KnowledgeBase
+
+
+def _analysis(matcher: Matcher, question: str) -> Analysis:
+    return analyse(matcher.normalizer, question, matcher.decider.vocabulary)
+
+
+def _scored(matcher: Matcher, question: str, entry_id: str) -> Scored:
+    """How the decider scores one entry for the question (its retrieval evidence, its gaps)."""
+    analysis = _analysis(matcher, question)
+    index = matcher.kb.index_of(entry_id)
+    evidence = next(e for e in matcher.retriever.evidence(analysis) if e.index == index)
+    return matcher.decider.scored(evidence, analysis, matcher.decider.scope_terms_in(analysis))
+
+
+def _evidence(**shares: float) -> Evidence:
+    values = {"coverage": 0.0, "contain": 0.0, "fuzzy": 0.0, "novelty": 0.0, **shares}
+    return Evidence(index=0, question="q", long_query=False, **values)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [("乡镇社工站有几个", "social-work"), ("高企有几家", "high-tech"), ("污水处理厂一天能处理多少", "sewage")],
+)
+def test_an_entry_that_states_what_is_asked_has_no_gap(small_matcher: Matcher, question: str, entry_id: str) -> None:
+    scored = _scored(small_matcher, question, entry_id)
+    assert scored.gaps == () and scored.score == pytest.approx(scored.base)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "kind", "detail"),
+    [
+        ("高新技术企业的产值是多少", "high-tech", GapKind.ASK_MEASURE, "产值"),  # a count, not an output
+        ("社工站有多少名社工", "social-work", GapKind.COUNTED, "person"),  # stations, not the people in them
+        ("太原有多少户高新技术企业", "high-tech", GapKind.SCOPE, "太原"),  # another place (scope.yaml)
+        ("养老院床位比去年多了多少张", "beds", GapKind.ASK_COMPARE, ""),  # a comparison the entry never makes
+    ],
+)
+def test_an_entry_that_lacks_the_asked_figure_has_a_gap_that_names_it(
+    small_matcher: Matcher, question: str, entry_id: str, kind: GapKind, detail: str
+) -> None:
+    scored = _scored(small_matcher, question, entry_id)
+    gaps = {g.kind: g.detail for g in scored.gaps}
+    assert kind in gaps, scored.gaps
+    assert not detail or gaps[kind] == detail
+    assert scored.score < scored.base
+
+
+def test_the_matcher_declines_what_the_entry_lacks_and_answers_what_it_states(small_matcher: Matcher) -> None:
+    answered = small_matcher.match("高企有几家")
+    assert answered.status is Status.ANSWERED and answered.entry is not None and answered.entry.id == "high-tech"
+    declined = small_matcher.match("高新技术企业的产值是多少")
+    assert declined.status is Status.NO_MATCH and declined.entry is None
+    assert declined.candidates and declined.candidates[0].entry.id == "high-tech"  # found, and still declined
+
+
+def test_another_place_is_a_scope_term_that_blocks_the_entry(small_matcher: Matcher) -> None:
+    analysis = _analysis(small_matcher, "太原有多少户高新技术企业")
+    assert small_matcher.decider.scope_terms_in(analysis) == ("太原",)
+    assert small_matcher.decider.scope_terms_in(_analysis(small_matcher, "有多少户高新技术企业")) == ()
+    scored = _scored(small_matcher, "太原有多少户高新技术企业", "high-tech")
+    assert scored.blocked == "太原"
+    assert scored.score < small_matcher.thresholds.suggest  # never even suggested
+    assert scored.base > 70  # though the words match well
+
+
+def test_a_scope_gap_caps_the_score_below_a_suggestion_whatever_the_evidence(small_kb: KnowledgeBase) -> None:
+    decider = Matcher(small_kb, thresholds=Thresholds(suggest=30.0)).decider
+    assert decider.score(95.0, (Gap(GapKind.SCOPE, "太原"),)) == pytest.approx(29.0)
+    assert decider.score(20.0, (Gap(GapKind.SCOPE, "太原"),)) == pytest.approx(12.0)
+
+
+def test_each_kind_of_gap_costs_its_own_penalty(small_matcher: Matcher) -> None:
+    decider = small_matcher.decider
+    w = decider.weights
+    assert decider.score(80.0, ()) == 80.0
+    assert decider.score(80.0, (Gap(GapKind.NUMBER, "60"),)) == pytest.approx(80.0 * w.number_penalty)
+    assert decider.score(80.0, (Gap(GapKind.ASK_PRICE),)) == pytest.approx(80.0 * w.gap_penalty)
+    both = decider.score(80.0, (Gap(GapKind.NUMBER, "60"), Gap(GapKind.ASK_PRICE)))
+    assert both == pytest.approx(80.0 * w.number_penalty * w.gap_penalty)
+    # two gaps of the same family cost once
+    assert decider.score(80.0, (Gap(GapKind.ASK_PRICE), Gap(GapKind.ASK_NAMES))) == pytest.approx(80.0 * w.gap_penalty)
+
+
+def test_the_base_score_weighs_the_evidence_as_configured(small_kb: KnowledgeBase) -> None:
+    decider = Matcher(small_kb, weights=Weights(coverage=1.0, contain=0.0, fuzzy=0.0, novelty=0.5)).decider
+    assert decider.base_score(_evidence(coverage=0.8)) == pytest.approx(80.0)
+    assert decider.base_score(_evidence(coverage=0.8, fuzzy=1.0, contain=1.0)) == pytest.approx(80.0)
+    assert decider.base_score(_evidence(coverage=0.8, novelty=0.5)) == pytest.approx(60.0)  # 80 × (1 - 0.5 × 0.5)
+    # a long message is weighed by the long weights, and unknown words do not count against it
+    long = Evidence(index=0, question="q", coverage=0.5, contain=1.0, fuzzy=0.0, long_query=True, novelty=0.9)
+    w = decider.weights
+    assert decider.base_score(long) == pytest.approx(100 * (w.long_coverage * 0.5 + w.long_contain * 1.0))
+
+
+@pytest.mark.parametrize(
+    ("score", "second", "confident"),
+    [
+        (60.0, 50.0, True),  # above the answer threshold with a lead
+        (60.0, 58.0, False),  # the runner-up is too close
+        (90.0, 89.0, True),  # near-exact: no lead needed
+        (46.0, 30.0, True),  # below the answer threshold, but alone
+        (46.0, 40.0, False),  # ... not alone
+        (43.0, 0.0, False),  # below even the alone threshold
+    ],
+)
+def test_confidence_needs_the_score_and_a_lead(small_kb: KnowledgeBase, score: float, second: float, confident: bool) -> None:
+    thresholds = Thresholds(answer=50.0, lead=4.0, sure=88.0, answer_alone=44.0, lead_alone=8.0)
+    assert Matcher(small_kb, thresholds=thresholds).decider.confident(score, second) is confident
+
+
+def test_raising_the_answer_threshold_turns_an_answer_into_a_decline(small_kb: KnowledgeBase) -> None:
+    question = "985张床"  # only the answer says 985: a fair score, far ahead of the rest
+    easy = Matcher(small_kb, thresholds=Thresholds(answer_alone=40.0))
+    strict = Matcher(small_kb, thresholds=Thresholds(answer=95.0, answer_alone=95.0, sure=99.0))
+    answered = easy.match(question)
+    assert answered.status is Status.ANSWERED and answered.entry is not None and answered.entry.id == "beds"
+    offered = strict.match(question)  # not sure enough to answer: offered as a question to pick
+    assert offered.status is Status.AMBIGUOUS and [c.entry.id for c in offered.candidates] == ["beds"]
+
+
+def test_two_entries_quoting_the_same_passage_concur(small_kb: KnowledgeBase) -> None:
+    decider: Decider = Matcher(small_kb).decider
+    beds, social = small_kb.index_of("beds"), small_kb.index_of("social-work")
+    assert beds is not None and social is not None
+    assert decider.facts.agree(beds, beds)
+    analysis = analyse(Matcher(small_kb).normalizer, "养老院床位数", decider.vocabulary)
+    assert decider.concurs(analysis, beds, beds) and not decider.concurs(analysis, beds, social)
