@@ -157,6 +157,7 @@ def test_an_edit_that_leaves_a_neighbours_question_ambiguous_is_refused(
     storage.close()
 
 
+@pytest.mark.slow  # checks every question of the shipped base twice
 def test_the_engine_an_edit_swaps_in_answers_as_one_loaded_afresh(tmp_path: Path) -> None:
     """The shipped base, edited: every question of it gets from the engine the edit built and swapped in the
     reply a matcher built from the written folder gives; undone, the base is the one loaded afresh again."""
