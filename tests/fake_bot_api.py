@@ -154,6 +154,9 @@ class FakeBotApi:
         method = path[len(prefix):]
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
+        if len(raw) < length:  # the sender died mid-request (kill -9): Telegram would never see this call
+            handler.close_connection = True
+            return
         kind = handler.headers.get("Content-Type", "")
         params: dict[str, Any] = {}
         if kind.startswith("multipart/form-data") and raw:  # a photo: the file's bytes, the rest as fields
