@@ -20,7 +20,9 @@ from .engine.matching import Matcher, MatchResult, Status
 from .engine.render import place_words, render_text, to_json
 from .engine.service import KnowledgeService, open_for_answers
 from .engine.validate import check_base
-from .knowledge.model import KnowledgeBase, KnowledgeError, load_knowledge
+from .knowledge.load import load_knowledge
+from .knowledge.model import KnowledgeBase
+from .knowledge.problems import KnowledgeError
 from .privacy.redact import install_log_redaction, redact
 from .reports.texts import schedule_text, stats_text, unanswered_text
 from .storage import Storage

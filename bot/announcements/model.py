@@ -35,7 +35,9 @@ from zoneinfo import ZoneInfo
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import messages
-from ..knowledge.model import ID_PATTERN, Problem, _Reader, read_text
+from ..knowledge.model import ID_PATTERN
+from ..knowledge.problems import Problem
+from ..knowledge.yamlread import YamlReader, read_text
 from ..limits import telegram_length
 
 __all__ = [
@@ -235,7 +237,7 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
-def _read_targets(reader: _Reader, node: Node | None) -> Targets | None:
+def _read_targets(reader: YamlReader, node: Node | None) -> Targets | None:
     hint = "write 'targets: all', or 'targets: {tags: [城关镇]}', or 'targets: {chats: [-1001234567890]}'"
     if node is None:
         return None
@@ -263,7 +265,7 @@ def _read_targets(reader: _Reader, node: Node | None) -> Targets | None:
     return Targets(tags=tuple(dict.fromkeys(t for t in tags if t)), chats=tuple(dict.fromkeys(chats)))
 
 
-def _read_announcement(reader: _Reader, node: Node) -> Announcement | None:
+def _read_announcement(reader: YamlReader, node: Node) -> Announcement | None:
     fields = reader.mapping(node, "an announcement")
     if fields is None:
         return None
@@ -334,7 +336,7 @@ def load_announcements(path: Path, name: str, problems: list[Problem]) -> tuple[
     """Read announcements.yaml (``name`` is how it is shown in problems); a missing file means none."""
     if not path.exists():
         return ()
-    reader = _Reader(name)
+    reader = YamlReader(name)
     text = read_text(path, name, problems)
     if text is None:
         return ()

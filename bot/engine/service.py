@@ -22,7 +22,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..announcements.model import FILE_NAME as ANNOUNCEMENTS_FILE
-from ..knowledge.model import KnowledgeBase, KnowledgeError, Problem, knowledge_files
+from ..knowledge.load import knowledge_files
+from ..knowledge.model import KnowledgeBase
+from ..knowledge.problems import KnowledgeError, Problem
 from .matching import Matcher, Thresholds
 from .snapshot import default_cache, open_knowledge, prune_snapshots
 

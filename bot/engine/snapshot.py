@@ -41,15 +41,9 @@ from typing import Any
 
 import numpy as np
 
-from ..knowledge.model import (
-    KnowledgeBase,
-    KnowledgeError,
-    Problem,
-    Source,
-    knowledge_files,
-    load_knowledge,
-    load_settings,
-)
+from ..knowledge.load import knowledge_files, load_knowledge, load_settings
+from ..knowledge.model import KnowledgeBase, Source
+from ..knowledge.problems import KnowledgeError, Problem
 from ..knowledge.table import EntryTable, StringTable, StringTableBuilder
 from ..language.text import Normalizer
 from .index import FileArray, GramIndex
@@ -64,8 +58,9 @@ logger = logging.getLogger(__name__)
 FORMAT = 2  # the layout of a snapshot folder; the engine's code is in the fingerprint as well
 # modules whose code decides what a snapshot holds: a change to any of them is a new engine
 ENGINE_MODULES = (
-    "knowledge/model.py", "knowledge/derived.py", "language/text.py", "engine/index.py", "engine/retrieve.py",
-    "knowledge/table.py", "engine/snapshot.py",
+    "knowledge/model.py", "knowledge/load.py", "knowledge/sources.py", "knowledge/topics.py", "knowledge/verify.py",
+    "knowledge/yamlread.py", "knowledge/problems.py", "knowledge/derived.py", "knowledge/table.py",
+    "language/text.py", "engine/index.py", "engine/retrieve.py", "engine/snapshot.py",
     "language/__init__.py", "language/zh.yaml",  # the derived entries and the keys are read through these
 )
 ENGINE_LIBRARIES = ("opencc", "pypinyin", "numpy")
@@ -327,9 +322,9 @@ def open_knowledge(
 ) -> KnowledgeBase:
     """The validated base: from its snapshot when the files are unchanged, else from the YAML (then the
     snapshot is written for next time and, with ``prune``, the other snapshots removed). Raises
-    :class:`~bot.knowledge.model.KnowledgeError` as :func:`~bot.knowledge.model.load_knowledge` does; a cache
+    :class:`~bot.knowledge.problems.KnowledgeError` as :func:`~bot.knowledge.load.load_knowledge` does; a cache
     that cannot be written only costs speed. ``with_announcements=False`` leaves announcements.yaml unread (see
-    :func:`~bot.knowledge.model.load_knowledge`)."""
+    :func:`~bot.knowledge.load.load_knowledge`)."""
     root = Path(directory)
     if not root.is_dir():
         return load_knowledge(root)  # raises the usual error

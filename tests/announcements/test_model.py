@@ -14,7 +14,8 @@ import pytest
 
 from bot.announcements.model import ANNOUNCEMENT_TZ, parse_rule, run_id
 from bot.cli import cmd_validate
-from bot.knowledge.model import KnowledgeError, load_knowledge
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.problems import KnowledgeError
 from bot.storage import Storage
 from tests.conftest import KNOWLEDGE, ROOT
 

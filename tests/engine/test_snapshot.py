@@ -17,7 +17,8 @@ from bot.engine import snapshot
 from bot.engine.matching import Matcher
 from bot.engine.service import KnowledgeService
 from bot.engine.snapshot import fingerprint, open_knowledge
-from bot.knowledge.model import KnowledgeError, load_knowledge
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.problems import KnowledgeError
 from bot.knowledge.table import EntryTable
 from tests.conftest import KNOWLEDGE, MINI_TOPIC
 
