@@ -1,9 +1,10 @@
 """Scheduled announcements: the model, the ``announcements.yaml`` loader and the schedule arithmetic.
 
 Pure core: no Telegram and no storage here. The Announcer (``bot/announcements/delivery.py``) schedules and sends what
-this module describes; :func:`load_announcements` is called by the knowledge loader, so a bad
-``announcements.yaml`` is reported (``file:line: message``) by ``python -m bot validate`` and by
-/reload exactly like a bad topic file, and never replaces a good one.
+this module describes. :func:`load_announcements` is registered with the knowledge loader (:data:`ANNOUNCEMENTS`,
+:mod:`bot.knowledge.extras`), so a bad ``announcements.yaml`` is reported (``file:line: message``) by
+``python -m bot validate`` and by /reload exactly like a bad topic file, and never replaces a good one; a
+base's announcements are ``kb.extras.get(ANNOUNCEMENTS)``.
 
 File format (see ``knowledge/README.md``)::
 
@@ -35,12 +36,14 @@ from zoneinfo import ZoneInfo
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import messages
+from ..knowledge.extras import ExtraFile, register_file
 from ..knowledge.model import ID_PATTERN
 from ..knowledge.problems import Problem
 from ..knowledge.yamlread import YamlReader, read_text
 from ..limits import telegram_length
 
 __all__ = [
+    "ANNOUNCEMENTS",
     "ANNOUNCEMENT_TZ",
     "MAX_TEXT",
     "Announcement",
@@ -364,3 +367,7 @@ def load_announcements(path: Path, name: str, problems: list[Problem]) -> tuple[
                 found.append(announcement)
     problems.extend(reader.problems)
     return tuple(found)
+
+
+# every base loaded once this module is imported reads announcements.yaml with the loader above
+ANNOUNCEMENTS: ExtraFile[tuple[Announcement, ...]] = register_file(ExtraFile(FILE_NAME, load_announcements, ()))

@@ -7,25 +7,22 @@ complete list and never returns a half-loaded base. The folder's layout is descr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from yaml.nodes import SequenceNode
 
 from ..language.text import Normalizer
 from ..place import NEUTRAL, Place
 from .derived import derived_entries
-from .model import Entry, KnowledgeBase, Scope, Source
+from .extras import Extras, read_extras
+from .model import Entry, EntryTuple, KnowledgeBase, Scope, Source
 from .problems import KnowledgeError, Problem
 from .sources import load_sources
 from .topics import load_topic, topic_files
 from .verify import cross_checks, verify_quotes, with_speakers
 from .yamlread import YamlReader, read_text, shown_name
-
-if TYPE_CHECKING:
-    from ..announcements.model import Announcement
 
 __all__ = ["PLACE_FIELDS", "knowledge_files", "load_knowledge", "load_settings"]
 
@@ -127,11 +124,11 @@ def _load_place(directory: Path, problems: list[Problem]) -> Place:
     return place
 
 
-def load_knowledge(directory: str | Path, *, with_announcements: bool = True) -> KnowledgeBase:
+def load_knowledge(directory: str | Path, *, unread: Collection[str] = ()) -> KnowledgeBase:
     """Load and validate a knowledge directory; raise KnowledgeError listing every problem.
 
-    ``with_announcements=False`` leaves announcements.yaml unread (the bot answers questions while that
-    file has problems; ``validate`` always reads it)."""
+    ``unread`` names registered files (:mod:`bot.knowledge.extras`) left unread: the bot answers questions while
+    announcements.yaml has problems; ``validate`` reads every file."""
     root = Path(directory)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -148,19 +145,19 @@ def load_knowledge(directory: str | Path, *, with_announcements: bool = True) ->
     quoted = with_speakers(verify_quotes(read, sources, problems), sources, problems)
     entries = cross_checks(quoted + _derived(quoted, sources, scope, synonyms), synonyms, problems)
     del read
-    announcements = _load_announcements(root, problems) if with_announcements else ()
+    extras = read_extras(root, problems, unread=unread)
     place = _load_place(root, problems)
     if problems:
         raise KnowledgeError(problems)
     by_id = {e.id: e for e in entries}
     return KnowledgeBase(
         directory=str(root),
-        entries=tuple(entries),
+        entries=EntryTuple(entries),
         sources=MappingProxyType(sources),
         synonyms=synonyms,
         scope=scope,
         by_id=MappingProxyType(by_id),
-        announcements=announcements,
+        extras=extras,
         place=place,
     )
 
@@ -174,27 +171,20 @@ def _derived(
     return derived_entries(sources, scope.names, lambda q: normalizer.normalize(q) in taken, {e.id for e in entries})
 
 
-def _load_announcements(root: Path, problems: list[Problem]) -> tuple[Announcement, ...]:
-    from ..announcements.model import FILE_NAME, load_announcements  # the announcements module builds on this one
-
-    path = root / FILE_NAME
-    return load_announcements(path, shown_name(path, root), problems)
-
-
 def load_settings(
-    directory: str | Path, *, with_announcements: bool = True
-) -> tuple[tuple[tuple[str, ...], ...], Scope, tuple[Announcement, ...], Place]:
-    """The small files of a base (synonyms, scope, announcements), read and checked as :func:`load_knowledge`
-    reads them; used beside a compiled snapshot, which holds the entries and sources."""
+    directory: str | Path, *, unread: Collection[str] = ()
+) -> tuple[tuple[tuple[str, ...], ...], Scope, Extras, Place]:
+    """The small files of a base (synonyms, scope, the registered files, place), read and checked as
+    :func:`load_knowledge` reads them; used beside a compiled snapshot, which holds the entries and sources."""
     root = Path(directory)
     problems: list[Problem] = []
     synonyms = _load_term_groups(root, problems)
     scope = _load_scope(root, problems)
-    announcements = _load_announcements(root, problems) if with_announcements else ()
+    extras = read_extras(root, problems, unread=unread)
     place = _load_place(root, problems)
     if problems:
         raise KnowledgeError(problems)
-    return synonyms, scope, announcements, place
+    return synonyms, scope, extras, place
 
 
 def knowledge_files(directory: str | Path) -> list[Path]:

@@ -16,17 +16,26 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..place import NEUTRAL, Place
+from .extras import Extras
 
-if TYPE_CHECKING:
-    from ..announcements.model import Announcement
-
-__all__ = ["ID_PATTERN", "Entry", "KnowledgeBase", "Scope", "Source", "quote_key"]
+__all__ = [
+    "ID_PATTERN",
+    "Compiled",
+    "Entry",
+    "EntrySequence",
+    "EntryTuple",
+    "KnowledgeBase",
+    "Scope",
+    "Source",
+    "quote_key",
+]
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # entry, source and announcement ids
 
@@ -165,52 +174,86 @@ class Scope:
     names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class KnowledgeBase:
-    """A validated knowledge base: entries in file order, grouped by topic, with their sources.
+class EntrySequence(Sequence[Entry]):
+    """The entries of a base in file order, with the look-ups the base answers from them.
 
-    ``entries`` is a tuple when the base was read from YAML, or an :class:`~bot.knowledge.table.EntryTable` (entries
-    built when asked for) when it was opened from its compiled snapshot (:mod:`bot.engine.snapshot`), which
-    also hands the matcher its indexes in ``compiled``.
+    :class:`EntryTuple` holds the entries of a base read from YAML; the compiled snapshot's
+    :class:`~bot.knowledge.table.EntryTable` holds them as columns and builds an entry when it is asked for.
     """
 
-    directory: str
-    entries: Sequence[Entry]
-    sources: Mapping[str, Source]
-    synonyms: tuple[tuple[str, ...], ...] = ()
-    scope: Scope = field(default_factory=Scope)
-    by_id: Mapping[str, Entry] = field(default_factory=dict)
-    announcements: tuple[Announcement, ...] = ()
-    place: Place = NEUTRAL
-    compiled: object | None = field(default=None, compare=False, repr=False)  # bot.engine.retrieve.RetrievalData
+    __slots__ = ()
+
+    @property
+    @abstractmethod
+    def topics(self) -> tuple[str, ...]:
+        """Topic names in the order they first appear."""
+
+    @abstractmethod
+    def indices_of(self, topic: str) -> list[int]:
+        """Positions of the entries of a topic, in order."""
+
+    @abstractmethod
+    def index_of(self, entry_id: str) -> int | None:
+        """The position of an entry, or None."""
+
+
+class EntryTuple(tuple[Entry, ...], EntrySequence):
+    """The entries of a base read from YAML."""
 
     @property
     def topics(self) -> tuple[str, ...]:
-        """Topic names in the order they first appear."""
-        from .table import EntryTable
+        return tuple(dict.fromkeys(e.topic for e in self))
 
-        if isinstance(self.entries, EntryTable):
-            return self.entries.topics
-        return tuple(dict.fromkeys(e.topic for e in self.entries))
-
-    def entries_of(self, topic: str) -> tuple[Entry, ...]:
-        from .table import EntryTable
-
-        if isinstance(self.entries, EntryTable):
-            return tuple(self.entries[i] for i in self.entries.indices_of(topic))
-        return tuple(e for e in self.entries if e.topic == topic)
+    def indices_of(self, topic: str) -> list[int]:
+        return [i for i, e in enumerate(self) if e.topic == topic]
 
     def index_of(self, entry_id: str) -> int | None:
-        """The position of an entry in ``entries``, or None."""
-        from .table import EntryTable
-
-        if isinstance(self.entries, EntryTable):
-            return self.entries.by_id.index_of(entry_id)
         return self._positions.get(entry_id)
 
     @cached_property
     def _positions(self) -> dict[str, int]:
-        return {e.id: i for i, e in enumerate(self.entries)}
+        return {e.id: i for i, e in enumerate(self)}
+
+
+class Compiled(Protocol):
+    """What an engine prepared from a base's entries ahead of time, kept with the base so that it is built once:
+    the compiled snapshot's retrieval indexes (:class:`bot.engine.retrieve.RetrievalData`)."""
+
+    @property
+    def answer_weight(self) -> float:
+        """The weight the indexes give an entry's answer and quote against its questions' 1."""
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A validated knowledge base: entries in file order, grouped by topic, with their sources.
+
+    ``entries`` holds the entries read from YAML, or the columns of the compiled snapshot (:mod:`bot.engine.snapshot`),
+    which also hands the matcher its indexes in ``compiled``. ``extras`` holds what the loaders features register
+    read (``kb.extras.get(ANNOUNCEMENTS)``, :mod:`bot.knowledge.extras`).
+    """
+
+    directory: str
+    entries: EntrySequence
+    sources: Mapping[str, Source]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    scope: Scope = field(default_factory=Scope)
+    by_id: Mapping[str, Entry] = field(default_factory=dict)
+    extras: Extras = field(default_factory=Extras)
+    place: Place = NEUTRAL
+    compiled: Compiled | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Topic names in the order they first appear."""
+        return self.entries.topics
+
+    def entries_of(self, topic: str) -> tuple[Entry, ...]:
+        return tuple(self.entries[i] for i in self.entries.indices_of(topic))
+
+    def index_of(self, entry_id: str) -> int | None:
+        """The position of an entry in ``entries``, or None."""
+        return self.entries.index_of(entry_id)
 
     def source_of(self, entry: Entry) -> Source:
         return self.sources[entry.source]

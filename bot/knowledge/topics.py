@@ -11,13 +11,14 @@ from pathlib import Path
 
 from yaml.nodes import Node, SequenceNode
 
+from .extras import FEATURE_FILES
 from .model import ID_PATTERN, Entry, Source
 from .problems import Problem
 from .yamlread import YamlReader, read_text, shown_name
 
 __all__ = ["ENTRY_FIELDS", "SPECIAL_FILES", "TOPIC_FIELDS", "load_topic", "topic_files", "unknown_source"]
 
-SPECIAL_FILES = {"synonyms.yaml", "scope.yaml", "announcements.yaml", "place.yaml"}
+SPECIAL_FILES = {"synonyms.yaml", "scope.yaml", "place.yaml", *FEATURE_FILES}  # the YAML files that are not topics
 ENTRY_FIELDS = {"id", "questions", "answer", "quote", "section", "source", "keywords", "related"}
 TOPIC_FIELDS = {"topic", "source", "section", "entries", "description"}
 
