@@ -25,7 +25,8 @@ from ..announcements.model import ANNOUNCEMENTS  # imported, it registers announ
 from ..knowledge.load import knowledge_files
 from ..knowledge.model import KnowledgeBase
 from ..knowledge.problems import KnowledgeError, Problem
-from .matching import Matcher, Thresholds
+from ..settings import Thresholds
+from .matching import Matcher
 from .snapshot import default_cache, open_knowledge, prune_snapshots
 
 __all__ = ["KnowledgeService", "Loaded", "ReloadResult", "base_hash", "fingerprint", "open_for_answers"]
