@@ -28,10 +28,12 @@ class YamlReader:
         self.problems: list[Problem] = []
 
     def problem(self, node: Node | None, message: str) -> None:
+        """Report ``message`` at the line of ``node`` (line 1 without one)."""
         line = node.start_mark.line + 1 if node is not None else 1
         self.problems.append(Problem(self.file, line, message))
 
     def compose(self, text: str) -> Node | None:
+        """The YAML document's root node, or None (a syntax error is reported, with the fix)."""
         try:
             return yaml.compose(text, Loader=YAML_LOADER)
         except yaml.MarkedYAMLError as exc:
@@ -96,6 +98,7 @@ class YamlReader:
         return items
 
     def unknown_fields(self, fields: dict[str, tuple[Node, Node]], allowed: set[str], what: str) -> None:
+        """Report every field not in ``allowed``, with the allowed ones."""
         for name, (key_node, _value) in fields.items():
             if name not in allowed:
                 hint = ", ".join(sorted(allowed))
