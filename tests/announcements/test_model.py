@@ -114,6 +114,21 @@ def test_bad_file_reports_every_problem_with_file_and_line(tmp_path: Path) -> No
     assert (30, "unknown") in problems  # colour
 
 
+def test_a_file_left_unread_gives_no_announcements_and_no_problems(tmp_path: Path) -> None:
+    kb = load_knowledge(knowledge_with(tmp_path, BAD), unread={ANNOUNCEMENTS.name})
+    assert kb.extras.get(ANNOUNCEMENTS) == () and len(kb.entries) > 0
+
+
+def test_without_the_feature_the_file_is_not_read_as_a_topic_file() -> None:
+    code = (
+        "import sys; from bot.knowledge.load import load_knowledge; kb = load_knowledge(sys.argv[1]); "
+        "print(len(kb.topics), 'bot.announcements.model' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(KNOWLEDGE)], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split()[1] == "False" and int(done.stdout.split()[0]) > 0
+
+
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(knowledge_with(tmp_path, "announcements:\n  - id: x\n    text: [unclosed\n"))
