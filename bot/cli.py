@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import TextIO
 
 from . import messages
+from .announcements.model import ANNOUNCEMENTS
 from .config import Config, ConfigError, load_config
 from .engine.matching import Matcher, MatchResult, Status
 from .engine.render import place_words, render_text, to_json
 from .engine.service import KnowledgeService, open_for_answers
 from .engine.validate import check_base
-from .knowledge.model import KnowledgeBase, KnowledgeError, load_knowledge
+from .knowledge.load import load_knowledge
+from .knowledge.model import KnowledgeBase
+from .knowledge.problems import KnowledgeError
 from .privacy.redact import install_log_redaction, redact
 from .reports.texts import schedule_text, stats_text, unanswered_text
 from .storage import Storage
@@ -74,7 +77,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(
         f"OK: {len(kb.entries)} entries, {questions} questions, {len(kb.topics)} topics, "
         f"{len(kb.sources)} source(s), {len(kb.synonyms)} synonym groups, "
-        f"{len(kb.announcements)} scheduled announcement(s)" + (f", {len(warnings)} warning(s)" if warnings else ""),
+        f"{len(kb.extras.get(ANNOUNCEMENTS))} scheduled announcement(s)"
+        + (f", {len(warnings)} warning(s)" if warnings else ""),
         file=out,
     )
     return EXIT_OK
@@ -270,7 +274,7 @@ def cmd_announce(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if storage is None:
         return EXIT_USAGE
     try:
-        print(_plain(schedule_text(kb.announcements, storage)), file=out)
+        print(_plain(schedule_text(kb.extras.get(ANNOUNCEMENTS), storage)), file=out)
     finally:
         storage.close()
     return EXIT_OK

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .engine.matching import Thresholds
+from .settings import Thresholds
 
 __all__ = [
     "AnnouncementSettings",

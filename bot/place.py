@@ -1,6 +1,6 @@
 """The deployment's place: which county the bot serves, the areas above it, the release it answers from.
 
-It is read from ``place.yaml`` in the knowledge folder (:func:`bot.knowledge.model.load_knowledge`), so the next
+It is read from ``place.yaml`` in the knowledge folder (:func:`bot.knowledge.load.load_knowledge`), so the next
 county needs a new file, not new code. A base without one gets :data:`NEUTRAL`: wording that names no
 county. Every resident- and admin-facing text that names the place, and every check about places (the
 home county, the bigger areas a total may be asked for), reads it.

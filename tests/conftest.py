@@ -15,7 +15,8 @@ import pytest
 from bot.config import Config, GroupSettings, RateLimits, TelegramSettings
 from bot.engine.matching import Matcher
 from bot.engine.service import KnowledgeService
-from bot.knowledge.model import KnowledgeBase, load_knowledge
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.model import KnowledgeBase
 from bot.storage import Storage
 from bot.tg.app import build_application
 from tests.tg_fakes import RecordingRequest

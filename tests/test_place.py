@@ -15,7 +15,8 @@ import yaml
 from bot.engine.decide import Gap, GapKind
 from bot.engine.matching import Matcher, Status
 from bot.engine.render import describe_gaps, render_text
-from bot.knowledge.model import KnowledgeError, load_knowledge
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.problems import KnowledgeError
 from bot.language import Lexicon
 from bot.messages import GAP_KINDS
 

@@ -19,7 +19,8 @@ from bot.engine.matching import Matcher
 from bot.engine.render import render_text, to_json
 from bot.engine.service import KnowledgeService
 from bot.evaluation.judge import judge_set, load_fresh_set
-from bot.knowledge.model import KnowledgeBase, load_knowledge
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.model import KnowledgeBase
 from bot.storage import Storage
 from bot.tg.app import build_application
 from tests.tg_fakes import RecordingRequest, message_update

@@ -35,7 +35,7 @@ from ..reports.texts import clip
 from ..storage import Storage
 from ..tg.common import capped_lines, chunks
 from ..tg.sending import maybe_delivered, retry_seconds
-from .model import ANNOUNCEMENT_TZ, Announcement, run_id
+from .model import ANNOUNCEMENT_TZ, ANNOUNCEMENTS, Announcement, run_id
 from .store import DeliveryReport
 
 logger = logging.getLogger(__name__)
@@ -233,7 +233,7 @@ class Announcer:
         await self._tell_admins(bot, text, markup, chat=record.report_chat)
 
     def _repeating(self) -> set[str]:
-        return {a.id for a in self.knowledge.current.kb.announcements if a.repeat is not None}
+        return {a.id for a in self.knowledge.current.kb.extras.get(ANNOUNCEMENTS) if a.repeat is not None}
 
     async def _tell_admins(
         self, bot: Bot, text: str, markup: InlineKeyboardMarkup | None = None, *, chat: int | None = None
@@ -290,7 +290,7 @@ class Announcer:
         now = now or datetime.now(ANNOUNCEMENT_TZ)
         grace = timedelta(minutes=self.config.announcements.missed_grace_minutes)
         notes: list[str] = []
-        for announcement in self.knowledge.current.kb.announcements:
+        for announcement in self.knowledge.current.kb.extras.get(ANNOUNCEMENTS):
             try:
                 notes += self._line_up(job_queue, announcement, now, grace)
             except (OverflowError, ValueError, OSError) as exc:  # validate refuses such times; never stop here
@@ -348,7 +348,8 @@ class Announcer:
         assert isinstance(job.data, tuple)
         announcement_id, due_text = job.data
         due = datetime.fromisoformat(str(due_text))
-        announcement = next((a for a in self.knowledge.current.kb.announcements if a.id == announcement_id), None)
+        scheduled = self.knowledge.current.kb.extras.get(ANNOUNCEMENTS)
+        announcement = next((a for a in scheduled if a.id == announcement_id), None)
         if announcement is None:
             return  # removed from announcements.yaml since it was scheduled
         occurrence = run_id(announcement.id, due)

@@ -1,9 +1,10 @@
 """Scheduled announcements: the model, the ``announcements.yaml`` loader and the schedule arithmetic.
 
 Pure core: no Telegram and no storage here. The Announcer (``bot/announcements/delivery.py``) schedules and sends what
-this module describes; :func:`load_announcements` is called by the knowledge loader, so a bad
-``announcements.yaml`` is reported (``file:line: message``) by ``python -m bot validate`` and by
-/reload exactly like a bad topic file, and never replaces a good one.
+this module describes. :func:`load_announcements` is registered with the knowledge loader (:data:`ANNOUNCEMENTS`,
+:mod:`bot.knowledge.extras`), so a bad ``announcements.yaml`` is reported (``file:line: message``) by
+``python -m bot validate`` and by /reload exactly like a bad topic file, and never replaces a good one; a
+base's announcements are ``kb.extras.get(ANNOUNCEMENTS)``.
 
 File format (see ``knowledge/README.md``)::
 
@@ -35,10 +36,14 @@ from zoneinfo import ZoneInfo
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import messages
-from ..knowledge.model import ID_PATTERN, Problem, _Reader, read_text
+from ..knowledge.extras import ExtraFile, register_file
+from ..knowledge.model import ID_PATTERN
+from ..knowledge.problems import Problem
+from ..knowledge.yamlread import YamlReader, read_text
 from ..limits import telegram_length
 
 __all__ = [
+    "ANNOUNCEMENTS",
     "ANNOUNCEMENT_TZ",
     "MAX_TEXT",
     "Announcement",
@@ -235,7 +240,7 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
-def _read_targets(reader: _Reader, node: Node | None) -> Targets | None:
+def _read_targets(reader: YamlReader, node: Node | None) -> Targets | None:
     hint = "write 'targets: all', or 'targets: {tags: [城关镇]}', or 'targets: {chats: [-1001234567890]}'"
     if node is None:
         return None
@@ -263,7 +268,7 @@ def _read_targets(reader: _Reader, node: Node | None) -> Targets | None:
     return Targets(tags=tuple(dict.fromkeys(t for t in tags if t)), chats=tuple(dict.fromkeys(chats)))
 
 
-def _read_announcement(reader: _Reader, node: Node) -> Announcement | None:
+def _read_announcement(reader: YamlReader, node: Node) -> Announcement | None:
     fields = reader.mapping(node, "an announcement")
     if fields is None:
         return None
@@ -334,7 +339,7 @@ def load_announcements(path: Path, name: str, problems: list[Problem]) -> tuple[
     """Read announcements.yaml (``name`` is how it is shown in problems); a missing file means none."""
     if not path.exists():
         return ()
-    reader = _Reader(name)
+    reader = YamlReader(name)
     text = read_text(path, name, problems)
     if text is None:
         return ()
@@ -362,3 +367,7 @@ def load_announcements(path: Path, name: str, problems: list[Problem]) -> tuple[
                 found.append(announcement)
     problems.extend(reader.problems)
     return tuple(found)
+
+
+# every base loaded once this module is imported reads announcements.yaml with the loader above
+ANNOUNCEMENTS: ExtraFile[tuple[Announcement, ...]] = register_file(ExtraFile(FILE_NAME, load_announcements, ()))

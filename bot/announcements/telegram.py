@@ -26,7 +26,7 @@ from ..tg.common import chunks, edit_message, is_bot_admin, require_bot_admin, r
 from ..tg.features import Audience, Button, Command, Feature
 from ..tg.services import services
 from .delivery import Announcer
-from .model import MAX_TEXT, Targets, normalize_tag
+from .model import ANNOUNCEMENTS, MAX_TEXT, Targets, normalize_tag
 from .store import Subscription
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ async def cmd_schedule(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None:
         return
     svc = services(context)
-    await send(message, schedule_text(svc.knowledge.current.kb.announcements, svc.storage))
+    await send(message, schedule_text(svc.knowledge.current.kb.extras.get(ANNOUNCEMENTS), svc.storage))
 
 
 def groups_text(subscriptions: list[Subscription]) -> str:

@@ -7,7 +7,6 @@ Part of the core: no Telegram here.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -121,7 +120,7 @@ class EntryFacts:
 
     def said(self, index: int) -> str:
         """The entry's answer and quote, normalised."""
-        return self._retriever.said[index]
+        return self._retriever.said_key(index)
 
     def answer(self, index: int) -> str:
         """The entry's answer as written."""
@@ -189,7 +188,7 @@ class EntryFacts:
         if cached is not None:
             return cached
         answer = self._retriever.answer_key(index)
-        keys = self._retriever.question_keys[index]
+        keys = self._retriever.question_keys(index)
         # an answer that says what the release leaves out (没有说明是哪一家) does not give that detail,
         # however its questions ask: they were written to lead to the caveat
         raw_answer = self._entries[index].answer
@@ -259,7 +258,7 @@ class EntryFacts:
         """Classes of the things the entry's answer and quote count (org, person, bed, money ...)."""
         units = self._units_cache.get(index)
         if units is None:
-            said = self._retriever.said[index]
+            said = self._retriever.said_key(index)
             found = set()
             for _, unit, noun in _NUMBER_WITH_UNIT.findall(said):
                 kind = counted_class(f"多少{unit}{noun}")
@@ -319,7 +318,7 @@ class EntryFacts:
         same_unit = typed.group(1) if typed and typed.group(1) not in ("个", "%") else ""
         figures = [
             float(n)
-            for n, u in _FIGURE.findall(self._retriever.said[index])
+            for n, u in _FIGURE.findall(self._retriever.said_key(index))
             if (unit_class(u) or "thing") in classes
             and not (1900 <= float(n) <= 2100 and "." not in n)
             and (not same_unit or u == same_unit)
@@ -417,8 +416,7 @@ class EntryFacts:
 
     def known_to_base(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's index."""
-        codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]
-        return bool(codes) and bool((self._retriever.chars.gram_ids(codes) >= 0).all())
+        return self._retriever.states_word(word)
 
     def agree(self, first: int, other: int) -> bool:
         """Whether two entries cite the same passage of their source (the quotes' spans overlap by half), or

@@ -23,6 +23,7 @@ from ..language import ZH
 from ..language.english import EnglishReader
 from ..language.ime import PinyinReader
 from ..language.text import Normalizer
+from ..settings import Thresholds, Weights
 from .analyse import (
     Analysis,
     analyse,
@@ -37,13 +38,13 @@ from .analyse import (
 )
 from .claims import Claim, Verdict, claimed_values, judge_claim, place_areas, presenter_claimed, without_claim
 from .compare import Comparison, compare, compared_pair
-from .decide import Decider, Gap, Scored, Thresholds, Weights
+from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
 from .followup import points_back, resolved
 from .gaps import GapKind
 from .retrieve import Retriever
 
-__all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status", "Thresholds", "Weights"]
+__all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status"]
 
 
 class Status(StrEnum):

@@ -12,6 +12,7 @@ Nothing here decides whether an entry answers the question: that is :mod:`bot.en
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -184,10 +185,10 @@ class Retriever:
         self.data = data
         self.chars = data.chars
         self.pinyin = data.pinyin
-        self.question_keys = _Rows(data.strings, data.keys)
-        self.question_pinyin = _Rows(data.strings, data.sounds)
+        self._question_keys = _Rows(data.strings, data.keys)
+        self._question_pinyin = _Rows(data.strings, data.sounds)
         self._question_texts = _Rows(data.strings, data.texts)
-        self.said = _Said(data.strings, data.said)  # the answer and quote, normalised, joined by NUL
+        self._said = _Said(data.strings, data.said)  # the answer and quote, normalised, joined by NUL
         self._text_cache: dict[int, str] = {}
 
     def entry_text(self, index: int) -> str:
@@ -196,12 +197,25 @@ class Retriever:
         if text is None:
             if len(self._text_cache) >= 50_000:  # bounded, whatever the size of the base
                 self._text_cache.clear()
-            text = self._text_cache[index] = " ".join((*self.question_keys[index], self.said[index]))
+            text = self._text_cache[index] = " ".join((*self._question_keys[index], self._said[index]))
         return text
+
+    def said_key(self, index: int) -> str:
+        """The entry's normalised answer and quote, joined by NUL."""
+        return self._said[index]
 
     def answer_key(self, index: int) -> str:
         """The entry's normalised answer, without its quote."""
-        return self.said[index].split("\x00", 1)[0]
+        return self._said[index].split("\x00", 1)[0]
+
+    def question_keys(self, index: int) -> list[str]:
+        """The entry's distinct matching keys (questions, then keywords)."""
+        return self._question_keys[index]
+
+    def states_word(self, word: str) -> bool:
+        """Whether some entry states the word: every bigram of it is in the base's character index."""
+        codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]
+        return bool(codes) and bool((self.chars.gram_ids(codes) >= 0).all())
 
     def rest_coverage(self, analysis: Analysis, indices: list[int]) -> dict[int, float]:
         """How much of the message outside its asking clause each of these entries explains (0-1)."""
@@ -250,9 +264,9 @@ class Retriever:
             return []
         long_query = len(analysis.key) > 24
         # every question of every shortlisted entry, compared in a few batched RapidFuzz calls
-        rows = [self.question_keys[i] for i in top]
+        rows = [self._question_keys[i] for i in top]
         keys = [k for row in rows for k in row]
-        pinyin = [k for i in top for k in self.question_pinyin[i]]
+        pinyin = [k for i in top for k in self._question_pinyin[i]]
         fuzzy = np.maximum(
             process.cdist([analysis.key], keys, scorer=fuzz.ratio)[0],
             0.98 * process.cdist([analysis.pkey], pinyin, scorer=fuzz.ratio)[0],

@@ -21,9 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from ..announcements.model import FILE_NAME as ANNOUNCEMENTS_FILE
-from ..knowledge.model import KnowledgeBase, KnowledgeError, Problem, knowledge_files
-from .matching import Matcher, Thresholds
+from ..announcements.model import ANNOUNCEMENTS  # imported, it registers announcements.yaml with the loader
+from ..knowledge.load import knowledge_files
+from ..knowledge.model import KnowledgeBase
+from ..knowledge.problems import KnowledgeError, Problem
+from ..settings import Thresholds
+from .matching import Matcher
 from .snapshot import default_cache, open_knowledge, prune_snapshots
 
 __all__ = ["KnowledgeService", "Loaded", "ReloadResult", "base_hash", "fingerprint", "open_for_answers"]
@@ -75,9 +78,9 @@ def open_for_answers(
     try:
         return open_knowledge(directory, cache_dir=cache_dir, prune=prune), ()
     except KnowledgeError as exc:
-        if not exc.problems or any(Path(p.file).name != ANNOUNCEMENTS_FILE for p in exc.problems):
+        if not exc.problems or any(Path(p.file).name != ANNOUNCEMENTS.name for p in exc.problems):
             raise
-        return (open_knowledge(directory, cache_dir=cache_dir, with_announcements=False, prune=prune),
+        return (open_knowledge(directory, cache_dir=cache_dir, unread={ANNOUNCEMENTS.name}, prune=prune),
                 tuple(exc.problems))
 
 
@@ -137,7 +140,7 @@ class KnowledgeService:
             if fingerprint(source) == files:
                 break
         if problems:
-            logger.warning("%s has %d problem(s); its announcements are not scheduled: %s", ANNOUNCEMENTS_FILE,
+            logger.warning("%s has %d problem(s); its announcements are not scheduled: %s", ANNOUNCEMENTS.name,
                            len(problems), "; ".join(str(p) for p in problems))
         if folder is not None:
             kb = replace(kb, directory=self.directory)
@@ -171,8 +174,8 @@ class KnowledgeService:
             if fingerprint(self.directory) != dict(loaded.files):
                 return False
             if loaded.announcement_problems:  # a bad announcements.yaml never replaces a good schedule
-                kept = self._current.kb.announcements
-                loaded = replace(loaded, kb=replace(loaded.kb, announcements=kept))
+                kept = self._current.kb.extras.get(ANNOUNCEMENTS)
+                loaded = replace(loaded, kb=replace(loaded.kb, extras=loaded.kb.extras.having(ANNOUNCEMENTS, kept)))
             self._current = loaded
             prune_snapshots(self.directory, cache_dir=self._cache_dir)
         logger.info("knowledge swapped in: %d entries", len(loaded.kb.entries))
@@ -205,8 +208,8 @@ class KnowledgeService:
                     return ReloadResult(False, (), len(self._current.kb.entries), seconds, removed=removed,
                                         fresh=fresh, confirm=token)
             if loaded.announcement_problems:  # a bad announcements.yaml never replaces a good schedule
-                kept = self._current.kb.announcements
-                loaded = replace(loaded, kb=replace(loaded.kb, announcements=kept))
+                kept = self._current.kb.extras.get(ANNOUNCEMENTS)
+                loaded = replace(loaded, kb=replace(loaded.kb, extras=loaded.kb.extras.having(ANNOUNCEMENTS, kept)))
             self._current = loaded  # one assignment: readers see the old base or the new one, never a mix
             seconds = round(time.perf_counter() - started, 3)
             logger.info("knowledge reloaded: %d entries in %.2f s", len(loaded.kb.entries), seconds)

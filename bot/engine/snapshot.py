@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import mmap
@@ -33,6 +34,7 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -41,15 +43,10 @@ from typing import Any
 
 import numpy as np
 
-from ..knowledge.model import (
-    KnowledgeBase,
-    KnowledgeError,
-    Problem,
-    Source,
-    knowledge_files,
-    load_knowledge,
-    load_settings,
-)
+from ..knowledge.extras import loader_modules
+from ..knowledge.load import knowledge_files, load_knowledge, load_settings
+from ..knowledge.model import KnowledgeBase, Source
+from ..knowledge.problems import KnowledgeError, Problem
 from ..knowledge.table import EntryTable, StringTable, StringTableBuilder
 from ..language.text import Normalizer
 from .index import FileArray, GramIndex
@@ -64,8 +61,10 @@ logger = logging.getLogger(__name__)
 FORMAT = 2  # the layout of a snapshot folder; the engine's code is in the fingerprint as well
 # modules whose code decides what a snapshot holds: a change to any of them is a new engine
 ENGINE_MODULES = (
-    "knowledge/model.py", "knowledge/derived.py", "language/text.py", "engine/index.py", "engine/retrieve.py",
-    "knowledge/table.py", "engine/snapshot.py",
+    "knowledge/model.py", "knowledge/load.py", "knowledge/sources.py", "knowledge/topics.py", "knowledge/verify.py",
+    "knowledge/yamlread.py", "knowledge/problems.py", "knowledge/extras.py", "knowledge/derived.py",
+    "knowledge/table.py",
+    "language/text.py", "engine/index.py", "engine/retrieve.py", "engine/snapshot.py",
     "language/__init__.py", "language/zh.yaml",  # the derived entries and the keys are read through these
 )
 ENGINE_LIBRARIES = ("opencc", "pypinyin", "numpy")
@@ -250,7 +249,7 @@ def _verify(folder: Path, key: str) -> dict[str, Any]:
     return meta
 
 
-def _read(folder: Path, root: Path, key: str, *, with_announcements: bool = True) -> KnowledgeBase:
+def _read(folder: Path, root: Path, key: str, *, unread: Collection[str] = ()) -> KnowledgeBase:
     meta = _verify(folder, key)
     files = meta["files"]
     large = {f"{prefix}{name}" for prefix in ("chars_", "pinyin_") for name in GramIndex.LARGE}
@@ -275,7 +274,7 @@ def _read(folder: Path, root: Path, key: str, *, with_announcements: bool = True
         }
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise SnapshotError(f"incomplete: {exc}") from exc
-    synonyms, scope, announcements, place = load_settings(root, with_announcements=with_announcements)
+    synonyms, scope, extras, place = load_settings(root, unread=unread)
     return KnowledgeBase(
         directory=str(root),
         entries=table,
@@ -283,7 +282,7 @@ def _read(folder: Path, root: Path, key: str, *, with_announcements: bool = True
         synonyms=synonyms,
         scope=scope,
         by_id=table.by_id,
-        announcements=announcements,
+        extras=extras,
         place=place,
         compiled=data,
     )
@@ -322,30 +321,30 @@ def open_knowledge(
     directory: str | Path,
     *,
     cache_dir: str | Path | None = None,
-    with_announcements: bool = True,
+    unread: Collection[str] = (),
     prune: bool = True,
 ) -> KnowledgeBase:
     """The validated base: from its snapshot when the files are unchanged, else from the YAML (then the
     snapshot is written for next time and, with ``prune``, the other snapshots removed). Raises
-    :class:`~bot.knowledge.model.KnowledgeError` as :func:`~bot.knowledge.model.load_knowledge` does; a cache
-    that cannot be written only costs speed. ``with_announcements=False`` leaves announcements.yaml unread (see
-    :func:`~bot.knowledge.model.load_knowledge`)."""
+    :class:`~bot.knowledge.problems.KnowledgeError` as :func:`~bot.knowledge.load.load_knowledge` does; a cache
+    that cannot be written only costs speed. ``unread`` names registered files left unread (see
+    :func:`~bot.knowledge.load.load_knowledge`)."""
     root = Path(directory)
     if not root.is_dir():
         return load_knowledge(root)  # raises the usual error
     cache = Path(cache_dir) if cache_dir else default_cache(root)
     key = fingerprint(root)
     try:
-        return _read(cache / key, root, key, with_announcements=with_announcements)
+        return _read(cache / key, root, key, unread=unread)
     except SnapshotError as exc:
         if exc.present:
             logger.warning("knowledge snapshot %s not used (%s): rebuilding it from the YAML", cache / key, exc)
     if _size(root) >= SEPARATE_BUILD_BYTES:
-        folder = _build_in_child(root, cache, key, with_announcements=with_announcements, prune=prune)
+        folder = _build_in_child(root, cache, key, unread=unread, prune=prune)
         if folder is not None:
             with contextlib.suppress(SnapshotError):
-                return _read(folder, root, key, with_announcements=with_announcements)
-    kb = load_knowledge(root, with_announcements=with_announcements)
+                return _read(folder, root, key, unread=unread)
+    kb = load_knowledge(root, unread=unread)
     compiled = _compile(kb)
     if fingerprint(root) != key:  # a file changed while it was read: serve it, but do not store it
         logger.info("knowledge changed while it was read; snapshot not written")
@@ -356,7 +355,7 @@ def open_knowledge(
         logger.warning("cannot write the knowledge snapshot to %s (%s); next start reads the YAML again", cache, exc)
         return _in_memory(kb, compiled)
     try:
-        return _read(folder, root, key, with_announcements=with_announcements)  # what the next start maps
+        return _read(folder, root, key, unread=unread)  # what the next start maps
     except SnapshotError as exc:
         logger.warning("knowledge snapshot %s unreadable right after writing (%s)", folder, exc)
         return _in_memory(kb, compiled)
@@ -373,13 +372,14 @@ def _size(root: Path) -> int:
 
 
 def _build_in_child(
-    root: Path, cache: Path, key: str, *, with_announcements: bool = True, prune: bool = True
+    root: Path, cache: Path, key: str, *, unread: Collection[str] = (), prune: bool = True
 ) -> Path | None:
     """Build the snapshot in a child process; its folder, or None if the child could not write it.
-    Problems of the base are raised here as they would be in this process."""
+    Problems of the base are raised here as they would be in this process: the child imports the modules that
+    registered files with the loader, so it reads the same files."""
     command = [sys.executable, "-m", "bot.engine.snapshot", str(root), str(cache), key]
-    if not with_announcements:
-        command.append(_NO_ANNOUNCEMENTS)
+    command += [f"{_IMPORT}{module}" for module in loader_modules()]
+    command += [f"{_UNREAD}{name}" for name in sorted(unread)]
     if not prune:
         command.append(_KEEP_OTHERS)
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -394,14 +394,19 @@ def _build_in_child(
 
 
 _INVALID = 3  # the child's exit status when the base has problems (listed as JSON on its output)
-_NO_ANNOUNCEMENTS = "--no-announcements"
+_IMPORT = "--import="  # a module that registers a file with the loader
+_UNREAD = "--unread="  # a registered file left unread
 _KEEP_OTHERS = "--keep-others"
 
 
 def _child(argv: list[str]) -> int:
     root, cache, key = Path(argv[0]), Path(argv[1]), argv[2]
+    for option in argv[3:]:
+        if option.startswith(_IMPORT):
+            importlib.import_module(option.removeprefix(_IMPORT))
+    unread = {option.removeprefix(_UNREAD) for option in argv[3:] if option.startswith(_UNREAD)}
     try:
-        kb = load_knowledge(root, with_announcements=_NO_ANNOUNCEMENTS not in argv[3:])
+        kb = load_knowledge(root, unread=unread)
     except KnowledgeError as exc:
         print(json.dumps([{"file": p.file, "line": p.line, "message": p.message} for p in exc.problems]))
         return _INVALID

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..knowledge.model import Entry, KnowledgeBase, Problem
+from ..knowledge.model import Entry, KnowledgeBase
+from ..knowledge.problems import Problem
 from ..language import ZH
 from ..language.text import chinese_numerals_to_digits
 from .analyse import analyse

@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..engine.analyse import Analysis
-from ..engine.decide import Scored, Thresholds
+from ..engine.decide import Scored
 from ..engine.matching import Matcher
 from ..engine.render import to_json
 from ..knowledge.model import KnowledgeBase
+from ..settings import Thresholds
 from .judge import FreshItem, judge_set, load_fresh_set
 
 __all__ = ["GRID", "FitReport", "cache_ranking", "fit"]

@@ -14,12 +14,11 @@ import contextlib
 import hashlib
 import mmap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import overload
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .model import Entry
+from .model import Entry, EntrySequence
 
 __all__ = ["EntryTable", "IdMap", "Ragged", "StringTable", "StringTableBuilder", "id_hash"]
 
@@ -100,7 +99,7 @@ def id_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little") >> 1
 
 
-class IdMap(Mapping[str, "Entry"]):
+class IdMap(Mapping[str, Entry]):
     """Entries by id without a dict of every id: a sorted array of id hashes, checked against the entry."""
 
     def __init__(self, table: EntryTable, hashes: np.ndarray, order: np.ndarray) -> None:
@@ -139,7 +138,7 @@ ENTRY_TEXT_COLUMNS = ("id", "topic", "answer", "quote", "source", "section", "fi
 ENTRY_LIST_COLUMNS = ("questions", "question_lines", "keywords", "related", "keys")
 
 
-class EntryTable(Sequence["Entry"]):
+class EntryTable(EntrySequence):
     """The entries of a base as columns; an :class:`Entry` is built when it is asked for."""
 
     _CACHE = 4096  # entries kept once built (the ones being answered)
@@ -189,8 +188,6 @@ class EntryTable(Sequence["Entry"]):
         entry = self._cache.get(index)
         if entry is not None:
             return entry
-        from .model import Entry  # the model module; imported here so that it can import this one
-
         strings = self.strings
         text = {name: strings[int(column[index])] for name, column in self._texts.items()}
         lists = self._lists
@@ -228,6 +225,9 @@ class EntryTable(Sequence["Entry"]):
     def topics(self) -> tuple[str, ...]:
         """Topic names in the order they first appear, from the topic column alone."""
         return tuple(self._topic_numbers())
+
+    def index_of(self, entry_id: str) -> int | None:
+        return self.by_id.index_of(entry_id)
 
     def indices_of(self, topic: str) -> list[int]:
         """Numbers of the entries of a topic, in order."""

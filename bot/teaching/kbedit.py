@@ -39,7 +39,7 @@ from ..engine.matching import Status
 from ..engine.service import KnowledgeService, Loaded, base_hash
 from ..engine.validate import check_near, check_self_retrieval
 from ..knowledge.derived import is_derived
-from ..knowledge.model import KnowledgeError, Problem
+from ..knowledge.problems import KnowledgeError, Problem
 from ..storage import Storage
 from .store import ChangeRecord
 from .yamledit import EditError, Hunk, add_question, clean_question, revert

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from .. import messages
+from ..announcements.model import ANNOUNCEMENTS
 from .common import capped_lines, is_bot_admin, require_bot_admin, send
 from .features import Audience, Button, Command, Feature
 from .services import services
@@ -69,7 +70,7 @@ async def _reload(message: Message, context: ContextTypes.DEFAULT_TYPE, *, confi
         return
     if result.ok:
         notes = await svc.announcer.reschedule(context.application)  # missed ones go to all admins
-        scheduled = len(svc.knowledge.current.kb.announcements)
+        scheduled = len(svc.knowledge.current.kb.extras.get(ANNOUNCEMENTS))
         text = messages.RELOAD_OK.format(entries=result.entries) + messages.RELOAD_SCHEDULED.format(count=scheduled)
         if result.announcement_problems:  # the answers are reloaded; the last good schedule stays
             listed = capped_lines([str(p) for p in result.announcement_problems], limit=RELOAD_LIST_LIMIT)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.announcements.model import ANNOUNCEMENT_TZ, parse_rule, run_id
+from bot.announcements.model import ANNOUNCEMENT_TZ, ANNOUNCEMENTS, parse_rule, run_id
 from bot.cli import cmd_validate
-from bot.knowledge.model import KnowledgeError, load_knowledge
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.problems import KnowledgeError
 from bot.storage import Storage
 from tests.conftest import KNOWLEDGE, ROOT
 
@@ -50,7 +51,7 @@ announcements:
 
 def test_good_file_loads_with_times_in_beijing_time(tmp_path: Path) -> None:
     kb = load_knowledge(knowledge_with(tmp_path, GOOD))
-    heating, weekly = kb.announcements
+    heating, weekly = kb.extras.get(ANNOUNCEMENTS)
     assert heating.at == datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
     assert heating.text == "各位居民：供暖从明天开始。\n有问题请拨打12345。"
     assert heating.pin and heating.targets.all
@@ -61,7 +62,7 @@ def test_good_file_loads_with_times_in_beijing_time(tmp_path: Path) -> None:
 
 
 def test_the_shipped_file_is_valid_and_schedules_nothing() -> None:
-    assert load_knowledge(KNOWLEDGE).announcements == ()
+    assert load_knowledge(KNOWLEDGE).extras.get(ANNOUNCEMENTS) == ()
 
 
 BAD = """\
@@ -113,6 +114,21 @@ def test_bad_file_reports_every_problem_with_file_and_line(tmp_path: Path) -> No
     assert (30, "unknown") in problems  # colour
 
 
+def test_a_file_left_unread_gives_no_announcements_and_no_problems(tmp_path: Path) -> None:
+    kb = load_knowledge(knowledge_with(tmp_path, BAD), unread={ANNOUNCEMENTS.name})
+    assert kb.extras.get(ANNOUNCEMENTS) == () and len(kb.entries) > 0
+
+
+def test_without_the_feature_the_file_is_not_read_as_a_topic_file() -> None:
+    code = (
+        "import sys; from bot.knowledge.load import load_knowledge; kb = load_knowledge(sys.argv[1]); "
+        "print(len(kb.topics), 'bot.announcements.model' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(KNOWLEDGE)], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split()[1] == "False" and int(done.stdout.split()[0]) > 0
+
+
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(knowledge_with(tmp_path, "announcements:\n  - id: x\n    text: [unclosed\n"))
@@ -154,14 +170,14 @@ def test_rules_that_are_not_rules(rule: str) -> None:
 
 def test_monthly_rule_falls_on_the_last_day_of_short_months(tmp_path: Path) -> None:
     yaml_text = "announcements:\n  - id: m\n    text: x\n    repeat: 每月31日 10:00\n    targets: all\n"
-    (monthly,) = load_knowledge(knowledge_with(tmp_path, yaml_text)).announcements
+    (monthly,) = load_knowledge(knowledge_with(tmp_path, yaml_text)).extras.get(ANNOUNCEMENTS)
     after = datetime(2027, 2, 1, tzinfo=TZ)
     assert monthly.next_after(after) == datetime(2027, 2, 28, 10, 0, tzinfo=TZ)
     assert monthly.last_due(after) == datetime(2027, 1, 31, 10, 0, tzinfo=TZ)
 
 
 def test_next_and_last_occurrence_respect_from_and_until(tmp_path: Path) -> None:
-    _, weekly = load_knowledge(knowledge_with(tmp_path, GOOD)).announcements
+    _, weekly = load_knowledge(knowledge_with(tmp_path, GOOD)).extras.get(ANNOUNCEMENTS)
     # 2026-11-30 is a Monday, but the repeat starts on 12-01: the first one is Monday 12-07
     assert weekly.next_after(datetime(2026, 11, 29, tzinfo=TZ)) == datetime(2026, 12, 7, 9, 0, tzinfo=TZ)
     assert weekly.last_due(datetime(2026, 12, 7, 8, 59, tzinfo=TZ)) is None
@@ -198,8 +214,8 @@ def test_the_example_in_the_admin_guide_is_valid(tmp_path: Path) -> None:
     section = guide[guide.index("### 定时发"):]
     example = section[section.index("```yaml\n") + 8:section.index("\n```", section.index("```yaml"))]
     kb = load_knowledge(knowledge_with(tmp_path, example))
-    assert [a.id for a in kb.announcements] == ["heating-notice", "weekly-reminder"]
-    assert kb.announcements[1].targets.chats == (-1001234567890,)
+    assert [a.id for a in kb.extras.get(ANNOUNCEMENTS)] == ["heating-notice", "weekly-reminder"]
+    assert kb.extras.get(ANNOUNCEMENTS)[1].targets.chats == (-1001234567890,)
 
 
 def test_duplicate_ids_are_reported_with_the_first_line(tmp_path: Path) -> None:

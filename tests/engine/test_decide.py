@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.analyse import Analysis, analyse
-from bot.engine.decide import Decider, Scored, Thresholds, Weights
+from bot.engine.decide import Decider, Scored
 from bot.engine.gaps import Gap, GapKind
 from bot.engine.matching import Matcher, Status
 from bot.engine.retrieve import Evidence
 from bot.knowledge.model import KnowledgeBase
+from bot.settings import Thresholds, Weights
 
 
 def _analysis(matcher: Matcher, question: str) -> Analysis:

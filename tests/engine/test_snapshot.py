@@ -17,7 +17,8 @@ from bot.engine import snapshot
 from bot.engine.matching import Matcher
 from bot.engine.service import KnowledgeService
 from bot.engine.snapshot import fingerprint, open_knowledge
-from bot.knowledge.model import KnowledgeError, load_knowledge
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.problems import KnowledgeError
 from bot.knowledge.table import EntryTable
 from tests.conftest import KNOWLEDGE, MINI_TOPIC
 
@@ -54,8 +55,8 @@ def test_snapshot_entries_equal_the_yaml(make_kb: Callable[..., Path], tmp_path:
     assert tuple(compiled.entries) == from_yaml.entries
     assert compiled.entries[:1] == from_yaml.entries[:1] and compiled.entries[-1] == from_yaml.entries[-1]
     assert dict(compiled.sources) == dict(from_yaml.sources)
-    assert (compiled.synonyms, compiled.scope, compiled.announcements) == (
-        from_yaml.synonyms, from_yaml.scope, from_yaml.announcements
+    assert (compiled.synonyms, compiled.scope, compiled.extras) == (
+        from_yaml.synonyms, from_yaml.scope, from_yaml.extras
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 from bot.evaluation.bench.methods import METHODS, build_answerer, tune_threshold
 from bot.evaluation.bench.synthetic import write_synthetic_base
 from bot.evaluation.bench.worker import measure
-from bot.knowledge.model import load_knowledge
+from bot.knowledge.load import load_knowledge
 from tests.conftest import KNOWLEDGE, ROOT
 
 

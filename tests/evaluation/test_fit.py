@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.engine.analyse import Analysis
-from bot.engine.decide import Thresholds
 from bot.engine.matching import Matcher, Status
 from bot.evaluation import fit as fitting
 from bot.evaluation.fit import FitReport, cache_ranking, describe, fit
 from bot.knowledge.model import KnowledgeBase
+from bot.settings import Thresholds
 
 # 985张床: only the beds entry's answer says 985, so it scores about 44, far ahead of the rest: answered only
 # when answer_alone is 40 or 44 of the grid's 40/44/48

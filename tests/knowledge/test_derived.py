@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bot.engine.matching import Matcher, Status
 from bot.knowledge.derived import is_derived
-from bot.knowledge.model import KnowledgeBase, load_knowledge, quote_key
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.model import KnowledgeBase, quote_key
 from tests.conftest import ROOT
 
 

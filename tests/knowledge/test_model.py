@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.knowledge.model import KnowledgeBase, KnowledgeError, load_knowledge, quote_key
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.model import KnowledgeBase, quote_key
+from bot.knowledge.problems import KnowledgeError
 from tests.conftest import MINI_TOPIC, ROOT
 
 

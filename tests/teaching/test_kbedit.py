@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.matching import Matcher, Thresholds
+from bot.engine.matching import Matcher
 from bot.engine.service import KnowledgeService, Loaded
 from bot.engine.validate import check_self_retrieval
-from bot.knowledge.model import KnowledgeBase, Problem, load_knowledge
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.problems import Problem
+from bot.settings import Thresholds
 from bot.storage import Storage
 from bot.teaching.kbedit import KnowledgeEditor
 from bot.teaching.learning import group_signals, note_pick, refresh_proposals

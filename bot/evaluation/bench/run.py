@@ -21,7 +21,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ...knowledge.model import load_knowledge
+from ...knowledge.load import load_knowledge
 from ..quality import evaluate, load_labelled_set
 from .methods import METHODS, build_answerer, tune_threshold
 from .synthetic import write_synthetic_base

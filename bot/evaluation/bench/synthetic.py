@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ...knowledge.model import load_knowledge
+from ...knowledge.load import load_knowledge
 from ...language import ZH
 from ...language.text import Normalizer
 
