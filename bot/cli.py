@@ -1,4 +1,7 @@
-"""Command line: ``python -m bot [ask|validate|chat|run|stats|unanswered|announce|learn|history|undo|bench]``.
+"""Command line: ``python -m bot COMMAND``.
+
+Commands: ask, validate, chat, run, stats, unanswered, announce, learn (list, add, ignore), history, undo, and
+the evaluation tools bench, judge and fit.
 
 With no command, the terminal chat runs (the Telegram bot needs a token; see README).
 """
