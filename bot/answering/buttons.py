@@ -157,7 +157,7 @@ async def _answer_example(update: Update, context: ContextTypes.DEFAULT_TYPE, me
     result = await asyncio.to_thread(loaded.matcher.match, question)
     await log_question(context, update, question, result)
     parts, markup = render.reply_parts(loaded.kb, result)
-    parts[0] = f"<b>{escape(question)}</b>\n{parts[0]}"
+    parts[0] = render.headed(question, parts[0])
     await send(message, parts, markup)
 
 

@@ -102,6 +102,11 @@ def callback(*parts: str) -> str:
     return data
 
 
+def headed(question: str, html_text: str) -> str:
+    """A reply under the question it answers, in bold (a tapped example, an inline result)."""
+    return f"<b>{escape(question)}</b>\n{html_text}"
+
+
 def answer_html(kb: KnowledgeBase, entry: Entry, *, asked: bool = False) -> str:
     """The answer with its key figure in bold, then its citation; ``asked``: the whole standard question first
     (an answer picked with a button whose label is cut)."""

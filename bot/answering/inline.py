@@ -42,7 +42,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 title=text[:60],
                 description=render_plain_answer(result, loaded.kb)[:100],
                 input_message_content=InputTextMessageContent(  # one message: what fits of it
-                    chunks(f"<b>{escape(mask_private_data(text))}</b>\n{html}")[0], parse_mode=ParseMode.HTML
+                    chunks(render.headed(mask_private_data(text), html))[0], parse_mode=ParseMode.HTML
                 ),
             )
         )
@@ -60,7 +60,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             title=entry.canonical_question,
             description=entry.answer[:100],
             input_message_content=InputTextMessageContent(
-                chunks(f"<b>{escape(entry.canonical_question)}</b>\n{render.answer_html(loaded.kb, entry)}")[0],
+                chunks(render.headed(entry.canonical_question, render.answer_html(loaded.kb, entry)))[0],
                 parse_mode=ParseMode.HTML,
             ),
         )
