@@ -43,28 +43,28 @@ def _pressed(update: Update) -> tuple[CallbackQuery, list[str], Message | None] 
     return query, query.data.split("|"), message
 
 
-async def _entry(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, parts: list[str]
-                 ) -> tuple[KnowledgeBase, Entry] | None:
-    """The knowledge base and the entry a button names (its data's last part); a button of an entry gone since
-    says so (None)."""
+async def _pressed_entry(update: Update, context: ContextTypes.DEFAULT_TYPE
+                         ) -> tuple[CallbackQuery, list[str], Message | None, KnowledgeBase, Entry] | None:
+    """A press on an entry's button (:func:`_pressed`) with the knowledge base and the entry its data's last part
+    names; a button of an entry gone since says so (None)."""
+    pressed = _pressed(update)
+    if pressed is None:
+        return None
+    query, parts, message = pressed
     kb = services(context).knowledge.current.kb
     entry = kb.by_id.get(parts[-1])
     if entry is None:
         await query.answer(messages.ENTRY_GONE, show_alert=True)
         return None
-    return kb, entry
+    return query, parts, message, kb, entry
 
 
 async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """a|<entry id>, a related question: its answer, with the whole question above it."""
-    pressed = _pressed(update)
-    if pressed is None:
-        return
-    query, parts, message = pressed
-    found = await _entry(query, context, parts)
+    found = await _pressed_entry(update, context)
     if found is None:
         return
-    kb, entry = found
+    query, _, message, kb, entry = found
     teach.note_pick(context, query.from_user.id, entry.id)  # a label for the person's last question
     await query.answer()
     if message is not None:
@@ -73,14 +73,10 @@ async def on_answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """s|<entry id>, 原文: the source paragraph, as a reply to the answer."""
-    pressed = _pressed(update)
-    if pressed is None:
-        return
-    query, parts, message = pressed
-    found = await _entry(query, context, parts)
+    found = await _pressed_entry(update, context)
     if found is None:
         return
-    kb, entry = found
+    query, _, message, kb, entry = found
     await query.answer()
     if message is not None:  # a reply to the answer; in a group the quote with a little context only
         group = message.chat.type != ChatType.PRIVATE
@@ -89,13 +85,10 @@ async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def on_vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """f|+|<entry id> and f|-|<entry id>, 👍 and 👎: see :func:`_on_vote`."""
-    pressed = _pressed(update)
-    if pressed is None:
-        return
-    query, parts, message = pressed
-    found = await _entry(query, context, parts)
+    found = await _pressed_entry(update, context)
     if found is not None:
-        await _on_vote(query, context, message, found[1].id, parts[1])
+        query, parts, message, _, entry = found
+        await _on_vote(query, context, message, entry, parts[1])
 
 
 async def on_topics_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -161,7 +154,7 @@ async def _answer_example(update: Update, context: ContextTypes.DEFAULT_TYPE, me
     await send(message, parts, markup)
 
 
-async def _on_vote(query: Any, context: ContextTypes.DEFAULT_TYPE, message: Message | None, entry_id: str,
+async def _on_vote(query: Any, context: ContextTypes.DEFAULT_TYPE, message: Message | None, entry: Entry,
                    sign: str) -> None:
     """👍 or 👎 (f|+|id, f|-|id): one vote per person on each answer and part, kept in the database.
 
@@ -181,7 +174,7 @@ async def _on_vote(query: Any, context: ContextTypes.DEFAULT_TYPE, message: Mess
     question = ""
     if message is not None and message.reply_to_message is not None:
         question = mask_private_data(message.reply_to_message.text or "")
-    entry = svc.knowledge.current.kb.by_id[entry_id]
+    entry_id = entry.id
     stored, tally = await svc.writer.result(
         "feedback", svc.storage.record_vote, user_id=query.from_user.id, answer=answer, entry_id=entry_id,
         question=question or entry.canonical_question, value=value,
