@@ -35,9 +35,8 @@ __all__ = ["KnowledgeService", "Loaded", "ReloadResult", "base_hash", "fingerpri
 def fingerprint(directory: str | Path) -> dict[str, str]:
     """SHA-256 of every file the loader reads (topic and special YAML files, sources), by name in the folder."""
     root = Path(directory)
-    files = [*root.glob("*.yaml"), *root.glob("*.yml"), *(root / "sources").glob("*.md")]
     found: dict[str, str] = {}
-    for path in sorted(files):
+    for path in knowledge_files(root):
         try:
             found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
@@ -50,7 +49,7 @@ def recently_changed(directory: str | Path, seconds: float) -> tuple[tuple[str, 
     root = Path(directory)
     now = time.time()
     found: list[tuple[str, float]] = []
-    for path in [*root.glob("*.yaml"), *root.glob("*.yml"), *(root / "sources").glob("*.md")]:
+    for path in knowledge_files(root):
         try:
             age = now - path.stat().st_mtime
         except OSError:
@@ -64,6 +63,7 @@ def base_hash(files: Mapping[str, str]) -> str:
     """One hash standing for a whole knowledge folder, from its :func:`fingerprint`."""
     joined = "\n".join(f"{name}\0{digest}" for name, digest in sorted(files.items()))
     return hashlib.sha256(joined.encode()).hexdigest()
+
 
 logger = logging.getLogger(__name__)
 CONFIRM_LENGTH = 16  # hex characters of the base hash a confirm button carries
@@ -146,6 +146,14 @@ class KnowledgeService:
             kb = replace(kb, directory=self.directory)
         return Loaded(kb, Matcher(kb, thresholds=self._thresholds), MappingProxyType(files), problems)
 
+    def _keeping_schedule(self, loaded: Loaded) -> Loaded:
+        """``loaded``, with the current schedule in place of its own if its announcements.yaml has problems: a
+        bad announcements file never replaces a good schedule."""
+        if not loaded.announcement_problems:
+            return loaded
+        kept = self._current.kb.extras.get(ANNOUNCEMENTS)
+        return replace(loaded, kb=replace(loaded.kb, extras=loaded.kb.extras.having(ANNOUNCEMENTS, kept)))
+
     @property
     def current(self) -> Loaded:
         return self._current
@@ -173,9 +181,7 @@ class KnowledgeService:
         with self._lock:
             if fingerprint(self.directory) != dict(loaded.files):
                 return False
-            if loaded.announcement_problems:  # a bad announcements.yaml never replaces a good schedule
-                kept = self._current.kb.extras.get(ANNOUNCEMENTS)
-                loaded = replace(loaded, kb=replace(loaded.kb, extras=loaded.kb.extras.having(ANNOUNCEMENTS, kept)))
+            loaded = self._keeping_schedule(loaded)
             self._current = loaded
             prune_snapshots(self.directory, cache_dir=self._cache_dir)
         logger.info("knowledge swapped in: %d entries", len(loaded.kb.entries))
@@ -207,9 +213,7 @@ class KnowledgeService:
                                 len(fresh))
                     return ReloadResult(False, (), len(self._current.kb.entries), seconds, removed=removed,
                                         fresh=fresh, confirm=token)
-            if loaded.announcement_problems:  # a bad announcements.yaml never replaces a good schedule
-                kept = self._current.kb.extras.get(ANNOUNCEMENTS)
-                loaded = replace(loaded, kb=replace(loaded.kb, extras=loaded.kb.extras.having(ANNOUNCEMENTS, kept)))
+            loaded = self._keeping_schedule(loaded)
             self._current = loaded  # one assignment: readers see the old base or the new one, never a mix
             seconds = round(time.perf_counter() - started, 3)
             logger.info("knowledge reloaded: %d entries in %.2f s", len(loaded.kb.entries), seconds)
