@@ -196,6 +196,10 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
         else:
             await handling.sleep(seconds)
 
+    def _group_paced(self, chat_id: int | None, paced: bool) -> bool:
+        """Whether this request counts in its group's minute (a paced send to a group, with a group limit)."""
+        return paced and chat_id is not None and chat_id < 0 and self.group_per_minute > 0
+
     def _chat_wait(self, chat_id: int | None, now: float, paced: bool) -> float:
         """Seconds until this chat may get another message: its flood-control pause and group window."""
         if chat_id is None:
@@ -203,7 +207,7 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
         wait = self._blocked_until.get(chat_id, 0.0) - now
         if wait <= 0:
             self._blocked_until.pop(chat_id, None)
-        if paced and chat_id < 0 and self.group_per_minute > 0:
+        if self._group_paced(chat_id, paced):
             hits = self._group_hits.setdefault(chat_id, deque())
             while hits and now - hits[0] >= 60.0:
                 hits.popleft()
@@ -256,7 +260,7 @@ class FairLimiter(BaseRateLimiter[dict[str, Any]]):
         finally:
             if counted:
                 self._urgent_waiting -= 1
-        if paced and chat_id is not None and chat_id < 0 and self.group_per_minute > 0:
+        if chat_id is not None and self._group_paced(chat_id, paced):
             self._group_hits[chat_id].append(now)
 
     # -- the request ------------------------------------------------------------------------------------
