@@ -7,11 +7,14 @@ function to dodge a circle is still a circle.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "bot"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "bot"
 MOST_LINES = 600
 
 # Layers from the bottom up: a module may import its own layer and the ones below, never one above.
@@ -140,3 +143,13 @@ def test_the_core_knows_no_telegram_and_no_database(name: str) -> None:
 def test_no_module_over_600_lines() -> None:
     long = {name: n for name, path in MODULES.items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > MOST_LINES}
     assert long == {}
+
+
+def test_the_command_line_and_the_core_load_no_telegram_when_run() -> None:
+    code = (
+        "import sys, bot.knowledge.model, bot.language.text, bot.engine.matching, bot.engine.render, bot.evaluation.quality, bot.engine.validate, bot.engine.service, "
+        "bot.announcements.model, bot.reports.texts, bot.storage, "
+        "bot.cli; print('telegram' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

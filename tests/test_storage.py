@@ -75,16 +75,6 @@ def test_cli_stats_and_unanswered_read_the_configured_database(tmp_path: Path) -
         assert expected in proc.stdout and "<b>" not in proc.stdout
 
 
-def test_core_never_imports_telegram() -> None:
-    code = (
-        "import sys, bot.knowledge.model, bot.language.text, bot.engine.matching, bot.engine.render, bot.evaluation.quality, bot.engine.validate, bot.engine.service, "
-        "bot.announcements.model, bot.reports.texts, bot.storage, "
-        "bot.cli; print('telegram' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"
-
-
 def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     db = sqlite3.connect(path)
