@@ -43,6 +43,13 @@ def test_counted_things_are_told_apart() -> None:
     assert counted_class("多少项便民服务项目") == ""
 
 
+def test_one_picked_out_is_not_a_count(matcher: Matcher) -> None:
+    # the photo caption's entry says "最后一张配图": one picture picked out, not a number of beds
+    result = matcher.match("交城县社会福利服务中心有多少张床位？")
+    assert result.status is not Status.ANSWERED, result
+    assert result.entry is None or result.entry.id != "about-photo-elderly-dining"
+
+
 def test_a_compound_question_gets_each_part_with_its_citation(matcher: Matcher, kb: KnowledgeBase) -> None:
     question = "社工站全县有几个?三帮四查里“四查”查的是啥?"
     result = matcher.match(question)
