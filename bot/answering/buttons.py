@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 from .. import messages
 from ..engine.render import example_questions, place_words
 from ..knowledge.model import Entry, KnowledgeBase
+from ..knowledge.passages import find_entry
 from ..privacy.mask import mask_private_data
 from ..teaching import telegram as teach
 from ..tg.common import edit_message, log_chat, send, show_typing
@@ -52,7 +53,7 @@ async def _pressed_entry(update: Update, context: ContextTypes.DEFAULT_TYPE
         return None
     query, parts, message = pressed
     kb = services(context).knowledge.current.kb
-    entry = kb.by_id.get(parts[-1])
+    entry = find_entry(kb, parts[-1])  # an entry, or a sentence of a source that answered in its own words
     if entry is None:
         await query.answer(messages.ENTRY_GONE, show_alert=True)
         return None

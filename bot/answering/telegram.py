@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes, InlineQueryHandler, MessageHandler, filte
 from .. import messages
 from ..engine.render import example_questions, place_words
 from ..knowledge.model import KnowledgeBase
+from ..knowledge.passages import find_entry
 from ..tg.common import require_group_admin, send
 from ..tg.features import Audience, Command, Feature
 from ..tg.services import services
@@ -30,7 +31,7 @@ async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     loaded = services(context).knowledge.current
     if context.args:
-        entry = loaded.kb.by_id.get(context.args[0])
+        entry = find_entry(loaded.kb, context.args[0])
         if entry is not None:
             await send(message, render.answer_html(loaded.kb, entry), render.answer_keyboard(loaded.kb, entry))
             return

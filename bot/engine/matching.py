@@ -42,6 +42,7 @@ from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
 from .followup import points_back, resolved
 from .gaps import GapKind
+from .passages import PassageFinder
 from .retrieve import Retriever
 
 __all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status"]
@@ -96,6 +97,7 @@ _LETTERS = re.compile(r"[a-z]{2}")
 _EXCEPT = ZH.pattern("except_some")
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
+_QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
 
 
 def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
@@ -136,6 +138,7 @@ class Matcher:
         # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
         # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = _pinyin_reader(kb)
+        self.passages = PassageFinder(kb, self.normalizer)  # the sources' own sentences, for their wording
         # English words (how many, occupancy rate) read as Chinese: built in the background (~25 ms) or by
         # the first message in letters, whichever comes first
         self._english: EnglishReader | None = None
@@ -295,9 +298,24 @@ class Matcher:
                 # two questions asked in two sentences need two answered parts, not one of them
                 if again.status is Status.ANSWERED and (sentences < 2 or len(again.parts) >= sentences):
                     result = replace(again, question=question)
+        if result.status is not Status.ANSWERED and not result.claim and not result.out_of_scope:
+            quoted = self._quoted(question)
+            if quoted is not None:
+                return quoted
         if result.compound or result.status is Status.SMALLTALK:
             return result
         return self._checked(question, result)
+
+    def _quoted(self, question: str) -> MatchResult | None:
+        """A question about the report's wording that no entry answered, answered by the sentence of the source
+        that says it (one per thing a list names), or None."""
+        found = self.passages.answer(question)
+        if not found:
+            return None
+        parts = tuple(MatchResult(asked, Status.ANSWERED, entry, _QUOTED_SCORE) for asked, entry in found)
+        if len(parts) == 1:
+            return replace(parts[0], question=question)
+        return MatchResult(question, Status.ANSWERED, parts[0].entry, _QUOTED_SCORE, parts=parts)
 
     def _checked(self, question: str, result: MatchResult) -> MatchResult:
         """The reply to a message that checks a claim (是不是60户吧): the claim's verdict with the release's fact,

@@ -1130,3 +1130,19 @@ async def test_a_follow_up_leans_on_the_same_persons_previous_question(bot_app: 
     # someone else in another chat asking the same words has no previous question to lean on
     await app.process_update(message_update(app.bot, "那省级的呢", chat_id=77, user_id=77))
     assert "29户" not in request.last_text()
+
+
+async def test_a_wording_question_is_answered_from_the_report_and_its_buttons_work(bot_app: Any,
+                                                                                  storage: Storage) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "报道里说科技服务用的是哪个四字词？"))
+    sent = request.sent()[-1]
+    assert "宾至如归" in sent["text"] and "📄 出处：《多维驱动 高质量发展行稳致远》" in sent["text"]
+    data = [b["callback_data"] for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+    source_button = next(d for d in data if d.startswith("s|"))
+    await app.process_update(callback_update(app.bot, source_button))
+    assert "📄 <b>原文</b>" in request.last_text() and "宾至如归" in request.last_text()
+    vote = next(d for d in data if d.startswith("f|-|"))
+    await app.process_update(callback_update(app.bot, vote))
+    assert request.sent("answerCallbackQuery")[-1]["text"] == "收到，我们会改进这个回答。"
+    assert storage.stats().thumbs_down == 1

@@ -1,0 +1,179 @@
+"""Questions about the wording of the source, answered by the source's own sentence.
+
+"科技服务用的是哪个四字词", "回家山那张配图写的啥", "开发区那段最后说开发区是一方什么": the resident asks what the
+report says in so many words, and no entry need hold that phrase. When a message asks about wording
+(``passage.asked`` in ``zh.yaml``) or quotes the report and asks what comes next, the sentences of the base's
+sources (:mod:`bot.knowledge.passages`) are searched for the one that holds what the message names: each word
+pair of the message counts by how rare it is among the sentences, and one sentence must hold nearly all of them,
+clearly more than any other. A message that names several things in a list ("分别用哪个词形容创新型企业、科技
+成果和科技服务") gets one sentence per thing, each cited, or none.
+
+Only messages the entries did not answer come here. Part of the core: no Telegram here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from ..knowledge.model import Entry, KnowledgeBase
+from ..knowledge.passages import Passage, entry_of, passages
+from ..language import ZH
+from ..language.text import Normalizer
+from .analyse import segment
+
+__all__ = ["PassageFinder"]
+
+_ASKED = ZH.pattern("passage_asked")  # the message asks about wording (原话, 用的啥词, 配图写的啥)
+_FRAME = ZH.pattern("passage_frame")  # words of asking about the text, which no sentence need hold
+_ASKS = ZH.pattern("passage_asks")  # a content question word: what comes after the quoted words
+_LIST = ZH.pattern("passage_list")  # the things of a list the message names one by one
+_EACH = ZH.pattern("passage_each")  # and asks of each (分别, 各)
+_LABELS = ZH.pattern("passage_labels")  # a caption or heading asked for (配图, 小标题)
+_HAN = re.compile(r"[\u4e00-\u9fff\d]{2,}")
+_SURE = 0.8  # the share of the message's weight one sentence must hold
+_LEAD = 0.25  # and its lead over the next sentence
+_QUOTED = 5  # characters of the report the message must quote in a row to ask what comes next
+_MIN_WEIGHT = 6.0  # a sentence holding less of the message than this (two rare word pairs) is not found by it
+_LONG = 90  # a longer sentence is cut to the clauses that hold what was asked, and the one after them
+_CLAUSE = re.compile(r"[^,，:：]*(?:[,，:：]|$)")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    passage: Passage
+    key: str
+    pairs: frozenset[str]
+
+
+def _pairs(text: str) -> set[str]:
+    return {run[i : i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)}
+
+
+def _items(content: str) -> list[str]:
+    """The things of a list the message names (创新型企业、科技成果和科技服务), each without the words around the
+    list: the first item starts after the last frame word before it, the last ends at the first after it."""
+    pieces = _LIST.split(content)
+    if len(pieces) < 2:
+        return []
+    pieces[0] = re.split(r"[，,]", pieces[0])[-1]
+    pieces[-1] = re.split(r"[，,？?。]", pieces[-1])[0]
+    return [p for p in pieces if len(p) >= 2]
+
+
+class PassageFinder:
+    """The sentences of a base's sources, ready to be searched by what a message names."""
+
+    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer) -> None:
+        self._kb = kb
+        self._normalizer = normalizer
+        self._units: list[_Unit] = []
+        for source in kb.sources.values():
+            for passage in passages(source):
+                key = normalizer.plain(passage.text)
+                self._units.append(_Unit(passage, key, frozenset(_pairs(key))))
+        self._text = "\n".join(unit.key for unit in self._units)
+        df = Counter(pair for unit in self._units for pair in unit.pairs)
+        n = len(self._units) or 1
+        self._idf = {pair: math.log(1 + n / count) for pair, count in df.items()}
+
+    def asks_wording(self, message: str) -> bool:
+        return _ASKED.search(self._normalizer.fold(message)) is not None
+
+    def answer(self, message: str) -> list[tuple[str, Entry]]:
+        """(the part asked, the passage's entry) for each thing the message asks the wording of; [] when the
+        sentences do not clearly hold it (or the message asks no wording)."""
+        plain = self._normalizer.plain(message)
+        folded = _FRAME.sub("，", self._normalizer.fold(message))
+        content = self._normalizer.plain(folded)
+        if self._unknown(content):
+            return []
+        quoted = self._quoted(plain)
+        if quoted is not None:
+            return [(message, self._entry(quoted))]
+        if not self.asks_wording(message):
+            return []
+        labels = _LABELS.search(plain) is not None  # a caption or heading is asked: only those lines answer
+        items = _items(folded) if _EACH.search(plain) else []
+        if len(items) >= 2:
+            # the context the items share (科技那一段…形容) decides between sentences that hold an item alike
+            found = [self._best(self._wanted(item), _pairs(content), labels, least=1) for item in items]
+            if all(found) and len({u.passage.id for u in found if u}) == len(found):
+                return [(item, self._entry(u, self._wanted(item))) for item, u in zip(items, found, strict=True) if u]
+            return []
+        unit = self._best(_pairs(content), set(), labels)
+        return [(message, self._entry(unit, _pairs(content)))] if unit is not None else []
+
+    def _unknown(self, content: str) -> bool:
+        """Whether the message names a word the sources never use (化学式, 级别): it asks about something else."""
+        return any(len(word) >= 2 and word not in self._text for word in segment(content))
+
+    def _wanted(self, text: str) -> set[str]:
+        return _pairs(self._normalizer.plain(text))
+
+    def _entry(self, unit: _Unit, wanted: set[str] | None = None) -> Entry:
+        passage = unit.passage
+        if wanted and len(passage.text) > _LONG:
+            passage = self._cut(passage, wanted)
+        return entry_of(passage, self._kb.sources[passage.source])
+
+    def _cut(self, passage: Passage, wanted: set[str]) -> Passage:
+        """The clauses of a long sentence from the first to the last that holds what was asked, and the next one
+        (what the sentence says of it): 创新型企业“独占鳌头”,全县拥有国家级高新技术企业40户, of a sentence of 300."""
+        clauses = [c for c in _CLAUSE.findall(passage.text) if c]
+        held = [sum(self._idf.get(p, 0.0) for p in _pairs(self._normalizer.plain(c)) & wanted) for c in clauses]
+        most = max(held, default=0.0)
+        holding = [i for i, weight in enumerate(held) if weight >= most / 2 and weight > 0]
+        if not holding:
+            return passage
+        first, last = holding[0], min(holding[-1] + 1, len(clauses) - 1)
+        start = passage.start + sum(len(c) for c in clauses[:first])
+        text = "".join(clauses[first : last + 1]).rstrip(",，:：")
+        rest = passage.rest if start + len(text) == passage.end else ""
+        return replace(passage, start=start, end=start + len(text), text=text, rest=rest)
+
+    def _quoted(self, plain: str) -> _Unit | None:
+        """The one sentence the message quotes at least :data:`_QUOTED` characters of, right before it asks what
+        comes next ("开发区第一条说打出强链补链的什么")."""
+        asks = _ASKS.search(plain)
+        if asks is None:
+            return None
+        before = plain[: asks.start()]
+        for size in range(len(before), _QUOTED - 1, -1):
+            tail = before[-size:]
+            holding = [u for u in self._units if tail in u.key]
+            if len(holding) == 1:
+                return holding[0]
+            if holding:
+                return None  # the words stand in several sentences: they do not say which
+        return None
+
+    def _best(self, wanted: set[str], context: set[str], labels: bool, least: int = 2) -> _Unit | None:
+        """The one sentence that holds nearly all of what is wanted (at least ``least`` word pairs of it), clearly
+        more than any other; ``context`` breaks a tie between two that hold it alike."""
+        weight = sum(self._idf.get(p, 0.0) for p in wanted)
+        if weight < _MIN_WEIGHT:
+            return None
+        scored = sorted(
+            (
+                (
+                    sum(self._idf.get(p, 0.0) for p in wanted & u.pairs) / weight,
+                    sum(self._idf.get(p, 0.0) for p in context & u.pairs),
+                    i,
+                )
+                for i, u in enumerate(self._units)
+                if u.passage.label or not labels
+            ),
+            reverse=True,
+        )
+        if not scored:
+            return None
+        (best, best_context, at), (second, second_context, _) = scored[0], scored[1] if len(scored) > 1 else (0, 0, 0)
+        held = wanted & self._units[at].pairs
+        if best < _SURE or len(held) < least or (least > 1 and best * weight < _MIN_WEIGHT):
+            return None
+        if best - second < _LEAD and not (context and best == second and best_context > second_context):
+            return None
+        return self._units[at]

@@ -1,0 +1,74 @@
+"""Questions about the report's wording are answered by the source's own sentence, quoted and cited; a question
+that names something the report does not say, or that no one sentence clearly holds, is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.matching import Matcher, Status
+from bot.engine.render import to_json
+from bot.knowledge.model import KnowledgeBase, quote_key
+from bot.knowledge.passages import find_entry, passages
+
+
+def test_a_word_the_report_uses_is_answered_with_its_sentence(matcher: Matcher, kb: KnowledgeBase) -> None:
+    result = matcher.match("报道里说科技服务用的是哪个四字词？")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    reply = to_json(result, kb)
+    assert "宾至如归" in reply["answer"]
+    quote = reply["citation"]["quote"]
+    assert quote_key(quote) in quote_key(kb.sources["jiaocheng-release"].text)  # verbatim, checkable
+    assert reply["citation"]["section"].startswith("科技赋能")
+
+
+def test_a_caption_is_found_among_the_caption_lines(matcher: Matcher) -> None:
+    result = matcher.match("回家山那张配图写的啥")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.quote == "邂逅回家山传统村落 感受悠悠古韵"
+
+
+def test_words_quoted_from_the_report_ask_what_follows(matcher: Matcher) -> None:
+    result = matcher.match("开发区第一条说打出强链补链的什么")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert "组合拳" in result.entry.answer
+
+
+def test_a_list_asked_one_by_one_gets_one_cited_sentence_each(matcher: Matcher) -> None:
+    result = matcher.match("科技那一段分别用哪个四字词形容创新型企业、科技成果、产学研合作和科技服务？")
+    assert result.status is Status.ANSWERED and result.compound
+    said = [p.entry.answer for p in result.parts if p.entry is not None]
+    for word, phrase in zip(["创新型企业", "科技成果", "产学研合作", "科技服务"],
+                            ["独占鳌头", "枝繁叶茂", "硕果累累", "宾至如归"], strict=True):
+        assert any(word in s and phrase in s for s in said), (word, said)
+    # a long sentence is cut to what was asked: not the 300 characters of the whole paragraph
+    assert all(len(p.entry.quote) < 90 for p in result.parts if p.entry is not None)
+
+
+def test_a_sentence_a_caption_interrupts_is_told_whole(matcher: Matcher) -> None:
+    result = matcher.match("王向前在发布会上说开发区是县域高质量发展的什么？")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert all(w in result.entry.answer for w in ("主阵地", "主战场", "主引擎"))
+    assert "主引擎" not in result.entry.quote  # the quote stops where the caption cuts the sentence
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "硝酸钙的化学式怎么写",  # a word the report never uses
+        "汾阳市的经济开发区是什么级别？",  # another place
+        "能把这篇报道的原文发我吗？",  # no one sentence is asked for
+        "报道怎么形容太原的？",
+    ],
+)
+def test_wording_questions_the_report_does_not_answer_are_not_answered_from_it(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
+    assert result.entry is None or "@" not in result.entry.id, result
+
+
+def test_a_passage_id_finds_its_sentence_again(kb: KnowledgeBase) -> None:
+    source = kb.sources["jiaocheng-release"]
+    sentence = next(p for p in passages(source) if "宾至如归" in p.text)
+    entry = find_entry(kb, sentence.id)
+    assert entry is not None and entry.quote == sentence.text == source.text[sentence.start : sentence.end]
+    assert find_entry(kb, "jiaocheng-release@1-999999") is None
+    assert find_entry(kb, "elder-beds") is kb.by_id["elder-beds"]
