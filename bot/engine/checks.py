@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from ..language import ZH
 from ..language.text import pinyin_key
-from .analyse import AFFILIATION, MEASURES, NAMED_BY, Analysis, counties_in, salient_nouns, verb_like
+from .analyse import AFFILIATION, MEASURES, NAMED_BY, Analysis, counties_in, salient_nouns, segment, verb_like
 from .facts import COUNTED_GROUP, INSTANCE_NAMES, LIST_SEPARATORS, EntryFacts, same_areas
 from .gaps import Gap, GapKind
 
@@ -37,6 +37,8 @@ _PERIOD = ZH.pattern("period")  # periods a figure is stated for: 全年 is not 
 _ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
 # the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
 _COUNTED_THING = ZH.pattern("counted_thing")
+_PLACE_ENDS = ZH.chars("place_ends")  # 社工站, 卫生院: the last character of a word for a place
+_COUNTED_NOUN = ZH.pattern("counted")  # 几个乡镇: the measure word and the noun after it
 _WHO = ZH.pattern("who")
 # 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
 _COMPARED_WITH = ZH.pattern("compared_with")
@@ -260,6 +262,31 @@ def counts_another_thing(f: EntryFacts, q: Asked) -> None:
     """It counts another thing than the entry counts (people where the entry counts firms)."""
     if q.analysis.counted and not f.counts(q.index, q.analysis.counted):
         q.found.append(Gap(GapKind.COUNTED, q.analysis.counted))
+
+
+@check(GapKind.COUNTED)
+def counts_what_the_noun_names(f: EntryFacts, q: Asked) -> None:
+    """几个乡镇 where the entry's figures count 乡镇社工站 and 乡镇卫生院: the noun asked only names what the entry
+    counts, as a modifier of a word for a place or body; the entry never counts the thing itself."""
+    if q.has(GapKind.COUNTED) or q.analysis.checks:
+        return
+    asked = _COUNTED_NOUN.search(q.analysis.message)
+    if asked is None or not asked.group(1) or len(asked.group(2)) < 2:
+        return
+    unit, noun = asked.group(1), segment(asked.group(2))[0]
+    if len(noun) < 2:
+        return
+    figure = re.compile(r"\d" + re.escape(unit) + re.escape(noun) + r"([\u4e00-\u9fff]{0,6})")
+    after = [m.group(1) for m in figure.finditer(f.said_as_typed(q.index))]
+    # 几个乡镇社工站, or 社工站有几个，乡镇的: the message names what the entry counts
+    if after and all(_names_a_place(rest) and rest[:2] not in q.analysis.message for rest in after):
+        q.found.append(Gap(GapKind.COUNTED, noun))
+
+
+def _names_a_place(words: str) -> bool:
+    """Whether text after a noun goes on with a word for a place or body (社工站, 卫生院), which it modifies."""
+    first = segment(words)[0] if words else ""
+    return not verb_like(first) and any(ch in _PLACE_ENDS for ch in words[:3])
 
 
 @check(GapKind.PART)

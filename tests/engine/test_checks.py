@@ -50,6 +50,15 @@ def test_one_picked_out_is_not_a_count(matcher: Matcher) -> None:
     assert result.entry is None or result.entry.id != "about-photo-elderly-dining"
 
 
+def test_a_noun_that_only_modifies_what_is_counted_is_not_counted(matcher: Matcher) -> None:
+    # the release counts 8个乡镇社工站 and 10个乡镇卫生院, never the towns themselves
+    assert matcher.match("交城县一共有几个乡镇？").status is not Status.ANSWERED
+    for question in ("交城有几个乡镇社工站", "社工站有几个，乡镇的"):
+        result = matcher.match(question)
+        assert result.status is Status.ANSWERED and result.entry is not None, question
+        assert result.entry.id == "elder-social-work-stations"
+
+
 def test_a_compound_question_gets_each_part_with_its_citation(matcher: Matcher, kb: KnowledgeBase) -> None:
     question = "社工站全县有几个?三帮四查里“四查”查的是啥?"
     result = matcher.match(question)
