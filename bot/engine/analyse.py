@@ -574,7 +574,12 @@ def asking_clauses(message: str) -> tuple[str, int]:
     听说县里有社工站，社工站有几个啊？" → "听说县里有社工站，社工站有几个啊？"), and how many sentences of the
     message ask (at most two are kept); ('', 0) when no clause asks."""
     kept: list[str] = []
-    for sentence in _ASKING_SENTENCES.split(message):
+    sentences = _ASKING_SENTENCES.split(message)
+    # when the resident puts question marks, a sentence ended by a full stop tells (我没记清楚有啥设施。)
+    marked = any(s.rstrip().endswith(("？", "?")) for s in sentences)
+    for sentence in sentences:
+        if marked and not sentence.rstrip().endswith(("？", "?")):
+            continue
         clauses = [c for c in _ASKING_CLAUSE_MARKS.split(sentence) if c.strip()]
         asking = [i for i, c in enumerate(clauses) if QUESTION_MARK.search(c)]
         if asking:

@@ -25,6 +25,7 @@ from ..language.ime import PinyinReader
 from ..language.text import Normalizer
 from ..settings import Thresholds, Weights
 from .analyse import (
+    QUESTION_MARK,
     Analysis,
     analyse,
     asking_clauses,
@@ -295,8 +296,10 @@ class Matcher:
             asked, sentences = asking_clauses(question)
             if asked and asked != question:
                 again = self._match(asked)
-                # two questions asked in two sentences need two answered parts, not one of them
-                if again.status is Status.ANSWERED and (sentences < 2 or len(again.parts) >= sentences):
+                # two questions asked in two sentences need two answered parts, or one answer that answers both
+                if again.status is Status.ANSWERED and (
+                    sentences < 2 or len(again.parts) >= sentences or self._answers_each(asked, again)
+                ):
                     result = replace(again, question=question)
         if result.status is not Status.ANSWERED and not result.claim and not result.out_of_scope:
             quoted = self._quoted(question)
@@ -418,6 +421,10 @@ class Matcher:
         for result, a in zip(results, analyses, strict=True):
             if result.status is not Status.ANSWERED and any(self._states(entry, a, result) for entry in answered):
                 continue
+            if result.status is Status.NO_MATCH and not result.out_of_scope and self._tells(result, reading):
+                continue  # the resident's story (这几年老是裂果，……): a clause that asks nothing
+            if result.status is Status.SMALLTALK:
+                continue
             if result.status is Status.ANSWERED and any(k.entry == result.entry for k in kept):
                 continue
             kept.append(result)
@@ -429,6 +436,32 @@ class Matcher:
             question, status, first.entry, min(r.score for r in kept), first.candidates,
             out_of_scope=first.out_of_scope, gaps=first.gaps, parts=tuple(kept),
         )
+
+    def _answers_each(self, asked: str, answer: MatchResult) -> bool:
+        """Whether each sentence of ``asked`` alone is answered by an entry of ``answer`` (床位一共多少张？护理型床位
+        又有多少张？: one entry states both), or only tells."""
+        entries = {p.entry.id for p in (*answer.parts, answer) if p.entry is not None}
+        for sentence in (s for s in re.split(r"(?<=[。！!？?；;])", asked) if s.strip()):
+            alone = self._match(sentence)
+            # a sentence that ends in a full stop tells, whatever it wonders (我不知道拉到哪儿了。)
+            stated = sentence.rstrip().endswith(("。", "."))
+            if alone.status is Status.NO_MATCH and (stated or self._tells(alone, sentence)):
+                continue
+            if alone.status is not Status.ANSWERED or alone.entry is None or alone.entry.id not in entries:
+                return False
+        return True
+
+    def _tells(self, part: MatchResult, message: str) -> bool:
+        """Whether a part only tells (这几年老是裂果): its last clause has no question word and no question mark."""
+        last = re.split(r"[，,]", part.question.strip())[-1].strip()
+        return not QUESTION_MARK.search(self.normalizer.fold(last)) and not self._asked_outright(part, message)
+
+    @staticmethod
+    def _asked_outright(part: MatchResult, message: str) -> bool:
+        """Whether a part's last clause ends in a question mark in the message (……是哪个领导讲的？), rather than
+        running on into the rest of a story (说交城在全市啥啥第一，我也没听全)."""
+        last = re.split(r"[，,]", part.question.strip())[-1].strip()
+        return bool(last) and re.search(re.escape(last) + r"\s*[？?]", message) is not None
 
     @staticmethod
     def _asks_elsewhere(part: MatchResult, whole: MatchResult) -> bool:
@@ -444,8 +477,7 @@ class Matcher:
         whole message's answer never mentions ("……是哪个领导讲的？总目标又是什么？")."""
         if part.status is not Status.NO_MATCH or whole.entry is None or part.out_of_scope:
             return False
-        last = re.split(r"[，,]", part.question.strip())[-1].strip()
-        if not last or not re.search(re.escape(last) + r"\s*[？?]", message):
+        if not self._asked_outright(part, message):
             return False
         index = self.kb.index_of(whole.entry.id)
         if index is None:

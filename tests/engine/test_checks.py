@@ -530,3 +530,32 @@ def test_another_place_asked_in_a_clause_of_its_own_is_another_place(matcher: Ma
     # the county is named in a question clause before the asking one: not this county's figure
     assert matcher.match("交口县有经济开发区吗，产出强度是多少").status is not Status.ANSWERED
     assert matcher.match("孩子在太原打工，开发区产出强度是多少").status is Status.ANSWERED  # a story clause
+
+
+def test_a_sentence_that_ends_in_a_full_stop_tells_when_the_question_has_a_question_mark(matcher: Matcher) -> None:
+    # the first sentence wonders (有啥设施, 能不能看病) but tells; the question is the sentence with the mark
+    result = matcher.match("前段时间村里开会，我没记清楚人家说的养老院有啥设施，不知道能不能看病。县里有几个养老机构配齐了医务室？")
+    assert result.status is Status.ANSWERED and not result.compound
+    assert result.entry is not None and result.entry.id == "elder-institution-clinics"
+
+
+def test_a_clause_that_only_tells_is_not_a_part_of_its_own(matcher: Matcher) -> None:
+    result = matcher.match(
+        "我家种了几亩枣树，老两口自己种。这几年老是裂果，一下雨就裂，愁得很，卖不上价。嗯，就是说，听人讲交城的硝基复合肥能膨果增甜，"
+        "那交城硝基复合肥主导产品一共有多少个品种？"
+    )
+    assert result.status is Status.ANSWERED, result
+    answered = result.parts or (result,)
+    assert all(p.status is Status.ANSWERED for p in answered)
+    assert [p.entry.id for p in answered if p.entry is not None] == ["fert-main-products"]
+
+
+def test_two_questions_one_entry_answers_both_are_answered_after_a_story(matcher: Matcher) -> None:
+    message = (
+        "我是外村嫁过来的，今年六十五了，老伴身体不好，孩子们都在太原打工，一年回不来几趟，我一个人也照顾不过来，"
+        "村里人都说送养老院吧，我心里没底。现在县里这些养老机构的床位一共有多少张啊？里头专门护理卧床老人的护理型床位又有多少张？"
+    )
+    result = matcher.match(message)
+    assert result.status is Status.ANSWERED, result
+    said = " ".join(p.entry.answer for p in (result.parts or (result,)) if p.entry is not None)
+    assert "985张" in said and "410张" in said
