@@ -194,6 +194,11 @@ def _unit(figure: str) -> str:
     return _UNIT_FORMS.sub(lambda m: _SAME_UNITS[m.group(0)], unit)
 
 
+def _is_sum(unit: str) -> bool:
+    """Whether a figure's unit is money (亿, 万: 3.6亿元 is 3.6亿 once 元 is dropped)."""
+    return unit in ("", "万", "亿") or unit.endswith(("万元", "亿元"))
+
+
 def _same_unit(claimed: str, stated: str) -> bool:
     """Whether a claimed unit is the stated one: written alike (万方 is 万立方米), said shorter (5.4万 of
     5.4万立方米), or a measure word of the same kind of thing (50家 of 40户)."""
@@ -295,13 +300,13 @@ _ITEMS = re.compile(r"[，,。；;！!？?\s、：:]+")
 
 
 def figure_for(
-    thing: str, entry: Entry, normalizer: Normalizer, *, other: str = ""
+    thing: str, entry: Entry, normalizer: Normalizer, *, other: str = "", sums: bool = False
 ) -> tuple[float, str, str, int] | None:
     """The figure the entry states for a thing: its value, unit, words as written (40户) and where it stands in
     the entry's text. The clause or list item that shares most of the thing's own words (those ``other``, the
     thing it is compared with, does not have: 招引 of 招引项目 beside 开工项目) is taken, and in it the figure
     nearest those words (109个 of 农村养老服务设施 in "99个行政村已经建成109个农村养老服务设施"); None when no
-    item with a figure shares any of them."""
+    item with a figure shares any of them. ``sums``: only sums of money count (投资 compared with 投资)."""
     said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
     words = _bigrams(chinese_numerals_to_digits(normalizer.fold(thing)))
     own = (words - _bigrams(chinese_numerals_to_digits(normalizer.fold(other)))) or words
@@ -310,7 +315,7 @@ def figure_for(
     for item in _ITEMS.split(said_text):
         start = said_text.find(item, at)
         at = start + len(item)
-        if item and _figures(item):
+        if item and any(_is_sum(u) or not sums for _, u in _figures(item)):
             key = (len(own & _bigrams(item)), len(words & _bigrams(item)))
             if key[0] and (best is None or key > best[:2]):
                 best = (*key, start, item)
@@ -319,6 +324,8 @@ def figure_for(
     _, _, start, item = best
     places = [m.start() for w in own for m in re.finditer(re.escape(w), item)]
     figures = [m for m in _PATTERNS["figure"].finditer(item) if m.group(1) or re.search(r"[万亿]", m.group(0))]
+    if sums:
+        figures = [m for m in figures if _is_sum(_unit(m.group(0)))]
     if not figures:
         return None
     match = min(figures, key=lambda m: min((abs(m.end() - p) for p in places), default=0))

@@ -19,10 +19,14 @@ from ..language.text import Normalizer, chinese_numerals_to_digits
 from .analyse import MEASURES
 from .claims import figure_for
 
-__all__ = ["Compared", "Comparison", "compare", "compared_pair"]
+__all__ = ["Compared", "Comparison", "compare", "compared_after", "compared_pair", "thing_asked"]
 
 _PATTERNS = ZH.patterns("comparisons")
 _ASKED = ZH.source("comparison_asked")
+_AFTER = ZH.pattern("comparison_after")
+_ASKING = ZH.pattern("comparison_asking")
+# words for a sum of money (投资, 产值): two things that both name one are compared by their sums
+_MONEY = re.compile("|".join(w for w, kind in ZH.classes("counted_nouns").items() if kind == "money"))
 _SMALLER = frozenset(ZH.words("comparison_smaller"))
 _TRAILING = re.compile(r"[？?！!。.，,\s]+$")
 
@@ -80,8 +84,10 @@ def compared_pair(message: str) -> Compared | None:
 
 def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer) -> Comparison | None:
     """The two figures compared, or None when either entry gives no figure for its thing or the units differ."""
-    a = figure_for(pair.first, first, normalizer, other=pair.second)
-    b = figure_for(pair.second, second, normalizer, other=pair.first)
+    # two sums of money compared (投资 and 投资): each thing's figure is a sum, not another figure beside it
+    sums = all(_MONEY.search(thing) for thing in (pair.first, pair.second))
+    a = figure_for(pair.first, first, normalizer, other=pair.second, sums=sums)
+    b = figure_for(pair.second, second, normalizer, other=pair.first, sums=sums)
     if a is None or b is None or a[1] != b[1]:
         return None
     (value_a, _, shown_a, at_a), (value_b, _, shown_b, at_b) = a, b
@@ -98,3 +104,18 @@ def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer)
         bigger = 0 if value_a > value_b else 1
         winner = 1 - bigger if pair.by in _SMALLER else bigger
     return Comparison(pair.first, shown_a, pair.second, shown_b, pair.by, winner)
+
+
+def compared_after(message: str) -> tuple[str, str] | None:
+    """A message that asks two things and then which is more ("……投资多少？……投了多少？哪个多？"): the questions
+    before the comparison, and the word it compares by; None otherwise."""
+    text = _TRAILING.sub("", message.strip())
+    match = _AFTER.search(text)
+    if match is None or match.start() < 4:
+        return None
+    return text[: match.start()].rstrip("，,。？? "), match.group("adj")
+
+
+def thing_asked(question: str) -> str:
+    """What a question asks the figure of, without its asking words (山区有多少个行政村 → 山区行政村)."""
+    return _ASKING.sub("", _TRAILING.sub("", question.strip())) or question

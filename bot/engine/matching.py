@@ -38,7 +38,7 @@ from .analyse import (
     without_story,
 )
 from .claims import Claim, Verdict, claimed_values, judge_claim, place_areas, presenter_claimed, without_claim
-from .compare import Comparison, compare, compared_pair
+from .compare import Compared, Comparison, compare, compared_after, compared_pair, thing_asked
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
 from .followup import points_back, resolved
@@ -98,6 +98,7 @@ _LETTERS = re.compile(r"[a-z]{2}")
 _EXCEPT = ZH.pattern("except_some")
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
+_ASKED_ALONE = ZH.chars("comparison_alone")  # one thing of a comparison asked alone ({thing}是多少)
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
 
 
@@ -373,16 +374,51 @@ class Matcher:
 
     def _compared(self, question: str) -> MatchResult | None:
         """A message that compares two things (A和B哪个多), asked as both facts (A和B各有多少) and answered with
-        the two figures compared; None when it compares nothing or the facts are not both answered."""
-        pair = compared_pair(self.normalizer.fold(question))
+        the two figures compared; or two questions and then a comparison of their answers ("A投资多少？B投了多少？
+        哪个多？"). None when it compares nothing or the two facts are not both answered."""
+        folded = self.normalizer.fold(question)
+        pair = compared_pair(folded)
         if pair is None:
-            return None
+            return self._compared_after(question, folded)
         result = self._match(pair.asked)
         if result.status is not Status.ANSWERED or result.entry is None:
             return None
         parts = [p.entry for p in result.parts if p.entry is not None] if result.compound else []
         first, second = (parts[0], parts[1]) if len(parts) == 2 else (result.entry, result.entry)
-        return replace(result, question=question, comparison=compare(pair, first, second, self.normalizer))
+        comparison = compare(pair, first, second, self.normalizer)
+        if comparison is None and not result.compound:
+            # one entry answered "A和B各有多少" and does not give both figures: each thing asked alone
+            both = self._both(pair.first, pair.second)
+            if both is None or both.parts[0].entry is None or both.parts[1].entry is None:
+                return None
+            result = both
+            comparison = compare(pair, both.parts[0].entry, both.parts[1].entry, self.normalizer)
+        return replace(result, question=question, comparison=comparison)
+
+    def _both(self, first: str, second: str) -> MatchResult | None:
+        """The two things of a comparison asked one by one, each answered by an entry of its own, or None."""
+        results = [self._match(_ASKED_ALONE.format(thing=thing)) for thing in (first, second)]
+        if not all(r.status is Status.ANSWERED and r.entry is not None and not r.compound for r in results):
+            return None
+        if results[0].entry == results[1].entry:
+            return None
+        a, b = results
+        return MatchResult(f"{first}，{second}", Status.ANSWERED, a.entry, min(a.score, b.score), parts=(a, b))
+
+    def _compared_after(self, question: str, folded: str) -> MatchResult | None:
+        """Two questions, then "哪个多？": the two answers, and their figures compared."""
+        tail = compared_after(folded)
+        if tail is None:
+            return None
+        asked, by = tail
+        result = self._match(asked)
+        if result.status is not Status.ANSWERED or len(result.parts) != 2:
+            return None
+        first, second = result.parts
+        if first.entry is None or second.entry is None:
+            return None
+        pair = Compared(thing_asked(first.question), thing_asked(second.question), by, asked)
+        return replace(result, question=question, comparison=compare(pair, first.entry, second.entry, self.normalizer))
 
     def _match(self, question: str) -> MatchResult:
         folded = self.normalizer.fold(question)

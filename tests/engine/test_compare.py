@@ -68,3 +68,31 @@ def test_a_measure_both_name_is_compared_or_nothing_is(matcher: Matcher) -> None
     # 增幅 of both: the counts of new firms beside them (40户, 10户) must not be compared as 增幅
     reply = to_json(matcher.match("开发区高新技术企业增幅和四上企业增幅哪个大"), matcher.kb)
     assert "（40户）" not in reply.get("comparison", "")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "facts"),
+    [
+        # two questions, then which is more: the two answers and their figures compared
+        ("平川有多少个行政村？山区有多少个行政村？哪边更多？", "山区行政村（62个）比平川行政村（37个）多", ["37个", "62个"]),
+        ("平川和山区各有多少个行政村？哪边多", "山区行政村（62个）比平川行政村（37个）多", ["37个", "62个"]),
+        # two sums of money: each thing's sum, not the count of roads beside it
+        (
+            "开发区提档升级的投资和窑窑河水污染治理工程的投资，哪个更多？",
+            "开发区提档升级的投资（3.6亿元）比窑窑河水污染治理工程的投资（3.56亿元）多",
+            ["3.6亿元", "3.56亿元"],
+        ),
+    ],
+)
+def test_a_comparison_after_its_questions_and_of_two_sums(
+    matcher: Matcher, question: str, sentence: str, facts: list[str]
+) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered", reply
+    assert reply["comparison"].startswith(sentence), reply["comparison"]
+    assert all(fact in reply["answer"] for fact in facts)
+
+
+def test_a_comparison_stops_at_the_end_of_its_sentence() -> None:
+    # "A和B…？…？哪个多": the things compared do not run across a question mark
+    assert compared_pair("窑窑河治理和中水回用工程投资多少？开发区修路投了多少？哪个多") is None
