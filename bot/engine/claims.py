@@ -46,7 +46,11 @@ _FIRST = ZH.pattern("first")  # 率先, 首批, 居首: first
 _RANK_AREAS = ZH.words("claim_rank_areas")
 _RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
+# a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
 _PRESENTING = alternation(ZH.words("speech_verbs"))
+_TITLE_CLAIMED = re.compile(
+    r"(?<=是)(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")(?=[吧吗呢啊?？]|$|讲|说|" + _PRESENTING + ")"
+)
 _CONTEXT_BEFORE = re.compile("(?:" + alternation(ZH.words("claim_context_before"), escape=False) + ")$")
 _CONTEXT_AFTER = re.compile("^(?:" + alternation(ZH.words("claim_context_after")) + ")")
 _FIGURE_CONTEXT = re.compile("(?:" + alternation(ZH.words("claim_figure_context_before")) + ")$")
@@ -79,7 +83,7 @@ class ClaimedValue:
     the clause of the message it stands in."""
 
     said: str
-    kind: str  # figure | year | rank | name
+    kind: str  # figure | year | rank | name | title
     asking: str
     clause: str
     start: int
@@ -135,6 +139,11 @@ def claimed_values(message: str, names: Iterable[str], areas: tuple[str, ...] = 
         if at >= 0:
             end = at + len(name)
             found.append(ClaimedValue(name, "name", _ASKING["name"], _clause_around(text, at, end), at))
+    if not found:
+        # a title claimed for whoever the message is about (开场讲话的是县委书记吧): read as who it was
+        for match in _TITLE_CLAIMED.finditer(text):
+            clause = _clause_around(text, match.start(), match.end())
+            found.append(ClaimedValue(match.group(0), "title", _ASKING["name"], clause, match.start()))
     for kind in ("year", "rank", "figure"):
         for match in patterns[kind].finditer(text):
             said = match.group(0)

@@ -132,3 +132,21 @@ def test_bounds_rough_figures_and_other_forms(matcher: Matcher, question: str, s
 )
 def test_no_verdict_where_nothing_is_claimed_about_the_answer(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).claim is None
+
+
+def test_several_figures_claimed_are_each_judged_by_the_entry_that_states_it(matcher: Matcher) -> None:
+    result = matcher.match("交城硝基复合肥企业33户、总产能300万吨，这个说法对吗？")
+    assert result.status is Status.ANSWERED and result.compound
+    judged = {p.claim.said: p.claim.verdict for p in result.parts if p.claim is not None}
+    assert judged == {"33户": Verdict.HOLDS, "300万吨": Verdict.HOLDS}
+    wrong = matcher.match("国家级高新技术企业有50户，有效发明专利98项，对吧？")
+    judged = {p.claim.said: p.claim.verdict for p in wrong.parts if p.claim is not None}
+    assert judged == {"50户": Verdict.DIFFERS, "98项": Verdict.HOLDS}
+    assert any(p.entry is not None and "40户" in p.entry.answer for p in wrong.parts)
+
+
+def test_a_title_claimed_is_checked_against_who_it_was(matcher: Matcher) -> None:
+    result = matcher.match("发布会开场讲话的是县委书记吧？")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.claim is not None and result.claim.verdict is Verdict.DIFFERS
+    assert "刘大鹏" in result.entry.answer and "县长" in result.entry.answer
