@@ -75,7 +75,8 @@ def compared_pair(message: str) -> Compared | None:
     for pattern in _PATTERNS.values():
         match = pattern.search(text)
         if match:
-            first, second = match.group("a").strip(), match.group("b").strip()
+            # English read as Chinese leaves spaces between words (签约一批 项目): names are written without
+            first, second = (re.sub(r"(?<=[^a-z])\s+|\s+(?=[^a-z])", "", match.group(g).strip()) for g in "ab")
             if len(first) >= 2 and len(second) >= 2:
                 asked = _ASKED.format(a=first, b=second)
                 return Compared(first, second, match.group("adj"), asked)

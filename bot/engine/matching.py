@@ -418,6 +418,8 @@ class Matcher:
         the two figures compared; or two questions and then a comparison of their answers ("A投资多少？B投了多少？
         哪个多？"). None when it compares nothing or the two facts are not both answered."""
         folded = self.normalizer.fold(question)
+        if _LETTERS.search(folded):
+            folded = self.english.read(folded)  # Which is bigger, A or B? is compared as 哪个更大，A还是B
         pair = compared_pair(folded)
         if pair is None:
             return self._compared_after(question, folded)

@@ -96,3 +96,16 @@ def test_a_comparison_after_its_questions_and_of_two_sums(
 def test_a_comparison_stops_at_the_end_of_its_sentence() -> None:
     # "A和B…？…？哪个多": the things compared do not run across a question mark
     assert compared_pair("窑窑河治理和中水回用工程投资多少？开发区修路投了多少？哪个多") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "哪个多：国家级高新技术企业还是硝基复合肥企业？",  # the comparison first, the two things after it
+        "Which is more, national high-tech enterprises or nitro compound fertilizer companies?",  # in English
+    ],
+)
+def test_a_comparison_put_first_or_in_english(matcher: Matcher, question: str) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered", reply
+    assert reply["comparison"] == "国家级高新技术企业（40户）比硝基复合肥企业（33户）多。"
