@@ -150,3 +150,10 @@ def test_a_title_claimed_is_checked_against_who_it_was(matcher: Matcher) -> None
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.claim is not None and result.claim.verdict is Verdict.DIFFERS
     assert "刘大鹏" in result.entry.answer and "县长" in result.entry.answer
+
+
+def test_a_figure_in_an_electrical_unit_is_a_claim(matcher: Matcher) -> None:
+    result = matcher.match("开发区规划建设的是两个330千伏变电站吧？")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.claim is not None and result.claim.verdict is Verdict.DIFFERS and result.claim.said == "330千伏"
+    assert "220千伏" in result.entry.answer
