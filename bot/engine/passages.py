@@ -22,7 +22,7 @@ from ..knowledge.model import Entry, KnowledgeBase
 from ..knowledge.passages import Passage, entry_of, passages
 from ..language import ZH
 from ..language.text import Normalizer
-from .analyse import segment
+from .analyse import noun_lexicon, segment
 
 __all__ = ["PassageFinder"]
 
@@ -96,19 +96,34 @@ class PassageFinder:
         if not self.asks_wording(message):
             return []
         labels = _LABELS.search(plain) is not None  # a caption or heading is asked: only those lines answer
-        items = _items(folded) if _EACH.search(plain) else []
+        each = _EACH.search(plain) is not None
+        items = _items(folded) if each else []
         if len(items) >= 2:
             # the context the items share (科技那一段…形容) decides between sentences that hold an item alike
             found = [self._best(self._wanted(item), _pairs(content), labels, least=1) for item in items]
             if all(found) and len({u.passage.id for u in found if u}) == len(found):
                 return [(item, self._entry(u, self._wanted(item))) for item, u in zip(items, found, strict=True) if u]
             return []
-        unit = self._best(_pairs(content), set(), labels)
-        return [(message, self._entry(unit, _pairs(content)))] if unit is not None else []
+        if each:
+            return []  # several things asked (三件事分别比作什么) and not named: one sentence does not answer them
+        # the clause that asks (那科技成果用的是哪个词来形容) names what is wanted; the clauses before it are context
+        clauses = [c for c in re.split(r"[，,。；;]", self._normalizer.fold(message)) if c.strip()]
+        asking = next((c for c in reversed(clauses) if _ASKED.search(c)), "")
+        wanted = self._wanted(_FRAME.sub("，", asking)) if len(clauses) > 1 and asking else set()
+        if self._weight(wanted) >= _MIN_WEIGHT:
+            unit = self._best(wanted, _pairs(content) - wanted, labels)
+        else:
+            wanted = _pairs(content)
+            unit = self._best(wanted, set(), labels)
+        return [(message, self._entry(unit, wanted))] if unit is not None else []
+
+    def _weight(self, pairs: set[str]) -> float:
+        return sum(self._idf.get(p, 0.0) for p in pairs)
 
     def _unknown(self, content: str) -> bool:
-        """Whether the message names a word the sources never use (化学式, 级别): it asks about something else."""
-        return any(len(word) >= 2 and word not in self._text for word in segment(content))
+        """Whether the message names a noun the sources never use (化学式, 级别): it asks about something else."""
+        nouns = noun_lexicon()
+        return any(len(word) >= 2 and word in nouns and word not in self._text for word in segment(content))
 
     def _wanted(self, text: str) -> set[str]:
         return _pairs(self._normalizer.plain(text))

@@ -72,3 +72,15 @@ def test_a_passage_id_finds_its_sentence_again(kb: KnowledgeBase) -> None:
     assert entry is not None and entry.quote == sentence.text == source.text[sentence.start : sentence.end]
     assert find_entry(kb, "jiaocheng-release@1-999999") is None
     assert find_entry(kb, "elder-beds") is kb.by_id["elder-beds"]
+
+
+def test_the_clause_that_asks_names_what_is_wanted(matcher: Matcher) -> None:
+    # the clause before names another thing of the same sentence group: context, not what is asked
+    result = matcher.match("文中说创新型企业“独占鳌头”，那科技成果用的是哪个词来形容？")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert "枝繁叶茂" in result.entry.answer and "独占鳌头" not in result.entry.quote
+
+
+def test_several_things_asked_and_not_named_are_not_one_sentence(matcher: Matcher) -> None:
+    result = matcher.match("王向前讲的三件事分别比作了什么？")
+    assert result.entry is None or "@" not in result.entry.id
