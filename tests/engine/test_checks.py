@@ -559,3 +559,15 @@ def test_two_questions_one_entry_answers_both_are_answered_after_a_story(matcher
     assert result.status is Status.ANSWERED, result
     said = " ".join(p.entry.answer for p in (result.parts or (result,)) if p.entry is not None)
     assert "985张" in said and "410张" in said
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("咱交城那养老床位有多少嘞", "elder-beds"),  # 嘞: a modal particle of spoken Chinese, not a thing counted
+        ("主导产品都有哪些", "fert-main-products"),  # 都有哪些 asks the list the release gives, not the rest of it
+    ],
+)
+def test_spoken_particles_and_the_list_asked_are_answered(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id, result
