@@ -108,6 +108,8 @@ _EXCEPT = ZH.pattern("except_some")
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _ASKED_ALONE = ZH.chars("comparison_alone")  # one thing of a comparison asked alone ({thing}是多少)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
 
 
@@ -336,7 +338,11 @@ class Matcher:
         folded = self.normalizer.fold(question)
         values = claimed_values(folded, self.kb.scope.names, place_areas(self.decider.vocabulary))
         # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
-        only_values = bool(result.gaps) and all(g.kind is GapKind.VALUE for g in result.gaps)
+        # (or a year the entry does not state where it states another, in a message that checks one: 是哪年评的 2023？)
+        only_values = bool(result.gaps) and all(
+            g.kind is GapKind.VALUE or (g.kind is GapKind.NUMBER and self._other_year(g.detail, result))
+            for g in result.gaps
+        )
         other_value = result.status is Status.PARTIAL and result.entry is not None and only_values
         if not values and not other_value:
             return result  # nothing claimed: no need to read the message again
@@ -371,6 +377,13 @@ class Matcher:
                 claim = judge_claim(value, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
         return result
+
+    @staticmethod
+    def _other_year(number: str, result: MatchResult) -> bool:
+        """Whether a number is a year and the result's entry states a year (2024年): then another year is a claim."""
+        if result.entry is None or not _YEAR.fullmatch(number):
+            return False
+        return _YEAR_STATED.search(result.entry.answer + result.entry.quote) is not None
 
     def _claims(self, folded: str, values: list[ClaimedValue], result: MatchResult) -> MatchResult | None:
         """A message that claims several figures ("33户、总产能300万吨，对吗"): each judged by the entry that states

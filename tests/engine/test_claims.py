@@ -157,3 +157,11 @@ def test_a_figure_in_an_electrical_unit_is_a_claim(matcher: Matcher) -> None:
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.claim is not None and result.claim.verdict is Verdict.DIFFERS and result.claim.said == "330千伏"
     assert "220千伏" in result.entry.answer
+
+
+def test_another_year_checked_where_the_entry_states_a_year_is_a_claim(matcher: Matcher) -> None:
+    result = matcher.match("中国钙都是哪年评的 2023？")
+    assert result.status is Status.ANSWERED and result.entry is not None and "2024年" in result.entry.answer
+    assert result.claim is not None and result.claim.verdict is Verdict.DIFFERS
+    # a number that is no year, checked where the entry states none of its kind, is not judged
+    assert matcher.match("大连理工大学是985吗").status is not Status.ANSWERED
