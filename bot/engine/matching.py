@@ -340,7 +340,7 @@ class Matcher:
         # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
         # (or a year the entry does not state where it states another, in a message that checks one: 是哪年评的 2023？)
         only_values = bool(result.gaps) and all(
-            g.kind is GapKind.VALUE or (g.kind is GapKind.NUMBER and self._other_year(g.detail, result))
+            g.kind is GapKind.VALUE or (g.kind is GapKind.NUMBER and not values and self._other_year(g.detail, result))
             for g in result.gaps
         )
         other_value = result.status is Status.PARTIAL and result.entry is not None and only_values
