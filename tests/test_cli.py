@@ -80,3 +80,10 @@ def test_a_database_path_that_cannot_be_opened_is_one_clear_line(tmp_path: Path,
         err = capsys.readouterr().err
         assert f"cannot open the database {blocker / 'bot.sqlite3'}" in err and "writable file path" in err
         assert "Traceback" not in err
+
+
+def test_ask_prints_a_comparison_before_its_parts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "国家级高新技术企业和硝基复合肥企业哪个多"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("国家级高新技术企业（40户）比硝基复合肥企业（33户）多。\n")
+    assert "40户" in out and "33户" in out

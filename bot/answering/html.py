@@ -277,7 +277,8 @@ def compound_blocks(kb: KnowledgeBase, result: MatchResult) -> list[str]:
         mark = f"{PART_NUMBERS[number - 1]} " if numbered and cited(part) and number <= len(PART_NUMBERS) else ""
         heading = f"<b>{mark}{escape(messages.PART_HEADING.format(question=question))}</b>"
         if part.status is Status.ANSWERED and part.entry is not None:
-            body = answer_html(kb, part.entry)
+            verdict = claim_verdict(part)  # 33户、总产能300万吨，对吗: each part's claim judged on its own
+            body = (f"<b>{shown(verdict)}</b>" if verdict else "") + answer_html(kb, part.entry)
         elif part.status is Status.PARTIAL and part.entry is not None:
             body = f"{escape(partial_intro(part))}\n{answer_html(kb, part.entry)}"
         else:

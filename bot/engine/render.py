@@ -252,9 +252,10 @@ def render_text(result: MatchResult, kb: KnowledgeBase) -> str:
             if cited(part) and part.entry is not None:
                 block += "\n" + render_citation_text(citation_of(kb, part.entry))
             blocks.append(block)
-        return "\n\n".join(blocks)
+        return comparison_line(result) + "\n\n".join(blocks)
     if cited(result) and result.entry is not None:
-        text = _part_text(result, kb) + "\n\n" + render_citation_text(citation_of(kb, result.entry))
+        text = comparison_line(result) + _part_text(result, kb)
+        text += "\n\n" + render_citation_text(citation_of(kb, result.entry))
         return text + ("\n" + messages.PARTIAL_HINT if result.status is Status.PARTIAL else "")
     if result.status is Status.AMBIGUOUS:
         lines = [messages.AMBIGUOUS_INTRO]

@@ -1146,3 +1146,11 @@ async def test_a_wording_question_is_answered_from_the_report_and_its_buttons_wo
     await app.process_update(callback_update(app.bot, vote))
     assert request.sent("answerCallbackQuery")[-1]["text"] == "收到，我们会改进这个回答。"
     assert storage.stats().thumbs_down == 1
+
+
+async def test_each_claimed_figure_gets_its_verdict_in_its_part(bot_app: Any) -> None:
+    app, request = bot_app
+    await app.process_update(message_update(app.bot, "国家级高新技术企业有50户，有效发明专利98项，对吧？"))
+    text = request.last_text()
+    assert "<b>不对，发布材料说的不是50户。</b>" in text and "40户" in text
+    assert "<b>对，是98项。</b>" in text
