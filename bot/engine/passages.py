@@ -156,14 +156,21 @@ class PassageFinder:
         if asks is None:
             return None
         before = plain[: asks.start()]
-        for size in range(len(before), _QUOTED - 1, -1):
-            tail = before[-size:]
-            holding = [u for u in self._units if tail in u.key]
-            if len(holding) == 1:
-                return holding[0]
-            if holding:
-                return None  # the words stand in several sentences: they do not say which
-        return None
+        if len(before) < _QUOTED or before[-_QUOTED:] not in self._text:
+            return None
+        # the longest end of the words before the question word that the sources hold (every shorter end is
+        # held too, so the longest is found by halving)
+        low, high = _QUOTED, len(before)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if before[-middle:] in self._text:
+                low = middle
+            else:
+                high = middle - 1
+        tail = before[-low:]
+        holding = [u for u in self._units if tail in u.key]
+        # the words must stand in one sentence: in several they do not say which
+        return holding[0] if len(holding) == 1 else None
 
     def _best(self, wanted: set[str], context: set[str], labels: bool, least: int = 2) -> _Unit | None:
         """The one sentence that holds nearly all of what is wanted (at least ``least`` word pairs of it), clearly
