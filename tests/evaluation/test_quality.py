@@ -58,11 +58,13 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
         ("fresh_O.yaml", 0.985, 0.01, 0.945),  # measured once, unseen, on the engine at 5e13a45 (see README)
         ("fresh_P.yaml", 0.975, 0.01, 0.97),  # measured once, unseen, on the final engine e031cd8 (see README)
         ("fresh_Q.yaml", 0.94, 0.01, 0.98),  # measured once, unseen, on the final engine e031cd8 (see README)
-        ("fresh_R.yaml", 0.875, 0.01, 0.95),  # measured once, unseen, on 81a25be; then read (see its header)
-        ("fresh_S.yaml", 0.895, 0.025, 0.88),  # measured once, unseen, on 81a25be; then read (see its header)
-        ("fresh_T.yaml", 0.915, 0.01, 0.92),  # measured once, unseen, on the final engine f766652 (see its header)
-        ("fresh_U.yaml", 0.875, 0.02, 0.935),  # measured once, unseen, on the final engine f766652 (see its header)
-        ("english_probe.yaml", 0.93, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
+        ("fresh_R.yaml", 0.925, 0.01, 0.95),  # measured once, unseen, on 81a25be; then read (see its header)
+        ("fresh_S.yaml", 0.965, 0.01, 0.89),  # measured once, unseen, on 81a25be; then read (see its header)
+        ("fresh_T.yaml", 0.94, 0.01, 0.93),  # measured once, unseen, on the final engine f766652 (see its header)
+        ("fresh_U.yaml", 0.915, 0.01, 0.945),  # measured once, unseen, on the final engine f766652 (see its header)
+        ("fresh_V.yaml", 0.865, 0.04, 0.925),  # measured once, unseen, on 7d38f82 (see its header)
+        ("fresh_W.yaml", 0.90, 0.025, 0.955),  # measured once, unseen, on 7d38f82 (see its header)
+        ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
 def test_fresh_sets_stay_honest(
