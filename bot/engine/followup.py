@@ -59,5 +59,8 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
         readings.append(previous[: same.start()] + other + previous[same.end() :])
     if len(subject) >= 2 and subject in previous and other not in subject:
         readings.append(previous.replace(subject, other, 1))
-    readings.append(other + previous)
+    if same is None:
+        # stood before the previous subject (护理型 + 养老床位有多少张); never beside a word of its own kind, which
+        # would ask both (省级国家级高新技术企业) and be answered for the one the previous question named
+        readings.append(other + previous)
     return readings

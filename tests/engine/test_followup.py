@@ -86,3 +86,11 @@ def test_a_check_without_a_subject_leans_on_the_previous_question(matcher: Match
     result = matcher.match_after("是全市第一吧", "有效发明专利有多少项")
     assert result.entry is not None and result.entry.id == "tech-valid-patents"
     assert result.claim is not None and not result.claim.holds
+
+
+def test_another_value_is_never_read_beside_the_value_it_replaces(matcher: Matcher) -> None:
+    # 省级 after 国家级高新技术企业: the release states no provincial count; 省级国家级… must not be read and
+    # answered with the national figure
+    result = matcher.match_after("那省级的呢", "国家级高新技术企业有多少户")
+    assert result.status is not Status.ANSWERED, result
+    assert matcher.match_after("那省级的呢", "国家级专精特新企业有几户").entry.id == "tech-provincial-specialized"  # type: ignore[union-attr]
