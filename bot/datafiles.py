@@ -43,7 +43,7 @@ def make_private_dir(folder: Path, *, owned_prefix: str) -> None:
     files whose names start with ``owned_prefix`` (the bot's own), else a warning says to give the
     database a folder of its own."""
     if not folder.exists():
-        folder.mkdir(parents=True, mode=DIR_MODE)
+        folder.mkdir(parents=True, mode=DIR_MODE, exist_ok=True)  # another process may make it the same moment
         os.chmod(folder, DIR_MODE)
         return
     mode = stat.S_IMODE(folder.stat().st_mode)
@@ -68,8 +68,11 @@ def make_private_file(path: Path) -> None:
 def tighten_database_files(database: Path) -> None:
     """chmod 0600 the database and whichever of its -journal, -wal, -shm exist."""
     for path in (database, *database_companions(database)):
-        if path.exists() and stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
-            os.chmod(path, FILE_MODE)
+        try:
+            if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
+                os.chmod(path, FILE_MODE)
+        except FileNotFoundError:
+            continue  # not there, or removed this moment by another process closing the database (-wal, -shm)
 
 
 def read_or_create_secret(path: Path, *, nbytes: int = 32) -> str:
