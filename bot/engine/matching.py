@@ -392,7 +392,7 @@ class Matcher:
         vocab = self.decider.vocabulary
         parts: list[MatchResult] = []
         for value in sorted(values, key=lambda v: v.start):
-            # the piece of the clause that claims it (总产能300万吨 of 交城硝基复合肥企业33户、总产能300万吨)
+            # the piece of the clause that claims it (总产能300万吨 of 某某企业33户、总产能300万吨)
             said = next((p for p in re.split(r"[、，,；;]", value.clause) if value.said in p), value.clause)
             claim = judge_claim(value, result.entry, self.normalizer, vocab)
             if claim is not None:
@@ -551,7 +551,7 @@ class Matcher:
     @staticmethod
     def _asked_outright(part: MatchResult, message: str) -> bool:
         """Whether a part's last clause ends in a question mark in the message (……是哪个领导讲的？), rather than
-        running on into the rest of a story (说交城在全市啥啥第一，我也没听全)."""
+        running on into the rest of a story (说咱县在全市啥啥第一，我也没听全)."""
         last = re.split(r"[，,]", part.question.strip())[-1].strip()
         return bool(last) and re.search(re.escape(last) + r"\s*[？?]", message) is not None
 

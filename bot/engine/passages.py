@@ -1,6 +1,6 @@
 """Questions about the wording of the source, answered by the source's own sentence.
 
-"科技服务用的是哪个四字词", "回家山那张配图写的啥", "开发区那段最后说开发区是一方什么": the resident asks what the
+"科技服务用的是哪个四字词", "古村落那张配图写的啥", "开发区那段最后说开发区是一方什么": the resident asks what the
 report says in so many words, and no entry need hold that phrase. When a message asks about wording
 (``passage.asked`` in ``zh.yaml``) or quotes the report and asks what comes next, the sentences of the base's
 sources (:mod:`bot.knowledge.passages`) are searched for the one that holds what the message names: each word

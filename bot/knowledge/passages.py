@@ -1,7 +1,7 @@
 """A source's own sentences as citable passages: the text itself answers questions about its wording.
 
 Residents and readers ask what the report says in so many words ("科技服务用的是哪个四字词", "开发区那段最后说
-开发区是一方什么", "回家山那张配图写的啥"). No curated entry need hold every phrase: each sentence (a clause
+开发区是一方什么", "古村落那张配图写的啥"). No curated entry need hold every phrase: each sentence (a clause
 ended by 。！？ or ；, or a heading or caption line) of a source is a passage, and a passage stands as an entry of
 its own when it is the answer: its answer is the sentence as written, its quote the same words (checked against
 the source like every quote), and its id names where it lies (``<source>@<start>-<end>``), so a button on a
