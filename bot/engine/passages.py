@@ -79,21 +79,22 @@ class PassageFinder:
         n = len(self._units) or 1
         self._idf = {pair: math.log(1 + n / count) for pair, count in df.items()}
 
-    def asks_wording(self, message: str) -> bool:
-        return _ASKED.search(self._normalizer.fold(message)) is not None
-
     def answer(self, message: str) -> list[tuple[str, Entry]]:
         """(the part asked, the passage's entry) for each thing the message asks the wording of; [] when the
         sentences do not clearly hold it (or the message asks no wording)."""
         plain = self._normalizer.plain(message)
-        folded = _FRAME.sub("，", self._normalizer.fold(message))
+        as_typed = self._normalizer.fold(message)
+        wording = _ASKED.search(as_typed) is not None
+        if not wording and not _ASKS.search(plain):
+            return []  # asks no wording and quotes nothing before a question word
+        folded = _FRAME.sub("，", as_typed)
         content = self._normalizer.plain(folded)
         if self._unknown(content):
             return []
         quoted = self._quoted(plain)
         if quoted is not None:
             return [(message, self._entry(quoted))]
-        if not self.asks_wording(message):
+        if not wording:
             return []
         labels = _LABELS.search(plain) is not None  # a caption or heading is asked: only those lines answer
         each = _EACH.search(plain) is not None
@@ -107,7 +108,7 @@ class PassageFinder:
         if each:
             return []  # several things asked (三件事分别比作什么) and not named: one sentence does not answer them
         # the clause that asks (那科技成果用的是哪个词来形容) names what is wanted; the clauses before it are context
-        clauses = [c for c in re.split(r"[，,。；;]", self._normalizer.fold(message)) if c.strip()]
+        clauses = [c for c in re.split(r"[，,。；;]", as_typed) if c.strip()]
         asking = next((c for c in reversed(clauses) if _ASKED.search(c)), "")
         wanted = self._wanted(_FRAME.sub("，", asking)) if len(clauses) > 1 and asking else set()
         if self._weight(wanted) >= _MIN_WEIGHT:
@@ -138,7 +139,7 @@ class PassageFinder:
         """The clauses of a long sentence from the first to the last that holds what was asked, and the next one
         (what the sentence says of it): 创新型企业“独占鳌头”,全县拥有国家级高新技术企业40户, of a sentence of 300."""
         clauses = [c for c in _CLAUSE.findall(passage.text) if c]
-        held = [sum(self._idf.get(p, 0.0) for p in _pairs(self._normalizer.plain(c)) & wanted) for c in clauses]
+        held = [self._weight(_pairs(self._normalizer.plain(c)) & wanted) for c in clauses]
         most = max(held, default=0.0)
         holding = [i for i, weight in enumerate(held) if weight >= most / 2 and weight > 0]
         if not holding:
@@ -175,14 +176,14 @@ class PassageFinder:
     def _best(self, wanted: set[str], context: set[str], labels: bool, least: int = 2) -> _Unit | None:
         """The one sentence that holds nearly all of what is wanted (at least ``least`` word pairs of it), clearly
         more than any other; ``context`` breaks a tie between two that hold it alike."""
-        weight = sum(self._idf.get(p, 0.0) for p in wanted)
+        weight = self._weight(wanted)
         if weight < _MIN_WEIGHT:
             return None
         scored = sorted(
             (
                 (
-                    sum(self._idf.get(p, 0.0) for p in wanted & u.pairs) / weight,
-                    sum(self._idf.get(p, 0.0) for p in context & u.pairs),
+                    self._weight(wanted & u.pairs) / weight,
+                    self._weight(context & u.pairs),
                     i,
                 )
                 for i, u in enumerate(self._units)
