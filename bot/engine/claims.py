@@ -30,6 +30,7 @@ __all__ = [
     "judge_claim",
     "place_areas",
     "presenter_claimed",
+    "states_another_year",
     "without_claim",
 ]
 
@@ -167,6 +168,13 @@ def claimed_values(message: str, names: Iterable[str], areas: tuple[str, ...] = 
                 continue  # 2022年以来投了多少钱: a figure the question is put in, not one it checks
             found.append(ClaimedValue(said, kind, asking, clause, match.start()))
     return sorted(found, key=lambda v: -v.start)
+
+
+def states_another_year(number: str, entry: Entry) -> bool:
+    """Whether a bare number checked (是哪年评的 2023？) is a year and the entry states a year (2024年): the number
+    is then a year claimed, and another than the entry's."""
+    year = _PATTERNS["year"]
+    return year.fullmatch(f"{number}年") is not None and year.search(entry.answer + entry.quote) is not None
 
 
 def presenter_claimed(value: ClaimedValue) -> bool:

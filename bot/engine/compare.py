@@ -19,10 +19,11 @@ from ..language.text import Normalizer, chinese_numerals_to_digits
 from .analyse import MEASURES
 from .claims import figure_for
 
-__all__ = ["Compared", "Comparison", "compare", "compared_after", "compared_pair", "thing_asked"]
+__all__ = ["Compared", "Comparison", "asked_alone", "compare", "compared_after", "compared_pair", "thing_asked"]
 
 _PATTERNS = ZH.patterns("comparisons")
 _ASKED = ZH.source("comparison_asked")
+_ALONE = ZH.source("comparison_alone")
 _AFTER = ZH.pattern("comparison_after")
 _ASKING = ZH.pattern("comparison_asking")
 # words for a sum of money (投资, 产值): two things that both name one are compared by their sums
@@ -120,3 +121,8 @@ def compared_after(message: str) -> tuple[str, str] | None:
 def thing_asked(question: str) -> str:
     """What a question asks the figure of, without its asking words (山区有多少个行政村 → 山区行政村)."""
     return _ASKING.sub("", _TRAILING.sub("", question.strip())) or question
+
+
+def asked_alone(thing: str) -> str:
+    """One thing of a comparison asked as a question of its own (开工项目是多少), when one entry gives not both."""
+    return _ALONE.format(thing=thing)

@@ -45,9 +45,10 @@ from .claims import (
     judge_claim,
     place_areas,
     presenter_claimed,
+    states_another_year,
     without_claim,
 )
-from .compare import Compared, Comparison, compare, compared_after, compared_pair, thing_asked
+from .compare import Compared, Comparison, asked_alone, compare, compared_after, compared_pair, thing_asked
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
 from .followup import points_back, resolved
@@ -107,9 +108,6 @@ _LETTERS = re.compile(r"[a-z]{2}")
 _EXCEPT = ZH.pattern("except_some")
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
-_ASKED_ALONE = ZH.chars("comparison_alone")  # one thing of a comparison asked alone ({thing}是多少)
-_YEAR = re.compile(r"(?:19|20)\d{2}")
-_YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
 
 
@@ -339,8 +337,10 @@ class Matcher:
         values = claimed_values(folded, self.kb.scope.names, place_areas(self.decider.vocabulary))
         # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
         # (or a year the entry does not state where it states another, in a message that checks one: 是哪年评的 2023？)
+        entry = result.entry
         only_values = bool(result.gaps) and all(
-            g.kind is GapKind.VALUE or (g.kind is GapKind.NUMBER and not values and self._other_year(g.detail, result))
+            g.kind is GapKind.VALUE
+            or (g.kind is GapKind.NUMBER and not values and entry is not None and states_another_year(g.detail, entry))
             for g in result.gaps
         )
         other_value = result.status is Status.PARTIAL and result.entry is not None and only_values
@@ -377,13 +377,6 @@ class Matcher:
                 claim = judge_claim(value, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
         return result
-
-    @staticmethod
-    def _other_year(number: str, result: MatchResult) -> bool:
-        """Whether a number is a year and the result's entry states a year (2024年): then another year is a claim."""
-        if result.entry is None or not _YEAR.fullmatch(number):
-            return False
-        return _YEAR_STATED.search(result.entry.answer + result.entry.quote) is not None
 
     def _claims(self, folded: str, values: list[ClaimedValue], result: MatchResult) -> MatchResult | None:
         """A message that claims several figures ("33户、总产能300万吨，对吗"): each judged by the entry that states
@@ -453,7 +446,7 @@ class Matcher:
 
     def _both(self, first: str, second: str) -> MatchResult | None:
         """The two things of a comparison asked one by one, each answered by an entry of its own, or None."""
-        results = [self._match(_ASKED_ALONE.format(thing=thing)) for thing in (first, second)]
+        results = [self._match(asked_alone(thing)) for thing in (first, second)]
         if not all(r.status is Status.ANSWERED and r.entry is not None and not r.compound for r in results):
             return None
         if results[0].entry == results[1].entry:
