@@ -90,8 +90,8 @@ _UNIT_CLASSES: dict[str, str] = ZH.classes("unit_classes")
 # Nouns that say what is counted when no measure word does ("多少员工" → people).
 _COUNTED_NOUNS: dict[str, str] = ZH.classes("counted_nouns")
 _PERSON_ENDS = frozenset(ZH.chars("person_ends"))
-_PLACE_ENDS = frozenset(ZH.chars("place_ends"))
-_COUNTED = ZH.pattern("counted")
+PLACE_ENDS = frozenset(ZH.chars("place_ends"))  # 社工站, 卫生院: the last character of a word for a place
+COUNTED = ZH.pattern("counted")  # 多少张床位, 几个乡镇: the measure word asked and the noun after it
 # a pronoun begins the resident's own story (是多少我听人说), not the thing asked about
 _STORY = ZH.pattern("story")
 
@@ -103,7 +103,7 @@ def unit_class(unit: str) -> str:
 
 def counted_class(focus: str) -> str:
     """What a counting question counts (org, person, bed, money ...), or '' when it does not say."""
-    for match in _COUNTED.finditer(focus):
+    for match in COUNTED.finditer(focus):
         if match.start() and focus[match.start() - 1] == "第":
             continue  # 第几场 asks which one in order, not how many
         unit, noun = match.group(1) or "", _STORY.split(match.group(2))[0]
@@ -126,7 +126,7 @@ def counted_class(focus: str) -> str:
         # 社工, 村医, 护工, 学员: a two-character word for people, unless a place follows (社工站) or another
         # noun (博士创新中心 counts centres)
         person_word = len(head) >= 2 and head[1] in _PERSON_ENDS
-        if person_word and (len(head) == 2 or head[2] not in _PLACE_ENDS) and not _modifies(noun, 2):
+        if person_word and (len(head) == 2 or head[2] not in PLACE_ENDS) and not _modifies(noun, 2):
             return "person"
         kind = unit_class(unit)
         if kind and kind not in ("thing", "time"):
@@ -565,7 +565,12 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
     return parts
 
 
-_ASKING_SENTENCES = re.compile(r"(?<=[。！!？?；;])")
+_SENTENCE_ENDS = re.compile(r"(?<=[。！!？?；;])")
+
+
+def sentences(message: str) -> list[str]:
+    """The sentences of a message, each with the mark that ends it (。！？；)."""
+    return [s for s in _SENTENCE_ENDS.split(message) if s.strip()]
 _ASKING_CLAUSE_MARKS = re.compile(r"[，,、]")
 
 
@@ -574,10 +579,10 @@ def asking_clauses(message: str) -> tuple[str, int]:
     听说县里有社工站，社工站有几个啊？" → "听说县里有社工站，社工站有几个啊？"), and how many sentences of the
     message ask (at most two are kept); ('', 0) when no clause asks."""
     kept: list[str] = []
-    sentences = _ASKING_SENTENCES.split(message)
+    said = sentences(message)
     # when the resident puts question marks, a sentence ended by a full stop tells (我没记清楚有啥设施。)
-    marked = any(s.rstrip().endswith(("？", "?")) for s in sentences)
-    for sentence in sentences:
+    marked = any(s.rstrip().endswith(("？", "?")) for s in said)
+    for sentence in said:
         if marked and not sentence.rstrip().endswith(("？", "?")):
             continue
         clauses = [c for c in _ASKING_CLAUSE_MARKS.split(sentence) if c.strip()]

@@ -18,7 +18,18 @@ from functools import lru_cache
 
 from ..language import ZH
 from ..language.text import pinyin_key
-from .analyse import AFFILIATION, MEASURES, NAMED_BY, Analysis, counties_in, salient_nouns, segment, verb_like
+from .analyse import (
+    AFFILIATION,
+    COUNTED,
+    MEASURES,
+    NAMED_BY,
+    PLACE_ENDS,
+    Analysis,
+    counties_in,
+    salient_nouns,
+    segment,
+    verb_like,
+)
 from .facts import COUNTED_GROUP, INSTANCE_NAMES, LIST_SEPARATORS, EntryFacts, same_areas
 from .gaps import Gap, GapKind
 
@@ -37,8 +48,6 @@ _PERIOD = ZH.pattern("period")  # periods a figure is stated for: 全年 is not 
 _ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
 # the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
 _COUNTED_THING = ZH.pattern("counted_thing")
-_PLACE_ENDS = ZH.chars("place_ends")  # 社工站, 卫生院: the last character of a word for a place
-_COUNTED_NOUN = ZH.pattern("counted")  # 几个乡镇: the measure word and the noun after it
 _WHO = ZH.pattern("who")
 # 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
 _COMPARED_WITH = ZH.pattern("compared_with")
@@ -270,7 +279,7 @@ def counts_what_the_noun_names(f: EntryFacts, q: Asked) -> None:
     counts, as a modifier of a word for a place or body; the entry never counts the thing itself."""
     if q.has(GapKind.COUNTED) or q.analysis.checks:
         return
-    asked = _COUNTED_NOUN.search(q.analysis.message)
+    asked = COUNTED.search(q.analysis.message)
     if asked is None or not asked.group(1) or len(asked.group(2)) < 2:
         return
     unit, noun = asked.group(1), segment(asked.group(2))[0]
@@ -286,7 +295,7 @@ def counts_what_the_noun_names(f: EntryFacts, q: Asked) -> None:
 def _names_a_place(words: str) -> bool:
     """Whether text after a noun goes on with a word for a place or body (社工站, 卫生院), which it modifies."""
     first = segment(words)[0] if words else ""
-    return not verb_like(first) and any(ch in _PLACE_ENDS for ch in words[:3])
+    return not verb_like(first) and any(ch in PLACE_ENDS for ch in words[:3])
 
 
 @check(GapKind.PART)

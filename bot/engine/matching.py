@@ -34,6 +34,7 @@ from .analyse import (
     load_lexicons,
     noun_lexicon,
     punctuate_run_ons,
+    sentences,
     subject_of,
     without_story,
 )
@@ -109,6 +110,11 @@ _EXCEPT = ZH.pattern("except_some")
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
+
+
+def _last_clause(part: MatchResult) -> str:
+    """The last clause of what a part asks (……说咱县在全市第一，我也没听全 → 我也没听全)."""
+    return re.split(r"[，,]", part.question.strip())[-1].strip()
 
 
 def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
@@ -526,7 +532,7 @@ class Matcher:
         """Whether each sentence of ``asked`` alone is answered by an entry of ``answer`` (床位一共多少张？护理型床位
         又有多少张？: one entry states both), or only tells."""
         entries = {p.entry.id for p in (*answer.parts, answer) if p.entry is not None}
-        for sentence in (s for s in re.split(r"(?<=[。！!？?；;])", asked) if s.strip()):
+        for sentence in sentences(asked):
             alone = self._match(sentence)
             # a sentence that ends in a full stop tells, whatever it wonders (我不知道拉到哪儿了。)
             stated = sentence.rstrip().endswith(("。", "."))
@@ -538,14 +544,14 @@ class Matcher:
 
     def _tells(self, part: MatchResult, message: str) -> bool:
         """Whether a part only tells (这几年老是裂果): its last clause has no question word and no question mark."""
-        last = re.split(r"[，,]", part.question.strip())[-1].strip()
+        last = _last_clause(part)
         return not QUESTION_MARK.search(self.normalizer.fold(last)) and not self._asked_outright(part, message)
 
     @staticmethod
     def _asked_outright(part: MatchResult, message: str) -> bool:
         """Whether a part's last clause ends in a question mark in the message (……是哪个领导讲的？), rather than
         running on into the rest of a story (说咱县在全市啥啥第一，我也没听全)."""
-        last = re.split(r"[，,]", part.question.strip())[-1].strip()
+        last = _last_clause(part)
         return bool(last) and re.search(re.escape(last) + r"\s*[？?]", message) is not None
 
     @staticmethod
