@@ -114,6 +114,9 @@ def test_a_wrong_value_rank_or_year_is_corrected(matcher: Matcher, question: str
         ("开发区招引项目总投资181亿吧", "181亿", "roughly"),  # 181.16亿 rounded
         ("交城是第二批创新型县吧", "第二批", "differs"),  # 首批 is the first
         ("污水日处理能力5.4万方对不对", "5.4万方", "holds"),  # 方 is 立方米
+        # hearsay put as a statement, with no question mark, is checked
+        ("有人说护理型床位有500张", "500张", "differs"),
+        ("听说污水一天能处理5.4万立方米", "5.4万立方米", "holds"),
     ],
 )
 def test_bounds_rough_figures_and_other_forms(matcher: Matcher, question: str, said: str, verdict: str) -> None:
