@@ -87,6 +87,8 @@ PART_NOT_COVERED = "发布材料没有提到这一点。"
 PART_AMBIGUOUS = "这一点没能确定您问的是哪一条，可以单独再问一次。"
 NO_MATCH_HINT = "可以换个说法再问，或发送 /topics 看看能问哪些话题；办事咨询可拨打12345政务服务便民热线。"
 EMPTY_QUESTION = "请直接输入您的问题，比如：{example}"
+# a message that only asks (花了多少钱, 是谁): it names nothing the answer could be about
+NO_SUBJECT = "您问的是哪一项呢？请把要问的事说全，比如：{example}"
 
 CITATION_SOURCE = "来源：《{title}》"
 CITATION_SECTION = " · {section}"

@@ -467,6 +467,18 @@ def subject_of(key: str, vocab: Vocabulary) -> str:
     return re.sub(r"[\d.%]", "", rest)
 
 
+_NAMES_NOTHING = ZH.pattern("names_nothing")
+_HOME_FRAME = ZH.words("home_frame")
+
+
+def names_nothing(key: str, vocab: Vocabulary) -> bool:
+    """Whether a message only asks (花了多少钱, 是谁, 一共投了多少): nothing it names could pick an entry."""
+    rest = _NAMES_NOTHING.sub("", _PARTICLES.sub("", _INTERROGATIVE.sub("", key)))
+    for name in (*vocab.home_names, *_HOME_FRAME):
+        rest = rest.replace(name, "")
+    return not re.sub(r"[\W\d_]", "", rest)
+
+
 def _has_subject(key: str, vocab: Vocabulary) -> bool:
     """Whether an asking clause names something of its own (有多少品种), not only asks (有多少, 是真的吗)."""
     return len(subject_of(key, vocab)) >= 2

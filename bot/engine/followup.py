@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ..language import ZH, Vocabulary
-from .analyse import subject_of
+from .analyse import names_nothing, subject_of
 
 __all__ = ["FOLLOW_UP_SECONDS", "points_back", "resolved"]
 
@@ -46,7 +46,8 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
         if noun and noun in subject:
             subject = subject[: subject.index(noun) + len(noun)]  # ……锚定的目标 for 这个目标
         return [subject + current[pointing.end() :]] if len(subject) >= 2 else []
-    if _PATTERNS["elided"].search(current):  # 是全市第一吧 after 有效发明专利有多少项
+    # 是全市第一吧 after 有效发明专利有多少项; a message that names nothing (花了多少钱) asks it of the previous subject
+    if _PATTERNS["elided"].search(current) or names_nothing(current, vocab):
         return [subject + current] if len(subject) >= 2 else []
     elliptical = _PATTERNS["elliptical"].fullmatch(current)
     if not elliptical or _ASKING.search(elliptical.group("other")):

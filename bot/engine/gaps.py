@@ -51,6 +51,7 @@ class GapKind(StrEnum):
     ASK_REASON = "ask:reason"
     ASK_PER = "ask:per"
     ASK_COUNT = "ask:count"
+    SUBJECT = "subject"  # the message names nothing to answer about (花了多少钱, 是谁)
 
 
 @dataclass(frozen=True)

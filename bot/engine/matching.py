@@ -32,6 +32,7 @@ from .analyse import (
     asking_parts,
     detect_smalltalk,
     load_lexicons,
+    names_nothing,
     noun_lexicon,
     punctuate_run_ons,
     sentences,
@@ -257,6 +258,8 @@ class Matcher:
 
     def decide(self, question: str, analysis: Analysis, *, part: bool = False) -> MatchResult:
         """The status of one question (or one part of a message) from its ranked entries."""
+        if names_nothing(analysis.key, self.decider.vocabulary):
+            return MatchResult(question=question, status=Status.NO_MATCH, gaps=(Gap(GapKind.SUBJECT),))
         ranked = self.rank(analysis)
         if not ranked:
             return MatchResult(question=question, status=Status.NO_MATCH)

@@ -13,6 +13,7 @@ from .. import messages
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..place import Place
 from ..privacy.mask import excerpt
+from .gaps import GapKind
 from .matching import Gap, MatchResult, Status
 
 __all__ = [
@@ -271,4 +272,6 @@ def fallback_text(result: MatchResult, kb: KnowledgeBase) -> str:
         return messages.EMPTY_QUESTION.format(**place_words(kb))
     if result.out_of_scope:
         return refusal_text(result.out_of_scope, kb) + "\n" + messages.NO_MATCH_HINT
+    if any(g.kind is GapKind.SUBJECT for g in result.gaps):
+        return messages.NO_SUBJECT.format(**place_words(kb))
     return messages.REFUSE_NOT_FOUND + "\n" + messages.NO_MATCH_HINT

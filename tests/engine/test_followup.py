@@ -28,6 +28,9 @@ def test_another_thing_of_the_same_kind_takes_its_place(kb: KnowledgeBase) -> No
     [
         ("国家级专精特新小巨人企业有几户", "那省级的呢", "29户"),
         ("刘大鹏是谁", "他讲了什么", "刘大鹏"),
+        # a message that names nothing: alone it is declined, after a question it asks about that question's subject
+        ("星河华府的5G智慧平台是干啥的", "花了多少钱？", "350余万元"),
+        ("村里修路的情况", "花了多少钱", "2.78亿元"),
     ],
 )
 def test_a_follow_up_is_answered_with_the_previous_subject(

@@ -66,6 +66,24 @@ def test_a_generic_asking_clause_does_not_pull_in_an_unrelated_entry(matcher: Ma
     assert result.entry.id == "elder-medical-care-modes"
 
 
+@pytest.mark.parametrize("question", ["花了多少钱", "是谁", "总共投资多少", "交城县一共有多少", "多大"])
+def test_a_message_that_names_nothing_is_asked_to_say_what(
+    matcher: Matcher, kb: KnowledgeBase, question: str
+) -> None:
+    # alone, these read like the questions of a dozen entries; the one whose wording is closest is not the answer
+    result = matcher.match(question)
+    assert result.status is Status.NO_MATCH and result.entry is None
+    assert render_text(result, kb).startswith("您问的是哪一项呢？请把要问的事说全")
+
+
+def test_a_part_that_names_nothing_leans_on_the_answered_part(matcher: Matcher) -> None:
+    # 花了多少钱 alone is declined; after the platform is named it is the platform's cost, not the roads' 2.78亿元
+    reply = to_json(matcher.match("我家住在星河华府，社区里引进了个5G智慧服务平台，能干啥用，花了多少钱？"), matcher.kb)
+    assert reply["status"] == "answered" and reply["entry_id"] == "elder-xinghe-5g-platform"
+    assert "350余万元" in reply["answer"] and "健康管理" in reply["answer"] and "2.78亿元" not in reply["answer"]
+    assert matcher.match("发布会是谁办的").status is Status.ANSWERED  # the event named is a subject
+
+
 def test_another_place_is_named_in_the_reply(matcher: Matcher, kb: KnowledgeBase) -> None:
     result = matcher.match("太原有多少户国家级高新技术企业")
     assert result.status is Status.NO_MATCH and result.out_of_scope == "太原"
