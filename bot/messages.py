@@ -69,6 +69,7 @@ GAP_KINDS = {
     "ask:age": "年龄条件",
     "ask:money": "金额",
     "ask:count": "具体数量",
+    "subject": "您要问的是哪一项",
     "ask:per": "按人、按月这样的标准",
     "ask:reason": "原因",
     "part": "其中单独某一部分的数字（材料只给了{detail}这个总数）",

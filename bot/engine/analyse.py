@@ -7,21 +7,13 @@ Pure functions over text (and the normaliser of a knowledge base); nothing here 
 
 from __future__ import annotations
 
-import marshal
-import math
-import os
 import re
-import tempfile
-import threading
-import zlib
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
-from pathlib import Path
 
 from ..language import ZH, Vocabulary, alternation
 from ..language.text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key
 from .index import gram_codes
+from .lexicon import noun_lexicon, nouns_in, segment, verb_like
 
 __all__ = [
     "ASK_KINDS",
@@ -29,7 +21,6 @@ __all__ = [
     "analyse",
     "asking_parts",
     "counted_class",
-    "counties_in",
     "detect_smalltalk",
     "unit_class",
 ]
@@ -173,142 +164,6 @@ def asked_nouns(text: str, vocab: Vocabulary) -> list[str]:
 def salient_nouns(text: str, vocab: Vocabulary) -> list[str]:
     """The nouns that say what a clause is about (品种, 员工, 作者), without the frame of asking or areas."""
     return nouns_in(vocab.bigger_areas.sub(" ", vocab.frame.sub(" ", text)))
-
-
-# Nouns of the general language (jieba's dictionary, tagged from a large corpus): a word the entry does
-# not state matters when it names a thing (员工, 主任, 注册资本, 用途), not when it is a verb or adverb
-# of the asking (好奇, 属实, 已经, 合计).
-_NOUN_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j"})
-_VERB_TAGS = frozenset({"v", "vn"})
-
-
-_LEXICON_LOCK = threading.Lock()
-
-
-def noun_lexicon() -> frozenset[str]:
-    """Nouns of two characters or more in jieba's dictionary (loaded once, by whichever thread comes first)."""
-    with _LEXICON_LOCK:
-        return _lexicons()[0]
-
-
-def verb_like(word: str) -> bool:
-    """Whether jieba's dictionary tags the word a verb (成立, 召开, 当选), and never a noun."""
-    with _LEXICON_LOCK:
-        nouns, verbs = _lexicons()
-    return word in verbs and word not in nouns
-
-
-_DICTIONARY_FORMAT = 2  # of the cache file
-
-
-@dataclass(frozen=True)
-class _Dictionary:
-    """jieba's dictionary as this engine uses it: word frequencies for segmentation, and its nouns and verbs."""
-
-    freq: dict[str, int]  # every word with its frequency
-    log_total: float
-    longest: int
-    nouns: frozenset[str]
-    verbs: frozenset[str]
-
-
-@cache
-def _dictionary() -> _Dictionary:
-    """jieba's dictionary, parsed once per version and kept in a cache file (the parse takes ~0.7 s, reading
-    the cache ~0.2 s), the way jieba keeps its own prefix dictionary.
-
-    The engine segments with the dictionary itself rather than through jieba's tokenizer, whose prefix
-    dictionary takes another 0.5 s and 60 MB to load; ``segment`` is jieba's own dynamic programme.
-    """
-    source = resources.files("jieba").joinpath("dict.txt")
-    text = source.read_bytes()
-    name = f"jiaocheng-dictionary-{_DICTIONARY_FORMAT}-{zlib.crc32(text):08x}.marshal"
-    cache_file = Path(tempfile.gettempdir()) / name
-    try:
-        words, freqs, noun_at, verb_at = marshal.loads(cache_file.read_bytes())
-        if not all(isinstance(i, int) for i in noun_at[:1] + verb_at[:1]) or len(words) != len(freqs):
-            raise ValueError("not this format")
-    except (OSError, ValueError, EOFError, TypeError):  # no cache yet, or a damaged one: parse the dictionary
-        counts: dict[str, int] = {}
-        tags: dict[str, str] = {}
-        for line in text.decode("utf-8").splitlines():
-            word, _, rest = line.partition(" ")
-            count, _, tag = rest.partition(" ")
-            if word and count.isdigit():
-                counts[word] = counts.get(word, 0) + int(count)
-                tags[word] = tag
-        words = [w for w, c in counts.items() if c > 0]
-        freqs = [counts[w] for w in words]
-        noun_at = [i for i, w in enumerate(words) if len(w) >= 2 and tags[w] in _NOUN_TAGS]
-        verb_at = [i for i, w in enumerate(words) if len(w) >= 2 and tags[w] in _VERB_TAGS]
-        try:  # written whole, then renamed: a reader never sees half a file
-            partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(marshal.dumps((words, freqs, noun_at, verb_at)))
-            os.replace(partial, cache_file)
-        except OSError:
-            pass  # a read-only temporary directory: parse again next time
-    nouns = frozenset(words[i] for i in noun_at)  # the same string objects as the frequency table's
-    verbs = frozenset(words[i] for i in verb_at) - nouns
-    return _Dictionary(dict(zip(words, freqs, strict=True)), math.log(sum(freqs)), max(map(len, words)), nouns, verbs)
-
-
-def _lexicons() -> tuple[frozenset[str], frozenset[str]]:
-    dictionary = _dictionary()
-    return dictionary.nouns, dictionary.verbs
-
-
-def segment(text: str) -> list[str]:
-    """The words of ``text`` as jieba cuts it without its HMM: of every way to cut it into dictionary words,
-    the likeliest (a character the dictionary does not hold stands alone)."""
-    with _LEXICON_LOCK:
-        dictionary = _dictionary()
-    freq, longest, log_total = dictionary.freq, dictionary.longest, dictionary.log_total
-    log = math.log
-    n = len(text)
-    route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
-    for start in range(n - 1, -1, -1):
-        best: tuple[float, int] | None = None
-        for end in range(start + 1, min(n, start + longest) + 1):
-            count = freq.get(text[start:end])
-            if count is not None:
-                candidate = (log(count) - log_total + route[end][0], end)
-                if best is None or candidate >= best:
-                    best = candidate
-        route[start] = best if best is not None else (route[start + 1][0] - log_total, start + 1)
-    words = []
-    at = 0
-    while at < n:
-        end = route[at][1]
-        words.append(text[at:end])
-        at = end
-    return words
-
-
-def nouns_in(text: str) -> list[str]:
-    """The nouns of the general language inside ``text``, as jieba segments it (用什么词形容 has no 词形)."""
-    return list(_nouns_in(text))
-
-
-@lru_cache(maxsize=4096)
-def _nouns_in(text: str) -> tuple[str, ...]:  # the checks ask again for each candidate entry
-    lexicon = noun_lexicon()
-    return tuple(w for w in segment(text) if w in lexicon)
-
-
-@lru_cache(maxsize=1024)
-def counties_in(text: str) -> tuple[str, ...]:
-    """Counties and cities named in ``text`` as jieba's dictionary knows them (娄烦县, 文水县, 大同市)."""
-    return tuple(w for w in segment(text) if len(w) >= 3 and w[-1] in _COUNTY_SUFFIXES)
-
-
-def load_lexicons() -> None:
-    """Load the general-language dictionary now (~0.1 s from its cache; a background thread does this)."""
-    with _LEXICON_LOCK:
-        _dictionary()
-
-
-# --------------------------------------------------------------------------------------------------
-# The analysis of one question
 
 
 @dataclass

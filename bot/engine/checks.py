@@ -25,13 +25,11 @@ from .analyse import (
     NAMED_BY,
     PLACE_ENDS,
     Analysis,
-    counties_in,
     salient_nouns,
-    segment,
-    verb_like,
 )
 from .facts import COUNTED_GROUP, INSTANCE_NAMES, LIST_SEPARATORS, EntryFacts, same_areas
 from .gaps import Gap, GapKind
+from .lexicon import counties_in, segment, verb_like
 
 __all__ = ["CHECKS", "WHO_FRAME", "Asked", "Check", "check", "find_gaps"]
 

@@ -76,6 +76,11 @@ class Decider:
         self._name_sounds = tuple(
             (name, pinyin_key(name)) for name in self._scope_terms(kb.scope.names) if len(name) >= 3
         )
+        # every scope term under its first two characters: a question is checked only against the terms whose
+        # beginning it holds (hundreds of terms, a few of them ever near a question)
+        self._scope_by_start: dict[str, list[str]] = {}
+        for term in (*self._other_places, *self._not_covered):
+            self._scope_by_start.setdefault(term[:2], []).append(term)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -102,12 +107,21 @@ class Decider:
         nothing)."""
         # (a clause as long as a run-on voice message is a story with a question in it, not a question)
         asking = [c for c in _CLAUSE_SPLIT.split(analysis.message) if len(c) <= _CLAUSE_MAX and QUESTION_MARK.search(c)]
+        near = {
+            start
+            for text in (analysis.focus, analysis.plain, *asking)
+            for at in range(len(text))
+            for start in (text[at], text[at : at + 2])
+        }
+        by_start = self._scope_by_start
+        nearby = {t for start in near for t in by_start.get(start, ())}
         return tuple(
             term
             for term in (*self._other_places, *self._not_covered)
-            if term in analysis.focus
+            if term in nearby
+            and (term in analysis.focus
             or term in analysis.plain
-            or (term in self._other_places and any(term in clause for clause in asking))
+            or (term in self._other_places and any(term in clause for clause in asking)))
         ) + tuple(name for name, sound in self._name_sounds if sound in analysis.pfocus and name not in analysis.plain)
 
 

@@ -31,9 +31,7 @@ from .analyse import (
     asking_clauses,
     asking_parts,
     detect_smalltalk,
-    load_lexicons,
     names_nothing,
-    noun_lexicon,
     punctuate_run_ons,
     sentences,
     subject_of,
@@ -55,6 +53,7 @@ from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
 from .followup import points_back, resolved
 from .gaps import GapKind
+from .lexicon import load_lexicons, noun_lexicon
 from .passages import PassageFinder
 from .retrieve import Retriever
 
@@ -106,8 +105,7 @@ class MatchResult:
 
 
 _LETTERS = re.compile(r"[a-z]{2}")
-# the rest of a list asked after some of its items: 除了A、B，另外两个 / A、B之外还有哪些
-_EXCEPT = ZH.pattern("except_some")
+_EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)

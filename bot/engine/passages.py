@@ -22,7 +22,7 @@ from ..knowledge.model import Entry, KnowledgeBase
 from ..knowledge.passages import Passage, entry_of, passages
 from ..language import ZH
 from ..language.text import Normalizer
-from .analyse import noun_lexicon, segment
+from .lexicon import noun_lexicon, segment
 
 __all__ = ["PassageFinder"]
 

@@ -22,9 +22,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from pypinyin.pinyin_dict import pinyin_dict
 
-from .text import is_pinyin_word
+from .text import FIRST_READINGS, is_pinyin_word
 
 __all__ = ["EnglishReader", "lemma_forms", "load_rows", "place_rows"]
 
@@ -54,10 +53,10 @@ def load_rows() -> dict[str, str]:
 
 def _readings(char: str) -> list[str]:
     """The toneless pinyin of a character's first reading, with ü typed both as v and u (吕 → lv, lu)."""
-    listed = pinyin_dict.get(ord(char))
+    listed = FIRST_READINGS.get(ord(char))
     if not listed:
         return []
-    first = unicodedata.normalize("NFD", listed.split(",")[0]).replace("u\u0308", "v")
+    first = unicodedata.normalize("NFD", listed).replace("u\u0308", "v")
     bare = "".join(c for c in first if not unicodedata.combining(c))
     return list(dict.fromkeys((bare, bare.replace("v", "u"))))
 

@@ -10,15 +10,16 @@ homophones typed with a pinyin keyboard (设工站 for 社工站) compare equal.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 import opencc
-from pypinyin.pinyin_dict import pinyin_dict
 
 from . import ZH
+from .datacache import cached_parse, package_file
 
 __all__ = ["MAX_INPUT_CHARS", "Normalizer", "chinese_numerals_to_digits", "pinyin_key"]
 
@@ -91,27 +92,43 @@ def chinese_numerals_to_digits(text: str) -> str:
     return _NUMERAL_RUN.sub(replace, text)
 
 
-def _build_pinyin_table() -> dict[int, str]:
-    """Each Chinese character → one private-use character standing for its toneless syllable."""
+_PINYIN_FORMAT = 1  # of the cache file
+
+
+def _bare(reading: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+
+
+def _parse_pinyin(data: bytes) -> tuple[dict[int, str], dict[str, str], dict[int, str]]:
+    """pypinyin's table of readings (character code → its readings, the usual first) as three tables: each
+    character → one private-use character standing for its toneless syllable; each toneless syllable → that
+    symbol; each character → its first reading with its tone mark."""
+    first = {int(code): readings.split(",")[0] for code, readings in json.loads(data).items()}
     syllables: dict[str, str] = {}
     table: dict[int, str] = {}
-    for code, readings in pinyin_dict.items():
-        first = readings.split(",")[0]
-        bare = "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+    for code, reading in first.items():
+        bare = _bare(reading)
         symbol = syllables.get(bare)
         if symbol is None:
             symbol = syllables[bare] = chr(0xE000 + len(syllables))
         table[code] = symbol
-    return table
+    return table, syllables, first
 
 
-_PINYIN_TABLE = _build_pinyin_table()
-# each toneless syllable → the symbol its characters get, so that pinyin typed in letters matches too
-_SYLLABLES = {
-    "".join(c for c in unicodedata.normalize("NFD", readings.split(",")[0]) if not unicodedata.combining(c)): symbol
-    for code, readings in pinyin_dict.items()
-    for symbol in (_PINYIN_TABLE[code],)
-}
+def _pinyin_tables() -> tuple[dict[int, str], dict[str, str], dict[int, str]]:
+    """The tables of :func:`_parse_pinyin`, read from pypinyin's data file (without importing pypinyin, whose
+    phrase dictionary the engine does not use) and kept in a cache file."""
+    value = cached_parse(
+        package_file("pypinyin", "pinyin_dict.json"),
+        "pinyin",
+        _PINYIN_FORMAT,
+        _parse_pinyin,
+        lambda v: isinstance(v, tuple) and len(v) == 3 and all(isinstance(t, dict) and t for t in v),
+    )
+    return value[0], value[1], value[2]
+
+
+_PINYIN_TABLE, _SYLLABLES, FIRST_READINGS = _pinyin_tables()
 # spellings people type for syllables the dictionary lists under another first reading (谁 shui/shei;
 # ü typed as v: 绿 lv, 女 nv)
 for _typed, _listed in (("shei", "shui"), ("lv", "lu"), ("nv", "nu"), ("lve", "lue"), ("nve", "nue")):

@@ -474,7 +474,7 @@ def test_segmentation_is_jiebas_own() -> None:
 
     import jieba
 
-    from bot.engine.analyse import segment
+    from bot.engine.lexicon import segment
 
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()

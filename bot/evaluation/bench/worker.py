@@ -20,7 +20,7 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from ...engine.analyse import noun_lexicon  # noqa: E402
+from ...engine.lexicon import noun_lexicon  # noqa: E402
 from ...engine.snapshot import open_knowledge  # noqa: E402
 from ..quality import evaluate, load_labelled_set  # noqa: E402
 from .methods import build_answerer  # noqa: E402
