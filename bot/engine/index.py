@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import os
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from itertools import compress
 
 import numpy as np
 
@@ -169,7 +172,7 @@ class GramIndex:
 
     def __post_init__(self) -> None:
         self._weights = np.asarray([1.0, self.answer_weight], dtype=np.float32)
-        self._grams_cache: dict[str, tuple[list[tuple[int, float]], float]] = {}
+        self._grams_cache: dict[str, tuple[tuple[int, ...], tuple[float, ...], float]] = {}
 
     def _unpack(self, packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(numbers, float32 weights) of packed postings."""
@@ -365,22 +368,20 @@ class GramIndex:
         units = np.fromiter((query[c] for c in codes), dtype=np.float64, count=len(codes))
         gids = self.gram_ids(codes)
         idf = self.idf(gids)
-        total = float((idf * units).sum())
-        ids: list[np.ndarray] = []
-        values: list[np.ndarray] = []
-        for gid, weight in zip(gids.tolist(), (idf * units).tolist(), strict=True):
-            if gid < 0:
-                continue
-            start, end = self.offsets[gid], self.offsets[gid + 1]
-            if end > start:
-                numbers, weights = self._list(start, end)
-                ids.append(numbers)
-                values.append(weights * weight)
-        scores: np.ndarray = (
-            np.bincount(np.concatenate(ids), weights=np.concatenate(values), minlength=self.size).astype(np.float64)
-            if ids
-            else np.zeros(self.size)
-        )
+        mass = idf * units
+        total = float(mass.sum())
+        # every known gram's postings read at once, each weighted by its gram's mass
+        known = gids >= 0
+        starts, ends = self.offsets[gids[known]], self.offsets[gids[known] + 1]
+        lengths = ends - starts
+        scores: np.ndarray
+        if int(lengths.sum()):
+            numbers, weights = self._unpack(_runs(self.postings, starts, ends))
+            # (float32 weights times float64 masses, as one posting list at a time computed them)
+            values = weights * np.repeat(mass[known], lengths).astype(np.float32)
+            scores = np.bincount(numbers, weights=values, minlength=self.size).astype(np.float64)
+        else:
+            scores = np.zeros(self.size)
         if total > 0:
             scores = scores / total
         return scores, dict(zip(codes, idf.tolist(), strict=True))
@@ -413,16 +414,14 @@ class GramIndex:
         out = np.zeros(len(keys))
         if not keys:
             return out
-        weighted = self._weighted_grams(keys)
-        for number, (grams, total) in enumerate(weighted):
-            hit = 0.0
-            for code, weight in grams:
-                if code in query:
-                    hit += weight
+        contains = query.__contains__
+        for number, (codes, weights, total) in enumerate(self._weighted_grams(keys)):
+            # the masses of the grams the query holds, added in the key's order (a loop in C, not Python)
+            hit = reduce(operator.add, compress(weights, map(contains, codes)), 0.0)
             out[number] = hit / total if total > 0 else 0.0
         return out
 
-    def _weighted_grams(self, keys: Sequence[str]) -> list[tuple[list[tuple[int, float]], float]]:
+    def _weighted_grams(self, keys: Sequence[str]) -> list[tuple[tuple[int, ...], tuple[float, ...], float]]:
         """Each key's distinct grams in ascending order with their IDF mass, and the sum of those masses,
         added in that order (as a bincount over the sorted (key, gram) pairs would add them); kept for
         the keys seen last, as the same entries come up again and again."""
@@ -441,9 +440,6 @@ class GramIndex:
             if len(cache) + len(missing) > _GRAMS_CACHE:
                 cache.clear()
             for key, grams in zip(missing, units_of, strict=True):
-                pairs = [(code, idf[code] * unit) for code, unit in grams]
-                total = 0.0
-                for _code, weight in pairs:
-                    total += weight
-                cache[key] = (pairs, total)
+                weights = tuple(idf[code] * unit for code, unit in grams)
+                cache[key] = (tuple(code for code, _ in grams), weights, reduce(operator.add, weights, 0.0))
         return [cache[key] for key in keys]
