@@ -38,11 +38,51 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when ava
 _END = ""  # the trie key that holds a phrase's Chinese (no word is empty)
 
 
+_YEARS_GROUP = "years"  # phrases with digits in them: read by pattern, before the words
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
+_TENS = "十"
+_DIGITS_ZH = "零一二三四五六七八九"
+
+
+def _load_groups() -> dict[str, dict[str, Any]]:
+    text = resources.files(__package__).joinpath("en.yaml").read_text(encoding="utf-8")
+    return dict(yaml.load(text, Loader=_YAML_LOADER))
+
+
+def _numeral(number: int) -> str:
+    """1-99 as a Chinese numeral (14 → 十四, 20 → 二十)."""
+    tens, ones = divmod(number, 10)
+    head = ("" if tens == 1 else _DIGITS_ZH[tens]) + _TENS if tens else ""
+    return head + (_DIGITS_ZH[ones] if ones or not tens else "")
+
+
+def year_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """``en.yaml``'s year phrases as (pattern, Chinese with \\1 for the digits), the longest phrase first."""
+    table = _load_groups().get(_YEARS_GROUP) or {}
+    found = []
+    for english, chinese in sorted(table.items(), key=lambda row: -len(str(row[0]))):
+        words = [re.escape(w) for w in _JOINER.split(str(english).lower().strip())]
+        source = r"[\s\-]+".join(words).replace(r"\{year\}", r"((?:19|20)\d{2})").replace(r"\{nth\}", _ORDINAL)
+        found.append((re.compile(r"\b" + source + r"\b"), str(chinese)))
+    return found
+
+
+def _read_years(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, chinese in patterns:
+        def chinese_for(match: re.Match[str], chinese: str = chinese) -> str:
+            said = match.group(1)
+            return chinese.replace("{year}", said).replace("{nth}", _numeral(int(said)) if int(said) < 100 else said)
+
+        text = pattern.sub(chinese_for, text)
+    return text
+
+
 def load_rows() -> dict[str, str]:
     """``en.yaml`` as one table {english phrase: chinese}; a phrase in two groups is an error in the data."""
-    text = resources.files(__package__).joinpath("en.yaml").read_text(encoding="utf-8")
     rows: dict[str, str] = {}
-    for group, table in yaml.load(text, Loader=_YAML_LOADER).items():
+    for group, table in _load_groups().items():
+        if group == _YEARS_GROUP:
+            continue
         for english, chinese in table.items():
             key = " ".join(_JOINER.split(str(english).lower().strip()))
             if key in rows:
@@ -114,6 +154,7 @@ class EnglishReader:
 
     def __init__(self, rows: Mapping[str, str]) -> None:
         self._rows = {tuple(k.split()): v for k, v in rows.items() if k}
+        self._years = year_patterns()
         # the phrases as a trie of words: a typed word walks to every form it may be listed under
         self._trie: dict[str, Any] = {}
         for key, chinese in self._rows.items():
@@ -170,7 +211,8 @@ class EnglishReader:
         Returns ``text`` itself when nothing was read."""
         if not re.search(r"[a-zü]{2}", text):
             return text
-        text = _AMPERSAND.sub(" and ", text)
+        original = text
+        text = _read_years(_AMPERSAND.sub(" and ", text), self._years)
         out: list[str] = []
         at = 0
         changed = False
@@ -187,7 +229,7 @@ class EnglishReader:
                 at = after + said
             changed = True
         if not changed:
-            return text
+            return text if text != _AMPERSAND.sub(" and ", original) else original
         out.append(text[at:])
         return "".join(out)
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from bot.engine.matching import Matcher, Status
+from bot.engine.render import to_json
 from bot.language.english import EnglishReader, lemma_forms, load_rows, place_rows
 
 # ---- the translator alone --------------------------------------------------------------------------------------
@@ -152,3 +153,21 @@ def test_ask_json_answers_english_in_chinese() -> None:
     reply = json.loads(done.stdout)
     assert reply["status"] == "answered"
     assert "410张" in reply["answer"] and reply["citation"] is not None
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("how much was invested since 2022", "2022年以来"),
+        ("the target by the end of 2030", "到2030年底"),
+        ("new capacity in 2025", "2025年"),
+        ("the 14th five-year plan for elderly care", "“十四五”规划"),
+    ],
+)
+def test_a_year_said_around_its_digits_is_read_as_the_release_writes_it(typed: str, read: str) -> None:
+    assert read in EnglishReader.for_place().read(typed)
+
+
+def test_a_question_in_english_with_a_year_finds_the_figure_of_that_year(matcher: Matcher) -> None:
+    reply = to_json(matcher.match("How much did the county invest in rural roads since 2022?"), matcher.kb)
+    assert reply["status"] == "answered" and "2.78亿元" in reply["answer"]
