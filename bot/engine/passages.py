@@ -33,6 +33,8 @@ _LIST = ZH.pattern("passage_list")  # the things of a list the message names one
 _EACH = ZH.pattern("passage_each")  # and asks of each (分别, 各)
 _LABELS = ZH.pattern("passage_labels")  # a caption or heading asked for (配图, 小标题)
 _HAN = re.compile(r"[\u4e00-\u9fff\d]{2,}")
+_CLAUSES = re.compile(r"[，,。；;:：]")
+_BREAKS = ZH.pattern("passage_breaks")  # function characters a word pair of the message never spans
 _SURE = 0.8  # the share of the message's weight one sentence must hold
 _LEAD = 0.25  # and its lead over the next sentence
 _QUOTED = 5  # characters of the report the message must quote in a row to ask what comes next
@@ -50,6 +52,11 @@ class _Unit:
 
 def _pairs(text: str) -> set[str]:
     return {run[i : i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)}
+
+
+def _asked_pairs(text: str) -> set[str]:
+    """The word pairs of what a message names, none across a function character (交城的创新型企业 → 交城, 创新 …)."""
+    return _pairs(_BREAKS.sub(" ", text))
 
 
 def _items(content: str) -> list[str]:
@@ -89,7 +96,11 @@ class PassageFinder:
             return []  # asks no wording and quotes nothing before a question word
         folded = _FRAME.sub("，", as_typed)
         content = self._normalizer.plain(folded)
-        if self._unknown(content):
+        # the clause that asks (那科技成果用的是哪个词来形容) names what is wanted; the clauses before it are context
+        # (做课堂小测验用：…): a noun the sources never use matters only in the clause that asks
+        clauses = [c for c in _CLAUSES.split(as_typed) if c.strip()]
+        asking = next((c for c in reversed(clauses) if _ASKED.search(c)), "")
+        if self._unknown(self._normalizer.plain(_FRAME.sub("，", asking)) if asking else content):
             return []
         quoted = self._quoted(plain)
         if quoted is not None:
@@ -101,20 +112,17 @@ class PassageFinder:
         items = _items(folded) if each else []
         if len(items) >= 2:
             # the context the items share (科技那一段…形容) decides between sentences that hold an item alike
-            found = [self._best(self._wanted(item), _pairs(content), labels, least=1) for item in items]
+            found = [self._best(self._wanted(item), _asked_pairs(content), labels, least=1) for item in items]
             if all(found) and len({u.passage.id for u in found if u}) == len(found):
                 return [(item, self._entry(u, self._wanted(item))) for item, u in zip(items, found, strict=True) if u]
             return []
         if each:
             return []  # several things asked (三件事分别比作什么) and not named: one sentence does not answer them
-        # the clause that asks (那科技成果用的是哪个词来形容) names what is wanted; the clauses before it are context
-        clauses = [c for c in re.split(r"[，,。；;]", as_typed) if c.strip()]
-        asking = next((c for c in reversed(clauses) if _ASKED.search(c)), "")
         wanted = self._wanted(_FRAME.sub("，", asking)) if len(clauses) > 1 and asking else set()
         if self._weight(wanted) >= _MIN_WEIGHT:
-            unit = self._best(wanted, _pairs(content) - wanted, labels)
+            unit = self._best(wanted, _asked_pairs(content) - wanted, labels)
         else:
-            wanted = _pairs(content)
+            wanted = _asked_pairs(content)
             unit = self._best(wanted, set(), labels)
         return [(message, self._entry(unit, wanted))] if unit is not None else []
 
@@ -127,7 +135,7 @@ class PassageFinder:
         return any(len(word) >= 2 and word in nouns and word not in self._text for word in segment(content))
 
     def _wanted(self, text: str) -> set[str]:
-        return _pairs(self._normalizer.plain(text))
+        return _asked_pairs(self._normalizer.plain(text))
 
     def _entry(self, unit: _Unit, wanted: set[str] | None = None) -> Entry:
         passage = unit.passage

@@ -84,3 +84,22 @@ def test_the_clause_that_asks_names_what_is_wanted(matcher: Matcher) -> None:
 def test_several_things_asked_and_not_named_are_not_one_sentence(matcher: Matcher) -> None:
     result = matcher.match("王向前讲的三件事分别比作了什么？")
     assert result.entry is None or "@" not in result.entry.id
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        # the context clause names things the report never does (出题, 孩子): only the clause that asks counts
+        ("给孩子出题用：报道用什么词来形容交城的产学研合作？", "硕果累累"),
+        # particles between the words asked about (交城的科技成果的) are not words of the report
+        ("文章中是怎么形容交城的科技成果的", "枝繁叶茂"),
+        ("科技服务那段用的四个字的词是啥", "宾至如归"),
+        # what the report says, asked with its words and a question word after them
+        ("文章里说交城县制定出台的政策彻底打通了产业发展的啥", "中梗阻"),
+    ],
+)
+def test_wording_asked_around_particles_and_context_finds_its_sentence(
+    matcher: Matcher, question: str, words: str
+) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered" and words in reply["answer"], reply["answer"]
