@@ -50,7 +50,7 @@ _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 # a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
 _PRESENTING = alternation(ZH.words("speech_verbs"))
 _TITLE_CLAIMED = re.compile(
-    r"(?<=是)(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")(?=[吧吗呢啊?？]|$|讲|说|" + _PRESENTING + ")"
+    r"(?<=是)(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")(?=[吧吗呢啊?？，,。!！]|$|讲|说|" + _PRESENTING + ")"
 )
 _CONTEXT_BEFORE = re.compile("(?:" + alternation(ZH.words("claim_context_before"), escape=False) + ")$")
 _CONTEXT_AFTER = re.compile("^(?:" + alternation(ZH.words("claim_context_after")) + ")")
@@ -84,7 +84,7 @@ class ClaimedValue:
     the clause of the message it stands in."""
 
     said: str
-    kind: str  # figure | year | rank | name | title
+    kind: str  # figure | year | rank | name | title | role (a title claimed of a person named)
     asking: str
     clause: str
     start: int
@@ -140,10 +140,14 @@ def claimed_values(message: str, names: Iterable[str], areas: tuple[str, ...] = 
         if at >= 0:
             end = at + len(name)
             found.append(ClaimedValue(name, "name", _ASKING["name"], _clause_around(text, at, end), at))
-    if not found:
-        # a title claimed for whoever the message is about (开场讲话的是县委书记吧): read as who it was
-        for match in _TITLE_CLAIMED.finditer(text):
-            clause = _clause_around(text, match.start(), match.end())
+    named = [v.said for v in found]
+    for match in _TITLE_CLAIMED.finditer(text):
+        clause = _clause_around(text, match.start(), match.end())
+        if any(text[: match.start() - 1].endswith(name) for name in named):
+            # a title claimed of a person named (刘大鹏是县委书记吧): checked against the title that person has
+            found.append(ClaimedValue(match.group(0), "role", _ASKING["role"], clause, match.start()))
+        elif not named:
+            # a title claimed for whoever the message is about (开场讲话的是县委书记吧): read as who it was
             found.append(ClaimedValue(match.group(0), "title", _ASKING["name"], clause, match.start()))
     for kind in ("year", "rank", "figure"):
         for match in patterns[kind].finditer(text):
@@ -242,6 +246,9 @@ def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab
         low, high = _bounds(value)
         shown = f"{low[0]}{value.said}" if low[1] else f"{value.said}{high[0]}" if high[1] else value.said
         return Claim(shown, verdict) if verdict is not None else None
+    if value.kind in ("title", "role"):  # 县长 is not 副县长
+        stated = re.search("(?<!副)" + re.escape(value.said), said_text) is not None
+        return Claim(value.said, Verdict.HOLDS if stated else Verdict.DIFFERS)
     return Claim(value.said, Verdict.HOLDS if value.said in said_text else Verdict.DIFFERS)
 
 

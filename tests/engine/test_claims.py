@@ -168,3 +168,20 @@ def test_another_year_checked_where_the_entry_states_a_year_is_a_claim(matcher: 
     assert result.claim is not None and result.claim.verdict is Verdict.DIFFERS
     # a number that is no year, checked where the entry states none of its kind, is not judged
     assert matcher.match("大连理工大学是985吗").status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "verdict"),
+    [
+        ("我同事说刘大鹏是县委书记，对不对", "县委书记", "differs"),  # 县委副书记 is not 县委书记
+        ("听说王向前是县长，是吗", "县长", "differs"),  # 副县长 is not 县长
+        ("王向前是副县长吧", "副县长", "holds"),
+        ("刘大鹏是县长吧", "县长", "holds"),
+    ],
+)
+def test_a_title_claimed_of_a_person_named_is_checked_against_that_persons_title(
+    matcher: Matcher, question: str, said: str, verdict: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.claim is not None
+    assert (result.claim.said, str(result.claim.verdict)) == (said, verdict)
