@@ -435,6 +435,11 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
 _SENTENCE_ENDS = re.compile(r"(?<=[。！!？?；;])")
 
 
+def last_clause(text: str) -> str:
+    """The last clause of what a message asks (……说咱县在全市第一，我也没听全 → 我也没听全)."""
+    return re.split(r"[，,]", text.strip())[-1].strip()
+
+
 def sentences(message: str) -> list[str]:
     """The sentences of a message, each with the mark that ends it (。！？；)."""
     return [s for s in _SENTENCE_ENDS.split(message) if s.strip()]

@@ -31,6 +31,7 @@ from .analyse import (
     asking_clauses,
     asking_parts,
     detect_smalltalk,
+    last_clause,
     names_nothing,
     punctuate_run_ons,
     sentences,
@@ -109,11 +110,6 @@ _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of it
 _READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
-
-
-def _last_clause(part: MatchResult) -> str:
-    """The last clause of what a part asks (……说咱县在全市第一，我也没听全 → 我也没听全)."""
-    return re.split(r"[，,]", part.question.strip())[-1].strip()
 
 
 def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
@@ -318,7 +314,10 @@ class Matcher:
                     sentences < 2 or len(again.parts) >= sentences or self._answers_each(asked, again)
                 ):
                     result = replace(again, question=question)
-        if result.status is not Status.ANSWERED and not result.claim and not result.out_of_scope:
+        # (an answer whose quote does not hold what the last clause asks the wording of is asked of the sentences)
+        entry = result.entry
+        beyond = entry is not None and not result.compound and self.passages.asks_beyond(question, entry.quote)
+        if (result.status is not Status.ANSWERED and not result.claim and not result.out_of_scope) or beyond:
             quoted = self._quoted(question)
             if quoted is not None:
                 return quoted
@@ -545,14 +544,14 @@ class Matcher:
 
     def _tells(self, part: MatchResult, message: str) -> bool:
         """Whether a part only tells (这几年老是裂果): its last clause has no question word and no question mark."""
-        last = _last_clause(part)
+        last = last_clause(part.question)
         return not QUESTION_MARK.search(self.normalizer.fold(last)) and not self._asked_outright(part, message)
 
     @staticmethod
     def _asked_outright(part: MatchResult, message: str) -> bool:
         """Whether a part's last clause ends in a question mark in the message (……是哪个领导讲的？), rather than
         running on into the rest of a story (说咱县在全市啥啥第一，我也没听全)."""
-        last = _last_clause(part)
+        last = last_clause(part.question)
         return bool(last) and re.search(re.escape(last) + r"\s*[？?]", message) is not None
 
     @staticmethod

@@ -126,6 +126,18 @@ class PassageFinder:
             unit = self._best(wanted, set(), labels)
         return [(message, self._entry(unit, wanted))] if unit is not None else []
 
+    def asks_beyond(self, message: str, quote: str) -> bool:
+        """Whether the last clause of a message of several asks the wording of something ``quote`` does not hold
+        (报道里形容科技服务用的是“宾至如归”，形容科技成果用的是哪个词, answered with 科技服务's sentence): the clauses
+        before it are what the resident already knows."""
+        clauses = [c for c in _CLAUSES.split(self._normalizer.fold(message)) if c.strip()]
+        if len(clauses) < 2 or not _ASKED.search(clauses[-1]):
+            return False
+        wanted = self._wanted(_FRAME.sub("，", clauses[-1]))
+        weight = self._weight(wanted)
+        held = self._weight(wanted & _pairs(self._normalizer.plain(quote)))
+        return weight >= _MIN_WEIGHT and held < _SURE * weight
+
     def _weight(self, pairs: set[str]) -> float:
         return sum(self._idf.get(p, 0.0) for p in pairs)
 

@@ -103,3 +103,9 @@ def test_wording_asked_around_particles_and_context_finds_its_sentence(
 ) -> None:
     reply = to_json(matcher.match(question), matcher.kb)
     assert reply["status"] == "answered" and words in reply["answer"], reply["answer"]
+
+
+def test_a_wording_asked_after_one_the_resident_knows_is_the_one_asked(matcher: Matcher) -> None:
+    # the first clause names 科技服务's word: the answer about 科技服务 does not answer what the last clause asks
+    reply = to_json(matcher.match("文章里说科技服务是“宾至如归”，那科技成果用的是什么词来形容？"), matcher.kb)
+    assert reply["status"] == "answered" and "枝繁叶茂" in reply["answer"], reply["answer"]
