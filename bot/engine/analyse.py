@@ -314,11 +314,14 @@ _PART_SPLIT = re.compile(r"[，,。!！?？;；:：\n\r\t ]+|(?<![0-9０-９])[.
 _DISTRIBUTED_LIST = ZH.pattern("distributed_list")
 _DISTRIBUTIVE = ZH.pattern("distributive")
 _PARTICLES = ZH.pattern("particles")
+_YES_NO_TAIL = ZH.pattern("yes_no_tail")
+_SUBJECT_FRAME = ZH.pattern("subject_frame")
 
 
 def subject_of(key: str, vocab: Vocabulary) -> str:
     """What an asking clause names of its own (有多少品种 → 品种), without frame words, particles and figures."""
-    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", vocab.frame.sub("", key)))
+    asked = _SUBJECT_FRAME.sub("", _YES_NO_TAIL.sub("", key))
+    rest = _PARTICLES.sub("", _INTERROGATIVE.sub("", vocab.frame.sub("", asked)))
     return re.sub(r"[\d.%]", "", rest)
 
 

@@ -13,11 +13,12 @@ Part of the core: no Telegram here. The patterns come from the language data (``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..language import ZH, Vocabulary
-from .analyse import names_nothing, subject_of
+from .analyse import names_nothing, salient_nouns, subject_of
 
-__all__ = ["FOLLOW_UP_SECONDS", "points_back", "resolved"]
+__all__ = ["FOLLOW_UP_SECONDS", "names_its_own", "points_back", "resolved"]
 
 FOLLOW_UP_SECONDS = 300  # how long a chat keeps a person's previous question for a follow-up
 _PATTERNS = ZH.patterns("follow_up")
@@ -29,6 +30,16 @@ def points_back(current: str) -> bool:
     第一吧): it leans on the previous question even when it could be answered alone."""
     current = current.strip()
     return _PATTERNS["pointing"].search(current) is not None or _PATTERNS["elided"].search(current) is not None
+
+
+def names_its_own(current: str, vocab: Vocabulary, states: Callable[[str], bool]) -> bool:
+    """Whether a message that leaves its subject out by its form (是不是每个村都通水泥路了) names one after all, a
+    noun the answer it gets alone states (``states``): it is a question of its own. A pointing word (它, 这个目标)
+    always leans on the previous question."""
+    if _PATTERNS["pointing"].search(current.strip()):
+        return False
+    nouns = salient_nouns(current, vocab)
+    return bool(nouns) and all(states(noun) for noun in nouns)
 
 
 def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
@@ -58,7 +69,8 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
     same = re.search(r"[\u4e00-\u9fff]{1,3}" + re.escape(other[-1]), previous)
     if same and same.group(0) != other and len(other) >= 2:
         readings.append(previous[: same.start()] + other + previous[same.end() :])
-    if len(subject) >= 2 and subject in previous and other not in subject:
+    if len(subject) >= 2 and subject in previous and other not in subject and same is None:
+        # (not when a word of its kind is there to replace: 省级 is not all of 国家级高新技术企业)
         readings.append(previous.replace(subject, other, 1))
     if same is None:
         # stood before the previous subject (护理型 + 养老床位有多少张); never beside a word of its own kind, which

@@ -1,4 +1,5 @@
-"""The general language's words, from jieba's dictionary: segmentation, and which words are nouns and verbs.
+"""Words: the general language's, from jieba's dictionary (segmentation, nouns and verbs), and a base's own for
+the pinyin reader.
 
 jieba's own tokenizer is not loaded: its prefix dictionary takes 0.5 s and 60 MB. The dictionary file is read
 without importing jieba (``datacache``), parsed once into a cache file, and loaded in a background thread at
@@ -14,12 +15,15 @@ import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from ..knowledge.model import KnowledgeBase
 from ..language import ZH
 from ..language.datacache import cached_parse, package_file
+from ..language.ime import PinyinReader
 
-__all__ = ["counties_in", "load_lexicons", "noun_lexicon", "nouns_in", "segment", "verb_like"]
+__all__ = ["counties_in", "load_lexicons", "noun_lexicon", "nouns_in", "pinyin_reader", "segment", "verb_like"]
 
 _COUNTY_SUFFIXES = ZH.chars("county_suffixes")
+_READER_TEXT_LIMIT = 5_000  # above this many entries the pinyin reader learns the base's words from keywords only
 
 
 # Nouns of the general language (jieba's dictionary, tagged from a large corpus): a word the entry does
@@ -154,3 +158,19 @@ def load_lexicons() -> None:
     """Load the general-language dictionary now (~0.1 s from its cache; a background thread does this)."""
     with _LEXICON_LOCK:
         _dictionary()
+
+
+def pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
+    """A pinyin reader that knows the base's own words: synonyms and names, and for a base of ordinary
+    size its keywords, questions and answers too. Read when the reader is first built (in the background),
+    not here: a base of 100,000 entries must not be walked entry by entry at start-up."""
+
+    def vocabulary() -> tuple[list[str], list[str]]:
+        domain = [*(t for group in kb.synonyms for t in group), *kb.scope.names]
+        entries = kb.entries
+        if len(entries) > _READER_TEXT_LIMIT:
+            return domain, []
+        domain += [k for e in entries for k in e.keywords]
+        return domain, [t for e in entries for t in (*e.questions, e.answer)]
+
+    return PinyinReader(vocabulary)

@@ -21,7 +21,6 @@ from enum import StrEnum
 from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH
 from ..language.english import EnglishReader
-from ..language.ime import PinyinReader
 from ..language.text import Normalizer
 from ..settings import Thresholds, Weights
 from .analyse import (
@@ -52,9 +51,9 @@ from .claims import (
 from .compare import Compared, Comparison, asked_alone, compare, compared_after, compared_pair, thing_asked
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
-from .followup import points_back, resolved
+from .followup import names_its_own, points_back, resolved
 from .gaps import GapKind
-from .lexicon import load_lexicons, noun_lexicon
+from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
 from .passages import PassageFinder
 from .retrieve import Retriever
 
@@ -107,25 +106,8 @@ class MatchResult:
 
 _LETTERS = re.compile(r"[a-z]{2}")
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
-_READER_TEXT_LIMIT = 5_000  # above this many entries the reader learns the base's words from keywords only
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
-
-
-def _pinyin_reader(kb: KnowledgeBase) -> PinyinReader:
-    """A pinyin reader that knows the base's own words: synonyms and names, and for a base of ordinary
-    size its keywords, questions and answers too. Read when the reader is first built (in the background),
-    not here: a base of 100,000 entries must not be walked entry by entry at start-up."""
-
-    def vocabulary() -> tuple[list[str], list[str]]:
-        domain = [*(t for group in kb.synonyms for t in group), *kb.scope.names]
-        entries = kb.entries
-        if len(entries) > _READER_TEXT_LIMIT:
-            return domain, []
-        domain += [k for e in entries for k in e.keywords]
-        return domain, [t for e in entries for t in (*e.questions, e.answer)]
-
-    return PinyinReader(vocabulary)
 
 
 class Matcher:
@@ -149,7 +131,7 @@ class Matcher:
         self._entries = kb.entries
         # the pinyin reader's vocabulary (jieba's dictionary, ~0.2 s) is built by the first message typed
         # in pinyin: few messages are, and building it beside the first questions slows them all
-        self.reader = _pinyin_reader(kb)
+        self.reader = pinyin_reader(kb)
         self.passages = PassageFinder(kb, self.normalizer)  # the sources' own sentences, for their wording
         # English words (how many, occupancy rate) read as Chinese: built in the background (~25 ms) or by
         # the first message in letters, whichever comes first
@@ -417,13 +399,21 @@ class Matcher:
         alone = self.match(question)
         if not previous or alone.status is Status.SMALLTALK:
             return alone
-        if alone.status is Status.ANSWERED and not points_back(question):
+        if alone.status is Status.ANSWERED and (not points_back(question) or self._names_its_own(question, alone)):
             return alone
         for text in resolved(previous, question, self.decider.vocabulary):
             again = self.match(text)
             if again.status is Status.ANSWERED:
                 return replace(again, question=question, read_as=text)
         return alone
+
+    def _names_its_own(self, question: str, alone: MatchResult) -> bool:
+        """Whether a message that leaves its subject out by its form names one its answer alone states."""
+        index = self.kb.index_of(alone.entry.id) if alone.entry is not None and not alone.compound else None
+        if index is None:
+            return False
+        mentions = self.decider.facts.mentions
+        return names_its_own(self.normalizer.fold(question), self.decider.vocabulary, lambda n: mentions(index, n))
 
     def _compared(self, question: str) -> MatchResult | None:
         """A message that compares two things (A和B哪个多), asked as both facts (A和B各有多少) and answered with

@@ -97,3 +97,11 @@ def test_another_value_is_never_read_beside_the_value_it_replaces(matcher: Match
     result = matcher.match_after("那省级的呢", "国家级高新技术企业有多少户")
     assert result.status is not Status.ANSWERED, result
     assert matcher.match_after("那省级的呢", "国家级专精特新企业有几户").entry.id == "tech-provincial-specialized"  # type: ignore[union-attr]
+
+
+def test_a_check_that_names_its_own_subject_is_not_bent_by_the_previous_question(matcher: Matcher) -> None:
+    # 是不是… leaves a subject out by its form, but 水泥路 is named: the bus question before it does not apply
+    result = matcher.match_after("是不是每个村都通水泥路了", "村里都能坐上班车吗？通村率多少")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.id == matcher.match("是不是每个村都通水泥路了").entry.id  # type: ignore[union-attr]
+    assert "水泥路" in result.entry.answer
