@@ -109,6 +109,10 @@ class EntryFacts:
         self._caveat_cache: dict[int, list[tuple[str, frozenset[str]]]] = {}
         self._items_cache: dict[int, tuple[str, ...]] = {}
 
+    def names_in(self, text: str) -> list[str]:
+        """The names of scope.yaml (people, bodies, places) that ``text`` holds."""
+        return [name for name in self._names if name in text]
+
     @property
     def vocabulary(self) -> Vocabulary:
         """The language with the base's place added."""
