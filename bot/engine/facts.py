@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from ..knowledge.derived import speakers
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, chinese_numerals_to_digits, pinyin_key
@@ -93,6 +94,12 @@ class EntryFacts:
     ) -> None:
         self._kb = kb
         self._names = names  # scope.yaml's names, as scope terms
+        # the people who present a source (its speakers, author and organisers): named with a topic they spoke on
+        presenting = " ".join(
+            part for src in kb.sources.values() for part in (*src.speakers.values(), src.author, src.organisers)
+        )
+        spoke = {name for src in kb.sources.values() for name, _ in speakers(src, kb.scope.names)}
+        self._presenters = frozenset(name for name in names if name in presenting or any(name in s for s in spoke))
         self._normalizer = normalizer
         self._retriever = retriever
         self._vocab = vocab
@@ -364,9 +371,10 @@ class EntryFacts:
         )
 
     def _beside(self, term: str) -> bool:
-        """Whether a scope term may stand beside the entry's topic in its section: a person or body the release
-        names, or an area bigger than the county."""
-        return term in self._names or self._vocab.bigger_areas.fullmatch(term) is not None
+        """Whether a scope term may stand beside the entry's topic in its section: a person who presents it (a
+        speaker, the author, the organisers), or an area bigger than the county; a project, firm or place the
+        section names is a subject of its own (一步法制氢项目的投资 is not the total of the zone's projects)."""
+        return term in self._presenters or self._vocab.bigger_areas.fullmatch(term) is not None
 
     def named_elsewhere(self, place: str) -> bool:
         """Whether a county or city the question names is one of scope.yaml's other places (大同 in 大同市):

@@ -426,6 +426,8 @@ class Matcher:
         if pair is None:
             return self._compared_after(question, folded)
         result = self._match(pair.asked)
+        if result.compound and result.status is not Status.ANSWERED:
+            return replace(result, question=question)  # one of the two is not stated: not the other one alone
         if result.status is not Status.ANSWERED or result.entry is None:
             return None
         parts = [p.entry for p in result.parts if p.entry is not None] if result.compound else []

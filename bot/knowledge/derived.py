@@ -44,7 +44,7 @@ def _headings(source: Source) -> list[str]:
     return [s for s in source.sections if all(part in lines for part in s.split())]
 
 
-def _speakers(source: Source, names: Iterable[str]) -> list[tuple[str, str]]:
+def speakers(source: Source, names: Iterable[str]) -> list[tuple[str, str]]:
     """The people who present in the text, in order of their first words: a name with a title before it, in a
     sentence with a verb of presenting (某县副县长张三说道)."""
     titles = alternation(sorted(_TITLES, key=len, reverse=True))
@@ -94,13 +94,13 @@ def derived_entries(
             found["opening"] = (_DATA["opening"]["answer"].format(paragraph=first), _sentence(first, 0))
             if last != first:
                 found["ending"] = (_DATA["ending"]["answer"].format(paragraph=last), _sentence(last, -1))
-        speakers = _speakers(source, names)
-        if len(speakers) >= 2:
+        presenting = speakers(source, names)
+        if len(presenting) >= 2:
             people = "、".join(
-                _DATA["person"].format(n=i, name=n, title=t) for i, (n, t) in enumerate(speakers, 1)
+                _DATA["person"].format(n=i, name=n, title=t) for i, (n, t) in enumerate(presenting, 1)
             )
-            answer = _DATA["speakers"]["answer"].format(count=len(speakers), people=people)
-            found["speakers"] = (answer, speakers[0][1] + speakers[0][0])  # the first one, with the title
+            answer = _DATA["speakers"]["answer"].format(count=len(presenting), people=people)
+            found["speakers"] = (answer, presenting[0][1] + presenting[0][0])  # the first one, with the title
         for kind, (answer, quote) in found.items():
             entry_id = f"{source.id}-{kind}"
             questions = tuple(q for q in _DATA[kind]["questions"] if not is_taken(q))

@@ -579,3 +579,15 @@ def test_a_persons_unit_is_the_one_beside_the_name_not_a_partner(matcher: Matche
     # a partner asked for is the partner the entry names
     result = matcher.match("开发区跟哪个大学合作搞制氢")
     assert result.status is Status.ANSWERED and result.entry is not None and "大连理工大学" in result.entry.answer
+
+
+def test_a_project_the_section_names_is_a_subject_of_its_own(matcher: Matcher) -> None:
+    # the zone's 23 projects' total is not the investment of one project the same section names
+    result = matcher.match("一步法制氢项目总投资多少钱？")
+    assert result.status is not Status.ANSWERED or "181.16" not in (result.entry.answer if result.entry else "")
+    # a speaker named with the topic he spoke on still is not another subject
+    assert matcher.match("王向前讲的开发区产出强度是多少").status is Status.ANSWERED
+    # a body claimed (是农业农村部给的吧) is the claim, not the subject: the title's entry answers it
+    claimed = matcher.match("中国钙都这个称号是农业农村部给的吧")
+    assert claimed.status is Status.ANSWERED and claimed.entry is not None
+    assert "中国氮肥工业协会" in claimed.entry.answer
