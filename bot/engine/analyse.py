@@ -327,14 +327,22 @@ def subject_of(key: str, vocab: Vocabulary) -> str:
 
 _NAMES_NOTHING = ZH.pattern("names_nothing")
 _HOME_FRAME = ZH.words("home_frame")
+_COUNT_ASKED = re.compile("多少|几")
 
 
 def names_nothing(key: str, vocab: Vocabulary) -> bool:
-    """Whether a message only asks (花了多少钱, 是谁, 一共投了多少): nothing it names could pick an entry."""
+    """Whether a message only asks (花了多少钱, 是谁, 一共投了多少): nothing it names could pick an entry. The
+    county's name (交口县有多大) and a figure (是不是42.41%) name something."""
     rest = _NAMES_NOTHING.sub("", _PARTICLES.sub("", _INTERROGATIVE.sub("", key)))
-    for name in (*vocab.home_names, *_HOME_FRAME):
+    for name in _HOME_FRAME:
         rest = rest.replace(name, "")
-    return not re.sub(r"[\W\d_]", "", rest)
+    rest = re.sub(r"[^\w%]|_", "", rest)  # a figure names what it checks (是不是42.41%)
+    if not rest:
+        return True
+    # the county's own name is a subject (交口县有多大, 交城在哪), but not of a count of nothing (交城县有多少)
+    for name in vocab.home_names:
+        rest = rest.replace(name, "")
+    return not rest and _COUNT_ASKED.search(key) is not None
 
 
 def _has_subject(key: str, vocab: Vocabulary) -> bool:
