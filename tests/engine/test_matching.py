@@ -162,3 +162,10 @@ def test_coverage_of_a_few_entries_equals_the_full_pass(matcher: Matcher, text: 
     full, _ = index.coverage(gram_codes(text))
     some = [0, 5, 17, len(full) - 1, int(full.argmax())]
     assert index.coverage_of(gram_codes(text), some).tolist() == pytest.approx(full[some].tolist())
+
+
+def test_in_which_few_is_not_where(matcher: Matcher) -> None:
+    # 在哪几块 asks which areas, not a location: the county's location is not in the release
+    assert matcher.match("交城在哪").status is not Status.ANSWERED
+    result = matcher.match("交城搞创新主要在哪几块使劲")
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == "tech-focus-areas"
