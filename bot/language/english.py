@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -41,10 +42,13 @@ _END = ""  # the trie key that holds a phrase's Chinese (no word is empty)
 _YEARS_GROUP = "years"  # phrases with digits in them: read by pattern, before the words
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
 _TENS = "十"
+_DIGIT = re.compile(r"\d")
 _DIGITS_ZH = "零一二三四五六七八九"
 
 
+@cache
 def _load_groups() -> dict[str, dict[str, Any]]:
+    """``en.yaml`` as written, read once (the rows and the year phrases both come from it; not to be changed)."""
     text = resources.files(__package__).joinpath("en.yaml").read_text(encoding="utf-8")
     return dict(yaml.load(text, Loader=_YAML_LOADER))
 
@@ -57,7 +61,7 @@ def _numeral(number: int) -> str:
 
 
 def year_patterns() -> list[tuple[re.Pattern[str], str]]:
-    """``en.yaml``'s year phrases as (pattern, Chinese with \\1 for the digits), the longest phrase first."""
+    """``en.yaml``'s year phrases as (pattern, Chinese with {year} or {nth} for the digits), the longest first."""
     table = _load_groups().get(_YEARS_GROUP) or {}
     found = []
     for english, chinese in sorted(table.items(), key=lambda row: -len(str(row[0]))):
@@ -68,6 +72,8 @@ def year_patterns() -> list[tuple[re.Pattern[str], str]]:
 
 
 def _read_years(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> str:
+    if not _DIGIT.search(text):
+        return text  # no year, no ordinal
     for pattern, chinese in patterns:
         def chinese_for(match: re.Match[str], chinese: str = chinese) -> str:
             said = match.group(1)
@@ -212,7 +218,8 @@ class EnglishReader:
         if not re.search(r"[a-zü]{2}", text):
             return text
         original = text
-        text = _read_years(_AMPERSAND.sub(" and ", text), self._years)
+        spaced = _AMPERSAND.sub(" and ", text)
+        text = _read_years(spaced, self._years)
         out: list[str] = []
         at = 0
         changed = False
@@ -229,7 +236,7 @@ class EnglishReader:
                 at = after + said
             changed = True
         if not changed:
-            return text if text != _AMPERSAND.sub(" and ", original) else original
+            return text if text != spaced else original  # a year read is a change; an ampersand alone is not
         out.append(text[at:])
         return "".join(out)
 
