@@ -216,23 +216,24 @@ def measure_not_stated(f: EntryFacts, q: Asked) -> None:
     ]
 
 
+_BELONGS = ZH.table("belongs_to")
+
+
 @check(GapKind.ASK_NAMES)
 def affiliation_not_named(f: EntryFacts, q: Asked) -> None:
     """Which university, unit, country …: the entry's answer or quote must name that kind of thing, and for a
     person or body the question names (陈某院士是哪个单位的), one that belongs to it."""
     focus = q.analysis.focus
+    asked = [noun for nouns in AFFILIATION.findall(focus) for noun in nouns if noun]
+    if not asked:
+        return
     named = [n for n in f.names_in(focus) if n in q.said and re.search(re.escape(n) + _BELONGS["asked"], focus)]
     q.found += [
         Gap(GapKind.ASK_NAMES, noun)
-        for nouns in AFFILIATION.findall(q.analysis.focus)
-        for noun in nouns
-        if noun
-        and not _one_of_a_list(q.analysis, noun)
+        for noun in asked
+        if not _one_of_a_list(q.analysis, noun)
         and (not NAMED_BY[noun].search(q.said) or (named and not any(_belongs(q.said, n, noun) for n in named)))
     ]
-
-
-_BELONGS = ZH.table("belongs_to")
 
 
 def _belongs(said: str, name: str, noun: str) -> bool:

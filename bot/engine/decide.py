@@ -116,7 +116,7 @@ class Decider:
         by_start = self._scope_by_start
         nearby = {t for start in near for t in by_start.get(start, ())}
         # a name a checking message claims (是农业农村部给的吧) is the claim, not the subject: the claim check judges it
-        claimed = {t for t in self._names if analysis.checks and "是" + t in analysis.message}
+        claimed = {t for t in self._names if "是" + t in analysis.message} if analysis.checks else set()
         return tuple(
             term
             for term in (*self._other_places, *self._not_covered)

@@ -55,7 +55,7 @@ def _pairs(text: str) -> set[str]:
 
 
 def _asked_pairs(text: str) -> set[str]:
-    """The word pairs of what a message names, none across a function character (交城的创新型企业 → 交城, 创新 …)."""
+    """The word pairs of what a message names, none across a function character (县里的创新型企业 → 县里, 创新 …)."""
     return _pairs(_BREAKS.sub(" ", text))
 
 
@@ -130,7 +130,10 @@ class PassageFinder:
         """Whether the last clause of a message of several asks the wording of something ``quote`` does not hold
         (报道里形容科技服务用的是“宾至如归”，形容科技成果用的是哪个词, answered with 科技服务's sentence): the clauses
         before it are what the resident already knows."""
-        clauses = [c for c in _CLAUSES.split(self._normalizer.fold(message)) if c.strip()]
+        folded = self._normalizer.fold(message)
+        if not _ASKED.search(folded):
+            return False  # (every answered message comes here: most ask no wording)
+        clauses = [c for c in _CLAUSES.split(folded) if c.strip()]
         if len(clauses) < 2 or not _ASKED.search(clauses[-1]):
             return False
         wanted = self._wanted(_FRAME.sub("，", clauses[-1]))

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 from ..language import ZH, alternation
 from .model import Entry, Source
 
-__all__ = ["derived_entries", "is_derived"]
+__all__ = ["derived_entries", "is_derived", "speakers"]
 
 _DATA = ZH.table("derived")
 _TITLES = ZH.words("person_titles")
@@ -46,10 +47,16 @@ def _headings(source: Source) -> list[str]:
 
 def speakers(source: Source, names: Iterable[str]) -> list[tuple[str, str]]:
     """The people who present in the text, in order of their first words: a name with a title before it, in a
-    sentence with a verb of presenting (某县副县长张三说道)."""
+    sentence with a verb of presenting (某县副县长张三说道). Worked out once per text (the loader's derived
+    entries and the engine's checks both ask)."""
+    return list(_speakers_in(source.text, tuple(names)))
+
+
+@lru_cache(maxsize=16)
+def _speakers_in(text: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     titles = alternation(sorted(_TITLES, key=len, reverse=True))
     found: list[tuple[int, str, str]] = []
-    sentences = _sentences(source.text)
+    sentences = _sentences(text)
     for name in names:
         pattern = re.compile(r"([\u4e00-\u9fff、]{0,12}?(?:" + titles + r"))" + re.escape(name))
         for sentence_start, sentence in sentences:
@@ -57,7 +64,7 @@ def speakers(source: Source, names: Iterable[str]) -> list[tuple[str, str]]:
             if match and _SPEECH.search(sentence):
                 found.append((sentence_start + match.start(), name, match.group(1)))
                 break
-    return [(name, title) for _, name, title in sorted(found)]
+    return tuple((name, title) for _, name, title in sorted(found))
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
