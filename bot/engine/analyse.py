@@ -205,7 +205,7 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
 
 
 # a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
-_CHECK = ZH.question_pattern("check")
+_CHECK = re.compile(ZH.question_pattern("check").pattern + "|" + alternation(ZH.words("hearsay")))
 _ALTERNATIVES = ZH.pattern("alternatives")
 # a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
 _CLAUSE_MARKS = re.compile(r"[，,。!！?？;；:：\n]+")
@@ -327,19 +327,19 @@ def subject_of(key: str, vocab: Vocabulary) -> str:
 
 _NAMES_NOTHING = ZH.pattern("names_nothing")
 _HOME_FRAME = ZH.words("home_frame")
-_COUNT_ASKED = re.compile("多少|几")
+_COUNT_ASKED = ZH.pattern("names_nothing_counted")
 
 
 def names_nothing(key: str, vocab: Vocabulary) -> bool:
     """Whether a message only asks (花了多少钱, 是谁, 一共投了多少): nothing it names could pick an entry. The
-    county's name (交口县有多大) and a figure (是不是42.41%) name something."""
+    county's own name (某县有多大) and a figure (是不是42.41%) name something."""
     rest = _NAMES_NOTHING.sub("", _PARTICLES.sub("", _INTERROGATIVE.sub("", key)))
     for name in _HOME_FRAME:
         rest = rest.replace(name, "")
     rest = re.sub(r"[^\w%]|_", "", rest)  # a figure names what it checks (是不是42.41%)
     if not rest:
         return True
-    # the county's own name is a subject (交口县有多大, 交城在哪), but not of a count of nothing (交城县有多少)
+    # the county's own name is a subject (某县有多大, 某县在哪), but not of a count of nothing (某县有多少)
     for name in vocab.home_names:
         rest = rest.replace(name, "")
     return not rest and _COUNT_ASKED.search(key) is not None

@@ -39,7 +39,7 @@ def cached_parse(
     cache that is missing, damaged or not valid is parsed again and rewritten whole (written, then renamed, so
     a process reading it never sees half a file)."""
     data = source.read_bytes()
-    cache_file = Path(tempfile.gettempdir()) / f"jiaocheng-{kind}-{version}-{zlib.crc32(data):08x}.marshal"
+    cache_file = Path(tempfile.gettempdir()) / f"county-qa-{kind}-{version}-{zlib.crc32(data):08x}.marshal"
     try:
         value = marshal.loads(cache_file.read_bytes())
         if valid(value):

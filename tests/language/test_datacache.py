@@ -29,7 +29,7 @@ def test_a_parse_is_kept_and_a_damaged_cache_is_parsed_again(tmp_path: Path, mon
     assert cached_parse(source, "words", 1, parse, valid) == {"社工站": 12, "床位": 7}
     assert cached_parse(source, "words", 1, parse, valid) == {"社工站": 12, "床位": 7}
     assert len(calls) == 1  # the second read came from the cache file
-    (cache,) = (tmp_path / "tmp").glob("jiaocheng-words-1-*.marshal")
+    (cache,) = (tmp_path / "tmp").glob("county-qa-words-1-*.marshal")
     cache.write_bytes(b"\x00not marshal")
     assert cached_parse(source, "words", 1, parse, valid) == {"社工站": 12, "床位": 7}
     assert len(calls) == 2  # damaged: parsed again, and written whole again
