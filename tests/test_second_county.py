@@ -15,7 +15,7 @@ import pytest
 from telegram import Update
 
 from bot.config import Config, TelegramSettings
-from bot.engine.matching import Matcher
+from bot.engine.matching import Matcher, Status
 from bot.engine.render import render_text, to_json
 from bot.engine.service import KnowledgeService
 from bot.evaluation.judge import judge_set, load_fresh_set
@@ -67,6 +67,13 @@ def test_the_second_countys_questions_stay_answered(
     assert figures["oos_declined"] >= declined and figures["oos_elsewhere"] == 1.0, report.summary()
     named = [r["question"] for r in replies if any(w in str(r) for w in SHIPPED_COUNTY)]
     assert named == []
+
+
+def test_a_growth_over_the_year_before_is_answered_by_the_growth_stated(jiaokou_matcher: Matcher) -> None:
+    # 比上年增长 compares with the past year, which the entry's 增长8.5% answers; 去年的 alone it does not state
+    result = jiaokou_matcher.match("交口地区生产总值比上年增长了多少")
+    assert result.status is Status.ANSWERED and result.entry is not None and "8.5%" in result.entry.answer
+    assert jiaokou_matcher.match("交口去年地区生产总值是多少").status is not Status.ANSWERED
 
 
 def test_small_talk_and_refusals_name_the_second_county(jiaokou: KnowledgeBase, jiaokou_matcher: Matcher) -> None:

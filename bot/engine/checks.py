@@ -55,6 +55,7 @@ _WHEN_EVENT = ZH.pattern("when_event")
 _LIGHT_VERBS = ZH.chars("light_verbs")  # 弄完, 搞好: a light verb names no event
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = ZH.pattern("past")
+_PAST_COMPARED = ZH.pattern("past_compared")
 _TARGET = ZH.pattern("target")
 _NOW = ZH.pattern("now")
 _STATED_NOW = ZH.pattern("stated_now")
@@ -381,12 +382,22 @@ def past_or_now_against_a_target(f: EntryFacts, q: Asked) -> None:
 
 @check(GapKind.PERIOD)
 def another_period(f: EntryFacts, q: Asked) -> None:
-    """A period (全年) other than the one the entry's figure is stated for (前三季度)."""
-    periods = set(_PERIOD.findall(q.analysis.focus))
-    if periods:
+    """A period (全年, 去年) other than the one the entry's figure is stated for (前三季度), or a figure asked for a
+    past period or a whole year that the entry gives for no period at all (近百亿元 is not 去年全年的产值)."""
+    focus, figure = q.analysis.focus, q.analysis.asks & {"count", "money"} and not q.analysis.checks
+    periods = set(_PERIOD.findall(focus))
+    # 比上年增长多少 compares with the past year: a growth the entry states answers it (增长8.5%)
+    past = {
+        m.group(0)
+        for m in _PAST.finditer(focus)
+        if figure and not (_PAST_COMPARED.search(focus[: m.start()]) and "compare" in f.gives(q.index))
+    }
+    if periods or past:
         stated = set(_PERIOD.findall(q.text))
-        if stated and not periods & stated:
-            q.found.append(Gap(GapKind.PERIOD, "、".join(sorted(periods))))
+        if (stated and periods and not periods & stated) or any(p not in q.text for p in past):
+            q.found.append(Gap(GapKind.PERIOD, "、".join(sorted(periods | past))))
+        elif not stated and "全年" in periods and figure:
+            q.found.append(Gap(GapKind.PERIOD, "全年"))
 
 
 @check(GapKind.ASK_PERSON)

@@ -18,6 +18,8 @@ from bot.knowledge.model import KnowledgeBase
         ("护理型床位现在住了多少老人", "人数"),  # beds, not people
         ("吕梁全市一共有多少户国家级高企", "全市"),  # the city's total, not the county's rank
         ("全县工业总产值全年是多少", "全年"),  # a first-three-quarters figure is not the year's
+        ("交城硝基复合肥产业去年产值是多少", "去年"),  # nor last year's
+        ("交城的万人发明专利授权数比上一年增长了多少", "上1年"),  # the entry states no growth over a year
     ],
 )
 def test_a_detail_the_release_does_not_give_is_a_partial_reply(matcher: Matcher, kb: KnowledgeBase,
@@ -29,6 +31,13 @@ def test_a_detail_the_release_does_not_give_is_a_partial_reply(matcher: Matcher,
     assert reply["citation"]["quote"] == result.entry.quote  # type: ignore[union-attr]
     assert reply["answer"].startswith("发布材料没有提到") and missing in reply["answer"]
     assert result.entry.answer in reply["answer"]  # type: ignore[union-attr]  # the closest fact, stated
+
+
+def test_a_figure_stated_for_no_period_is_not_a_whole_years(matcher: Matcher) -> None:
+    # 近百亿元 is stated for no period: it is not "去年全年的产值", nor is the first three quarters' figure
+    result = matcher.match("交城硝基复合肥产业去年全年产值是多少")
+    assert result.status is not Status.ANSWERED, result
+    assert matcher.match("交城硝基复合肥行业及关联产业产值有多少").status is Status.ANSWERED
 
 
 def test_a_yes_no_check_with_another_figure_is_answered_with_the_releases(matcher: Matcher) -> None:
