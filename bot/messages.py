@@ -81,7 +81,7 @@ GAP_KINDS = {
 }
 # what a counting question counts, for "发布材料没有提到……"
 COUNTED_WHAT = {"person": "人数", "org": "企业或单位的数量", "bed": "床位数", "money": "金额", "area": "面积",
-                "quantity": "数量", "length": "长度", "share": "比例", "event": "次数"}
+                "quantity": "数量", "length": "长度", "share": "比例", "event": "次数", "vehicle": "车辆数"}
 # a message that asks several things: one reply per part
 PART_HEADING = "【{question}】"
 PART_NOT_COVERED = "发布材料没有提到这一点。"

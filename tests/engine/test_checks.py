@@ -20,6 +20,7 @@ from bot.knowledge.model import KnowledgeBase
         ("全县工业总产值全年是多少", "全年"),  # a first-three-quarters figure is not the year's
         ("交城硝基复合肥产业去年产值是多少", "去年"),  # nor last year's
         ("交城的万人发明专利授权数比上一年增长了多少", "上1年"),  # the entry states no growth over a year
+        ("开发区危化停车场能停多少辆车", "车辆数"),  # the car park is named, its vehicles never counted
     ],
 )
 def test_a_detail_the_release_does_not_give_is_a_partial_reply(matcher: Matcher, kb: KnowledgeBase,
@@ -45,10 +46,19 @@ def test_a_yes_no_check_with_another_figure_is_answered_with_the_releases(matche
     assert result.status is Status.ANSWERED and result.entry is not None and "410张" in result.entry.answer
 
 
+def test_every_kind_of_counted_thing_is_named_to_the_resident() -> None:
+    from bot import messages
+    from bot.language import ZH
+
+    classes = set(ZH.classes("unit_classes").values()) - {"thing", "time"}
+    assert classes <= set(messages.COUNTED_WHAT), classes - set(messages.COUNTED_WHAT)
+
+
 def test_counted_things_are_told_apart() -> None:
     assert counted_class("有多少员工") == "person"
     assert counted_class("多少个社工站") == ""
     assert counted_class("几家企业") == "org"
+    assert counted_class("能停多少辆车") == "vehicle"
     assert counted_class("多少项便民服务项目") == ""
 
 
