@@ -56,6 +56,7 @@ GAP_KINDS = {
     "ask:area": "面积",
     "ask:when": "具体时间",
     "ask:year": "具体年份",
+    "ask:since": "从什么时候算起",
     "value": "“{detail}”的情况（材料说的是别的）",
     "ask:length": "长度或距离",
     "ask:day": "具体日期",

@@ -460,6 +460,8 @@ def when_of_another_event(f: EntryFacts, q: Asked) -> None:
     """哪年成立的, 什么时候召开的: the date of that event, which the entry must state (the year an honour was
     given is not the year the body that gave it was founded)."""
     if "when" in q.analysis.asks and not q.has(GapKind.ASK_WHEN):
+        if "since" in q.analysis.asks and not q.has(GapKind.ASK_SINCE):
+            return  # 从哪年算起: the start the entry states (2022年以来) is the answer, 算起 no event of its own
         event = _event_asked(q.analysis.message)
         if event and not f.mentions(q.index, event):
             q.found.append(Gap(GapKind.ASK_WHEN, event))

@@ -40,6 +40,7 @@ class GapKind(StrEnum):
     ASK_WHEN = "ask:when"
     VALUE = "value"  # 省级 asked where the entry states only 国家级: another value of the same kind
     ASK_YEAR = "ask:year"  # which year (哪一年落户): 近期 says when, not the year
+    ASK_SINCE = "ask:since"  # since when (从啥时候以来算的): the start of the period a figure or an account covers
     ASK_LENGTH = "ask:length"  # a length or a distance (多长, 多远, 多少公里)
     ASK_DAY = "ask:day"
     ASK_MONTH = "ask:month"

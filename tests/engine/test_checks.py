@@ -41,6 +41,14 @@ def test_a_figure_stated_for_no_period_is_not_a_whole_years(matcher: Matcher) ->
     assert matcher.match("交城硝基复合肥行业及关联产业产值有多少").status is Status.ANSWERED
 
 
+def test_since_when_is_answered_by_the_start_an_entry_states(matcher: Matcher) -> None:
+    # 2022年以来 says where the roads' figures start; the export figure states no start
+    result = matcher.match("城乡公路那2.78亿是从哪年算起的")
+    assert result.status is Status.ANSWERED and result.entry is not None and "2022年以来" in result.entry.answer
+    result = matcher.match("交城化肥出口额是从哪年算起的")
+    assert result.status is Status.PARTIAL and any(g.kind == "ask:since" for g in result.gaps), result
+
+
 def test_a_yes_no_check_with_another_figure_is_answered_with_the_releases(matcher: Matcher) -> None:
     result = matcher.match("护理型床位是不是500张")
     assert result.status is Status.ANSWERED and result.entry is not None and "410张" in result.entry.answer
