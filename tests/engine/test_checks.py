@@ -41,6 +41,13 @@ def test_a_figure_stated_for_no_period_is_not_a_whole_years(matcher: Matcher) ->
     assert matcher.match("交城硝基复合肥行业及关联产业产值有多少").status is Status.ANSWERED
 
 
+def test_an_amount_for_each_one_is_not_a_total(matcher: Matcher) -> None:
+    # the release gives the subsidies' total (340余万元), never what one meal gets
+    result = matcher.match("养老助餐补贴一顿饭补多少")
+    assert result.status is not Status.ANSWERED, result
+    assert matcher.match("养老补贴一共发了多少钱").status is Status.ANSWERED
+
+
 def test_since_when_is_answered_by_the_start_an_entry_states(matcher: Matcher) -> None:
     # 2022年以来 says where the roads' figures start; the export figure states no start
     result = matcher.match("城乡公路那2.78亿是从哪年算起的")
