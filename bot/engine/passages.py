@@ -32,6 +32,8 @@ _ASKS = ZH.pattern("passage_asks")  # a content question word: what comes after 
 _LIST = ZH.pattern("passage_list")  # the things of a list the message names one by one
 _EACH = ZH.pattern("passage_each")  # and asks of each (分别, 各)
 _LABELS = ZH.pattern("passage_labels")  # a caption or heading asked for (配图, 小标题)
+_ENUMERATED = ZH.pattern("passage_enumerated")  # a sentence that starts an item of a counted-off list (一是, 二是)
+_COUNT = ZH.pattern("passage_count")  # how many things the message asks of (哪三个)
 _HAN = re.compile(r"[\u4e00-\u9fff\d]{2,}")
 _CLAUSES = re.compile(r"[，,。；;:：]")
 _BREAKS = ZH.pattern("passage_breaks")  # function characters a word pair of the message never spans
@@ -82,6 +84,19 @@ class PassageFinder:
                 key = normalizer.plain(passage.text)
                 self._units.append(_Unit(passage, key, frozenset(_pairs(key))))
         self._text = "\n".join(unit.key for unit in self._units)
+        # the lists the report counts off (一是……二是……三是), each with the word pairs of the section it stands in
+        self._lists: list[tuple[list[_Unit], frozenset[str]]] = []
+        for unit in self._units:
+            if not _ENUMERATED.search(unit.passage.text):
+                continue
+            last = self._lists[-1][0] if self._lists else []
+            if last and last[-1].passage.section == unit.passage.section and not unit.passage.text.startswith("一"):
+                last.append(unit)
+            else:
+                where = unit.passage.section
+                section = frozenset().union(*(u.pairs for u in self._units if u.passage.section == where))
+                self._lists.append(([unit], section))
+        self._lists = [(items, section) for items, section in self._lists if len(items) >= 2]
         df = Counter(pair for unit in self._units for pair in unit.pairs)
         n = len(self._units) or 1
         self._idf = {pair: math.log(1 + n / count) for pair, count in df.items()}
@@ -117,7 +132,9 @@ class PassageFinder:
                 return [(item, self._entry(u, self._wanted(item))) for item, u in zip(items, found, strict=True) if u]
             return []
         if each:
-            return []  # several things asked (三件事分别比作什么) and not named: one sentence does not answer them
+            # several things asked and not named (开发区那三条分别用了哪三个比喻): a list the report counts off in the
+            # section the message is about, item by item; one sentence does not answer them
+            return self._counted_off(content)
         wanted = self._wanted(_FRAME.sub("，", asking)) if len(clauses) > 1 and asking else set()
         if self._weight(wanted) >= _MIN_WEIGHT:
             unit = self._best(wanted, _asked_pairs(content) - wanted, labels)
@@ -125,6 +142,25 @@ class PassageFinder:
             wanted = _asked_pairs(content)
             unit = self._best(wanted, set(), labels)
         return [(message, self._entry(unit, wanted))] if unit is not None else []
+
+    def _counted_off(self, content: str) -> list[tuple[str, Entry]]:
+        """Each item of the one list the report counts off (一是……二是……) in the section that holds nearly all the
+        message names, as many items as it asks of (哪三个), or []."""
+        wanted = _asked_pairs(content)
+        weight = self._weight(wanted)
+        if weight < _MIN_WEIGHT:
+            return []
+        count = _COUNT.search(content)
+        fits = [
+            (self._weight(wanted & section) / weight, items)
+            for items, section in self._lists
+            if count is None or len(items) == int(count.group(1))
+        ]
+        held = sorted(((share, i) for i, (share, _) in enumerate(fits)), reverse=True)
+        if not held or held[0][0] < _SURE or (len(held) > 1 and held[0][0] - held[1][0] < _LEAD):
+            return []
+        items = fits[held[0][1]][1]
+        return [(unit.passage.text[:2], self._entry(unit)) for unit in items]
 
     def asks_beyond(self, message: str, quote: str) -> bool:
         """Whether the last clause of a message of several asks the wording of something ``quote`` does not hold

@@ -81,9 +81,18 @@ def test_the_clause_that_asks_names_what_is_wanted(matcher: Matcher) -> None:
     assert "枝繁叶茂" in result.entry.answer and "独占鳌头" not in result.entry.quote
 
 
-def test_several_things_asked_and_not_named_are_not_one_sentence(matcher: Matcher) -> None:
-    result = matcher.match("王向前讲的三件事分别比作了什么？")
-    assert result.entry is None or "@" not in result.entry.id
+def test_several_things_asked_and_not_named_are_the_list_the_report_counts_off(matcher: Matcher) -> None:
+    # the development zone's section counts off 一是……二是……三是: each item is its own cited sentence
+    for question in ("王向前讲的三件事分别比作了什么？", "王向前介绍开发区的三点,分别用了哪三个比喻说法?"):
+        result = matcher.match(question)
+        assert result.status is Status.ANSWERED and result.compound, question
+        said = [p.entry.quote for p in result.parts if p.entry is not None]
+        assert len(said) == 3 and all(w in q for w, q in zip(["组合拳", "大文章", "先手棋"], said, strict=True)), said
+    # a section with no such list, or a list of another length, is not answered from the report's sentences
+    for question in ("养老那段分别用了哪三个比喻", "王向前讲开发区的五件事分别比作了什么"):
+        result = matcher.match(question)
+        assert not any(p.entry is not None and "@" in p.entry.id for p in result.parts), question
+        assert result.entry is None or "@" not in result.entry.id, question
 
 
 @pytest.mark.parametrize(
