@@ -34,6 +34,7 @@ _EACH = ZH.pattern("passage_each")  # and asks of each (分别, 各)
 _LABELS = ZH.pattern("passage_labels")  # a caption or heading asked for (配图, 小标题)
 _ENUMERATED = ZH.pattern("passage_enumerated")  # a sentence that starts an item of a counted-off list (一是, 二是)
 _COUNT = ZH.pattern("passage_count")  # how many things the message asks of (哪三个)
+_LIST_WORDS = ZH.pattern("passage_list_words")  # words for a list's items (举措, 三点, 一是) that name none of them
 _HAN = re.compile(r"[\u4e00-\u9fff\d]{2,}")
 _CLAUSES = re.compile(r"[，,。；;:：]")
 _BREAKS = ZH.pattern("passage_breaks")  # function characters a word pair of the message never spans
@@ -125,6 +126,8 @@ class PassageFinder:
         labels = _LABELS.search(plain) is not None  # a caption or heading is asked: only those lines answer
         each = _EACH.search(plain) is not None
         items = _items(folded) if each else []
+        if items and all(_ENUMERATED.search(item.strip("“”‘’\"'")) for item in items):
+            items = []  # “一是、二是、三是”分别是什么: the counting off named, not the things
         if len(items) >= 2:
             # the context the items share (科技那一段…形容) decides between sentences that hold an item alike
             found = [self._best(self._wanted(item), _asked_pairs(content), labels, least=1) for item in items]
@@ -146,11 +149,11 @@ class PassageFinder:
     def _counted_off(self, content: str) -> list[tuple[str, Entry]]:
         """Each item of the one list the report counts off (一是……二是……) in the section that holds nearly all the
         message names, as many items as it asks of (哪三个), or []."""
-        wanted = _asked_pairs(content)
-        weight = self._weight(wanted)
-        if weight < _MIN_WEIGHT:
-            return []
         count = _COUNT.search(content)
+        wanted = _asked_pairs(_LIST_WORDS.sub(" ", content))
+        weight = self._weight(wanted)
+        if weight < _MIN_WEIGHT / 2:  # one rare word of the section (开发区) is enough: the list is counted
+            return []
         fits = [
             (self._weight(wanted & section) / weight, items)
             for items, section in self._lists

@@ -83,7 +83,12 @@ def test_the_clause_that_asks_names_what_is_wanted(matcher: Matcher) -> None:
 
 def test_several_things_asked_and_not_named_are_the_list_the_report_counts_off(matcher: Matcher) -> None:
     # the development zone's section counts off 一是……二是……三是: each item is its own cited sentence
-    for question in ("王向前讲的三件事分别比作了什么？", "王向前介绍开发区的三点,分别用了哪三个比喻说法?"):
+    for question in (
+        "王向前讲的三件事分别比作了什么？",
+        "王向前介绍开发区的三点,分别用了哪三个比喻说法?",
+        "开发区那部分“一是、二是、三是”分别打了什么比方？",  # the counting off named, not the things
+        "报道介绍开发区三项举措时，分别用了哪三个比喻？",  # 举措, 介绍: words for the items, not of them
+    ):
         result = matcher.match(question)
         assert result.status is Status.ANSWERED and result.compound, question
         said = [p.entry.quote for p in result.parts if p.entry is not None]
