@@ -326,8 +326,11 @@ class Matcher:
         # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
         # (or a year the entry does not state where it states another, in a message that checks one: 是哪年评的 2023？)
         entry = result.entry
+        # (国际领先吧 of 国内领先: 国际 is also an area the entry states nothing for, which the value says already)
+        values_said = {g.detail for g in result.gaps if g.kind is GapKind.VALUE}
         only_values = bool(result.gaps) and all(
             g.kind is GapKind.VALUE
+            or (g.kind is GapKind.AREA and g.detail in values_said)
             or (g.kind is GapKind.NUMBER and not values and entry is not None and states_another_year(g.detail, entry))
             for g in result.gaps
         )
