@@ -209,7 +209,13 @@ class Decider:
         topics = [n for n in salient_nouns(analysis.message, self._vocab) if n not in WHO_FRAME]
         if not all(self.facts.mentions(first, n) for n in topics):
             return False
-        named = [n for n in self._names if n in self._entries[first].answer]
+        answer = self._entries[first].answer
+        named = [n for n in self._names if n in answer]
+        if len(named) > 1 and topics:
+            # an entry that names several people (all the speakers, each with a topic): the ones named in the
+            # clause that holds the topic asked about (副县长王向前（经济开发区）)
+            clauses = [c for c in re.split(r"[，,。；;]", answer) if any(n in c for n in topics)]
+            named = [n for n in named if any(n in c for c in clauses)]
         return bool(named) and all(n in self._entries[other].answer for n in named)
 
 

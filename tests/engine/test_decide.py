@@ -139,3 +139,10 @@ def test_two_entries_quoting_the_same_passage_concur(small_kb: KnowledgeBase) ->
     assert decider.facts.agree(beds, beds)
     analysis = analyse(Matcher(small_kb).normalizer, "养老院床位数", decider.vocabulary)
     assert decider.concurs(analysis, beds, beds) and not decider.concurs(analysis, beds, social)
+
+
+def test_who_spoke_on_a_topic_is_the_person_the_list_of_speakers_names_beside_it(matcher: Matcher) -> None:
+    # the speakers' list names all four, each with a topic; the zone's speaker is the one beside 经济开发区
+    result = matcher.match("经济开发区那一节是哪位县领导介绍的")
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "王向前" in result.entry.answer
