@@ -23,6 +23,7 @@ __all__ = ["Compared", "Comparison", "asked_alone", "compare", "compared_after",
 
 _PATTERNS = ZH.patterns("comparisons")
 _ASKED = ZH.source("comparison_asked")
+_ANY_MEASURE = frozenset(ZH.words("comparison_any_measure"))
 _ALONE = ZH.source("comparison_alone")
 _AFTER = ZH.pattern("comparison_after")
 _ASKING = ZH.pattern("comparison_asking")
@@ -78,6 +79,10 @@ def compared_pair(message: str) -> Compared | None:
         if match:
             # English read as Chinese leaves spaces between words (签约一批 项目): names are written without
             first, second = (re.sub(r"(?<=[^a-z])\s+|\s+(?=[^a-z])", "", match.group(g).strip()) for g in "ab")
+            measure = (match.groupdict().get("measure") or "").strip()
+            if measure and measure not in _ANY_MEASURE:
+                # 掌上办和集中办哪个事项多: the things' 事项 (a thing that names it already keeps its name)
+                first, second = (t if t.endswith(measure) else t + measure for t in (first, second))
             if len(first) >= 2 and len(second) >= 2:
                 asked = _ASKED.format(a=first, b=second)
                 return Compared(first, second, match.group("adj"), asked)
