@@ -105,6 +105,7 @@ class MatchResult:
 
 
 _LETTERS = re.compile(r"[a-z]{2}")
+_QUOTED_TERM = re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2,12})[”’\"」』]")  # a term the question quotes
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
@@ -207,12 +208,18 @@ class Matcher:
             found.update(self.retriever.closest(focus))
         return found
 
-    def _runner_up(self, analysis: Analysis, ranked: list[Scored]) -> tuple[float, bool]:
+    def _runner_up(self, analysis: Analysis, ranked: list[Scored], question: str = "") -> tuple[float, bool]:
         """The score of the runner-up that says something else, and whether the next entry concurs with the best:
         an entry that gives the same reply (it cites or restates the same passage, or names the same people
-        asked who) takes nothing from the best's lead."""
+        asked who) takes nothing from the best's lead, nor does one that lacks a term the question quotes from
+        the release (“管理创新”) where the best states it."""
         best = ranked[0]
+        facts = self.decider.facts
+        quoted = [self.normalizer.plain(t) for t in _QUOTED_TERM.findall(question)]
+        quoted = [t for t in quoted if len(t) >= 2 and facts.mentions(best.index, t)]
         for position, scored in enumerate(ranked[1:]):
+            if quoted and not all(facts.mentions(scored.index, t) for t in quoted):
+                continue
             if not self.decider.concurs(analysis, best.index, scored.index):
                 return scored.score, position > 0
         return 0.0, len(ranked) > 1
@@ -241,7 +248,7 @@ class Matcher:
             return MatchResult(question=question, status=Status.NO_MATCH)
         t = self.thresholds
         best = ranked[0]
-        second, concurs = self._runner_up(analysis, ranked)
+        second, concurs = self._runner_up(analysis, ranked, question)
         model = self.decision
         if model is None:
             answers = not best.gaps and self.decider.confident(best.score, second)
