@@ -76,6 +76,24 @@ def test_a_growth_over_the_year_before_is_answered_by_the_growth_stated(jiaokou_
     assert jiaokou_matcher.match("交口去年地区生产总值是多少").status is not Status.ANSWERED
 
 
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("What is the total land area of Jiaokou County?", "1259.92平方公里"),
+        ("交口的 forest coverage 是多少", "42.41%"),
+    ],
+)
+def test_english_words_of_any_county_are_read_for_the_second_county(
+    jiaokou_matcher: Matcher, question: str, figure: str
+) -> None:
+    result = jiaokou_matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and figure in result.entry.answer, result
+
+
+def test_a_rate_asked_of_the_city_in_english_is_not_the_countys(jiaokou_matcher: Matcher) -> None:
+    assert jiaokou_matcher.match("What's the forest coverage rate of Lüliang City?").status is not Status.ANSWERED
+
+
 def test_small_talk_and_refusals_name_the_second_county(jiaokou: KnowledgeBase, jiaokou_matcher: Matcher) -> None:
     texts = {q: render_text(jiaokou_matcher.match(q), jiaokou) for q in ("你好", "你是谁", "帮助", "太原有多少企业")}
     assert "交口问答" in texts["你好"] and "交口问答" in texts["你是谁"]

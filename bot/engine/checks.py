@@ -349,9 +349,11 @@ def counted_thing_not_named(f: EntryFacts, q: Asked) -> None:
 def bigger_area(f: EntryFacts, q: Asked) -> None:
     """A total or rank asked for a bigger area (全国, 全省, 全市) than the entry states one for."""
     analysis, vocab = q.analysis, f.vocabulary
-    if analysis.areas and analysis.asks & {"count", "money", "area"} and "rank" not in analysis.asks:
+    share = bool(_SHARE_ASKED.search(analysis.focus))
+    # a rate asked with 什么 and nothing else (what is the forest coverage rate of …) asks a figure too
+    figure = analysis.asks & {"count", "money", "area"} or (share and not analysis.asks)
+    if analysis.areas and figure and "rank" not in analysis.asks:
         raw_answer = f.answer_digits(q.index)
-        share = bool(_SHARE_ASKED.search(analysis.focus))
         for area in analysis.areas:
             number = r"(?<!第)\d+(?:\.\d+)?" if share else r"(?<!第)\d+(?:\.\d+)?(?!%|\d|\.)"
             # a figure stated for that area comes after the area's name in the same clause
