@@ -610,6 +610,7 @@ def test_spoken_particles_and_the_list_asked_are_answered(matcher: Matcher, ques
 def test_a_persons_unit_is_the_one_beside_the_name_not_a_partner(matcher: Matcher) -> None:
     # 山西韶洋装备有限公司与陈蕴博院士共建: the company is the academician's partner, not his unit
     assert matcher.match("陈蕴博院士是哪个单位的").status is not Status.ANSWERED
+    assert matcher.match("陈蕴博院士是哪个院的院士").status is not Status.ANSWERED  # 哪个院: an academy asked
     # a partner asked for is the partner the entry names
     result = matcher.match("开发区跟哪个大学合作搞制氢")
     assert result.status is Status.ANSWERED and result.entry is not None and "大连理工大学" in result.entry.answer
