@@ -372,6 +372,28 @@ def bigger_area(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.AREA, analysis.areas[0]))
 
 
+@check(GapKind.AREA)
+def counted_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
+    """交城有几所大学 where the entry counts 全国30余所高校 (the universities across the country its firms work
+    with): a count the entry states for a bigger area than the county is not the county's own, when the question
+    asks the county's and names nothing else the count is of (跟企业合作的高校有几所 asks the entry's own)."""
+    analysis = q.analysis
+    if analysis.areas or analysis.checks or "count" not in analysis.asks:
+        return
+    asked = COUNTED.search(analysis.message)
+    unit = asked.group(1) if asked else ""
+    if not unit or unit == "个" or asked is None:
+        return
+    counted = asked.group(2)
+    if [n for n in salient_nouns(analysis.message, f.vocabulary) if n not in counted]:
+        return
+    raw = f.answer_digits(q.index)
+    figures = list(re.finditer(r"(?<![\d.])\d+(?:\.\d+)?(?:余|多)?" + re.escape(unit), raw))
+    if figures and all(f.vocabulary.bigger_areas.search(raw[max(0, m.start() - 3) : m.start()]) for m in figures):
+        # the reply says the county's own count is what the release does not give
+        q.found.append(Gap(GapKind.AREA, f.vocabulary.place.county or "本县"))
+
+
 @check(GapKind.PERIOD)
 def past_or_now_against_a_target(f: EntryFacts, q: Asked) -> None:
     """去年的 / 现在的 figure is not a target's or a forecast's (到“十五”末将达1200万吨)."""

@@ -21,6 +21,7 @@ from bot.knowledge.model import KnowledgeBase
         ("交城硝基复合肥产业去年产值是多少", "去年"),  # nor last year's
         ("交城的万人发明专利授权数比上一年增长了多少", "上1年"),  # the entry states no growth over a year
         ("开发区危化停车场能停多少辆车", "车辆数"),  # the car park is named, its vehicles never counted
+        ("交城县有几所大学？", "“交城县”的总数"),  # 全国30余所高校 are the partners across the country
     ],
 )
 def test_a_detail_the_release_does_not_give_is_a_partial_reply(matcher: Matcher, kb: KnowledgeBase,
@@ -32,6 +33,11 @@ def test_a_detail_the_release_does_not_give_is_a_partial_reply(matcher: Matcher,
     assert reply["citation"]["quote"] == result.entry.quote  # type: ignore[union-attr]
     assert reply["answer"].startswith("发布材料没有提到") and missing in reply["answer"]
     assert result.entry.answer in reply["answer"]  # type: ignore[union-attr]  # the closest fact, stated
+
+
+def test_a_count_of_the_entrys_own_set_is_answered_though_it_spans_the_country(matcher: Matcher) -> None:
+    result = matcher.match("跟交城企业合作的高校有几所")
+    assert result.status is Status.ANSWERED and result.entry is not None and "30余所" in result.entry.answer
 
 
 def test_a_figure_stated_for_no_period_is_not_a_whole_years(matcher: Matcher) -> None:
