@@ -43,6 +43,7 @@ class Scored:
         return next((g.detail for g in self.gaps if g.kind == "scope"), "")
 
 
+_QUOTED_TERM = re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2,12})[”’\"」』]")  # a term the question quotes
 _CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
 _CLAUSE_MAX = 20  # characters of one asking clause
 _WHAT_KIND = ZH.pattern("what_kind")
@@ -218,6 +219,12 @@ class Decider:
             named = [n for n in named if any(n in c for c in clauses)]
         return bool(named) and all(n in self._entries[other].answer for n in named)
 
+
+    def quoted_terms(self, question: str, index: int) -> list[str]:
+        """The terms the question quotes from the release (“管理创新”) that the entry states: an entry without them
+        does not compete with it."""
+        quoted = [self._normalizer.plain(t) for t in _QUOTED_TERM.findall(question)]
+        return [t for t in quoted if len(t) >= 2 and self.facts.mentions(index, t)]
 
     def confident(self, score: float, second: float) -> bool:
         t = self.thresholds

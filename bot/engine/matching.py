@@ -105,7 +105,6 @@ class MatchResult:
 
 
 _LETTERS = re.compile(r"[a-z]{2}")
-_QUOTED_TERM = re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2,12})[”’\"」』]")  # a term the question quotes
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
@@ -214,11 +213,9 @@ class Matcher:
         asked who) takes nothing from the best's lead, nor does one that lacks a term the question quotes from
         the release (“管理创新”) where the best states it."""
         best = ranked[0]
-        facts = self.decider.facts
-        quoted = [self.normalizer.plain(t) for t in _QUOTED_TERM.findall(question)]
-        quoted = [t for t in quoted if len(t) >= 2 and facts.mentions(best.index, t)]
+        quoted = self.decider.quoted_terms(question, best.index)
         for position, scored in enumerate(ranked[1:]):
-            if quoted and not all(facts.mentions(scored.index, t) for t in quoted):
+            if quoted and not all(self.decider.facts.mentions(scored.index, t) for t in quoted):
                 continue
             if not self.decider.concurs(analysis, best.index, scored.index):
                 return scored.score, position > 0
