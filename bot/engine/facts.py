@@ -18,6 +18,7 @@ from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, chinese_numerals_to_digits, pinyin_key
 from .analyse import ASK_KINDS, Analysis, asked_nouns, counted_class, salient_nouns, unit_class
+from .lexicon import segment
 from .retrieve import Retriever
 
 __all__ = ["COUNTED_GROUP", "INSTANCE_NAMES", "LIST_SEPARATORS", "EntryFacts", "same_areas"]
@@ -59,6 +60,7 @@ _SUM = ZH.pattern("sum")
 
 # the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
 _ASKED_UNIT = ZH.pattern("asked_unit")
+_PART_NAMED = ZH.pattern("part_named")
 
 INSTANCE_NAMES: dict[str, re.Pattern[str]] = ZH.shared_patterns("instance_names")
 
@@ -342,6 +344,12 @@ class EntryFacts:
             # another figure is the part asked about only if the entry names that part ("985张里护理型的有多少";
             # not "985张里社会福利服务中心有几张", when the entry never names the centre)
             parts = [n for n in salient_nouns(analysis.message, self._vocab) if not self.mentions(index, n)]
+            # the words of the part named right after the figure's 里 (普惠性养老机构, 县城), nouns or not
+            named = _PART_NAMED.search(analysis.message)
+            if named:
+                # (single characters the segmenter leaves, 普 惠 性, are one word the dictionary lacks)
+                words = re.sub(r"(?<=\b\w) (?=\w\b)", "", " ".join(segment(named.group(1)))).split()
+                parts += [w for w in words if len(w) >= 2 and not self.mentions(index, w)]
             return "" if not parts else "、".join(n for n, _ in stated)
         return "、".join(n for n, _ in stated)
 

@@ -35,6 +35,14 @@ def test_a_detail_the_release_does_not_give_is_a_partial_reply(matcher: Matcher,
     assert result.entry.answer in reply["answer"]  # type: ignore[union-attr]  # the closest fact, stated
 
 
+def test_a_part_of_a_figure_is_named_right_after_its_li(matcher: Matcher) -> None:
+    # 985张 of all beds: the nursing-type ones the entry names (410张); the 普惠性 ones or the town's it never does
+    result = matcher.match("985张床位里护理型的有多少张")
+    assert result.status is Status.ANSWERED and result.entry is not None and "410张" in result.entry.answer
+    for question in ("985张床位里普惠性养老机构有多少张", "985张床位里县城有多少张、乡下有多少张"):
+        assert matcher.match(question).status is not Status.ANSWERED, question
+
+
 def test_a_count_of_the_entrys_own_set_is_answered_though_it_spans_the_country(matcher: Matcher) -> None:
     result = matcher.match("跟交城企业合作的高校有几所")
     assert result.status is Status.ANSWERED and result.entry is not None and "30余所" in result.entry.answer
