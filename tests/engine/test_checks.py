@@ -22,6 +22,7 @@ from bot.knowledge.model import KnowledgeBase
         ("交城的万人发明专利授权数比上一年增长了多少", "上1年"),  # the entry states no growth over a year
         ("开发区危化停车场能停多少辆车", "车辆数"),  # the car park is named, its vehicles never counted
         ("交城县有几所大学？", "“交城县”的总数"),  # 全国30余所高校 are the partners across the country
+        ("28个城乡公路项目里最长的一条是哪条路", "最"),  # which is the longest: the release ranks none of them
     ],
 )
 def test_a_detail_the_release_does_not_give_is_a_partial_reply(matcher: Matcher, kb: KnowledgeBase,
