@@ -44,6 +44,11 @@ def test_a_part_of_a_figure_is_named_right_after_its_li(matcher: Matcher) -> Non
         assert matcher.match(question).status is not Status.ANSWERED, question
 
 
+def test_leading_the_world_is_a_rank_the_release_states_as_leading_the_globe(matcher: Matcher) -> None:
+    result = matcher.match("高塔造粒一步结晶技术是世界领先吗")
+    assert result.status is Status.ANSWERED and result.entry is not None and "领跑全球" in result.entry.answer
+
+
 def test_a_count_of_the_entrys_own_set_is_answered_though_it_spans_the_country(matcher: Matcher) -> None:
     result = matcher.match("跟交城企业合作的高校有几所")
     assert result.status is Status.ANSWERED and result.entry is not None and "30余所" in result.entry.answer
