@@ -13,12 +13,12 @@ Part of the core: no Telegram here. The patterns come from the language data (``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..language import ZH, Vocabulary
 from .analyse import names_nothing, salient_nouns, subject_of
 
-__all__ = ["FOLLOW_UP_SECONDS", "names_its_own", "points_back", "resolved"]
+__all__ = ["FOLLOW_UP_SECONDS", "leaning_parts", "names_its_own", "points_back", "resolved"]
 
 FOLLOW_UP_SECONDS = 300  # how long a chat keeps a person's previous question for a follow-up
 _PATTERNS = ZH.patterns("follow_up")
@@ -77,3 +77,13 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
         # would ask both (省级国家级高新技术企业) and be answered for the one the previous question named
         readings.append(other + previous)
     return readings
+
+
+def leaning_parts(parts: Sequence[str], answered: Sequence[bool], vocab: Vocabulary) -> dict[int, list[str]]:
+    """The parts of one message that leave their subject out (社工站几个？都给老人帮些啥) after a part that was
+    answered, each with its readings with that part's subject; parts that were answered are not read again."""
+    return {
+        i: resolved(parts[i - 1], parts[i], vocab)
+        for i in range(1, len(parts))
+        if answered[i - 1] and not answered[i] and points_back(parts[i])
+    }

@@ -51,7 +51,7 @@ from .claims import (
 from .compare import Compared, Comparison, asked_alone, compare, compared_after, compared_pair, thing_asked
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
-from .followup import names_its_own, points_back, resolved
+from .followup import leaning_parts, names_its_own, points_back, resolved
 from .gaps import GapKind
 from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
 from .passages import PassageFinder
@@ -133,12 +133,10 @@ class Matcher:
         # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = pinyin_reader(kb)
         self.passages = PassageFinder(kb, self.normalizer)  # the sources' own sentences, for their wording
-        # English words (how many, occupancy rate) read as Chinese: built in the background (~25 ms) or by
-        # the first message in letters, whichever comes first
+        # English words read as Chinese: built in the background (~25 ms) or by the first message in letters
         self._english: EnglishReader | None = None
         self._english_lock = threading.Lock()
-        # what each entry states (small bases) and jieba's dictionary (~0.1-0.3 s from its cache) load in the
-        # background, not on a question
+        # what each entry states (small bases) and jieba's dictionary (~0.1-0.3 s) load in the background
         threading.Thread(target=self._warm, name="lexicons", daemon=True).start()
 
     def _warm(self) -> None:
@@ -177,9 +175,8 @@ class Matcher:
         for evidence in found:
             best[evidence.index] = decider.scored(evidence, analysis, scope_terms, contested=contested)
         if focus is not None:
-            # a long message is also judged by its asking clause alone, as a short question would be,
-            # as long as the entry also explains the rest of the message (a generic clause such as
-            # 采用了哪几种方式 must not pull in an entry about something else)
+            # a long message is also judged by its asking clause alone, as long as the entry also explains the
+            # rest of it (a generic clause such as 采用了哪几种方式 must not pull in an entry about something else)
             alone = [
                 decider.scored(e, focus, scope_terms, decider.weights.focus, contested) for e in found_alone
             ]
@@ -479,8 +476,8 @@ class Matcher:
         kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
         if kind:
             return MatchResult(question=question, status=Status.SMALLTALK, score=100.0, smalltalk=kind)
-        # letters are read as Chinese first: the English the lexicon knows (how many beds), then what is left
-        # that is pinyin (yanglao chuangwei duoshao zhang); a word that is both is pinyin beside other pinyin
+        # letters are read as Chinese first: the English the lexicon knows (how many beds), then the pinyin left
+        # (yanglao chuangwei duoshao zhang); a word that is both is pinyin beside other pinyin
         reading = self.reader.read(self.english.read(folded)) if _LETTERS.search(folded) else question
         if reading == folded:
             reading = question
@@ -495,6 +492,11 @@ class Matcher:
             return whole
         analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
         results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
+        # a part that leaves its subject out (社工站几个？都给老人帮些啥) asks it of the answered part before it
+        for i, readings in leaning_parts(parts, [r.status is Status.ANSWERED for r in results], vocab).items():
+            tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
+            again = next((r for r in tried if r.status is Status.ANSWERED), None)
+            results[i] = replace(again, question=parts[i]) if again is not None else results[i]
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:
             return whole  # nothing answered part by part: the message is judged as one question
@@ -505,8 +507,7 @@ class Matcher:
             # one confident answer for the whole message, and no part that asks about another entry: the
             # other "parts" are the resident's story (家里种了几亩地), not questions of their own
             return whole
-        # a part that an answered part's entry states in full is a follow-up about the same thing
-        # ("有多少户？是不是全市最多"): it needs no reply of its own
+        # a part an answered part's entry states in full is a follow-up needing no reply (有多少户？是不是全市最多)
         kept: list[MatchResult] = []
         for result, a in zip(results, analyses, strict=True):
             if result.status is not Status.ANSWERED and any(self._states(entry, a, result) for entry in answered):

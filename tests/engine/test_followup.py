@@ -105,3 +105,14 @@ def test_a_check_that_names_its_own_subject_is_not_bent_by_the_previous_question
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.entry.id == matcher.match("是不是每个村都通水泥路了").entry.id  # type: ignore[union-attr]
     assert "水泥路" in result.entry.answer
+
+
+def test_a_part_that_leaves_its_subject_out_asks_it_of_the_part_before(matcher: Matcher) -> None:
+    # 都给老人帮些啥 alone names no subject: within the message it asks about the social work stations
+    result = matcher.match("社工站几个？都给老人帮些啥？")
+    assert result.status is Status.ANSWERED and len(result.parts) == 2, result
+    said = " ".join(p.entry.answer for p in result.parts if p.entry is not None)
+    assert "8个乡镇社工站" in said and "帮助做饭" in said
+    # a part answered alone is not read again with the one before
+    result = matcher.match("社工站有几个？养老床位有多少张？")
+    assert [p.entry.id for p in result.parts if p.entry is not None] == ["elder-social-work-stations", "elder-beds"]
