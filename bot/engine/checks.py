@@ -55,6 +55,7 @@ _WHEN_EVENT = ZH.pattern("when_event")
 _LIGHT_VERBS = ZH.chars("light_verbs")  # 弄完, 搞好: a light verb names no event
 # a past year's figure is not a target's (去年的产值 is not 到2030年力争的产值)
 _PAST = ZH.pattern("past")
+_HAS_IT = ZH.pattern("has_it_asked")
 _PAST_COMPARED = ZH.pattern("past_compared")
 _TARGET = ZH.pattern("target")
 _NOW = ZH.pattern("now")
@@ -392,6 +393,18 @@ def counted_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
     if figures and all(f.vocabulary.bigger_areas.search(raw[max(0, m.start() - 3) : m.start()]) for m in figures):
         # the reply says the county's own count is what the release does not give
         q.found.append(Gap(GapKind.AREA, f.vocabulary.place.county or "本县"))
+
+
+@check(GapKind.ASK_NAMES)
+def thing_asked_of_a_set_never_named(f: EntryFacts, q: Asked) -> None:
+    """有没有山西大学 (among the 30余所高校): whether a set holds a thing the entry never names, nor the base (it may
+    or may not; the release does not say)."""
+    for match in _HAS_IT.finditer(q.analysis.message):
+        words = [w for w in segment(match.group(1)) if len(w) >= 2]
+        thing = words[0] if words else ""
+        if thing and not f.mentions(q.index, thing) and not f.known_to_base(thing):
+            q.found.append(Gap(GapKind.ASK_NAMES, thing))
+            return
 
 
 @check(GapKind.PERIOD)

@@ -44,6 +44,13 @@ def test_a_part_of_a_figure_is_named_right_after_its_li(matcher: Matcher) -> Non
         assert matcher.match(question).status is not Status.ANSWERED, question
 
 
+def test_whether_a_set_holds_a_thing_the_release_never_names_is_not_answered(matcher: Matcher) -> None:
+    assert matcher.match("跟交城合作的30余所高校里有没有山西大学？").status is not Status.ANSWERED
+    # a thing the entry names is answered (养老机构里有没有医务室)
+    result = matcher.match("养老机构里有没有医务室")
+    assert result.status is Status.ANSWERED and result.entry is not None and "医务室" in result.entry.answer
+
+
 def test_leading_the_world_is_a_rank_the_release_states_as_leading_the_globe(matcher: Matcher) -> None:
     result = matcher.match("高塔造粒一步结晶技术是世界领先吗")
     assert result.status is Status.ANSWERED and result.entry is not None and "领跑全球" in result.entry.answer
