@@ -29,7 +29,7 @@ from .analyse import (
 )
 from .facts import COUNTED_GROUP, INSTANCE_NAMES, LIST_SEPARATORS, EntryFacts, same_areas
 from .gaps import Gap, GapKind
-from .lexicon import counties_in, segment, verb_like
+from .lexicon import counties_in, noun_lexicon, segment, verb_like
 
 __all__ = ["CHECKS", "WHO_FRAME", "Asked", "Check", "check", "find_gaps"]
 
@@ -304,6 +304,20 @@ def counts_what_the_noun_names(f: EntryFacts, q: Asked) -> None:
     after = [m.group(1) for m in figure.finditer(f.said_as_typed(q.index))]
     # 几个乡镇社工站, or 社工站有几个，乡镇的: the message names what the entry counts
     if after and all(_names_a_place(rest) and rest[:2] not in q.analysis.message for rest in after):
+        q.found.append(Gap(GapKind.COUNTED, noun))
+
+
+@check(GapKind.COUNTED)
+def counted_thing_never_named(f: EntryFacts, q: Asked) -> None:
+    """多少家企业 where the entry counts substations: the thing counted right after its measure word, which the
+    entry never names."""
+    if q.has(GapKind.COUNTED) or q.analysis.checks:
+        return
+    asked = COUNTED.search(q.analysis.focus)
+    if asked is None or not asked.group(1) or len(asked.group(2)) < 2:
+        return
+    noun = segment(asked.group(2))[0]
+    if len(noun) >= 2 and noun in noun_lexicon() and not f.mentions(q.index, noun):
         q.found.append(Gap(GapKind.COUNTED, noun))
 
 

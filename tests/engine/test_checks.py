@@ -371,6 +371,7 @@ def test_a_quoted_term_names_a_thing_but_not_a_company(
         "中国氮肥工业协会成立于哪一年",  # the date of another event than the honour it gave
         "陈蕴博什么时候当选的院士",
         "2.78亿元那28个城乡公路项目是哪年全部完工的",  # 全部 between the asking and the event: its completion
+        "吕梁市一共有几个县市区？",  # the thing counted (县市区), which no entry counts
         "交城硝基复合肥去年实际产量多少",  # output, where the release gives capacity
         "那场发布会在什么地方开的",  # a place the release does not give
         "日间照料中心单独建了多少个",  # one count the release gives for two kinds of thing together
