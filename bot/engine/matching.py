@@ -493,7 +493,8 @@ class Matcher:
         analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
         results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
         # a part that leaves its subject out (社工站几个？都给老人帮些啥) asks it of the answered part before it
-        for i, readings in leaning_parts(parts, [r.status is Status.ANSWERED for r in results], vocab).items():
+        answered_each = [r.status is Status.ANSWERED for r in results]
+        for i, readings in leaning_parts(parts, answered_each, vocab, whole.status is Status.ANSWERED).items():
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]
