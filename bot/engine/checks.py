@@ -396,10 +396,9 @@ def counted_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
     if analysis.areas or analysis.checks or "count" not in analysis.asks:
         return
     asked = COUNTED.search(analysis.message)
-    unit = asked.group(1) if asked else ""
-    if not unit or unit == "个" or asked is None:
-        return
-    counted = asked.group(2)
+    if asked is None or not asked.group(1) or asked.group(1) == "个":
+        return  # (个 counts anything: 两个变电站 and 30个村 alike)
+    unit, counted = asked.group(1), asked.group(2)
     if [n for n in salient_nouns(analysis.message, f.vocabulary) if n not in counted]:
         return
     raw = f.answer_digits(q.index)
