@@ -90,5 +90,5 @@ def leaning_parts(
     return {
         i: resolved(parts[i - 1], parts[i], vocab)
         for i in range(1, len(parts))
-        if answered[i - 1] and not answered[i] and points_back(parts[i])
+        if answered[i - 1] and not answered[i] and (points_back(parts[i]) or names_nothing(parts[i], vocab))
     }

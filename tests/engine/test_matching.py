@@ -66,7 +66,9 @@ def test_a_generic_asking_clause_does_not_pull_in_an_unrelated_entry(matcher: Ma
     assert result.entry.id == "elder-medical-care-modes"
 
 
-@pytest.mark.parametrize("question", ["花了多少钱", "是谁", "总共投资多少", "交城县一共有多少", "县里有几个", "多大"])
+@pytest.mark.parametrize(
+    "question", ["花了多少钱", "是谁", "总共投资多少", "交城县一共有多少", "县里有几个", "多大", "全市排第几"]
+)
 def test_a_message_that_names_nothing_is_asked_to_say_what(
     matcher: Matcher, kb: KnowledgeBase, question: str
 ) -> None:
@@ -82,6 +84,13 @@ def test_a_part_that_names_nothing_leans_on_the_answered_part(matcher: Matcher) 
     assert reply["status"] == "answered" and reply["entry_id"] == "elder-xinghe-5g-platform"
     assert "350余万元" in reply["answer"] and "健康管理" in reply["answer"] and "2.78亿元" not in reply["answer"]
     assert matcher.match("发布会是谁办的").status is Status.ANSWERED  # the event named is a subject
+
+
+def test_a_dialect_question_word_splits_a_message_into_its_asks(matcher: Matcher) -> None:
+    # 甚 (Shanxi for 什么) asks as 什么 does: two strategies asked, two cards answered
+    result = matcher.match("管理创新战略要打造成个甚 民生创享战略又要打造成个甚")
+    said = " ".join(p.entry.answer for p in result.parts if p.entry is not None)
+    assert result.status is Status.ANSWERED and "省城城市后花园" in said and "幸福吕梁向往地" in said, result
 
 
 def test_another_place_is_named_in_the_reply(matcher: Matcher, kb: KnowledgeBase) -> None:
