@@ -31,6 +31,7 @@ __all__ = [
     "place_areas",
     "presenter_claimed",
     "states_another_year",
+    "value_said",
     "without_claim",
 ]
 
@@ -45,6 +46,7 @@ _ORDINALS = re.compile(r"第[\d一二三四五六七八九十]+")
 _NUMERALS = {c: str(i) for i, c in enumerate("零一二三四五六七八九十")}
 _FIRST = ZH.pattern("first")  # 率先, 首批, 居首: first
 _RANK_AREAS = ZH.words("claim_rank_areas")
+_EXCLUSIVE = ZH.groups("exclusive_values")  # values of one kind (国内, 国际): said with the word after them
 _RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 # a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
@@ -179,6 +181,16 @@ def states_another_year(number: str, entry: Entry) -> bool:
     is then a year claimed, and another than the entry's."""
     year = _PATTERNS["year"]
     return year.fullmatch(f"{number}年") is not None and year.search(entry.answer + entry.quote) is not None
+
+
+def value_said(value: str, message: str, entry: Entry | None) -> str:
+    """Another value claimed (国际 of 国际领先吗), with the word after it in the message when the entry's answer
+    says that word after its own value (国内领先): "不对，发布材料说的不是国际领先"."""
+    answer = entry.answer if entry is not None else ""
+    at = message.find(value)
+    after = message[at + len(value) : at + len(value) + 2] if at >= 0 else ""
+    others = [v for group in _EXCLUSIVE if value in group for v in group if v != value]
+    return value + after if len(after) == 2 and any(v + after in answer for v in others) else value
 
 
 def presenter_claimed(value: ClaimedValue) -> bool:

@@ -46,6 +46,7 @@ from .claims import (
     place_areas,
     presenter_claimed,
     states_another_year,
+    value_said,
     without_claim,
 )
 from .compare import Compared, Comparison, asked_alone, compare, compared_after, compared_pair, thing_asked
@@ -324,8 +325,7 @@ class Matcher:
         the claim asked again as a question when it kept the message from being answered; else ``result``."""
         folded = self.normalizer.fold(question)
         values = claimed_values(folded, self.kb.scope.names, place_areas(self.decider.vocabulary))
-        # 是省级认定的吧, where the entry says 市级: the release's fact, and that the value claimed differs
-        # (or a year the entry does not state where it states another, in a message that checks one: 是哪年评的 2023？)
+        # 是省级认定的吧 where the entry says 市级 (or 是哪年评的 2023？ of another year): the value claimed differs
         entry = result.entry
         # (国际领先吧 of 国内领先: 国际 is also an area the entry states nothing for, which the value says already)
         values_said = {g.detail for g in result.gaps if g.kind is GapKind.VALUE}
@@ -360,7 +360,7 @@ class Matcher:
                 return replace(result, claim=judge_claim(checked[0], result.entry, self.normalizer, vocab))
             return result
         if other_value:
-            claim = Claim(result.gaps[0].detail, Verdict.DIFFERS)
+            claim = Claim(value_said(result.gaps[0].detail, folded, result.entry), Verdict.DIFFERS)
             return replace(result, status=Status.ANSWERED, gaps=(), claim=claim)
         # the claim asked again as a question (是不是60户吧 → 是多少户): the release's fact, and whether it differs
         for value in values:

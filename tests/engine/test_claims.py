@@ -97,7 +97,7 @@ def test_who_presented_a_topic_is_checked_against_that_topic(
         ("硝基复合肥专业镇是省级认定的吧", "省级", "市级"),  # another value of a kind the entry states
         ("交城的乡镇社工站是全省率先设立的吗", "全省率先", "全市率先"),  # 率先 is first, for another area
         ("交城被授予“中国钙都”称号是在2022年吧", "2022年", "2024年"),  # 是在哪年 asks a year, not a place
-        ("高温熔岩塔造粒技术是国际领先吗", "国际", "国内领先"),  # a level: 国际 is no area the entry states either
+        ("高温熔岩塔造粒技术是国际领先吗", "国际领先", "国内领先"),  # a level: 国际 is no area the entry states either
     ],
 )
 def test_a_wrong_value_rank_or_year_is_corrected(matcher: Matcher, question: str, said: str, fact: str) -> None:
