@@ -93,6 +93,21 @@ def test_a_dialect_question_word_splits_a_message_into_its_asks(matcher: Matcher
     assert result.status is Status.ANSWERED and "省城城市后花园" in said and "幸福吕梁向往地" in said, result
 
 
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("有效发名专利多少项全市排几", ["98项", "全市排名第二"]),  # typed in one run, a typo in it
+        ("主导产品年出口额多少全市排几", ["近10亿元", "全市第一"]),
+    ],
+)
+def test_a_rank_asked_right_after_a_count_is_the_same_things_rank(
+    matcher: Matcher, question: str, facts: list[str]
+) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert all(fact in result.entry.answer for fact in facts), result.entry.answer
+
+
 def test_another_place_is_named_in_the_reply(matcher: Matcher, kb: KnowledgeBase) -> None:
     result = matcher.match("太原有多少户国家级高新技术企业")
     assert result.status is Status.NO_MATCH and result.out_of_scope == "太原"
