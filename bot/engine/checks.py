@@ -389,7 +389,7 @@ def bigger_area(f: EntryFacts, q: Asked) -> None:
 
 @check(GapKind.AREA)
 def counted_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
-    """交城有几所大学 where the entry counts 全国30余所高校 (the universities across the country its firms work
+    """某县有几所大学 where the entry counts 全国30余所高校 (the universities across the country its firms work
     with): a count the entry states for a bigger area than the county is not the county's own, when the question
     asks the county's and names nothing else the count is of (跟企业合作的高校有几所 asks the entry's own)."""
     analysis = q.analysis
@@ -410,7 +410,7 @@ def counted_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
 
 @check(GapKind.ASK_NAMES)
 def thing_asked_of_a_set_never_named(f: EntryFacts, q: Asked) -> None:
-    """有没有山西大学 (among the 30余所高校): whether a set holds a thing the entry never names, nor the base (it may
+    """有没有某某大学 (among the 30余所高校): whether a set holds a thing the entry never names, nor the base (it may
     or may not; the release does not say)."""
     for match in _HAS_IT.finditer(q.analysis.message):
         words = [w for w in segment(match.group(1)) if len(w) >= 2]
