@@ -294,10 +294,7 @@ def counts_what_the_noun_names(f: EntryFacts, q: Asked) -> None:
     counts, as a modifier of a word for a place or body; the entry never counts the thing itself."""
     if q.has(GapKind.COUNTED) or q.analysis.checks:
         return
-    asked = COUNTED.search(q.analysis.message)
-    if asked is None or not asked.group(1) or len(asked.group(2)) < 2:
-        return
-    unit, noun = asked.group(1), segment(asked.group(2))[0]
+    unit, noun = _counted_after_unit(q.analysis.message)
     if len(noun) < 2:
         return
     figure = re.compile(r"\d" + re.escape(unit) + re.escape(noun) + r"([\u4e00-\u9fff]{0,6})")
@@ -313,12 +310,18 @@ def counted_thing_never_named(f: EntryFacts, q: Asked) -> None:
     entry never names."""
     if q.has(GapKind.COUNTED) or q.analysis.checks:
         return
-    asked = COUNTED.search(q.analysis.focus)
-    if asked is None or not asked.group(1) or len(asked.group(2)) < 2:
-        return
-    noun = segment(asked.group(2))[0]
+    noun = _counted_after_unit(q.analysis.focus)[1]
     if len(noun) >= 2 and noun in noun_lexicon() and not f.mentions(q.index, noun):
         q.found.append(Gap(GapKind.COUNTED, noun))
+
+
+def _counted_after_unit(text: str) -> tuple[str, str]:
+    """The measure word a count is asked with and the word right after it (几所高中 → 所, 高中), or ('', '') when the
+    count has no measure word or nothing after it."""
+    asked = COUNTED.search(text)
+    if asked is None or not asked.group(1) or len(asked.group(2)) < 2:
+        return "", ""
+    return asked.group(1), segment(asked.group(2))[0]
 
 
 def _names_a_place(words: str) -> bool:

@@ -86,18 +86,19 @@ class PassageFinder:
                 self._units.append(_Unit(passage, key, frozenset(_pairs(key))))
         self._text = "\n".join(unit.key for unit in self._units)
         # the lists the report counts off (一是……二是……三是), each with the word pairs of the section it stands in
-        self._lists: list[tuple[list[_Unit], frozenset[str]]] = []
+        sections: dict[str, set[str]] = {}
+        for unit in self._units:
+            sections.setdefault(unit.passage.section, set()).update(unit.pairs)
+        lists: list[list[_Unit]] = []
         for unit in self._units:
             if not _ENUMERATED.search(unit.passage.text):
                 continue
-            last = self._lists[-1][0] if self._lists else []
-            if last and last[-1].passage.section == unit.passage.section and not unit.passage.text.startswith("一"):
-                last.append(unit)
+            # a list goes on in its section until an item counted first (一是, 其一, 第一) starts another
+            if lists and lists[-1][-1].passage.section == unit.passage.section and "一" not in unit.passage.text[:2]:
+                lists[-1].append(unit)
             else:
-                where = unit.passage.section
-                section = frozenset().union(*(u.pairs for u in self._units if u.passage.section == where))
-                self._lists.append(([unit], section))
-        self._lists = [(items, section) for items, section in self._lists if len(items) >= 2]
+                lists.append([unit])
+        self._lists = [(items, frozenset(sections[items[0].passage.section])) for items in lists if len(items) >= 2]
         df = Counter(pair for unit in self._units for pair in unit.pairs)
         n = len(self._units) or 1
         self._idf = {pair: math.log(1 + n / count) for pair, count in df.items()}
