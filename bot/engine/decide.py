@@ -96,7 +96,8 @@ class Decider:
         """Scope terms as they appear in normalised keys and as typed (both are checked)."""
         normalizer = self._normalizer
         keys = {normalizer.canonical_term(t) for t in terms} | {normalizer.plain(t) for t in terms}
-        return tuple(sorted((k for k in keys if k), key=len, reverse=True))
+        # longest first, and in one order from run to run (a set's order changes with each process)
+        return tuple(sorted((k for k in keys if k), key=lambda k: (-len(k), k)))
 
 
     # ----------------------------------------------------------------------------------------------
