@@ -150,9 +150,10 @@ def small_matcher(small_kb: KnowledgeBase) -> Matcher:
 
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
-    """A copy of the shipped base (with its snapshot) that a test may edit."""
+    """A copy of the shipped base (with its snapshot) that a test may edit; a snapshot another process is writing
+    at that moment (a .tmp- folder that is renamed or removed under the copy) is left out."""
     target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
+    shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns(".tmp-*"))
     return target
 
 

@@ -60,7 +60,7 @@ def _edited(api: FakeBotApi, needle: str) -> bool:
 
 def test_a_proposal_accepted_in_the_running_bot_is_answered_next_time(tmp_path: Path) -> None:
     knowledge = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge)
+    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns(".tmp-*"))  # (a snapshot being written)
     before = (knowledge / "tech.yaml").read_text(encoding="utf-8")
     api = FakeBotApi(TOKEN).start()
     config = _polling_config(tmp_path, api.base_url, knowledge=knowledge, admins=str(ADMIN))
