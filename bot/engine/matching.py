@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 
 from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH
@@ -49,60 +48,17 @@ from .claims import (
     value_said,
     without_claim,
 )
-from .compare import Compared, Comparison, asked_alone, compare, compared_after, compared_pair, thing_asked
+from .comparing import Comparisons
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
 from .followup import leaning_parts, names_its_own, points_back, resolved
 from .gaps import GapKind
 from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
 from .passages import PassageFinder
+from .result import STRENGTH, Candidate, MatchResult, Status
 from .retrieve import Retriever
 
 __all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status"]
-
-
-class Status(StrEnum):
-    ANSWERED = "answered"
-    PARTIAL = "partial"
-    AMBIGUOUS = "ambiguous"
-    NO_MATCH = "no_match"
-    SMALLTALK = "smalltalk"
-
-
-# from the most to the least useful reply: a compound message takes its weakest part's status
-_STRENGTH = (Status.ANSWERED, Status.PARTIAL, Status.AMBIGUOUS, Status.NO_MATCH)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    entry: Entry
-    score: float
-    question: str  # the entry's question closest to what was asked
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    question: str
-    status: Status
-    entry: Entry | None = None  # answered: the answer; partial: the closest entry; compound: the first part's
-    score: float = 0.0
-    candidates: tuple[Candidate, ...] = ()
-    smalltalk: str = ""  # greeting / thanks / identity / bye / help
-    out_of_scope: str = ""  # the out-of-scope term that blocked a confident answer, if any
-    gaps: tuple[Gap, ...] = ()  # partial: what the entry does not state of what was asked
-    parts: tuple[MatchResult, ...] = field(default=())  # a message that asks several things: one per part
-    claim: Claim | None = None  # answered: a figure, year, rank or name the message checks, and whether it holds
-    comparison: Comparison | None = None  # answered: two stated figures a message compares (A和B哪个多)
-    read_as: str = ""  # a follow-up ("那省级的呢"): the question it was read as, with the previous one's subject
-
-    @property
-    def asked(self) -> str:
-        """What this reply answers, in full: the next follow-up leans on it."""
-        return self.read_as or self.question
-
-    @property
-    def compound(self) -> bool:
-        return len(self.parts) > 1
 
 
 _LETTERS = re.compile(r"[a-z]{2}")
@@ -134,6 +90,7 @@ class Matcher:
         # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = pinyin_reader(kb)
         self.passages = PassageFinder(kb, self.normalizer)  # the sources' own sentences, for their wording
+        self._comparisons = Comparisons(self._match, self.normalizer, lambda: self.english)  # A和B哪个多
         # English words read as Chinese: built in the background (~25 ms) or by the first message in letters
         self._english: EnglishReader | None = None
         self._english_lock = threading.Lock()
@@ -420,56 +377,7 @@ class Matcher:
         return names_its_own(self.normalizer.fold(question), self.decider.vocabulary, lambda n: mentions(index, n))
 
     def _compared(self, question: str) -> MatchResult | None:
-        """A message that compares two things (A和B哪个多), asked as both facts (A和B各有多少) and answered with
-        the two figures compared; or two questions and then a comparison of their answers ("A投资多少？B投了多少？
-        哪个多？"). None when it compares nothing or the two facts are not both answered."""
-        folded = self.normalizer.fold(question)
-        if _LETTERS.search(folded):
-            folded = self.english.read(folded)  # Which is bigger, A or B? is compared as 哪个更大，A还是B
-        pair = compared_pair(folded)
-        if pair is None:
-            return self._compared_after(question, folded)
-        result = self._match(pair.asked)
-        if result.compound and result.status is not Status.ANSWERED:
-            return replace(result, question=question)  # one of the two is not stated: not the other one alone
-        if result.status is not Status.ANSWERED or result.entry is None:
-            return None
-        parts = [p.entry for p in result.parts if p.entry is not None] if result.compound else []
-        first, second = (parts[0], parts[1]) if len(parts) == 2 else (result.entry, result.entry)
-        comparison = compare(pair, first, second, self.normalizer)
-        if comparison is None and not result.compound:
-            # one entry answered "A和B各有多少" and does not give both figures: each thing asked alone
-            both = self._both(pair.first, pair.second)
-            if both is None or both.parts[0].entry is None or both.parts[1].entry is None:
-                return None
-            result = both
-            comparison = compare(pair, both.parts[0].entry, both.parts[1].entry, self.normalizer)
-        return replace(result, question=question, comparison=comparison)
-
-    def _both(self, first: str, second: str) -> MatchResult | None:
-        """The two things of a comparison asked one by one, each answered by an entry of its own, or None."""
-        results = [self._match(asked_alone(thing)) for thing in (first, second)]
-        if not all(r.status is Status.ANSWERED and r.entry is not None and not r.compound for r in results):
-            return None
-        if results[0].entry == results[1].entry:
-            return None
-        a, b = results
-        return MatchResult(f"{first}，{second}", Status.ANSWERED, a.entry, min(a.score, b.score), parts=(a, b))
-
-    def _compared_after(self, question: str, folded: str) -> MatchResult | None:
-        """Two questions, then "哪个多？": the two answers, and their figures compared."""
-        tail = compared_after(folded)
-        if tail is None:
-            return None
-        asked, by = tail
-        result = self._match(asked)
-        if result.status is not Status.ANSWERED or len(result.parts) != 2:
-            return None
-        first, second = result.parts
-        if first.entry is None or second.entry is None:
-            return None
-        pair = Compared(thing_asked(first.question), thing_asked(second.question), by, asked)
-        return replace(result, question=question, comparison=compare(pair, first.entry, second.entry, self.normalizer))
+        return self._comparisons.answer(question)
 
     def _match(self, question: str) -> MatchResult:
         folded = self.normalizer.fold(question)
@@ -522,7 +430,7 @@ class Matcher:
             kept.append(result)
         if len(kept) == 1:
             return kept[0] if whole.status is not Status.ANSWERED or whole.entry != kept[0].entry else whole
-        status = max((r.status for r in kept), key=_STRENGTH.index)
+        status = max((r.status for r in kept), key=STRENGTH.index)
         first = kept[0]
         return MatchResult(
             question, status, first.entry, min(r.score for r in kept), first.candidates,
