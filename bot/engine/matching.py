@@ -57,6 +57,7 @@ from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
 from .passages import PassageFinder
 from .result import STRENGTH, Candidate, MatchResult, Status
 from .retrieve import Retriever
+from .structure import StructureReader
 
 __all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status"]
 
@@ -90,6 +91,7 @@ class Matcher:
         # in pinyin: few messages are, and building it beside the first questions slows them all
         self.reader = pinyin_reader(kb)
         self.passages = PassageFinder(kb, self.normalizer)  # the sources' own sentences, for their wording
+        self.structure = StructureReader(kb, self.normalizer)  # where a part of the report stands
         self._comparisons = Comparisons(self._match, self.normalizer, lambda: self.english)  # A和B哪个多
         # English words read as Chinese: built in the background (~25 ms) or by the first message in letters
         self._english: EnglishReader | None = None
@@ -259,17 +261,20 @@ class Matcher:
         entry = result.entry
         beyond = entry is not None and not result.compound and self.passages.asks_beyond(question, entry.quote)
         if (result.status is not Status.ANSWERED and not result.claim and not result.out_of_scope) or beyond:
-            quoted = self._quoted(question)
+            quoted = self._quoted(question, structure=result.status is not Status.ANSWERED)
             if quoted is not None:
                 return quoted
         if result.compound or result.status is Status.SMALLTALK:
             return result
         return self._checked(question, result)
 
-    def _quoted(self, question: str) -> MatchResult | None:
-        """A question about the report's wording that no entry answered, answered by the sentence of the source
-        that says it (one per thing a list names), or None."""
-        found = self.passages.answer(question)
+    def _quoted(self, question: str, *, structure: bool) -> MatchResult | None:
+        """A question about the report's structure or wording that no entry answered, answered by the heading of
+        the part asked (第一个小节, 城乡融合后面那节) or the sentence of the source that says it (one per thing a list
+        names), or None. ``structure``: the parts are asked only of a message no entry answered."""
+        folded = self.normalizer.fold(question)
+        read = self.english.read(folded) if _LETTERS.search(folded) else question  # which section comes after …
+        found = (self.structure.answer(read) if structure else []) or self.passages.answer(question)
         if not found:
             return None
         parts = tuple(MatchResult(asked, Status.ANSWERED, entry, _QUOTED_SCORE) for asked, entry in found)

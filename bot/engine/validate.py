@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..knowledge.model import Entry, KnowledgeBase
+from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..knowledge.problems import Problem
 from ..language import ZH
 from ..language.text import chinese_numerals_to_digits
@@ -112,6 +112,8 @@ def _check_question(
     own = result.entry is not None and result.entry.id == entry.id
     if own and result.status is Status.ANSWERED:
         return
+    if result.status is Status.ANSWERED and not result.compound and _same_words(result.entry, entry):
+        return  # answered in the source's own words that the entry quotes (a part's heading, found by its place)
     if own and result.status is Status.PARTIAL:
         # the entry's own honest reply to a question its answer disclaims (哪些事项 when the release gives
         # only how many): the question reaches its entry, but the resident is told what is missing
@@ -129,6 +131,11 @@ def _check_question(
     problems.append(
         Problem(entry.file, line, f"question '{question}' of '{entry.id}' {what}; reword it to be specific")
     )
+
+
+def _same_words(found: Entry | None, entry: Entry) -> bool:
+    """Whether a passage of the source answered with exactly the words the entry quotes."""
+    return found is not None and found.source == entry.source and quote_key(found.quote) == quote_key(entry.quote)
 
 
 def _check_examples(kb: KnowledgeBase, matcher: Matcher, problems: list[Problem]) -> None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from ..language import ZH, alternation
 from .model import Entry, Source
 
-__all__ = ["derived_entries", "is_derived", "speakers"]
+__all__ = ["derived_entries", "heading_sections", "is_derived", "speakers"]
 
 _DATA = ZH.table("derived")
 _TITLES = ZH.words("person_titles")
@@ -39,7 +39,7 @@ def _lines(source: Source) -> set[str]:
     return {line.strip() for line in source.text.splitlines() if line.strip()}
 
 
-def _headings(source: Source) -> list[str]:
+def heading_sections(source: Source) -> list[str]:
     """The sections whose words stand as heading lines in the text (body sections, not 导语 or 结语)."""
     lines = _lines(source)
     return [s for s in source.sections if all(part in lines for part in s.split())]
@@ -91,7 +91,7 @@ def derived_entries(
     for source in sources.values():
         paragraphs = _paragraphs(source)
         found: dict[str, tuple[str, str]] = {}  # kind -> (answer, quote)
-        headings = _headings(source)
+        headings = heading_sections(source)
         if len(headings) >= 2:
             shown = "、".join(_DATA["heading"].format(n=n, heading=h) for n, h in enumerate(headings, 1))
             answer = _DATA["headings"]["answer"].format(count=len(headings), headings=shown)

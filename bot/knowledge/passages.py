@@ -121,6 +121,11 @@ def passage_entry(kb: KnowledgeBase, entry_id: str) -> Entry | None:
         if passage.start <= start < end <= passage.end:
             rest = passage.rest if end == passage.end else ""
             return entry_of(replace(passage, start=start, end=end, text=source.text[start:end], rest=rest), source)
+    # a heading of several lines (科技赋能 / 吹响“创新型县”特色名片), quoted as one: every line of it a heading line
+    lines = [p for p in _passages(source) if start <= p.start and p.end <= end]
+    if len(lines) >= 2 and all(p.label for p in lines) and lines[0].start == start and lines[-1].end == end:
+        text = " ".join(p.text for p in lines)
+        return entry_of(replace(lines[0], end=end, text=text), source)
     return None
 
 
