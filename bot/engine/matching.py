@@ -13,8 +13,10 @@ A message that asks several things gets one reply per part (``parts``), each dec
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ..knowledge.model import Entry, KnowledgeBase
@@ -55,6 +57,7 @@ from .followup import leaning_parts, names_its_own, points_back, resolved
 from .gaps import GapKind
 from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
 from .passages import PassageFinder
+from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
 from .retrieve import Retriever
 from .structure import StructureReader
@@ -123,38 +126,45 @@ class Matcher:
 
     # ----------------------------------------------------------------------------------------------
 
-    def rank(self, analysis: Analysis) -> list[Scored]:
-        """The shortlisted entries, scored with their gaps, best first."""
+    def rank(self, analysis: Analysis) -> Ranked:
+        """The shortlisted entries, scored with their gaps, best first (each checked when its place needs it)."""
         decider = self.decider
         scope_terms = decider.scope_terms_in(analysis)
-        best: dict[int, Scored] = {}
-        found = self.retriever.evidence(analysis)
+        found = {e.index: e for e in self.retriever.evidence(analysis)}
         focus = analysis.focused()
-        found_alone = self.retriever.evidence(focus) if focus is not None else []
-        contested = decider.contested(analysis, {e.index for e in (*found, *found_alone)})
-        for evidence in found:
-            best[evidence.index] = decider.scored(evidence, analysis, scope_terms, contested=contested)
-        if focus is not None:
-            # a long message is also judged by its asking clause alone, as long as the entry also explains the
-            # rest of it (a generic clause such as 采用了哪几种方式 must not pull in an entry about something else)
-            alone = [
-                decider.scored(e, focus, scope_terms, decider.weights.focus, contested) for e in found_alone
-            ]
-            raisable = [s for s in alone if s.index not in best or s.score > best[s.index].score]
-            rest = self.retriever.rest_coverage(analysis, [s.index for s in raisable]) if raisable else {}
-            for s in raisable:
-                factor = min(1.0, decider.weights.focus_context + rest[s.index])
-                score = factor * s.score
-                if s.index not in best or score > best[s.index].score:
-                    best[s.index] = Scored(score, s.index, s.question, s.gaps, factor * s.base)
+        alone = {e.index: e for e in self.retriever.evidence(focus)} if focus is not None else {}
+        contested = decider.contested(analysis, found.keys() | alone.keys())
+        w = decider.weights
+        bounds = {i: decider.base_score(e) for i, e in found.items()}
+        for i, e in alone.items():
+            bounds[i] = max(bounds.get(i, 0.0), w.focus * decider.base_score(e))
         rest_of_list = _EXCEPT.search(analysis.message) is not None
-        for index, scored in best.items():
+        rest: dict[int, float] = {}
+
+        def score(index: int) -> Scored:
+            best = decider.scored(found[index], analysis, scope_terms, contested=contested) if index in found else None
+            if index in alone and focus is not None:
+                # a long message is also judged by its asking clause alone, as long as the entry also explains the
+                # rest of it (a generic clause such as 采用了哪几种方式 must not pull in an entry about something else)
+                s = decider.scored(alone[index], focus, scope_terms, w.focus, contested)
+                if best is None or s.score > best.score:
+                    if not rest:  # how much of the rest of the message each entry explains, for all at once
+                        rest.update(self.retriever.rest_coverage(analysis, sorted(alone)))
+                    factor = min(1.0, w.focus_context + rest[index])
+                    if best is None or factor * s.score > best.score:
+                        best = Scored(factor * s.score, index, s.question, s.gaps, factor * s.base)
+            assert best is not None
             # the rest of a list asked after naming some of its items ("除了产业创优、环境创建，另外两个") is
             # about the entry that lists them all, however its other words are put
-            if rest_of_list and self.decider.facts.listed_items(index, analysis) >= 2:
-                boost = self.decider.weights.list_boost
-                best[index] = Scored(scored.score * boost, index, scored.question, scored.gaps, scored.base * boost)
-        return sorted(best.values(), key=lambda s: (-s.score, s.index))
+            if rest_of_list and decider.facts.listed_items(index, analysis) >= 2:
+                boost = w.list_boost
+                best = Scored(best.score * boost, index, best.question, best.gaps, best.base * boost)
+            return best
+
+        # a gap only lowers a score: the evidence's score bounds it (unless a weight raises it)
+        exact = rest_of_list or max(w.gap_penalty, w.number_penalty, w.unexplained_penalty, w.focus) > 1.0
+        bases = {i: bound for i, bound in bounds.items() if i not in alone}  # (an entry only in found: its base)
+        return Ranked(bounds, score, bases=bases, exact=exact)
 
     def shortlisted(self, analysis: Analysis) -> set[int]:
         """The entries :meth:`rank` scores for this analysis: retrieval's shortlist for it and for its asking clause."""
@@ -164,14 +174,14 @@ class Matcher:
             found.update(self.retriever.closest(focus))
         return found
 
-    def _runner_up(self, analysis: Analysis, ranked: list[Scored], question: str = "") -> tuple[float, bool]:
+    def _runner_up(self, analysis: Analysis, ranked: Sequence[Scored], question: str = "") -> tuple[float, bool]:
         """The score of the runner-up that says something else, and whether the next entry concurs with the best:
         an entry that gives the same reply (it cites or restates the same passage, or names the same people
         asked who) takes nothing from the best's lead, nor does one that lacks a term the question quotes from
         the release (“管理创新”) where the best states it."""
         best = ranked[0]
         quoted = self.decider.quoted_terms(question, best.index)
-        for position, scored in enumerate(ranked[1:]):
+        for position, scored in enumerate(itertools.islice(ranked, 1, None)):  # (scored as far as read)
             if quoted and not all(self.decider.facts.mentions(scored.index, t) for t in quoted):
                 continue
             if not self.decider.concurs(analysis, best.index, scored.index):
@@ -187,7 +197,7 @@ class Matcher:
         return self._features(question, ranked, second, concurs, part)
 
     def _features(
-        self, question: str, ranked: list[Scored], second: float, concurs: bool, part: bool
+        self, question: str, ranked: Sequence[Scored], second: float, concurs: bool, part: bool
     ) -> tuple[float, ...]:
         return decision_features(
             ranked, second, concurs=concurs, suggest=self.thresholds.suggest, length=len(question), part=part
@@ -221,8 +231,7 @@ class Matcher:
             near = tuple(c for c in candidates if c.entry.id != entry.id)
             return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=best.blocked)
         # the topic is clearly covered but a detail is not: say what is missing and give the closest fact
-        by_base = max(ranked, key=lambda s: s.base)
-        other = max((s.base for s in ranked if s.index != by_base.index), default=0.0)
+        by_base, other = ranked.by_base()
         if (
             by_base.gaps
             and not by_base.blocked

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..engine.analyse import Analysis
-from ..engine.decide import Scored
 from ..engine.matching import Matcher
+from ..engine.ranking import Ranked
 from ..engine.render import to_json
 from ..knowledge.model import KnowledgeBase
 from ..settings import Thresholds
@@ -37,10 +37,10 @@ GRID: dict[str, tuple[float, ...]] = {
 
 def cache_ranking(matcher: Matcher) -> None:
     """Rank each analysis once: when only the decision changes between runs, the ranking can be reused."""
-    cache: dict[tuple[str, str, frozenset[str]], list[Scored]] = {}
+    cache: dict[tuple[str, str, frozenset[str]], Ranked] = {}
     rank = matcher.rank
 
-    def cached_rank(analysis: Analysis) -> list[Scored]:
+    def cached_rank(analysis: Analysis) -> Ranked:
         key = (analysis.key, analysis.focus, analysis.asks)
         if key not in cache:
             cache[key] = rank(analysis)
