@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from . import ZH
 from .text import FIRST_READINGS, is_pinyin_word
 
 __all__ = ["EnglishReader", "lemma_forms", "load_rows", "place_rows"]
@@ -154,6 +155,10 @@ class _Token:
     pinyin: bool  # the letters also read as pinyin
 
 
+_EMBEDDED = re.compile(r"^ +([\u4e00-\u9fff][\u4e00-\u9fff\d]*) +$")
+_CLAUSE = ZH.question_pattern("mark", suffix="|[啊呀呢吧嘛]$")
+
+
 class EnglishReader:
     """English words → Chinese, with one lexicon (``en.yaml`` plus a deployment's rows). Build once; reads
     are thread-safe."""
@@ -227,7 +232,14 @@ class EnglishReader:
             read = self._read_stretch(stretch)
             if read is None:
                 continue
-            out += [text[at : stretch[0].start], read]
+            between = text[at : stretch[0].start]
+            embedded = _EMBEDDED.match(between) if changed else None
+            if embedded and not _CLAUSE.search(embedded.group(1)):
+                # a Chinese term inside an English sentence (how many 硝基复合肥 companies): its spaces were the
+                # English's, and in Chinese they would cut the question in two; a clause of its own that asks
+                # (capacity 占全国百分之几啊 market share) keeps them
+                between = embedded.group(1)
+            out += [between, read]
             at = stretch[-1].end
             # a frame word and the Chinese typed after it that says the same (ranking第几 → 排名第几, not 排名第几第几)
             after = at + len(text[at:]) - len(text[at:].lstrip(" "))

@@ -171,3 +171,18 @@ def test_a_year_said_around_its_digits_is_read_as_the_release_writes_it(typed: s
 def test_a_question_in_english_with_a_year_finds_the_figure_of_that_year(matcher: Matcher) -> None:
     reply = to_json(matcher.match("How much did the county invest in rural roads since 2022?"), matcher.kb)
     assert reply["status"] == "answered" and "2.78亿元" in reply["answer"]
+
+
+def test_a_chinese_term_inside_an_english_sentence_keeps_the_question_whole(matcher: Matcher) -> None:
+    """The spaces around 硝基复合肥 were the English's: read as Chinese, the question is not cut in two, and the
+    second question after "and" gets its own answer."""
+    result = matcher.match("how many 硝基复合肥 companies does Jiaocheng have and what's the total capacity")
+    assert result.status is Status.ANSWERED and result.compound
+    said = " ".join(p.entry.answer for p in result.parts if p.entry is not None)
+    assert "33户" in said and "300万吨" in said
+
+
+def test_a_chinese_clause_between_english_words_stays_a_clause_of_its_own(matcher: Matcher) -> None:
+    result = matcher.match("交城硝基肥 capacity 占全国百分之几啊 market share 国际上呢")
+    said = " ".join(p.entry.answer for p in result.parts if p.entry is not None)
+    assert "75%" in said and "60%以上" in said
