@@ -354,6 +354,9 @@ _LIST_JOIN = ZH.pattern("list_join")
 
 
 _SECOND_ASK = ZH.pattern("second_ask")
+_SECOND_MEASURE = ZH.pattern("second_measure")  # 企业多少户总产能: the measure after the count is asked too
+_ASKED_MEASURE = ZH.chars("asked_measure")
+_BARE_MEASURE = ZH.pattern("bare_measure")
 
 
 def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
@@ -368,6 +371,10 @@ def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
         # (多少部门的多少项: without a measure word the noun after 多少 is what is counted)
         folded = normalizer.fold(clause)  # 多少戶 counts as 多少户 (same length: positions hold)
         second = _SECOND_ASK.search(folded) if len(folded) == len(clause) else None
+        measure = _SECOND_MEASURE.search(folded) if second is None and len(folded) == len(clause) else None
+        if measure is not None:
+            asked = _ASKED_MEASURE.format(measure=clause[measure.start(2) : measure.end(2)])
+            return [clause[: measure.start(2)], asked]
         if second is None:
             return [clause]
         before = _BEFORE_SECOND_COUNT.sub("", folded[: second.start(1)])
@@ -411,7 +418,10 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
     parts: list[str] = []
     context = ""
     pending: list[str] = []  # the context clauses since the last part, one by one
-    for clause in raw:
+    for at, clause in enumerate(raw):
+        bare = _BARE_MEASURE.match(normalizer.fold(clause).strip()) if at else None
+        if bare and QUESTION_MARK.search(normalizer.fold(raw[at - 1])):
+            clause = _ASKED_MEASURE.format(measure=bare.group(1))  # 养老机构多少个 入住率: the rate is asked too
         key = normalizer.normalize(clause)
         if not key:
             continue

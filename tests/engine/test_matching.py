@@ -108,6 +108,21 @@ def test_a_rank_asked_right_after_a_count_is_the_same_things_rank(
     assert all(fact in result.entry.answer for fact in facts), result.entry.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("硝机复合肥企业多少户总产能", ["33户", "300万吨"]),  # typed in one run, a typo in it
+        ("养老机构多少个 入住率", ["普惠性养老机构4个", "70%"]),  # the measure in a clause of its own
+    ],
+)
+def test_a_measure_named_after_a_count_is_asked_too(matcher: Matcher, question: str, facts: list[str]) -> None:
+    result = matcher.match(question)
+    said = " ".join(p.entry.answer for p in result.parts if p.entry is not None)
+    assert result.status is Status.ANSWERED and result.compound, result
+    assert all(fact in said for fact in facts), said
+    assert not matcher.match("入住率").compound  # a measure alone is one question
+
+
 def test_another_place_is_named_in_the_reply(matcher: Matcher, kb: KnowledgeBase) -> None:
     result = matcher.match("太原有多少户国家级高新技术企业")
     assert result.status is Status.NO_MATCH and result.out_of_scope == "太原"
