@@ -22,7 +22,7 @@ from itertools import compress
 
 import numpy as np
 
-__all__ = ["FileArray", "GramIndex", "gram_codes"]
+__all__ = ["FileArray", "GramIndex", "Lookup", "gram_codes"]
 
 UNIGRAM_WEIGHT = 0.5
 BIGRAM_WEIGHT = 1.0
@@ -150,6 +150,18 @@ _FLAG = np.int32(-(2**31))  # the sign bit of a packed posting: the gram is only
 _NUMBER = np.int32(2**31 - 1)
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A query's grams looked up in one index: in the query's order, each gram's vocabulary number (-1: unknown),
+    IDF and mass (IDF times its unit weight), and the mass of them all. Shared by the calls that score it."""
+
+    codes: list[int]
+    gids: np.ndarray
+    idf: np.ndarray
+    mass: np.ndarray
+    total: float
+
+
 @dataclass
 class GramIndex:
     """Entry-level inverted index in CSR form over integer gram codes.
@@ -254,20 +266,26 @@ class GramIndex:
             answer_weight=float(small("answer_weight")[0]),
         )
 
-    def volume(self, prepared: tuple[np.ndarray, np.ndarray, float]) -> int:
-        """How many postings the query's grams have: the work :meth:`coverage` would do."""
-        gids = prepared[0]
-        return int((self.offsets[gids + 1] - self.offsets[gids]).sum())
-
-    def prepare(self, query: dict[int, float]) -> tuple[np.ndarray, np.ndarray, float]:
-        """The query's grams that have postings (vocabulary numbers, ascending), their IDF mass, and the
-        mass of all its grams (what a coverage is a share of): the argument of :meth:`top` and
-        :meth:`scores_of`."""
+    def lookup(self, query: dict[int, float]) -> Lookup:
+        """The query's grams looked up once, for :meth:`volume`, :meth:`prepare` and :meth:`coverage`."""
         codes = list(query)
         units = np.fromiter((query[c] for c in codes), dtype=np.float64, count=len(codes))
         gids = self.gram_ids(codes)
-        mass = self.idf(gids) * units
-        total = float(mass.sum())
+        idf = self.idf(gids)
+        mass = idf * units
+        return Lookup(codes, gids, idf, mass, float(mass.sum()))
+
+    def volume(self, looked: Lookup) -> int:
+        """How many postings the query's grams have: the work :meth:`coverage` would do."""
+        gids = looked.gids[looked.gids >= 0]
+        return int((self.offsets[gids + 1] - self.offsets[gids]).sum())
+
+    def prepare(self, query: dict[int, float] | Lookup) -> tuple[np.ndarray, np.ndarray, float]:
+        """The query's grams that have postings (vocabulary numbers, ascending), their IDF mass, and the
+        mass of all its grams (what a coverage is a share of): the argument of :meth:`top` and
+        :meth:`scores_of`."""
+        looked = query if isinstance(query, Lookup) else self.lookup(query)
+        gids, mass, total = looked.gids, looked.mass, looked.total
         known = gids >= 0
         gids, mass = gids[known], mass[known]
         listed = self.offsets[gids + 1] > self.offsets[gids]
@@ -362,14 +380,10 @@ class GramIndex:
         out[known] = np.log1p(self.size / self.df[gids[known]])
         return out
 
-    def coverage(self, query: dict[int, float]) -> tuple[np.ndarray, dict[int, float]]:
+    def coverage(self, query: dict[int, float] | Lookup) -> tuple[np.ndarray, dict[int, float]]:
         """Share (0-1) of the query's IDF mass each entry explains, and the IDF of each query gram."""
-        codes = list(query)
-        units = np.fromiter((query[c] for c in codes), dtype=np.float64, count=len(codes))
-        gids = self.gram_ids(codes)
-        idf = self.idf(gids)
-        mass = idf * units
-        total = float(mass.sum())
+        looked = query if isinstance(query, Lookup) else self.lookup(query)
+        codes, gids, idf, mass, total = looked.codes, looked.gids, looked.idf, looked.mass, looked.total
         # every known gram's postings read at once, each weighted by its gram's mass
         known = gids >= 0
         starts, ends = self.offsets[gids[known]], self.offsets[gids[known] + 1]

@@ -23,7 +23,7 @@ from ..knowledge.model import Entry, KnowledgeBase
 from ..knowledge.table import Ragged, StringTable, StringTableBuilder
 from ..language.text import Normalizer, pinyin_key
 from .analyse import Analysis
-from .index import FileArray, GramIndex, gram_codes
+from .index import FileArray, GramIndex, Lookup, gram_codes
 
 __all__ = ["ANSWER_WEIGHT", "Evidence", "RetrievalData", "Retriever"]
 
@@ -226,21 +226,23 @@ class Retriever:
 
     def closest(self, analysis: Analysis) -> list[int]:
         """The entries shortlisted for the question (indexes into ``entries``): the ones :meth:`evidence` measures."""
-        return self._shortlist(analysis)[0]
+        return self._shortlist(analysis, self.pinyin.lookup(analysis.pgrams))[0]
 
-    def _shortlist(self, analysis: Analysis) -> tuple[list[int], dict[int, float]]:
-        """The entries that explain most of the question (coverage, best of characters and sounds)."""
+    def _shortlist(self, analysis: Analysis, sounds: Lookup) -> tuple[list[int], dict[int, float]]:
+        """The entries that explain most of the question (coverage, best of characters and sounds); ``sounds``:
+        its pinyin grams looked up."""
         k = self.shortlist
         chars, pinyin = self.chars, self.pinyin
+        looked = chars.lookup(analysis.grams)
         small = chars.posting_count + pinyin.posting_count <= EXACT_VOLUME
-        asked = None if small else (chars.prepare(analysis.grams), pinyin.prepare(analysis.pgrams))
-        if asked is None or chars.volume(asked[0]) + pinyin.volume(asked[1]) <= EXACT_VOLUME:
-            cov_chars, _ = chars.coverage(analysis.grams)
-            cov_pinyin, _ = pinyin.coverage(analysis.pgrams)
+        if small or chars.volume(looked) + pinyin.volume(sounds) <= EXACT_VOLUME:
+            cov_chars, _ = chars.coverage(looked)
+            cov_pinyin, _ = pinyin.coverage(sounds)
             coverage = np.maximum(cov_chars, 0.98 * cov_pinyin)
             hits = np.flatnonzero(coverage)
         else:
             # the best of each index hold the best of their maximum
+            asked = (chars.prepare(looked), pinyin.prepare(sounds))
             found = np.union1d(chars.top(asked[0], k), pinyin.top(asked[1], k))
             scores = np.maximum(chars.scores_of(asked[0], found), 0.98 * pinyin.scores_of(asked[1], found))
             coverage = np.zeros(chars.size)
@@ -253,13 +255,10 @@ class Retriever:
 
     def evidence(self, analysis: Analysis) -> list[Evidence]:
         """Evidence for each shortlisted entry: coverage, containment, fuzzy similarity, novelty."""
-        codes = list(analysis.pgrams)
-        gids = self.pinyin.gram_ids(codes)
-        units = np.fromiter(analysis.pgrams.values(), dtype=np.float64, count=len(codes))
-        weighted = self.pinyin.idf(gids) * units
-        mass = float(weighted.sum())
-        novelty = float(weighted[gids < 0].sum()) / mass if mass else 0.0
-        top, coverage = self._shortlist(analysis)
+        sounds = self.pinyin.lookup(analysis.pgrams)
+        mass = sounds.total
+        novelty = float(sounds.mass[sounds.gids < 0].sum()) / mass if mass else 0.0
+        top, coverage = self._shortlist(analysis, sounds)
         if not top:
             return []
         long_query = len(analysis.key) > 24
