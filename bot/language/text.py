@@ -188,6 +188,12 @@ def _kept(folded: str) -> str:
     return _LONE_MARK.sub(" ", _DROPPED.sub(" ", chinese_numerals_to_digits(folded)))
 
 
+@lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    """:meth:`Normalizer.fold`, kept for the texts seen last (a message is folded by many steps of matching)."""
+    return str(_t2s.convert(unicodedata.normalize("NFKC", text))).lower()
+
+
 class Normalizer:
     """Turns text into a matching key; built once with the synonym groups of a knowledge base."""
 
@@ -213,12 +219,12 @@ class Normalizer:
             else None
         )
         self._cache = lru_cache(maxsize=4096)(self._normalize)
+        self._plain_cache = lru_cache(maxsize=4096)(self._base)  # (the checks ask the same texts again and again)
 
     @staticmethod
     def fold(text: str) -> str:
         """Width, script and case folding only."""
-        text = unicodedata.normalize("NFKC", text[:MAX_INPUT_CHARS])
-        return str(_t2s.convert(text)).lower()
+        return _fold(text[:MAX_INPUT_CHARS])
 
     def _base(self, text: str) -> str:
         """Folded, numerals as digits, only kept characters; no filler or synonym handling."""
@@ -269,7 +275,7 @@ class Normalizer:
 
     def plain(self, text: str) -> str:
         """Folded text with numerals as digits and only kept characters: no synonyms, no fillers."""
-        return self._base(text[:MAX_INPUT_CHARS])
+        return self._plain_cache(text[:MAX_INPUT_CHARS])
 
     def canonical_term(self, term: str) -> str:
         """The key of a single term (synonyms applied, fillers kept)."""
