@@ -47,6 +47,7 @@ _QUOTED_TERM = re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2,12}
 _CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
 _CLAUSE_MAX = 20  # characters of one asking clause
 _WHAT_KIND = ZH.pattern("what_kind")
+_CHOICE = ZH.pattern("choice")  # a choice offered between two things (A还是B)
 _KIND_WHAT = ZH.pattern("kind_what")
 
 
@@ -119,6 +120,8 @@ class Decider:
         nearby = {t for start in near for t in by_start.get(start, ())}
         # a name a checking message claims (是农业农村部给的吧) is the claim, not the subject: the claim check judges it
         claimed = {t for t in self._names if "是" + t in analysis.message} if analysis.checks else set()
+        # a choice between names (是农业农村部授予的还是中国氮肥工业协会授予的): the entry states one of them
+        claimed |= self._choice_names(analysis.message)
         return tuple(
             term
             for term in (*self._other_places, *self._not_covered)
@@ -129,6 +132,15 @@ class Decider:
             or (term in self._other_places and any(term in clause for clause in asking)))
         ) + tuple(name for name, sound in self._name_sounds if sound in analysis.pfocus and name not in analysis.plain)
 
+
+    def _choice_names(self, message: str) -> set[str]:
+        """The names on both sides of a choice the message offers (A还是B), when each side names one."""
+        found: set[str] = set()
+        for choice in _CHOICE.finditer(message):
+            sides = [{n for n in self._names if n in choice.group(side)} for side in ("a", "b")]
+            if all(sides):
+                found |= sides[0] | sides[1]
+        return found
 
     # ----------------------------------------------------------------------------------------------
     # Scores

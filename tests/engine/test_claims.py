@@ -188,3 +188,16 @@ def test_a_title_claimed_of_a_person_named_is_checked_against_that_persons_title
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.claim is not None
     assert (result.claim.said, str(result.claim.verdict)) == (said, verdict)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["中国钙都是农业农村部授予的还是中国氮肥工业协会授予的", "中国钙都是中国氮肥工业协会授予的还是农业农村部授予的"],
+)
+def test_a_choice_between_two_names_is_answered_with_the_one_the_release_states(
+    matcher: Matcher, question: str
+) -> None:
+    """The name the entry does not state is one side of the choice, not a subject the release never covers."""
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "中国氮肥工业协会" in result.entry.answer
