@@ -31,6 +31,9 @@ NO_MATCH_OUT_OF_SCOPE_NEUTRAL = "抱歉，发布材料没有提到“{term}”�
 # two facts compared (A和B哪个多): put before the two cited parts
 COMPARISON = "{winner}（{winner_figure}）比{other}（{other_figure}）{by}。"
 COMPARISON_SAME = "{first}和{second}一样，都是{figure}。"
+COMPARISON_BY = "{winner}（{winner_figure}）比{other}（{other_figure}）{by}{amount}。"
+COMPARISON_SUM = "{first}（{first_figure}）和{second}（{second_figure}）加起来是{amount}。"
+COMPARISON_ROUGH = "约"
 CLAIM_VERDICTS = {
     "holds": "对，是{said}。",
     "roughly": "差不多，确切地说：",

@@ -31,6 +31,11 @@ _ASKING = ZH.pattern("comparison_asking")
 _MONEY = re.compile("|".join(w for w, kind in ZH.classes("counted_nouns").items() if kind == "money"))
 _SMALLER = frozenset(ZH.words("comparison_smaller"))
 _TRAILING = re.compile(r"[？?！!。.，,\s]+$")
+_OPS = ZH.table("comparison_ops")
+_CLAUSE = re.compile(r"[^，,。；;]+")
+_BOUND = ZH.pattern("comparison_bound")
+_ROUGH = ZH.pattern("comparison_rough")
+_BY_MORE = {"多": "少", "高": "低"}  # a difference is told as more or less, whichever way it was asked
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Compared:
     second: str
     by: str  # 多, 高, 少 …
     asked: str
+    op: str = "which"  # which (is more), difference (how much more), sum (both together)
 
 
 @dataclass(frozen=True)
@@ -53,15 +59,22 @@ class Comparison:
     second_figure: str
     by: str
     winner: int  # 0: the first, 1: the second, -1: the same
+    amount: str = ""  # how much more (difference), or both together (sum), with the unit
 
     @property
     def text(self) -> str:
+        if self.by == "" and self.amount:  # a sum
+            return messages.COMPARISON_SUM.format(
+                first=self.first, first_figure=self.first_figure, second=self.second,
+                second_figure=self.second_figure, amount=self.amount,
+            )
         if self.winner < 0:
             return messages.COMPARISON_SAME.format(first=self.first, second=self.second, figure=self.first_figure)
         pairs = ((self.first, self.first_figure), (self.second, self.second_figure))
         (win, win_fig), (lose, lose_fig) = pairs[self.winner], pairs[1 - self.winner]
-        return messages.COMPARISON.format(
-            winner=win, winner_figure=win_fig, other=lose, other_figure=lose_fig, by=self.by
+        template = messages.COMPARISON_BY if self.amount else messages.COMPARISON
+        return template.format(
+            winner=win, winner_figure=win_fig, other=lose, other_figure=lose_fig, by=self.by, amount=self.amount
         )
 
 
@@ -74,7 +87,7 @@ def _names_measure(entry: Entry, at: int, measures: set[str], normalizer: Normal
 def compared_pair(message: str) -> Compared | None:
     """The two things a message compares, or None when it compares nothing."""
     text = _TRAILING.sub("", message.strip())
-    for pattern in _PATTERNS.values():
+    for name, pattern in _PATTERNS.items():
         match = pattern.search(text)
         if match:
             # English read as Chinese leaves spaces between words (签约一批 项目): names are written without
@@ -85,7 +98,7 @@ def compared_pair(message: str) -> Compared | None:
                 first, second = (t if t.endswith(measure) else t + measure for t in (first, second))
             if len(first) >= 2 and len(second) >= 2:
                 asked = _ASKED.format(a=first, b=second)
-                return Compared(first, second, match.group("adj"), asked)
+                return Compared(first, second, match.group("adj"), asked, _OPS.get(name, "which"))
     return None
 
 
@@ -105,12 +118,55 @@ def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer)
     found = ((first, at_a), (second, at_b))
     if measures and not all(_names_measure(entry, at, measures, normalizer) for entry, at in found):
         return None
+    if pair.op != "which":
+        found_in = ((first, at_a, shown_a), (second, at_b, shown_b))
+        if any(_listed(entry, at, shown, normalizer) for entry, at, shown in found_in):
+            return None  # a bound, or one of several figures listed for the thing (179项乡镇、48项村级)
+        return _computed(pair, (value_a, shown_a), (value_b, shown_b))
     if value_a == value_b:
         winner = -1
     else:
         bigger = 0 if value_a > value_b else 1
         winner = 1 - bigger if pair.by in _SMALLER else bigger
     return Comparison(pair.first, shown_a, pair.second, shown_b, pair.by, winner)
+
+
+def _listed(entry: Entry, at: int, shown: str, normalizer: Normalizer) -> bool:
+    """Whether the figure found at ``at`` is a bound (80%以上) or stands in a list (、) beside another figure in
+    its unit: no figure of the thing's own to compute with."""
+    said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+    if _BOUND.match(said_text, at + len(shown)):
+        return True  # a bound (80%以上), not a figure to add or take from
+    clause = _CLAUSE.findall(said_text[:at])[-1:] + _CLAUSE.findall(said_text[at:])[:1]
+    around = "".join(clause)
+    unit = _ROUGH.sub("", re.sub(r"^[\d.]+", "", shown))
+    figures = re.findall(r"\d+(?:\.\d+)?" + re.escape(unit), around) if unit else []
+    return "、" in around and len(figures) > 1
+
+
+def _computed(pair: Compared, a: tuple[float, str], b: tuple[float, str]) -> Comparison | None:
+    """How much more one figure is than the other, or both together, in their unit as written (40户 and 29户:
+    11户; two shares differ by percentage points); None for a sum of shares."""
+    (value_a, shown_a), (value_b, shown_b) = a, b
+    unit = _ROUGH.sub("", re.sub(r"^[\d.]+", "", shown_a))
+    rough = messages.COMPARISON_ROUGH if _ROUGH.search(shown_a + shown_b) else ""
+    if pair.op == "sum":
+        if unit.startswith("%"):
+            return None
+        amount = f"{rough}{_number(value_a + value_b)}{unit}"
+        return Comparison(pair.first, shown_a, pair.second, shown_b, "", -1, amount)
+    if value_a == value_b:
+        return Comparison(pair.first, shown_a, pair.second, shown_b, pair.by, -1)
+    unit = ZH.chars("percentage_points") if unit.startswith("%") else unit
+    # the first thing first, as asked: A比B多11户, or A比B少25个
+    more = next((m for m, less in _BY_MORE.items() if pair.by in (m, less)), "多")
+    by = more if value_a > value_b else _BY_MORE[more]
+    amount = f"{rough}{_number(abs(value_a - value_b))}{unit}"
+    return Comparison(pair.first, shown_a, pair.second, shown_b, by, 0, amount)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def compared_after(message: str) -> tuple[str, str] | None:

@@ -113,3 +113,34 @@ def test_a_comparison_put_first_or_in_english(matcher: Matcher, question: str) -
     reply = to_json(matcher.match(question), matcher.kb)
     assert reply["status"] == "answered", reply
     assert reply["comparison"] == "国家级高新技术企业（40户）比硝基复合肥企业（33户）多。"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("高新技术企业比省级专精特新企业多多少户", "高新技术企业（40户）比省级专精特新企业（29户）多11户。"),
+        ("平川的行政村比山区少多少个", "平川的行政村（37个）比山区（62个）少25个。"),  # the first thing first
+        ("平川和山区的行政村一共多少个", "平川（37个）和山区的行政村（62个）加起来是99个。"),
+    ],
+)
+def test_how_much_more_and_both_together_are_worked_out_from_the_two_figures(
+    matcher: Matcher, question: str, sentence: str
+) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered" and reply["comparison"] == sentence
+    assert reply["answer"].startswith(sentence) and len(reply["parts"]) == 2  # each figure cited
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("国内市场占有率比国际的高多少", ["80%以上", "60%以上"]),  # bounds: no difference to tell
+        ("掌上办和就近办一共多少项", ["219项", "179项", "48项"]),  # 就近办 has two figures, listed
+    ],
+)
+def test_a_bound_or_a_listed_figure_is_not_added_or_taken_from(
+    matcher: Matcher, question: str, facts: list[str]
+) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered" and "comparison" not in reply
+    assert all(fact in reply["answer"] for fact in facts)
