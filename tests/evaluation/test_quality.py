@@ -70,6 +70,9 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
         ("fresh_AA.yaml", 0.905, 0.016, 0.955),  # measured once, unseen, on the final engine 251ea02 (its header)
         ("fresh_AB.yaml", 0.89, 0.01, 0.975),  # measured once, unseen, on the final engine 251ea02 (its header)
         ("fresh_AC.yaml", 0.95, 0.01, 0.975),  # measured once, unseen, on the final engine 251ea02 (its header)
+        ("fresh_AD.yaml", 0.95, 0.016, 0.955),  # measured once, unseen, on the final engine 1d4dcb8 (its header)
+        ("fresh_AE.yaml", 0.875, 0.024, 0.995),  # measured once, unseen, on the final engine 1d4dcb8 (its header)
+        ("fresh_AF.yaml", 0.89, 0.01, 0.935),  # measured once, unseen, on the final engine 1d4dcb8 (its header)
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
