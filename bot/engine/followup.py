@@ -79,14 +79,9 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
     return readings
 
 
-def leaning_parts(
-    parts: Sequence[str], answered: Sequence[bool], vocab: Vocabulary, whole_answered: bool = False
-) -> dict[int, list[str]]:
+def leaning_parts(parts: Sequence[str], answered: Sequence[bool], vocab: Vocabulary) -> dict[int, list[str]]:
     """The parts of one message that leave their subject out (社工站几个？都给老人帮些啥) after a part that was
-    answered, each with its readings with that part's subject; parts that were answered are not read again, nor
-    any part of a message answered whole (its other parts are the resident's story)."""
-    if whole_answered:
-        return {}
+    answered, each with its readings with that part's subject; parts that were answered are not read again."""
     return {
         i: resolved(parts[i - 1], parts[i], vocab)
         for i in range(1, len(parts))

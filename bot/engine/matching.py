@@ -416,7 +416,7 @@ class Matcher:
         results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
         # a part that leaves its subject out (社工站几个？都给老人帮些啥) asks it of the answered part before it
         answered_each = [r.status is Status.ANSWERED for r in results]
-        for i, readings in leaning_parts(parts, answered_each, vocab, whole.status is Status.ANSWERED).items():
+        for i, readings in leaning_parts(parts, answered_each, vocab).items():
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]
@@ -443,7 +443,10 @@ class Matcher:
                 continue
             kept.append(result)
         if len(kept) == 1:
-            return kept[0] if whole.status is not Status.ANSWERED or whole.entry != kept[0].entry else whole
+            if whole.status is not Status.ANSWERED:
+                return kept[0]
+            # the one part that asks: its entry replies to the whole message
+            return whole if whole.entry == kept[0].entry else replace(kept[0], question=question)
         status = max((r.status for r in kept), key=STRENGTH.index)
         first = kept[0]
         return MatchResult(

@@ -123,6 +123,29 @@ def test_a_measure_named_after_a_count_is_asked_too(matcher: Matcher, question: 
     assert not matcher.match("入住率").compound  # a measure alone is one question
 
 
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("交城硝基复合肥企业有多少户 总产能多大", ["33户", "300万吨"]),  # 多大 asks
+        ("开发区提档升级投了多少钱 从多会儿开始搞的", ["3.6亿元", "2024年2月"]),  # 多会儿 (Shanxi: when) asks
+        # a coverb and a question word first: the part leans on the subject before it
+        ("开发区提档升级是从多会儿开始的 在哪个部门的总体安排下搞的", ["2024年2月", "省生态环境厅"]),
+    ],
+)
+def test_a_second_ask_after_a_space_gets_its_own_answer(matcher: Matcher, question: str, facts: list[str]) -> None:
+    result = matcher.match(question)
+    said = " ".join(p.entry.answer + p.entry.quote for p in result.parts if p.entry is not None)
+    assert result.status is Status.ANSWERED and result.compound, result
+    assert all(fact in said for fact in facts), said
+
+
+def test_a_price_per_mu_is_not_the_output_per_mu(matcher: Matcher) -> None:
+    """出让价 is a measure the output entry (350万元/亩) never names."""
+    result = matcher.match("开发区标准地每亩出让价多少钱")
+    assert result.status is not Status.ANSWERED
+    assert matcher.match("开发区一亩地能产出多少钱").status is Status.ANSWERED
+
+
 def test_another_place_is_named_in_the_reply(matcher: Matcher, kb: KnowledgeBase) -> None:
     result = matcher.match("太原有多少户国家级高新技术企业")
     assert result.status is Status.NO_MATCH and result.out_of_scope == "太原"
