@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary, alternation
@@ -51,9 +51,16 @@ _RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 # a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
 _PRESENTING = alternation(ZH.words("speech_verbs"))
-_TITLE_CLAIMED = re.compile(
-    r"(?<=是)(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")(?=[吧吗呢啊?？，,。!！]|$|讲|说|" + _PRESENTING + ")"
+_TITLE_SOURCE = (
+    r"(?<=是)(?:{home})?(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")"
+    r"(?=[吧吗呢啊?？，,。!！]|$|讲|说|" + _PRESENTING + ")"
 )
+
+
+@lru_cache(maxsize=8)
+def _title_pattern(home: tuple[str, ...]) -> re.Pattern[str]:
+    """A title claimed right after 是, with the deployment's own county before it or not (是交城县委书记吗)."""
+    return re.compile(_TITLE_SOURCE.replace("{home}", alternation(home) if home else "(?!)"))
 _CONTEXT_BEFORE = re.compile("(?:" + alternation(ZH.words("claim_context_before"), escape=False) + ")$")
 _CONTEXT_AFTER = re.compile("^(?:" + alternation(ZH.words("claim_context_after")) + ")")
 _FIGURE_CONTEXT = re.compile("(?:" + alternation(ZH.words("claim_figure_context_before")) + ")$")
@@ -130,10 +137,13 @@ def _rank_pattern(areas: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(_RANK_SOURCE.replace("{areas}", alternation(areas)))
 
 
-def claimed_values(message: str, names: Iterable[str], areas: tuple[str, ...] = ()) -> list[ClaimedValue]:
+def claimed_values(
+    message: str, names: Iterable[str], areas: tuple[str, ...] = (), home: tuple[str, ...] = ()
+) -> list[ClaimedValue]:
     """The values a checking message claims, the last said first (the claim is what the check is put to:
     "发明专利全市第二，高企全市第一，是不是这样" checks the last); words in quotation marks are names, not claims.
-    ``areas``: the deployment's own area names a rank may be claimed for, beside 全市 and the like."""
+    ``areas``: the deployment's own area names a rank may be claimed for, beside 全市 and the like; ``home``: its
+    county's names, which may stand before a title claimed (是交城县委书记吗)."""
     patterns = {**_PATTERNS, "rank": _rank_pattern((*_RANK_AREAS, *areas))}
     text = _QUOTED.sub(lambda m: "　" * len(m.group(0)), _digits(message))
     found: list[ClaimedValue] = []
@@ -143,14 +153,17 @@ def claimed_values(message: str, names: Iterable[str], areas: tuple[str, ...] = 
             end = at + len(name)
             found.append(ClaimedValue(name, "name", _ASKING["name"], _clause_around(text, at, end), at))
     named = [v.said for v in found]
-    for match in _TITLE_CLAIMED.finditer(text):
+    for match in _title_pattern(tuple(home)).finditer(text):
         clause = _clause_around(text, match.start(), match.end())
+        # (the county's short name taken off: 交城县长 is 县长, 交城县委书记 is 县委书记)
+        said = match.group(0)
+        title = next((said[len(n) :] for n in sorted(home, key=len) if said.startswith(n)), said)
         if any(text[: match.start() - 1].endswith(name) for name in named):
             # a title claimed of a person named (刘大鹏是县委书记吧): checked against the title that person has
-            found.append(ClaimedValue(match.group(0), "role", _ASKING["role"], clause, match.start()))
+            found.append(ClaimedValue(title, "role", _ASKING["role"], clause, match.start()))
         elif not named:
             # a title claimed for whoever the message is about (开场讲话的是县委书记吧): read as who it was
-            found.append(ClaimedValue(match.group(0), "title", _ASKING["name"], clause, match.start()))
+            found.append(ClaimedValue(title, "title", _ASKING["name"], clause, match.start()))
     for kind in ("year", "rank", "figure"):
         for match in patterns[kind].finditer(text):
             said = match.group(0)

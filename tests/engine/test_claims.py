@@ -201,3 +201,19 @@ def test_a_choice_between_two_names_is_answered_with_the_one_the_release_states(
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None, result
     assert "中国氮肥工业协会" in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "verdict"),
+    [
+        ("刘大鹏是交城县委书记吗", "县委书记", "differs"),  # the county's own name before the title
+        ("刘大鹏是交城县长吧", "县长", "holds"),
+        ("王向前是交城县长吧", "县长", "differs"),  # he is 副县长
+    ],
+)
+def test_a_title_claimed_with_the_countys_name_is_checked(
+    matcher: Matcher, question: str, said: str, verdict: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.claim is not None, result
+    assert (result.claim.said, str(result.claim.verdict)) == (said, verdict)
