@@ -41,8 +41,15 @@ class Comparisons:
         pair = compared_pair(folded)
         if pair is None:
             return self._after(question, folded)
+        worked_out = pair.op != "which"  # how much more, both together: an entry may state that itself (差了多少)
+        if worked_out:
+            direct = self._match(question)
+            if direct.status is Status.ANSWERED and direct.entry is not None and not direct.compound:
+                # answered as asked: the entry's own figure (差了多少), or its two figures worked out
+                comparison = compare(pair, direct.entry, direct.entry, self._normalizer)
+                return replace(direct, comparison=comparison) if comparison is not None else None
         result = self._match(pair.asked)
-        if result.compound and result.status is not Status.ANSWERED:
+        if result.compound and result.status is not Status.ANSWERED and not worked_out:
             return replace(result, question=question)  # one of the two is not stated: not the other one alone
         if result.status is not Status.ANSWERED or result.entry is None:
             return None

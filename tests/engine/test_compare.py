@@ -128,7 +128,13 @@ def test_how_much_more_and_both_together_are_worked_out_from_the_two_figures(
 ) -> None:
     reply = to_json(matcher.match(question), matcher.kb)
     assert reply["status"] == "answered" and reply["comparison"] == sentence
-    assert reply["answer"].startswith(sentence) and len(reply["parts"]) == 2  # each figure cited
+    assert reply["answer"].startswith(sentence) and reply["citation"] is not None  # the figures cited
+
+
+def test_a_difference_an_entry_states_itself_is_its_answer(matcher: Matcher) -> None:
+    """差了多少 answered by the entry that compares the two (远高于尿素的30%), not by two other entries."""
+    reply = to_json(matcher.match("硝基复合肥跟尿素的肥料转化率差了多少"), matcher.kb)
+    assert reply["status"] == "answered" and reply["entry_id"] == "fert-conversion-rate-vs-urea"
 
 
 @pytest.mark.parametrize(
