@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from ..language import ZH, Vocabulary
 from .analyse import names_nothing, salient_nouns, subject_of
+from .lexicon import segment, verb_like
 
 __all__ = ["FOLLOW_UP_SECONDS", "leaning_parts", "names_its_own", "points_back", "resolved"]
 
@@ -27,9 +28,18 @@ _ASKING = ZH.question_pattern("mark")
 
 def points_back(current: str) -> bool:
     """Whether a message begins with a word that points back (它, 这个目标) or leaves its subject out (是全市
-    第一吧): it leans on the previous question even when it could be answered alone."""
+    第一吧, 搞啥方向): it leans on the previous question even when it could be answered alone."""
     current = current.strip()
-    return _PATTERNS["pointing"].search(current) is not None or _PATTERNS["elided"].search(current) is not None
+    return _PATTERNS["pointing"].search(current) is not None or _elided(current)
+
+
+def _elided(current: str) -> bool:
+    """Whether a message leaves its subject out by its form: it begins with 是, 都, a coverb and a question word
+    (在哪个部门), or a verb and a question word right after it (搞啥方向, 负责什么)."""
+    if _PATTERNS["elided"].search(current) is not None:
+        return True
+    words = segment(current)
+    return len(words) >= 2 and verb_like(words[0]) and _ASKING.match(current, len(words[0])) is not None
 
 
 def names_its_own(current: str, vocab: Vocabulary, states: Callable[[str], bool]) -> bool:
@@ -58,7 +68,7 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
             subject = subject[: subject.index(noun) + len(noun)]  # ……锚定的目标 for 这个目标
         return [subject + current[pointing.end() :]] if len(subject) >= 2 else []
     # 是全市第一吧 after 有效发明专利有多少项; a message that names nothing (花了多少钱) asks it of the previous subject
-    if _PATTERNS["elided"].search(current) or names_nothing(current, vocab):
+    if _elided(current) or names_nothing(current, vocab):
         return [subject + current] if len(subject) >= 2 else []
     elliptical = _PATTERNS["elliptical"].fullmatch(current)
     if not elliptical or _ASKING.search(elliptical.group("other")):

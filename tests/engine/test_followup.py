@@ -116,3 +116,17 @@ def test_a_part_that_leaves_its_subject_out_asks_it_of_the_part_before(matcher: 
     # a part answered alone is not read again with the one before
     result = matcher.match("社工站有几个？养老床位有多少张？")
     assert [p.entry.id for p in result.parts if p.entry is not None] == ["elder-social-work-stations", "elder-beds"]
+
+
+@pytest.mark.parametrize("part", ["搞啥方向", "负责什么"])
+def test_a_part_that_starts_with_a_verb_and_a_question_word_leans_on_the_subject_before(
+    matcher: Matcher, part: str
+) -> None:
+    """搞啥方向 after 院士工作站名字叫啥 asks the workstation's field: its subject is the one asked before."""
+    from bot.engine.followup import points_back
+
+    assert points_back(part)
+    result = matcher.match("韶洋那个院士工作站名字叫啥 搞啥方向")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert "轻量化材料及成形技术" in result.entry.answer
+    assert not points_back("社工站有几个")  # a subject of its own
