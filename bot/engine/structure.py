@@ -92,8 +92,9 @@ class StructureReader:
         return parts
 
     def answer(self, message: str) -> list[tuple[str, Entry]]:
-        """(the message, the heading's entry, its answer telling where the part stands) for a message that asks
-        where a part of the report stands; [] for any other."""
+        """For a message that asks where a part of the report stands: (what was asked, the part's heading as an
+        entry whose answer tells where it stands), one per place asked (第一块和最后一块), the list of headings
+        first when it asks how many; [] for any other message."""
         if not self._parts:
             return []
         folded = self._normalizer.fold(message)
