@@ -338,6 +338,24 @@ def part_of_a_figure(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.PART, part))
 
 
+_MEASURE_OWNER = re.compile(r"([\u4e00-\u9fff]{2,12})的(?:" + MEASURES.pattern + ")")  # the whole run before 的
+
+
+@check(GapKind.PART)
+def measure_of_another_thing(f: EntryFacts, q: Asked) -> None:
+    """某型床位的入住率 where the entry states the rate of all of them: the thing a measure is asked of, named right
+    before its 的, must be named by what the entry says (its answer or quote, not its questions)."""
+    if q.has(GapKind.PART):
+        return
+    for match in _MEASURE_OWNER.finditer(q.analysis.plain):
+        owner = match.group(1)
+        # (a count, 户数 or 人数, names how the thing is measured, not a thing of its own)
+        nouns = [n for n in salient_nouns(owner, f.vocabulary) if n not in f.vocabulary.home_names and n[-1] != "数"]
+        if any(not f.says(q.index, n) for n in nouns):
+            q.found.append(Gap(GapKind.PART, owner))
+            return
+
+
 @check(GapKind.ASK_NAMES)
 def instance_not_named(f: EntryFacts, q: Asked) -> None:
     """哪个镇, 哪家公司: a named thing the question does not name already (市级专业镇 is not the name of a town),

@@ -168,6 +168,10 @@ class EntryFacts:
             text = self._digits_cache[index] = chinese_numerals_to_digits(self._entries[index].answer)
         return text
 
+    def says(self, index: int, word: str) -> bool:
+        """Whether the entry's answer or quote (not its questions) states the word: as typed, or by its synonym."""
+        return word in self.said_as_typed(index) or self._normalizer.canonical_term(word) in self.said(index)
+
     def mentions(self, index: int, word: str) -> bool:
         """Whether the entry states the word: normalised, as typed, or by sound (a homophone typo)."""
         return (

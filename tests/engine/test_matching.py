@@ -139,6 +139,15 @@ def test_a_second_ask_after_a_space_gets_its_own_answer(matcher: Matcher, questi
     assert all(fact in said for fact in facts), said
 
 
+@pytest.mark.parametrize("question", ["护理型床位的入住率是多少", "交城护理型床位的入住率是多少"])
+def test_a_measure_of_a_part_the_entry_never_names_is_not_the_whole_s(matcher: Matcher, question: str) -> None:
+    """The release gives the occupancy of all institutions (70%), not of the nursing beds."""
+    result = matcher.match(question)
+    assert result.status is not Status.ANSWERED, result
+    for asked in ("养老机构的入住率是多少", "老人的入住率多少", "交城硝基肥主导产品每年的出口额有多少"):
+        assert matcher.match(asked).status is Status.ANSWERED, asked  # the thing the entry names
+
+
 def test_a_price_per_mu_is_not_the_output_per_mu(matcher: Matcher) -> None:
     """出让价 is a measure the output entry (350万元/亩) never names."""
     result = matcher.match("开发区标准地每亩出让价多少钱")
