@@ -48,6 +48,7 @@ _CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
 _CLAUSE_MAX = 20  # characters of one asking clause
 _WHAT_KIND = ZH.pattern("what_kind")
 _CHOICE = ZH.pattern("choice")  # a choice offered between two things (A还是B)
+_WHERE_ONE_IS = ZH.pattern("where_one_is")  # the words before a place that say the resident is there (我在)
 _KIND_WHAT = ZH.pattern("kind_what")
 
 
@@ -122,6 +123,8 @@ class Decider:
         claimed = {t for t in self._names if "是" + t in analysis.message} if analysis.checks else set()
         # a choice between names (是农业农村部授予的还是中国氮肥工业协会授予的): the entry states one of them
         claimed |= self._choice_names(analysis.message)
+        # where the resident is (我在汾阳听人说, 我是文水人), named nowhere else: who asks, not what is asked about
+        claimed |= {t for t in self._other_places if t in nearby and self._only_where_one_is(t, analysis.plain)}
         return tuple(
             term
             for term in (*self._other_places, *self._not_covered)
@@ -132,6 +135,12 @@ class Decider:
             or (term in self._other_places and any(term in clause for clause in asking)))
         ) + tuple(name for name, sound in self._name_sounds if sound in analysis.pfocus and name not in analysis.plain)
 
+
+    @staticmethod
+    def _only_where_one_is(place: str, plain: str) -> bool:
+        """Whether every mention of an other place says where the resident is or comes from (我在汾阳听人说)."""
+        starts = [m.start() for m in re.finditer(re.escape(place), plain)]
+        return bool(starts) and all(_WHERE_ONE_IS.search(plain[max(0, at - 4) : at]) for at in starts)
 
     def _choice_names(self, message: str) -> set[str]:
         """The names on both sides of a choice the message offers (A还是B), when each side names one."""

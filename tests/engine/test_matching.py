@@ -148,6 +148,15 @@ def test_a_measure_of_a_part_the_entry_never_names_is_not_the_whole_s(matcher: M
         assert matcher.match(asked).status is Status.ANSWERED, asked  # the thing the entry names
 
 
+def test_where_the_resident_is_is_not_what_they_ask_about(matcher: Matcher) -> None:
+    """我在汾阳听人说: the other county is where the story is told; asked about, it is still declined."""
+    heard = matcher.match("我在汾阳听人说交城光硝基复合肥企业就有五十来户,真有那么多?")
+    assert heard.status is Status.ANSWERED and heard.entry is not None and "33户" in heard.entry.answer
+    assert matcher.match("我是文水人，交城有多少家高新技术企业").status is Status.ANSWERED
+    for asked in ("汾阳有多少家高新技术企业", "我在汾阳，汾阳的高新技术企业有多少"):
+        assert matcher.match(asked).status is not Status.ANSWERED, asked
+
+
 def test_a_price_per_mu_is_not_the_output_per_mu(matcher: Matcher) -> None:
     """出让价 is a measure the output entry (350万元/亩) never names."""
     result = matcher.match("开发区标准地每亩出让价多少钱")
