@@ -59,7 +59,7 @@ _TITLE_SOURCE = (
 
 @lru_cache(maxsize=8)
 def _title_pattern(home: tuple[str, ...]) -> re.Pattern[str]:
-    """A title claimed right after 是, with the deployment's own county before it or not (是交城县委书记吗)."""
+    """A title claimed right after 是, with the deployment's own county before it or not (是某某县委书记吗)."""
     return re.compile(_TITLE_SOURCE.replace("{home}", alternation(home) if home else "(?!)"))
 _CONTEXT_BEFORE = re.compile("(?:" + alternation(ZH.words("claim_context_before"), escape=False) + ")$")
 _CONTEXT_AFTER = re.compile("^(?:" + alternation(ZH.words("claim_context_after")) + ")")
@@ -143,7 +143,7 @@ def claimed_values(
     """The values a checking message claims, the last said first (the claim is what the check is put to:
     "发明专利全市第二，高企全市第一，是不是这样" checks the last); words in quotation marks are names, not claims.
     ``areas``: the deployment's own area names a rank may be claimed for, beside 全市 and the like; ``home``: its
-    county's names, which may stand before a title claimed (是交城县委书记吗)."""
+    county's names, which may stand before a title claimed (是某某县委书记吗)."""
     patterns = {**_PATTERNS, "rank": _rank_pattern((*_RANK_AREAS, *areas))}
     text = _QUOTED.sub(lambda m: "　" * len(m.group(0)), _digits(message))
     found: list[ClaimedValue] = []
@@ -155,7 +155,7 @@ def claimed_values(
     named = [v.said for v in found]
     for match in _title_pattern(tuple(home)).finditer(text):
         clause = _clause_around(text, match.start(), match.end())
-        # (the county's short name taken off: 交城县长 is 县长, 交城县委书记 is 县委书记)
+        # (the county's short name taken off: 某某县长 is 县长, 某某县委书记 is 县委书记)
         said = match.group(0)
         title = next((said[len(n) :] for n in sorted(home, key=len) if said.startswith(n)), said)
         if any(text[: match.start() - 1].endswith(name) for name in named):

@@ -123,7 +123,7 @@ class Decider:
         claimed = {t for t in self._names if "是" + t in analysis.message} if analysis.checks else set()
         # a choice between names (是农业农村部授予的还是中国氮肥工业协会授予的): the entry states one of them
         claimed |= self._choice_names(analysis.message)
-        # where the resident is (我在汾阳听人说, 我是文水人), named nowhere else: who asks, not what is asked about
+        # where the resident is (我在邻县听人说, 我是外县人), named nowhere else: who asks, not what is asked about
         claimed |= {t for t in self._other_places if t in nearby and self._only_where_one_is(t, analysis.plain)}
         return tuple(
             term
@@ -138,7 +138,7 @@ class Decider:
 
     @staticmethod
     def _only_where_one_is(place: str, plain: str) -> bool:
-        """Whether every mention of an other place says where the resident is or comes from (我在汾阳听人说)."""
+        """Whether every mention of an other place says where the resident is or comes from (我在邻县听人说)."""
         starts = [m.start() for m in re.finditer(re.escape(place), plain)]
         return bool(starts) and all(_WHERE_ONE_IS.search(plain[max(0, at - 4) : at]) for at in starts)
 
