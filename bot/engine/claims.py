@@ -263,7 +263,7 @@ def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab
     """What the entry says to the claimed value: a year or a name holds when the entry says it; a rank and a
     figure as :func:`_judge_rank` and :func:`_judge_figure` compare them; None when the entry gives no figure
     in the claim's unit (the reply then gives the fact without a verdict)."""
-    said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+    said_text = said_digits(entry, normalizer)
     if value.kind == "rank":
         return Claim(value.said, _judge_rank(value, said_text, place_areas(vocab)))
     if value.kind == "figure":
@@ -348,6 +348,12 @@ def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict | None:
 _ITEMS = re.compile(r"[，,。；;！!？?\s、：:]+")
 
 
+def said_digits(entry: Entry, normalizer: Normalizer) -> str:
+    """What an entry says (its answer, then its quote), folded with numerals as digits: the text figures are found
+    in, and their positions counted from."""
+    return chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+
+
 def figure_for(
     thing: str, entry: Entry, normalizer: Normalizer, *, other: str = "", sums: bool = False
 ) -> tuple[float, str, str, int] | None:
@@ -356,7 +362,7 @@ def figure_for(
     thing it is compared with, does not have: 招引 of 招引项目 beside 开工项目) is taken, and in it the figure
     nearest those words (109个 of 农村养老服务设施 in "99个行政村已经建成109个农村养老服务设施"); None when no
     item with a figure shares any of them. ``sums``: only sums of money count (投资 compared with 投资)."""
-    said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+    said_text = said_digits(entry, normalizer)
     words = _bigrams(chinese_numerals_to_digits(normalizer.fold(thing)))
     own = (words - _bigrams(chinese_numerals_to_digits(normalizer.fold(other)))) or words
     best: tuple[int, int, int, str] | None = None  # own words shared, all words shared, where, the item

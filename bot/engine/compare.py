@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from .. import messages
 from ..knowledge.model import Entry
 from ..language import ZH
-from ..language.text import Normalizer, chinese_numerals_to_digits
+from ..language.text import Normalizer
 from .analyse import MEASURES
-from .claims import figure_for
+from .claims import figure_for, said_digits
 
 __all__ = ["Compared", "Comparison", "asked_alone", "compare", "compared_after", "compared_pair", "thing_asked"]
 
@@ -80,7 +80,7 @@ class Comparison:
 
 def _names_measure(entry: Entry, at: int, measures: set[str], normalizer: Normalizer) -> bool:
     """Whether a measure is named right before the figure found at ``at`` of the entry's text (增幅41.67%)."""
-    said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+    said_text = said_digits(entry, normalizer)
     return any(m in said_text[max(0, at - 6) : at] for m in measures)
 
 
@@ -134,12 +134,12 @@ def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer)
 def _listed(entry: Entry, at: int, shown: str, normalizer: Normalizer) -> bool:
     """Whether the figure found at ``at`` is a bound (80%以上) or stands in a list (、) beside another figure in
     its unit: no figure of the thing's own to compute with."""
-    said_text = chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
+    said_text = said_digits(entry, normalizer)
     if _BOUND.match(said_text, at + len(shown)):
         return True  # a bound (80%以上), not a figure to add or take from
     clause = _CLAUSE.findall(said_text[:at])[-1:] + _CLAUSE.findall(said_text[at:])[:1]
     around = "".join(clause)
-    unit = _ROUGH.sub("", re.sub(r"^[\d.]+", "", shown))
+    unit = _shown_unit(shown)
     figures = re.findall(r"\d+(?:\.\d+)?" + re.escape(unit), around) if unit else []
     return "、" in around and len(figures) > 1
 
@@ -148,7 +148,7 @@ def _computed(pair: Compared, a: tuple[float, str], b: tuple[float, str]) -> Com
     """How much more one figure is than the other, or both together, in their unit as written (40户 and 29户:
     11户; two shares differ by percentage points); None for a sum of shares."""
     (value_a, shown_a), (value_b, shown_b) = a, b
-    unit = _ROUGH.sub("", re.sub(r"^[\d.]+", "", shown_a))
+    unit = _shown_unit(shown_a)
     rough = messages.COMPARISON_ROUGH if _ROUGH.search(shown_a + shown_b) else ""
     if pair.op == "sum":
         if unit.startswith("%"):
@@ -163,6 +163,11 @@ def _computed(pair: Compared, a: tuple[float, str], b: tuple[float, str]) -> Com
     by = more if value_a > value_b else _BY_MORE[more]
     amount = f"{rough}{_number(abs(value_a - value_b))}{unit}"
     return Comparison(pair.first, shown_a, pair.second, shown_b, by, 0, amount)
+
+
+def _shown_unit(shown: str) -> str:
+    """A figure's unit as written, without its number and rough words (340余万元 → 万元)."""
+    return _ROUGH.sub("", re.sub(r"^[\d.]+", "", shown))
 
 
 def _number(value: float) -> str:
