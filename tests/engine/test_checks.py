@@ -555,6 +555,17 @@ def test_segmentation_is_jiebas_own() -> None:
         assert words == [w for w in tokenizer.lcut(text, HMM=False) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
 
 
+def test_word_classes_are_jiebas_tags() -> None:
+    # nouns and verbs of two characters or more, as jieba's dictionary tags them
+    from bot.engine.lexicon import noun_lexicon, verb_like
+
+    nouns = noun_lexicon()
+    assert "床位" in nouns and "学校" in nouns and "注册资本" in nouns
+    assert "召开" not in nouns and verb_like("召开") and verb_like("成立")
+    assert not verb_like("学校") and not verb_like("床位")
+    assert "床" not in nouns and "不存在的词语" not in nouns
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
