@@ -37,6 +37,8 @@ _COUNT = ZH.pattern("passage_count")  # how many things the message asks of (哪
 _LIST_WORDS = ZH.pattern("passage_list_words")  # words for a list's items (举措, 三点, 一是) that name none of them
 _HAN = re.compile(r"[\u4e00-\u9fff\d]{2,}")
 _CLAUSES = re.compile(r"[，,。；;:：]")
+_ASPECT = ZH.pattern("passage_aspect")  # a particle of aspect a resident adds to the report's words (打通了)
+_TIE = ZH.pattern("passage_tie")  # the particle that ties quoted words to the question word after them (的)
 _BREAKS = ZH.pattern("passage_breaks")  # function characters a word pair of the message never spans
 _SURE = 0.8  # the share of the message's weight one sentence must hold
 _LEAD = 0.25  # and its lead over the next sentence
@@ -85,6 +87,9 @@ class PassageFinder:
                 key = normalizer.plain(passage.text)
                 self._units.append(_Unit(passage, key, frozenset(_pairs(key))))
         self._text = "\n".join(unit.key for unit in self._units)
+        # the sentences without the aspect particle a resident adds when quoting them (打通了产业发展)
+        self._bare = [_ASPECT.sub("", unit.key) for unit in self._units]
+        self._bare_text = "\n".join(self._bare)
         # the lists the report counts off (一是……二是……三是), each with the word pairs of the section it stands in
         sections: dict[str, set[str]] = {}
         for unit in self._units:
@@ -219,20 +224,23 @@ class PassageFinder:
         asks = _ASKS.search(plain)
         if asks is None:
             return None
-        before = plain[: asks.start()]
-        if len(before) < _QUOTED or before[-_QUOTED:] not in self._text:
+        # the words before the question word, and the sentences, without the aspect particle, and without the 的
+        # that ties the quote to its question word: a resident quoting the report adds them (彻底打通了产业发展的
+        # 什么, of 彻底打通产业发展“中梗阻”); 是 stays, which asks of a thing (全国敬老文明号是哪个部门评的)
+        before = _ASPECT.sub("", _TIE.sub("", plain[: asks.start()]))
+        if len(before) < _QUOTED or before[-_QUOTED:] not in self._bare_text:
             return None
         # the longest end of the words before the question word that the sources hold (every shorter end is
         # held too, so the longest is found by halving)
         low, high = _QUOTED, len(before)
         while low < high:
             middle = (low + high + 1) // 2
-            if before[-middle:] in self._text:
+            if before[-middle:] in self._bare_text:
                 low = middle
             else:
                 high = middle - 1
         tail = before[-low:]
-        holding = [u for u in self._units if tail in u.key]
+        holding = [u for u, bare in zip(self._units, self._bare, strict=True) if tail in bare]
         # the words must stand in one sentence: in several they do not say which
         return holding[0] if len(holding) == 1 else None
 

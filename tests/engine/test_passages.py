@@ -123,3 +123,23 @@ def test_a_wording_asked_after_one_the_resident_knows_is_the_one_asked(matcher: 
     # the first clause names 科技服务's word: the answer about 科技服务 does not answer what the last clause asks
     reply = to_json(matcher.match("文章里说科技服务是“宾至如归”，那科技成果用的是什么词来形容？"), matcher.kb)
     assert reply["status"] == "answered" and "枝繁叶茂" in reply["answer"], reply["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("提到科技成果的时候用了哪个四字词形容", "枝繁叶茂"),  # 的时候 frames the thing named
+        ("报告里形容科技服务用了哪个成语", "宾至如归"),  # 报告 is a word for the report, like 报道
+        ("那些政策彻底打通了产业发展的啥", "中梗阻"),  # the resident's 了 and 的 around the report's words
+    ],
+)
+def test_the_report_asked_in_a_residents_words_is_found(matcher: Matcher, question: str, word: str) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert word in result.entry.answer
+
+
+def test_a_question_of_when_is_not_read_as_words_of_the_report(matcher: Matcher) -> None:
+    # 什么时候 asks a date; the words before it are the report's, but it does not ask what follows them
+    result = matcher.match("一步法制烯烃项目什么时候能投产")
+    assert result.status is not Status.ANSWERED, result
