@@ -219,12 +219,21 @@ _YES_NO = ZH.question_pattern("yes_no")
 # story ("总产能是多少我听人说很多"), which is a clause of its own
 _RUN_ON = ZH.pattern("run_on")
 _STORY_CLAUSE = ZH.pattern("story_clause")
+_HEARD_VIA = ZH.pattern("heard_via")
 _CLAUSES_KEPT = re.compile(r"[^，,。!！?？;；\s]+[，,。!！?？;；\s]*")  # each clause with the marks after it
 
 
 def punctuate_run_ons(text: str) -> str:
     """A comma where a voice-input run-on turns from the question to the resident's story."""
     return _RUN_ON.sub(r"\1，", text)
+
+
+def _leans_back(focus: str, raw: str, vocab: Vocabulary) -> bool:
+    """Whether the asking clause only asks about the clause before it: a short one (是真的吗), or one that names
+    nothing, no figure, and asks for nothing of its own (是这么回事不, 帮忙check一下, 这个说法对不对)."""
+    if len(focus) < 6:
+        return True
+    return not re.search(r"\d", focus) and not _ASKING_WORD.search(raw) and not salient_nouns(raw, vocab)
 
 
 def without_story(text: str, vocab: Vocabulary) -> str:
@@ -243,12 +252,14 @@ def without_story(text: str, vocab: Vocabulary) -> str:
 
 def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_clause: str | None = None) -> Analysis:
     """Work out what ``question`` asks. ``focus_clause`` names the asking clause (a part of a compound)."""
+    question = _HEARD_VIA.sub("", question)  # 我舅在电话里说……: how the resident heard it is not what is asked
     key = normalizer.normalize(question)
     clauses = _clauses(normalizer, question)
     focus = key
     focus_raw = question
     char_grams: dict[int, float] = {}
     pinyin_grams: dict[int, float] = {}
+    tail_checks = False
     if focus_clause is not None or (len(key) > 16 and len(clauses) > 1):
         if focus_clause is not None:
             focus_raw = focus_clause
@@ -257,7 +268,9 @@ def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_c
             asking = [i for i, (_, marked, _) in enumerate(clauses) if marked]
             focus_index = asking[-1] if asking else len(clauses) - 1
             focus, focus_raw = clauses[focus_index][0], clauses[focus_index][2]
-            if len(focus) < 6 and focus_index > 0:  # "是真的吗" asks about the clause before it
+            if focus_index > 0 and _leans_back(focus, focus_raw, vocab):  # "是真的吗" asks of the clause before it
+                # a tail that asks for nothing of its own (是这么回事不, 帮忙check一下) checks what the clause says
+                tail_checks = not _ASKING_WORD.search(focus_raw) and not re.search(r"\d", focus)
                 focus = clauses[focus_index - 1][0] + focus
                 focus_raw = clauses[focus_index - 1][2] + focus_raw
         for clause, _, _ in clauses:
@@ -286,7 +299,8 @@ def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_c
     raw = normalizer.fold(focus_raw).strip()
     folded = normalizer.fold(question[:MAX_INPUT_CHARS])  # the whole message, as typed
     checks = bool(
-        _CHECK.search(raw)
+        tail_checks
+        or _CHECK.search(raw)
         or _YES_NO.search(focus)
         or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
         # two figures offered, one of them the release's ("5.4万 还是 4.5万 立方", "第四场还是第五场")

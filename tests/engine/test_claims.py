@@ -30,6 +30,11 @@ def _checked(matcher: Matcher, question: str) -> tuple[str, str, str]:
         ("城乡一体化是刘大鹏回答的吧", "differs", "崔维廷"),  # a person: another speaker answered it
         ("开发区高新技术企业增幅是51.67% 对不", "differs", "41.67%"),  # 对不 at the end, as spoken, checks too
         ("交城有40户国家级高企，真的假的", "holds", "40户"),
+        # a last clause that names nothing and asks nothing of its own checks the clause before it
+        ("我姐说交城有50户国家级高新技术企业，是这么回事不", "differs", "40户"),
+        ("邻居说养老机构一共有985张床位，帮忙check一下", "holds", "985张"),
+        # how the claim was heard (在电话里, 群里) is not what is asked: 电话 asks for no phone number here
+        ("我舅在电话里说交城国家级高新技术企业有40户，是不是真的", "holds", "40户"),
     ],
 )
 def test_a_checked_claim_gets_its_verdict_and_the_release_fact(
