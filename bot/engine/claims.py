@@ -240,6 +240,9 @@ def _unit(figure: str) -> str:
     return _UNIT_FORMS.sub(lambda m: _SAME_UNITS[m.group(0)], unit)
 
 
+_MAGNITUDES = {"万": 10_000, "亿": 100_000_000}  # a unit's magnitude (万吨, 亿元 once 元 is dropped)
+
+
 def _is_sum(unit: str) -> bool:
     """Whether a figure's unit is money (亿, 万: 3.6亿元 is 3.6亿 once 元 is dropped)."""
     return unit in ("", "万", "亿") or unit.endswith(("万元", "亿元"))
@@ -321,6 +324,14 @@ def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict | None:
     same_unit = [
         (c, f) for c in _CLAUSES.split(said_text) if (f := [n for n, u in _figures(c) if _same_unit(unit, u)])
     ]
+    if not same_unit and unit[:1] in _MAGNITUDES:
+        # the same unit with another magnitude (3亿吨 of 300万吨): the stated figure in the claim's magnitude
+        scale, base = _MAGNITUDES[unit[0]], unit[1:]
+        same_unit = [
+            (c, f)
+            for c in _CLAUSES.split(said_text)
+            if (f := [n * _MAGNITUDES[u[0]] / scale for n, u in _figures(c) if u[:1] in _MAGNITUDES and u[1:] == base])
+        ]
     if not same_unit:
         return None
     best = max(len(words & _bigrams(c)) for c, _ in same_unit)

@@ -295,6 +295,8 @@ class Matcher:
         """The reply to a message that checks a claim (是不是60户吧): the claim's verdict with the release's fact,
         the claim asked again as a question when it kept the message from being answered; else ``result``."""
         folded = self.normalizer.fold(question)
+        if _LETTERS.search(folded):
+            folded = self.english.read(folded)  # is the capacity 3 million tons → 产能300万吨: claimed in Chinese
         vocab = self.decider.vocabulary
         values = claimed_values(folded, self.kb.scope.names, place_areas(vocab), vocab.home_names)
         # 是省级认定的吧 where the entry says 市级 (or 是哪年评的 2023？ of another year): the value claimed differs

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -41,6 +42,11 @@ _END = ""  # the trie key that holds a phrase's Chinese (no word is empty)
 
 
 _YEARS_GROUP = "years"  # phrases with digits in them: read by pattern, before the words
+_MAGNITUDES_GROUP = "magnitudes"  # a number's English magnitude (3 million), written the Chinese way (300万)
+_NOT_ROWS = (_YEARS_GROUP, _MAGNITUDES_GROUP)
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")  # 1,000 and 2,780,000: digits grouped by commas
+# the Chinese magnitudes a number is written with, the largest first
+_CHINESE_MAGNITUDES = ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万"))
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
 _TENS = "十"
 _DIGIT = re.compile(r"\d")
@@ -72,6 +78,50 @@ def year_patterns() -> list[tuple[re.Pattern[str], str]]:
     return found
 
 
+def magnitude_pattern() -> tuple[re.Pattern[str], dict[str, Decimal]] | None:
+    """``en.yaml``'s magnitudes (million: 1000000) as a pattern of a number said with one, and their values."""
+    table = _load_groups().get(_MAGNITUDES_GROUP) or {}
+    values = {" ".join(_JOINER.split(str(k).lower().strip())): Decimal(str(v)) for k, v in table.items()}
+    if not values:
+        return None
+    words = sorted(values, key=len, reverse=True)  # hundred million before million
+    names = "|".join(r"[\s\-]+".join(re.escape(w) for w in word.split()) + "s?" for word in words)
+    # (the space after it goes too: 300万 tons reads 300万吨, as the release writes it)
+    return re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(" + names + r")\b *"), values
+
+
+def chinese_amount(value: Decimal) -> str:
+    """A number the way the release writes it: 3000000 → 300万, 2780000000 → 27.8亿, 5000 → 5000."""
+    for size, name in _CHINESE_MAGNITUDES:
+        if value >= size:
+            return _plain(value / size) + name
+    return _plain(value)
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros after its point (27.80 → 27.8, 300 → 300)."""
+    written = f"{value:f}"
+    return written.rstrip("0").rstrip(".") if "." in written else written
+
+
+def _read_magnitudes(text: str, magnitudes: tuple[re.Pattern[str], dict[str, Decimal]] | None) -> str:
+    """Numbers with English magnitudes in Chinese ones (3 million tons → 300万 tons, 1,000 beds → 1000 beds): an
+    English million is a hundred 万, and a billion ten 亿, so the words cannot be read one by one."""
+    if not _DIGIT.search(text):
+        return text
+    text = _GROUPED.sub(lambda m: m.group(0).replace(",", ""), text)
+    if magnitudes is None:
+        return text
+    pattern, values = magnitudes
+
+    def chinese(match: re.Match[str]) -> str:
+        word = " ".join(_JOINER.split(match.group(2)))
+        word = word if word in values else word[:-1]  # the plural
+        return chinese_amount(Decimal(match.group(1)) * values[word])
+
+    return pattern.sub(chinese, text)
+
+
 def _read_years(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> str:
     if not _DIGIT.search(text):
         return text  # no year, no ordinal
@@ -88,7 +138,7 @@ def load_rows() -> dict[str, str]:
     """``en.yaml`` as one table {english phrase: chinese}; a phrase in two groups is an error in the data."""
     rows: dict[str, str] = {}
     for group, table in _load_groups().items():
-        if group == _YEARS_GROUP:
+        if group in _NOT_ROWS:
             continue
         for english, chinese in table.items():
             key = " ".join(_JOINER.split(str(english).lower().strip()))
@@ -166,6 +216,7 @@ class EnglishReader:
     def __init__(self, rows: Mapping[str, str]) -> None:
         self._rows = {tuple(k.split()): v for k, v in rows.items() if k}
         self._years = year_patterns()
+        self._magnitudes = magnitude_pattern()
         # the phrases as a trie of words: a typed word walks to every form it may be listed under
         self._trie: dict[str, Any] = {}
         for key, chinese in self._rows.items():
@@ -224,7 +275,7 @@ class EnglishReader:
             return text
         original = text
         spaced = _AMPERSAND.sub(" and ", text)
-        text = _read_years(spaced, self._years)
+        text = _read_years(_read_magnitudes(spaced, self._magnitudes), self._years)
         out: list[str] = []
         at = 0
         changed = False

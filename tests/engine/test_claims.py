@@ -35,6 +35,7 @@ def _checked(matcher: Matcher, question: str) -> tuple[str, str, str]:
         ("邻居说养老机构一共有985张床位，帮忙check一下", "holds", "985张"),
         # how the claim was heard (在电话里, 群里) is not what is asked: 电话 asks for no phone number here
         ("我舅在电话里说交城国家级高新技术企业有40户，是不是真的", "holds", "40户"),
+        ("硝基复合肥总产能是3亿吨吧", "differs", "300万吨"),  # the same unit in another magnitude
     ],
 )
 def test_a_checked_claim_gets_its_verdict_and_the_release_fact(

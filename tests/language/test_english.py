@@ -186,3 +186,25 @@ def test_a_chinese_clause_between_english_words_stays_a_clause_of_its_own(matche
     result = matcher.match("交城硝基肥 capacity 占全国百分之几啊 market share 国际上呢")
     said = " ".join(p.entry.answer for p in result.parts if p.entry is not None)
     assert "75%" in said and "60%以上" in said
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("capacity of 3 million tons", "300万吨"),  # an English million is a hundred 万
+        ("about 2.78 billion yuan", "27.8亿元"),  # and a billion ten 亿
+        ("300 million yuan", "3亿元"),
+        ("20 thousand people", "2万人"),
+        ("1,000 nursing home beds", "1000养老机构床位"),  # digits grouped by commas
+        ("how many million tons", "多少万吨"),  # a magnitude without a number stays a unit
+    ],
+)
+def test_a_number_with_an_english_magnitude_is_written_the_chinese_way(typed: str, read: str) -> None:
+    assert read in EnglishReader.for_place().read(typed).replace(" ", "")
+
+
+def test_a_figure_claimed_in_english_gets_its_verdict(matcher: Matcher) -> None:
+    right = to_json(matcher.match("Is the total nitro fertilizer capacity 3 million tons?"), matcher.kb)
+    assert right["status"] == "answered" and right["answer"].startswith("对") and "300万吨" in right["answer"]
+    wrong = to_json(matcher.match("The nitro fertilizer capacity is 300 million tons, right?"), matcher.kb)
+    assert wrong["status"] == "answered" and wrong["answer"].startswith("不对") and "300万吨" in wrong["answer"]
