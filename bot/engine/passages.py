@@ -39,6 +39,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff\d]{2,}")
 _CLAUSES = re.compile(r"[，,。；;:：]")
 _ASPECT = ZH.pattern("passage_aspect")  # a particle of aspect a resident adds to the report's words (打通了)
 _TIE = ZH.pattern("passage_tie")  # the particle that ties quoted words to the question word after them (的)
+_HOME = frozenset(ZH.words("home_frame"))  # the county as residents call it (县里, 全县)
 _BREAKS = ZH.pattern("passage_breaks")  # function characters a word pair of the message never spans
 _SURE = 0.8  # the share of the message's weight one sentence must hold
 _LEAD = 0.25  # and its lead over the next sentence
@@ -190,9 +191,13 @@ class PassageFinder:
         return sum(self._idf.get(p, 0.0) for p in pairs)
 
     def _unknown(self, content: str) -> bool:
-        """Whether the message names a noun the sources never use (化学式, 级别): it asks about something else."""
+        """Whether the message names a noun the sources never use (化学式, 级别): it asks about something else.
+        The county as residents call it (县里) is not such a noun."""
         nouns = noun_lexicon()
-        return any(len(word) >= 2 and word in nouns and word not in self._text for word in segment(content))
+        return any(
+            len(word) >= 2 and word in nouns and word not in self._text and word not in _HOME
+            for word in segment(content)
+        )
 
     def _wanted(self, text: str) -> set[str]:
         return _asked_pairs(self._normalizer.plain(text))

@@ -131,6 +131,8 @@ def test_a_wording_asked_after_one_the_resident_knows_is_the_one_asked(matcher: 
         ("提到科技成果的时候用了哪个四字词形容", "枝繁叶茂"),  # 的时候 frames the thing named
         ("报告里形容科技服务用了哪个成语", "宾至如归"),  # 报告 is a word for the report, like 报道
         ("那些政策彻底打通了产业发展的啥", "中梗阻"),  # the resident's 了 and 的 around the report's words
+        ("县里抓科技的那个理念原文怎么写的", "抓科技就是抓经济"),  # 县里 is the county, not a thing unsaid
+        ("回家山那张照片的文字原文给我", "邂逅回家山"),  # 照片 is a word for a picture, like 配图
     ],
 )
 def test_the_report_asked_in_a_residents_words_is_found(matcher: Matcher, question: str, word: str) -> None:
