@@ -34,6 +34,7 @@ from .analyse import (
     last_clause,
     names_nothing,
     punctuate_run_ons,
+    salient_nouns,
     sentences,
     subject_of,
     without_story,
@@ -518,9 +519,14 @@ class Matcher:
             return False
         # an elliptical part ("乡镇多少项，村里多少项") whose own words the answered entry all states: the message
         # itself says what it is about
-        subject = subject_of(analysis.focus, self.decider.vocabulary)
-        elliptical = result.status in (Status.AMBIGUOUS, Status.NO_MATCH) and len(subject) >= 2 and all(
-            self.decider.facts.mentions(index, subject[i : i + 2]) for i in range(len(subject) - 1)
+        # (or a part that names nothing and no figure of its own, and asks a kind of thing the checks know:
+        # 在市里排第几 after 出口多少钱 asks the rank of the same thing, and the entry must state one)
+        vocab = self.decider.vocabulary
+        subject = subject_of(analysis.focus, vocab)
+        mentions = self.decider.facts.mentions
+        elliptical = result.status in (Status.AMBIGUOUS, Status.NO_MATCH) and (
+            (len(subject) >= 2 and all(mentions(index, subject[i : i + 2]) for i in range(len(subject) - 1)))
+            or (bool(analysis.asks) and not analysis.numbers and not salient_nouns(result.question, vocab))
         )
         if (first is None or first.id != entry.id) and not elliptical:
             return False

@@ -86,6 +86,12 @@ def test_a_part_that_names_nothing_leans_on_the_answered_part(matcher: Matcher) 
     assert matcher.match("发布会是谁办的").status is Status.ANSWERED  # the event named is a subject
 
 
+def test_a_part_that_names_nothing_asks_what_the_answered_entry_must_state(matcher: Matcher) -> None:
+    # 在全省排第几: the entry ranks exports in the city only; the province's rank is not given as answered
+    result = matcher.match("硝基复合肥一年出口多少钱 在全省排第几")
+    assert result.status is not Status.ANSWERED, result
+
+
 def test_a_dialect_question_word_splits_a_message_into_its_asks(matcher: Matcher) -> None:
     # 甚 (Shanxi for 什么) asks as 什么 does: two strategies asked, two cards answered
     result = matcher.match("管理创新战略要打造成个甚 民生创享战略又要打造成个甚")
@@ -98,6 +104,8 @@ def test_a_dialect_question_word_splits_a_message_into_its_asks(matcher: Matcher
     [
         ("有效发名专利多少项全市排几", ["98项", "全市排名第二"]),  # typed in one run, a typo in it
         ("主导产品年出口额多少全市排几", ["近10亿元", "全市第一"]),
+        # a part of its own that names nothing: the answered part's entry states the rank it asks
+        ("硝基复合肥一年出口多少钱 在市里排第几", ["近10亿元", "全市第一"]),
     ],
 )
 def test_a_rank_asked_right_after_a_count_is_the_same_things_rank(
