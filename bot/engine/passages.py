@@ -40,6 +40,7 @@ _CLAUSES = re.compile(r"[，,。；;:：]")
 _ASPECT = ZH.pattern("passage_aspect")  # a particle of aspect a resident adds to the report's words (打通了)
 _TIE = ZH.pattern("passage_tie")  # the particle that ties quoted words to the question word after them (的)
 _HOME = frozenset(ZH.words("home_frame"))  # the county as residents call it (县里, 全县)
+_POSITIONS = ZH.patterns("passage_position")  # a place in the text asked for: first (开头), last (结尾, 最后)
 _BREAKS = ZH.pattern("passage_breaks")  # function characters a word pair of the message never spans
 _SURE = 0.8  # the share of the message's weight one sentence must hold
 _LEAD = 0.25  # and its lead over the next sentence
@@ -117,6 +118,10 @@ class PassageFinder:
         wording = _ASKED.search(as_typed) is not None
         if not wording and not _ASKS.search(plain):
             return []  # asks no wording and quotes nothing before a question word
+        # where in the text (文章最后把开发区比作什么, 结尾段用哪个词): a place, not a word of the sentence
+        position = next((where for where, pattern in _POSITIONS.items() if pattern.search(as_typed)), None)
+        if position is not None:
+            as_typed = _POSITIONS[position].sub("，", as_typed)
         folded = _FRAME.sub("，", as_typed)
         content = self._normalizer.plain(folded)
         # the clause that asks (那科技成果用的是哪个词来形容) names what is wanted; the clauses before it are context
@@ -147,10 +152,10 @@ class PassageFinder:
             return self._counted_off(content)
         wanted = self._wanted(_FRAME.sub("，", asking)) if len(clauses) > 1 and asking else set()
         if self._weight(wanted) >= _MIN_WEIGHT:
-            unit = self._best(wanted, _asked_pairs(content) - wanted, labels)
+            unit = self._best(wanted, _asked_pairs(content) - wanted, labels, position=position)
         else:
             wanted = _asked_pairs(content)
-            unit = self._best(wanted, set(), labels)
+            unit = self._best(wanted, set(), labels, position=position)
         return [(message, self._entry(unit, wanted))] if unit is not None else []
 
     def _counted_off(self, content: str) -> list[tuple[str, Entry]]:
@@ -249,9 +254,13 @@ class PassageFinder:
         # the words must stand in one sentence: in several they do not say which
         return holding[0] if len(holding) == 1 else None
 
-    def _best(self, wanted: set[str], context: set[str], labels: bool, least: int = 2) -> _Unit | None:
+    def _best(
+        self, wanted: set[str], context: set[str], labels: bool, least: int = 2, position: str | None = None
+    ) -> _Unit | None:
         """The one sentence that holds nearly all of what is wanted (at least ``least`` word pairs of it), clearly
-        more than any other; ``context`` breaks a tie between two that hold it alike."""
+        more than any other; ``context`` breaks a tie between two that hold it alike, and a place in the text
+        asked for (``position``: first, last) between sentences that hold it nearly alike: the first or the last
+        of them in the report."""
         weight = self._weight(wanted)
         if weight < _MIN_WEIGHT:
             return None
@@ -273,6 +282,21 @@ class PassageFinder:
         held = wanted & self._units[at].pairs
         if best < _SURE or len(held) < least or (least > 1 and best * weight < _MIN_WEIGHT):
             return None
+        if position is not None:
+            near = [i for share, _, i in scored if share >= _SURE and best - share < _LEAD]
+            at = max(near) if position == "last" else min(near)
+            # the sentence must stand at that end of its part: a later one of the part that holds more of the message
+            # than the found one may lack (王向前最后把开发区形容成什么: only the first sentence of his part names
+            # him, later ones name 开发区) leaves it open
+            section = self._units[at].passage.section
+            beyond = range(at + 1, len(self._units)) if position == "last" else range(at)
+            if any(
+                self._units[i].passage.section == section
+                and self._weight(wanted & self._units[i].pairs) > (1 - _SURE) * weight
+                for i in beyond
+            ):
+                return None
+            return self._units[at]
         if best - second < _LEAD and not (context and best == second and best_context > second_context):
             return None
         return self._units[at]

@@ -145,3 +145,14 @@ def test_a_question_of_when_is_not_read_as_words_of_the_report(matcher: Matcher)
     # 什么时候 asks a date; the words before it are the report's, but it does not ask what follows them
     result = matcher.match("一步法制烯烃项目什么时候能投产")
     assert result.status is not Status.ANSWERED, result
+
+
+def test_a_place_in_the_text_asked_for_picks_that_end_of_the_sentences_that_hold_it(matcher: Matcher) -> None:
+    # several sentences name the zone alike; 最后 asks for the last of them, the one that ends its part
+    result = matcher.match("报道最后把交城经济开发区比作啥")
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "投资兴业宝地" in result.entry.answer
+    # only the first sentence of 王向前's part names him; later ones of the part name the zone: not answered from
+    # the first sentence
+    speaker = matcher.match("王向前最后把开发区形容成了什么")
+    assert speaker.status is not Status.ANSWERED or "投资兴业宝地" in (speaker.entry.answer if speaker.entry else "")
