@@ -44,6 +44,7 @@ class Scored:
 
 
 _QUOTED_TERM = re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2,12})[”’\"」』]")  # a term the question quotes
+_NAMED = re.compile(r"《[^《》]+》|“[^“”]+”")  # a name as an answer writes it: a title, or in quotation marks
 _CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
 _CLAUSE_MAX = 20  # characters of one asking clause
 _WHAT_KIND = ZH.pattern("what_kind")
@@ -225,6 +226,11 @@ class Decider:
         asked who, it names the same people and bodies (刘大鹏 in his own entry and in the topic he presented)."""
         if self.facts.agree(first, other):
             return True
+        if "names" in analysis.asks:
+            # asked what a thing is called (全名叫啥, 简称是什么): one that gives every name the best gives, as
+            # written (《交城县养老服务体系建设“十四五”规划》 in the plan's entry and in the policies')
+            names = _NAMED.findall(self._entries[first].answer)
+            return bool(names) and all(n in self._entries[other].answer for n in names)
         if "person" not in analysis.asks:
             return False
         # only when the best entry explains the whole question: 开发区管委会主任是谁 names a role the

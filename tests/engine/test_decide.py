@@ -141,6 +141,19 @@ def test_two_entries_quoting_the_same_passage_concur(small_kb: KnowledgeBase) ->
     assert decider.concurs(analysis, beds, beds) and not decider.concurs(analysis, beds, social)
 
 
+def test_asked_what_a_thing_is_called_two_entries_giving_the_same_name_concur(matcher: Matcher) -> None:
+    # the plan's entry and the policies' entry both write 《交城县养老服务体系建设“十四五”规划》: either answers
+    # 全名叫啥, so the second takes nothing from the first's lead; the beds' entry names no plan and does
+    ids = ("elder-14th-five-year-plan", "elder-policy-overview", "elder-beds")
+    plan, policies, beds = (matcher.kb.index_of(i) for i in ids)
+    assert plan is not None and policies is not None and beds is not None
+    asked = _analysis(matcher, "养老那个十四五规划全名叫啥")
+    assert "names" in asked.asks
+    assert matcher.decider.concurs(asked, plan, policies) and not matcher.decider.concurs(asked, plan, beds)
+    # asked a figure, the same two do not give the same reply
+    assert not matcher.decider.concurs(_analysis(matcher, "养老补贴发了多少钱"), plan, policies)
+
+
 def test_who_spoke_on_a_topic_is_the_person_the_list_of_speakers_names_beside_it(matcher: Matcher) -> None:
     # the speakers' list names all four, each with a topic; the zone's speaker is the one beside 经济开发区
     result = matcher.match("经济开发区那一节是哪位县领导介绍的")
