@@ -40,6 +40,8 @@ _CLAUSES = re.compile(r"[，,。；;:：]")
 _ASPECT = ZH.pattern("passage_aspect")  # a particle of aspect a resident adds to the report's words (打通了)
 _TIE = ZH.pattern("passage_tie")  # the particle that ties quoted words to the question word after them (的)
 _HOME = frozenset(ZH.words("home_frame"))  # the county as residents call it (县里, 全县)
+_QUOTED_TERM = re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2,20})[”’\"」』]")  # words a message quotes
+_NEXT = ZH.pattern("passage_next")  # what comes after words quoted (后面那半句, 下一句)
 _POSITIONS = ZH.patterns("passage_position")  # a place in the text asked for: first (开头), last (结尾, 最后)
 _BREAKS = ZH.pattern("passage_breaks")  # function characters a word pair of the message never spans
 _SURE = 0.8  # the share of the message's weight one sentence must hold
@@ -130,7 +132,7 @@ class PassageFinder:
         asking = next((c for c in reversed(clauses) if _ASKED.search(c)), "")
         if self._unknown(self._normalizer.plain(_FRAME.sub("，", asking)) if asking else content):
             return []
-        quoted = self._quoted(plain)
+        quoted = self._quoted(plain) or self._continued(message)
         if quoted is not None:
             return [(message, self._entry(quoted))]
         if not wording:
@@ -253,6 +255,21 @@ class PassageFinder:
         holding = [u for u, bare in zip(self._units, self._bare, strict=True) if tail in bare]
         # the words must stand in one sentence: in several they do not say which
         return holding[0] if len(holding) == 1 else None
+
+    def _continued(self, message: str) -> _Unit | None:
+        """The sentence that goes on from words the message quotes in quotation marks and asks what comes after
+        (“转型引领”后面那半句咋说的): the first that holds them, when every sentence that does goes on alike."""
+        if _NEXT.search(message) is None:
+            return None
+        for term in _QUOTED_TERM.findall(message):
+            key = _ASPECT.sub("", self._normalizer.plain(term))
+            if len(key) < _QUOTED - 1:
+                continue
+            holding = [(u, bare) for u, bare in zip(self._units, self._bare, strict=True) if key in bare]
+            going_on = {bare[bare.index(key) + len(key) :][:_QUOTED] for _, bare in holding}
+            if holding and len(going_on) == 1 and going_on != {""}:
+                return holding[0][0]
+        return None
 
     def _best(
         self, wanted: set[str], context: set[str], labels: bool, least: int = 2, position: str | None = None

@@ -93,13 +93,23 @@ def passages(source: Source) -> tuple[Passage, ...]:
     return _passages(source)
 
 
+def _unquoted(text: str) -> str:
+    """A sentence that is itself a quotation (“党的二十大以来,……”) without its own marks: the reply puts it in
+    quotation marks once."""
+    if text.startswith("“") and text.endswith("”") and text.count("“") == text.count("”"):
+        inner = text[1:-1]
+        if inner.find("”") == -1 or inner.find("“") < inner.find("”"):  # the first mark closes the last
+            return inner
+    return text
+
+
 def entry_of(passage: Passage, source: Source) -> Entry:
     """The passage as an entry: answered by its own words, quoted verbatim."""
     return Entry(
         id=passage.id,
         topic=str(_DATA["topic"]),
         questions=(str(_DATA["question"]),),
-        answer=str(_DATA["answer"]).format(text=passage.text + passage.rest),
+        answer=str(_DATA["answer"]).format(text=_unquoted(passage.text + passage.rest)),
         quote=passage.text,
         source=source.id,
         section=passage.section,

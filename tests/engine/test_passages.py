@@ -156,3 +156,10 @@ def test_a_place_in_the_text_asked_for_picks_that_end_of_the_sentences_that_hold
     # the first sentence
     speaker = matcher.match("王向前最后把开发区形容成了什么")
     assert speaker.status is not Status.ANSWERED or "投资兴业宝地" in (speaker.entry.answer if speaker.entry else "")
+
+
+def test_words_quoted_in_quotation_marks_ask_how_the_sentence_goes_on(matcher: Matcher) -> None:
+    # the goal is quoted in two sentences that go on alike: the first answers, once in quotation marks
+    result = matcher.match("“转型引领”后半句怎么说的")
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "蹚出新路" in result.entry.answer and "““" not in result.entry.answer
