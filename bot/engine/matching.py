@@ -296,7 +296,8 @@ class Matcher:
         """The reply to a message that checks a claim (是不是60户吧): the claim's verdict with the release's fact,
         the claim asked again as a question when it kept the message from being answered; else ``result``."""
         folded = self.normalizer.fold(question)
-        if _LETTERS.search(folded):
+        english = _LETTERS.search(folded) is not None
+        if english:
             folded = self.english.read(folded)  # is the capacity 3 million tons → 产能300万吨: claimed in Chinese
         vocab = self.decider.vocabulary
         values = claimed_values(folded, self.kb.scope.names, place_areas(vocab), vocab.home_names)
@@ -314,7 +315,9 @@ class Matcher:
         if not values and not other_value:
             return result  # nothing claimed: no need to read the message again
         vocab = self.decider.vocabulary
-        if not analyse(self.normalizer, question, vocab).checks:
+        # (English is read as Chinese first: its question words are what tell a question from a check, and the
+        # spaces between its words end no clause: "多少高新技术企业 2020年?" does not put 2020年 as a question)
+        if not analyse(self.normalizer, re.sub(r"\s+", "", folded) if english else question, vocab).checks:
             return result
         presenter = next((v for v in values if presenter_claimed(v)), None)
         if presenter is not None:

@@ -208,3 +208,6 @@ def test_a_figure_claimed_in_english_gets_its_verdict(matcher: Matcher) -> None:
     assert right["status"] == "answered" and right["answer"].startswith("对") and "300万吨" in right["answer"]
     wrong = to_json(matcher.match("The nitro fertilizer capacity is 300 million tons, right?"), matcher.kb)
     assert wrong["status"] == "answered" and wrong["answer"].startswith("不对") and "300万吨" in wrong["answer"]
+    # a year a question is put in is no claim: what was awarded in 2024 gets the award, not 对，是2024年
+    asked = to_json(matcher.match("What title did the nitrogen fertilizer industry association award in 2024?"), matcher.kb)
+    assert asked["status"] == "answered" and asked["answer"].startswith("2024年") and "中国钙都" in asked["answer"]
