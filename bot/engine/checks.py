@@ -69,6 +69,10 @@ WHO_FRAME = frozenset(ZH.words("who_frame"))
 _EXCLUSIVE = ZH.groups("exclusive_values")
 
 
+# verbs that name one event, each read as any of its group (评为, 授予, 认定 of an honour)
+_SAME_EVENT = {verb: group for group in ZH.groups("same_event") for verb in group}
+
+
 @lru_cache(maxsize=1024)
 def _event_asked(message: str) -> str:
     """The event a when-question dates (哪年成立的 → 成立; 始建于哪年 → 始建), or '' (each candidate asks again)."""
@@ -534,7 +538,8 @@ def when_of_another_event(f: EntryFacts, q: Asked) -> None:
         if "since" in q.analysis.asks and not q.has(GapKind.ASK_SINCE):
             return  # 从哪年算起: the start the entry states (2022年以来) is the answer, 算起 no event of its own
         event = _event_asked(q.analysis.message)
-        if event and not f.mentions(q.index, event):
+        # (an honour 评为 is the one 授予 or 认定: the verbs of one event, `same_event` in zh.yaml)
+        if event and not any(f.mentions(q.index, verb) for verb in _SAME_EVENT.get(event, (event,))):
             q.found.append(Gap(GapKind.ASK_WHEN, event))
 
 

@@ -201,6 +201,9 @@ def value_said(value: str, message: str, entry: Entry | None) -> str:
     says that word after its own value (国内领先): "不对，发布材料说的不是国际领先"."""
     answer = entry.answer if entry is not None else ""
     at = message.find(value)
+    if at >= 0 and value.isdigit():  # a year as said: 2023年以来, 2023年
+        year = re.match(r"年(?:以来|之前|以前|底)?", message[at + len(value) :])
+        return value + year.group(0) if year else value
     after = message[at + len(value) : at + len(value) + 2] if at >= 0 else ""
     others = [v for group in _EXCLUSIVE if value in group for v in group if v != value]
     return value + after if len(after) == 2 and any(v + after in answer for v in others) else value

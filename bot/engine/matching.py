@@ -308,7 +308,12 @@ class Matcher:
         only_values = bool(result.gaps) and all(
             g.kind is GapKind.VALUE
             or (g.kind is GapKind.AREA and g.detail in values_said)
-            or (g.kind is GapKind.NUMBER and not values and entry is not None and states_another_year(g.detail, entry))
+            or (
+                g.kind is GapKind.NUMBER
+                and not any(g.detail in v.said for v in values)  # (a figure claimed is judged as a figure)
+                and entry is not None
+                and states_another_year(g.detail, entry)
+            )
             for g in result.gaps
         )
         other_value = result.status is Status.PARTIAL and result.entry is not None and only_values

@@ -36,6 +36,9 @@ def _checked(matcher: Matcher, question: str) -> tuple[str, str, str]:
         # how the claim was heard (在电话里, 群里) is not what is asked: 电话 asks for no phone number here
         ("我舅在电话里说交城国家级高新技术企业有40户，是不是真的", "holds", "40户"),
         ("硝基复合肥总产能是3亿吨吧", "differs", "300万吨"),  # the same unit in another magnitude
+        ("城乡公路投了2.78亿，是2021年以来投的吧", "differs", "2022年以来"),  # a year beside a figure claimed
+        # 讲 says as 说 does; 评上 names the event 授予 names; 是这样吗 checks the clause before it
+        ("人家讲交城2020年就评上中国钙都了，是这样吗", "differs", "2024年"),
     ],
 )
 def test_a_checked_claim_gets_its_verdict_and_the_release_fact(
