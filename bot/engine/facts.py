@@ -388,6 +388,12 @@ class EntryFacts:
         section names is a subject of its own (一步法制氢项目的投资 is not the total of the zone's projects)."""
         return term in self._presenters or self._vocab.bigger_areas.fullmatch(term) is not None
 
+    def people_in(self, index: int) -> list[str]:
+        """The people who present a source (speakers, the author) that the entry's answer names, in its order."""
+        answer = self._entries[index].answer
+        named = [(answer.find(name), name) for name in self._presenters if name in answer]
+        return [name for _, name in sorted(named)]
+
     def named_elsewhere(self, place: str) -> bool:
         """Whether a county or city the question names is one of scope.yaml's other places (大同 in 大同市):
         the scope check speaks for it."""

@@ -67,6 +67,8 @@ __all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status"]
 
 
 _LETTERS = re.compile(r"[a-z]{2}")
+_PERSON = ZH.pattern("person_pointing")  # 他, 她, 这位: a person named by the answer before
+_WHO = ZH.pattern("who")  # 谁, 哪位
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
@@ -429,6 +431,13 @@ class Matcher:
         # a part that leaves its subject out (社工站几个？都给老人帮些啥) asks it of the answered part before it
         answered_each = [r.status is Status.ANSWERED for r in results]
         for i, readings in leaning_parts(parts, answered_each, vocab).items():
+            # 他/她 after a part that asks who (发布会开场是谁介绍的，他是什么职务): the person its answer names
+            person = _PERSON.match(parts[i].strip())
+            earlier = results[i - 1].entry
+            if person and _WHO.search(parts[i - 1]) and earlier is not None:
+                index = self.kb.index_of(earlier.id)
+                people = self.decider.facts.people_in(index) if index is not None else []
+                readings = [people[0] + parts[i].strip()[person.end() :]] if people else readings
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]

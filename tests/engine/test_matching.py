@@ -86,6 +86,12 @@ def test_a_part_that_names_nothing_leans_on_the_answered_part(matcher: Matcher) 
     assert matcher.match("发布会是谁办的").status is Status.ANSWERED  # the event named is a subject
 
 
+def test_he_after_a_part_that_asks_who_is_the_person_its_answer_names(matcher: Matcher) -> None:
+    # 他 is 郭强, whom the first part's answer names, not the topic the first part asked about
+    reply = to_json(matcher.match("养老那部分是谁介绍的，他是什么职务"), matcher.kb)
+    assert reply["status"] == "answered" and "郭强" in reply["answer"] and "副县长" in reply["answer"], reply
+
+
 def test_a_part_that_names_nothing_asks_what_the_answered_entry_must_state(matcher: Matcher) -> None:
     # 在全省排第几: the entry ranks exports in the city only; the province's rank is not given as answered
     result = matcher.match("硝基复合肥一年出口多少钱 在全省排第几")
