@@ -390,11 +390,26 @@ class Matcher:
             return alone
         if alone.status is Status.ANSWERED and (not points_back(question) or self._names_its_own(question, alone)):
             return alone
-        for text in resolved(previous, question, self.decider.vocabulary):
+        for text in (*self._person_meant(previous, question), *resolved(previous, question, self.decider.vocabulary)):
             again = self.match(text)
             if again.status is Status.ANSWERED:
                 return replace(again, question=question, read_as=text)
         return alone
+
+    def _person_meant(self, previous: str, question: str) -> list[str]:
+        """他/她 after a question that asked who (讲养老的是谁 → 他是什么职务): the message read with the person that
+        question's answer names, or []."""
+        person = _PERSON.match(question.strip())
+        if person is None or not _WHO.search(previous):
+            return []
+        earlier = self.match(previous)
+        people = self._people_named(None if earlier.compound else earlier.entry)
+        return [people[0] + question.strip()[person.end() :]] if people else []
+
+    def _people_named(self, entry: Entry | None) -> list[str]:
+        """The people who present the report that an entry's answer names, in its order."""
+        index = self.kb.index_of(entry.id) if entry is not None else None
+        return self.decider.facts.people_in(index) if index is not None else []
 
     def _names_its_own(self, question: str, alone: MatchResult) -> bool:
         """Whether a message that leaves its subject out by its form names one its answer alone states."""
@@ -434,9 +449,8 @@ class Matcher:
             # 他/她 after a part that asks who (发布会开场是谁介绍的，他是什么职务): the person its answer names
             person = _PERSON.match(parts[i].strip())
             earlier = results[i - 1].entry
-            if person and _WHO.search(parts[i - 1]) and earlier is not None:
-                index = self.kb.index_of(earlier.id)
-                people = self.decider.facts.people_in(index) if index is not None else []
+            if person and _WHO.search(parts[i - 1]):
+                people = self._people_named(earlier)
                 readings = [people[0] + parts[i].strip()[person.end() :]] if people else readings
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)

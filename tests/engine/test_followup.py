@@ -130,3 +130,10 @@ def test_a_part_that_starts_with_a_verb_and_a_question_word_leans_on_the_subject
     assert result.status is Status.ANSWERED and result.entry is not None
     assert "轻量化材料及成形技术" in result.entry.answer
     assert not points_back("社工站有几个")  # a subject of its own
+
+
+def test_he_after_a_question_of_who_is_the_person_the_answer_named(matcher: Matcher) -> None:
+    # in a chat as in one message: 他 is 郭强, whom the answer to 讲养老的是谁 named
+    result = matcher.match_after("他是什么职务", "讲养老的是谁")
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "郭强" in result.entry.answer and "副县长" in result.entry.answer
