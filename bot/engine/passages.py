@@ -263,7 +263,7 @@ class PassageFinder:
             return None
         for term in _QUOTED_TERM.findall(message):
             key = _ASPECT.sub("", self._normalizer.plain(term))
-            if len(key) < _QUOTED - 1:
+            if len(key) < 2:
                 continue
             holding = [(u, bare) for u, bare in zip(self._units, self._bare, strict=True) if key in bare]
             going_on = {bare[bare.index(key) + len(key) :][:_QUOTED] for _, bare in holding}

@@ -163,3 +163,9 @@ def test_words_quoted_in_quotation_marks_ask_how_the_sentence_goes_on(matcher: M
     result = matcher.match("“转型引领”后半句怎么说的")
     assert result.status is Status.ANSWERED and result.entry is not None, result
     assert "蹚出新路" in result.entry.answer and "““" not in result.entry.answer
+
+
+def test_two_words_quoted_that_stand_once_in_the_report_ask_how_it_goes_on(matcher: Matcher) -> None:
+    result = matcher.match("有一张配图写着“宜居”俩字，后面跟着啥")
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "宜居交城" in result.entry.answer
