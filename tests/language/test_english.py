@@ -211,3 +211,9 @@ def test_a_figure_claimed_in_english_gets_its_verdict(matcher: Matcher) -> None:
     # a year a question is put in is no claim: what was awarded in 2024 gets the award, not 对，是2024年
     asked = to_json(matcher.match("What title did the nitrogen fertilizer industry association award in 2024?"), matcher.kb)
     assert asked["status"] == "answered" and asked["answer"].startswith("2024年") and "中国钙都" in asked["answer"]
+
+
+def test_a_wish_about_the_reply_is_not_a_thing_asked() -> None:
+    reader = EnglishReader.for_place()
+    assert "中国" not in reader.read("how many beds in total? please answer in chinese")
+    assert "全年" in reader.read("output value for the full year")
