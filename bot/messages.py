@@ -33,6 +33,7 @@ COMPARISON = "{winner}（{winner_figure}）比{other}（{other_figure}）{by}。
 COMPARISON_SAME = "{first}和{second}一样，都是{figure}。"
 COMPARISON_BY = "{winner}（{winner_figure}）比{other}（{other_figure}）{by}{amount}。"
 COMPARISON_SUM = "{first}（{first_figure}）和{second}（{second_figure}）加起来是{amount}。"
+COMPARISON_TIMES = "{first}（{first_figure}）是{second}（{second_figure}）的{amount}倍。"
 COMPARISON_ROUGH = "约"
 CLAIM_VERDICTS = {
     "holds": "对，是{said}。",

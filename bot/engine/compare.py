@@ -46,7 +46,7 @@ class Compared:
     second: str
     by: str  # 多, 高, 少 …
     asked: str
-    op: str = "which"  # which (is more), difference (how much more), sum (both together)
+    op: str = "which"  # which (is more), difference (how much more), sum (both together), ratio (how many times)
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,16 @@ class Comparison:
     second_figure: str
     by: str
     winner: int  # 0: the first, 1: the second, -1: the same
-    amount: str = ""  # how much more (difference), or both together (sum), with the unit
+    amount: str = ""  # how much more (difference), or both together (sum), with the unit; or how many times
+    times: bool = False  # the amount is how many times the first is the second
 
     @property
     def text(self) -> str:
+        if self.times:
+            return messages.COMPARISON_TIMES.format(
+                first=self.first, first_figure=self.first_figure, second=self.second,
+                second_figure=self.second_figure, amount=self.amount,
+            )
         if self.by == "" and self.amount:  # a sum
             return messages.COMPARISON_SUM.format(
                 first=self.first, first_figure=self.first_figure, second=self.second,
@@ -150,6 +156,13 @@ def _computed(pair: Compared, a: tuple[float, str], b: tuple[float, str]) -> Com
     (value_a, shown_a), (value_b, shown_b) = a, b
     unit = _shown_unit(shown_a)
     rough = messages.COMPARISON_ROUGH if _ROUGH.search(shown_a + shown_b) else ""
+    if pair.op == "ratio":
+        if value_b == 0:
+            return None
+        ratio = value_a / value_b
+        # a whole number of times as it is (2倍); else to one place, said to be rough (约5.9倍)
+        shown = _number(ratio) if ratio == int(ratio) else f"{messages.COMPARISON_ROUGH}{_number(round(ratio, 1))}"
+        return Comparison(pair.first, shown_a, pair.second, shown_b, "", -1, shown, times=True)
     if pair.op == "sum":
         if unit.startswith("%"):
             return None

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from ..knowledge.model import Entry
 from ..language.english import EnglishReader
 from ..language.text import Normalizer
 from .compare import Compared, asked_alone, compare, compared_after, compared_pair, thing_asked
@@ -47,7 +48,10 @@ class Comparisons:
             if direct.status is Status.ANSWERED and direct.entry is not None and not direct.compound:
                 # answered as asked: the entry's own figure (差了多少), or its two figures worked out
                 comparison = compare(pair, direct.entry, direct.entry, self._normalizer)
-                return replace(direct, comparison=comparison) if comparison is not None else None
+                if comparison is not None or self._names_both(direct.entry, pair):
+                    return replace(direct, comparison=comparison) if comparison is not None else None
+                # an entry that names one of the two things (联合研发项目 of 联合研发项目是合作协议的几倍): the two
+                # asked as both facts
         result = self._match(pair.asked)
         if result.compound and result.status is not Status.ANSWERED and not worked_out:
             return replace(result, question=question)  # one of the two is not stated: not the other one alone
@@ -64,6 +68,18 @@ class Comparisons:
             result = both
             comparison = compare(pair, both.parts[0].entry, both.parts[1].entry, self._normalizer)
         return replace(result, question=question, comparison=comparison)
+
+    def _names_both(self, entry: Entry, pair: Compared) -> bool:
+        """Whether an entry names both things compared (most of each one's word pairs): it answers the comparison
+        itself (硝基复合肥跟尿素的肥料转化率差了多少: the entry that compares the two)."""
+        said = self._normalizer.plain(entry.answer + entry.quote)
+
+        def named(thing: str) -> bool:
+            key = self._normalizer.plain(thing)
+            pairs = {key[i : i + 2] for i in range(len(key) - 1)}
+            return bool(pairs) and sum(p in said for p in pairs) >= len(pairs) / 2
+
+        return named(pair.first) and named(pair.second)
 
     def _both(self, first: str, second: str) -> MatchResult | None:
         """The two things of a comparison asked one by one, each answered by an entry of its own, or None."""

@@ -121,6 +121,10 @@ def test_a_comparison_put_first_or_in_english(matcher: Matcher, question: str) -
         ("高新技术企业比省级专精特新企业多多少户", "高新技术企业（40户）比省级专精特新企业（29户）多11户。"),
         ("平川的行政村比山区少多少个", "平川的行政村（37个）比山区（62个）少25个。"),  # the first thing first
         ("平川和山区的行政村一共多少个", "平川（37个）和山区的行政村（62个）加起来是99个。"),
+        # how many times: whole as it is, else to one place and said to be rough
+        ("国家级高新技术企业是省级专精特新企业的几倍", "国家级高新技术企业（40户）是省级专精特新企业（29户）的约1.4倍。"),
+        # an entry that states one of the two (315 joint projects) does not answer it: both facts are asked
+        ("联合研发项目大概是合作协议的多少倍", "联合研发项目（315项）是合作协议（53项）的约5.9倍。"),
     ],
 )
 def test_how_much_more_and_both_together_are_worked_out_from_the_two_figures(
