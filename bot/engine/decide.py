@@ -228,7 +228,7 @@ class Decider:
             return True
         if "names" in analysis.asks:
             # asked what a thing is called (全名叫啥, 简称是什么): one that gives every name the best gives, as
-            # written (《交城县养老服务体系建设“十四五”规划》 in the plan's entry and in the policies')
+            # written (《某某县养老服务体系建设“十四五”规划》 in the plan's entry and in the policies')
             names = _NAMED.findall(self._entries[first].answer)
             return bool(names) and all(n in self._entries[other].answer for n in names)
         if "person" not in analysis.asks:

@@ -19,6 +19,7 @@ from array import array
 from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import metadata
 
 import marisa_trie
 
@@ -58,6 +59,10 @@ def verb_like(word: str) -> bool:
 
 _DICTIONARY_FORMAT = 4  # of the cache file
 _NOUN, _VERB = 1, 2  # a word's class in the dictionary's class table (0: neither)
+try:
+    _MARISA_VERSION = metadata.version("marisa-trie")
+except metadata.PackageNotFoundError:  # pragma: no cover - installed some other way
+    _MARISA_VERSION = "?"
 
 
 class _WordClass:
@@ -117,7 +122,7 @@ def _dictionary() -> _Dictionary:
     """
     trie_bytes, count_bytes, classes, longest = cached_parse(
         package_file("jieba", "dict.txt"),
-        "dictionary",
+        f"dictionary-marisa{_MARISA_VERSION}",  # (a trie's bytes are read by the library version that wrote them)
         _DICTIONARY_FORMAT,
         _parse_dictionary,
         lambda v: (

@@ -303,7 +303,7 @@ class PassageFinder:
             near = [i for share, _, i in scored if share >= _SURE and best - share < _LEAD]
             at = max(near) if position == "last" else min(near)
             # the sentence must stand at that end of its part: a later one of the part that holds more of the message
-            # than the found one may lack (王向前最后把开发区形容成什么: only the first sentence of his part names
+            # than the found one may lack (某副县长最后把开发区形容成什么: only the first sentence of his part names
             # him, later ones name 开发区) leaves it open
             section = self._units[at].passage.section
             beyond = range(at + 1, len(self._units)) if position == "last" else range(at)
