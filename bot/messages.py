@@ -84,6 +84,9 @@ GAP_KINDS = {
     "number": "“{detail}”这个数",
     "period": "“{detail}”的数字",
 }
+# a term the release states of something else (入住率 of all institutions, asked of 护理型床位): missing only for
+# the thing asked about, "发布材料没有提到您问的这一项的“入住率”"
+GAP_STATED_OF_ANOTHER = "您问的这一项的“{detail}”"
 # what a counting question counts, for "发布材料没有提到……"
 COUNTED_WHAT = {"person": "人数", "org": "企业或单位的数量", "bed": "床位数", "money": "金额", "area": "面积",
                 "quantity": "数量", "length": "长度", "share": "比例", "event": "次数", "vehicle": "车辆数"}

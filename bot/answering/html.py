@@ -215,7 +215,7 @@ def choices_html(result: MatchResult) -> str:
 def partial_html(kb: KnowledgeBase, result: MatchResult) -> str:
     """A partial reply: what the release does not state, then the closest fact with its citation."""
     assert result.entry is not None
-    intro = escape(partial_intro(result))
+    intro = escape(partial_intro(result, kb))
     return f"{intro}\n{answer_html(kb, result.entry)}\n{escape(messages.PARTIAL_HINT)}"
 
 
@@ -280,7 +280,7 @@ def compound_blocks(kb: KnowledgeBase, result: MatchResult) -> list[str]:
             verdict = claim_verdict(part)  # 33户、总产能300万吨，对吗: each part's claim judged on its own
             body = (f"<b>{shown(verdict)}</b>" if verdict else "") + answer_html(kb, part.entry)
         elif part.status is Status.PARTIAL and part.entry is not None:
-            body = f"{escape(partial_intro(part))}\n{answer_html(kb, part.entry)}"
+            body = f"{escape(partial_intro(part, kb))}\n{answer_html(kb, part.entry)}"
         else:
             body = escape(answer_text(part, kb) or fallback_text(part, kb))
         blocks.append(f"{heading}\n{body}")

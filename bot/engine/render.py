@@ -43,11 +43,19 @@ def citation_of(kb: KnowledgeBase, entry: Entry) -> Citation:
     return Citation(source=source.id, title=source.title, section=entry.section, quote=entry.quote)
 
 
-def describe_gaps(gaps: tuple[Gap, ...]) -> str:
-    """What the release does not state of what was asked, in words a resident reads."""
+_TERM_KINDS = frozenset({"words", "ask:kind", "ask:measure"})  # gaps told by the term asked (“入住率”)
+
+
+def describe_gaps(gaps: tuple[Gap, ...], kb: KnowledgeBase | None = None) -> str:
+    """What the release does not state of what was asked, in words a resident reads. A term the release does
+    state, of something else (入住率 of all institutions, asked of 护理型床位), is not said to be missing from it:
+    only from the thing asked about (``kb``: its sources are looked in)."""
     said: list[str] = []
+    sources = "\n".join(_fold(s.text) for s in kb.sources.values()) if kb is not None else ""
     for gap in gaps:
-        if gap.kind == "counted":
+        if gap.kind in _TERM_KINDS and gap.detail and sources and _fold(gap.detail) in sources:
+            text = messages.GAP_STATED_OF_ANOTHER.format(detail=gap.detail)
+        elif gap.kind == "counted":
             text = messages.GAP_KINDS["counted"].format(detail=messages.COUNTED_WHAT.get(gap.detail, "这个数"))
         elif gap.detail or "{detail}" not in messages.GAP_KINDS[gap.kind]:
             text = messages.GAP_KINDS[gap.kind].format(detail=gap.detail)
@@ -114,9 +122,9 @@ def refusal_text(term: str, kb: KnowledgeBase) -> str:
     return messages.REFUSE_NOT_COVERED.format(term=term)
 
 
-def partial_intro(result: MatchResult) -> str:
+def partial_intro(result: MatchResult, kb: KnowledgeBase | None = None) -> str:
     """The first words of a partial reply: what the release does not state, then that the closest fact follows."""
-    return messages.REFUSE_PARTIAL.format(missing=describe_gaps(result.gaps))
+    return messages.REFUSE_PARTIAL.format(missing=describe_gaps(result.gaps, kb))
 
 
 def _part_text(result: MatchResult, kb: KnowledgeBase, *, part: bool = False) -> str:
@@ -125,8 +133,8 @@ def _part_text(result: MatchResult, kb: KnowledgeBase, *, part: bool = False) ->
         return claim_verdict(result) + result.entry.answer
     if result.status is Status.PARTIAL and result.entry is not None:
         if not part:
-            return partial_intro(result) + result.entry.answer
-        return messages.PARTIAL.format(missing=describe_gaps(result.gaps)) + result.entry.answer
+            return partial_intro(result, kb) + result.entry.answer
+        return messages.PARTIAL.format(missing=describe_gaps(result.gaps, kb)) + result.entry.answer
     if result.status is Status.SMALLTALK:
         return smalltalk_text(result.smalltalk, kb)
     if result.status is Status.AMBIGUOUS:
