@@ -49,8 +49,18 @@ _CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
 _CLAUSE_MAX = 20  # characters of one asking clause
 _WHAT_KIND = ZH.pattern("what_kind")
 _CHOICE = ZH.pattern("choice")  # a choice offered between two things (A还是B)
+_PHRASE_WORDS = ZH.pattern("phrase_words")  # words that join a phrase or state something (的, 是, 讲)
 _WHERE_ONE_IS = ZH.pattern("where_one_is")  # the words before a place that say the resident is there (我在)
 _KIND_WHAT = ZH.pattern("kind_what")
+
+
+def _keywords_only(analysis: Analysis) -> bool:
+    """Whether a message is things named and nothing else: no question word, no check, no words that make a
+    phrase or a statement of it (产学研 合作协议 联合研发项目 数量; not 某副县长讲的入住率, nor 是省级还是市级)."""
+    message = analysis.message
+    return not (
+        QUESTION_MARK.search(message) or analysis.checks or _CHOICE.search(message) or _PHRASE_WORDS.search(message)
+    )
 
 
 class Decider:
@@ -184,9 +194,10 @@ class Decider:
         """The kinds of thing asked for (啥体制, 什么改革) that some of these entries name and others do not.
 
         A kind no candidate names (啥职务, 什么方向) is a word of asking: the value is the answer. A kind
-        some candidate names is the thing asked for, and an entry that never names it does not answer.
+        some candidate names is the thing asked for, and an entry that never names it does not answer. A message
+        of keywords alone (产学研 合作协议 联合研发项目 数量) asks of every thing it names.
         """
-        kinds = []
+        kinds = salient_nouns(analysis.plain, self._vocab) if _keywords_only(analysis) else []
         for match in _WHAT_KIND.finditer(analysis.plain):
             nouns = salient_nouns(match.group(1), self._vocab)
             if nouns and match.group(1).startswith(nouns[0]):

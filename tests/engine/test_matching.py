@@ -92,6 +92,15 @@ def test_he_after_a_part_that_asks_who_is_the_person_its_answer_names(matcher: M
     assert reply["status"] == "answered" and "郭强" in reply["answer"] and "副县长" in reply["answer"], reply
 
 
+def test_keywords_alone_ask_of_every_thing_they_name(matcher: Matcher) -> None:
+    # two counts named as keywords: the entry that states one of them does not answer both
+    reply = to_json(matcher.match("合作协议 联合研发项目 数量"), matcher.kb)
+    assert reply["status"] != "answered" or ("53项" in reply["answer"] and "315项" in reply["answer"]), reply
+    # keywords one entry states all of are answered by it
+    both = to_json(matcher.match("社工站 三帮四查"), matcher.kb)
+    assert both["status"] == "answered" and "三帮四查" in both["answer"] and "社工站" in both["answer"]
+
+
 def test_a_part_that_names_nothing_asks_what_the_answered_entry_must_state(matcher: Matcher) -> None:
     # 在全省排第几: the entry ranks exports in the city only; the province's rank is not given as answered
     result = matcher.match("硝基复合肥一年出口多少钱 在全省排第几")
