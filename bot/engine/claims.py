@@ -243,7 +243,7 @@ def _unit(figure: str) -> str:
     return _UNIT_FORMS.sub(lambda m: _SAME_UNITS[m.group(0)], unit)
 
 
-_MAGNITUDES = {"万": 10_000, "亿": 100_000_000}  # a unit's magnitude (万吨, 亿元 once 元 is dropped)
+_MAGNITUDES: dict[str, int] = ZH.table("numerals.big")  # a unit's magnitude (万吨, 亿元 once 元 is dropped)
 
 
 def _is_sum(unit: str) -> bool:

@@ -45,8 +45,8 @@ _YEARS_GROUP = "years"  # phrases with digits in them: read by pattern, before t
 _MAGNITUDES_GROUP = "magnitudes"  # a number's English magnitude (3 million), written the Chinese way (300万)
 _NOT_ROWS = (_YEARS_GROUP, _MAGNITUDES_GROUP)
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")  # 1,000 and 2,780,000: digits grouped by commas
-# the Chinese magnitudes a number is written with, the largest first
-_CHINESE_MAGNITUDES = ((Decimal(100_000_000), "亿"), (Decimal(10_000), "万"))
+# the Chinese magnitudes a number is written with (zh.yaml's big numerals), the largest first
+_CHINESE_MAGNITUDES = sorted(((Decimal(v), k) for k, v in ZH.table("numerals.big").items()), reverse=True)
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
 _TENS = "十"
 _DIGIT = re.compile(r"\d")
