@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 
 from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary, alternation
-from ..language.text import Normalizer, chinese_numerals_to_digits
+from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits
 from .analyse import unit_class
 
 __all__ = [
@@ -261,10 +261,6 @@ def _same_unit(claimed: str, stated: str) -> bool:
     )
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
 def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab: Vocabulary) -> Claim | None:
     """What the entry says to the claimed value: a year or a name holds when the entry says it; a rank and a
     figure as :func:`_judge_rank` and :func:`_judge_figure` compare them; None when the entry gives no figure
@@ -323,7 +319,7 @@ def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict | None:
     if number is None:
         return None
     claimed, unit = float(number.group(0)), _unit(value.said)
-    words = _bigrams(value.clause.replace(value.said, ""))
+    words = bigrams(value.clause.replace(value.said, ""))
     same_unit = [
         (c, f) for c in _CLAUSES.split(said_text) if (f := [n for n, u in _figures(c) if _same_unit(unit, u)])
     ]
@@ -337,8 +333,8 @@ def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict | None:
         ]
     if not same_unit:
         return None
-    best = max(len(words & _bigrams(c)) for c, _ in same_unit)
-    stated = [n for c, f in same_unit if len(words & _bigrams(c)) == best for n in f]
+    best = max(len(words & bigrams(c)) for c, _ in same_unit)
+    stated = [n for c, f in same_unit if len(words & bigrams(c)) == best for n in f]
     (_, before), (_, after) = _bounds(value)
     if before or after:  # 不到1000张 is fewer; 70%以上 includes 70%
         bound, inclusive = before or after, not before
@@ -377,15 +373,15 @@ def figure_for(
     nearest those words (109个 of 农村养老服务设施 in "99个行政村已经建成109个农村养老服务设施"); None when no
     item with a figure shares any of them. ``sums``: only sums of money count (投资 compared with 投资)."""
     said_text = said_digits(entry, normalizer)
-    words = _bigrams(chinese_numerals_to_digits(normalizer.fold(thing)))
-    own = (words - _bigrams(chinese_numerals_to_digits(normalizer.fold(other)))) or words
+    words = bigrams(chinese_numerals_to_digits(normalizer.fold(thing)))
+    own = (words - bigrams(chinese_numerals_to_digits(normalizer.fold(other)))) or words
     best: tuple[int, int, int, str] | None = None  # own words shared, all words shared, where, the item
     at = 0
     for item in _ITEMS.split(said_text):
         start = said_text.find(item, at)
         at = start + len(item)
         if item and any(_is_sum(u) or not sums for _, u in _figures(item)):
-            key = (len(own & _bigrams(item)), len(words & _bigrams(item)))
+            key = (len(own & bigrams(item)), len(words & bigrams(item)))
             if key[0] and (best is None or key > best[:2]):
                 best = (*key, start, item)
     if best is None:

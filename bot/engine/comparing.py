@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..knowledge.model import Entry
 from ..language.english import EnglishReader
-from ..language.text import Normalizer
+from ..language.text import Normalizer, bigrams
 from .compare import Compared, asked_alone, compare, compared_after, compared_pair, thing_asked
 from .result import MatchResult, Status
 
@@ -75,8 +75,7 @@ class Comparisons:
         said = self._normalizer.plain(entry.answer + entry.quote)
 
         def named(thing: str) -> bool:
-            key = self._normalizer.plain(thing)
-            pairs = {key[i : i + 2] for i in range(len(key) - 1)}
+            pairs = bigrams(self._normalizer.plain(thing))
             return bool(pairs) and sum(p in said for p in pairs) >= len(pairs) / 2
 
         return named(pair.first) and named(pair.second)

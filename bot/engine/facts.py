@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from ..knowledge.derived import speakers
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import ZH, Vocabulary
-from ..language.text import Normalizer, chinese_numerals_to_digits, pinyin_key
+from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits, pinyin_key
 from .analyse import ASK_KINDS, Analysis, asked_nouns, counted_class, salient_nouns, unit_class
 from .lexicon import segment
 from .retrieve import Retriever
@@ -254,7 +254,7 @@ class EntryFacts:
         a caveat about one topic (one part, one company) only when the question names that topic."""
         out: set[str] = set()
         for topic, kinds in self._caveats(index):
-            if len(topic) < 2 or any(topic[i : i + 2] in analysis.message for i in range(len(topic) - 1)):
+            if len(topic) < 2 or any(pair in analysis.message for pair in bigrams(topic)):
                 out |= kinds
         return frozenset(out)
 

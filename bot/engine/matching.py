@@ -22,7 +22,7 @@ from dataclasses import replace
 from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH
 from ..language.english import EnglishReader
-from ..language.text import Normalizer
+from ..language.text import Normalizer, bigrams
 from ..settings import Thresholds, Weights
 from .analyse import (
     QUESTION_MARK,
@@ -537,8 +537,7 @@ class Matcher:
         # a noun of the release (another entry states it) that the answer does not: 总目标, not 年 or 原话
         subject = subject_of(analysis.focus, self.decider.vocabulary)
         lexicon = noun_lexicon()
-        pairs = {subject[i : i + 2] for i in range(len(subject) - 1)}
-        nouns = [n for n in pairs if n in lexicon and self.decider.facts.known_to_base(n)]
+        nouns = [n for n in bigrams(subject) if n in lexicon and self.decider.facts.known_to_base(n)]
         return bool(nouns) and not any(self.decider.facts.mentions(index, n) for n in nouns)
 
     def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
@@ -556,7 +555,7 @@ class Matcher:
         subject = subject_of(analysis.focus, vocab)
         mentions = self.decider.facts.mentions
         elliptical = result.status in (Status.AMBIGUOUS, Status.NO_MATCH) and (
-            (len(subject) >= 2 and all(mentions(index, subject[i : i + 2]) for i in range(len(subject) - 1)))
+            (len(subject) >= 2 and all(mentions(index, pair) for pair in bigrams(subject)))
             or (bool(analysis.asks) and not analysis.numbers and not salient_nouns(result.question, vocab))
         )
         if (first is None or first.id != entry.id) and not elliptical:

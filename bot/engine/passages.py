@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from ..knowledge.model import Entry, KnowledgeBase
 from ..knowledge.passages import Passage, entry_of, passages
 from ..language import ZH
-from ..language.text import Normalizer
+from ..language.text import Normalizer, bigrams
 from .lexicon import noun_lexicon, segment
 
 __all__ = ["PassageFinder"]
@@ -60,7 +60,7 @@ class _Unit:
 
 
 def _pairs(text: str) -> set[str]:
-    return {run[i : i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)}
+    return {pair for run in _HAN.findall(text) for pair in bigrams(run)}
 
 
 def _asked_pairs(text: str) -> set[str]:

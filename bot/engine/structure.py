@@ -20,7 +20,7 @@ from ..knowledge.derived import heading_sections
 from ..knowledge.model import Entry, KnowledgeBase, Source, quote_key
 from ..knowledge.passages import Passage, entry_of, passages
 from ..language import ZH
-from ..language.text import Normalizer
+from ..language.text import Normalizer, bigrams
 
 __all__ = ["StructureReader"]
 
@@ -51,7 +51,7 @@ class _Part:
 
 
 def _pairs(text: str) -> set[str]:
-    return {run[i : i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)}
+    return {pair for run in _HAN.findall(text) for pair in bigrams(run)}
 
 
 def _number(text: str) -> int:

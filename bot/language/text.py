@@ -21,7 +21,7 @@ import opencc
 from . import ZH
 from .datacache import cached_parse, package_file
 
-__all__ = ["MAX_INPUT_CHARS", "Normalizer", "chinese_numerals_to_digits", "pinyin_key"]
+__all__ = ["MAX_INPUT_CHARS", "Normalizer", "bigrams", "chinese_numerals_to_digits", "pinyin_key"]
 
 MAX_INPUT_CHARS = 2000  # longer messages are cut: nobody's question needs more
 MAX_KEY_CHARS = 300
@@ -283,3 +283,8 @@ class Normalizer:
         if self._synonym_re is not None:
             key = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], key)
         return key
+
+
+def bigrams(text: str) -> set[str]:
+    """The text's pairs of neighbouring characters (交城县 → 交城, 城县): the words of a key, compared by pairs."""
+    return {text[i : i + 2] for i in range(len(text) - 1)}
