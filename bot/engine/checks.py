@@ -31,7 +31,7 @@ from .facts import COUNTED_GROUP, INSTANCE_NAMES, LIST_SEPARATORS, EntryFacts, s
 from .gaps import Gap, GapKind
 from .lexicon import counties_in, noun_lexicon, segment, verb_like
 
-__all__ = ["CHECKS", "WHO_FRAME", "Asked", "Check", "check", "find_gaps"]
+__all__ = ["CHECKS", "WHO", "WHO_FRAME", "Asked", "Check", "check", "find_gaps"]
 
 # a name asked of a company, body or place (那家企业叫什么): a quoted slogan in the answer does not name it
 _ORG_NAMED = ZH.pattern("org_named")
@@ -46,7 +46,7 @@ _PERIOD = ZH.pattern("period")  # periods a figure is stated for: 全年 is not 
 _ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
 # the character right after 多少/几 when it is neither a measure word nor money, people or age (多少煤)
 _COUNTED_THING = ZH.pattern("counted_thing")
-_WHO = ZH.pattern("who")
+WHO = ZH.pattern("who")  # 谁, 哪位: a question of who
 # 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
 _COMPARED_WITH = ZH.pattern("compared_with")
 _COMPARED_FIRST = ZH.pattern("compared_first")
@@ -548,7 +548,7 @@ def unexplained_nouns(f: EntryFacts, q: Asked) -> None:
     """Nouns of the asking clause that neither the entry nor the base states (员工, 注册资本); a role the base
     never names, asked who (主持人是谁), is a person the release does not give."""
     words = f.ungrounded(q.analysis, q.index)
-    if words and _WHO.search(q.analysis.focus):
+    if words and WHO.search(q.analysis.focus):
         q.found.append(Gap(GapKind.ASK_PERSON, "、".join(words)))
     elif len(words) >= q.ungrounded_min:
         q.found.append(Gap(GapKind.WORDS, "、".join(words)))

@@ -48,8 +48,10 @@ class Comparisons:
             if direct.status is Status.ANSWERED and direct.entry is not None and not direct.compound:
                 # answered as asked: the entry's own figure (差了多少), or its two figures worked out
                 comparison = compare(pair, direct.entry, direct.entry, self._normalizer)
-                if comparison is not None or self._names_both(direct.entry, pair):
-                    return replace(direct, comparison=comparison) if comparison is not None else None
+                if comparison is not None:
+                    return replace(direct, comparison=comparison)
+                if self._names_both(direct.entry, pair):
+                    return None  # the entry that compares the two answers the message as it is
                 # an entry that names one of the two things (联合研发项目 of 联合研发项目是合作协议的几倍): the two
                 # asked as both facts
         result = self._match(pair.asked)

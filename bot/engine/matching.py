@@ -39,6 +39,7 @@ from .analyse import (
     subject_of,
     without_story,
 )
+from .checks import WHO
 from .claims import (
     Claim,
     ClaimedValue,
@@ -68,7 +69,6 @@ __all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status"]
 
 _LETTERS = re.compile(r"[a-z]{2}")
 _PERSON = ZH.pattern("person_pointing")  # 他, 她, 这位: a person named by the answer before
-_WHO = ZH.pattern("who")  # 谁, 哪位
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
@@ -399,17 +399,23 @@ class Matcher:
     def _person_meant(self, previous: str, question: str) -> list[str]:
         """他/她 after a question that asked who (讲养老的是谁 → 他是什么职务): the message read with the person that
         question's answer names, or []."""
-        person = _PERSON.match(question.strip())
-        if person is None or not _WHO.search(previous):
+        if not self._points_at_person(previous, question):
             return []
         earlier = self.match(previous)
-        people = self._people_named(None if earlier.compound else earlier.entry)
-        return [people[0] + question.strip()[person.end() :]] if people else []
+        return self._as_person(question, None if earlier.compound else earlier.entry)
 
-    def _people_named(self, entry: Entry | None) -> list[str]:
-        """The people who present the report that an entry's answer names, in its order."""
+    @staticmethod
+    def _points_at_person(asked: str, question: str) -> bool:
+        """Whether ``question`` begins with 他, 她 or 这位 and ``asked``, before it, asks who."""
+        return _PERSON.match(question.strip()) is not None and WHO.search(asked) is not None
+
+    def _as_person(self, question: str, entry: Entry | None) -> list[str]:
+        """``question`` with its 他/她 replaced by the first person who presents the report that ``entry``'s answer
+        names (郭强是什么职务), or [] when it names none."""
         index = self.kb.index_of(entry.id) if entry is not None else None
-        return self.decider.facts.people_in(index) if index is not None else []
+        people = self.decider.facts.people_in(index) if index is not None else []
+        person = _PERSON.match(question.strip())
+        return [people[0] + question.strip()[person.end() :]] if people and person else []
 
     def _names_its_own(self, question: str, alone: MatchResult) -> bool:
         """Whether a message that leaves its subject out by its form names one its answer alone states."""
@@ -447,11 +453,8 @@ class Matcher:
         answered_each = [r.status is Status.ANSWERED for r in results]
         for i, readings in leaning_parts(parts, answered_each, vocab).items():
             # 他/她 after a part that asks who (发布会开场是谁介绍的，他是什么职务): the person its answer names
-            person = _PERSON.match(parts[i].strip())
-            earlier = results[i - 1].entry
-            if person and _WHO.search(parts[i - 1]):
-                people = self._people_named(earlier)
-                readings = [people[0] + parts[i].strip()[person.end() :]] if people else readings
+            if self._points_at_person(parts[i - 1], parts[i]):
+                readings = self._as_person(parts[i], results[i - 1].entry) or readings
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]
