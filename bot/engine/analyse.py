@@ -228,14 +228,6 @@ def punctuate_run_ons(text: str) -> str:
     return _RUN_ON.sub(r"\1，", text)
 
 
-def _leans_back(focus: str, raw: str, vocab: Vocabulary) -> bool:
-    """Whether the asking clause only asks about the clause before it: a short one (是真的吗), or one that names
-    nothing, no figure, and asks for nothing of its own (是这么回事不, 帮忙check一下, 这个说法对不对)."""
-    if len(focus) < 6:
-        return True
-    return not re.search(r"\d", focus) and not _ASKING_WORD.search(raw) and not salient_nouns(raw, vocab)
-
-
 def without_story(text: str, vocab: Vocabulary) -> str:
     """The message without clauses that are only the resident's story and name nothing ("我听人说很多你给我说说"),
     when another clause asks: they cannot be matched, and they dilute the question."""
@@ -268,9 +260,11 @@ def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_c
             asking = [i for i, (_, marked, _) in enumerate(clauses) if marked]
             focus_index = asking[-1] if asking else len(clauses) - 1
             focus, focus_raw = clauses[focus_index][0], clauses[focus_index][2]
-            if focus_index > 0 and _leans_back(focus, focus_raw, vocab):  # "是真的吗" asks of the clause before it
-                # a tail that asks for nothing of its own (是这么回事不, 帮忙check一下) checks what the clause says
-                tail_checks = not _ASKING_WORD.search(focus_raw) and not re.search(r"\d", focus)
+            # the asking clause only asks of the clause before it: a short one (是真的吗), or one that names nothing,
+            # no figure, and asks for nothing of its own (是这么回事不, 帮忙check一下): a check of that clause
+            asks_nothing = not re.search(r"\d", focus) and not _ASKING_WORD.search(focus_raw)
+            if focus_index > 0 and (len(focus) < 6 or (asks_nothing and not salient_nouns(focus_raw, vocab))):
+                tail_checks = asks_nothing
                 focus = clauses[focus_index - 1][0] + focus
                 focus_raw = clauses[focus_index - 1][2] + focus_raw
         for clause, _, _ in clauses:
