@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH, Vocabulary
-from ..language.text import Normalizer, pinyin_key
+from ..language.text import Normalizer, pinyin_key, quoted_terms
 from ..settings import Thresholds, Weights
 from .analyse import QUESTION_MARK, Analysis, salient_nouns
 from .checks import WHO_FRAME, find_gaps
@@ -43,7 +43,7 @@ class Scored:
         return next((g.detail for g in self.gaps if g.kind == "scope"), "")
 
 
-_QUOTED_TERM = re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2,12})[”’\"」』]")  # a term the question quotes
+_QUOTED_TERM = 12  # the longest term a question quotes from the release (“管理创新”)
 _NAMED = re.compile(r"《[^《》]+》|“[^“”]+”")  # a name as an answer writes it: a title, or in quotation marks
 _CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
 _CLAUSE_MAX = 20  # characters of one asking clause
@@ -262,7 +262,7 @@ class Decider:
     def quoted_terms(self, question: str, index: int) -> list[str]:
         """The terms the question quotes from the release (“管理创新”) that the entry states: an entry without them
         does not compete with it."""
-        quoted = [self._normalizer.plain(t) for t in _QUOTED_TERM.findall(question)]
+        quoted = [self._normalizer.plain(t) for t in quoted_terms(question, _QUOTED_TERM)]
         return [t for t in quoted if len(t) >= 2 and self.facts.mentions(index, t)]
 
     def confident(self, score: float, second: float) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from ..knowledge.model import Entry, KnowledgeBase
 from ..knowledge.passages import Passage, entry_of, passages
 from ..language import ZH
-from ..language.text import Normalizer, bigrams
+from ..language.text import Normalizer, bigrams, quoted_terms
 from .lexicon import noun_lexicon, segment
 
 __all__ = ["PassageFinder"]
@@ -40,7 +40,7 @@ _CLAUSES = re.compile(r"[，,。；;:：]")
 _ASPECT = ZH.pattern("passage_aspect")  # a particle of aspect a resident adds to the report's words (打通了)
 _TIE = ZH.pattern("passage_tie")  # the particle that ties quoted words to the question word after them (的)
 _HOME = frozenset(ZH.words("home_frame"))  # the county as residents call it (县里, 全县)
-_QUOTED_TERM = re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2,20})[”’\"」』]")  # words a message quotes
+_QUOTED_WORDS = 20  # the most characters a message quotes of the report's words to ask what follows
 _NEXT = ZH.pattern("passage_next")  # what comes after words quoted (后面那半句, 下一句)
 _POSITIONS = ZH.patterns("passage_position")  # a place in the text asked for: first (开头), last (结尾, 最后)
 _BREAKS = ZH.pattern("passage_breaks")  # function characters a word pair of the message never spans
@@ -261,7 +261,7 @@ class PassageFinder:
         (“转型引领”后面那半句咋说的): the first that holds them, when every sentence that does goes on alike."""
         if _NEXT.search(message) is None:
             return None
-        for term in _QUOTED_TERM.findall(message):
+        for term in quoted_terms(message, _QUOTED_WORDS):
             key = _ASPECT.sub("", self._normalizer.plain(term))
             if len(key) < 2:
                 continue

@@ -21,7 +21,7 @@ import opencc
 from . import ZH
 from .datacache import cached_parse, package_file
 
-__all__ = ["MAX_INPUT_CHARS", "Normalizer", "bigrams", "chinese_numerals_to_digits", "pinyin_key"]
+__all__ = ["MAX_INPUT_CHARS", "Normalizer", "bigrams", "chinese_numerals_to_digits", "pinyin_key", "quoted_terms"]
 
 MAX_INPUT_CHARS = 2000  # longer messages are cut: nobody's question needs more
 MAX_KEY_CHARS = 300
@@ -288,3 +288,13 @@ class Normalizer:
 def bigrams(text: str) -> set[str]:
     """The text's pairs of neighbouring characters (交城县 → 交城, 城县): the words of a key, compared by pairs."""
     return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+@lru_cache(maxsize=4)
+def _quoted_pattern(longest: int) -> re.Pattern[str]:
+    return re.compile(r"[“‘\"「『]([^“”‘’\"「」『』]{2," + str(longest) + r"})[”’\"」』]")
+
+
+def quoted_terms(text: str, longest: int) -> list[str]:
+    """The words a message puts in quotation marks (“管理创新”, 「宜居」), each of two to ``longest`` characters."""
+    return _quoted_pattern(longest).findall(text)
