@@ -202,7 +202,7 @@ def value_said(value: str, message: str, entry: Entry | None) -> str:
     answer = entry.answer if entry is not None else ""
     at = message.find(value)
     if at >= 0 and value.isdigit():  # a year as said: 2023年以来, 2023年
-        year = re.match(r"年(?:以来|之前|以前|底)?", message[at + len(value) :])
+        year = _YEAR_SAID.match(message, at + len(value))
         return value + year.group(0) if year else value
     after = message[at + len(value) : at + len(value) + 2] if at >= 0 else ""
     others = [v for group in _EXCLUSIVE if value in group for v in group if v != value]
@@ -243,6 +243,7 @@ def _unit(figure: str) -> str:
     return _UNIT_FORMS.sub(lambda m: _SAME_UNITS[m.group(0)], unit)
 
 
+_YEAR_SAID = ZH.pattern("claim_year_said")  # the words after a year's digits that say it (年以来)
 _MAGNITUDES: dict[str, int] = ZH.table("numerals.big")  # a unit's magnitude (万吨, 亿元 once 元 is dropped)
 
 

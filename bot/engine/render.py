@@ -51,7 +51,9 @@ def describe_gaps(gaps: tuple[Gap, ...], kb: KnowledgeBase | None = None) -> str
     state, of something else (入住率 of all institutions, asked of 护理型床位), is not said to be missing from it:
     only from the thing asked about (``kb``: its sources are looked in)."""
     said: list[str] = []
-    sources = "\n".join(_fold(s.text) for s in kb.sources.values()) if kb is not None else ""
+    terms = [g.detail for g in gaps if g.kind in _TERM_KINDS and g.detail]
+    # (the sources are read only when a gap is told by its term)
+    sources = "\n".join(_fold(s.text) for s in kb.sources.values()) if kb is not None and terms else ""
     for gap in gaps:
         if gap.kind in _TERM_KINDS and gap.detail and sources and _fold(gap.detail) in sources:
             text = messages.GAP_STATED_OF_ANOTHER.format(detail=gap.detail)
