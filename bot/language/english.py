@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -217,6 +217,7 @@ class EnglishReader:
         self._rows = {tuple(k.split()): v for k, v in rows.items() if k}
         self._years = year_patterns()
         self._magnitudes = magnitude_pattern()
+        self._read_kept = lru_cache(maxsize=1024)(self._read)
         # the phrases as a trie of words: a typed word walks to every form it may be listed under
         self._trie: dict[str, Any] = {}
         for key, chinese in self._rows.items():
@@ -270,9 +271,13 @@ class EnglishReader:
 
     def read(self, text: str) -> str:
         """``text`` (folded: lowercase) with the English it knows written in Chinese; other words as typed.
-        Returns ``text`` itself when nothing was read."""
+        Returns ``text`` itself when nothing was read. (One message is read by the comparisons, the matcher and
+        the claims alike: the readings of the messages seen last are kept.)"""
         if not re.search(r"[a-zü]{2}", text):
             return text
+        return self._read_kept(text)
+
+    def _read(self, text: str) -> str:
         original = text
         spaced = _AMPERSAND.sub(" and ", text)
         text = _read_years(_read_magnitudes(spaced, self._magnitudes), self._years)
