@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..language import ZH
-from ..language.text import pinyin_key
+from ..language.text import SlottedPattern, pinyin_key
 from .analyse import (
     AFFILIATION,
     COUNTED,
@@ -223,6 +223,7 @@ def measure_not_stated(f: EntryFacts, q: Asked) -> None:
 
 
 _BELONGS = ZH.table("belongs_to")
+_ASKED_OF_NAME = SlottedPattern("{name}" + _BELONGS["asked"], "{name}")  # 陈某院士是哪个单位的
 
 
 @check(GapKind.ASK_NAMES)
@@ -233,7 +234,7 @@ def affiliation_not_named(f: EntryFacts, q: Asked) -> None:
     asked = [noun for nouns in AFFILIATION.findall(focus) for noun in nouns if noun]
     if not asked:
         return
-    named = [n for n in f.names_in(focus) if n in q.said and re.search(re.escape(n) + _BELONGS["asked"], focus)]
+    named = [n for n in f.names_in(focus) if n in q.said and _ASKED_OF_NAME.search(focus, n)]
     q.found += [
         Gap(GapKind.ASK_NAMES, noun)
         for noun in asked
@@ -301,8 +302,7 @@ def counts_what_the_noun_names(f: EntryFacts, q: Asked) -> None:
     unit, noun = _counted_after_unit(q.analysis.message)
     if len(noun) < 2:
         return
-    figure = re.compile(r"\d" + re.escape(unit) + re.escape(noun) + r"([\u4e00-\u9fff]{0,6})")
-    after = [m.group(1) for m in figure.finditer(f.said_as_typed(q.index))]
+    after = _after_figure(f.said_as_typed(q.index), unit + noun)
     # 几个乡镇社工站, or 社工站有几个，乡镇的: the message names what the entry counts
     if after and all(_names_a_place(rest) and rest[:2] not in q.analysis.message for rest in after):
         q.found.append(Gap(GapKind.COUNTED, noun))
@@ -326,6 +326,24 @@ def _counted_after_unit(text: str) -> tuple[str, str]:
     if asked is None or not asked.group(1) or len(asked.group(2)) < 2:
         return "", ""
     return asked.group(1), segment(asked.group(2))[0]
+
+
+_RUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}")
+
+
+def _after_figure(said: str, counted: str) -> list[str]:
+    """The Chinese characters (up to 6) after each figure that counts ``counted`` (3个乡镇社工站 → 社工站), found
+    from left to right as ``re.finditer`` would; no pattern is compiled for the words of one question."""
+    found, pos = [], 0
+    while (at := said.find(counted, pos)) >= 0:
+        if at > pos and said[at - 1].isdecimal():  # the figure's last digit, not inside the run before
+            run = _RUN_AFTER.match(said, at + len(counted))
+            assert run is not None  # it matches nothing at worst
+            found.append(run.group())
+            pos = run.end()
+        else:
+            pos = at + 1
+    return found
 
 
 def _names_a_place(words: str) -> bool:

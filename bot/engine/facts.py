@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from ..knowledge.derived import speakers
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import ZH, Vocabulary
-from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits, pinyin_key
+from ..language.text import Normalizer, SlottedPattern, bigrams, chinese_numerals_to_digits, pinyin_key
 from .analyse import ASK_KINDS, Analysis, asked_nouns, counted_class, salient_nouns, unit_class
 from .lexicon import segment
 from .retrieve import Retriever
@@ -77,8 +77,8 @@ def same_areas(vocab: Vocabulary, term: str) -> tuple[str, ...]:
     return next((group for group in vocab.area_groups if term in group), (term,))
 
 _MONEY_SUM = ZH.pattern("money_sum")
-_CHECKED_FIGURE = ZH.source("checked_figure")  # a figure checked (是不是500张), {number} its digits
-_CHECKED_SUM = ZH.source("checked_sum")
+_CHECKED_FIGURE = SlottedPattern(ZH.source("checked_figure"), "{number}")  # a figure checked (是不是500张)
+_CHECKED_SUM = SlottedPattern(ZH.source("checked_sum"), "{number}")
 _ROUGH_FIGURE = ZH.pattern("rough_figure")
 
 
@@ -287,9 +287,9 @@ class EntryFacts:
         """A yes/no check of a figure ("是不是500张") that the entry states otherwise, for the same kind of thing."""
         if not analysis.checks:
             return False
-        unit = re.search(_CHECKED_FIGURE.replace("{number}", re.escape(number)), analysis.focus)
+        unit = _CHECKED_FIGURE.search(analysis.focus, number)
         kind = unit_class(unit.group(1)) if unit else ""
-        if not kind and re.search(_CHECKED_SUM.replace("{number}", re.escape(number)), analysis.focus):
+        if not kind and _CHECKED_SUM.search(analysis.focus, number):
             kind = "money"  # 是不是500多万: a sum of money said without 元
         return bool(kind) and kind not in ("time",) and kind in self._units(index)
 

@@ -298,3 +298,28 @@ def _quoted_pattern(longest: int) -> re.Pattern[str]:
 def quoted_terms(text: str, longest: int) -> list[str]:
     """The words a message puts in quotation marks (“管理创新”, 「宜居」), each of two to ``longest`` characters."""
     return _quoted_pattern(longest).findall(text)
+
+
+class SlottedPattern:
+    """A pattern from data with one slot for a literal (``(?<![\\d.]){number}万(张|户)``), searched for any value of
+    the slot without compiling a pattern per value: the value is found with ``str.find`` and the parts before and
+    after it are matched there. Compiling a pattern with a CJK range takes 2-3 ms, a search of this a few µs.
+
+    The part before the slot may only look behind (it matches no characters) and neither part before the slot
+    holds a group, so ``search`` gives what ``re.search`` of the filled-in pattern gives, with the same groups.
+    """
+
+    def __init__(self, source: str, slot: str) -> None:
+        head, tail = source.split(slot)
+        self._head, self._tail = re.compile(head), re.compile(tail)
+        if self._head.groups or self._head.match("") is None:
+            raise ValueError(f"the part before {slot} must be a lookbehind without groups: {head!r}")
+
+    def search(self, text: str, value: str) -> re.Match[str] | None:
+        """The first place ``value`` stands with the pattern around it: the match of the part after the slot."""
+        pos = 0
+        while value and (at := text.find(value, pos)) >= 0:
+            if self._head.match(text, at) is not None and (found := self._tail.match(text, at + len(value))):
+                return found
+            pos = at + 1
+        return None

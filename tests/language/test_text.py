@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language.text import Normalizer, chinese_numerals_to_digits, pinyin_key
+import re
+
+from bot.language.text import Normalizer, SlottedPattern, chinese_numerals_to_digits, pinyin_key
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,28 @@ def test_homophones_share_a_pinyin_key() -> None:
 def test_very_long_input_is_cut() -> None:
     key = Normalizer().normalize("交城" * 100_000)
     assert 0 < len(key) <= 300
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("是不是500张床", "500"),  # the checked figure and its unit
+        ("是不是1500张床", "500"),  # inside a longer figure: not this one
+        ("5.500张", "500"),  # after a decimal point: not this one
+        ("有500人，是不是500多万张", "500"),  # the second place it stands is the one with a unit
+        ("是不是500", "500"),  # no unit after it
+        ("985张还是98张", "98"),
+    ],
+)
+def test_a_pattern_with_a_slot_finds_what_the_filled_in_pattern_finds(text: str, value: str) -> None:
+    source = "(?<![\\d.]){number}(?:余|多)?(?:万|亿)?(张|人)"
+    found = SlottedPattern(source, "{number}").search(text, value)
+    expected = re.search(source.replace("{number}", re.escape(value)), text)
+    assert (found and (found.group(0), found.group(1), found.start())) == (
+        expected and (expected.group(0)[len(value) :], expected.group(1), expected.start() + len(value))
+    )
+
+
+def test_a_slot_after_a_part_that_reads_characters_is_refused() -> None:
+    with pytest.raises(ValueError, match="lookbehind"):
+        SlottedPattern("是{number}张", "{number}")
