@@ -19,6 +19,7 @@ __all__ = [
     "ASK_KINDS",
     "Analysis",
     "analyse",
+    "another_value_stated",
     "asking_parts",
     "counted_class",
     "detect_smalltalk",
@@ -85,6 +86,19 @@ PLACE_ENDS = frozenset(ZH.chars("place_ends"))  # 社工站, 卫生院: the last
 COUNTED = ZH.pattern("counted")  # 多少张床位, 几个乡镇: the measure word asked and the noun after it
 # a pronoun begins the resident's own story (是多少我听人说), not the thing asked about
 _STORY = ZH.pattern("story")
+
+
+_EXCLUSIVE = ZH.groups("exclusive_values")
+
+
+def another_value_stated(asked: str, said: str) -> str:
+    """The one value of a kind (省级) that ``asked`` names where ``said`` states only another of its kind (国家级),
+    or '' (values of one kind exclude each other: zh.yaml's ``exclusive_values``)."""
+    for group in _EXCLUSIVE:
+        named = [v for v in group if v in asked]
+        if len(named) == 1 and named[0] not in said and any(v in said for v in group if v != named[0]):
+            return named[0]
+    return ""
 
 
 def unit_class(unit: str) -> str:

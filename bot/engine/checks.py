@@ -25,6 +25,7 @@ from .analyse import (
     NAMED_BY,
     PLACE_ENDS,
     Analysis,
+    another_value_stated,
     salient_nouns,
 )
 from .facts import COUNTED_GROUP, INSTANCE_NAMES, LIST_SEPARATORS, EntryFacts, same_areas
@@ -66,7 +67,6 @@ _QUOTED_NAME = ZH.pattern("quoted_name")
 _SHARE_ASKED = ZH.pattern("share_asked")
 # words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
 WHO_FRAME = frozenset(ZH.words("who_frame"))
-_EXCLUSIVE = ZH.groups("exclusive_values")
 
 
 # verbs that name one event, each read as any of its group (评为, 授予, 认定 of an honour)
@@ -528,12 +528,9 @@ def another_value(f: EntryFacts, q: Asked) -> None:
     other, so the entry's figure is for something else."""
     if q.has(GapKind.SCOPE):
         return
-    said = f.said_as_typed(q.index)
-    for group in _EXCLUSIVE:
-        asked = [v for v in group if v in q.analysis.plain]
-        if len(asked) == 1 and asked[0] not in said and any(v in said for v in group if v != asked[0]):
-            q.found.append(Gap(GapKind.VALUE, asked[0]))
-            return
+    value = another_value_stated(q.analysis.plain, f.said_as_typed(q.index))
+    if value:
+        q.found.append(Gap(GapKind.VALUE, value))
 
 
 @check(GapKind.SCOPE)

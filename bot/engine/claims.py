@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary, alternation
 from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits
-from .analyse import unit_class
+from .analyse import another_value_stated, unit_class
 
 __all__ = [
     "Claim",
@@ -381,7 +381,8 @@ def figure_for(
     for item in _ITEMS.split(said_text):
         start = said_text.find(item, at)
         at = start + len(item)
-        if item and any(_is_sum(u) or not sums for _, u in _figures(item)):
+        # 省级专精特新企业 has no figure in 国家级专精特新小巨人企业1户: the item states another value of its kind
+        if item and any(_is_sum(u) or not sums for _, u in _figures(item)) and not another_value_stated(thing, item):
             key = (len(own & bigrams(item)), len(words & bigrams(item)))
             if key[0] and (best is None or key > best[:2]):
                 best = (*key, start, item)

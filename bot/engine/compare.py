@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .. import messages
 from ..knowledge.model import Entry
 from ..language import ZH
-from ..language.text import Normalizer
+from ..language.text import Normalizer, chinese_numerals_to_digits
 from .analyse import MEASURES
 from .claims import figure_for, said_digits
 
@@ -108,6 +108,11 @@ def compared_pair(message: str) -> Compared | None:
     return None
 
 
+def _stated_once(entry: Entry, shown: str, normalizer: Normalizer) -> bool:
+    """Whether the entry's answer states a figure (1户) once: its quote saying it again is the same figure."""
+    return chinese_numerals_to_digits(normalizer.fold(entry.answer)).count(shown) <= 1
+
+
 def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer) -> Comparison | None:
     """The two figures compared, or None when either entry gives no figure for its thing or the units differ."""
     # two sums of money compared (投资 and 投资): each thing's figure is a sum, not another figure beside it
@@ -117,8 +122,8 @@ def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer)
     if a is None or b is None or a[1] != b[1]:
         return None
     (value_a, _, shown_a, at_a), (value_b, _, shown_b, at_b) = a, b
-    if first == second and at_a == at_b:
-        return None  # one figure found for both: the entry does not tell them apart
+    if first == second and (at_a == at_b or (shown_a == shown_b and _stated_once(first, shown_a, normalizer))):
+        return None  # one figure found for both (in the answer and again in its quote): not told apart
     # a measure both things name (四上企业增幅 and 高新技术企业增幅): each figure must be of that measure
     measures = set(MEASURES.findall(pair.first)) & set(MEASURES.findall(pair.second))
     found = ((first, at_a), (second, at_b))

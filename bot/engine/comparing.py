@@ -14,6 +14,7 @@ from dataclasses import replace
 from ..knowledge.model import Entry
 from ..language.english import EnglishReader
 from ..language.text import Normalizer, bigrams
+from .analyse import another_value_stated
 from .compare import Compared, asked_alone, compare, compared_after, compared_pair, thing_asked
 from .result import MatchResult, Status
 
@@ -78,7 +79,9 @@ class Comparisons:
 
         def named(thing: str) -> bool:
             pairs = bigrams(self._normalizer.plain(thing))
-            return bool(pairs) and sum(p in said for p in pairs) >= len(pairs) / 2
+            # 省级专精特新企业 is not named by 国家级专精特新“小巨人”企业, though most of its words are
+            stated = bool(pairs) and sum(p in said for p in pairs) >= len(pairs) / 2
+            return stated and not another_value_stated(thing, said)
 
         return named(pair.first) and named(pair.second)
 

@@ -125,6 +125,8 @@ def test_a_comparison_put_first_or_in_english(matcher: Matcher, question: str) -
         ("国家级高新技术企业是省级专精特新企业的几倍", "国家级高新技术企业（40户）是省级专精特新企业（29户）的约1.4倍。"),
         # an entry that states one of the two (315 joint projects) does not answer it: both facts are asked
         ("联合研发项目大概是合作协议的多少倍", "联合研发项目（315项）是合作协议（53项）的约5.9倍。"),
+        # 国家级专精特新“小巨人”企业1户 shares most words of 省级专精特新企业 but states another level: not its figure
+        ("国家级小巨人企业和省级专精特新企业差多少户", "国家级小巨人企业（1户）比省级专精特新企业（29户）少28户。"),
     ],
 )
 def test_how_much_more_and_both_together_are_worked_out_from_the_two_figures(
