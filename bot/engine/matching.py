@@ -458,6 +458,13 @@ class Matcher:
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]
+        for i, result in enumerate(results):
+            # a part about the report's wording or structure that no entry answers (科技成果用了个什么词来形容？
+            # 产学研合作又用的啥词): the source's own sentence, as the message alone would get
+            if result.status is not Status.ANSWERED and not result.out_of_scope and not result.claim:
+                quoted = self._quoted(parts[i], structure=True)
+                if quoted is not None and not quoted.compound:
+                    results[i] = replace(quoted, question=parts[i])
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:
             return whole  # nothing answered part by part: the message is judged as one question

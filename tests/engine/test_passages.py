@@ -44,6 +44,13 @@ def test_a_list_asked_one_by_one_gets_one_cited_sentence_each(matcher: Matcher) 
     assert all(len(p.entry.quote) < 90 for p in result.parts if p.entry is not None)
 
 
+def test_two_wording_questions_in_one_message_each_get_their_words(matcher: Matcher, kb: KnowledgeBase) -> None:
+    # the first no entry answers (the source's sentence does), the second one entry answers: both are replied to
+    reply = to_json(matcher.match("科技成果用了个什么词来形容?产学研合作又用的啥词"), kb)
+    assert reply["status"] == "answered" and len(reply["parts"]) == 2
+    assert "枝繁叶茂" in reply["parts"][0]["answer"] and "硕果累累" in reply["parts"][1]["answer"]
+
+
 def test_a_sentence_a_caption_interrupts_is_told_whole(matcher: Matcher) -> None:
     result = matcher.match("王向前在发布会上说开发区是县域高质量发展的什么？")
     assert result.status is Status.ANSWERED and result.entry is not None
