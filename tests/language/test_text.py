@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
+
+import pytest
 
 from bot.language.text import Normalizer, SlottedPattern, chinese_numerals_to_digits, pinyin_key
 
