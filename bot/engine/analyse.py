@@ -17,6 +17,7 @@ from .lexicon import noun_lexicon, nouns_in, segment, verb_like
 
 __all__ = [
     "ASK_KINDS",
+    "HEARSAY",
     "Analysis",
     "analyse",
     "another_value_stated",
@@ -219,7 +220,8 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
 
 
 # a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
-_CHECK = re.compile(ZH.question_pattern("check").pattern + "|" + alternation(ZH.words("hearsay")))
+HEARSAY = ZH.pattern("hearsay")  # 听说, 有人讲, 我舅舅说: what follows was heard, a claim
+_CHECK = re.compile(ZH.question_pattern("check").pattern + "|" + HEARSAY.pattern)
 _ALTERNATIVES = ZH.pattern("alternatives")
 # a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
 _CLAUSE_MARKS = re.compile(r"[，,。!！?？;；:：\n]+")

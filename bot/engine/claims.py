@@ -37,7 +37,7 @@ __all__ = [
 
 _PATTERNS = ZH.patterns("claims")
 _ASKING: dict[str, str] = {str(k): str(v) for k, v in ZH.table("claim_asking").items()}
-_CHECK_WORDS = re.compile(alternation((*ZH.words("claim_check_words"), *ZH.words("hearsay")), escape=False))
+_CHECK_WORDS = re.compile(alternation(ZH.words("claim_check_words"), escape=False) + "|" + ZH.source("hearsay"))
 _ROUGH = re.compile(alternation(ZH.words("claim_rough")))
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》")
 _CLAUSES = re.compile(r"[，,。；;！!？?\s]+")

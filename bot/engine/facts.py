@@ -17,7 +17,7 @@ from ..knowledge.derived import speakers
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, SlottedPattern, bigrams, chinese_numerals_to_digits, pinyin_key
-from .analyse import ASK_KINDS, Analysis, asked_nouns, counted_class, salient_nouns, unit_class
+from .analyse import ASK_KINDS, HEARSAY, Analysis, asked_nouns, counted_class, salient_nouns, unit_class
 from .lexicon import segment
 from .retrieve import Retriever
 
@@ -317,8 +317,10 @@ class EntryFacts:
             counts = COUNTED_GROUP.findall(raw)
             if len(counts) == 1 and re.search(ZH.source("listed_before") + re.escape(counts[0]), raw):
                 return str(counts[0])
-        stated = [(n, unit_class(u) or "thing") for n, u in _FIGURE.findall(analysis.message) if float(n) > 2]
-        stated += [(n, "money") for n in _SUM.findall(analysis.message)]  # 3.6亿里: a sum without 元
+        # (a figure heard from others is a claim, not a whole the resident has: 我舅舅说修了一百多公里，到底多少)
+        had = "，".join(c for c in re.split(r"[，,。；;！!？?]", analysis.message) if not HEARSAY.search(c))
+        stated = [(n, unit_class(u) or "thing") for n, u in _FIGURE.findall(had) if float(n) > 2]
+        stated += [(n, "money") for n in _SUM.findall(had)]  # 3.6亿里: a sum without 元
         # "一百八十多亿是多少": an approximate figure asks for the exact one, which is not the same figure
         rough = set(_ROUGH_FIGURE.findall(analysis.message))
         if not stated:

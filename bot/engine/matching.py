@@ -19,7 +19,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..knowledge.model import Entry, KnowledgeBase
+from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import ZH
 from ..language.english import EnglishReader
 from ..language.text import Normalizer, bigrams
@@ -72,6 +72,12 @@ _PERSON = ZH.pattern("person_pointing")  # 他, 她, 这位: a person named by t
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
+
+
+def _holds(passage: Entry | None, entry: Entry | None) -> bool:
+    """Whether a sentence of the source holds the words an entry quotes (the same fact, cited twice)."""
+    held = quote_key(entry.quote) if entry is not None else ""
+    return passage is not None and bool(held) and held in quote_key(passage.quote)
 
 
 class Matcher:
@@ -463,7 +469,9 @@ class Matcher:
             # 产学研合作又用的啥词): the source's own sentence, as the message alone would get
             if result.status is not Status.ANSWERED and not result.out_of_scope and not result.claim:
                 quoted = self._quoted(parts[i], structure=True)
-                if quoted is not None and not quoted.compound:
+                others = [r.entry for r in results if r.status is Status.ANSWERED]
+                # (not the sentence another part's answer quotes: a story clause that names what that part asks)
+                if quoted is not None and not quoted.compound and not any(_holds(quoted.entry, e) for e in others):
                     results[i] = replace(quoted, question=parts[i])
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:

@@ -129,12 +129,22 @@ def test_a_wrong_value_rank_or_year_is_corrected(matcher: Matcher, question: str
         # hearsay put as a statement, with no question mark, is checked
         ("有人说护理型床位有500张", "500张", "differs"),
         ("听说污水一天能处理5.4万立方米", "5.4万立方米", "holds"),
+        # told by someone close, and how it was heard (zh.yaml's hearsay_people and heard_via)
+        ("我妈说护理型床位有500张", "500张", "differs"),
+        ("邻居在电话里讲污水一天能处理5.4万立方米", "5.4万立方米", "holds"),
     ],
 )
 def test_bounds_rough_figures_and_other_forms(matcher: Matcher, question: str, said: str, verdict: str) -> None:
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.claim is not None
     assert (result.claim.said, str(result.claim.verdict)) == (said, verdict)
+
+
+def test_a_figure_heard_from_others_is_not_a_whole_the_question_asks_part_of(matcher: Matcher) -> None:
+    # 一百多公里 is what the uncle said, not a total the resident has: the release's figure is the answer
+    reply = to_json(matcher.match("我舅舅说这几年交城城乡公路修了一百多公里,文章里到底说的多少"), matcher.kb)
+    assert reply["status"] == "answered" and "94.7公里" in reply["answer"]
+    assert "100这个总数" not in reply["answer"]
 
 
 @pytest.mark.parametrize(
