@@ -61,6 +61,7 @@ _SUM = ZH.pattern("sum")
 # the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
 _ASKED_UNIT = ZH.pattern("asked_unit")
 _PART_NAMED = ZH.pattern("part_named")
+_SHARE = ZH.pattern("share_asked")
 
 INSTANCE_NAMES: dict[str, re.Pattern[str]] = ZH.shared_patterns("instance_names")
 
@@ -324,6 +325,10 @@ class EntryFacts:
         # "一百八十多亿是多少": an approximate figure asks for the exact one, which is not the same figure
         rough = set(_ROUGH_FIGURE.findall(analysis.message))
         if not stated:
+            return ""
+        if analysis.areas and _SHARE.search(analysis.focus):
+            # 300万吨产能占全国多少: a share of a bigger area's whole; the figure is the thing's own, not a whole
+            # the question asks a part of
             return ""
         asked = _ASKED_UNIT.search(analysis.focus)
         classes = {unit_class(asked.group(1)) or "thing"} if asked else {c for _, c in stated}

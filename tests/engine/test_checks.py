@@ -202,6 +202,12 @@ def test_a_runner_up_that_gives_the_same_reply_takes_nothing_from_the_lead(
     assert result.entry.id == entry_id and stated in result.entry.answer
 
 
+def test_a_figure_whose_share_of_a_bigger_area_is_asked_is_the_things_own(matcher: Matcher) -> None:
+    # 300万吨 is the county's capacity, not a whole the question asks a part of: its share of the country is stated
+    result = matcher.match("交城三百万吨硝基肥产能占全国同类产品多少")
+    assert result.status is Status.ANSWERED and "75%" in to_json(result, matcher.kb)["answer"]
+
+
 def test_two_entries_naming_the_same_person_do_not_make_a_role_the_release_never_gives(matcher: Matcher) -> None:
     # 王向前 presented the development zone; nothing says he heads its committee
     result = matcher.match("开发区管委会主任是谁")
