@@ -35,6 +35,9 @@ _OPS = ZH.table("comparison_ops")
 _CLAUSE = re.compile(r"[^，,。；;]+")
 _BOUND = ZH.pattern("comparison_bound")
 _ROUGH = ZH.pattern("comparison_rough")
+_NOW = frozenset(ZH.words("comparison_now"))
+_OTHER_TIME = ZH.pattern("comparison_other_time")
+_REACHING = ZH.pattern("comparison_reaching")
 _BY_MORE = {"多": "少", "高": "低"}  # a difference is told as more or less, whichever way it was asked
 
 
@@ -102,6 +105,7 @@ def compared_pair(message: str) -> Compared | None:
             if measure and measure not in _ANY_MEASURE:
                 # 掌上办和集中办哪个事项多: the things' 事项 (a thing that names it already keeps its name)
                 first, second = (t if t.endswith(measure) else t + measure for t in (first, second))
+            first, second = _at_that_time(first, second)
             if len(first) >= 2 and len(second) >= 2:
                 asked = _ASKED.format(a=first, b=second)
                 return Compared(first, second, match.group("adj"), asked, _OPS.get(name, "which"))
@@ -111,6 +115,19 @@ def compared_pair(message: str) -> Compared | None:
 def _stated_once(entry: Entry, shown: str, normalizer: Normalizer) -> bool:
     """Whether the entry's answer states a figure (1户) once: its quote saying it again is the same figure."""
     return chinese_numerals_to_digits(normalizer.fold(entry.answer)).count(shown) <= 1
+
+
+def _at_that_time(first: str, second: str) -> tuple[str, str]:
+    """Two things compared where one is only a time (2030年底产能要到多少，是现在的几倍): that one is the other
+    thing at that time (现在硝基肥产能), and the other loses its asking words (2030年底硝基肥产能)."""
+    for thing, time, flip in ((first, second, False), (second, first, True)):
+        if time in _NOW:
+            asked = _REACHING.sub("", _ASKING.sub("", thing).strip())
+            core = _OTHER_TIME.sub("", asked).strip()
+            if len(core) >= 2 and core != asked:
+                pair = (asked, time.rstrip("的") + core)
+                return pair[::-1] if flip else pair
+    return first, second
 
 
 def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer) -> Comparison | None:

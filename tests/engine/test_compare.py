@@ -43,6 +43,22 @@ def test_a_comparison_with_another_place_is_declined(matcher: Matcher) -> None:
     assert result.comparison is None
 
 
+@pytest.mark.parametrize(
+    ("question", "first", "second"),
+    [
+        ("2030年底硝基肥产能要到多少 是现在的几倍", "2030年底硝基肥产能", "现在硝基肥产能"),
+        ("到2030年产能比目前多多少", "到2030年产能", "目前产能"),
+    ],
+)
+def test_a_thing_compared_that_is_only_a_time_is_the_other_at_that_time(
+    matcher: Matcher, question: str, first: str, second: str
+) -> None:
+    pair = compared_pair(question)
+    assert pair is not None and (pair.first, pair.second) == (first, second)
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered" and "600万吨" in reply["answer"] and "300万吨" in reply["answer"]
+
+
 def test_which_noun_is_not_a_comparison() -> None:
     assert compared_pair("开发区有个跟大学合作的制氢项目，是哪个大学") is None
     assert compared_pair("交城县有多少户国家级高新技术企业") is None
