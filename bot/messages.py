@@ -43,6 +43,8 @@ CLAIM_VERDICTS = {
 PARTIAL = "发布材料没有提到{missing}，我不想乱答。和您问的最接近的内容是："
 PARTIAL_HINT = "如需更具体的信息，可咨询相关部门或拨打12345政务服务便民热线。"
 GAP_GENERIC = "您问的这个细节"
+# a gap that says what others say too: told alone (a price is an amount of money per unit)
+GAP_SAYS_ALSO = {"ask:price": ("ask:money", "ask:per")}
 # one text for every kind of gap (bot.engine.decide.GapKind; a test checks that none is missing)
 GAP_KINDS = {
     "scope": "“{detail}”方面的内容",

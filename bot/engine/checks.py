@@ -169,6 +169,22 @@ def kinds_asked(f: EntryFacts, q: Asked) -> None:
     q.found += [Gap(GapKind(f"ask:{kind}")) for kind in sorted(analysis.asks - given - {"examples"})]
 
 
+_PER_UNIT_MONEY = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)/")
+_NOT_PRICE = ZH.pattern("not_price")
+
+
+@check(GapKind.ASK_PRICE)
+def yield_is_no_price(f: EntryFacts, q: Asked) -> None:
+    """一亩地多少钱 of 产出强度350万元/亩: money per unit that the entry names as what the unit yields (产出, 税收,
+    投资) is not what it costs."""
+    if "price" not in q.analysis.asks or q.has(GapKind.ASK_PRICE) or _NOT_PRICE.search(q.analysis.plain):
+        return
+    said = f.answer(q.index)  # as written: the folded text has lost the / of 万元/亩
+    figures = list(_PER_UNIT_MONEY.finditer(said))
+    if figures and all(_NOT_PRICE.search(said[max(0, m.start() - 6) : m.start()]) for m in figures):
+        q.found.append(Gap(GapKind.ASK_PRICE))
+
+
 @check()
 def name_in_quotes(f: EntryFacts, q: Asked) -> None:
     """The name of a strategy, card, product or service (叫什么): a quoted term the answer gives and the question

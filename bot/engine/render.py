@@ -54,7 +54,10 @@ def describe_gaps(gaps: tuple[Gap, ...], kb: KnowledgeBase | None = None) -> str
     terms = [g.detail for g in gaps if g.kind in _TERM_KINDS and g.detail]
     # (the sources are read only when a gap is told by its term)
     sources = "\n".join(_fold(s.text) for s in kb.sources.values()) if kb is not None and terms else ""
+    told = {kind for g in gaps for kind in messages.GAP_SAYS_ALSO.get(g.kind, ())}
     for gap in gaps:
+        if gap.kind in told:
+            continue  # 价格 says 金额 and 按人、按月 too
         if gap.kind in _TERM_KINDS and gap.detail and sources and _fold(gap.detail) in sources:
             text = messages.GAP_STATED_OF_ANOTHER.format(detail=gap.detail)
         elif gap.kind == "counted":

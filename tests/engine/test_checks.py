@@ -202,6 +202,13 @@ def test_a_runner_up_that_gives_the_same_reply_takes_nothing_from_the_lead(
     assert result.entry.id == entry_id and stated in result.entry.answer
 
 
+def test_a_price_the_release_does_not_give_is_said_to_be_missing_as_a_price(matcher: Matcher) -> None:
+    # 产出强度350万元/亩 is what a mu yields: the reply says the price is missing, not an amount per person
+    reply = to_json(matcher.match("开发区标准地出让一亩地多少钱"), matcher.kb)
+    assert reply["status"] == "partial" and "350万元" not in reply["answer"]
+    assert "价格" in reply["answer"] and "按人" not in reply["answer"]
+
+
 def test_a_figure_whose_share_of_a_bigger_area_is_asked_is_the_things_own(matcher: Matcher) -> None:
     # 300万吨 is the county's capacity, not a whole the question asks a part of: its share of the country is stated
     result = matcher.match("交城三百万吨硝基肥产能占全国同类产品多少")
@@ -231,6 +238,8 @@ def test_two_entries_naming_the_same_person_do_not_make_a_role_the_release_never
         ("高龄津贴每人每月发多少？", Status.NO_MATCH, "elder-subsidies"),
         # why, where the release states only the fact
         ("尿素为什么转化率只有30%左右？", Status.PARTIAL, "fert-conversion-rate-vs-urea"),
+        # what a mu of land costs, where the release gives what a mu yields (产出强度350万元/亩)
+        ("开发区标准地出让一亩地多少钱", Status.PARTIAL, "zone-standard-land"),
     ],
 )
 def test_a_detail_finer_than_the_entry_is_not_answered(
