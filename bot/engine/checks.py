@@ -549,6 +549,21 @@ def another_value(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.VALUE, value))
 
 
+_RELATIVE_TO_EVENT = ZH.pattern("relative_to_event")
+
+
+@check(GapKind.SCOPE)
+def event_never_named(f: EntryFacts, q: Asked) -> None:
+    """扩容之前是多少 of an entry that never names 扩容: a figure before or after an event the entry does not name
+    is another figure than the one it states."""
+    if q.blocked or q.has(GapKind.SCOPE):
+        return
+    for found in _RELATIVE_TO_EVENT.finditer(q.analysis.plain):
+        if verb_like(found.group(1)) and not f.mentions(q.index, found.group(1)):
+            q.found.append(Gap(GapKind.SCOPE, found.group(0)))
+            return
+
+
 @check(GapKind.SCOPE)
 def another_county(f: EntryFacts, q: Asked) -> None:
     """娄烦县, 阳曲县: a county or city the release never names is another place."""

@@ -202,6 +202,12 @@ def test_a_runner_up_that_gives_the_same_reply_takes_nothing_from_the_lead(
     assert result.entry.id == entry_id and stated in result.entry.answer
 
 
+def test_a_figure_before_an_event_the_entry_never_names_is_not_its_figure(matcher: Matcher) -> None:
+    # the release states today's 5.4万立方米 and never an expansion: what it was before is not stated
+    assert matcher.match("交城日处理污水能力扩容之前是多少").status is not Status.ANSWERED
+    assert matcher.match("交城日处理污水能力是多少").status is Status.ANSWERED
+
+
 def test_a_price_the_release_does_not_give_is_said_to_be_missing_as_a_price(matcher: Matcher) -> None:
     # 产出强度350万元/亩 is what a mu yields: the reply says the price is missing, not an amount per person
     reply = to_json(matcher.match("开发区标准地出让一亩地多少钱"), matcher.kb)
