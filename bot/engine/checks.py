@@ -32,7 +32,7 @@ from .facts import COUNTED_GROUP, INSTANCE_NAMES, LIST_SEPARATORS, EntryFacts, s
 from .gaps import Gap, GapKind
 from .lexicon import counties_in, noun_lexicon, segment, verb_like
 
-__all__ = ["CHECKS", "WHO", "WHO_FRAME", "Asked", "Check", "check", "find_gaps"]
+__all__ = ["CHECKS", "WHO", "WHO_FRAME", "Asked", "Check", "check", "find_gaps", "numbered_phrases"]
 
 # a name asked of a company, body or place (那家企业叫什么): a quoted slogan in the answer does not name it
 _ORG_NAMED = ZH.pattern("org_named")
@@ -547,6 +547,33 @@ def another_value(f: EntryFacts, q: Asked) -> None:
     value = another_value_stated(q.analysis.plain, f.said_as_typed(q.index))
     if value:
         q.found.append(Gap(GapKind.VALUE, value))
+
+
+_NUMBERED_PHRASE = ZH.pattern("numbered_phrase")
+_NUMBER = "[一二三四五六七八九十\\d]"
+
+
+@lru_cache(maxsize=1024)
+def numbered_phrases(plain: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The phrases of numbers a message leaves open (几化几改), each with the pattern of it filled in (三化三改)."""
+    phrases = [m.group(0) for m in _NUMBERED_PHRASE.finditer(plain) if "几" in m.group(0)]
+    return tuple(
+        (p, re.compile("".join(_NUMBER if ch == "几" or ch in "一二三四五六七八九十" or ch.isdigit() else re.escape(ch)
+                               for ch in p)))
+        for p in phrases
+    )
+
+
+@check(GapKind.SCOPE)
+def numbered_phrase_not_stated(f: EntryFacts, q: Asked) -> None:
+    """开发区的改革叫几化几改: an entry that never states a phrase of that shape (三化三改) does not answer it."""
+    if q.blocked or q.has(GapKind.SCOPE):
+        return
+    said = f.said_as_typed(q.index)
+    for phrase, filled in numbered_phrases(q.analysis.message):
+        if not filled.search(said):
+            q.found.append(Gap(GapKind.SCOPE, phrase))
+            return
 
 
 _RELATIVE_TO_EVENT = ZH.pattern("relative_to_event")

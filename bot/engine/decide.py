@@ -21,7 +21,7 @@ from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, pinyin_key, quoted_terms
 from ..settings import Thresholds, Weights
 from .analyse import QUESTION_MARK, Analysis, salient_nouns
-from .checks import WHO_FRAME, find_gaps
+from .checks import WHO_FRAME, find_gaps, numbered_phrases
 from .facts import EntryFacts
 from .gaps import Gap, GapKind
 from .retrieve import Evidence, Retriever
@@ -237,6 +237,12 @@ class Decider:
         asked who, it names the same people and bodies (刘大鹏 in his own entry and in the topic he presented)."""
         if self.facts.agree(first, other):
             return True
+        said = self.facts.said_as_typed
+        for _, filled in numbered_phrases(analysis.message):
+            # 几帮几查: two entries that both state it filled in the same way (三帮四查) give the same reply
+            found = [filled.search(said(i)) for i in (first, other)]
+            if found[0] and found[1] and found[0].group(0) == found[1].group(0):
+                return True
         if "names" in analysis.asks:
             # asked what a thing is called (全名叫啥, 简称是什么): one that gives every name the best gives, as
             # written (《某某县养老服务体系建设“十四五”规划》 in the plan's entry and in the policies')

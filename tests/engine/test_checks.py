@@ -202,6 +202,24 @@ def test_a_runner_up_that_gives_the_same_reply_takes_nothing_from_the_lead(
     assert result.entry.id == entry_id and stated in result.entry.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "filled"),
+    [("开发区的改革叫几化几改", "三化三改"), ("社工站搞的那个几帮几查是啥", "三帮四查")],
+)
+def test_a_phrase_of_numbers_left_open_is_answered_filled_in(matcher: Matcher, question: str, filled: str) -> None:
+    # only entries that state the phrase filled in answer it; two that state it alike give the same reply
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered" and filled in reply["answer"]
+
+
+def test_counts_and_figures_are_no_phrase_of_numbers() -> None:
+    from bot.engine.checks import numbered_phrases
+
+    assert [p for p, _ in numbered_phrases("开发区的改革叫几化几改")] == ["几化几改"]
+    for message in ("有几个几家", "是42点几亿", "几加几的那个", "依托的是啥模式 几几几那个"):
+        assert numbered_phrases(message) == (), message
+
+
 def test_a_figure_before_an_event_the_entry_never_names_is_not_its_figure(matcher: Matcher) -> None:
     # the release states today's 5.4万立方米 and never an expansion: what it was before is not stated
     assert matcher.match("交城日处理污水能力扩容之前是多少").status is not Status.ANSWERED
