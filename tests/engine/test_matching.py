@@ -92,6 +92,12 @@ def test_he_after_a_part_that_asks_who_is_the_person_its_answer_names(matcher: M
     assert reply["status"] == "answered" and "郭强" in reply["answer"] and "副县长" in reply["answer"], reply
 
 
+def test_who_with_an_adverb_before_the_verb_asks_who(matcher: Matcher) -> None:
+    # 谁先介绍 asks for a person as 谁介绍 does: the presenter's entry, not the session's or the list of speakers
+    reply = to_json(matcher.match("发布会一开场是谁先介绍交城情况的"), matcher.kb)
+    assert reply["status"] == "answered" and "刘大鹏" in reply["answer"], reply
+
+
 def test_keywords_alone_ask_of_every_thing_they_name(matcher: Matcher) -> None:
     # two counts named as keywords: the entry that states one of them does not answer both
     reply = to_json(matcher.match("合作协议 联合研发项目 数量"), matcher.kb)
