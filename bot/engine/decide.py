@@ -43,6 +43,7 @@ class Scored:
         return next((g.detail for g in self.gaps if g.kind == "scope"), "")
 
 
+_WORDS_WITHIN = ZH.pattern("words_within")
 _QUOTED_TERM = 12  # the longest term a question quotes from the release (“管理创新”)
 _NAMED = re.compile(r"《[^《》]+》|“[^“”]+”")  # a name as an answer writes it: a title, or in quotation marks
 _CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
@@ -268,7 +269,8 @@ class Decider:
     def quoted_terms(self, question: str, index: int) -> list[str]:
         """The terms the question quotes from the release (“管理创新”) that the entry states: an entry without them
         does not compete with it."""
-        quoted = [self._normalizer.plain(t) for t in quoted_terms(question, _QUOTED_TERM)]
+        said = [*quoted_terms(question, _QUOTED_TERM), *_WORDS_WITHIN.findall(question)]  # (标题里有个享老)
+        quoted = [self._normalizer.plain(t) for t in said]
         return [t for t in quoted if len(t) >= 2 and self.facts.mentions(index, t)]
 
     def confident(self, score: float, second: float) -> bool:
