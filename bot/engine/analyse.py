@@ -17,6 +17,7 @@ from .lexicon import noun_lexicon, nouns_in, segment, verb_like
 
 __all__ = [
     "ASK_KINDS",
+    "EXCLUSIVE",
     "HEARSAY",
     "Analysis",
     "analyse",
@@ -89,13 +90,13 @@ COUNTED = ZH.pattern("counted")  # 多少张床位, 几个乡镇: the measure wo
 _STORY = ZH.pattern("story")
 
 
-_EXCLUSIVE = ZH.groups("exclusive_values")
+EXCLUSIVE = ZH.groups("exclusive_values")  # values of one kind (国家级, 省级 …) that exclude each other
 
 
 def another_value_stated(asked: str, said: str) -> str:
     """The one value of a kind (省级) that ``asked`` names where ``said`` states only another of its kind (国家级),
     or '' (values of one kind exclude each other: zh.yaml's ``exclusive_values``)."""
-    for group in _EXCLUSIVE:
+    for group in EXCLUSIVE:
         named = [v for v in group if v in asked]
         if len(named) == 1 and named[0] not in said and any(v in said for v in group if v != named[0]):
             return named[0]

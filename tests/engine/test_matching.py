@@ -104,6 +104,20 @@ def test_a_word_the_message_says_the_thing_holds_picks_the_one_that_holds_it(mat
     assert reply["status"] == "answered" and reply["entry_id"] == "elder-section-heading", reply
 
 
+@pytest.mark.parametrize("question", ["专精特新", "专精特新企业有多少"])
+def test_a_thing_asked_with_no_value_of_a_kind_gets_every_value_the_release_states(
+    matcher: Matcher, question: str
+) -> None:
+    # 国家级 1户 and 省级 29户 are both 专精特新: one entry that states both, or each value's entry as a part
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered" and "1户" in reply["answer"] and "29户" in reply["answer"], reply
+
+
+def test_a_thing_asked_with_its_value_gets_that_value_alone(matcher: Matcher) -> None:
+    reply = to_json(matcher.match("省级专精特新企业有多少"), matcher.kb)
+    assert reply["entry_id"] == "tech-provincial-specialized" and not reply.get("parts"), reply
+
+
 def test_keywords_alone_ask_of_every_thing_they_name(matcher: Matcher) -> None:
     # two counts named as keywords: the entry that states one of them does not answer both
     reply = to_json(matcher.match("合作协议 联合研发项目 数量"), matcher.kb)
