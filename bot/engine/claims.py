@@ -387,7 +387,14 @@ def figure_for(
             if key[0] and (best is None or key > best[:2]):
                 best = (*key, start, item)
     if best is None:
-        return None
+        # no item names the thing in its words (提档升级 of 投资3.6亿元对开发区主干道、河道进行整治提升): the entry's
+        # one figure, when it states one only, is the thing's (the entry was matched to the thing asked alone)
+        only = [m for m in _PATTERNS["figure"].finditer(said_text) if m.group(1) or re.search(r"[万亿]", m.group(0))]
+        if sums:
+            only = [m for m in only if _is_sum(_unit(m.group(0)))]
+        if len({m.group(0) for m in only}) != 1 or (number := _DIGITS.search(only[0].group(0))) is None:
+            return None
+        return float(number.group(0)), _unit(only[0].group(0)), only[0].group(0), only[0].start()
     _, _, start, item = best
     places = [m.start() for w in own for m in re.finditer(re.escape(w), item)]
     figures = [m for m in _PATTERNS["figure"].finditer(item) if m.group(1) or re.search(r"[万亿]", m.group(0))]

@@ -35,6 +35,7 @@ _OPS = ZH.table("comparison_ops")
 _CLAUSE = re.compile(r"[^，,。；;]+")
 _BOUND = ZH.pattern("comparison_bound")
 _ROUGH = ZH.pattern("comparison_rough")
+_OWN_FIGURE = ZH.pattern("comparison_own_figure")
 _NOW = frozenset(ZH.words("comparison_now"))
 _OTHER_TIME = ZH.pattern("comparison_other_time")
 _REACHING = ZH.pattern("comparison_reaching")
@@ -105,7 +106,7 @@ def compared_pair(message: str) -> Compared | None:
             if measure and measure not in _ANY_MEASURE:
                 # 掌上办和集中办哪个事项多: the things' 事项 (a thing that names it already keeps its name)
                 first, second = (t if t.endswith(measure) else t + measure for t in (first, second))
-            first, second = _at_that_time(first, second)
+            first, second = _at_that_time(*(_without_own_figure(t) for t in (first, second)))
             if len(first) >= 2 and len(second) >= 2:
                 asked = _ASKED.format(a=first, b=second)
                 return Compared(first, second, match.group("adj"), asked, _OPS.get(name, "which"))
@@ -115,6 +116,13 @@ def compared_pair(message: str) -> Compared | None:
 def _stated_once(entry: Entry, shown: str, normalizer: Normalizer) -> bool:
     """Whether the entry's answer states a figure (1户) once: its quote saying it again is the same figure."""
     return chinese_numerals_to_digits(normalizer.fold(entry.answer)).count(shown) <= 1
+
+
+def _without_own_figure(thing: str) -> str:
+    """A thing compared without the figure the resident gives it (提档升级那3.6亿 → 提档升级): the release's own
+    figure is what is compared; a thing that is only a figure keeps it."""
+    rest = _OWN_FIGURE.sub("", thing).strip()
+    return rest if len(rest) >= 2 else thing
 
 
 def _at_that_time(first: str, second: str) -> tuple[str, str]:

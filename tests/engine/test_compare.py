@@ -27,6 +27,13 @@ from bot.engine.render import to_json
         # one entry stating both
         ("国内市场占有率和国际市场占有率哪个高？", "国内市场占有率（80%）比国际市场占有率（60%）高", ["80%", "60%"]),
         ("护理型床位和养老床位哪个少", "护理型床位（410张）比养老床位（985张）少", ["410张", "985张"]),
+        # the resident's own figures are left out of the things asked; the release's are compared, and an entry
+        # that never names the thing in its words (提档升级) gives its one sum
+        (
+            "提档升级那3.6亿和窑窑河治理加中水回用那3.56亿,哪个多",
+            "提档升级（3.6亿元）比窑窑河治理加中水回用（3.56亿元）多",
+            ["3.6亿元", "3.56亿元"],
+        ),
     ],
 )
 def test_two_facts_compared(matcher: Matcher, question: str, sentence: str, facts: list[str]) -> None:
