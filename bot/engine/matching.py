@@ -329,6 +329,9 @@ class Matcher:
         compared = self._compared(question)
         if compared is not None:
             return compared
+        where = self.structure.which_part(question)  # 哪一部分提到了…: the part, not the thing
+        if len(where) == 1:
+            return MatchResult(question, Status.ANSWERED, where[0][1], _QUOTED_SCORE)
         result = self._match(question)
         if result.status is not Status.ANSWERED and len(question) >= _STORY_LENGTH:
             # a long message (a story, then the question): its asking clauses alone, as a short question

@@ -35,6 +35,7 @@ _FIRST = re.compile(rf"(?:{ZH.source('structure.first')})(?:一)?(?:个|大)?(?:
 _AFTER = ZH.pattern("structure.after")  # the part after the one named (城乡融合后面)
 _BEFORE = ZH.pattern("structure.before")
 _COUNT = re.compile(rf"(?:几|多少)(?:个|大)?(?:{_PART})")
+_WHICH = ZH.pattern("structure.which")  # which part says a thing (哪一部分提到了…)
 _HEADING = ZH.pattern("structure.heading")  # a part's heading asked (小标题)
 _ASKING = ZH.pattern("structure.asking")  # the frame of the question, which names no part
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -130,6 +131,10 @@ class StructureReader:
             else:
                 template = _DATA["after_answer"] if after else _DATA["before_answer"]
                 found.append((message, self._told(parts[at], template, named=named.heading.split()[0])))
+        elif _WHICH.search(folded):
+            named = self._named(_WHICH.sub(" ", folded), parts)  # the part whose text holds what it names
+            if named is not None:
+                found.append((message, self._told(named, _DATA["which_answer"])))
         elif _HEADING.search(folded):
             named = self._named(folded, parts)  # the heading of the part named (养老那部分的小标题)
             if named is not None:
@@ -140,6 +145,12 @@ class StructureReader:
             if listed is not None:
                 found.insert(0, (count.group(), listed))
         return [(message, entry) for _, entry in found] if len(found) == 1 else found
+
+    def which_part(self, message: str) -> list[tuple[str, Entry]]:
+        """The part asked for by what it says (哪一部分提到了大连理工大学), before any entry about the thing itself
+        answers: what the entry says of it is not where the report says it. [] for any other message."""
+        folded = self._normalizer.fold(message)
+        return self.answer(message) if _WHICH.search(folded) else []
 
     def _told(self, part: _Part, template: str, **more: object) -> Entry:
         answer = template.format(n=part.number, heading=part.heading, **more)

@@ -93,3 +93,21 @@ def test_another_countys_parts_are_read_from_its_own_source() -> None:
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.entry.quote.startswith("品质提升")
     assert "交城" not in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("报道里哪一部分提到了大连理工大学", "焕新升级 构筑绿色低碳循环示范园区"),
+        ("大连理工大学是哪个部分提到的", "焕新升级 构筑绿色低碳循环示范园区"),
+        ("哪个部分讲养老", "养老优化 打造高品质“享老”服务体系"),
+        ("which section of the article is about 中国钙都?", "产业深耕 擦亮“中国钙都”金字招牌"),
+    ],
+)
+def test_which_part_says_a_thing_is_answered_with_that_parts_heading(
+    matcher: Matcher, question: str, heading: str
+) -> None:
+    # not the entry about the university itself: where the report says it
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.quote == heading and heading in result.entry.answer
