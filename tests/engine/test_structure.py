@@ -111,3 +111,9 @@ def test_which_part_says_a_thing_is_answered_with_that_parts_heading(
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.entry.quote == heading and heading in result.entry.answer
+
+
+def test_how_many_parts_with_words_between_is_the_list_of_headings(matcher: Matcher) -> None:
+    reply = to_json(matcher.match("报道正文分了几个带小标题的部分?按先后顺序列出来"), matcher.kb)
+    assert reply["status"] == "answered" and "5个部分" in reply["answer"]
+    assert reply["answer"].index("科技赋能") < reply["answer"].index("养老优化")
