@@ -79,6 +79,7 @@ GAP_KINDS = {
     "subject": "您要问的是哪一项",
     "ask:per": "按人、按月这样的标准",
     "ask:reason": "原因",
+    "ask:purpose": "用途或目的",
     "part": "其中单独某一部分的数字（材料只给了{detail}这个总数）",
     "ask:measure": "“{detail}”",
     "counted": "{detail}（材料里统计的是别的）",

@@ -50,6 +50,7 @@ class GapKind(StrEnum):
     ASK_REST = "ask:rest"
     ASK_MONEY = "ask:money"
     ASK_REASON = "ask:reason"
+    ASK_PURPOSE = "ask:purpose"  # what a thing is for (用来干啥): the answer says what it serves
     ASK_PER = "ask:per"
     ASK_COUNT = "ask:count"
     SUBJECT = "subject"  # the message names nothing to answer about (花了多少钱, 是谁)

@@ -220,6 +220,17 @@ def test_counts_and_figures_are_no_phrase_of_numbers() -> None:
         assert numbered_phrases(message) == (), message
 
 
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("为啥要和晋阳海关、天津港签战略合作协议", "扩大对外贸易"), ("每年设立的科研奖补资金是多少,用来干啥", "科技创新")],
+)
+def test_what_a_thing_is_for_is_answered_by_what_it_serves(matcher: Matcher, question: str, said: str) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered" and said in reply["answer"], reply
+    # a cause the release does not give is still not made up
+    assert matcher.match("尿素为什么转化率只有30%左右？").status is Status.PARTIAL
+
+
 def test_a_figure_before_an_event_the_entry_never_names_is_not_its_figure(matcher: Matcher) -> None:
     # the release states today's 5.4万立方米 and never an expansion: what it was before is not stated
     assert matcher.match("交城日处理污水能力扩容之前是多少").status is not Status.ANSWERED
