@@ -166,8 +166,8 @@ def kinds_asked(f: EntryFacts, q: Asked) -> None:
     """A kind of information asked for (价格, 名单, 哪年, 谁 …) that the entry does not give."""
     analysis, index = q.analysis, q.index
     given = f.gives(index) - f.disclaimed(analysis, index)
-    if "purpose" in given:
-        given |= {"reason"}  # what a thing serves answers 为啥要 (why do it) as 用来干啥
+    if given & {"purpose", "reason"}:
+        given |= {"purpose", "reason"}  # what a thing serves answers 为啥要 (why do it), as a reason does 为了啥
     q.found += [Gap(GapKind(f"ask:{kind}")) for kind in sorted(analysis.asks - given - {"examples"})]
 
 
