@@ -51,8 +51,10 @@ _RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 # a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
 _PRESENTING = alternation(ZH.words("speech_verbs"))
+_TITLE_JOINED = ZH.source("claim_title_joined")  # 县委书记兼县长: two titles claimed as one
+_ONE_TITLE = r"(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")"
 _TITLE_SOURCE = (
-    r"(?<=是)(?:{home})?(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")"
+    r"(?<=是)(?:{home})?" + _ONE_TITLE + r"(?:(?:" + _TITLE_JOINED + r")" + _ONE_TITLE + r")*"
     r"(?=[吧吗呢啊?？，,。!！]|$|讲|说|" + _PRESENTING + ")"
 )
 
@@ -274,8 +276,9 @@ def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab
         low, high = _bounds(value)
         shown = f"{low[0]}{value.said}" if low[1] else f"{value.said}{high[0]}" if high[1] else value.said
         return Claim(shown, verdict) if verdict is not None else None
-    if value.kind in ("title", "role"):  # 县长 is not 副县长
-        stated = re.search("(?<!副)" + re.escape(value.said), said_text) is not None
+    if value.kind in ("title", "role"):  # 县长 is not 副县长; 县委书记兼县长 holds only if both do
+        titles = [t for t in re.split(_TITLE_JOINED, value.said) if t]
+        stated = all(re.search("(?<!副)" + re.escape(t), said_text) is not None for t in titles)
         return Claim(value.said, Verdict.HOLDS if stated else Verdict.DIFFERS)
     return Claim(value.said, Verdict.HOLDS if value.said in said_text else Verdict.DIFFERS)
 

@@ -198,6 +198,9 @@ def test_another_year_checked_where_the_entry_states_a_year_is_a_claim(matcher: 
         ("我同事说刘大鹏是县委书记，对不对", "县委书记", "differs"),  # 县委副书记 is not 县委书记
         ("听说王向前是县长，是吗", "县长", "differs"),  # 副县长 is not 县长
         ("王向前是副县长吧", "副县长", "holds"),
+        # two titles claimed as one hold only when both do
+        ("刘大鹏是交城县委书记兼县长吧?", "县委书记兼县长", "differs"),
+        ("刘大鹏是县委副书记、县长吧", "县委副书记、县长", "holds"),
         ("刘大鹏是县长吧", "县长", "holds"),
     ],
 )
