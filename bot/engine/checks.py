@@ -396,14 +396,26 @@ def measure_of_another_thing(f: EntryFacts, q: Asked) -> None:
             return
 
 
+@lru_cache(maxsize=64)
+def _modified(noun: str) -> re.Pattern[str]:
+    """The words a question puts right before the kind of thing it asks the name of (第三方 of 第三方公司)."""
+    return re.compile(r"(?<![哪啥么甚个家所座])([\u4e00-\u9fff]{2,3})" + re.escape(noun))
+
+
 @check(GapKind.ASK_NAMES)
 def instance_not_named(f: EntryFacts, q: Asked) -> None:
     """哪个镇, 哪家公司: a named thing the question does not name already (市级专业镇 is not the name of a town),
     as the release writes it (synonyms would turn 投资公司 into 投资企业)."""
     plain = q.analysis.plain
+    said = f.said_as_typed(q.index)
     for noun in (*_INSTANCE_ASKED.findall(plain), *_INSTANCE_ASKED_AFTER.findall(plain)):
-        instances = INSTANCE_NAMES[noun].findall(f.said_as_typed(q.index))
-        if not [n for n in instances if n[-4:] not in plain]:
+        instances = [n for n in INSTANCE_NAMES[noun].findall(said) if n[-4:] not in plain]
+        # 第三方公司叫啥 of an entry that says 委托第三方公司 and names 开发区投资公司: the one asked is told
+        # only by the words the question gives it, and those do not name it
+        kind = _modified(noun).search(plain.replace("的" + noun, noun))
+        if kind and kind.group(0) in said:
+            instances = [n for n in instances if kind.group(1) in n and not n.endswith(kind.group(0))]
+        if not instances:
             q.found.append(Gap(GapKind.ASK_NAMES, noun))
             break
 
