@@ -47,6 +47,7 @@ _NOT_ROWS = (_YEARS_GROUP, _MAGNITUDES_GROUP)
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")  # 1,000 and 2,780,000: digits grouped by commas
 # the Chinese magnitudes a number is written with (zh.yaml's big numerals), the largest first
 _CHINESE_MAGNITUDES = sorted(((Decimal(v), k) for k, v in ZH.table("numerals.big").items()), reverse=True)
+_WAN = Decimal(10000)
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
 _TENS = "十"
 _DIGIT = re.compile(r"\d")
@@ -104,12 +105,19 @@ def _plain(value: Decimal) -> str:
     return written.rstrip("0").rstrip(".") if "." in written else written
 
 
+def _grouped(digits: str) -> str:
+    """Digits grouped by commas, as Chinese writes the number (1,000 → 1000, 10,000 → 1万, 2,780,000 → 278万)."""
+    value = Decimal(digits.replace(",", ""))
+    return chinese_amount(value) if value >= _WAN else _plain(value)
+
+
 def _read_magnitudes(text: str, magnitudes: tuple[re.Pattern[str], dict[str, Decimal]] | None) -> str:
     """Numbers with English magnitudes in Chinese ones (3 million tons → 300万 tons, 1,000 beds → 1000 beds): an
     English million is a hundred 万, and a billion ten 亿, so the words cannot be read one by one."""
     if not _DIGIT.search(text):
         return text
-    text = _GROUPED.sub(lambda m: m.group(0).replace(",", ""), text)
+    # (grouped digits of 10,000 or more are written the Chinese way too: per 10,000 people is 每1万人)
+    text = _GROUPED.sub(lambda m: _grouped(m.group(0)), text)
     if magnitudes is None:
         return text
     pattern, values = magnitudes

@@ -196,6 +196,8 @@ def test_a_chinese_clause_between_english_words_stays_a_clause_of_its_own(matche
         ("300 million yuan", "3亿元"),
         ("20 thousand people", "2万人"),
         ("1,000 nursing home beds", "1000养老机构床位"),  # digits grouped by commas
+        ("per 10,000 people", "每1万人"),  # and 10,000 or more written with 万 (万人发明专利)
+        ("2,780,000 yuan", "278万元"),
         ("how many million tons", "多少万吨"),  # a magnitude without a number stays a unit
     ],
 )
