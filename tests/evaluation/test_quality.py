@@ -85,6 +85,8 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
         ("fresh_AP.yaml", 0.96, 0.01, 0.975),  # measured once, unseen, on f6efd88 (its header)
         ("fresh_AQ.yaml", 0.93, 0.016, 0.985),  # measured once, unseen, on eb21444 (its header)
         ("fresh_AR.yaml", 0.905, 0.01, 0.985),  # measured once, unseen, on eb21444 (its header)
+        ("fresh_AS.yaml", 0.96, 0.01, 0.955),  # measured once, unseen, on f05afde (its header)
+        ("fresh_AT.yaml", 0.935, 0.024, 0.965),  # measured once, unseen, on f05afde (its header)
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
