@@ -36,6 +36,10 @@ _AFTER = ZH.pattern("structure.after")  # the part after the one named (城乡�
 _BEFORE = ZH.pattern("structure.before")
 _COUNT = re.compile(rf"(?:几|多少)(?:个|大)?[^，。？?几]{{0,6}}?(?:{_PART})")  # 几个带小标题的部分
 _WHICH = ZH.pattern("structure.which")  # which part says a thing (哪一部分提到了…)
+# the part right before or after one named (钙都那节的前面一节): asked of the report's order, not of that part
+_NEIGHBOUR = re.compile(
+    rf"(?:{ZH.source('structure.after')}|{ZH.source('structure.before')})(?:的)?(?:一|那|这|个)*(?:{_PART})"
+)
 _HEADING = ZH.pattern("structure.heading")  # a part's heading asked (小标题)
 _ASKING = ZH.pattern("structure.asking")  # the frame of the question, which names no part
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -147,10 +151,11 @@ class StructureReader:
         return [(message, entry) for _, entry in found] if len(found) == 1 else found
 
     def which_part(self, message: str) -> list[tuple[str, Entry]]:
-        """The part asked for by what it says (哪一部分提到了大连理工大学), before any entry about the thing itself
-        answers: what the entry says of it is not where the report says it. [] for any other message."""
+        """The part asked for by what it says (哪一部分提到了大连理工大学) or as the one before or after a part named
+        (钙都那节的前面一节), before any entry about the thing itself answers: what the entry says of it is not
+        where the report says it. [] for any other message."""
         folded = self._normalizer.fold(message)
-        return self.answer(message) if _WHICH.search(folded) else []
+        return self.answer(message) if _WHICH.search(folded) or _NEIGHBOUR.search(folded) else []
 
     def _told(self, part: _Part, template: str, **more: object) -> Entry:
         answer = template.format(n=part.number, heading=part.heading, **more)

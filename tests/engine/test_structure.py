@@ -117,3 +117,10 @@ def test_how_many_parts_with_words_between_is_the_list_of_headings(matcher: Matc
     reply = to_json(matcher.match("报道正文分了几个带小标题的部分?按先后顺序列出来"), matcher.kb)
     assert reply["status"] == "answered" and "5个部分" in reply["answer"]
     assert reply["answer"].index("科技赋能") < reply["answer"].index("养老优化")
+
+
+def test_the_part_before_one_named_is_not_the_named_parts_heading(matcher: Matcher) -> None:
+    # an entry tells the 钙都 part's own heading; the part asked is the one before it
+    result = matcher.match("讲钙都那节的前面一节 标题是啥")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.quote == "焕新升级 构筑绿色低碳循环示范园区"
