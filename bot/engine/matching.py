@@ -25,7 +25,6 @@ from ..language.english import EnglishReader
 from ..language.text import Normalizer, bigrams
 from ..settings import Thresholds, Weights
 from .analyse import (
-    EXCLUSIVE,
     QUESTION_MARK,
     Analysis,
     analyse,
@@ -64,6 +63,7 @@ from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
 from .retrieve import Retriever
 from .structure import StructureReader
+from .values import values_apart
 
 __all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status"]
 
@@ -72,28 +72,7 @@ _LETTERS = re.compile(r"[a-z]{2}")
 _PERSON = ZH.pattern("person_pointing")  # 他, 她, 这位: a person named by the answer before
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
-_VALUES_APART_READ = 5  # the entries read for another value of a kind (国家级 beside 省级)
-_VALUES_APART_SHARE = 0.6  # of the best's score, at least
-_VALUE_REACH = 10  # characters after a value (省级) that a noun asked stands in to be its value
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
-
-
-def _values_of(said: str, group: Sequence[str], nouns: Sequence[str], thing: str = "") -> dict[str, str]:
-    """The values of a kind (国家级, 省级) that ``said`` states of the things asked, each with the words after it
-    up to the last noun asked (省级 → 专精特新企业): every noun asked follows the value closely, and the words
-    are most of ``thing``'s (so 国家级高新技术企业 is no value of 专精特新企业)."""
-    found: dict[str, str] = {}
-    for value in group:
-        at = said.find(value)
-        while at >= 0:
-            after = said[at + len(value) : at + len(value) + _VALUE_REACH]
-            ends = [after.find(n) + len(n) for n in nouns if n in after]
-            pairs = bigrams(thing)
-            if len(ends) == len(nouns) and (not pairs or 2 * sum(p in after for p in pairs) >= len(pairs)):
-                found[value] = after[: max(ends)]
-                break
-            at = said.find(value, at + 1)
-    return found
 
 
 def _holds(passage: Entry | None, entry: Entry | None) -> bool:
@@ -219,46 +198,6 @@ class Matcher:
                 return scored.score, position > 0
         return 0.0, len(ranked) > 1
 
-    def _values_apart(self, analysis: Analysis, ranked: Ranked) -> MatchResult | None:
-        """The reply to a question that names no value of a kind (专精特新企业有多少) where the best entry states it
-        for one value (省级, 29户) and another entry for another (国家级, 1户): an entry close behind that states
-        it for both, else the two, each a part. None when the question names a value, or no other entry states
-        the same things for another value."""
-        facts, best = self.decider.facts, ranked[0]
-        said = facts.said_as_typed(best.index)
-        nouns = salient_nouns(analysis.message, self.decider.vocabulary)
-        if not nouns:
-            return None
-        asked = analysis.plain + analysis.focus + analysis.key  # as typed and as read (山里头 may read 山区)
-        for group in EXCLUSIVE:
-            of_best = _values_of(said, group, nouns)
-            if len(of_best) != 1 or any(v in asked for v in group):
-                continue
-            stated, thing = list(of_best), next(iter(of_best.values()))
-            both: Scored | None = None
-            another: tuple[str, Scored] | None = None
-            for scored in itertools.islice(ranked, 1, _VALUES_APART_READ):
-                if scored.gaps or scored.score < _VALUES_APART_SHARE * best.score:
-                    continue
-                values = list(_values_of(facts.said_as_typed(scored.index), group, nouns, thing))
-                if not values or values == stated or not all(facts.mentions(scored.index, n) for n in nouns):
-                    continue
-                if stated[0] in values:  # an entry that states both (全县国家级…1户，省级…29户)
-                    both = both or scored
-                else:
-                    another = another or (values[0], scored)
-            if both is not None:
-                entry = self._entries[both.index]
-                return MatchResult(analysis.message, Status.ANSWERED, entry, round(min(both.score, 100.0), 1))
-            if another is not None:
-                parts = tuple(
-                    MatchResult(f"{value}{analysis.message}", Status.ANSWERED, self._entries[s.index],
-                                round(min(s.score, 100.0), 1))
-                    for value, s in ((stated[0], best), another)
-                )
-                return MatchResult(analysis.message, Status.ANSWERED, parts[0].entry, parts[1].score, parts=parts)
-        return None
-
     def features(self, question: str, analysis: Analysis, *, part: bool = False) -> tuple[float, ...] | None:
         """The features of this decision (:data:`bot.engine.decision.FEATURES`), or None when no entry is ranked."""
         ranked = self.rank(analysis)
@@ -297,7 +236,7 @@ class Matcher:
         entry = self._entries[best.index]
         score = round(min(best.score, 100.0), 1)
         if answers:
-            apart = None if part or analysis.checks else self._values_apart(analysis, ranked)
+            apart = None if part or analysis.checks else values_apart(self.decider, self._entries, analysis, ranked)
             if apart is not None:
                 return apart
             return MatchResult(question, Status.ANSWERED, entry, score, candidates[:1])

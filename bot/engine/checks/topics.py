@@ -1,0 +1,175 @@
+"""Checks of what a question is about against what an entry is about: who spoke on it, what it is compared
+with, a value of a kind, a phrase of numbers, an event, another county, when, and nouns nobody explains.
+Part of the core: no Telegram here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ...language import ZH
+from ..analyse import (
+    another_value_stated,
+    salient_nouns,
+)
+from ..facts import EntryFacts
+from ..gaps import Gap, GapKind
+from ..lexicon import counties_in, verb_like
+from .registry import Asked, check
+
+WHO = ZH.pattern("who")  # 谁, 哪位: a question of who
+# 比X高多少 (not 比例, 比重, nor 跟X比 where X comes first)
+_COMPARED_WITH = ZH.pattern("compared_with")
+_COMPARED_FIRST = ZH.pattern("compared_first")
+_RANK_CHECKED = ZH.pattern("rank_checked")
+_WHEN_EVENT = ZH.pattern("when_event")
+_LIGHT_VERBS = ZH.chars("light_verbs")  # 弄完, 搞好: a light verb names no event
+# words of asking who (哪位领导在发布会上介绍): not the topic the person is asked about
+WHO_FRAME = frozenset(ZH.words("who_frame"))
+# verbs that name one event, each read as any of its group (评为, 授予, 认定 of an honour)
+_SAME_EVENT = {verb: group for group in ZH.groups("same_event") for verb in group}
+
+
+@lru_cache(maxsize=1024)
+def _event_asked(message: str) -> str:
+    """The event a when-question dates (哪年成立的 → 成立; 始建于哪年 → 始建), or '' (each candidate asks again)."""
+    for clause in message.split("，"):
+        match = _WHEN_EVENT.search(clause)
+        if match:
+            verb = match.group(1) or match.group(2)
+            if verb and verb_like(verb) and verb[0] not in _LIGHT_VERBS:
+                return verb
+    return ""
+
+
+
+@check(GapKind.ASK_PERSON)
+def who_on_another_topic(f: EntryFacts, q: Asked) -> None:
+    """Who presented, said or heads something: the entry must name that topic, not only a person."""
+    analysis = q.analysis
+    if "person" in analysis.asks and not q.has(GapKind.ASK_PERSON):
+        topics = [
+            n for n in salient_nouns(analysis.message, f.vocabulary)
+            if n not in WHO_FRAME and f.known_to_base(n)
+        ]
+        if topics and not any(f.mentions(q.index, n) for n in topics):
+            q.found.append(Gap(GapKind.ASK_PERSON, "、".join(topics[:2])))
+
+
+@check(GapKind.COMPARE)
+def compared_with_another(f: EntryFacts, q: Asked) -> None:
+    """比磷酸二铵高多少: the thing compared with must be what the entry compares with (尿素)."""
+    message = q.analysis.message
+    for match in _COMPARED_WITH.finditer(message):
+        if _COMPARED_FIRST.search(message[: match.start()]):
+            continue  # 跟扩区前比是高了: the thing compared with came first
+        nouns = salient_nouns(match.group(1), f.vocabulary)
+        if not nouns:
+            continue  # 比上年增长: a time compared with, not a thing the entry must name
+        other = nouns[-1]
+        if len(other) >= 2 and not f.mentions(q.index, other):
+            q.found.append(Gap(GapKind.COMPARE, other))
+            break
+
+
+@check(GapKind.VALUE)
+def another_value(f: EntryFacts, q: Asked) -> None:
+    """省级 asked of an entry that states only 国家级 (or 县城 of one about 农村): values of one kind exclude each
+    other, so the entry's figure is for something else."""
+    if q.has(GapKind.SCOPE):
+        return
+    value = another_value_stated(q.analysis.plain, f.said_as_typed(q.index))
+    if value:
+        q.found.append(Gap(GapKind.VALUE, value))
+
+
+_NUMBERED_PHRASE = ZH.pattern("numbered_phrase")
+_NUMBER = "[一二三四五六七八九十\\d]"
+
+
+@lru_cache(maxsize=1024)
+def numbered_phrases(plain: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The phrases of numbers a message leaves open (几化几改), each with the pattern of it filled in (三化三改)."""
+    phrases = [m.group(0) for m in _NUMBERED_PHRASE.finditer(plain) if "几" in m.group(0)]
+    return tuple(
+        (p, re.compile("".join(_NUMBER if ch == "几" or ch in "一二三四五六七八九十" or ch.isdigit() else re.escape(ch)
+                               for ch in p)))
+        for p in phrases
+    )
+
+
+@check(GapKind.SCOPE)
+def numbered_phrase_not_stated(f: EntryFacts, q: Asked) -> None:
+    """开发区的改革叫几化几改: an entry that never states a phrase of that shape (三化三改) does not answer it."""
+    if q.blocked or q.has(GapKind.SCOPE):
+        return
+    said = f.said_as_typed(q.index)
+    for phrase, filled in numbered_phrases(q.analysis.message):
+        if not filled.search(said):
+            q.found.append(Gap(GapKind.SCOPE, phrase))
+            return
+
+
+_RELATIVE_TO_EVENT = ZH.pattern("relative_to_event")
+
+
+@check(GapKind.SCOPE)
+def event_never_named(f: EntryFacts, q: Asked) -> None:
+    """扩容之前是多少 of an entry that never names 扩容: a figure before or after an event the entry does not name
+    is another figure than the one it states."""
+    if q.blocked or q.has(GapKind.SCOPE):
+        return
+    for found in _RELATIVE_TO_EVENT.finditer(q.analysis.plain):
+        if verb_like(found.group(1)) and not f.mentions(q.index, found.group(1)):
+            q.found.append(Gap(GapKind.SCOPE, found.group(0)))
+            return
+
+
+@check(GapKind.SCOPE)
+def another_county(f: EntryFacts, q: Asked) -> None:
+    """娄烦县, 阳曲县: a county or city the release never names is another place."""
+    if q.blocked:
+        return
+    for place in counties_in(q.analysis.plain):
+        home = place in f.vocabulary.home or f.named_elsewhere(place)
+        if not home and not f.mentions(q.index, place):
+            q.found.append(Gap(GapKind.SCOPE, place))
+            break
+
+
+@check(GapKind.ASK_WHEN)
+def when_of_another_event(f: EntryFacts, q: Asked) -> None:
+    """哪年成立的, 什么时候召开的: the date of that event, which the entry must state (the year an honour was
+    given is not the year the body that gave it was founded)."""
+    if "when" in q.analysis.asks and not q.has(GapKind.ASK_WHEN):
+        if "since" in q.analysis.asks and not q.has(GapKind.ASK_SINCE):
+            return  # 从哪年算起: the start the entry states (2022年以来) is the answer, 算起 no event of its own
+        event = _event_asked(q.analysis.message)
+        # (an honour 评为 is the one 授予 or 认定: the verbs of one event, `same_event` in zh.yaml)
+        if event and not any(f.mentions(q.index, verb) for verb in _SAME_EVENT.get(event, (event,))):
+            q.found.append(Gap(GapKind.ASK_WHEN, event))
+
+
+@check(GapKind.ASK_PERSON, GapKind.WORDS)
+def unexplained_nouns(f: EntryFacts, q: Asked) -> None:
+    """Nouns of the asking clause that neither the entry nor the base states (员工, 注册资本); a role the base
+    never names, asked who (主持人是谁), is a person the release does not give."""
+    words = f.ungrounded(q.analysis, q.index)
+    if words and WHO.search(q.analysis.focus):
+        q.found.append(Gap(GapKind.ASK_PERSON, "、".join(words)))
+    elif len(words) >= q.ungrounded_min:
+        q.found.append(Gap(GapKind.WORDS, "、".join(words)))
+
+
+@check()
+def rank_checked_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
+    """"是不是全省第一": a rank checked for a bigger area is answered with the rank the release gives (总量全市第一),
+    which corrects it; the release says nothing of the province."""
+    analysis = q.analysis
+    if q.has(GapKind.SCOPE, GapKind.AREA) and analysis.checks and _RANK_CHECKED.search(analysis.message):
+        areas = [g.detail for g in q.found if g.kind in (GapKind.SCOPE, GapKind.AREA)]
+        vocab = f.vocabulary
+        bigger = all(vocab.bigger_areas.fullmatch(a) for a in areas)
+        if bigger and vocab.stated_rank.search(f.answer_digits(q.index)):
+            q.drop(GapKind.SCOPE, GapKind.AREA)
