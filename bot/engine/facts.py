@@ -21,7 +21,7 @@ from .analyse import ASK_KINDS, HEARSAY, Analysis, asked_nouns, counted_class, s
 from .lexicon import segment
 from .retrieve import Retriever
 
-__all__ = ["COUNTED_GROUP", "INSTANCE_NAMES", "LIST_SEPARATORS", "EntryFacts", "same_areas"]
+__all__ = ["COUNTED_GROUP", "INSTANCE_NAMES", "LIST_SEPARATORS", "SHARE_ASKED", "EntryFacts", "same_areas"]
 
 
 # What an entry's answer must contain to give each kind of information, besides its own questions asking it.
@@ -61,7 +61,7 @@ _SUM = ZH.pattern("sum")
 # the measure word of what a 多少/几 asks for (几个, 多少万元), when it has one
 _ASKED_UNIT = ZH.pattern("asked_unit")
 _PART_NAMED = ZH.pattern("part_named")
-_SHARE = ZH.pattern("share_asked")
+SHARE_ASKED = ZH.pattern("share_asked")  # a share asked (占多少, 比例, 百分之几)
 
 INSTANCE_NAMES: dict[str, re.Pattern[str]] = ZH.shared_patterns("instance_names")
 
@@ -326,7 +326,7 @@ class EntryFacts:
         rough = set(_ROUGH_FIGURE.findall(analysis.message))
         if not stated:
             return ""
-        if analysis.areas and _SHARE.search(analysis.focus):
+        if analysis.areas and SHARE_ASKED.search(analysis.focus):
             # 300万吨产能占全国多少: a share of a bigger area's whole; the figure is the thing's own, not a whole
             # the question asks a part of
             return ""

@@ -14,7 +14,7 @@ from ..analyse import (
     PLACE_ENDS,
     salient_nouns,
 )
-from ..facts import INSTANCE_NAMES, EntryFacts, same_areas
+from ..facts import INSTANCE_NAMES, SHARE_ASKED, EntryFacts, same_areas
 from ..gaps import Gap, GapKind
 from ..lexicon import noun_lexicon, segment, verb_like
 from .registry import Asked, check
@@ -33,7 +33,6 @@ _PAST_COMPARED = ZH.pattern("past_compared")
 _TARGET = ZH.pattern("target")
 _NOW = ZH.pattern("now")
 _STATED_NOW = ZH.pattern("stated_now")
-_SHARE_ASKED = ZH.pattern("share_asked")
 
 
 @check(GapKind.COUNTED)
@@ -169,7 +168,7 @@ def counted_thing_not_named(f: EntryFacts, q: Asked) -> None:
 def bigger_area(f: EntryFacts, q: Asked) -> None:
     """A total or rank asked for a bigger area (全国, 全省, 全市) than the entry states one for."""
     analysis, vocab = q.analysis, f.vocabulary
-    share = bool(_SHARE_ASKED.search(analysis.focus))
+    share = bool(SHARE_ASKED.search(analysis.focus))
     # a rate asked with 什么 and nothing else (what is the forest coverage rate of …) asks a figure too
     figure = analysis.asks & {"count", "money", "area"} or (share and not analysis.asks)
     if analysis.areas and figure and "rank" not in analysis.asks:
