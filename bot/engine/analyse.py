@@ -321,6 +321,15 @@ def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_c
             not _ASKING_WORD.search(c) and re.search(r"\d", chinese_numerals_to_digits(c))
             for c in _STATED_FIGURE.findall(folded)
         )
+        # a figure heard in a clause before, then asked for (我舅舅说修了一百多公里，文章里到底说的多少)
+        or (
+            bool(asks & {"count", "money"})
+            and any(
+                HEARSAY.search(c) and not _ASKING_WORD.search(c) and re.search(r"\d", chinese_numerals_to_digits(c))
+                for c in _CLAUSE_MARKS.split(folded)
+                if c and c not in raw
+            )
+        )
     )
     clauses_typed = _CLAUSE_MARKS.split(question[:MAX_INPUT_CHARS])
     message = "，".join(p for p in (chinese_numerals_to_digits(normalizer.plain(c)) for c in clauses_typed) if p)

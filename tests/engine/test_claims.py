@@ -145,6 +145,8 @@ def test_a_figure_heard_from_others_is_not_a_whole_the_question_asks_part_of(mat
     reply = to_json(matcher.match("我舅舅说这几年交城城乡公路修了一百多公里,文章里到底说的多少"), matcher.kb)
     assert reply["status"] == "answered" and "94.7公里" in reply["answer"]
     assert "100这个总数" not in reply["answer"]
+    # and the uncle's figure is judged: 94.7 is close to 一百多 (这几年 asks nothing)
+    assert reply["claim"] == {"said": "100多公里", "verdict": "roughly"}
 
 
 @pytest.mark.parametrize(
