@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary, alternation
 from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits
-from .analyse import another_value_stated, unit_class
+from .analyse import EXCLUSIVE, another_value_stated, unit_class
 
 __all__ = [
     "Claim",
@@ -46,7 +46,6 @@ _ORDINALS = re.compile(r"第[\d一二三四五六七八九十]+")
 _NUMERALS = {c: str(i) for i, c in enumerate("零一二三四五六七八九十")}
 _FIRST = ZH.pattern("first")  # 率先, 首批, 居首: first
 _RANK_AREAS = ZH.words("claim_rank_areas")
-_EXCLUSIVE = ZH.groups("exclusive_values")  # values of one kind (国内, 国际): said with the word after them
 _RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 # a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
@@ -207,7 +206,7 @@ def value_said(value: str, message: str, entry: Entry | None) -> str:
         year = _YEAR_SAID.match(message, at + len(value))
         return value + year.group(0) if year else value
     after = message[at + len(value) : at + len(value) + 2] if at >= 0 else ""
-    others = [v for group in _EXCLUSIVE if value in group for v in group if v != value]
+    others = [v for group in EXCLUSIVE if value in group for v in group if v != value]
     return value + after if len(after) == 2 and any(v + after in answer for v in others) else value
 
 
@@ -368,6 +367,12 @@ def said_digits(entry: Entry, normalizer: Normalizer) -> str:
     return chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
 
 
+def _unit_figures(text: str, *, sums: bool) -> list[re.Match[str]]:
+    """The figures of ``text`` said with a unit or a magnitude (40户, 3.6亿), only sums of money when ``sums``."""
+    found = [m for m in _PATTERNS["figure"].finditer(text) if m.group(1) or re.search(r"[万亿]", m.group(0))]
+    return [m for m in found if _is_sum(_unit(m.group(0)))] if sums else found
+
+
 def figure_for(
     thing: str, entry: Entry, normalizer: Normalizer, *, other: str = "", sums: bool = False
 ) -> tuple[float, str, str, int] | None:
@@ -392,17 +397,13 @@ def figure_for(
     if best is None:
         # no item names the thing in its words (提档升级 of 投资3.6亿元对开发区主干道、河道进行整治提升): the entry's
         # one figure, when it states one only, is the thing's (the entry was matched to the thing asked alone)
-        only = [m for m in _PATTERNS["figure"].finditer(said_text) if m.group(1) or re.search(r"[万亿]", m.group(0))]
-        if sums:
-            only = [m for m in only if _is_sum(_unit(m.group(0)))]
+        only = _unit_figures(said_text, sums=sums)
         if len({m.group(0) for m in only}) != 1 or (number := _DIGITS.search(only[0].group(0))) is None:
             return None
         return float(number.group(0)), _unit(only[0].group(0)), only[0].group(0), only[0].start()
     _, _, start, item = best
     places = [m.start() for w in own for m in re.finditer(re.escape(w), item)]
-    figures = [m for m in _PATTERNS["figure"].finditer(item) if m.group(1) or re.search(r"[万亿]", m.group(0))]
-    if sums:
-        figures = [m for m in figures if _is_sum(_unit(m.group(0)))]
+    figures = _unit_figures(item, sums=sums)
     if not figures:
         return None
     match = min(figures, key=lambda m: min((abs(m.end() - p) for p in places), default=0))

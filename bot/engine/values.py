@@ -68,12 +68,12 @@ def _values_of(said: str, group: Sequence[str], nouns: Sequence[str], thing: str
     up to the last noun asked (省级 → 专精特新企业): every noun asked follows the value closely, and the words
     are most of ``thing``'s (so 国家级高新技术企业 is no value of 专精特新企业)."""
     found: dict[str, str] = {}
+    pairs = bigrams(thing)
     for value in group:
         at = said.find(value)
         while at >= 0:
             after = said[at + len(value) : at + len(value) + _VALUE_REACH]
             ends = [after.find(n) + len(n) for n in nouns if n in after]
-            pairs = bigrams(thing)
             if len(ends) == len(nouns) and (not pairs or 2 * sum(p in after for p in pairs) >= len(pairs)):
                 found[value] = after[: max(ends)]
                 break

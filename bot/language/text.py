@@ -286,7 +286,7 @@ class Normalizer:
 
 
 def bigrams(text: str) -> set[str]:
-    """The text's pairs of neighbouring characters (交城县 → 交城, 城县): the words of a key, compared by pairs."""
+    """The text's pairs of neighbouring characters (养老院 → 养老, 老院): the words of a key, compared by pairs."""
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 

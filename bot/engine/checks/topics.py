@@ -91,12 +91,8 @@ _NUMBER = "[一二三四五六七八九十\\d]"
 @lru_cache(maxsize=1024)
 def numbered_phrases(plain: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The phrases of numbers a message leaves open (几化几改), each with the pattern of it filled in (三化三改)."""
-    phrases = [m.group(0) for m in _NUMBERED_PHRASE.finditer(plain) if "几" in m.group(0)]
-    return tuple(
-        (p, re.compile("".join(_NUMBER if ch == "几" or ch in "一二三四五六七八九十" or ch.isdigit() else re.escape(ch)
-                               for ch in p)))
-        for p in phrases
-    )
+    phrases = [m.group(0) for m in _NUMBERED_PHRASE.finditer(plain)]  # (the pattern leaves every number open)
+    return tuple((p, re.compile("".join(_NUMBER if ch == "几" else re.escape(ch) for ch in p))) for p in phrases)
 
 
 @check(GapKind.SCOPE)
