@@ -272,6 +272,10 @@ class EntryFacts:
             return 0
         return sum(1 for item in items if item[-4:] in analysis.message)
 
+    def units(self, index: int) -> frozenset[str]:
+        """Classes of the things the entry's answer and quote count (org, person, bed, share, money ...)."""
+        return self._units(index)
+
     def _units(self, index: int) -> frozenset[str]:
         """Classes of the things the entry's answer and quote count (org, person, bed, money ...)."""
         units = self._units_cache.get(index)

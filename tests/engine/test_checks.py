@@ -723,3 +723,13 @@ def test_a_project_the_section_names_is_a_subject_of_its_own(matcher: Matcher) -
     claimed = matcher.match("中国钙都这个称号是农业农村部给的吧")
     assert claimed.status is Status.ANSWERED and claimed.entry is not None
     assert "中国氮肥工业协会" in claimed.entry.answer
+
+
+def test_a_total_asked_is_not_answered_by_a_part_or_a_share(matcher: Matcher) -> None:
+    # 山区62个行政村 and 平川37个 are parts; 全县99个行政村 is the whole; 通村率100% counts no villages
+    whole = matcher.match("交城县有几个行政村")
+    assert whole.status is Status.ANSWERED and "99个行政村" in whole.entry.answer  # type: ignore[union-attr]
+    part = matcher.match("山区有多少个行政村")
+    assert part.status is Status.ANSWERED and "62个行政村" in part.entry.answer  # type: ignore[union-attr]
+    lines = matcher.match("农村客运一共开通了多少条线路？")  # only the share of villages it reaches is given
+    assert lines.status is Status.NO_MATCH and lines.entry is None

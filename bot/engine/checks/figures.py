@@ -8,11 +8,13 @@ import re
 from functools import lru_cache
 
 from ...language import ZH
+from ...language.text import pinyin_key
 from ..analyse import (
     COUNTED,
     MEASURES,
     PLACE_ENDS,
     salient_nouns,
+    unit_class,
 )
 from ..facts import INSTANCE_NAMES, SHARE_ASKED, EntryFacts, same_areas
 from ..gaps import Gap, GapKind
@@ -40,6 +42,17 @@ def counts_another_thing(f: EntryFacts, q: Asked) -> None:
     """It counts another thing than the entry counts (people where the entry counts firms)."""
     if q.analysis.counted and not f.counts(q.index, q.analysis.counted):
         q.found.append(Gap(GapKind.COUNTED, q.analysis.counted))
+        return
+    # 多少个行政村 of an entry whose only figure is a share (通村率100%): a number of things asked with a measure
+    # word is no share
+    unit, noun = _counted_after_unit(q.analysis.message)
+    if (
+        unit
+        and unit_class(unit) not in ("", "share", "time")
+        and unit_class(noun) != "share"  # (多少个百分点 asks a share)
+        and f.units(q.index) == {"share"}
+    ):
+        q.found.append(Gap(GapKind.COUNTED, unit + noun))
 
 
 @check(GapKind.COUNTED)
@@ -210,6 +223,56 @@ def counted_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
     if figures and all(f.vocabulary.bigger_areas.search(raw[max(0, m.start() - 3) : m.start()]) for m in figures):
         # the reply says the county's own count is what the release does not give
         q.found.append(Gap(GapKind.AREA, f.vocabulary.place.county or "本县"))
+
+
+@check(GapKind.AREA)
+def counted_in_a_part(f: EntryFacts, q: Asked) -> None:
+    """交城一共多少个行政村 where the entry counts 山区62个行政村: every figure the entry gives of the thing asked is
+    one part's (a place or group named right before the figure, 山区, 平川), which the message does not name; the
+    whole (全县99个行政村) is another entry's."""
+    analysis = q.analysis
+    if analysis.checks or "count" not in analysis.asks:
+        return
+    unit, noun = _counted_after_unit(analysis.message)
+    if not unit or len(noun) < 2:
+        return
+    said = f.said_as_typed(q.index)
+    parts = [_part_before(said, at) for at in _figures_before(said, unit + noun)]
+    vocab = f.vocabulary
+    if parts and all(
+        part
+        and pinyin_key(part) not in pinyin_key(analysis.message)  # (平穿 typed for 平川 names it)
+        and not part.startswith("全")
+        and part not in vocab.home_names
+        for part in parts
+    ):
+        q.found.append(Gap(GapKind.AREA, noun))
+
+
+def _figures_before(said: str, counted: str) -> list[int]:
+    """Where each figure that counts ``counted`` begins (62 of 山区62个行政村, 300 of 300余个)."""
+    found, pos = [], 0
+    while (at := said.find(counted, pos)) >= 0:
+        pos, start = at + 1, at
+        while start and said[start - 1] in "余多":
+            start -= 1
+        while start and (said[start - 1].isdecimal() or said[start - 1] == "."):
+            start -= 1
+        if start < at and said[start].isdecimal():
+            found.append(start)
+    return found
+
+
+def _part_before(said: str, at: int) -> str:
+    """The noun right before a figure (山区 of 山区62个), or '' when a verb or nothing stands there (建成109个)."""
+    run = _RUN_BEFORE.search(said, 0, at)
+    if run is None or any(ch.isdecimal() for ch in said[max(0, run.start() - 2) : run.start()]):
+        return ""  # (10个乡镇卫生院 after 20所农村中小学校: the word before is the last item's)
+    last = segment(run.group(1))[-1]
+    return last if len(last) >= 2 and last in noun_lexicon() and not verb_like(last) else ""
+
+
+_RUN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8}?)的?$")
 
 
 @check(GapKind.ASK_NAMES)
