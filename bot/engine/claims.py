@@ -49,7 +49,7 @@ _RANK_AREAS = ZH.words("claim_rank_areas")
 _RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 # a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
-_PRESENTING = alternation(ZH.words("speech_verbs"))
+_PRESENTING = alternation((*ZH.words("speech_verbs"), *ZH.words("claimed_presenting")))
 _TITLE_JOINED = ZH.source("claim_title_joined")  # 县委书记兼县长: two titles claimed as one
 _ONE_TITLE = r"(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")"
 _TITLE_SOURCE = (

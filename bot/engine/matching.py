@@ -25,6 +25,7 @@ from ..language.english import EnglishReader
 from ..language.text import Normalizer, bigrams
 from ..settings import Thresholds, Weights
 from .analyse import (
+    HEARSAY,
     QUESTION_MARK,
     Analysis,
     analyse,
@@ -337,12 +338,16 @@ class Matcher:
         vocab = self.decider.vocabulary
         # (English is read as Chinese first: its question words are what tell a question from a check, and the
         # spaces between its words end no clause: "多少高新技术企业 2020年?" does not put 2020年 as a question)
-        if not analyse(self.normalizer, re.sub(r"\s+", "", folded) if english else question, vocab).checks:
-            return result
         presenter = next((v for v in values if presenter_claimed(v)), None)
+        # (a presenter heard, then asked: 邻居说养老那段是王向前讲的，到底是谁)
+        heard = presenter is not None and HEARSAY.search(presenter.clause) is not None
+        read = re.sub(r"\s+", "", folded) if english else question
+        if not heard and not analyse(self.normalizer, read, vocab).checks:
+            return result
         if presenter is not None:
-            # 是王向前副县长回答的吧: who presented that topic, asked again, and the name checked against it
-            again = self._match(without_claim(folded, presenter))
+            # 是王向前副县长回答的吧: who presented that topic, asked again, and the name checked against it (what
+            # was heard is asked alone: the clauses after it doubt it and ask who)
+            again = self._match(without_claim(presenter.clause if heard else folded, presenter))
             if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
                 claim = judge_claim(presenter, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
