@@ -215,15 +215,15 @@ def presenter_claimed(value: ClaimedValue) -> bool:
     when the message is answered, since the answer may be about the person named rather than the topic."""
     if value.kind != "name":
         return False
-    pattern = "是" + re.escape(value.said) + "(?:" + _TITLES + ")?(?:" + _PRESENTING + ")"
+    pattern = "是(?:" + _TITLES + ")?" + re.escape(value.said) + "(?:" + _TITLES + ")?(?:" + _PRESENTING + ")"
     return re.search(pattern, value.clause) is not None
 
 
 def without_claim(message: str, value: ClaimedValue) -> str:
     """The message with the claimed value asked for instead, and its words of checking left out."""
     said = value.said
-    if value.kind == "name":  # 王向前副县长 → 谁: the title goes with the name
-        found = re.search(re.escape(said) + "(?:" + _TITLES + ")?", message)
+    if value.kind == "name":  # 王向前副县长, 副县长王向前 → 谁: the title goes with the name
+        found = re.search("(?:" + _TITLES + ")?" + re.escape(said) + "(?:" + _TITLES + ")?", message)
         said = found.group(0) if found else said
     text = _digits(message).replace(said, value.asking, 1)
     text = _CHECK_WORDS.sub("", text).strip() or text

@@ -91,6 +91,7 @@ def test_verdicts_are_a_closed_set() -> None:
         ("城乡融合那个问题是王向前副县长回答的吧", "differs", "崔维廷"),  # answered about 王向前 before
         ("开发区是王向前介绍的对吧", "holds", "王向前"),
         ("养老那一段是王向前副县长讲的吗", "differs", "郭强"),  # 讲, as residents say it
+        ("城乡一体化的问题是副县长王向前答的吧?", "differs", "崔维廷"),  # the title before the name
         # heard from a neighbour, then doubted and asked: the heard name is judged
         ("我邻居老张说养老那一段是王向前副县长讲的，我咋记得不是，到底是谁", "differs", "郭强"),
     ],
