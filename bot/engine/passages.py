@@ -34,6 +34,8 @@ _EACH = ZH.pattern("passage_each")  # and asks of each (分别, 各)
 _LABELS = ZH.pattern("passage_labels")  # a caption or heading asked for (配图, 小标题)
 _ENUMERATED = ZH.pattern("passage_enumerated")  # a sentence that starts an item of a counted-off list (一是, 二是)
 _COUNT = ZH.pattern("passage_count")  # how many things the message asks of (哪三个)
+_NUMBERED_ASK = ZH.pattern("passage_numbered_ask")  # an item asked by its place and first words (一是打出啥)
+_PLACES = "一二三四五六七八九"
 _LIST_WORDS = ZH.pattern("passage_list_words")  # words for a list's items (举措, 三点, 一是) that name none of them
 _HAN = re.compile(r"[\u4e00-\u9fff\d]{2,}")
 _CLAUSES = re.compile(r"[，,。；;:：]")
@@ -132,6 +134,9 @@ class PassageFinder:
         asking = next((c for c in reversed(clauses) if _ASKED.search(c)), "")
         if self._unknown(self._normalizer.plain(_FRAME.sub("，", asking)) if asking else content):
             return []
+        numbered = self._numbered(plain, content)
+        if numbered:
+            return numbered
         quoted = self._quoted(plain) or self._continued(message)
         if quoted is not None:
             return [(message, self._entry(quoted))]
@@ -178,6 +183,30 @@ class PassageFinder:
             return []
         items = fits[held[0][1]][1]
         return [(unit.passage.text[:2], self._entry(unit)) for unit in items]
+
+    def _numbered(self, plain: str, content: str) -> list[tuple[str, Entry]]:
+        """Items of a list the report counts off, asked by their place and the words they begin with (开发区那三条，
+        一是打出啥，二是做足啥; 第三条下好什么): each from the one list whose item at that place holds those words
+        (or, with no words, whose section holds what the message names), or []."""
+        asked = [
+            (_PLACES.index(p) if p in _PLACES else int(p) - 1, words, m.group(0))
+            for m in _NUMBERED_ASK.finditer(plain)
+            for p, words in [(m.group(1) or m.group(2), m.group(3))]
+        ]
+        if not asked:
+            return []
+        wanted = _asked_pairs(_LIST_WORDS.sub(" ", content))
+        fits = []
+        for items, section in self._lists:
+            if not all(place < len(items) and words in _ASPECT.sub("", items[place].key) for place, words, _ in asked):
+                continue
+            fits.append((self._weight(wanted & section), items))
+        # one list holds them; several that do are told apart by the section the message names
+        fits.sort(key=lambda fit: -fit[0])
+        if not fits or (len(fits) > 1 and fits[0][0] <= fits[1][0]):
+            return []
+        items = fits[0][1]
+        return [(said, self._entry(items[place])) for place, _, said in asked]
 
     def asks_beyond(self, message: str, quote: str) -> bool:
         """Whether the last clause of a message of several asks the wording of something ``quote`` does not hold

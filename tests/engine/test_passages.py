@@ -176,3 +176,26 @@ def test_two_words_quoted_that_stand_once_in_the_report_ask_how_it_goes_on(match
     result = matcher.match("有一张配图写着“宜居”俩字，后面跟着啥")
     assert result.status is Status.ANSWERED and result.entry is not None, result
     assert "宜居交城" in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("开发区讲了三条,第一条打出什么,第三条下好什么", ["组合拳", "先手棋"]),
+        ("开发区那三条，一是打出啥，二是做足啥，三是下好啥", ["组合拳", "大文章", "先手棋"]),
+    ],
+)
+def test_items_of_a_counted_off_list_asked_by_place_and_first_words(
+    matcher: Matcher, kb: KnowledgeBase, question: str, words: list[str]
+) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and len(result.parts) == len(words)
+    for part, word in zip(result.parts, words, strict=True):
+        assert part.entry is not None and word in to_json(part, kb)["answer"]
+
+
+def test_an_ordinal_that_names_no_words_of_an_item_is_not_a_list_item(matcher: Matcher) -> None:
+    # 第三个是哪个村 counts villages; 全市第一是哪个县 asks a rank: neither quotes an item of a list
+    for question in ("庞泉沟镇试点的3个村，除了中庄、代家庄，第三个是哪个村？", "有效发明专利全市第一是哪个县？"):
+        result = matcher.match(question)
+        assert result.entry is None or not result.entry.id.startswith("jiaocheng-release@"), question
