@@ -15,11 +15,12 @@ from __future__ import annotations
 import math
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable
 from importlib import resources
 
 from . import ZH
-from .text import is_pinyin_word, pinyin_key, syllables_of
+from .text import FIRST_READINGS, is_pinyin_word, pinyin_key, syllables_of
 
 __all__ = ["PinyinReader"]
 
@@ -48,6 +49,7 @@ class PinyinReader:
         self._source = vocabulary
         self._lock = threading.Lock()
         self._words: dict[str, tuple[float, str]] | None = None  # sound key → (score, word)
+        self._initials: dict[str, str] = {}  # kfq → 开发区: the base's words by their initials, when one word has them
         self._longest = 1
 
     def _build(self) -> dict[str, tuple[float, str]]:
@@ -83,6 +85,7 @@ class PinyinReader:
         for word in _ASKING_WORDS:
             offer(word, _DOMAIN_BONUS + math.log(1000) + len(word) + 1)
         self._longest = max((len(k) for k in words), default=1)
+        self._initials = _by_initials(domain)
         return words
 
     def _vocabulary(self) -> dict[str, tuple[float, str]]:
@@ -90,6 +93,10 @@ class PinyinReader:
             if self._words is None:
                 self._words = self._build()
             return self._words
+
+    def _by_initials(self) -> dict[str, str]:
+        self._vocabulary()
+        return self._initials
 
     def warm(self) -> None:
         """Build the vocabulary now (a background thread calls this so no question waits for it)."""
@@ -119,6 +126,9 @@ class PinyinReader:
                 continue
             if is_pinyin_word(piece) and piece not in _NOT_PINYIN:
                 group.append(piece)
+            elif piece in self._by_initials():  # kfq, zjtx: a word of the base typed by its initials
+                flush()
+                out.append(self._by_initials()[piece])
             else:
                 flush()
                 out.append(piece)
@@ -145,3 +155,30 @@ class PinyinReader:
         read = "".join(done[1])
         # after 多少/几 comes a measure word: 多少zhang is 多少张, not 多少长
         return _AFTER_COUNT.sub(lambda m: m.group(1) + _MEASURES.get(pinyin_key(m.group(2)), m.group(2)), read)
+
+
+def _initials(word: str) -> str:
+    """The first letter of each character's pinyin (开发区 → kfq; 专 is z, as typed), or '' when a character has
+    none or starts with a vowel (安, 二: initials of such words read as English or pinyin)."""
+    letters = []
+    for char in word:
+        reading = FIRST_READINGS.get(ord(char), "")
+        first = unicodedata.normalize("NFD", reading[:1])[:1]  # (é → e)
+        if not first or first in _VOWELS:
+            return ""
+        letters.append(first)
+    return "".join(letters)
+
+
+_VOWELS = frozenset("aeiouv")
+
+
+def _by_initials(words: Iterable[str]) -> dict[str, str]:
+    """The base's words of 3 to 6 characters by their initials, only those initials that one word has."""
+    found: dict[str, set[str]] = {}
+    for word in words:
+        if 3 <= len(word) <= 6:
+            key = _initials(word)
+            if key:
+                found.setdefault(key, set()).add(word)
+    return {key: next(iter(held)) for key, held in found.items() if len(held) == 1}

@@ -58,3 +58,19 @@ def test_english_words_for_the_releases_terms_and_unknown_english_asked_about(ma
     assert "中国氮肥工业协会" in result.entry.answer
     # an English word the release never states, asked about, is a detail it does not give
     assert matcher.match("乡镇卫生院能做CT吗").status is not Status.ANSWERED
+
+
+def test_a_word_of_the_base_typed_by_its_initials_is_read(reader: PinyinReader) -> None:
+    assert reader.read("省级zjtx企业交城有多少户") == "省级专精特新企业交城有多少户"
+    assert reader.read("kfq要建成啥样的园区") == "开发区要建成啥样的园区"
+    # consonants only, and initials one word of the base has: English and pinyin stay as they are
+    assert reader.read("app ok pdf") == "app ok pdf"
+
+
+def test_two_questions_one_typed_with_initials_are_both_answered(matcher: Matcher) -> None:
+    result = matcher.match("kfq那块是谁介绍的 城乡融合又是谁回答的")
+    assert result.status is Status.ANSWERED and len(result.parts) == 2
+    assert [p.entry.id for p in result.parts if p.entry] == [
+        "about-speaker-wang-xiangqian",
+        "about-speaker-cui-weiting",
+    ]
