@@ -17,9 +17,18 @@ from collections.abc import Callable, Sequence
 
 from ..language import ZH, Vocabulary
 from .analyse import names_nothing, salient_nouns, subject_of
+from .checks import WHO
 from .lexicon import segment, verb_like
 
-__all__ = ["FOLLOW_UP_SECONDS", "leaning_parts", "names_its_own", "points_back", "resolved"]
+__all__ = [
+    "FOLLOW_UP_SECONDS",
+    "as_person",
+    "leaning_parts",
+    "names_its_own",
+    "points_at_person",
+    "points_back",
+    "resolved",
+]
 
 FOLLOW_UP_SECONDS = 300  # how long a chat keeps a person's previous question for a follow-up
 _PATTERNS = ZH.patterns("follow_up")
@@ -97,3 +106,17 @@ def leaning_parts(parts: Sequence[str], answered: Sequence[bool], vocab: Vocabul
         for i in range(1, len(parts))
         if answered[i - 1] and not answered[i] and (points_back(parts[i]) or names_nothing(parts[i], vocab))
     }
+
+
+_PERSON = ZH.pattern("person_pointing")  # 他, 她, 这位: a person named by the answer before
+
+
+def points_at_person(asked: str, question: str) -> bool:
+    """Whether ``question`` begins with 他, 她 or 这位 and ``asked``, before it, asks who."""
+    return _PERSON.match(question.strip()) is not None and WHO.search(asked) is not None
+
+
+def as_person(question: str, people: Sequence[str]) -> list[str]:
+    """``question`` with its 他/她 replaced by the first of ``people`` (郭强是什么职务), or [] when there is none."""
+    person = _PERSON.match(question.strip())
+    return [people[0] + question.strip()[person.end() :]] if people and person else []

@@ -40,7 +40,6 @@ from .analyse import (
     subject_of,
     without_story,
 )
-from .checks import WHO
 from .claims import (
     Claim,
     ClaimedValue,
@@ -56,9 +55,10 @@ from .claims import (
 from .comparing import Comparisons
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
-from .followup import leaning_parts, names_its_own, points_back, resolved
+from .followup import as_person, leaning_parts, names_its_own, points_at_person, points_back, resolved
 from .gaps import GapKind
 from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
+from .listed import each_apart, states_thing
 from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
@@ -70,7 +70,6 @@ __all__ = ["Candidate", "Gap", "MatchResult", "Matcher", "Status"]
 
 
 _LETTERS = re.compile(r"[a-z]{2}")
-_PERSON = ZH.pattern("person_pointing")  # 他, 她, 这位: a person named by the answer before
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
@@ -215,7 +214,20 @@ class Matcher:
         )
 
     def decide(self, question: str, analysis: Analysis, *, part: bool = False) -> MatchResult:
-        """The status of one question (or one part of a message) from its ranked entries."""
+        """The status of one question or part from its ranked entries; two things joined in it, asked of each."""
+        result = self._decide(question, analysis, part=part)
+        if result.status is Status.SMALLTALK or analysis.checks:
+            return result
+        vocab, facts = self.decider.vocabulary, self.decider.facts
+        return each_apart(
+            question,
+            analysis.message,
+            result,
+            lambda asked: self._decide(asked, analyse(self.normalizer, asked, vocab), part=True),
+            lambda entry, asked: states_thing(facts, vocab, self.kb.index_of(entry.id), asked),
+        )
+
+    def _decide(self, question: str, analysis: Analysis, *, part: bool = False) -> MatchResult:
         if names_nothing(analysis.key, self.decider.vocabulary):
             return MatchResult(question=question, status=Status.NO_MATCH, gaps=(Gap(GapKind.SUBJECT),))
         ranked = self.rank(analysis)
@@ -417,23 +429,15 @@ class Matcher:
     def _person_meant(self, previous: str, question: str) -> list[str]:
         """他/她 after a question that asked who (讲养老的是谁 → 他是什么职务): the message read with the person that
         question's answer names, or []."""
-        if not self._points_at_person(previous, question):
+        if not points_at_person(previous, question):
             return []
         earlier = self.match(previous)
         return self._as_person(question, None if earlier.compound else earlier.entry)
 
-    @staticmethod
-    def _points_at_person(asked: str, question: str) -> bool:
-        """Whether ``question`` begins with 他, 她 or 这位 and ``asked``, before it, asks who."""
-        return _PERSON.match(question.strip()) is not None and WHO.search(asked) is not None
-
     def _as_person(self, question: str, entry: Entry | None) -> list[str]:
-        """``question`` with its 他/她 replaced by the first person who presents the report that ``entry``'s answer
-        names (郭强是什么职务), or [] when it names none."""
+        """``question`` with its 他/她 replaced by the first presenter ``entry``'s answer names, or []."""
         index = self.kb.index_of(entry.id) if entry is not None else None
-        people = self.decider.facts.people_in(index) if index is not None else []
-        person = _PERSON.match(question.strip())
-        return [people[0] + question.strip()[person.end() :]] if people and person else []
+        return as_person(question, self.decider.facts.people_in(index) if index is not None else [])
 
     def _names_its_own(self, question: str, alone: MatchResult) -> bool:
         """Whether a message that leaves its subject out by its form names one its answer alone states."""
@@ -471,7 +475,7 @@ class Matcher:
         answered_each = [r.status is Status.ANSWERED for r in results]
         for i, readings in leaning_parts(parts, answered_each, vocab).items():
             # 他/她 after a part that asks who (发布会开场是谁介绍的，他是什么职务): the person its answer names
-            if self._points_at_person(parts[i - 1], parts[i]):
+            if points_at_person(parts[i - 1], parts[i]):
                 readings = self._as_person(parts[i], results[i - 1].entry) or readings
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
@@ -507,6 +511,8 @@ class Matcher:
             if result.status is Status.ANSWERED and any(k.entry == result.entry for k in kept):
                 continue
             kept.append(result)
+        # (a part that asks of two things joined, 引进了多少中介机构和人才, is two parts)
+        kept = [p for k in kept for p in (k.parts or (k,))]
         if len(kept) == 1:
             if whole.status is not Status.ANSWERED:
                 return kept[0]
