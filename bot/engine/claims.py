@@ -53,7 +53,7 @@ _PRESENTING = alternation((*ZH.words("speech_verbs"), *ZH.words("claimed_present
 _TITLE_JOINED = ZH.source("claim_title_joined")  # 县委书记兼县长: two titles claimed as one
 _ONE_TITLE = r"(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")"
 _TITLE_SOURCE = (
-    r"(?<=是)(?:{home})?" + _ONE_TITLE + r"(?:(?:" + _TITLE_JOINED + r")" + _ONE_TITLE + r")*"
+    r"(?<=是)(?:(?:{home})的?)?" + _ONE_TITLE + r"(?:(?:" + _TITLE_JOINED + r")" + _ONE_TITLE + r")*"
     r"(?=[吧吗呢啊?？，,。!！]|$|讲|说|" + _PRESENTING + ")"
 )
 
@@ -158,8 +158,9 @@ def claimed_values(
         clause = _clause_around(text, match.start(), match.end())
         # (the county's short name taken off: 某某县长 is 县长, 某某县委书记 is 县委书记)
         said = match.group(0)
-        title = next((said[len(n) :] for n in sorted(home, key=len) if said.startswith(n)), said)
-        if any(text[: match.start() - 1].endswith(name) for name in named):
+        title = next((said[len(n) :].lstrip("的") for n in sorted(home, key=len) if said.startswith(n)), said)
+        before = re.split(r"[，,。；;？?！!]", text[max(0, match.start() - 8) : match.start()])[-1]
+        if any(name in before for name in named):  # (刘大鹏现在是县长吧: a word or two may stand between)
             # a title claimed of a person named (刘大鹏是县委书记吧): checked against the title that person has
             found.append(ClaimedValue(title, "role", _ASKING["role"], clause, match.start()))
         elif not named:

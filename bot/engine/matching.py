@@ -354,7 +354,11 @@ class Matcher:
         # (a presenter heard, then asked: 邻居说养老那段是王向前讲的，到底是谁)
         heard = presenter is not None and HEARSAY.search(presenter.clause) is not None
         read = re.sub(r"\s+", "", folded) if english else question
-        if not heard and not analyse(self.normalizer, read, vocab).checks:
+        # (a clause that checks, then one that asks: 是2022年给的吧，谁授予的)
+        checks = analyse(self.normalizer, read, vocab).checks or any(
+            analyse(self.normalizer, v.clause, vocab).checks for v in values if v.clause != read
+        )
+        if not heard and not checks:
             return result
         if presenter is not None:
             # 是王向前副县长回答的吧: who presented that topic, asked again, and the name checked against it (what

@@ -8,6 +8,7 @@ import pytest
 from bot.engine.claims import Verdict, claimed_values, without_claim
 from bot.engine.matching import Matcher, Status
 from bot.engine.render import to_json
+from bot.knowledge.model import KnowledgeBase
 
 
 def _checked(matcher: Matcher, question: str) -> tuple[str, str, str]:
@@ -245,3 +246,21 @@ def test_a_title_claimed_with_the_countys_name_is_checked(
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.claim is not None, result
     assert (result.claim.said, str(result.claim.verdict)) == (said, verdict)
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "verdict", "fact"),
+    [
+        # a clause that checks, then one that asks: the claim is judged, the ask answered
+        ("中国钙都这个称号是2022年给的吧,谁授予的", "2022年", "differs", "中国氮肥工业协会"),
+        ("刘大鹏现在是交城的县长吧？另外还兼着县委什么职务", "县长", "holds", "县委副书记"),
+        ("刘大鹏是交城的县委书记吧", "县委书记", "differs", "县委副书记"),  # 交城的 before the title
+    ],
+)
+def test_a_claim_beside_a_question_is_judged_and_the_question_answered(
+    matcher: Matcher, kb: KnowledgeBase, question: str, said: str, verdict: str, fact: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.claim is not None
+    assert (result.claim.said, str(result.claim.verdict)) == (said, verdict)
+    assert fact in to_json(result, kb)["answer"]
