@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 
 from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary, alternation
-from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits
+from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits, shares_as_percent
 from .analyse import EXCLUSIVE, another_value_stated, unit_class
 
 __all__ = [
@@ -79,7 +79,7 @@ _KEPT = "\ue000"
 
 def _digits(message: str) -> str:
     """The message with its numerals as digits, except lone ones (kept as a mark that is not a digit)."""
-    return chinese_numerals_to_digits(_LONE_NUMERAL.sub(_KEPT, message))
+    return chinese_numerals_to_digits(_LONE_NUMERAL.sub(_KEPT, shares_as_percent(message)))
 
 
 class Verdict(StrEnum):

@@ -21,7 +21,15 @@ import opencc
 from . import ZH
 from .datacache import cached_parse, package_file
 
-__all__ = ["MAX_INPUT_CHARS", "Normalizer", "bigrams", "chinese_numerals_to_digits", "pinyin_key", "quoted_terms"]
+__all__ = [
+    "MAX_INPUT_CHARS",
+    "Normalizer",
+    "bigrams",
+    "chinese_numerals_to_digits",
+    "pinyin_key",
+    "quoted_terms",
+    "shares_as_percent",
+]
 
 MAX_INPUT_CHARS = 2000  # longer messages are cut: nobody's question needs more
 MAX_KEY_CHARS = 300
@@ -37,6 +45,9 @@ _MEASURE = ZH.chars("numeral_measures")
 # A run of Chinese numerals (optionally with 点 and decimals), e.g. 二十九, 一千二百, 二点七八.
 _PERCENT, _POINT = ZH.chars("numerals.percent"), ZH.chars("numerals.point")
 _NUMERAL_RUN = re.compile(rf"({_PERCENT})?([{_NUM_CHARS}]+(?:{_POINT}[{_NUM_CHARS}]+)?)")
+_FRACTION = re.compile(rf"([{_NUM_CHARS}]+){ZH.chars('numerals.fraction')}([{_NUM_CHARS}]+)")
+_SHARES: dict[str, str] = {str(k): str(v) for k, v in ZH.table("numerals.shares").items()}
+_SHARE_WORDS = re.compile("|".join(map(re.escape, _SHARES))) if _SHARES else None
 
 _t2s = opencc.OpenCC("t2s")
 
@@ -90,6 +101,21 @@ def chinese_numerals_to_digits(text: str) -> str:
         return digits
 
     return _NUMERAL_RUN.sub(replace, text)
+
+
+def shares_as_percent(text: str) -> str:
+    """A share said as a fraction or in words written as a percentage (四分之三 → 75%, 一半 → 50%)."""
+    if _SHARE_WORDS is not None:
+        text = _SHARE_WORDS.sub(lambda m: _SHARES[m.group(0)], text)
+    return _FRACTION.sub(_fraction, text)
+
+
+def _fraction(match: re.Match[str]) -> str:
+    """四分之三 → 75%, 三分之一 → 33.3%; as typed when a numeral is not a number."""
+    whole, part = _cn_int(match.group(1)), _cn_int(match.group(2))
+    if not whole or part is None or part > whole:
+        return match.group(0)
+    return f"{round(100 * part / whole, 1):g}%"
 
 
 _PINYIN_FORMAT = 1  # of the cache file

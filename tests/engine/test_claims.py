@@ -264,3 +264,10 @@ def test_a_claim_beside_a_question_is_judged_and_the_question_answered(
     assert result.status is Status.ANSWERED and result.claim is not None
     assert (result.claim.said, str(result.claim.verdict)) == (said, verdict)
     assert fact in to_json(result, kb)["answer"]
+
+
+def test_a_share_claimed_in_words_is_judged_as_a_percentage(matcher: Matcher) -> None:
+    result = matcher.match("我女婿说交城硝基肥占了全国一半的产能，是这么回事吗")
+    assert result.status is Status.ANSWERED and result.claim is not None
+    assert result.claim.said == "50%" and not result.claim.holds
+    assert result.entry is not None and "75%" in result.entry.answer

@@ -75,3 +75,12 @@ def test_a_pattern_with_a_slot_finds_what_the_filled_in_pattern_finds(text: str,
 def test_a_slot_after_a_part_that_reads_characters_is_refused() -> None:
     with pytest.raises(ValueError, match="lookbehind"):
         SlottedPattern("是{number}张", "{number}")
+
+
+def test_a_share_said_as_a_fraction_or_in_words_is_a_percentage() -> None:
+    from bot.language.text import shares_as_percent
+
+    assert shares_as_percent("全国四分之三的产能") == "全国75%的产能"
+    assert shares_as_percent("三分之一") == "33.3%"
+    assert shares_as_percent("占了全国一半") == "占了全国50%"
+    assert shares_as_percent("三个一体化") == "三个一体化"
