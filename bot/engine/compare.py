@@ -32,10 +32,12 @@ _MONEY = re.compile("|".join(w for w, kind in ZH.classes("counted_nouns").items(
 _SMALLER = frozenset(ZH.words("comparison_smaller"))
 _TRAILING = re.compile(r"[？?！!。.，,\s]+$")
 _OPS = ZH.table("comparison_ops")
+_MORE = ZH.chars("comparison_more")  # the adjective of a comparison that names none (A和B一样吗)
 _CLAUSE = re.compile(r"[^，,。；;]+")
 _BOUND = ZH.pattern("comparison_bound")
 _ROUGH = ZH.pattern("comparison_rough")
 _OWN_FIGURE = ZH.pattern("comparison_own_figure")
+_MEASURE_ENDS = re.compile("(?:" + ZH.source("measures") + "|" + ZH.source("compared_measures") + ")$")
 _NOW = frozenset(ZH.words("comparison_now"))
 _OTHER_TIME = ZH.pattern("comparison_other_time")
 _REACHING = ZH.pattern("comparison_reaching")
@@ -106,16 +108,29 @@ def compared_pair(message: str) -> Compared | None:
             if measure and measure not in _ANY_MEASURE:
                 # 掌上办和集中办哪个事项多: the things' 事项 (a thing that names it already keeps its name)
                 first, second = (t if t.endswith(measure) else t + measure for t in (first, second))
+            first, second = _measure_shared(first, second)
             first, second = _at_that_time(*(_without_own_figure(t) for t in (first, second)))
             if len(first) >= 2 and len(second) >= 2:
                 asked = _ASKED.format(a=first, b=second)
-                return Compared(first, second, match.group("adj"), asked, _OPS.get(name, "which"))
+                adj = match.group("adj")  # (一样吗 says no adjective: whether one is more)
+                return Compared(first, second, _MORE if adj is None else adj, asked, _OPS.get(name, "which"))
     return None
 
 
 def _stated_once(entry: Entry, shown: str, normalizer: Normalizer) -> bool:
     """Whether the entry's answer states a figure (1户) once: its quote saying it again is the same figure."""
     return chinese_numerals_to_digits(normalizer.fold(entry.answer)).count(shown) <= 1
+
+
+def _measure_shared(first: str, second: str) -> tuple[str, str]:
+    """Two things compared where one is given a figure of its own and the other a measure (升级的3.6亿和水污染治理
+    项目的投资): the figure is of that measure too (升级的投资)."""
+    for thing, other, flip in ((first, second, False), (second, first, True)):
+        measure = _MEASURE_ENDS.search(other)
+        if _OWN_FIGURE.search(thing) and measure and not _MEASURE_ENDS.search(_without_own_figure(thing)):
+            shared = (_without_own_figure(thing).rstrip("的那这") + "的" + measure.group(0), other)
+            return shared[::-1] if flip else shared
+    return first, second
 
 
 def _without_own_figure(thing: str) -> str:
