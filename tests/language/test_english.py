@@ -131,7 +131,12 @@ def test_english_questions_get_the_chinese_answer(matcher: Matcher, question: st
 
 @pytest.mark.parametrize(
     "question",
-    ["What's the weather in Jiaocheng?", "How many people live in Wenshui?", "交城的population有多少"],
+    [
+        "What's the weather in Jiaocheng?",
+        "How many people live in Wenshui?",
+        "交城的population有多少",
+        "Lishi District 有多少户国家级高新技术企业？",  # another place of the city, with its English kind
+    ],
 )
 def test_english_out_of_scope_questions_are_declined(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).status not in (Status.ANSWERED, Status.PARTIAL)
