@@ -509,8 +509,10 @@ def asking_clauses(message: str) -> tuple[str, int]:
     said = sentences(message)
     # when the resident puts question marks, a sentence ended by a full stop tells (我没记清楚有啥设施。)
     marked = any(s.rstrip().endswith(("？", "?")) for s in said)
-    for sentence in said:
-        if marked and not sentence.rstrip().endswith(("？", "?")):
+    for at, sentence in enumerate(said):
+        # (the last sentence left unpunctuated still asks: ……几个乡镇社工站？那个三帮四查是帮老人做些甚)
+        open_end = at == len(said) - 1 and not sentence.rstrip().endswith(("。", ".", "！", "!"))
+        if marked and not sentence.rstrip().endswith(("？", "?")) and not open_end:
             continue
         clauses = [c for c in _ASKING_CLAUSE_MARKS.split(sentence) if c.strip()]
         asking = [i for i, c in enumerate(clauses) if QUESTION_MARK.search(c)]

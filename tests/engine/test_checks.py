@@ -733,3 +733,13 @@ def test_a_total_asked_is_not_answered_by_a_part_or_a_share(matcher: Matcher) ->
     assert part.status is Status.ANSWERED and "62个行政村" in part.entry.answer  # type: ignore[union-attr]
     lines = matcher.match("农村客运一共开通了多少条线路？")  # only the share of villages it reaches is given
     assert lines.status is Status.NO_MATCH and lines.entry is None
+
+
+def test_a_last_question_left_unpunctuated_after_a_marked_one_is_asked_too(matcher: Matcher) -> None:
+    message = (
+        "我家老爷子一个人在村里住，我们在外地，一年回不去几趟，心里老悬着。听村里人说镇上有个社工站能上门帮忙，"
+        "全县挂牌成立了几个乡镇社工站？那个三帮四查是帮老人做些甚"
+    )
+    result = matcher.match(message)
+    assert result.status is Status.ANSWERED and len(result.parts) == 2
+    assert [p.entry.id for p in result.parts if p.entry] == ["elder-social-work-stations", "elder-three-helps-four-checks"]
