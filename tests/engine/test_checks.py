@@ -743,3 +743,12 @@ def test_a_last_question_left_unpunctuated_after_a_marked_one_is_asked_too(match
     result = matcher.match(message)
     assert result.status is Status.ANSWERED and len(result.parts) == 2
     assert [p.entry.id for p in result.parts if p.entry] == ["elder-social-work-stations", "elder-three-helps-four-checks"]
+
+
+def test_the_rest_of_a_list_is_the_items_the_message_does_not_name(matcher: Matcher) -> None:
+    # 除了院士工作站还有啥: the entry lists two more (with 等); every item named already leaves no rest to give
+    rest = matcher.match("开发区建了哪些产学研基地，除了院士工作站还有啥")
+    assert rest.status is Status.ANSWERED and rest.entry is not None
+    assert "联合实验室" in rest.entry.answer
+    named = matcher.match("35个品种除了硝酸钙、硝酸铵钙、硝酸钾之外还有哪些")
+    assert named.status is not Status.ANSWERED

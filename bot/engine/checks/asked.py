@@ -13,6 +13,7 @@ from ..analyse import (
     MEASURES,
     NAMED_BY,
     Analysis,
+    salient_nouns,
 )
 from ..facts import COUNTED_GROUP, LIST_SEPARATORS, EntryFacts
 from ..gaps import Gap, GapKind
@@ -85,6 +86,26 @@ def examples_from_a_list(f: EntryFacts, q: Asked) -> None:
     """Examples asked (比如, 举几个): a list the answer gives is enough, whatever kind of things it names."""
     if "examples" in q.analysis.asks and LIST_SEPARATORS.search(f.answer(q.index)):
         q.drop(GapKind.ASK_ORG, GapKind.ASK_NAMES, GapKind.ASK_WHICH, GapKind.ASK_PLACES)
+
+
+@check()
+def rest_of_a_list_named(f: EntryFacts, q: Asked) -> None:
+    """除了院士工作站还有啥: the rest of a list the message names an item of, where the entry's answer lists that
+    item and others (the others the release gives are the answer, its 等 saying there are more)."""
+    if not q.has(GapKind.ASK_REST):
+        return
+    answer, message = f.answer(q.index), q.analysis.message
+    named = [n for n in salient_nouns(q.analysis.focus, f.vocabulary) if n in f.plain(answer)]
+    # the list that holds a thing named: the items around its 、 (the first is the end of its clause), and one the
+    # message does not name is the rest
+    for clause in re.split(r"[，,。；;：:]", answer):
+        pieces = [p.split("等")[0] for p in clause.split("、")]
+        items = [pieces[0][-6:], *pieces[1:]]
+        if len(pieces) < 2 or not any(n in f.plain(item) for n in named for item in items):
+            continue
+        if any(len(item) >= 2 and f.plain(item)[-2:] not in message for item in items):
+            q.drop(GapKind.ASK_REST)
+            return
 
 
 @check(GapKind.ASK_WHICH)
