@@ -49,7 +49,7 @@ class PinyinReader:
         self._source = vocabulary
         self._lock = threading.Lock()
         self._words: dict[str, tuple[float, str]] | None = None  # sound key → (score, word)
-        self._initials: dict[str, str] = {}  # kfq → 开发区: the base's words by their initials, when one word has them
+        self._initials: dict[str, str] | None = None  # kfq → 开发区: the base's words by their initials (one word)
         self._longest = 1
 
     def _build(self) -> dict[str, tuple[float, str]]:
@@ -85,7 +85,6 @@ class PinyinReader:
         for word in _ASKING_WORDS:
             offer(word, _DOMAIN_BONUS + math.log(1000) + len(word) + 1)
         self._longest = max((len(k) for k in words), default=1)
-        self._initials = _by_initials(domain)
         return words
 
     def _vocabulary(self) -> dict[str, tuple[float, str]]:
@@ -95,8 +94,11 @@ class PinyinReader:
             return self._words
 
     def _by_initials(self) -> dict[str, str]:
-        self._vocabulary()
-        return self._initials
+        """The base's words by their initials: from its own words alone, without the general dictionary."""
+        with self._lock:
+            if self._initials is None:
+                self._initials = _by_initials(self._source()[0])
+            return self._initials
 
     def warm(self) -> None:
         """Build the vocabulary now (a background thread calls this so no question waits for it)."""
