@@ -344,6 +344,7 @@ def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_c
 _JOINERS = ZH.pattern("joiners")
 
 
+_ENDS_ASKING = re.compile(r"([^，,。!！?？;；:：\s]+?)\s*[?？]")  # a clause that a question mark ends
 _PART_SPLIT = re.compile(r"[，,。!！?？;；:：\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
 _DISTRIBUTED_LIST = ZH.pattern("distributed_list")
 _DISTRIBUTIVE = ZH.pattern("distributive")
@@ -450,6 +451,7 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
         for piece in _asks_joined(normalizer, c)
     ]
     parts: list[str] = []
+    ended = {m.group(1).strip() for m in _ENDS_ASKING.finditer(question[:MAX_INPUT_CHARS])}
     context = ""
     pending: list[str] = []  # the context clauses since the last part, one by one
     for at, clause in enumerate(raw):
@@ -460,7 +462,10 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
         if not key:
             continue
         folded = normalizer.fold(clause)  # 幾 asks as 几 does
-        if not QUESTION_MARK.search(folded):
+        # (a clause that names a thing and ends in a question mark after a question asks the same of it:
+        # 国家级小巨人企业有几户？省级专精特新？)
+        marked = bool(parts) and clause.strip() in ended and _has_subject(key, vocab) and not re.search(r"\d", key)
+        if not QUESTION_MARK.search(folded) and not marked:
             context += clause + "，"
             pending.append(clause)
             continue

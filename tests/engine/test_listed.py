@@ -49,3 +49,26 @@ def test_two_things_one_entry_states_stay_one_answer(matcher: Matcher) -> None:
     result = matcher.match("养老床位和护理型床位各有多少张")  # one entry: 985张, 其中护理型床位410张
     assert result.status is Status.ANSWERED and result.entry is not None
     assert "985张" in result.entry.answer and "410张" in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "国家级小巨人企业有几户？省级专精特新？",
+        "How many national-level 专精特新小巨人 enterprises does Jiaocheng have? And provincial 专精特新?",
+    ],
+)
+def test_a_thing_named_and_ended_by_a_question_mark_after_a_question_is_asked_the_same(
+    matcher: Matcher, kb: KnowledgeBase, message: str
+) -> None:
+    result = matcher.match(message)
+    assert result.status is Status.ANSWERED and len(result.parts) == 2
+    assert ["1户" in to_json(result.parts[0], kb)["answer"], "29户" in to_json(result.parts[1], kb)["answer"]] == [
+        True,
+        True,
+    ]
+
+
+def test_a_figure_ended_by_a_question_mark_is_a_claim_not_a_thing_asked(matcher: Matcher) -> None:
+    result = matcher.match("到“十五”末国内硝基复合肥需求会到多少？1000万吨？")
+    assert result.status is Status.ANSWERED and not result.compound
