@@ -261,6 +261,7 @@ class Matcher:
         if (
             by_base.gaps
             and not by_base.blocked
+            and all(g.kind is not GapKind.SUBJECT for g in by_base.gaps)  # (交城在哪: no fact about it is close)
             and by_base.base >= t.partial
             and self.decider.confident(by_base.base, other)
         ):
@@ -270,15 +271,13 @@ class Matcher:
             )
         if candidates:
             return MatchResult(question, Status.AMBIGUOUS, None, score, candidates)
-        near = tuple(
-            Candidate(self._entries[s.index], round(s.score, 1), s.question) for s in ranked[: t.candidates]
-        )
+        near = tuple(Candidate(self._entries[s.index], round(s.score, 1), s.question) for s in ranked[: t.candidates])
         return MatchResult(question, Status.NO_MATCH, None, score, near)
 
     def match(self, question: str) -> MatchResult:
         """Match one message; never raises on any text."""
         question = question or ""
-        compared = self._compared(question)
+        compared = self._comparisons.answer(question)
         if compared is not None:
             return compared
         where = self.structure.which_part(question)  # 哪一部分提到了…: the part, not the thing
@@ -450,9 +449,6 @@ class Matcher:
             return False
         mentions = self.decider.facts.mentions
         return names_its_own(self.normalizer.fold(question), self.decider.vocabulary, lambda n: mentions(index, n))
-
-    def _compared(self, question: str) -> MatchResult | None:
-        return self._comparisons.answer(question)
 
     def _match(self, question: str) -> MatchResult:
         folded = self.normalizer.fold(question)

@@ -752,3 +752,13 @@ def test_the_rest_of_a_list_is_the_items_the_message_does_not_name(matcher: Matc
     assert "联合实验室" in rest.entry.answer
     named = matcher.match("35个品种除了硝酸钙、硝酸铵钙、硝酸钾之外还有哪些")
     assert named.status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize("question", ["交城在哪", "交城在哪里", "交城有多大"])
+def test_where_or_how_big_the_county_itself_is_not_answered_with_a_fact_of_one_of_its_places(
+    matcher: Matcher, question: str
+) -> None:
+    # the release never says where the county lies or how big it is: no entry's answer makes the county itself
+    # its subject (庞泉沟镇的三个村, 交城县硝基复合肥总产能 are things of the county)
+    result = matcher.match(question)
+    assert result.status is Status.NO_MATCH and result.entry is None

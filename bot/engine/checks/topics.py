@@ -12,10 +12,11 @@ from ...language import ZH
 from ..analyse import (
     another_value_stated,
     salient_nouns,
+    subject_of,
 )
 from ..facts import EntryFacts
 from ..gaps import Gap, GapKind
-from ..lexicon import counties_in, verb_like
+from ..lexicon import counties_in, noun_lexicon, nouns_in, segment, verb_like
 from .registry import Asked, check
 
 WHO = ZH.pattern("who")  # 谁, 哪位: a question of who
@@ -169,3 +170,36 @@ def rank_checked_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
         bigger = all(vocab.bigger_areas.fullmatch(a) for a in areas)
         if bigger and vocab.stated_rank.search(f.answer_digits(q.index)):
             q.drop(GapKind.SCOPE, GapKind.AREA)
+
+
+_WHERE_OR_SIZE = frozenset(ZH.words("county_itself_asks"))
+
+
+@check(GapKind.SUBJECT)
+def county_itself_asked(f: EntryFacts, q: Asked) -> None:
+    """交城在哪, 交城有多大: a message whose only subject is the county itself is about the county as a whole; an
+    entry whose answer never names the county (庞泉沟镇的三个村) says nothing of it."""
+    home = f.vocabulary.home_names
+    plain = q.analysis.plain
+    if not q.analysis.asks <= _WHERE_OR_SIZE or not any(name in plain for name in home):
+        return  # (谁写的, 第几场: asked of the report, which the frame words take out)
+    if len(subject_of(q.analysis.key, f.vocabulary)) >= 2:
+        return
+    for name in sorted(home, key=len, reverse=True):
+        plain = plain.replace(name, " ")
+    if any(len(n) >= 2 for n in nouns_in(plain)):
+        return
+    # the county itself is the subject where its name is followed by what it does (交城县位于…), not by a thing
+    # of its own (交城县硝基复合肥总产能…, 交城县的…)
+    said = f.said_as_typed(q.index)
+    nouns = noun_lexicon()
+    shortest = min(home, key=len)
+    at = said.find(shortest)
+    while at >= 0:
+        name = max((n for n in home if said.startswith(n, at)), key=len)  # (交城县, not 交城 of it)
+        after = said[at + len(name) : at + len(name) + 8]
+        first = segment(after)[0] if after else ""
+        if first and first != "的" and first not in nouns:
+            return
+        at = said.find(shortest, at + len(name))
+    q.found.append(Gap(GapKind.SUBJECT))
