@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ...language import ZH
 from ..analyse import (
+    QUESTION_MARK,
     another_value_stated,
     salient_nouns,
     subject_of,
@@ -183,6 +184,8 @@ def county_itself_asked(f: EntryFacts, q: Asked) -> None:
     plain = q.analysis.plain
     if not q.analysis.asks <= _WHERE_OR_SIZE or not any(name in plain for name in home):
         return  # (谁写的, 第几场: asked of the report, which the frame words take out)
+    if not QUESTION_MARK.search(plain):
+        return  # (the county's name alone asks nothing)
     if len(subject_of(q.analysis.key, f.vocabulary)) >= 2:
         return
     for name in sorted(home, key=len, reverse=True):
