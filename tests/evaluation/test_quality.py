@@ -93,6 +93,8 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
         ("fresh_AX.yaml", 0.935, 0.016, 0.985),  # measured once, unseen, on 50dfa47 (its header)
         ("fresh_AY.yaml", 0.94, 0.01, 0.975),  # measured once, unseen, on f4a79e9 (its header)
         ("fresh_AZ.yaml", 0.98, 0.01, 0.995),  # measured once, unseen, on f4a79e9 (its header)
+        ("fresh_BA.yaml", 0.955, 0.01, 0.955),  # measured once, unseen, on 7023711 (its header)
+        ("fresh_BB.yaml", 0.77, 0.03, 0.89),  # measured once, unseen, on 7023711 (its header): English
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
