@@ -24,6 +24,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extractOne
 
 from . import ZH
 from .text import FIRST_READINGS, is_pinyin_word
@@ -217,6 +219,10 @@ _EMBEDDED = re.compile(r"^ +([\u4e00-\u9fff][\u4e00-\u9fff\d]*) +$")
 _CLAUSE = ZH.question_pattern("mark", suffix="|[啊呀呢吧嘛]$")
 
 
+_SPELLED_FROM = 4  # a word this long or longer may be a slip of the finger for a word of the lexicon
+_SPELLED_TWICE = 8  # and from this long, two slips
+
+
 class EnglishReader:
     """English words → Chinese, with one lexicon (``en.yaml`` plus a deployment's rows). Build once; reads
     are thread-safe."""
@@ -226,6 +232,10 @@ class EnglishReader:
         self._years = year_patterns()
         self._magnitudes = magnitude_pattern()
         self._read_kept = lru_cache(maxsize=1024)(self._read)
+        # the words of the lexicon's phrases, for a word typed with a slip of the finger (invnetion, coverge)
+        self._words = frozenset(w for key in self._rows for w in key)
+        self._spelled = sorted(w for w in self._words if len(w) >= _SPELLED_FROM)
+        self._respelled = lru_cache(maxsize=4096)(self._respell)
         # the phrases as a trie of words: a typed word walks to every form it may be listed under
         self._trie: dict[str, Any] = {}
         for key, chinese in self._rows.items():
@@ -321,13 +331,31 @@ class EnglishReader:
         stretches: list[list[_Token]] = []
         for match in _TOKEN.finditer(text):
             forms = tuple(lemma_forms(match.group(0)))
-            token = _Token(match.start(), match.end(), forms[0], forms, is_pinyin_word(forms[0]))
+            pinyin = is_pinyin_word(forms[0])
+            if not pinyin and not any(f in self._words for f in forms):
+                forms += self._respelled(forms[0])
+            token = _Token(match.start(), match.end(), forms[0], forms, pinyin)
             last = stretches[-1][-1] if stretches else None
             if last is not None and _JOINER.fullmatch(text[last.end : token.start]):
                 stretches[-1].append(token)
             else:
                 stretches.append([token])
         return stretches
+
+    def _respell(self, word: str) -> tuple[str, ...]:
+        """The one word of the lexicon a word it does not know was meant to be, one slip away (two for a long
+        word): invnetion → invention, coverge → coverage; () for none, or for a short word."""
+        if len(word) < _SPELLED_FROM:
+            return ()
+        limit = 1 if len(word) < _SPELLED_TWICE else 2
+        found = extractOne(word, self._spelled, scorer=Levenshtein.distance, score_cutoff=limit)
+        if found is None:
+            return ()
+        # a letter typed for another in a short word often spells another word (heating, not heading): only
+        # letters left out or typed twice are slips there
+        if len(word) < _SPELLED_TWICE and any(op.tag == "replace" for op in Levenshtein.editops(word, found[0])):
+            return ()
+        return tuple(lemma_forms(found[0]))
 
     def _read_stretch(self, tokens: list[_Token]) -> str | None:
         """The stretch with the phrases it knows in Chinese, or None when it reads none (or is pinyin)."""

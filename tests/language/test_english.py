@@ -224,3 +224,11 @@ def test_a_wish_about_the_reply_is_not_a_thing_asked() -> None:
     reader = EnglishReader.for_place()
     assert "中国" not in reader.read("how many beds in total? please answer in chinese")
     assert "全年" in reader.read("output value for the full year")
+
+
+def test_a_word_typed_with_a_slip_is_read_as_the_lexicons_word(matcher: Matcher) -> None:
+    reader = matcher.english
+    assert "日处理能力" in reader.read("污水日处里能力 daily capasity 多少万立方")  # capasity: capacity
+    assert "覆盖率" in reader.read("rural bus coverge rate jiaochng villages?")  # a letter left out
+    # a letter typed for another in a short word may spell another word: heating is not heading (标题)
+    assert "标题" not in reader.read("交城县城冬天 heating 多会儿开始")
