@@ -232,3 +232,18 @@ def test_a_word_typed_with_a_slip_is_read_as_the_lexicons_word(matcher: Matcher)
     assert "覆盖率" in reader.read("rural bus coverge rate jiaochng villages?")  # a letter left out
     # a letter typed for another in a short word may spell another word: heating is not heading (标题)
     assert "标题" not in reader.read("交城县城冬天 heating 多会儿开始")
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("How many cooperation agreements have been signed and how many joint R&D projects carried out?", ["53项", "315项"]),
+        ("Which fields do Jiaocheng's innovative enterprises cover?", ["新型肥业"]),
+        ("化工园区四至和安全控制线 adjusted 几轮了", ["四轮"]),
+    ],
+)
+def test_the_releases_words_in_english_are_read(matcher: Matcher, question: str, facts: list[str]) -> None:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED
+    said = "".join(p.entry.answer for p in (*result.parts, result) if p.entry is not None)
+    assert all(fact in said for fact in facts)
