@@ -134,3 +134,10 @@ async def test_the_bot_on_the_second_countys_base_never_names_the_shipped_county
     assert len(sent) == 9, sent
     assert "交口问答" in sent[0] and "交口" in sent[5]  # /start names the bot; /ask's example is the county's
     assert [t for t in sent if any(w in t for w in SHIPPED_COUNTY)] == []
+
+
+def test_where_and_how_big_the_county_is_answered_where_its_base_says_it(jiaokou_matcher: Matcher) -> None:
+    # the same check that declines 交城在哪 (the release never says) answers the other county's own facts
+    for question, entry_id in (("交口县有多大", "profile-area"), ("交口在哪", "profile-location")):
+        result = jiaokou_matcher.match(question)
+        assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id

@@ -174,6 +174,8 @@ def rank_checked_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
 
 
 _WHERE_OR_SIZE = frozenset(ZH.words("county_itself_asks"))
+_ATTRIBUTES = tuple(ZH.words("county_attributes"))  # 总面积, 人口, 地处: what the county itself has
+_WHOLE_COUNTY = tuple(ZH.words("county_whole"))  # 全县: the county as a whole
 
 
 @check(GapKind.SUBJECT)
@@ -196,13 +198,14 @@ def county_itself_asked(f: EntryFacts, q: Asked) -> None:
     # of its own (交城县硝基复合肥总产能…, 交城县的…)
     said = f.said_as_typed(q.index)
     nouns = noun_lexicon()
-    shortest = min(home, key=len)
-    at = said.find(shortest)
-    while at >= 0:
-        name = max((n for n in home if said.startswith(n, at)), key=len)  # (交城县, not 交城 of it)
-        after = said[at + len(name) : at + len(name) + 8]
-        first = segment(after)[0] if after else ""
-        if first and first != "的" and first not in nouns:
-            return
-        at = said.find(shortest, at + len(name))
+    taken: set[int] = set()  # (交城县, not 交城 of it: the longest name at a place)
+    for name in sorted((*home, *_WHOLE_COUNTY), key=len, reverse=True):  # (全县国土总面积: the county too)
+        for found in re.finditer(re.escape(name), said):
+            if found.start() in taken:
+                continue
+            taken.update(range(found.start(), found.end()))
+            after = said[found.end() : found.end() + 8]
+            first = segment(after)[0] if after else ""
+            if (first and first != "的" and first not in nouns) or any(a in after[:6] for a in _ATTRIBUTES):
+                return  # (交口县总面积: the county's own size is the county itself)
     q.found.append(Gap(GapKind.SUBJECT))
