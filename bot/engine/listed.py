@@ -50,7 +50,7 @@ def _thing(words: list[str], *, reverse: bool) -> str:
     taken: list[str] = []
     nouns = noun_lexicon()
     for at, word in enumerate(words):
-        if QUESTION_MARK.search(word) or word in _TAIL or word in ("了", "的"):
+        if QUESTION_MARK.search(word) or word in _TAIL:
             break
         if verb_like(word):
             # reading outwards from the joiner: a verb is a modifier when the word on its right is a noun
