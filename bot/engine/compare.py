@@ -127,8 +127,9 @@ def _measure_shared(first: str, second: str) -> tuple[str, str]:
     项目的投资): the figure is of that measure too (升级的投资)."""
     for thing, other, flip in ((first, second, False), (second, first, True)):
         measure = _MEASURE_ENDS.search(other)
-        if _OWN_FIGURE.search(thing) and measure and not _MEASURE_ENDS.search(_without_own_figure(thing)):
-            shared = (_without_own_figure(thing).rstrip("的那这") + "的" + measure.group(0), other)
+        alone = _without_own_figure(thing)
+        if _OWN_FIGURE.search(thing) and measure and not _MEASURE_ENDS.search(alone):
+            shared = (alone.rstrip("的那这") + "的" + measure.group(0), other)
             return shared[::-1] if flip else shared
     return first, second
 

@@ -274,10 +274,6 @@ class EntryFacts:
 
     def units(self, index: int) -> frozenset[str]:
         """Classes of the things the entry's answer and quote count (org, person, bed, share, money ...)."""
-        return self._units(index)
-
-    def _units(self, index: int) -> frozenset[str]:
-        """Classes of the things the entry's answer and quote count (org, person, bed, money ...)."""
         units = self._units_cache.get(index)
         if units is None:
             said = self._retriever.said_key(index)
@@ -296,7 +292,7 @@ class EntryFacts:
         kind = unit_class(unit.group(1)) if unit else ""
         if not kind and _CHECKED_SUM.search(analysis.focus, number):
             kind = "money"  # 是不是500多万: a sum of money said without 元
-        return bool(kind) and kind not in ("time",) and kind in self._units(index)
+        return bool(kind) and kind not in ("time",) and kind in self.units(index)
 
     def part_asked(self, analysis: Analysis, index: int) -> str:
         """A figure the question itself states, asked how much of it is one part ("340余万元里高龄津贴占多少").
@@ -370,7 +366,7 @@ class EntryFacts:
 
     def counts(self, index: int, counted: str) -> bool:
         """Whether the entry states a number of this kind of thing (个 and 项 count organisations too)."""
-        units = self._units(index)
+        units = self.units(index)
         return counted in units or (counted == "org" and "thing" in units)
 
     def blocked_by(self, terms: tuple[str, ...], index: int) -> str:
@@ -512,6 +508,6 @@ class EntryFacts:
             self.said_as_typed(index)
             self.answer_digits(index)
             self.pinyin_text(index)
-            self._units(index)
+            self.units(index)
             self._caveats(index)
             self._keys(index)

@@ -261,7 +261,7 @@ class Matcher:
         if (
             by_base.gaps
             and not by_base.blocked
-            and all(g.kind is not GapKind.SUBJECT for g in by_base.gaps)  # (交城在哪: no fact about it is close)
+            and all(g.kind is not GapKind.SUBJECT for g in by_base.gaps)  # (某县在哪: no fact about it is close)
             and by_base.base >= t.partial
             and self.decider.confident(by_base.base, other)
         ):

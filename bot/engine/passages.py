@@ -188,11 +188,10 @@ class PassageFinder:
         """Items of a list the report counts off, asked by their place and the words they begin with (开发区那三条，
         一是打出啥，二是做足啥; 第三条下好什么): each from the one list whose item at that place holds those words
         (or, with no words, whose section holds what the message names), or []."""
-        asked = [
-            (_PLACES.index(p) if p in _PLACES else int(p) - 1, words, m.group(0))
-            for m in _NUMBERED_ASK.finditer(plain)
-            for p, words in [(m.group(1) or m.group(2), m.group(3))]
-        ]
+        asked = []  # (the place counted from 0, the words typed after it, the words asked)
+        for m in _NUMBERED_ASK.finditer(plain):
+            place = m.group(1) or m.group(2)
+            asked.append((_PLACES.index(place) if place in _PLACES else int(place) - 1, m.group(3), m.group(0)))
         if not asked:
             return []
         wanted = _asked_pairs(_LIST_WORDS.sub(" ", content))

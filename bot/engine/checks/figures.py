@@ -81,6 +81,7 @@ def counted_thing_never_named(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.COUNTED, noun))
 
 
+@lru_cache(maxsize=256)
 def _counted_after_unit(text: str) -> tuple[str, str]:
     """The measure word a count is asked with and the word right after it (几所高中 → 所, 高中), or ('', '') when the
     count has no measure word or nothing after it."""
@@ -227,7 +228,7 @@ def counted_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
 
 @check(GapKind.AREA)
 def counted_in_a_part(f: EntryFacts, q: Asked) -> None:
-    """交城一共多少个行政村 where the entry counts 山区62个行政村: every figure the entry gives of the thing asked is
+    """某县一共多少个行政村 where the entry counts 山区62个行政村: every figure the entry gives of the thing asked is
     one part's (a place or group named right before the figure, 山区, 平川), which the message does not name; the
     whole (全县99个行政村) is another entry's."""
     analysis = q.analysis
@@ -238,10 +239,10 @@ def counted_in_a_part(f: EntryFacts, q: Asked) -> None:
         return
     said = f.said_as_typed(q.index)
     parts = [_part_before(said, at) for at in _figures_before(said, unit + noun)]
-    vocab = f.vocabulary
+    vocab, sound = f.vocabulary, pinyin_key(analysis.message)
     if parts and all(
         part
-        and pinyin_key(part) not in pinyin_key(analysis.message)  # (平穿 typed for 平川 names it)
+        and pinyin_key(part) not in sound  # (平穿 typed for 平川 names it)
         and not part.startswith("全")
         and part not in vocab.home_names
         for part in parts

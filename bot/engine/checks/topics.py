@@ -180,7 +180,7 @@ _WHOLE_COUNTY = tuple(ZH.words("county_whole"))  # 全县: the county as a whole
 
 @check(GapKind.SUBJECT)
 def county_itself_asked(f: EntryFacts, q: Asked) -> None:
-    """交城在哪, 交城有多大: a message whose only subject is the county itself is about the county as a whole; an
+    """某县在哪, 某县有多大: a message whose only subject is the county itself is about the county as a whole; an
     entry whose answer never names the county (庞泉沟镇的三个村) says nothing of it."""
     home = f.vocabulary.home_names
     plain = q.analysis.plain
@@ -194,11 +194,11 @@ def county_itself_asked(f: EntryFacts, q: Asked) -> None:
         plain = plain.replace(name, " ")
     if any(len(n) >= 2 for n in nouns_in(plain)):
         return
-    # the county itself is the subject where its name is followed by what it does (交城县位于…), not by a thing
-    # of its own (交城县硝基复合肥总产能…, 交城县的…)
+    # the county itself is the subject where its name is followed by what it does (某县位于…), not by a thing
+    # of its own (某县硝基复合肥总产能…, 某县的…)
     said = f.said_as_typed(q.index)
     nouns = noun_lexicon()
-    taken: set[int] = set()  # (交城县, not 交城 of it: the longest name at a place)
+    taken: set[int] = set()  # (某某县, not 某某 of it: the longest name at a place)
     for name in sorted((*home, *_WHOLE_COUNTY), key=len, reverse=True):  # (全县国土总面积: the county too)
         for found in re.finditer(re.escape(name), said):
             if found.start() in taken:
@@ -207,5 +207,5 @@ def county_itself_asked(f: EntryFacts, q: Asked) -> None:
             after = said[found.end() : found.end() + 8]
             first = segment(after)[0] if after else ""
             if (first and first != "的" and first not in nouns) or any(a in after[:6] for a in _ATTRIBUTES):
-                return  # (交口县总面积: the county's own size is the county itself)
+                return  # (某县总面积: the county's own size is the county itself)
     q.found.append(Gap(GapKind.SUBJECT))
