@@ -116,6 +116,7 @@ class EntryFacts:
         self._section_cache: dict[int, str] = {}
         self._digits_cache: dict[int, str] = {}
         self._agree_cache: dict[tuple[int, int], bool] = {}
+        self._span_cache: dict[int, tuple[int, int] | None] = {}
         self._caveat_cache: dict[int, list[tuple[str, frozenset[str]]]] = {}
         self._items_cache: dict[int, tuple[str, ...]] = {}
 
@@ -468,8 +469,7 @@ class EntryFacts:
         pair = (first, other) if first < other else (other, first)
         found = self._agree_cache.get(pair)
         if found is None:
-            source = self._kb.source_of(a)
-            x, y = source.span_of(a.quote), source.span_of(b.quote)
+            x, y = self._span(first), self._span(other)
             found = False
             if x is not None and y is not None:
                 shared = min(x[1], y[1]) - max(x[0], y[0])
@@ -479,6 +479,13 @@ class EntryFacts:
                 self._agree_cache.clear()
             self._agree_cache[pair] = found
         return found
+
+    def _span(self, index: int) -> tuple[int, int] | None:
+        """Where the entry's quote lies in its source (``Source.span_of``), worked out once per entry."""
+        if index not in self._span_cache:
+            entry = self._entries[index]
+            self._span_cache[index] = self._kb.source_of(entry).span_of(entry.quote)
+        return self._span_cache[index]
 
     def _keys(self, index: int) -> tuple[str, str]:
         """The entry's quote, and its answer and quote, reduced for comparing quotes (``quote_key``)."""
@@ -511,3 +518,6 @@ class EntryFacts:
             self.units(index)
             self._caveats(index)
             self._keys(index)
+            self._span(index)
+            self._section_text(index)
+        self._retriever.warm()

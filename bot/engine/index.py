@@ -435,6 +435,11 @@ class GramIndex:
             out[number] = hit / total if total > 0 else 0.0
         return out
 
+    def remember(self, keys: Sequence[str]) -> None:
+        """Weigh these keys' grams for :meth:`containment` ahead of it, when they all fit its cache."""
+        if len(keys) <= _GRAMS_CACHE:
+            self._weighted_grams(keys)
+
     def _weighted_grams(self, keys: Sequence[str]) -> list[tuple[tuple[int, ...], tuple[float, ...], float]]:
         """Each key's distinct grams in ascending order with their IDF mass, and the sum of those masses,
         added in that order (as a bincount over the sorted (key, gram) pairs would add them); kept for

@@ -212,6 +212,12 @@ class Retriever:
         """The entry's distinct matching keys (questions, then keywords)."""
         return self._question_keys[index]
 
+    def warm(self) -> None:
+        """Weigh every entry's matching keys for :meth:`evidence` now, when they all fit the index's cache (a
+        small base): the first question about each entry then does not pay for it."""
+        keys = [key for index in range(len(self.entries)) for key in self._question_keys[index]]
+        self.chars.remember(keys)
+
     def states_word(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's character index."""
         codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]

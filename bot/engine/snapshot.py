@@ -252,7 +252,14 @@ def _verify(folder: Path, key: str) -> dict[str, Any]:
 def _read(folder: Path, root: Path, key: str, *, unread: Collection[str] = ()) -> KnowledgeBase:
     meta = _verify(folder, key)
     files = meta["files"]
-    large = {f"{prefix}{name}" for prefix in ("chars_", "pinyin_") for name in GramIndex.LARGE}
+    # the postings of a large base are read a run at a time (FileArray); a small base's are mapped whole, as
+    # every question reads many runs of them and the whole file costs less than a page cache's read-ahead
+    large = {
+        name
+        for prefix in ("chars_", "pinyin_")
+        for name in (f"{prefix}{array}" for array in GramIndex.LARGE)
+        if files.get(f"{name}.npy", {}).get("size", 0) > _MAPPED_WHOLE
+    }
     try:
         strings = StringTable(_map(folder / "strings.bin"), _array(folder / "strings.offsets.npy"))
         arrays: dict[str, np.ndarray | FileArray] = {
@@ -286,6 +293,9 @@ def _read(folder: Path, root: Path, key: str, *, unread: Collection[str] = ()) -
         place=place,
         compiled=data,
     )
+
+
+_MAPPED_WHOLE = 4 << 20  # bytes: a postings file this small is mapped, not read a run at a time
 
 
 def _map(path: Path) -> bytes | mmap.mmap:

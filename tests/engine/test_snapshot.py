@@ -163,6 +163,21 @@ def test_shipped_base_answers_the_same_from_snapshot_and_yaml(tmp_path: Path) ->
         assert (a.status, a.entry, a.score, a.candidates) == (b.status, b.entry, b.score, b.candidates)
 
 
+def test_postings_are_read_in_runs_only_when_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small base's postings are mapped whole; a large one's are read a run at a time; both answer alike."""
+    from bot.engine.index import FileArray
+
+    mapped = open_knowledge(KNOWLEDGE, cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(snapshot, "_MAPPED_WHOLE", 0)  # every postings file counts as large
+    in_runs = open_knowledge(KNOWLEDGE, cache_dir=tmp_path / "cache")
+    indexes = [kb.compiled.chars for kb in (mapped, in_runs)]  # type: ignore[union-attr]
+    assert isinstance(indexes[0].postings, np.ndarray) and isinstance(indexes[1].postings, FileArray)
+    a_matcher, b_matcher = Matcher(mapped), Matcher(in_runs)
+    for question in ["交城有多少户高新技术企业", "想问问咱县有多少家企业跟高校、科研院所结成了合作联盟", "磁湖"]:
+        a, b = a_matcher.match(question), b_matcher.match(question)
+        assert (a.status, a.entry, a.score, a.candidates) == (b.status, b.entry, b.score, b.candidates)
+
+
 def test_many_quotes_against_one_large_source_are_verified(make_kb: Callable[..., Path]) -> None:
     paragraphs = [f"第{i}段：交城县第{i}号项目进展顺利，投资{i * 7}万元。" for i in range(3000)]
     source = "---\ntitle: 大资料\n---\n\n" + "\n\n".join(paragraphs) + "\n"
