@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 
 from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary, alternation
-from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits, shares_as_percent
+from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits, positions, shares_as_percent
 from .analyse import EXCLUSIVE, another_value_stated, unit_class
 
 __all__ = [
@@ -50,6 +50,9 @@ _RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 # a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
 _PRESENTING = alternation((*ZH.words("speech_verbs"), *ZH.words("claimed_presenting")))
+# a name claimed as who presented: 是 and a title before it, a title and a verb of presenting after it
+_PRESENTER_BEFORE = re.compile("是(?:" + _TITLES + ")?$")
+_PRESENTER_AFTER = re.compile("(?:" + _TITLES + ")?(?:" + _PRESENTING + ")")
 _TITLE_JOINED = ZH.source("claim_title_joined")  # 县委书记兼县长: two titles claimed as one
 _ONE_TITLE = r"(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")"
 _TITLE_SOURCE = (
@@ -214,13 +217,14 @@ def value_said(value: str, message: str, entry: Entry | None) -> str:
 def presenter_claimed(value: ClaimedValue) -> bool:
     """Whether a name is claimed as who presented something ("是王向前副县长回答的吧"): a claim to check even
     when the message is answered, since the answer may be about the person named rather than the topic."""
-    return value.kind == "name" and _presenter_pattern(value.said).search(value.clause) is not None
-
-
-@lru_cache(maxsize=64)
-def _presenter_pattern(name: str) -> re.Pattern[str]:
-    """是王向前副县长讲, 是副县长王向前答: a name claimed with a verb of presenting (compiled once per name)."""
-    return re.compile("是(?:" + _TITLES + ")?" + re.escape(name) + "(?:" + _TITLES + ")?(?:" + _PRESENTING + ")")
+    if value.kind != "name":
+        return False
+    # 是王向前副县长讲, 是副县长王向前答: 是 and a title may come before the name; a title, then a verb of saying after
+    clause, name = value.clause, value.said
+    return any(
+        _PRESENTER_BEFORE.search(clause, 0, at) and _PRESENTER_AFTER.match(clause, at + len(name))
+        for at in positions(name, clause)
+    )
 
 
 def without_claim(message: str, value: ClaimedValue) -> str:
@@ -406,7 +410,7 @@ def figure_for(
             return None
         return float(number.group(0)), _unit(only[0].group(0)), only[0].group(0), only[0].start()
     _, _, start, item = best
-    places = [m.start() for w in own for m in re.finditer(re.escape(w), item)]
+    places = [at for w in own for at in positions(w, item)]
     figures = _unit_figures(item, sums=sums)
     if not figures:
         return None

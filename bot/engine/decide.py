@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH, Vocabulary
-from ..language.text import Normalizer, pinyin_key, quoted_terms
+from ..language.text import Normalizer, pinyin_key, positions, quoted_terms
 from ..settings import Thresholds, Weights
 from .analyse import QUESTION_MARK, Analysis, salient_nouns
 from .checks import WHO_FRAME, find_gaps, numbered_phrases
@@ -151,7 +151,7 @@ class Decider:
     @staticmethod
     def _only_where_one_is(place: str, plain: str) -> bool:
         """Whether every mention of an other place says where the resident is or comes from (我在邻县听人说)."""
-        starts = [m.start() for m in re.finditer(re.escape(place), plain)]
+        starts = positions(place, plain)
         return bool(starts) and all(_WHERE_ONE_IS.search(plain[max(0, at - 4) : at]) for at in starts)
 
     def _choice_names(self, message: str) -> set[str]:

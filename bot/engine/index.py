@@ -401,27 +401,8 @@ class GramIndex:
         return scores, dict(zip(codes, idf.tolist(), strict=True))
 
     def coverage_of(self, query: dict[int, float], entries: Sequence[int] | np.ndarray) -> np.ndarray:
-        """:meth:`coverage` for a few entries only: one binary search per gram and entry, not a full pass."""
-        wanted = np.asarray(entries, dtype=np.int64)
-        scores = np.zeros(len(wanted))
-        codes = list(query)
-        if not codes or not len(wanted):
-            return scores
-        units = np.fromiter((query[c] for c in codes), dtype=np.float64, count=len(codes))
-        gids = self.gram_ids(codes)
-        mass = self.idf(gids) * units
-        total = float(mass.sum())
-        known = gids >= 0
-        starts = self.offsets[gids[known]].tolist()
-        ends = self.offsets[gids[known] + 1].tolist()
-        for start, end, weight in zip(starts, ends, mass[known].tolist(), strict=True):
-            if end == start:
-                continue
-            postings, weights = self._list(start, end)  # ascending entry numbers
-            at = np.minimum(np.searchsorted(postings, wanted), end - start - 1)
-            hit = postings[at] == wanted
-            scores += np.where(hit, weights[at], 0.0) * weight
-        return scores / total if total > 0 else scores
+        """:meth:`coverage` for a few entries only: their rows of the forward index, not the grams' postings."""
+        return self.scores_of(self.prepare(query), np.asarray(entries, dtype=np.int64))
 
     def containment(self, query: dict[int, float], keys: Sequence[str]) -> np.ndarray:
         """For each key, the share of its IDF mass (unigrams 0.5, bigrams 1) whose grams are in the query."""

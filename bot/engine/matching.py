@@ -19,7 +19,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..knowledge.model import Entry, KnowledgeBase, quote_key
+from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH
 from ..language.english import EnglishReader
 from ..language.text import Normalizer, bigrams
@@ -59,6 +59,7 @@ from .followup import as_person, leaning_parts, names_its_own, points_at_person,
 from .gaps import GapKind
 from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
 from .listed import each_apart, states_thing
+from .parts import asked_outright, asks_elsewhere, holds
 from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
@@ -73,12 +74,6 @@ _LETTERS = re.compile(r"[a-z]{2}")
 _EXCEPT = ZH.pattern("except_some")  # the rest of a list asked after some of its items: 除了A、B，另外两个
 _STORY_LENGTH = 40  # a message this long may tell a story before it asks
 _QUOTED_SCORE = 90.0  # the score of an answer in the source's own words (passages.py decides it or none)
-
-
-def _holds(passage: Entry | None, entry: Entry | None) -> bool:
-    """Whether a sentence of the source holds the words an entry quotes (the same fact, cited twice)."""
-    held = quote_key(entry.quote) if entry is not None else ""
-    return passage is not None and bool(held) and held in quote_key(passage.quote)
 
 
 class Matcher:
@@ -110,12 +105,20 @@ class Matcher:
         self._english: EnglishReader | None = None
         self._english_lock = threading.Lock()
         # what each entry states (small bases) and jieba's dictionary (~0.1-0.3 s) load in the background
+        self._warm_done = threading.Event()
         threading.Thread(target=self._warm, name="lexicons", daemon=True).start()
 
     def _warm(self) -> None:
-        self.decider.warm()  # before the lexicons: a question waits for those, so both are done by its answer
-        load_lexicons()
-        _ = self.english
+        try:
+            self.decider.warm()  # before the lexicons: a question waits for those, so both are done by its answer
+            load_lexicons()
+            _ = self.english
+        finally:
+            self._warm_done.set()
+
+    def warmed(self, timeout: float | None = None) -> bool:
+        """Wait until what is prepared in the background at start is done (False: not within ``timeout`` s)."""
+        return self._warm_done.wait(timeout)
 
     @property
     def english(self) -> EnglishReader:
@@ -153,9 +156,11 @@ class Matcher:
 
         def score(index: int) -> Scored:
             best = decider.scored(found[index], analysis, scope_terms, contested=contested) if index in found else None
-            if index in alone and focus is not None:
-                # a long message is also judged by its asking clause alone, as long as the entry also explains the
-                # rest of it (a generic clause such as 采用了哪几种方式 must not pull in an entry about something else)
+            # a long message is also judged by its asking clause alone, as long as the entry also explains the
+            # rest of it (a generic clause such as 采用了哪几种方式 must not pull in an entry about something else);
+            # not checked when even its evidence alone cannot beat the whole message's score (a gap only lowers it)
+            bound = w.focus * decider.base_score(alone[index]) if index in alone else 0.0
+            if index in alone and focus is not None and (best is None or bound > best.score):
                 s = decider.scored(alone[index], focus, scope_terms, w.focus, contested)
                 if best is None or s.score > best.score:
                     if not rest:  # how much of the rest of the message each entry explains, for all at once
@@ -241,10 +246,10 @@ class Matcher:
             answers = not best.gaps and self.decider.confident(best.score, second)
         else:
             answers = model.answers(self._features(question, ranked, second, concurs, part))
+        floor = max(t.suggest, best.score - 15)  # (read in order of score: the first below it ends the candidates)
         candidates = tuple(
             Candidate(self._entries[s.index], round(min(s.score, 100.0), 1), s.question)
-            for s in ranked[: t.candidates]
-            if s.score >= t.suggest and s.score >= best.score - 15
+            for s in itertools.takewhile(lambda s: s.score >= floor, itertools.islice(ranked, t.candidates))
         )
         entry = self._entries[best.index]
         score = round(min(best.score, 100.0), 1)
@@ -487,13 +492,13 @@ class Matcher:
                 quoted = self._quoted(parts[i], structure=True)
                 others = [r.entry for r in results if r.status is Status.ANSWERED]
                 # (not the sentence another part's answer quotes: a story clause that names what that part asks)
-                if quoted is not None and not quoted.compound and not any(_holds(quoted.entry, e) for e in others):
+                if quoted is not None and not quoted.compound and not any(holds(quoted.entry, e) for e in others):
                     results[i] = replace(quoted, question=parts[i])
         answered = [r.entry for r in results if r.status is Status.ANSWERED and r.entry is not None]
         if not answered:
             return whole  # nothing answered part by part: the message is judged as one question
         if whole.status is Status.ANSWERED and not any(
-            self._asks_elsewhere(r, whole) or self._names_elsewhere(question, a, r, whole)
+            asks_elsewhere(r, whole) or self._names_elsewhere(question, a, r, whole)
             for r, a in zip(results, analyses, strict=True)
         ):
             # one confident answer for the whole message, and no part that asks about another entry: the
@@ -542,30 +547,14 @@ class Matcher:
     def _tells(self, part: MatchResult, message: str) -> bool:
         """Whether a part only tells (这几年老是裂果): its last clause has no question word and no question mark."""
         last = last_clause(part.question)
-        return not QUESTION_MARK.search(self.normalizer.fold(last)) and not self._asked_outright(part, message)
-
-    @staticmethod
-    def _asked_outright(part: MatchResult, message: str) -> bool:
-        """Whether a part's last clause ends in a question mark in the message (……是哪个领导讲的？), rather than
-        running on into the rest of a story (说咱县在全市啥啥第一，我也没听全)."""
-        last = last_clause(part.question)
-        return bool(last) and re.search(re.escape(last) + r"\s*[？?]", message) is not None
-
-    @staticmethod
-    def _asks_elsewhere(part: MatchResult, whole: MatchResult) -> bool:
-        """Whether a part clearly asks about another entry than the whole message's answer."""
-        if part.status in (Status.ANSWERED, Status.PARTIAL):
-            return part.entry is not None and part.entry != whole.entry
-        if part.status is Status.AMBIGUOUS:
-            return all(c.entry != whole.entry for c in part.candidates)
-        return False
+        return not QUESTION_MARK.search(self.normalizer.fold(last)) and not asked_outright(part, message)
 
     def _names_elsewhere(self, message: str, analysis: Analysis, part: MatchResult, whole: MatchResult) -> bool:
         """A question of its own that matched nothing: it ends in a question mark, and names a subject the
         whole message's answer never mentions ("……是哪个领导讲的？总目标又是什么？")."""
         if part.status is not Status.NO_MATCH or whole.entry is None or part.out_of_scope:
             return False
-        if not self._asked_outright(part, message):
+        if not asked_outright(part, message):
             return False
         index = self.kb.index_of(whole.entry.id)
         if index is None:

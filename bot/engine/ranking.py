@@ -68,9 +68,22 @@ class Ranked(Sequence[Scored]):
 
     def by_base(self) -> tuple[Scored, float]:
         """The entry with the highest base score (the first in order of those with it) and the highest base score
-        of the others: ``max(ranked, key=base)`` without placing every entry."""
-        bases = {i: self._bases[i] if i in self._bases else self._score(i).base for _, i in self._waiting}
-        bases.update((s.index, s.base) for s in (*self._placed, *(t[2] for t in self._scored)))
+        of the others: ``max(ranked, key=base)`` without placing every entry, nor checking one whose bound (its
+        base is never above it) cannot reach the two highest bases known."""
+        bases = {s.index: s.base for s in (*self._placed, *(t[2] for t in self._scored))}
+        unknown: list[tuple[float, int]] = []
+        for negative, i in self._waiting:
+            if i in self._bases:
+                bases[i] = self._bases[i]
+            elif i in self._done:
+                bases[i] = self._done[i].base
+            else:
+                unknown.append((-negative, i))
+        unknown.sort(key=lambda pair: (-pair[0], pair[1]))
+        for bound, i in unknown:
+            if len(bases) >= 2 and bound < heapq.nlargest(2, bases.values())[1]:
+                break  # (this and every later one is below the second highest known: neither can change)
+            bases[i] = self._score(i).base
         top = max(bases.values())
         tied = [i for i, base in bases.items() if base == top]
         best = self._score(tied[0]) if len(tied) == 1 else next(s for s in self if s.base == top)

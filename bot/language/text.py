@@ -27,6 +27,7 @@ __all__ = [
     "bigrams",
     "chinese_numerals_to_digits",
     "pinyin_key",
+    "positions",
     "quoted_terms",
     "shares_as_percent",
 ]
@@ -309,6 +310,20 @@ class Normalizer:
         if self._synonym_re is not None:
             key = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], key)
         return key
+
+
+def positions(word: str, text: str) -> list[int]:
+    """Where ``word`` stands in ``text``, each place after the last one's end (as ``re.finditer`` of the word
+    would find them, without compiling a pattern per word: a dynamic pattern evicts the ones compiled for every
+    question from ``re``'s cache)."""
+    found: list[int] = []
+    if not word:
+        return found
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + len(word))
+    return found
 
 
 def bigrams(text: str) -> set[str]:

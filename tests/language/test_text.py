@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.language.text import Normalizer, SlottedPattern, chinese_numerals_to_digits, pinyin_key
+from bot.language.text import Normalizer, SlottedPattern, chinese_numerals_to_digits, pinyin_key, positions
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,12 @@ def test_a_share_said_as_a_fraction_or_in_words_is_a_percentage() -> None:
     assert shares_as_percent("三分之一") == "33.3%"
     assert shares_as_percent("占了全国一半") == "占了全国50%"
     assert shares_as_percent("三个一体化") == "三个一体化"
+
+
+@pytest.mark.parametrize(
+    ("word", "text"),
+    [("交城", "交城县交城镇，交城"), ("哈哈", "哈哈哈哈哈"), ("县", "交口"), ("a.b", "a.b axb a.b"), ("", "交城")],
+)
+def test_positions_are_where_finditer_would_find_the_word(word: str, text: str) -> None:
+    expected = [m.start() for m in re.finditer(re.escape(word), text)] if word else []
+    assert positions(word, text) == expected

@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from ...language import ZH
-from ...language.text import pinyin_key
+from ...language.text import pinyin_key, positions
 from ..analyse import (
     COUNTED,
     MEASURES,
@@ -141,10 +141,27 @@ def measure_of_another_thing(f: EntryFacts, q: Asked) -> None:
             return
 
 
-@lru_cache(maxsize=64)
-def _modified(noun: str) -> re.Pattern[str]:
-    """The words a question puts right before the kind of thing it asks the name of (第三方 of 第三方公司)."""
-    return re.compile(r"(?<![哪啥么甚个家所座])([\u4e00-\u9fff]{2,3})" + re.escape(noun))
+_NOT_MODIFYING = "哪啥么甚个家所座"  # before the words put before a noun: they ask which one (哪家第三方公司)
+
+
+def _modified(noun: str, plain: str) -> tuple[str, str] | None:
+    """The words a question puts right before the kind of thing it asks the name of (第三方 of 第三方公司): the
+    first two or three Chinese characters (three when they can be) right before the noun, and they with the noun."""
+    found: tuple[int, int] | None = None  # (start, -width) of the first
+    for at in positions(noun, plain):
+        for width in (3, 2):
+            start = at - width
+            words = plain[start:at]
+            if start < 0 or not all("\u4e00" <= c <= "\u9fff" for c in words):
+                continue
+            if start and plain[start - 1] in _NOT_MODIFYING:
+                continue
+            if found is None or (start, -width) < found:
+                found = (start, -width)
+    if found is None:
+        return None
+    start, width = found[0], -found[1]
+    return plain[start : start + width], plain[start : start + width] + noun
 
 
 @check(GapKind.ASK_NAMES)
@@ -157,9 +174,9 @@ def instance_not_named(f: EntryFacts, q: Asked) -> None:
         instances = [n for n in INSTANCE_NAMES[noun].findall(said) if n[-4:] not in plain]
         # 第三方公司叫啥 of an entry that says 委托第三方公司 and names 开发区投资公司: the one asked is told
         # only by the words the question gives it, and those do not name it
-        kind = _modified(noun).search(plain.replace("的" + noun, noun))
-        if kind and kind.group(0) in said:
-            instances = [n for n in instances if kind.group(1) in n and not n.endswith(kind.group(0))]
+        kind = _modified(noun, plain.replace("的" + noun, noun))
+        if kind and kind[1] in said:
+            instances = [n for n in instances if kind[0] in n and not n.endswith(kind[1])]
         if not instances:
             q.found.append(Gap(GapKind.ASK_NAMES, noun))
             break

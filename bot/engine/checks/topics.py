@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from ...language import ZH
+from ...language.text import positions
 from ..analyse import (
     QUESTION_MARK,
     another_value_stated,
@@ -200,11 +201,12 @@ def county_itself_asked(f: EntryFacts, q: Asked) -> None:
     nouns = noun_lexicon()
     taken: set[int] = set()  # (某某县, not 某某 of it: the longest name at a place)
     for name in sorted((*home, *_WHOLE_COUNTY), key=len, reverse=True):  # (全县国土总面积: the county too)
-        for found in re.finditer(re.escape(name), said):
-            if found.start() in taken:
+        for start in positions(name, said):
+            if start in taken:
                 continue
-            taken.update(range(found.start(), found.end()))
-            after = said[found.end() : found.end() + 8]
+            end = start + len(name)
+            taken.update(range(start, end))
+            after = said[end : end + 8]
             first = segment(after)[0] if after else ""
             if (first and first != "的" and first not in nouns) or any(a in after[:6] for a in _ATTRIBUTES):
                 return  # (某县总面积: the county's own size is the county itself)

@@ -29,6 +29,7 @@ class Answerer:
     best: Callable[[str], tuple[Entry | None, float]]
     threshold: float = 0.0
     direct: Callable[[str], MatchResult] | None = None  # the engine decides its own status
+    settle: Callable[[], object] | None = None  # waits for what the method prepares in the background at start
 
     def match(self, question: str) -> MatchResult:
         if self.direct is not None:
@@ -56,7 +57,7 @@ def build_engine(kb: KnowledgeBase) -> Answerer:
         result = matcher.match(question)
         return result.entry, result.score
 
-    return Answerer("engine", best, direct=matcher.match)
+    return Answerer("engine", best, direct=matcher.match, settle=matcher.warmed)
 
 
 def build_naive(kb: KnowledgeBase) -> Answerer:
