@@ -285,7 +285,7 @@ class Matcher:
         compared = self._comparisons.answer(question)
         if compared is not None:
             return compared
-        where = self.structure.which_part(question)  # 哪一部分提到了…: the part, not the thing
+        where = self.structure.which_part(self._english_read(question))  # 哪一部分提到了…: the part, not the thing
         if len(where) == 1:
             return MatchResult(question, Status.ANSWERED, where[0][1], _QUOTED_SCORE)
         result = self._match(question)
@@ -310,12 +310,16 @@ class Matcher:
             return result
         return self._checked(question, result)
 
+    def _english_read(self, question: str) -> str:
+        """The message with the English it holds read as Chinese (folded), or as typed when it holds none."""
+        folded = self.normalizer.fold(question)
+        return self.english.read(folded) if _LETTERS.search(folded) else question
+
     def _quoted(self, question: str, *, structure: bool) -> MatchResult | None:
         """A question about the report's structure or wording that no entry answered, answered by the heading of
         the part asked (第一个小节, 城乡融合后面那节) or the sentence of the source that says it (one per thing a list
         names), or None. ``structure``: the parts are asked only of a message no entry answered."""
-        folded = self.normalizer.fold(question)
-        read = self.english.read(folded) if _LETTERS.search(folded) else question  # which section comes after …
+        read = self._english_read(question)  # which section comes after …
         found = (self.structure.answer(read) if structure else []) or self.passages.answer(question)
         if not found:
             return None

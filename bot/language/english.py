@@ -45,7 +45,9 @@ _END = ""  # the trie key that holds a phrase's Chinese (no word is empty)
 
 _YEARS_GROUP = "years"  # phrases with digits in them: read by pattern, before the words
 _MAGNITUDES_GROUP = "magnitudes"  # a number's English magnitude (3 million), written the Chinese way (300万)
-_NOT_ROWS = (_YEARS_GROUP, _MAGNITUDES_GROUP)
+_ORDER_GROUP = "order"  # how English orders a phrase, as Chinese would not (the X of Y: Y的X): lists, not rows
+_NOT_ROWS = (_YEARS_GROUP, _MAGNITUDES_GROUP, _ORDER_GROUP)
+_OWNED_BEFORE = "的"  # what joins an owner to the thing it owns, in Chinese order
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")  # 1,000 and 2,780,000: digits grouped by commas
 # the Chinese magnitudes a number is written with (zh.yaml's big numerals), the largest first
 _CHINESE_MAGNITUDES = sorted(((Decimal(v), k) for k, v in ZH.table("numerals.big").items()), reverse=True)
@@ -144,6 +146,23 @@ def _read_years(text: str, patterns: list[tuple[re.Pattern[str], str]]) -> str:
     return text
 
 
+def word_order() -> dict[str, list[str]]:
+    """``en.yaml``'s word-order lists: ``owners`` (of), ``determiners`` (the, which), ``noun_groups``,
+    ``asked_after`` (what is) and ``counting`` (多少)."""
+    table = _load_groups().get(_ORDER_GROUP) or {}
+    return {str(k): [str(w).lower() for w in (v or [])] for k, v in table.items()}
+
+
+def grouped_phrases(kind: str) -> frozenset[str]:
+    """The phrases of the groups of ``en.yaml`` that word_order lists under ``kind`` (noun_groups, verb_groups)."""
+    groups = _load_groups()
+    return frozenset(
+        " ".join(_JOINER.split(str(english).lower().strip()))
+        for group in word_order().get(kind, [])
+        for english in (groups.get(group) or {})
+    )
+
+
 def load_rows() -> dict[str, str]:
     """``en.yaml`` as one table {english phrase: chinese}; a phrase in two groups is an error in the data."""
     rows: dict[str, str] = {}
@@ -213,6 +232,7 @@ class _Token:
     typed: str  # as typed (folded), possessive stripped
     forms: tuple[str, ...]  # the forms the lexicon may list it under (lemma_forms)
     pinyin: bool  # the letters also read as pinyin
+    possessive: bool = False  # typed with 's or s' (Jiaocheng's): it owns what follows
 
 
 _EMBEDDED = re.compile(r"^ +([\u4e00-\u9fff][\u4e00-\u9fff\d]*) +$")
@@ -223,12 +243,92 @@ _SPELLED_FROM = 4  # a word this long or longer may be a slip of the finger for 
 _SPELLED_TWICE = 8  # and from this long, two slips
 
 
+_NOUN, _OWNER, _ARTICLE, _OTHER, _LETTERS, _VERB = "noun", "owner", "article", "other", "letters", "verb"
+_JOINED, _ASKED_AFTER = "joined", "asked after"  # 的 between an owner and the thing owned; "what is"
+_POSSESSIVE = "possessive"  # a noun typed with 's: it names the owner of the phrase after it, not part of it
+_IN_NOUN_PHRASE = (_NOUN, _ARTICLE, _LETTERS, _JOINED)  # (a word the lexicon does not know may describe the thing)
+
+
+def _chinese_order(units: list[tuple[str, str]], counting: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The phrases in Chinese order: each owner after its owned (:func:`_owned_after_owner`), then each "what is"
+    after the phrase of nouns that follows it (入住率是什么)."""
+    units = _owned_after_owner(units, counting)
+    at = 0
+    while at < len(units):
+        if units[at][1] != _ASKED_AFTER:
+            at += 1
+            continue
+        end = at + 1  # (what describes the thing may come before it: the current occupancy rate)
+        while end < len(units) and units[end][1] not in (_VERB, _OWNER, _ASKED_AFTER):
+            end += 1
+        while end > at + 1 and units[end - 1][1] not in (_NOUN, _JOINED):
+            end -= 1
+        if any(kind == _NOUN for _, kind in units[at + 1 : end]):
+            units[at:end] = [*units[at + 1 : end], units[at]]
+        at = end
+    return units
+
+
+def _owned_after_owner(units: list[tuple[str, str]], counting: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The phrases in Chinese order: a noun phrase, an owner word (of) and a noun phrase, "the export value of the
+    fertilizer products", become the second, 的 and the first (硝基复合肥产品的出口额); each phrase is a run of
+    nouns (with words left in letters among them) that names at least one noun. The phrase before the owner word
+    begins at its article (the revision of …, not "company led the revision of …"); the one after it ends at its
+    last noun (a word in letters after it is more likely what is done than a thing)."""
+    units = list(units)
+    at = 0
+    while at < len(units):
+        if units[at][1] != _OWNER:
+            at += 1
+            continue
+        start = at
+        while start > 0 and units[start - 1][1] in _IN_NOUN_PHRASE:
+            start -= 1
+            if units[start][1] == _ARTICLE:
+                break
+        end = at + 1
+        while end < len(units) and units[end][1] in (*_IN_NOUN_PHRASE, _POSSESSIVE):  # (of Jiaocheng's products)
+            end += 1
+        while end > at + 1 and units[end - 1][1] != _NOUN:
+            end -= 1
+        owned, owner = units[start:at], units[at + 1 : end]
+        counted = start > 0 and units[start - 1][0].endswith(counting) if counting else False
+        if counted or not any(kind == _NOUN for _, kind in owned) or not any(kind == _NOUN for _, kind in owner):
+            at += 1
+            continue
+        units[start:end] = [*owner, (_OWNED_BEFORE, _JOINED), *owned]
+        at = start + len(owner) + 1 + len(owned)
+    return units
+
+
 class EnglishReader:
     """English words → Chinese, with one lexicon (``en.yaml`` plus a deployment's rows). Build once; reads
     are thread-safe."""
 
-    def __init__(self, rows: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        rows: Mapping[str, str],
+        *,
+        nouns: Iterable[str] = (),
+        owners: Iterable[str] = (),
+        articles: Iterable[str] = (),
+        asked_after: Iterable[str] = (),
+        counting: Iterable[str] = (),
+        verbs: Iterable[str] = (),
+    ) -> None:
+        """``rows``: English phrase → Chinese; ``nouns``: the phrases that name things (a phrase of them before
+        one of ``owners``, "the research direction of the workstation", is put after the thing that owns it, as
+        Chinese puts it: 工作站的研究方向), unless the Chinese before it is one of ``counting`` (多少户老人);
+        a phrase of nouns starts at one of ``articles`` (the, a, which); the phrases of ``asked_after`` go after
+        the phrase that follows them, up to its last noun and before any of ``verbs`` ("what is the current rate"
+        → 目前入住率是什么)."""
         self._rows = {tuple(k.split()): v for k, v in rows.items() if k}
+        self._nouns = frozenset(tuple(k.split()) for k in nouns)
+        self._owners = frozenset(tuple(k.split()) for k in owners)
+        self._articles = frozenset(tuple(k.split()) for k in articles)
+        self._asked_after = frozenset(tuple(k.split()) for k in asked_after)
+        self._verbs = frozenset(tuple(k.split()) for k in verbs)
+        self._counting = tuple(counting)
         self._years = year_patterns()
         self._magnitudes = magnitude_pattern()
         self._read_kept = lru_cache(maxsize=1024)(self._read)
@@ -242,7 +342,19 @@ class EnglishReader:
             node = self._trie
             for word in key:
                 node = node.setdefault(word, {})
-            node[_END] = chinese
+            node[_END] = (chinese, self._kind(key))
+
+    def _kind(self, key: tuple[str, ...]) -> str:
+        """What a phrase is for word order: a noun, an owner word (of), an article, or another word."""
+        if key in self._owners:
+            return _OWNER
+        if key in self._articles:
+            return _ARTICLE
+        if key in self._asked_after:
+            return _ASKED_AFTER
+        if key in self._verbs:
+            return _VERB
+        return _NOUN if key in self._nouns else _OTHER
 
     @classmethod
     def for_place(
@@ -254,8 +366,11 @@ class EnglishReader:
         places it names) read in pinyin, and the English words of its synonym groups (each read as the
         group's first word, when that word is Chinese). ``en.yaml`` wins a spelling they share."""
         rows = load_rows()
+        nouns = set(grouped_phrases("noun_groups"))
         for spelling, name in place_rows(places).items():
-            rows.setdefault(spelling, name)
+            if spelling not in rows:
+                rows[spelling] = name
+                nouns.add(spelling)
         for group in synonyms:
             terms = [str(t).lower() for t in group]
             if not terms or not _CJK.search(terms[0]):
@@ -268,15 +383,26 @@ class EnglishReader:
                 # 发明专利 as patent is, whatever group the synonyms put it in)
                 if not any(" ".join([*words[:-1], form]) in rows for form in lemma_forms(words[-1])):
                     rows[" ".join(words)] = terms[0]
-        return cls(rows)
+                    nouns.add(" ".join(words))  # (a synonym group names a thing of the base)
+        order = word_order()
+        return cls(
+            rows,
+            nouns=nouns,
+            owners=order.get("owners", []),
+            articles=order.get("determiners", []),
+            asked_after=order.get("asked_after", []),
+            counting=order.get("counting", []),
+            verbs=grouped_phrases("verb_groups"),
+        )
 
     def knows(self, phrase: str) -> bool:
         """Whether the lexicon has this phrase (as listed: lowercase, base form)."""
         return tuple(phrase.lower().split()) in self._rows
 
-    def _phrases_at(self, tokens: list[_Token], start: int) -> list[tuple[int, str]]:
-        """Every phrase that starts at ``tokens[start]``: (how many words, its Chinese), the longest first."""
-        found: dict[int, str] = {}
+    def _phrases_at(self, tokens: list[_Token], start: int) -> list[tuple[int, tuple[str, str]]]:
+        """Every phrase that starts at ``tokens[start]``: (how many words, (its Chinese, its kind)), the longest
+        first."""
+        found: dict[int, tuple[str, str]] = {}
         frontier: list[dict[str, Any]] = [self._trie]
         for at in range(start, len(tokens)):
             frontier = [node[f] for node in frontier for f in tokens[at].forms if f in node]
@@ -334,7 +460,8 @@ class EnglishReader:
             pinyin = is_pinyin_word(forms[0])
             if not pinyin and not any(f in self._words for f in forms):
                 forms += self._respelled(forms[0])
-            token = _Token(match.start(), match.end(), forms[0], forms, pinyin)
+            possessive = match.group(0).endswith(("'s", "’s", "'", "’"))
+            token = _Token(match.start(), match.end(), forms[0], forms, pinyin, possessive)
             last = stretches[-1][-1] if stretches else None
             if last is not None and _JOINER.fullmatch(text[last.end : token.start]):
                 stretches[-1].append(token)
@@ -362,7 +489,7 @@ class EnglishReader:
         if all(len(t.typed) < 2 for t in tokens):
             return None  # lone letters (3A级, B超) are not words
         found: list[tuple[int, int]] = []  # (start, length) of each phrase taken
-        chinese: dict[tuple[int, int], str] = {}
+        chinese: dict[tuple[int, int], tuple[str, str]] = {}  # (its Chinese, its kind)
         for start in range(len(tokens)):
             for size, read in self._phrases_at(tokens, start):
                 chinese[(start, size)] = read
@@ -393,16 +520,19 @@ class EnglishReader:
         if not found:
             return None
         starts = dict(found)
-        pieces: list[tuple[str, bool]] = []  # (text, is letters)
+        units: list[tuple[str, str]] = []  # (text, kind): a phrase read, or a word left in letters
         i = 0
         while i < len(tokens):
             if i in starts:
                 size = starts[i]
-                pieces.append((chinese[(i, size)], False))
+                text, kind = chinese[(i, size)]
+                # (a possessive ends the phrase it stands in: Jiaocheng's number of patents is 交城 发明专利的数量)
+                units.append((text, _POSSESSIVE if tokens[i + size - 1].possessive and kind == _NOUN else kind))
                 i += size
             else:
-                pieces.append((tokens[i].typed, True))
+                units.append((tokens[i].typed, _LETTERS))
                 i += 1
+        pieces = [(text, kind == _LETTERS) for text, kind in _chinese_order(units, self._counting)]
         # Chinese read together (多少床位); words left in letters keep a space from their neighbours
         joined = ""
         previous: bool | None = None  # whether the last piece was letters

@@ -100,6 +100,36 @@ def test_synonyms_lend_their_english_but_the_lexicon_wins() -> None:
     assert reader.read("patents") == load_rows()["patent"]
 
 
+@pytest.fixture(scope="module")
+def ordered() -> EnglishReader:
+    """A small reader that knows which phrases name things, and English's owner word."""
+    rows = {
+        "how many": "多少", "what is": "是什么", "which": "哪个", "household": "户", "elderly": "老人",
+        "export value": "出口额", "product": "产品", "company": "企业", "revision": "修订", "standard": "标准",
+        "occupancy rate": "入住率", "nursing home": "养老机构", "the": "", "of": "",
+    }
+    nouns = ["household", "elderly", "export value", "product", "company", "revision", "standard",
+             "occupancy rate", "nursing home"]
+    return EnglishReader(rows, nouns=nouns, owners=["of"], articles=["the"], asked_after=["what is"],
+                         counting=["多少"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("the export value of the products", "产品的出口额"),  # the owner first, as Chinese puts it
+        ("what is the occupancy rate of the nursing homes", "养老机构的入住率是什么"),  # and what is asked after it
+        ("which company led the revision of the standard", "哪个企业 led 标准的修订"),  # the phrase starts at its article
+        ("how many households of elderly", "多少户老人"),  # a phrase counted keeps its order
+        ("what is the standard", "标准是什么"),
+        ("the export value of led", "出口额 led"),  # no thing after the owner word: as typed
+        ("the company's export value of the products", "企业产品的出口额"),  # a possessive owns the whole phrase
+    ],
+)
+def test_english_word_order_is_read_in_chinese_order(ordered: EnglishReader, typed: str, read: str) -> None:
+    assert ordered.read(typed) == read
+
+
 def test_the_shipped_lexicon_reads_frames_measures_and_levels() -> None:
     rows = load_rows()
     assert rows["how many"] == "多少" and rows["who"] == "谁" and rows["occupancy rate"] == "入住率"
