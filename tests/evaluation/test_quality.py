@@ -95,6 +95,8 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
         ("fresh_AZ.yaml", 0.98, 0.01, 0.995),  # measured once, unseen, on f4a79e9 (its header)
         ("fresh_BA.yaml", 0.955, 0.01, 0.955),  # measured once, unseen, on 7023711 (its header)
         ("fresh_BB.yaml", 0.77, 0.03, 0.89),  # measured once, unseen, on 7023711 (its header): English
+        ("fresh_BC.yaml", 0.92, 0.01, 0.935),  # measured once, unseen, on 25b5ec6 (its header)
+        ("fresh_BD.yaml", 0.75, 0.031, 0.85),  # measured once, unseen, on 25b5ec6 (its header): English
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
