@@ -259,6 +259,14 @@ def without_story(text: str, vocab: Vocabulary) -> str:
     return "".join(c for c, s in zip(clauses, story, strict=True) if not s)
 
 
+def _states_something(clause: str) -> bool:
+    """Whether a clause put with a question mark states something to check: a figure (是500万？) or a predicate
+    (被评为省级了？), not only names things (养老床位总数和入住率？ asks of each)."""
+    return bool(re.search(r"\d", chinese_numerals_to_digits(clause))) or any(
+        verb_like(w) for w in segment(clause)
+    )
+
+
 def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_clause: str | None = None) -> Analysis:
     """Work out what ``question`` asks. ``focus_clause`` names the asking clause (a part of a compound)."""
     question = _HEARD_VIA.sub("", question)  # 我舅在电话里说……: how the resident heard it is not what is asked
@@ -313,7 +321,7 @@ def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_c
         tail_checks
         or _CHECK.search(raw)
         or _YES_NO.search(focus)
-        or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw))
+        or (_STATED_CHECK.search(raw) and not _ASKING_WORD.search(raw) and _states_something(raw))
         # two figures offered, one of them the release's ("5.4万 还是 4.5万 立方", "第四场还是第五场")
         or _ALTERNATIVES.search(chinese_numerals_to_digits(folded)) is not None
         # a figure put as a question in a clause of its own ("……能到多少 听说是一千二百万吨？？")
@@ -489,7 +497,18 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
         context = ""
     if context and parts:
         parts[-1] += "，" + context.rstrip("，")
+    if not parts and len(pending) >= 2 and all(_keyword_ask(normalizer, c, vocab) for c in pending):
+        # a message of keywords alone, clause by clause (2025年新增产能目标 2030年底产能和产值目标): each clause
+        # names a thing of its own and asks of it
+        return pending
     return parts
+
+
+def _keyword_ask(normalizer: Normalizer, clause: str, vocab: Vocabulary) -> bool:
+    """Whether a clause that asks nothing in words names a thing to be asked of (four characters or more), and
+    checks nothing (是2021年以来投的吧 checks what the clause before it states)."""
+    key, folded = normalizer.normalize(clause), normalizer.fold(clause)
+    return len(key) >= 4 and _has_subject(key, vocab) and not _CHECK.search(folded) and not _YES_NO.search(key)
 
 
 _SENTENCE_ENDS = re.compile(r"(?<=[。！!？?；;])")

@@ -21,7 +21,9 @@ __all__ = ["each_apart", "each_asked", "states_thing", "things_joined"]
 
 _JOIN = ZH.pattern("list_join")  # 、, and 和/及/与 between two Chinese characters
 _TAIL = frozenset(ZH.words("listed_tail"))  # words that begin the asking after the things (累计, 一共, 分别 …)
+_FIGURE_WORDS = frozenset(ZH.words("figure_words"))  # 总数, 数量: the figure of the thing named before them
 _CLAUSES = re.compile(r"[，,。？?！!；;\s]+")
+
 
 
 def things_joined(message: str) -> tuple[str, str, str, str] | None:
@@ -29,7 +31,8 @@ def things_joined(message: str) -> tuple[str, str, str, str] | None:
     joiner, the things being the words right around it up to a verb, a question word or the asking's first
     word; None when the message has no such clause (or more than one join in it)."""
     clauses = [c for c in _CLAUSES.split(message) if c]
-    asking = [c for c in clauses if QUESTION_MARK.search(c)]
+    # (a message of one clause asks by itself, with no question word: 养老床位总数和入住率)
+    asking = [c for c in clauses if QUESTION_MARK.search(c)] if len(clauses) > 1 else clauses
     if len(asking) != 1:
         return None
     clause = asking[0]
@@ -73,7 +76,7 @@ def each_asked(message: str) -> tuple[str, str] | None:
 def states_thing(facts: EntryFacts, vocab: Vocabulary, index: int | None, asked: str) -> bool:
     """Whether the entry's answer or quote states the nouns of what is asked (全代办事项累计多少: 事项), and no other
     value of a kind than the one asked (省级专精特新企业 of an entry that states 国家级 alone)."""
-    nouns = salient_nouns(asked, vocab)
+    nouns = [n for n in salient_nouns(asked, vocab) if n not in _FIGURE_WORDS]
     if index is None:  # (a passage of the source, no entry)
         return False
     said = facts.said_as_typed(index)

@@ -33,6 +33,7 @@ def test_a_message_that_joins_nothing_in_its_asking_clause_is_one_question() -> 
         ("开发区承诺制项目和全代办事项累计多少", ["38个", "314项"]),
         ("引进了多少中介机构和人才?科技研发人数现在多少?", ["17户", "203名", "710人"]),
         ("国家级小巨人企业和省级专精特新企业有多少户", ["1户", "29户"]),
+        ("养老床位总数和入住率？", ["985张", "70%"]),  # two things named alone, with a question mark: no check
     ],
 )
 def test_two_things_no_entry_states_together_get_a_cited_part_each(

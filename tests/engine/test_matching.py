@@ -127,6 +127,15 @@ def test_keywords_alone_ask_of_every_thing_they_name(matcher: Matcher) -> None:
     assert both["status"] == "answered" and "三帮四查" in both["answer"] and "社工站" in both["answer"]
 
 
+def test_clauses_of_keywords_each_ask_of_the_thing_they_name(matcher: Matcher) -> None:
+    # two targets named clause by clause, with no question word: one part each, not one entry for both
+    reply = to_json(matcher.match("2025年新增产能目标 2030年底产能和产值目标"), matcher.kb)
+    assert reply["status"] == "answered" and "100万吨" in reply["answer"] and "600万吨" in reply["answer"], reply
+    # a clause that checks what the clause before it states is not a keyword of its own
+    claim = to_json(matcher.match("城乡公路投了2.78亿，是2021年以来投的吧"), matcher.kb)
+    assert claim["claim"]["verdict"] == "differs" and "2022年以来" in claim["answer"], claim
+
+
 def test_a_part_that_names_nothing_asks_what_the_answered_entry_must_state(matcher: Matcher) -> None:
     # 在全省排第几: the entry ranks exports in the city only; the province's rank is not given as answered
     result = matcher.match("硝基复合肥一年出口多少钱 在全省排第几")
