@@ -14,6 +14,7 @@ import ahocorasick
 
 from ..language import ZH
 from ..language.text import Normalizer
+from .derived import is_derived
 from .model import Entry, Source, quote_key
 from .problems import Problem
 
@@ -128,7 +129,8 @@ def cross_checks(
             first = owner.get(key)
             if first is None:
                 owner[key] = (entry, line)
-            elif first[0].id != entry.id:
+            elif first[0].id != entry.id and not (is_derived(first[0]) and is_derived(entry)):
+                # (each source gives its own opening and headings, asked in the same words: both are offered)
                 problems.append(
                     Problem(
                         entry.file,

@@ -93,3 +93,19 @@ def test_one_item_of_the_order_is_answered(matcher: Matcher) -> None:
     # 第二个发言的 / 第一个小标题: the numbered list states it
     assert "第2位崔维廷" in _answer(matcher, "第二个发言的是谁")
     assert "第1部分：科技赋能" in _answer(matcher, "第一个小标题是什么")
+
+
+def test_a_second_source_gets_its_own_and_the_base_still_loads(make_kb: Callable[..., Path]) -> None:
+    # two releases, each long enough for an opening of its own: both derive the same questions (导语是怎么写的),
+    # which is no mistake of the admin's: the base loads, and each opening is the source's own
+    first = "交城县拥有国家级高新技术企业40户、总量全市第一，县长刘大鹏介绍说，科技创新发展势头强劲，前景十分广阔。"
+    second = "第二份发布材料开头一段：全县8个乡镇社工站挂牌成立，切实提升农村老年人生活幸福指数，成效明显，群众满意。"
+    root = make_kb(
+        {
+            "sources/mini.md": f"---\ntitle: 测试材料\nsections:\n  - 第一节\n---\n{first}\n全县8个乡镇社工站挂牌成立。\n",
+            "sources/later.md": f"---\ntitle: 后续材料\nsections:\n  - 第一节\n---\n{second}\n",
+        }
+    )
+    kb = load_knowledge(root)
+    assert first in kb.by_id["mini-opening"].answer and second in kb.by_id["later-opening"].answer
+    assert "导语是怎么写的" in kb.by_id["mini-opening"].questions and "导语是怎么写的" in kb.by_id["later-opening"].questions
