@@ -40,9 +40,9 @@ from .analyse import (
     subject_of,
     without_story,
 )
+from .claimed import claims_apart
 from .claims import (
     Claim,
-    ClaimedValue,
     Verdict,
     claimed_values,
     judge_claim,
@@ -380,7 +380,9 @@ class Matcher:
             # (nor a title: 是县长讲的吧 of a topic the answer states without its presenter)
             checked = [v for v in values if v.kind not in ("name", "title")]
             if len(checked) >= 2 and not result.compound:
-                several = self._claims(folded, checked, result)
+                several = claims_apart(
+                    folded, checked, result, ask=self._match, says=self._says, normalizer=self.normalizer, vocab=vocab
+                )
                 if several is not None:
                     return replace(several, question=question)
             if checked:
@@ -397,32 +399,9 @@ class Matcher:
                 return replace(again, question=question, claim=claim)
         return result
 
-    def _claims(self, folded: str, values: list[ClaimedValue], result: MatchResult) -> MatchResult | None:
-        """A message that claims several figures ("33户、总产能300万吨，对吗"): each judged by the entry that states
-        it, as a part of its own; None when the answered entry states them all (or another entry states none)."""
-        assert result.entry is not None
-        vocab = self.decider.vocabulary
-        parts: list[MatchResult] = []
-        for value in sorted(values, key=lambda v: v.start):
-            # the piece of the clause that claims it (总产能300万吨 of 某某企业33户、总产能300万吨)
-            said = next((p for p in re.split(r"[、，,；;]", value.clause) if value.said in p), value.clause)
-            claim = judge_claim(value, result.entry, self.normalizer, vocab)
-            if claim is not None:
-                parts.append(replace(result, question=said, claim=claim))
-                continue
-            again = self._match(without_claim(folded, value))
-            if again.status is not Status.ANSWERED or again.entry is None or again.compound:
-                return None
-            claim = judge_claim(value, again.entry, self.normalizer, vocab)
-            if claim is None:
-                return None
-            parts.append(replace(again, question=said, claim=claim))
-        distinct = [p for i, p in enumerate(parts) if all(p.entry != q.entry for q in parts[:i])]
-        if len(distinct) < 2:
-            return None
-        first = distinct[0]
-        return MatchResult(first.question, Status.ANSWERED, first.entry, min(p.score for p in distinct),
-                           parts=tuple(distinct))
+    def _says(self, entry: Entry, word: str) -> bool:
+        index = self.kb.index_of(entry.id)
+        return index is not None and self.decider.facts.says(index, word)
 
     def match_after(self, question: str, previous: str | None) -> MatchResult:
         """Match a message that may lean on the same person's previous question ("那省级的呢", "它在哪个乡镇"):

@@ -177,6 +177,23 @@ def test_several_figures_claimed_are_each_judged_by_the_entry_that_states_it(mat
     assert any(p.entry is not None and "40户" in p.entry.answer for p in wrong.parts)
 
 
+@pytest.mark.parametrize(
+    ("message", "judged"),
+    [
+        # heard, in two clauses: each claim asked again in its own clause
+        ("我爸说交城有33户硝基复合肥企业，总产能300万吨，是真的不", {"33户": Verdict.HOLDS, "300万吨": Verdict.HOLDS}),
+        # two ranks of two things: each judged by the entry of its own thing, not by the one the message matched
+        ("发明专利全市第二，高企全市第一，是不是这样", {"全市第二": Verdict.HOLDS, "全市第一": Verdict.HOLDS}),
+    ],
+)
+def test_each_claim_is_judged_by_the_entry_of_what_it_is_claimed_of(
+    matcher: Matcher, message: str, judged: dict[str, Verdict]
+) -> None:
+    result = matcher.match(message)
+    assert result.status is Status.ANSWERED and result.compound, result
+    assert {p.claim.said: p.claim.verdict for p in result.parts if p.claim is not None} == judged
+
+
 def test_a_title_claimed_is_checked_against_who_it_was(matcher: Matcher) -> None:
     result = matcher.match("发布会开场讲话的是县委书记吧？")
     assert result.status is Status.ANSWERED and result.entry is not None
