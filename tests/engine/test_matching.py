@@ -127,6 +127,13 @@ def test_keywords_alone_ask_of_every_thing_they_name(matcher: Matcher) -> None:
     assert both["status"] == "answered" and "三帮四查" in both["answer"] and "社工站" in both["answer"]
 
 
+def test_a_choice_asked_is_a_part_of_its_own(matcher: Matcher) -> None:
+    # 是A还是B asks (which of two), so the clause after it (……呢) is a second part, not the first one's subject
+    reply = to_json(matcher.match("流化床液筒造粒技术是国内首创还是国内领先 高温熔岩塔造粒呢"), matcher.kb)
+    assert reply["status"] == "answered" and "国内首创" in reply["answer"] and "国内领先" in reply["answer"], reply
+    assert len(reply.get("parts") or []) == 2, reply
+
+
 def test_clauses_of_keywords_each_ask_of_the_thing_they_name(matcher: Matcher) -> None:
     # two targets named clause by clause, with no question word: one part each, not one entry for both
     reply = to_json(matcher.match("2025年新增产能目标 2030年底产能和产值目标"), matcher.kb)
