@@ -127,6 +127,16 @@ def test_keywords_alone_ask_of_every_thing_they_name(matcher: Matcher) -> None:
     assert both["status"] == "answered" and "三帮四查" in both["answer"] and "社工站" in both["answer"]
 
 
+def test_an_asking_clause_that_names_nothing_asks_of_the_clause_before(matcher: Matcher) -> None:
+    # 在吕梁市排第几 alone matches another thing's rank (硝基肥出口额在吕梁排第几); the clause before names what is
+    # ranked, and the release gives no rank for it
+    result = matcher.match("省级专精特新企业29户,在吕梁市排第几?")
+    assert result.status is not Status.ANSWERED, result
+    # the same form where the release states it: the photo's entry names what the clause before it names
+    reply = to_json(matcher.match("报道里有张交城县社会福利服务中心老人们的照片，他们在干啥"), matcher.kb)
+    assert reply["status"] == "answered" and "用餐" in reply["answer"], reply
+
+
 def test_a_choice_asked_is_a_part_of_its_own(matcher: Matcher) -> None:
     # 是A还是B asks (which of two), so the clause after it (……呢) is a second part, not the first one's subject
     reply = to_json(matcher.match("流化床液筒造粒技术是国内首创还是国内领先 高温熔岩塔造粒呢"), matcher.kb)

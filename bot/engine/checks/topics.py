@@ -161,6 +161,22 @@ def unexplained_nouns(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.WORDS, "、".join(words)))
 
 
+@check(GapKind.ASK_KIND)
+def subject_named_before(f: EntryFacts, q: Asked) -> None:
+    """在吕梁排第几 after 省级专精特新企业29户: an asking clause that names nothing of its own asks of what the clause
+    right before it names; an entry that does not state those words of the base answers the same question of
+    another thing (硝基肥出口额在吕梁排第几)."""
+    analysis, vocab = q.analysis, f.vocabulary
+    # (its subject, areas left out, is no more than the frame of asking: 排第 of 在吕梁市排第几)
+    if salient_nouns(analysis.plain, vocab) or len(subject_of(vocab.bigger_areas.sub("", analysis.plain), vocab)) > 2:
+        return
+    at = analysis.message.rfind(analysis.plain) if analysis.plain else -1
+    before = analysis.message[:at].rstrip("，").rsplit("，", 1)[-1] if at > 0 else ""  # (the clause right before)
+    nouns = [n for n in salient_nouns(before, vocab) if n not in vocab.home_names and f.known_to_base(n)]
+    if nouns and not all(f.mentions(q.index, n) for n in nouns):
+        q.found.append(Gap(GapKind.ASK_KIND, "、".join(nouns)))
+
+
 @check()
 def rank_checked_for_a_bigger_area(f: EntryFacts, q: Asked) -> None:
     """"是不是全省第一": a rank checked for a bigger area is answered with the rank the release gives (总量全市第一),
