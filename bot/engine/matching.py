@@ -113,6 +113,9 @@ class Matcher:
             self.decider.warm()  # before the lexicons: a question waits for those, so both are done by its answer
             load_lexicons()
             _ = self.english
+            # the sources' sentences and parts (seconds for a large base's; a question about the text waits)
+            self.structure.warm()
+            self.passages.warm()
         finally:
             self._warm_done.set()
 

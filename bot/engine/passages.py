@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -85,8 +86,24 @@ class PassageFinder:
     """The sentences of a base's sources, ready to be searched by what a message names."""
 
     def __init__(self, kb: KnowledgeBase, normalizer: Normalizer) -> None:
+        """Cheap: the sentences are read and weighed by :meth:`warm` (the matcher's start-up thread) or by the first
+        question that needs them, whichever comes first (a large base's sources take seconds)."""
         self._kb = kb
         self._normalizer = normalizer
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def warm(self) -> None:
+        """Read and weigh the sources' sentences now, once (thread-safe)."""
+        if self._ready:
+            return
+        with self._lock:
+            if not self._ready:
+                self._build()
+                self._ready = True
+
+    def _build(self) -> None:
+        kb, normalizer = self._kb, self._normalizer
         self._units: list[_Unit] = []
         for source in kb.sources.values():
             for passage in passages(source):
@@ -117,6 +134,7 @@ class PassageFinder:
     def answer(self, message: str) -> list[tuple[str, Entry]]:
         """(the part asked, the passage's entry) for each thing the message asks the wording of; [] when the
         sentences do not clearly hold it (or the message asks no wording)."""
+        self.warm()
         plain = self._normalizer.plain(message)
         as_typed = self._normalizer.fold(message)
         wording = _ASKED.search(as_typed) is not None
@@ -217,6 +235,7 @@ class PassageFinder:
         clauses = [c for c in _CLAUSES.split(folded) if c.strip()]
         if len(clauses) < 2 or not _ASKED.search(clauses[-1]):
             return False
+        self.warm()
         wanted = self._wanted(_FRAME.sub("，", clauses[-1]))
         weight = self._weight(wanted)
         held = self._weight(wanted & _pairs(self._normalizer.plain(quote)))

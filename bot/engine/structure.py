@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -69,8 +70,24 @@ class StructureReader:
     """The headed parts of a base's sources, ready to answer where a part stands."""
 
     def __init__(self, kb: KnowledgeBase, normalizer: Normalizer) -> None:
+        """Cheap: the parts are read by :meth:`warm` (the matcher's start-up thread) or by the first question that
+        needs them, whichever comes first (a large base's sources take seconds)."""
         self._normalizer = normalizer
         self._kb = kb
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def warm(self) -> None:
+        """Read the sources' headed parts now, once (thread-safe)."""
+        if self._ready:
+            return
+        with self._lock:
+            if not self._ready:
+                self._build()
+                self._ready = True
+
+    def _build(self) -> None:
+        kb = self._kb
         self._parts: dict[str, list[_Part]] = {}
         for source in kb.sources.values():
             parts = self._parts_of(source)
@@ -100,6 +117,7 @@ class StructureReader:
         """For a message that asks where a part of the report stands: (what was asked, the part's heading as an
         entry whose answer tells where it stands), one per place asked (第一块和最后一块), the list of headings
         first when it asks how many; [] for any other message."""
+        self.warm()
         if not self._parts:
             return []
         folded = self._normalizer.fold(message)

@@ -10,11 +10,13 @@ Part of the core: no Telegram here.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from ..language import ZH, alternation
+from ..language.text import positions
 from .model import Entry, Source
 
 __all__ = ["derived_entries", "heading_sections", "is_derived", "speakers"]
@@ -57,9 +59,14 @@ def _speakers_in(text: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ..
     titles = alternation(sorted(_TITLES, key=len, reverse=True))
     found: list[tuple[int, str, str]] = []
     sentences = _sentences(text)
+    starts = [start for start, _ in sentences]
     for name in names:
+        # (only the sentences that hold the name, in order: a large source has hundreds of thousands)
+        holding = dict.fromkeys(bisect.bisect_right(starts, at) - 1 for at in positions(name, text))
+        if not holding:
+            continue
         pattern = re.compile(r"([\u4e00-\u9fff、]{0,12}?(?:" + titles + r"))" + re.escape(name))
-        for sentence_start, sentence in sentences:
+        for sentence_start, sentence in (sentences[i] for i in holding):
             match = pattern.search(sentence)
             if match and _SPEECH.search(sentence):
                 found.append((sentence_start + match.start(), name, match.group(1)))

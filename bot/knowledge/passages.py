@@ -70,7 +70,7 @@ def _passages(source: Source) -> tuple[Passage, ...]:
             text = unit.strip()
             if len(text) >= 2:
                 start = offset + unit.index(text[0])
-                label = text == stripped and len(quote_key(text)) <= _LABEL_MAX and text[-1] not in _SENTENCE_ENDS
+                label = text == stripped and text[-1] not in _SENTENCE_ENDS and len(quote_key(text)) <= _LABEL_MAX
                 out.append(Passage(source.id, start, start + len(text), text, section, number, label))
             offset += len(unit)
         at += len(line) + 1
