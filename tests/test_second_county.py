@@ -47,6 +47,7 @@ def jiaokou_matcher(jiaokou: KnowledgeBase) -> Matcher:
     [
         ("questions.yaml", 0.88, 0.9, 0.85),  # residents on phones (see the set's header)
         ("questions_b.yaml", 0.80, 0.66, 0.85),  # outsiders checking claims, mixed languages
+        ("questions_c.yaml", 0.76, 0.96, 0.86),  # residents and outsiders, measured once on 5ff628c (its header)
     ],
 )
 def test_the_second_countys_questions_stay_answered(
@@ -65,7 +66,8 @@ def test_the_second_countys_questions_stay_answered(
     assert figures["wrong"] <= 0.01 and figures["noisy_wrong"] <= 0.05, report.summary()
     assert figures["right"] >= right and figures["noisy_right"] >= noisy, report.summary()
     assert figures["oos_declined"] >= declined and figures["oos_elsewhere"] == 1.0, report.summary()
-    named = [r["question"] for r in replies if any(w in str(r) for w in SHIPPED_COUNTY)]
+    # (what the bot says: a question may name the other county itself, 交城县是哪一年建县的)
+    named = [r["question"] for r in replies if any(w in str({**r, "question": ""}) for w in SHIPPED_COUNTY)]
     assert named == []
 
 

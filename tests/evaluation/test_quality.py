@@ -37,6 +37,10 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
     assert report.rejected_rate >= 0.95, (report.summary(), report.false_answers)
 
 
+# sets first measured with more noisy questions answered wrong than the others' ceiling (their header says which)
+_NOISY_WRONG = {"fresh_BF.yaml": 0.067}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "right", "wrong", "declined"),
@@ -97,6 +101,7 @@ def test_quality_bars(dev: LabelledSet, matcher: Matcher) -> None:
         ("fresh_BB.yaml", 0.77, 0.03, 0.89),  # measured once, unseen, on 7023711 (its header): English
         ("fresh_BC.yaml", 0.92, 0.01, 0.935),  # measured once, unseen, on 25b5ec6 (its header)
         ("fresh_BD.yaml", 0.75, 0.031, 0.85),  # measured once, unseen, on 25b5ec6 (its header): English
+        ("fresh_BF.yaml", 0.92, 0.01, 0.955),  # measured once, unseen, on 5ff628c (its header)
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
@@ -109,5 +114,6 @@ def test_fresh_sets_stay_honest(
     report = judge_set(load_fresh_set(DEV.parent / name), lambda q: to_json(matcher.match(q), kb))
     figures = report.figures()
     # regression floors at today's figures on the sets the thresholds were fitted on (see README)
-    assert figures["wrong"] <= wrong and figures["noisy_wrong"] <= 0.06, report.summary()
+    noisy_wrong = _NOISY_WRONG.get(name, 0.06)
+    assert figures["wrong"] <= wrong and figures["noisy_wrong"] <= noisy_wrong, report.summary()
     assert figures["right"] >= right and figures["oos_declined"] >= declined, report.summary()
