@@ -458,8 +458,8 @@ class Matcher:
             return MatchResult(question=question, status=Status.NO_MATCH)
         whole = self.decide(question, analysis)
         parts = asking_parts(self.normalizer, reading, vocab)
-        if len(parts) < 2:
-            return whole
+        if len(parts) < 2 or self._one_of_its_questions(whole, analysis):
+            return whole  # (a message that is one of an entry's own questions is that question, however it splits)
         analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
         results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
         # a part that leaves its subject out (社工站几个？都给老人帮些啥) asks it of the answered part before it
@@ -515,6 +515,13 @@ class Matcher:
             question, status, first.entry, min(r.score for r in kept), first.candidates,
             out_of_scope=first.out_of_scope, gaps=first.gaps, parts=tuple(kept),
         )
+
+    def _one_of_its_questions(self, result: MatchResult, analysis: Analysis) -> bool:
+        """Whether an answered message is, word for word once normalised, the question of the entry it matched
+        (科技赋能 吹响“创新型县”特色名片: a heading asked as it stands, not two keyword clauses)."""
+        if result.status is not Status.ANSWERED or not result.candidates:
+            return False
+        return self.normalizer.normalize(result.candidates[0].question) == analysis.key
 
     def _answers_each(self, asked: str, answer: MatchResult) -> bool:
         """Whether each sentence of ``asked`` alone is answered by an entry of ``answer`` (床位一共多少张？护理型床位

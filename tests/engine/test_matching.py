@@ -144,6 +144,18 @@ def test_a_choice_asked_is_a_part_of_its_own(matcher: Matcher) -> None:
     assert len(reply.get("parts") or []) == 2, reply
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [("科技赋能 吹响“创新型县”特色名片", "tech-section-heading"), ("开发区 责任重大", "zone-responsibility")],
+)
+def test_an_entrys_own_question_is_that_question_however_it_splits(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    # two keyword clauses would each ask of their own thing; typed as an entry's question stands, they are it
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id, result
+
+
 def test_clauses_of_keywords_each_ask_of_the_thing_they_name(matcher: Matcher) -> None:
     # two targets named clause by clause, with no question word: one part each, not one entry for both
     reply = to_json(matcher.match("2025年新增产能目标 2030年底产能和产值目标"), matcher.kb)
