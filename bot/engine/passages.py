@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..knowledge.model import Entry, KnowledgeBase
+from ..knowledge.model import Entry
 from ..knowledge.passages import Passage, entry_of, passages
 from ..language import ZH
-from ..language.text import Normalizer, bigrams, quoted_terms
+from ..language.text import bigrams, quoted_terms
 from .lexicon import noun_lexicon, segment
+from .sourced import ReadOnce
 
 __all__ = ["PassageFinder"]
 
@@ -82,27 +82,11 @@ def _items(content: str) -> list[str]:
     return [p for p in pieces if len(p) >= 2]
 
 
-class PassageFinder:
+class PassageFinder(ReadOnce):
     """The sentences of a base's sources, ready to be searched by what a message names."""
 
-    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer) -> None:
-        """Cheap: the sentences are read and weighed by :meth:`warm` (the matcher's start-up thread) or by the first
-        question that needs them, whichever comes first (a large base's sources take seconds)."""
-        self._kb = kb
-        self._normalizer = normalizer
-        self._lock = threading.Lock()
-        self._ready = False
-
-    def warm(self) -> None:
-        """Read and weigh the sources' sentences now, once (thread-safe)."""
-        if self._ready:
-            return
-        with self._lock:
-            if not self._ready:
-                self._build()
-                self._ready = True
-
     def _build(self) -> None:
+        """The sources' sentences, read and weighed (once: :class:`~bot.engine.sourced.ReadOnce`)."""
         kb, normalizer = self._kb, self._normalizer
         self._units: list[_Unit] = []
         for source in kb.sources.values():

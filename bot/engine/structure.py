@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from ..knowledge.derived import heading_sections
-from ..knowledge.model import Entry, KnowledgeBase, Source, quote_key
+from ..knowledge.model import Entry, Source, quote_key
 from ..knowledge.passages import Passage, entry_of, passages
 from ..language import ZH
-from ..language.text import Normalizer, bigrams
+from ..language.text import bigrams
+from .sourced import ReadOnce
 
 __all__ = ["StructureReader"]
 
@@ -66,27 +66,11 @@ def _number(text: str) -> int:
     return _NUMERALS.index(text) + 1
 
 
-class StructureReader:
+class StructureReader(ReadOnce):
     """The headed parts of a base's sources, ready to answer where a part stands."""
 
-    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer) -> None:
-        """Cheap: the parts are read by :meth:`warm` (the matcher's start-up thread) or by the first question that
-        needs them, whichever comes first (a large base's sources take seconds)."""
-        self._normalizer = normalizer
-        self._kb = kb
-        self._lock = threading.Lock()
-        self._ready = False
-
-    def warm(self) -> None:
-        """Read the sources' headed parts now, once (thread-safe)."""
-        if self._ready:
-            return
-        with self._lock:
-            if not self._ready:
-                self._build()
-                self._ready = True
-
     def _build(self) -> None:
+        """The sources' headed parts (once: :class:`~bot.engine.sourced.ReadOnce`)."""
         kb = self._kb
         self._parts: dict[str, list[_Part]] = {}
         for source in kb.sources.values():
