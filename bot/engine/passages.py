@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -59,7 +60,7 @@ _CLAUSE = re.compile(r"[^,，:：]*(?:[,，:：]|$)")
 class _Unit:
     passage: Passage
     key: str
-    pairs: frozenset[str]
+    pairs: tuple[str, ...]  # its word pairs, each once (interned: a large base holds the same pairs many times)
 
 
 def _pairs(text: str) -> set[str]:
@@ -92,7 +93,7 @@ class PassageFinder(ReadOnce):
         for source in kb.sources.values():
             for passage in passages(source):
                 key = normalizer.plain(passage.text)
-                self._units.append(_Unit(passage, key, frozenset(_pairs(key))))
+                self._units.append(_Unit(passage, key, tuple(map(sys.intern, _pairs(key)))))
         self._text = "\n".join(unit.key for unit in self._units)
         # the sentences without the aspect particle a resident adds when quoting them (打通了产业发展)
         self._bare = [_ASPECT.sub("", unit.key) for unit in self._units]
@@ -315,8 +316,8 @@ class PassageFinder(ReadOnce):
         scored = sorted(
             (
                 (
-                    self._weight(wanted & u.pairs) / weight,
-                    self._weight(context & u.pairs),
+                    self._weight(wanted.intersection(u.pairs)) / weight,
+                    self._weight(context.intersection(u.pairs)),
                     i,
                 )
                 for i, u in enumerate(self._units)
@@ -327,7 +328,7 @@ class PassageFinder(ReadOnce):
         if not scored:
             return None
         (best, best_context, at), (second, second_context, _) = scored[0], scored[1] if len(scored) > 1 else (0, 0, 0)
-        held = wanted & self._units[at].pairs
+        held = wanted.intersection(self._units[at].pairs)
         if best < _SURE or len(held) < least or (least > 1 and best * weight < _MIN_WEIGHT):
             return None
         if position is not None:
@@ -340,7 +341,7 @@ class PassageFinder(ReadOnce):
             beyond = range(at + 1, len(self._units)) if position == "last" else range(at)
             if any(
                 self._units[i].passage.section == section
-                and self._weight(wanted & self._units[i].pairs) > (1 - _SURE) * weight
+                and self._weight(wanted.intersection(self._units[i].pairs)) > (1 - _SURE) * weight
                 for i in beyond
             ):
                 return None
