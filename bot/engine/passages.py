@@ -119,12 +119,12 @@ class PassageFinder(ReadOnce):
     def answer(self, message: str) -> list[tuple[str, Entry]]:
         """(the part asked, the passage's entry) for each thing the message asks the wording of; [] when the
         sentences do not clearly hold it (or the message asks no wording)."""
-        self.warm()
         plain = self._normalizer.plain(message)
         as_typed = self._normalizer.fold(message)
         wording = _ASKED.search(as_typed) is not None
         if not wording and not _ASKS.search(plain):
             return []  # asks no wording and quotes nothing before a question word
+        self.warm()  # (only now: a message that asks no wording does not wait for the sentences)
         # where in the text (文章最后把开发区比作什么, 结尾段用哪个词): a place, not a word of the sentence
         position = next((where for where, pattern in _POSITIONS.items() if pattern.search(as_typed)), None)
         if position is not None:

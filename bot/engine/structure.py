@@ -101,11 +101,11 @@ class StructureReader(ReadOnce):
         """For a message that asks where a part of the report stands: (what was asked, the part's heading as an
         entry whose answer tells where it stands), one per place asked (第一块和最后一块), the list of headings
         first when it asks how many; [] for any other message."""
-        self.warm()
-        if not self._parts:
-            return []
         folded = self._normalizer.fold(message)
         if not re.search(_PART, folded) or not (_STRONG.search(folded) or _REPORT.search(folded)):
+            return []
+        self.warm()  # (only now: a message that asks of no part does not wait for the parts)
+        if not self._parts:
             return []
         # (one source with headed parts, as a release is; several: the one whose parts the message names)
         source = next(iter(self._parts)) if len(self._parts) == 1 else self._source_named(folded)
