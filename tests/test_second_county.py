@@ -92,6 +92,13 @@ def test_english_words_of_any_county_are_read_for_the_second_county(
     assert result.status is Status.ANSWERED and result.entry is not None and figure in result.entry.answer, result
 
 
+def test_a_growth_asked_as_a_rate_is_stated_by_the_growth(jiaokou_matcher: Matcher) -> None:
+    # 增幅 is stated by 增长32.1% (measure_stated_as in zh.yaml): no question of the base need say 增幅
+    result = jiaokou_matcher.match("2018年交口一般公共预算收入是多少？增幅多少？")
+    assert result.status is Status.ANSWERED and result.entry is not None and "32.1%" in result.entry.answer, result
+    assert jiaokou_matcher.match("交口的一般公共预算收入占全市多少").status is not Status.ANSWERED
+
+
 def test_a_rate_asked_of_the_city_in_english_is_not_the_countys(jiaokou_matcher: Matcher) -> None:
     assert jiaokou_matcher.match("What's the forest coverage rate of Lüliang City?").status is not Status.ANSWERED
 
