@@ -47,7 +47,7 @@ def claims_apart(
         if claim is not None:
             parts.append(replace(result, question=said, claim=claim))
             continue
-        # asked again in its own clause (我爸说交城有多少户硝基复合肥企业), else in the whole message
+        # asked again in its own clause (我爸说某县有多少户某类企业), else in the whole message
         tried = (ask(without_claim(text, value)) for text in dict.fromkeys((value.clause, folded)))
         again = next((r for r in tried if r.status is Status.ANSWERED and r.entry and not r.compound), None)
         if again is None or again.entry is None:

@@ -520,4 +520,3 @@ class EntryFacts:
             self._keys(index)
             self._span(index)
             self._section_text(index)
-        self._retriever.warm()

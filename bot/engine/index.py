@@ -15,7 +15,7 @@ import math
 import operator
 import os
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from itertools import compress
@@ -189,9 +189,6 @@ class GramIndex:
     def _unpack(self, packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(numbers, float32 weights) of packed postings."""
         return packed & _NUMBER, self._weights[(packed < 0).view(np.int8)]
-
-    def _list(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._unpack(self.postings[start:end])
 
     @property
     def posting_count(self) -> int:
@@ -416,10 +413,12 @@ class GramIndex:
             out[number] = hit / total if total > 0 else 0.0
         return out
 
-    def remember(self, keys: Sequence[str]) -> None:
-        """Weigh these keys' grams for :meth:`containment` ahead of it, when they all fit its cache."""
-        if len(keys) <= _GRAMS_CACHE:
-            self._weighted_grams(keys)
+    def remember(self, keys: Iterable[str]) -> None:
+        """Weigh these keys' grams for :meth:`containment` ahead of it, when they all fit its cache (read no
+        further than one past it: a large base's keys are not listed only to be left)."""
+        taken = list(itertools.islice(keys, _GRAMS_CACHE + 1))
+        if len(taken) <= _GRAMS_CACHE:
+            self._weighted_grams(taken)
 
     def _weighted_grams(self, keys: Sequence[str]) -> list[tuple[tuple[int, ...], tuple[float, ...], float]]:
         """Each key's distinct grams in ascending order with their IDF mass, and the sum of those masses,

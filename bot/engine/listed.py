@@ -25,7 +25,6 @@ _FIGURE_WORDS = frozenset(ZH.words("figure_words"))  # 总数, 数量: the figur
 _CLAUSES = re.compile(r"[，,。？?！!；;\s]+")
 
 
-
 def things_joined(message: str) -> tuple[str, str, str, str] | None:
     """(before, first thing, second thing, after) of the one clause that asks and joins two things with one
     joiner, the things being the words right around it up to a verb, a question word or the asking's first

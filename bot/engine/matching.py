@@ -111,6 +111,7 @@ class Matcher:
     def _warm(self) -> None:
         try:
             self.decider.warm()  # before the lexicons: a question waits for those, so both are done by its answer
+            self.retriever.warm()
             load_lexicons()
             _ = self.english
             # the sources' sentences and parts (seconds for a large base's; a question about the text waits)

@@ -215,8 +215,7 @@ class Retriever:
     def warm(self) -> None:
         """Weigh every entry's matching keys for :meth:`evidence` now, when they all fit the index's cache (a
         small base): the first question about each entry then does not pay for it."""
-        keys = [key for index in range(len(self.entries)) for key in self._question_keys[index]]
-        self.chars.remember(keys)
+        self.chars.remember(key for index in range(len(self.entries)) for key in self._question_keys[index])
 
     def states_word(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's character index."""

@@ -5,6 +5,7 @@ sources take seconds. Part of the core: no Telegram here."""
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 
 from ..knowledge.model import KnowledgeBase
 from ..language.text import Normalizer
@@ -12,7 +13,7 @@ from ..language.text import Normalizer
 __all__ = ["ReadOnce"]
 
 
-class ReadOnce:
+class ReadOnce(ABC):
     """A reader of a base's sources whose :meth:`_build` runs once, on :meth:`warm` (thread-safe)."""
 
     def __init__(self, kb: KnowledgeBase, normalizer: Normalizer) -> None:
@@ -30,5 +31,6 @@ class ReadOnce:
                 self._build()
                 self._ready = True
 
+    @abstractmethod
     def _build(self) -> None:
-        raise NotImplementedError
+        """Read the sources (called once, under the lock)."""

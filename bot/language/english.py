@@ -232,7 +232,7 @@ class _Token:
     typed: str  # as typed (folded), possessive stripped
     forms: tuple[str, ...]  # the forms the lexicon may list it under (lemma_forms)
     pinyin: bool  # the letters also read as pinyin
-    possessive: bool = False  # typed with 's or s' (Jiaocheng's): it owns what follows
+    possessive: bool = False  # typed with 's or s' (the county's): it owns what follows
 
 
 _EMBEDDED = re.compile(r"^ +([\u4e00-\u9fff][\u4e00-\u9fff\d]*) +$")
@@ -287,7 +287,7 @@ def _owned_after_owner(units: list[tuple[str, str]], counting: tuple[str, ...]) 
             if units[start][1] == _ARTICLE:
                 break
         end = at + 1
-        while end < len(units) and units[end][1] in (*_IN_NOUN_PHRASE, _POSSESSIVE):  # (of Jiaocheng's products)
+        while end < len(units) and units[end][1] in (*_IN_NOUN_PHRASE, _POSSESSIVE):  # (of the county's products)
             end += 1
         while end > at + 1 and units[end - 1][1] != _NOUN:
             end -= 1
@@ -526,7 +526,7 @@ class EnglishReader:
             if i in starts:
                 size = starts[i]
                 text, kind = chinese[(i, size)]
-                # (a possessive ends the phrase it stands in: Jiaocheng's number of patents is 交城 发明专利的数量)
+                # (a possessive ends its phrase: the county's number of patents is 县 专利的数量, not 专利的县数量)
                 units.append((text, _POSSESSIVE if tokens[i + size - 1].possessive and kind == _NOUN else kind))
                 i += size
             else:

@@ -163,11 +163,11 @@ def unexplained_nouns(f: EntryFacts, q: Asked) -> None:
 
 @check(GapKind.ASK_KIND)
 def subject_named_before(f: EntryFacts, q: Asked) -> None:
-    """在吕梁排第几 after 省级专精特新企业29户: an asking clause that names nothing of its own asks of what the clause
+    """在某市排第几 after 省级专精特新企业29户: an asking clause that names nothing of its own asks of what the clause
     right before it names; an entry that does not state those words of the base answers the same question of
-    another thing (硝基肥出口额在吕梁排第几)."""
+    another thing (某产品出口额在某市排第几)."""
     analysis, vocab = q.analysis, f.vocabulary
-    # (its subject, areas left out, is no more than the frame of asking: 排第 of 在吕梁市排第几)
+    # (its subject, areas left out, is no more than the frame of asking: 排第 of 在某市排第几)
     if salient_nouns(analysis.plain, vocab) or len(subject_of(vocab.bigger_areas.sub("", analysis.plain), vocab)) > 2:
         return
     at = analysis.message.rfind(analysis.plain) if analysis.plain else -1
