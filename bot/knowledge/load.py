@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from yaml.nodes import SequenceNode
 
+from ..language import ZH
 from ..language.text import Normalizer
 from ..place import NEUTRAL, Place
 from .derived import derived_entries
@@ -24,7 +25,7 @@ from .topics import load_topic, topic_files
 from .verify import cross_checks, verify_quotes, with_speakers
 from .yamlread import YamlReader, read_text, shown_name
 
-__all__ = ["PLACE_FIELDS", "knowledge_files", "load_knowledge", "load_settings"]
+__all__ = ["PLACE_FIELDS", "knowledge_files", "load_knowledge", "load_settings", "with_common_synonyms"]
 
 PLACE_FIELDS = {"name", "county", "city", "province", "event", "event_short", "topics", "examples"}
 
@@ -63,6 +64,31 @@ def _load_term_groups(directory: Path, problems: list[Problem]) -> tuple[tuple[s
                         groups.append(tuple(terms))
     problems.extend(reader.problems)
     return tuple(groups)
+
+
+def with_common_synonyms(
+    own: tuple[tuple[str, ...], ...], common: tuple[tuple[str, ...], ...] | None = None
+) -> tuple[tuple[str, ...], ...]:
+    """A base's synonym groups with the language's own (zh.yaml's ``common_synonyms``: question words, the report
+    as a text, everyday nouns), which a curator need not write again. The base's file wins: a word it already
+    groups stays where the base put it, and a common group whose first word the base groups lends the base's
+    group its other words."""
+    common = ZH.groups("common_synonyms") if common is None else common
+    groups = [list(g) for g in own]
+    group_of = {term: i for i, g in enumerate(groups) for term in g}
+    for common_group in common:
+        head = common_group[0]
+        free = [t for t in common_group if t not in group_of]
+        if head in group_of:
+            home = group_of[head]
+            groups[home].extend(free)
+        elif head in free and len(free) >= 2:
+            home = len(groups)
+            groups.append(free)
+        else:
+            continue
+        group_of.update((t, home) for t in free)
+    return tuple(tuple(g) for g in groups)
 
 
 def _load_scope(directory: Path, problems: list[Problem]) -> Scope:
@@ -134,8 +160,8 @@ def load_knowledge(directory: str | Path, *, unread: Collection[str] = ()) -> Kn
     if not root.is_dir():
         raise KnowledgeError([Problem(str(root), 1, "knowledge directory not found; pass --knowledge DIR")])
     sources = load_sources(root, problems)
-    synonyms = _load_term_groups(root, problems)
     scope = _load_scope(root, problems)
+    synonyms = with_common_synonyms(_load_term_groups(root, problems))
     read: list[tuple[Entry, int]] = []
     files = list(topic_files(root))
     if not files:
@@ -178,8 +204,8 @@ def load_settings(
     :func:`load_knowledge` reads them; used beside a compiled snapshot, which holds the entries and sources."""
     root = Path(directory)
     problems: list[Problem] = []
-    synonyms = _load_term_groups(root, problems)
     scope = _load_scope(root, problems)
+    synonyms = with_common_synonyms(_load_term_groups(root, problems))
     extras = read_extras(root, problems, unread=unread)
     place = _load_place(root, problems)
     if problems:

@@ -49,6 +49,8 @@ _NUMERAL_RUN = re.compile(rf"({_PERCENT})?([{_NUM_CHARS}]+(?:{_POINT}[{_NUM_CHAR
 _FRACTION = re.compile(rf"([{_NUM_CHARS}]+){ZH.chars('numerals.fraction')}([{_NUM_CHARS}]+)")
 _SHARES: dict[str, str] = {str(k): str(v) for k, v in ZH.table("numerals.shares").items()}
 _SHARE_WORDS = re.compile("|".join(map(re.escape, _SHARES))) if _SHARES else None
+# a 几 left after the synonym groups asks a count as 多少 does (几镇 as 多少镇, as the groups make 几个 多少)
+_COUNT_ASK, _COUNT_ASK_AS = ZH.pattern("count_ask"), ZH.source("count_ask_as")
 
 _t2s = opencc.OpenCC("t2s")
 
@@ -264,7 +266,7 @@ class Normalizer:
         kept = _JOINED_LATIN.sub("", _kept(folded))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
-        return self._strip_fillers(kept)
+        return self._strip_fillers(_COUNT_ASK.sub(_COUNT_ASK_AS, kept))
 
     def normalize(self, text: str) -> str:
         """The matching key of ``text`` (may be empty)."""
@@ -288,7 +290,7 @@ class Normalizer:
         kept = _JOINED_LATIN.sub("", _LONE_MARK.sub(" ", _DROPPED_LINES.sub(" ", chinese_numerals_to_digits(folded))))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
-        lines = kept.split("\n")
+        lines = _COUNT_ASK.sub(_COUNT_ASK_AS, kept).split("\n")
         if len(lines) != len(items):  # a conversion changed the line count: fall back, one by one
             return [self._normalize(t) for t in items]
         return [self._strip_fillers(line) for line in lines]
@@ -309,7 +311,7 @@ class Normalizer:
         key = self._base(term)
         if self._synonym_re is not None:
             key = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], key)
-        return key
+        return _COUNT_ASK.sub(_COUNT_ASK_AS, key)
 
 
 def positions(word: str, text: str) -> list[int]:

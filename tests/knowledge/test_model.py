@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.knowledge.load import load_knowledge
+from bot.engine.matching import Matcher, Status
+from bot.knowledge.load import load_knowledge, with_common_synonyms
 from bot.knowledge.model import KnowledgeBase, quote_key
 from bot.knowledge.problems import KnowledgeError
 from tests.conftest import MINI_TOPIC, ROOT
@@ -205,7 +206,8 @@ def test_bom_crlf_and_gbk_files_are_read(make_kb: Any) -> None:
     (root / "scope.yaml").write_bytes("\ufeff".encode() + SCOPE.replace("\n", "\r\n").encode("utf-8"))
     (root / "topic.yaml").write_bytes(MINI_TOPIC.encode("gb18030"))
     kb = load_knowledge(root)
-    assert ("养老机构", "养老院") in kb.synonyms and kb.scope.other_places == ("太原",)
+    # the file's group, and the language's common words after the file's own (养老院 stays in the file's group)
+    assert kb.synonyms[0][:2] == ("养老机构", "养老院") and kb.scope.other_places == ("太原",)
     assert kb.by_id["high-tech"].answer == "交城有国家级高新技术企业40户。"
 
 
@@ -242,3 +244,20 @@ def test_cli_validate_reports_a_folder_without_a_traceback(make_kb: Any, capsys:
     assert main(["validate", "--knowledge", str(root)]) == 1
     out, err = capsys.readouterr()
     assert "scope.yaml:1: is a folder" in out and "Traceback" not in out + err
+
+
+def test_the_languages_common_words_join_a_base_without_overriding_its_own() -> None:
+    own = (("养老机构", "养老院"), ("厂子", "车间"))
+    common = (("养老机构", "敬老院", "养老院"), ("企业", "公司", "厂子"), ("照片", "相片"))
+    merged = with_common_synonyms(own, common)
+    assert merged[0] == ("养老机构", "养老院", "敬老院")  # the base's group takes the common group's other words
+    assert merged[1] == ("厂子", "车间")  # a word the base groups stays where it put it
+    assert ("企业", "公司") in merged and ("照片", "相片") in merged
+
+
+def test_a_base_without_a_synonyms_file_still_knows_everyday_words(small_kb: KnowledgeBase) -> None:
+    # the small base lists no synonyms: 敬老院 and 床 are the language's own words for 养老机构 and 床位
+    matcher = Matcher(small_kb)
+    for question in ("敬老院的床有几张", "老人院一共多少个床"):
+        result = matcher.match(question)
+        assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == "beds", result

@@ -41,6 +41,15 @@ def test_synonyms_map_to_the_official_word_without_cutting_longer_words() -> Non
     assert "床位位" not in norm("床位有多少")
 
 
+def test_a_count_asked_with_ji_reads_like_one_asked_with_duoshao() -> None:
+    normalizer = Normalizer([("多少", "几个")])
+    assert normalizer.normalize("交口几镇几乡") == normalizer.normalize("交口多少镇多少乡")
+    assert normalizer.normalize_many(["要推几大片区"]) == [normalizer.normalize("要推多少大片区")]
+    # which one, not how many: 第几, 哪几; and words that only hold the character
+    for text in ("全市排第几", "是哪几张", "几乎全覆盖"):
+        assert normalizer.normalize(text) == Normalizer().plain(text)
+
+
 def test_homophones_share_a_pinyin_key() -> None:
     norm = Normalizer().normalize
     assert pinyin_key(norm("设工站")) == pinyin_key(norm("社工站"))

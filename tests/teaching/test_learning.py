@@ -21,7 +21,7 @@ def setup(make_kb: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path, Pat
     root = make_kb(topic=TOPIC)
     database = tmp_path / "bot.sqlite3"
     storage = Storage(database)
-    for user, text in ((1, "高科技公司一共几家"), (2, "高科技公司一共几家？"), (3, "交城县城有几条街")):
+    for user, text in ((1, "国家认定的科技厂一共几家"), (2, "国家认定的科技厂一共几家？"), (3, "交城县城有几条街")):
         storage.log_question(user_id=user, chat_type="private", text=text, status="no_match", entry_id=None,
                              score=20, suggestions=["high-tech"])
     storage.close()
@@ -36,16 +36,16 @@ def test_learn_list_add_ignore_history_and_undo(setup: tuple[Path, Path, Path],
     cfg = ["--config", str(config)]
     assert main(["learn", "list", *cfg]) == 0
     listing = capsys.readouterr().out
-    assert "建议 #1 · 问了 2 次" in listing and "高科技公司一共几家（1 次）" in listing
+    assert "建议 #1 · 问了 2 次" in listing and "国家认定的科技厂一共几家（1 次）" in listing
     assert "建议 #2 · 问了 1 次" in listing and "交城县城有几条街" in listing
     assert "<b>" not in listing  # plain text on the terminal
     assert "· high-tech（交城有多少户高新技术企业？）" in listing  # the id `learn add` takes, beside the question
 
-    assert main(["learn", "add", "high-tech", "高科技公司一共几家", *cfg]) == 0
-    assert "已把“高科技公司一共几家”加为条目“交城有多少户高新技术企业？”的问法（topic.yaml 第 10 行）" in capsys.readouterr().out
+    assert main(["learn", "add", "high-tech", "国家认定的科技厂一共几家", *cfg]) == 0
+    assert "已把“国家认定的科技厂一共几家”加为条目“交城有多少户高新技术企业？”的问法（topic.yaml 第 10 行）" in capsys.readouterr().out
     text = (root / "topic.yaml").read_text(encoding="utf-8")
-    assert text == TOPIC.replace("   # 引号要保留\n", "   # 引号要保留\n      - 高科技公司一共几家\n")
-    assert main(["ask", "--knowledge", str(root), "高科技公司一共几家"]) == 0
+    assert text == TOPIC.replace("   # 引号要保留\n", "   # 引号要保留\n      - 国家认定的科技厂一共几家\n")
+    assert main(["ask", "--knowledge", str(root), "国家认定的科技厂一共几家"]) == 0
     assert "40户" in capsys.readouterr().out
 
     assert main(["learn", "ignore", "2", *cfg]) == 0
@@ -58,9 +58,9 @@ def test_learn_list_add_ignore_history_and_undo(setup: tuple[Path, Path, Path],
 
     assert main(["history", *cfg]) == 0
     history = capsys.readouterr().out
-    assert "#1" in history and "命令行" in history and "给“交城有多少户高新技术企业？”加问法“高科技公司一共几家”（topic.yaml 第 10 行）" in history
+    assert "#1" in history and "命令行" in history and "给“交城有多少户高新技术企业？”加问法“国家认定的科技厂一共几家”（topic.yaml 第 10 行）" in history
     assert main(["undo", *cfg]) == 0
-    assert "已撤销修改 #1：从条目“交城有多少户高新技术企业？”去掉了问法“高科技公司一共几家”" in capsys.readouterr().out
+    assert "已撤销修改 #1：从条目“交城有多少户高新技术企业？”去掉了问法“国家认定的科技厂一共几家”" in capsys.readouterr().out
     assert (root / "topic.yaml").read_text(encoding="utf-8") == TOPIC
     assert main(["learn", "list", *cfg]) == 0
     assert "建议 #1" in capsys.readouterr().out  # the proposal is open again
