@@ -156,3 +156,11 @@ def test_where_and_how_big_the_county_is_answered_where_its_base_says_it(jiaokou
     for question, entry_id in (("交口县有多大", "profile-area"), ("交口在哪", "profile-location")):
         result = jiaokou_matcher.match(question)
         assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id
+
+
+def test_a_full_name_asked_by_its_words_is_answered_by_the_longer_name(jiaokou_matcher: Matcher) -> None:
+    # the entry writes the name whole (综合低碳智慧能源绿电支撑项目), the resident asks with two of its words
+    for question, fact in (("那个绿电项目全名叫啥", "综合低碳智慧能源绿电支撑项目"), ("交口在建的水网工程叫甚", "中部引黄县域小水网工程")):
+        result = jiaokou_matcher.match(question)
+        assert result.status is Status.ANSWERED and result.entry is not None and fact in result.entry.answer, result
+

@@ -82,6 +82,7 @@ class Decider:
         self._entries: Sequence[Entry] = kb.entries
         self._vocab = Vocabulary.for_place(kb.place)
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
+        self.elsewhere = frozenset(self._scope_terms(kb.scope.other_places))  # places, not the release's names
         # people and bodies the release names: one named with a topic they spoke on is not another subject
         names = frozenset(self._scope_terms(kb.scope.names))
         self.facts = EntryFacts(kb, normalizer, retriever, self._vocab, names=names)

@@ -281,9 +281,10 @@ class Matcher:
         if candidates:
             return MatchResult(question, Status.AMBIGUOUS, None, score, candidates)
         near = tuple(Candidate(self._entries[s.index], round(s.score, 1), s.question) for s in ranked[: t.candidates])
-        # nothing is close: when the question's other place or subject blocked the nearest entries that lack it,
-        # that is the reason to give (太原有多少企业, though one entry names 太原 in passing)
-        blocked = next((s.blocked for s in itertools.islice(ranked, t.candidates) if s.blocked), "")
+        # nothing is close: when the question's other place blocked the nearest entries that lack it, that is the
+        # reason to give (太原有多少企业, though one entry names 太原 in passing)
+        elsewhere = self.decider.elsewhere
+        blocked = next((s.blocked for s in itertools.islice(ranked, t.candidates) if s.blocked in elsewhere), "")
         return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=blocked)
 
     def match(self, question: str) -> MatchResult:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ...language import ZH
-from ...language.text import SlottedPattern, pinyin_key
+from ...language.text import SlottedPattern, pinyin_key, positions
 from ..analyse import (
     AFFILIATION,
     MEASURES,
@@ -28,6 +28,9 @@ _ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
 _ORDINAL = ZH.pattern("ordinal")
 _FIRST = ZH.pattern("first")  # 第一个 is 率先, 首批, 居首
 _QUOTED_NAME = ZH.pattern("quoted_name")
+_NAME_ASKED_OF = ZH.pattern("name_asked_of")
+_NAME_LONGEST = 12  # characters a name may run before or between the asked words
+_PARTICLE = ZH.pattern("particles")  # (的, 在, 是 … end a name read backwards)
 
 
 def _one_of_a_list(analysis: Analysis, noun: str) -> bool:
@@ -79,6 +82,38 @@ def name_in_quotes(f: EntryFacts, q: Asked) -> None:
         quoted = _QUOTED_NAME.findall(f.answer(q.index))
         if any(f.plain(text) not in q.analysis.message for text in quoted):
             q.drop(GapKind.ASK_NAMES)
+
+
+@check()
+def name_longer_than_asked(f: EntryFacts, q: Asked) -> None:
+    """The full name of a thing asked by its words (那个绿电项目全名叫啥): an answer that writes a longer name
+    holding the question's word for it and ending in the same noun (综合低碳智慧能源绿电支撑项目) names it."""
+    if not q.has(GapKind.ASK_NAMES) or _ORG_NAMED.search(q.analysis.plain):
+        return
+    asked = _NAME_ASKED_OF.search(q.analysis.plain)
+    if asked is None:
+        return
+    words = _PARTICLE.split(asked.group(1))[-1]  # 那个绿电项目 → 绿电项目
+    if len(words) < 4:
+        return
+    head, modifier = words[-2:], words[:-2]  # 绿电项目: the noun 项目, named 绿电 (省级博士创新中心: by 省级博士创新)
+    said = f.said_as_typed(q.index)
+    for start in positions(modifier, said):
+        end = said.find(head, start + len(modifier), start + len(modifier) + _NAME_LONGEST)
+        if end < 0:
+            continue
+        name_start = start
+        while (
+            name_start > 0
+            and "\u4e00" <= said[name_start - 1] <= "\u9fff"
+            and not _PARTICLE.fullmatch(said[name_start - 1])
+            and start - name_start < _NAME_LONGEST
+        ):
+            name_start -= 1
+        name = said[name_start : end + 2]
+        if len(name) >= len(words) + 3 and name not in q.analysis.plain:
+            q.drop(GapKind.ASK_NAMES)
+            return
 
 
 @check()
