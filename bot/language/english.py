@@ -246,13 +246,17 @@ _SPELLED_TWICE = 8  # and from this long, two slips
 _NOUN, _OWNER, _ARTICLE, _OTHER, _LETTERS, _VERB = "noun", "owner", "article", "other", "letters", "verb"
 _JOINED, _ASKED_AFTER = "joined", "asked after"  # 的 between an owner and the thing owned; "what is"
 _POSSESSIVE = "possessive"  # a noun typed with 's: it names the owner of the phrase after it, not part of it
+_AUXILIARY = "auxiliary"  # do, does, did after an asked phrase: the clause it begins is what the phrase is asked of
 _IN_NOUN_PHRASE = (_NOUN, _ARTICLE, _LETTERS, _JOINED)  # (a word the lexicon does not know may describe the thing)
 
 
-def _chinese_order(units: list[tuple[str, str]], counting: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The phrases in Chinese order: each owner after its owned (:func:`_owned_after_owner`), then each "what is"
-    after the phrase of nouns that follows it (入住率是什么)."""
-    units = _owned_after_owner(units, counting)
+def _chinese_order(
+    units: list[tuple[str, str]], counting: tuple[str, ...], asking: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """The phrases in Chinese order: an asked phrase after the clause it is asked of (:func:`_asked_at_the_end`),
+    each owner after its owned (:func:`_owned_after_owner`), then each "what is" after the phrase of nouns that
+    follows it (入住率是什么)."""
+    units = _owned_after_owner(_asked_at_the_end(units, asking), counting)
     at = 0
     while at < len(units):
         if units[at][1] != _ASKED_AFTER:
@@ -266,6 +270,28 @@ def _chinese_order(units: list[tuple[str, str]], counting: tuple[str, ...]) -> l
         if any(kind == _NOUN for _, kind in units[at + 1 : end]):
             units[at:end] = [*units[at + 1 : end], units[at]]
         at = end
+    return units
+
+
+def _asked_at_the_end(units: list[tuple[str, str]], asking: tuple[str, ...]) -> list[tuple[str, str]]:
+    """English asks first and Chinese last: "how many beds do the institutions have" is 养老机构有多少床位. A phrase
+    that starts with a question word (the Chinese of ``asking``: 多少, 什么, 哪) and names things, then an auxiliary
+    (do, does, did) and a clause that names a thing, becomes the clause and the phrase."""
+    for at, (_, kind) in enumerate(units):
+        if kind != _AUXILIARY or at == 0:
+            continue
+        start = at - 1
+        while start > 0 and units[start][1] in _IN_NOUN_PHRASE and not units[start][0].startswith(asking):
+            start -= 1
+        asked, clause = units[start:at], units[at + 1 :]
+        if (
+            asking
+            and asked[0][0].startswith(asking)
+            and any(kind == _NOUN for _, kind in asked)
+            and any(kind == _NOUN for _, kind in clause)
+            and not any(kind == _LETTERS for _, kind in clause)  # (a word not read may be what the clause is about)
+        ):
+            return [*units[:start], *clause, *asked]
     return units
 
 
@@ -315,13 +341,16 @@ class EnglishReader:
         asked_after: Iterable[str] = (),
         counting: Iterable[str] = (),
         verbs: Iterable[str] = (),
+        auxiliaries: Iterable[str] = (),
+        asking: Iterable[str] = (),
     ) -> None:
         """``rows``: English phrase → Chinese; ``nouns``: the phrases that name things (a phrase of them before
         one of ``owners``, "the research direction of the workstation", is put after the thing that owns it, as
         Chinese puts it: 工作站的研究方向), unless the Chinese before it is one of ``counting`` (多少户老人);
         a phrase of nouns starts at one of ``articles`` (the, a, which); the phrases of ``asked_after`` go after
         the phrase that follows them, up to its last noun and before any of ``verbs`` ("what is the current rate"
-        → 目前入住率是什么)."""
+        → 目前入住率是什么); a phrase that starts with one of ``asking`` (多少, 什么) before one of ``auxiliaries``
+        (do, does) goes after the clause they begin ("how many beds do institutions have" → 机构有多少床位)."""
         self._rows = {tuple(k.split()): v for k, v in rows.items() if k}
         self._nouns = frozenset(tuple(k.split()) for k in nouns)
         self._owners = frozenset(tuple(k.split()) for k in owners)
@@ -329,6 +358,8 @@ class EnglishReader:
         self._asked_after = frozenset(tuple(k.split()) for k in asked_after)
         self._verbs = frozenset(tuple(k.split()) for k in verbs)
         self._counting = tuple(counting)
+        self._auxiliaries = frozenset(tuple(k.split()) for k in auxiliaries)
+        self._asking = tuple(asking)
         self._years = year_patterns()
         self._magnitudes = magnitude_pattern()
         self._read_kept = lru_cache(maxsize=1024)(self._read)
@@ -354,6 +385,8 @@ class EnglishReader:
             return _ASKED_AFTER
         if key in self._verbs:
             return _VERB
+        if key in self._auxiliaries:
+            return _AUXILIARY
         return _NOUN if key in self._nouns else _OTHER
 
     @classmethod
@@ -393,6 +426,8 @@ class EnglishReader:
             asked_after=order.get("asked_after", []),
             counting=order.get("counting", []),
             verbs=grouped_phrases("verb_groups"),
+            auxiliaries=order.get("auxiliaries", []),
+            asking=order.get("asking", []),
         )
 
     def knows(self, phrase: str) -> bool:
@@ -532,7 +567,7 @@ class EnglishReader:
             else:
                 units.append((tokens[i].typed, _LETTERS))
                 i += 1
-        pieces = [(text, kind == _LETTERS) for text, kind in _chinese_order(units, self._counting)]
+        pieces = [(text, kind == _LETTERS) for text, kind in _chinese_order(units, self._counting, self._asking)]
         # Chinese read together (多少床位); words left in letters keep a space from their neighbours
         joined = ""
         previous: bool | None = None  # whether the last piece was letters

@@ -106,12 +106,13 @@ def ordered() -> EnglishReader:
     rows = {
         "how many": "多少", "what is": "是什么", "which": "哪个", "household": "户", "elderly": "老人",
         "export value": "出口额", "product": "产品", "company": "企业", "revision": "修订", "standard": "标准",
-        "occupancy rate": "入住率", "nursing home": "养老机构", "the": "", "of": "",
+        "occupancy rate": "入住率", "nursing home": "养老机构", "the": "", "of": "", "do": "", "does": "",
+        "have": "有", "bed": "床位", "how much were": "是多少", "subsidy": "补贴", "work": "工作", "people": "人",
     }
     nouns = ["household", "elderly", "export value", "product", "company", "revision", "standard",
-             "occupancy rate", "nursing home"]
-    return EnglishReader(rows, nouns=nouns, owners=["of"], articles=["the"], asked_after=["what is"],
-                         counting=["多少"])
+             "occupancy rate", "nursing home", "bed", "subsidy", "people"]
+    return EnglishReader(rows, nouns=nouns, owners=["of"], articles=["the"], asked_after=["what is", "how much were"],
+                         counting=["多少"], auxiliaries=["do", "does"], asking=["多少", "什么", "哪"])
 
 
 @pytest.mark.parametrize(
@@ -124,6 +125,10 @@ def ordered() -> EnglishReader:
         ("what is the standard", "标准是什么"),
         ("the export value of led", "出口额 led"),  # no thing after the owner word: as typed
         ("the company's export value of the products", "企业产品的出口额"),  # a possessive owns the whole phrase
+        ("how many beds do the nursing homes have", "养老机构有多少床位"),  # asked first in English, last in Chinese
+        ("how many beds does the nursing home zorb", "多少床位养老机构 zorb"),  # a word not read: all left in place
+        ("how many people work", "多少人工作"),  # no auxiliary: the people counted are the subject
+        ("how much were the subsidies", "补贴是多少"),  # how much the thing after it is
     ],
 )
 def test_english_word_order_is_read_in_chinese_order(ordered: EnglishReader, typed: str, read: str) -> None:
