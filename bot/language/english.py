@@ -46,7 +46,8 @@ _END = ""  # the trie key that holds a phrase's Chinese (no word is empty)
 _YEARS_GROUP = "years"  # phrases with digits in them: read by pattern, before the words
 _MAGNITUDES_GROUP = "magnitudes"  # a number's English magnitude (3 million), written the Chinese way (300万)
 _ORDER_GROUP = "order"  # how English orders a phrase, as Chinese would not (the X of Y: Y的X): lists, not rows
-_NOT_ROWS = (_YEARS_GROUP, _MAGNITUDES_GROUP, _ORDER_GROUP)
+_SENSES_GROUP = "senses"  # a word whose Chinese depends on what its clause names (hold: 召开 a conference, 占 a market)
+_NOT_ROWS = (_YEARS_GROUP, _MAGNITUDES_GROUP, _ORDER_GROUP, _SENSES_GROUP)
 _OWNED_BEFORE = "的"  # what joins an owner to the thing it owns, in Chinese order
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")  # 1,000 and 2,780,000: digits grouped by commas
 # the Chinese magnitudes a number is written with (zh.yaml's big numerals), the largest first
@@ -151,6 +152,17 @@ def word_order() -> dict[str, list[str]]:
     ``asked_after`` (what is) and ``counting`` (多少)."""
     table = _load_groups().get(_ORDER_GROUP) or {}
     return {str(k): [str(w).lower() for w in (v or [])] for k, v in table.items()}
+
+
+def word_senses() -> dict[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """``en.yaml``'s senses: {phrase: ((Chinese, the words of the clause that choose it), …)}, the default last."""
+    table = _load_groups().get(_SENSES_GROUP) or {}
+    return {
+        tuple(_JOINER.split(str(english).lower().strip())): tuple(
+            (str(sense[0]), tuple(str(w) for w in sense[1:])) for sense in senses
+        )
+        for english, senses in table.items()
+    }
 
 
 def grouped_phrases(kind: str) -> frozenset[str]:
@@ -358,6 +370,7 @@ class EnglishReader:
         self._asked_after = frozenset(tuple(k.split()) for k in asked_after)
         self._verbs = frozenset(tuple(k.split()) for k in verbs)
         self._counting = tuple(counting)
+        self._senses = word_senses()
         self._auxiliaries = frozenset(tuple(k.split()) for k in auxiliaries)
         self._asking = tuple(asking)
         self._years = year_patterns()
@@ -373,7 +386,7 @@ class EnglishReader:
             node = self._trie
             for word in key:
                 node = node.setdefault(word, {})
-            node[_END] = (chinese, self._kind(key))
+            node[_END] = (chinese, self._kind(key), key)
 
     def _kind(self, key: tuple[str, ...]) -> str:
         """What a phrase is for word order: a noun, an owner word (of), an article, or another word."""
@@ -434,10 +447,10 @@ class EnglishReader:
         """Whether the lexicon has this phrase (as listed: lowercase, base form)."""
         return tuple(phrase.lower().split()) in self._rows
 
-    def _phrases_at(self, tokens: list[_Token], start: int) -> list[tuple[int, tuple[str, str]]]:
-        """Every phrase that starts at ``tokens[start]``: (how many words, (its Chinese, its kind)), the longest
-        first."""
-        found: dict[int, tuple[str, str]] = {}
+    def _phrases_at(self, tokens: list[_Token], start: int) -> list[tuple[int, tuple[str, str, tuple[str, ...]]]]:
+        """Every phrase that starts at ``tokens[start]``: (how many words, (its Chinese, its kind, its row)), the
+        longest first."""
+        found: dict[int, tuple[str, str, tuple[str, ...]]] = {}
         frontier: list[dict[str, Any]] = [self._trie]
         for at in range(start, len(tokens)):
             frontier = [node[f] for node in frontier for f in tokens[at].forms if f in node]
@@ -463,8 +476,11 @@ class EnglishReader:
         out: list[str] = []
         at = 0
         changed = False
-        for stretch in self._stretches(text):
-            read = self._read_stretch(stretch)
+        stretches = self._stretches(text)
+        # a word of several senses is read by the whole message (holds 90% of the international market: 占)
+        context = text + "".join(r for st in stretches if (r := self._read_stretch(st)) is not None)
+        for stretch in stretches:
+            read = self._read_stretch(stretch, context)
             if read is None:
                 continue
             between = text[at : stretch[0].start]
@@ -519,12 +535,20 @@ class EnglishReader:
             return ()
         return tuple(lemma_forms(found[0]))
 
-    def _read_stretch(self, tokens: list[_Token]) -> str | None:
-        """The stretch with the phrases it knows in Chinese, or None when it reads none (or is pinyin)."""
+    def _sense(self, key: tuple[str, ...], around: list[str]) -> str:
+        """A word's Chinese for the clause it stands in: the first sense one of whose words the Chinese of the
+        other phrases holds (hold a conference: 召开; hold a share of the market: 占), else the last sense."""
+        context = "".join(around)
+        senses = self._senses[key]
+        return next((chinese for chinese, words in senses if any(w in context for w in words)), senses[-1][0])
+
+    def _read_stretch(self, tokens: list[_Token], context: str = "") -> str | None:
+        """The stretch with the phrases it knows in Chinese, or None when it reads none (or is pinyin); ``context``,
+        the message and its reading, chooses the sense of a word that has several."""
         if all(len(t.typed) < 2 for t in tokens):
             return None  # lone letters (3A级, B超) are not words
         found: list[tuple[int, int]] = []  # (start, length) of each phrase taken
-        chinese: dict[tuple[int, int], tuple[str, str]] = {}  # (its Chinese, its kind)
+        chinese: dict[tuple[int, int], tuple[str, str, tuple[str, ...]]] = {}  # (its Chinese, its kind, its row)
         for start in range(len(tokens)):
             for size, read in self._phrases_at(tokens, start):
                 chinese[(start, size)] = read
@@ -560,7 +584,9 @@ class EnglishReader:
         while i < len(tokens):
             if i in starts:
                 size = starts[i]
-                text, kind = chinese[(i, size)]
+                text, kind, key = chinese[(i, size)]
+                if key in self._senses:
+                    text = self._sense(key, [context, *(chinese[(a, b)][0] for a, b in found if a != i)])
                 # (a possessive ends its phrase: the county's number of patents is 县 专利的数量, not 专利的县数量)
                 units.append((text, _POSSESSIVE if tokens[i + size - 1].possessive and kind == _NOUN else kind))
                 i += size

@@ -282,3 +282,16 @@ def test_the_releases_words_in_english_are_read(matcher: Matcher, question: str,
     assert result.status is Status.ANSWERED
     said = "".join(p.entry.answer for p in (*result.parts, result) if p.entry is not None)
     assert all(fact in said for fact in facts)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("When was the press conference held?", "新闻发布会召开"),  # a conference is held: 召开
+        ("Is it true that Jiaocheng's nitro fertilizer holds 90% of the international market?", "占 90%"),
+        ("How many valid invention patents does the county hold?", "拥有多少有效发明专利"),  # otherwise: 拥有
+        ("who opened the press conference for Jiaocheng?", "谁开场"),  # the message names a conference
+    ],
+)
+def test_a_word_of_several_senses_is_read_by_what_the_message_names(matcher: Matcher, typed: str, read: str) -> None:
+    assert read in matcher.english.read(matcher.normalizer.fold(typed))
