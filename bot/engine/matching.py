@@ -134,6 +134,7 @@ class Matcher:
                 self._english = EnglishReader.for_place(
                     (*(n for full in names for n in (full, ZH.short_name(full))), *self.kb.scope.other_places),
                     self.kb.synonyms,
+                    self.kb.scope.names,
                 )
             return self._english
 

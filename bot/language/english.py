@@ -215,6 +215,23 @@ def place_rows(names: Iterable[str]) -> dict[str, str]:
     return rows
 
 
+def name_rows(names: Iterable[str]) -> dict[str, str]:
+    """Each Chinese name of a person or body by its pinyin, joined and, for a name of two to four characters, as a
+    surname and a given name (刘大鹏 → liudapeng, liu dapeng), as English writes a Chinese person's name."""
+    rows = place_rows(names)
+    for name in names:
+        if not 2 <= len(name) <= 4 or not all(_CJK.match(c) for c in name):
+            continue
+        givens = [""]
+        for char in name[1:]:
+            givens = [g + r for g in givens for r in _readings(char)]
+        for surname in _readings(name[0]):
+            for given in givens:
+                if surname and given:
+                    rows.setdefault(f"{surname} {given}", name)
+    return rows
+
+
 def lemma_forms(word: str) -> list[str]:
     """The forms a word may be listed under, in order: as typed, without a possessive, singular (ies → y,
     es, s), without a verb ending (ed, d, ing)."""
@@ -355,6 +372,7 @@ class EnglishReader:
         verbs: Iterable[str] = (),
         auxiliaries: Iterable[str] = (),
         asking: Iterable[str] = (),
+        exact: Iterable[str] = (),
     ) -> None:
         """``rows``: English phrase → Chinese; ``nouns``: the phrases that name things (a phrase of them before
         one of ``owners``, "the research direction of the workstation", is put after the thing that owns it, as
@@ -362,7 +380,8 @@ class EnglishReader:
         a phrase of nouns starts at one of ``articles`` (the, a, which); the phrases of ``asked_after`` go after
         the phrase that follows them, up to its last noun and before any of ``verbs`` ("what is the current rate"
         → 目前入住率是什么); a phrase that starts with one of ``asking`` (多少, 什么) before one of ``auxiliaries``
-        (do, does) goes after the clause they begin ("how many beds do institutions have" → 机构有多少床位)."""
+        (do, does) goes after the clause they begin ("how many beds do institutions have" → 机构有多少床位); the
+        words of ``exact`` (names in pinyin) are read only as typed, never as what a slip was meant to be."""
         self._rows = {tuple(k.split()): v for k, v in rows.items() if k}
         self._nouns = frozenset(tuple(k.split()) for k in nouns)
         self._owners = frozenset(tuple(k.split()) for k in owners)
@@ -377,7 +396,8 @@ class EnglishReader:
         self._magnitudes = magnitude_pattern()
         self._read_kept = lru_cache(maxsize=1024)(self._read)
         # the words of the lexicon's phrases, for a word typed with a slip of the finger (invnetion, coverge)
-        self._words = frozenset(w for key in self._rows for w in key)
+        exact_words = {w for phrase in exact for w in phrase.split()}
+        self._words = frozenset(w for key in self._rows for w in key if w not in exact_words)
         self._spelled = sorted(w for w in self._words if len(w) >= _SPELLED_FROM)
         self._respelled = lru_cache(maxsize=4096)(self._respell)
         # the phrases as a trie of words: a typed word walks to every form it may be listed under
@@ -407,13 +427,16 @@ class EnglishReader:
         cls,
         places: Iterable[str] = (),
         synonyms: Iterable[Iterable[str]] = (),
+        names: Iterable[str] = (),
     ) -> EnglishReader:
         """``en.yaml`` with a deployment's places (its own first: its county, city and province, then other
         places it names) read in pinyin, and the English words of its synonym groups (each read as the
-        group's first word, when that word is Chinese). ``en.yaml`` wins a spelling they share."""
+        group's first word, when that word is Chinese), and the people and bodies it names (``names``: 刘大鹏 as
+        liu dapeng). ``en.yaml`` wins a spelling they share, and a place wins one with a name."""
         rows = load_rows()
         nouns = set(grouped_phrases("noun_groups"))
-        for spelling, name in place_rows(places).items():
+        named = name_rows(names)
+        for spelling, name in [*place_rows(places).items(), *named.items()]:
             if spelling not in rows:
                 rows[spelling] = name
                 nouns.add(spelling)
@@ -441,6 +464,7 @@ class EnglishReader:
             verbs=grouped_phrases("verb_groups"),
             auxiliaries=order.get("auxiliaries", []),
             asking=order.get("asking", []),
+            exact=named,
         )
 
     def knows(self, phrase: str) -> bool:

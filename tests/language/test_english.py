@@ -295,3 +295,10 @@ def test_the_releases_words_in_english_are_read(matcher: Matcher, question: str,
 )
 def test_a_word_of_several_senses_is_read_by_what_the_message_names(matcher: Matcher, typed: str, read: str) -> None:
     assert read in matcher.english.read(matcher.normalizer.fold(typed))
+
+
+def test_the_names_of_the_base_are_read_in_pinyin_as_english_writes_them(matcher: Matcher) -> None:
+    read = matcher.english.read(matcher.normalizer.fold("What is Guo Qiang responsible for? And Liu Dapeng?"))
+    assert "郭强" in read and "刘大鹏" in read
+    # a name's syllables are not words a slip was meant to be: shar is still share
+    assert "占有率" in matcher.english.read(matcher.normalizer.fold("jiaocheng nitro fertlizer domestic markit shar?"))
