@@ -164,3 +164,8 @@ def test_a_full_name_asked_by_its_words_is_answered_by_the_longer_name(jiaokou_m
         result = jiaokou_matcher.match(question)
         assert result.status is Status.ANSWERED and result.entry is not None and fact in result.entry.answer, result
 
+
+
+def test_the_sentence_someone_said_is_quoted_from_the_release(jiaokou_matcher: Matcher, jiaokou: KnowledgeBase) -> None:
+    reply = render_text(jiaokou_matcher.match("李刚发言里讲到的那句关于吕梁的话是什么？"), jiaokou)
+    assert "英雄吕梁、魅力无限" in reply and "来源" in reply
