@@ -169,3 +169,14 @@ def test_a_full_name_asked_by_its_words_is_answered_by_the_longer_name(jiaokou_m
 def test_the_sentence_someone_said_is_quoted_from_the_release(jiaokou_matcher: Matcher, jiaokou: KnowledgeBase) -> None:
     reply = render_text(jiaokou_matcher.match("李刚发言里讲到的那句关于吕梁的话是什么？"), jiaokou)
     assert "英雄吕梁、魅力无限" in reply and "来源" in reply
+
+
+def test_which_counties_asked_is_answered_by_the_list_not_the_towns_counted(jiaokou_matcher: Matcher) -> None:
+    # 从当时的孝义、灵石、隰县划出9个边远乡镇: the 9 counts towns; the three counties are listed
+    result = jiaokou_matcher.match("建县时的乡镇是从哪几个县划出来的？")
+    assert result.status is Status.ANSWERED and result.entry is not None and "孝义、灵石、隰县" in result.entry.answer
+
+
+def test_a_government_names_the_body_asked(jiaokou_matcher: Matcher) -> None:
+    result = jiaokou_matcher.match("旧址是哪个部门公布为文保单位的？")
+    assert result.status is Status.ANSWERED and result.entry is not None and "山西省人民政府" in result.entry.answer

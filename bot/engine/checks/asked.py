@@ -143,6 +143,16 @@ def rest_of_a_list_named(f: EntryFacts, q: Asked) -> None:
             return
 
 
+def _counts(raw: str, match: re.Match[str], noun: str) -> bool:
+    """Whether the group counted at ``match`` (20所) may be of the noun asked: the words right after it name what
+    it counts (9个边远乡镇 counts towns, not the counties named before it); a group with none after it (学校20所)
+    is of the words around it."""
+    counted = re.match(r"[\u4e00-\u9fff]+", raw[match.end() : match.end() + 6])
+    if counted:
+        return noun in counted.group(0)
+    return noun in raw[max(0, match.start() - 8) : match.end() + 8]
+
+
 @check(GapKind.ASK_WHICH)
 def group_not_listed(f: EntryFacts, q: Asked) -> None:
     """"那20所学校是哪20所": a group the answer counts (20所) and does not list in full."""
@@ -158,12 +168,11 @@ def group_not_listed(f: EntryFacts, q: Asked) -> None:
         asked = _WHICH_NOUN.search(analysis.plain)
         for match in COUNTED_GROUP.finditer(raw):
             number = match.group(1)
-            window = raw[max(0, match.start() - 8) : match.end() + 8]
             wanted = _WHICH_NUMBERED.search(analysis.plain)  # 哪3批: that group, not another the answer counts
             if wanted:
                 named = number == wanted.group(1)
             else:
-                named = number in analysis.numbers or (asked is not None and asked.group(1)[0] in window)
+                named = number in analysis.numbers or (asked is not None and _counts(raw, match, asked.group(1)[0]))
             if named and float(number) >= 3 and listed < float(number):
                 q.found.append(Gap(GapKind.ASK_WHICH, number))
                 break
