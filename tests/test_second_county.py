@@ -180,3 +180,9 @@ def test_which_counties_asked_is_answered_by_the_list_not_the_towns_counted(jiao
 def test_a_government_names_the_body_asked(jiaokou_matcher: Matcher) -> None:
     result = jiaokou_matcher.match("旧址是哪个部门公布为文保单位的？")
     assert result.status is Status.ANSWERED and result.entry is not None and "山西省人民政府" in result.entry.answer
+
+
+def test_keywords_with_a_word_that_asks_are_answered(jiaokou_matcher: Matcher) -> None:
+    # 年份 asks for a year: the kind of answer, not a thing the entry must name
+    result = jiaokou_matcher.match("交口 建县 年份")
+    assert result.status is Status.ANSWERED and result.entry is not None and "1971年5月" in result.entry.answer

@@ -20,7 +20,7 @@ from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, pinyin_key, positions, quoted_terms
 from ..settings import Thresholds, Weights
-from .analyse import QUESTION_MARK, Analysis, salient_nouns
+from .analyse import ASK_KINDS, QUESTION_MARK, Analysis, salient_nouns
 from .checks import WHO_FRAME, find_gaps, numbered_phrases
 from .facts import EntryFacts
 from .gaps import Gap, GapKind
@@ -208,6 +208,8 @@ class Decider:
             nouns = salient_nouns(match.group(1), self._vocab)
             if nouns and match.group(1).endswith(nouns[-1]):
                 kinds.append(nouns[-1])
+        # a word that itself asks (年份 of 交口 建县 年份) is the kind of answer, not a thing asked of
+        kinds = [k for k in kinds if not any(p.fullmatch(k) for p in ASK_KINDS.values())]
         if not kinds:
             return ()
         indices = list(indices)
