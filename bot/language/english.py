@@ -28,9 +28,21 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
 from . import ZH
+from .english_order import (
+    ARTICLE,
+    ASKED_AFTER,
+    AUXILIARY,
+    LETTERS,
+    NOUN,
+    OTHER,
+    OWNER,
+    POSSESSIVE,
+    VERB,
+    chinese_order,
+)
 from .text import FIRST_READINGS, is_pinyin_word
 
-__all__ = ["EnglishReader", "lemma_forms", "load_rows", "place_rows"]
+__all__ = ["EnglishReader", "lemma_forms", "load_rows", "name_rows", "place_rows", "word_senses"]
 
 # a word in letters with an optional possessive (county's, counties'); ü as typed in Lüliang
 _TOKEN = re.compile(r"[a-zü]+(?:['’]s\b|(?<=s)['’](?![a-z]))?")
@@ -48,7 +60,6 @@ _MAGNITUDES_GROUP = "magnitudes"  # a number's English magnitude (3 million), wr
 _ORDER_GROUP = "order"  # how English orders a phrase, as Chinese would not (the X of Y: Y的X): lists, not rows
 _SENSES_GROUP = "senses"  # a word whose Chinese depends on what its clause names (hold: 召开 a conference, 占 a market)
 _NOT_ROWS = (_YEARS_GROUP, _MAGNITUDES_GROUP, _ORDER_GROUP, _SENSES_GROUP)
-_OWNED_BEFORE = "的"  # what joins an owner to the thing it owns, in Chinese order
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")  # 1,000 and 2,780,000: digits grouped by commas
 # the Chinese magnitudes a number is written with (zh.yaml's big numerals), the largest first
 _CHINESE_MAGNITUDES = sorted(((Decimal(v), k) for k, v in ZH.table("numerals.big").items()), reverse=True)
@@ -272,90 +283,6 @@ _SPELLED_FROM = 4  # a word this long or longer may be a slip of the finger for 
 _SPELLED_TWICE = 8  # and from this long, two slips
 
 
-_NOUN, _OWNER, _ARTICLE, _OTHER, _LETTERS, _VERB = "noun", "owner", "article", "other", "letters", "verb"
-_JOINED, _ASKED_AFTER = "joined", "asked after"  # 的 between an owner and the thing owned; "what is"
-_POSSESSIVE = "possessive"  # a noun typed with 's: it names the owner of the phrase after it, not part of it
-_AUXILIARY = "auxiliary"  # do, does, did after an asked phrase: the clause it begins is what the phrase is asked of
-_IN_NOUN_PHRASE = (_NOUN, _ARTICLE, _LETTERS, _JOINED)  # (a word the lexicon does not know may describe the thing)
-
-
-def _chinese_order(
-    units: list[tuple[str, str]], counting: tuple[str, ...], asking: tuple[str, ...] = ()
-) -> list[tuple[str, str]]:
-    """The phrases in Chinese order: an asked phrase after the clause it is asked of (:func:`_asked_at_the_end`),
-    each owner after its owned (:func:`_owned_after_owner`), then each "what is" after the phrase of nouns that
-    follows it (入住率是什么)."""
-    units = _owned_after_owner(_asked_at_the_end(units, asking), counting)
-    at = 0
-    while at < len(units):
-        if units[at][1] != _ASKED_AFTER:
-            at += 1
-            continue
-        end = at + 1  # (what describes the thing may come before it: the current occupancy rate)
-        while end < len(units) and units[end][1] not in (_VERB, _OWNER, _ASKED_AFTER):
-            end += 1
-        while end > at + 1 and units[end - 1][1] not in (_NOUN, _JOINED):
-            end -= 1
-        if any(kind == _NOUN for _, kind in units[at + 1 : end]):
-            units[at:end] = [*units[at + 1 : end], units[at]]
-        at = end
-    return units
-
-
-def _asked_at_the_end(units: list[tuple[str, str]], asking: tuple[str, ...]) -> list[tuple[str, str]]:
-    """English asks first and Chinese last: "how many beds do the institutions have" is 养老机构有多少床位. A phrase
-    that starts with a question word (the Chinese of ``asking``: 多少, 什么, 哪) and names things, then an auxiliary
-    (do, does, did) and a clause that names a thing, becomes the clause and the phrase."""
-    for at, (_, kind) in enumerate(units):
-        if kind != _AUXILIARY or at == 0:
-            continue
-        start = at - 1
-        while start > 0 and units[start][1] in _IN_NOUN_PHRASE and not units[start][0].startswith(asking):
-            start -= 1
-        asked, clause = units[start:at], units[at + 1 :]
-        if (
-            asking
-            and asked[0][0].startswith(asking)
-            and any(kind == _NOUN for _, kind in asked)
-            and any(kind == _NOUN for _, kind in clause)
-            and not any(kind == _LETTERS for _, kind in clause)  # (a word not read may be what the clause is about)
-        ):
-            return [*units[:start], *clause, *asked]
-    return units
-
-
-def _owned_after_owner(units: list[tuple[str, str]], counting: tuple[str, ...]) -> list[tuple[str, str]]:
-    """The phrases in Chinese order: a noun phrase, an owner word (of) and a noun phrase, "the export value of the
-    fertilizer products", become the second, 的 and the first (硝基复合肥产品的出口额); each phrase is a run of
-    nouns (with words left in letters among them) that names at least one noun. The phrase before the owner word
-    begins at its article (the revision of …, not "company led the revision of …"); the one after it ends at its
-    last noun (a word in letters after it is more likely what is done than a thing)."""
-    units = list(units)
-    at = 0
-    while at < len(units):
-        if units[at][1] != _OWNER:
-            at += 1
-            continue
-        start = at
-        while start > 0 and units[start - 1][1] in _IN_NOUN_PHRASE:
-            start -= 1
-            if units[start][1] == _ARTICLE:
-                break
-        end = at + 1
-        while end < len(units) and units[end][1] in (*_IN_NOUN_PHRASE, _POSSESSIVE):  # (of the county's products)
-            end += 1
-        while end > at + 1 and units[end - 1][1] != _NOUN:
-            end -= 1
-        owned, owner = units[start:at], units[at + 1 : end]
-        counted = start > 0 and units[start - 1][0].endswith(counting) if counting else False
-        if counted or not any(kind == _NOUN for _, kind in owned) or not any(kind == _NOUN for _, kind in owner):
-            at += 1
-            continue
-        units[start:end] = [*owner, (_OWNED_BEFORE, _JOINED), *owned]
-        at = start + len(owner) + 1 + len(owned)
-    return units
-
-
 class EnglishReader:
     """English words → Chinese, with one lexicon (``en.yaml`` plus a deployment's rows). Build once; reads
     are thread-safe."""
@@ -411,16 +338,16 @@ class EnglishReader:
     def _kind(self, key: tuple[str, ...]) -> str:
         """What a phrase is for word order: a noun, an owner word (of), an article, or another word."""
         if key in self._owners:
-            return _OWNER
+            return OWNER
         if key in self._articles:
-            return _ARTICLE
+            return ARTICLE
         if key in self._asked_after:
-            return _ASKED_AFTER
+            return ASKED_AFTER
         if key in self._verbs:
-            return _VERB
+            return VERB
         if key in self._auxiliaries:
-            return _AUXILIARY
-        return _NOUN if key in self._nouns else _OTHER
+            return AUXILIARY
+        return NOUN if key in self._nouns else OTHER
 
     @classmethod
     def for_place(
@@ -612,12 +539,12 @@ class EnglishReader:
                 if key in self._senses:
                     text = self._sense(key, [context, *(chinese[(a, b)][0] for a, b in found if a != i)])
                 # (a possessive ends its phrase: the county's number of patents is 县 专利的数量, not 专利的县数量)
-                units.append((text, _POSSESSIVE if tokens[i + size - 1].possessive and kind == _NOUN else kind))
+                units.append((text, POSSESSIVE if tokens[i + size - 1].possessive and kind == NOUN else kind))
                 i += size
             else:
-                units.append((tokens[i].typed, _LETTERS))
+                units.append((tokens[i].typed, LETTERS))
                 i += 1
-        pieces = [(text, kind == _LETTERS) for text, kind in _chinese_order(units, self._counting, self._asking)]
+        pieces = [(text, kind == LETTERS) for text, kind in chinese_order(units, self._counting, self._asking)]
         # Chinese read together (多少床位); words left in letters keep a space from their neighbours
         joined = ""
         previous: bool | None = None  # whether the last piece was letters
