@@ -186,3 +186,18 @@ def test_keywords_with_a_word_that_asks_are_answered(jiaokou_matcher: Matcher) -
     # 年份 asks for a year: the kind of answer, not a thing the entry must name
     result = jiaokou_matcher.match("交口 建县 年份")
     assert result.status is Status.ANSWERED and result.entry is not None and "1971年5月" in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("听说交口是1961年设的县，没记错吧？", "1971年5月"),  # 没记错吧 checks; 设县 is 建县
+        ("有人说毛主席在交口驻了62天，是真的吗", "42天"),  # a number of days is a figure claimed
+    ],
+)
+def test_a_wrong_claim_is_answered_with_the_releases_fact(
+    jiaokou_matcher: Matcher, jiaokou: KnowledgeBase, question: str, fact: str
+) -> None:
+    result = jiaokou_matcher.match(question)
+    assert result.status is Status.ANSWERED and result.claim is not None, result
+    assert result.claim.verdict.value == "differs" and fact in render_text(result, jiaokou)

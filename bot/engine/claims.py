@@ -234,7 +234,7 @@ def without_claim(message: str, value: ClaimedValue) -> str:
         found = re.search("(?:" + _TITLES + ")?" + re.escape(said) + "(?:" + _TITLES + ")?", message)
         said = found.group(0) if found else said
     text = _digits(message).replace(said, value.asking, 1)
-    text = _CHECK_WORDS.sub("", text).strip() or text
+    text = _CHECK_WORDS.sub("", text).strip().rstrip(",，").strip() or text
     return chinese_numerals_to_digits(text.replace(_KEPT, "一")) if _KEPT in text else text
 
 
