@@ -201,3 +201,12 @@ def test_a_wrong_claim_is_answered_with_the_releases_fact(
     result = jiaokou_matcher.match(question)
     assert result.status is Status.ANSWERED and result.claim is not None, result
     assert result.claim.verdict.value == "differs" and fact in render_text(result, jiaokou)
+
+
+def test_a_place_claimed_of_the_county_is_checked_and_a_place_asked_about_is_not(jiaokou_matcher: Matcher) -> None:
+    wrong = jiaokou_matcher.match("有人说交口北边紧挨着离石，对吗？")
+    assert wrong.status is Status.ANSWERED and wrong.claim is not None and wrong.claim.verdict.value == "differs"
+    assert wrong.entry is not None and "北连中阳" in wrong.entry.answer
+    right = jiaokou_matcher.match("交口北边挨着中阳吧")
+    assert right.claim is not None and right.claim.verdict.value == "holds"
+    assert jiaokou_matcher.match("离石有多少企业，对吗").status is not Status.ANSWERED  # 离石 is asked about

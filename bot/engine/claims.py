@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 _PATTERNS = ZH.patterns("claims")
+# what may follow a place claimed (离石吧), and not a longer name that holds it (太原理工大学)
+_PLACE_ENDS = ZH.pattern("claim_place_ends")
 _ASKING: dict[str, str] = {str(k): str(v) for k, v in ZH.table("claim_asking").items()}
 _CHECK_WORDS = re.compile(alternation(ZH.words("claim_check_words"), escape=False) + "|" + ZH.source("hearsay"))
 _ROUGH = re.compile(alternation(ZH.words("claim_rough")))
@@ -142,12 +144,18 @@ def _rank_pattern(areas: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def claimed_values(
-    message: str, names: Iterable[str], areas: tuple[str, ...] = (), home: tuple[str, ...] = ()
+    message: str,
+    names: Iterable[str],
+    areas: tuple[str, ...] = (),
+    home: tuple[str, ...] = (),
+    places: Iterable[str] = (),
 ) -> list[ClaimedValue]:
     """The values a checking message claims, the last said first (the claim is what the check is put to:
     "发明专利全市第二，高企全市第一，是不是这样" checks the last); words in quotation marks are names, not claims.
     ``areas``: the deployment's own area names a rank may be claimed for, beside 全市 and the like; ``home``: its
-    county's names, which may stand before a title claimed (是某某县委书记吗)."""
+    county's names, which may stand before a title claimed (是某某县委书记吗); ``places``: other places, claimed
+    of the county when its name comes before them in the clause (某县北边挨着某地吧), not asked about
+    (某地有多少企业)."""
     patterns = {**_PATTERNS, "rank": _rank_pattern((*_RANK_AREAS, *areas))}
     text = _QUOTED.sub(lambda m: "　" * len(m.group(0)), _digits(message))
     found: list[ClaimedValue] = []
@@ -156,7 +164,15 @@ def claimed_values(
         if at >= 0:
             end = at + len(name)
             found.append(ClaimedValue(name, "name", _ASKING["name"], _clause_around(text, at, end), at))
-    named = [v.said for v in found]
+    for place in places:
+        at = text.rfind(place) if place else -1
+        if at < 0 or any(v.start <= at < v.start + len(v.said) for v in found):
+            continue
+        clause = _clause_around(text, at, at + len(place))
+        ends = _PLACE_ENDS.match(text, at + len(place)) is not None or at + len(place) == len(text)
+        if ends and any(h in clause[: max(0, clause.find(place))] for h in home):
+            found.append(ClaimedValue(place, "place", _ASKING["place"], clause, at))
+    named = [v.said for v in found if v.kind == "name"]
     for match in _title_pattern(tuple(home)).finditer(text):
         clause = _clause_around(text, match.start(), match.end())
         # (the county's short name taken off: 某某县长 is 县长, 某某县委书记 is 县委书记)
