@@ -210,3 +210,8 @@ def test_a_place_claimed_of_the_county_is_checked_and_a_place_asked_about_is_not
     right = jiaokou_matcher.match("交口北边挨着中阳吧")
     assert right.claim is not None and right.claim.verdict.value == "holds"
     assert jiaokou_matcher.match("离石有多少企业，对吗").status is not Status.ANSWERED  # 离石 is asked about
+
+
+def test_words_quoted_from_one_entry_alone_answer_with_that_entry(jiaokou_matcher: Matcher) -> None:
+    result = jiaokou_matcher.match("交口一直讲的“一脉相承的根基”指的是什么？")
+    assert result.status is Status.ANSWERED and result.entry is not None and "工业立县" in result.entry.answer

@@ -452,6 +452,10 @@ class EntryFacts:
         at = plain.find(word)
         return at < 0 or bool(_ASKING_NEAR.search(plain[max(0, at - 3) : at + len(word) + 4]))
 
+    def entries_stating(self, word: str) -> list[int]:
+        """The entries that state the normalised word (its grams' postings, each entry's text checked)."""
+        return self._retriever.entries_stating(word)
+
     def known_to_base(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's index."""
         return self._retriever.states_word(word)

@@ -222,6 +222,12 @@ class Retriever:
         codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]
         return bool(codes) and bool((self.chars.gram_ids(codes) >= 0).all())
 
+    def entries_stating(self, word: str) -> list[int]:
+        """The entries whose questions, keywords, answer or quote hold the normalised word: read from the grams'
+        postings (the entries that hold most of its grams), then each checked."""
+        scores, _ = self.chars.coverage(gram_codes(word))
+        return [int(i) for i in np.flatnonzero(scores >= 0.3) if word in self.entry_text(int(i))]
+
     def rest_coverage(self, analysis: Analysis, indices: list[int]) -> dict[int, float]:
         """How much of the message outside its asking clause each of these entries explains (0-1)."""
         rest = analysis.key.replace(analysis.focus, " ", 1)

@@ -770,3 +770,8 @@ def test_a_name_whose_words_the_entry_does_not_hold_is_not_answered(matcher: Mat
     # the entry names 省级技术创新中心, not a 博士 one; nor does the workstation's entry name its academician
     for question in ("交城那个省级博士创新中心叫什么名字？", "开发区的院士工作站是跟哪位院士共建的？"):
         assert matcher.match(question).status is not Status.ANSWERED, question
+
+
+def test_words_quoted_that_many_entries_state_are_no_sure_sign(matcher: Matcher) -> None:
+    # 中国钙都 is in many entries, and none says in which month the title was given
+    assert matcher.match("“中国钙都”是几月份授的牌").status is not Status.ANSWERED
