@@ -276,6 +276,14 @@ class Decider:
         quoted = [self._normalizer.plain(t) for t in said]
         return [t for t in quoted if len(t) >= 2 and self.facts.mentions(index, t)]
 
+    def quotes_alone(self, question: str, index: int, second: float) -> bool:
+        """Whether the question quotes the release's words (“一脉相承的根基”, four characters or more) that this
+        entry alone states, with no other entry close: as sure as a high score."""
+        if second >= self.thresholds.suggest:
+            return False
+        quoted = [q for q in self.quoted_terms(question, index) if len(q) >= 4]
+        return any(self.facts.entries_stating(self._normalizer.normalize(q)) == [index] for q in quoted)
+
     def confident(self, score: float, second: float) -> bool:
         t = self.thresholds
         lead = score - second

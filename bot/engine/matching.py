@@ -208,15 +208,6 @@ class Matcher:
                 return scored.score, position > 0
         return 0.0, len(ranked) > 1
 
-    def _quotes_it(self, question: str, index: int, second: float) -> bool:
-        """Whether the question quotes the release's words (“一脉相承的根基”, four characters or more) that this
-        entry alone states, with no other entry close: as sure as a high score."""
-        if second >= self.thresholds.suggest:
-            return False
-        quoted = [q for q in self.decider.quoted_terms(question, index) if len(q) >= 4]
-        stating = self.decider.facts.entries_stating
-        return any(stating(self.normalizer.normalize(q)) == [index] for q in quoted)
-
     def features(self, question: str, analysis: Analysis, *, part: bool = False) -> tuple[float, ...] | None:
         """The features of this decision (:data:`bot.engine.decision.FEATURES`), or None when no entry is ranked."""
         ranked = self.rank(analysis)
@@ -258,7 +249,7 @@ class Matcher:
         model = self.decision
         if model is None:
             answers = not best.gaps and (
-                self.decider.confident(best.score, second) or self._quotes_it(question, best.index, second)
+                self.decider.confident(best.score, second) or self.decider.quotes_alone(question, best.index, second)
             )
         else:
             answers = model.answers(self._features(question, ranked, second, concurs, part))
