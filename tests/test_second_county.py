@@ -215,3 +215,9 @@ def test_a_place_claimed_of_the_county_is_checked_and_a_place_asked_about_is_not
 def test_words_quoted_from_one_entry_alone_answer_with_that_entry(jiaokou_matcher: Matcher) -> None:
     result = jiaokou_matcher.match("交口一直讲的“一脉相承的根基”指的是什么？")
     assert result.status is Status.ANSWERED and result.entry is not None and "工业立县" in result.entry.answer
+
+
+def test_a_second_question_in_words_of_its_own_is_a_part_of_its_own(jiaokou_matcher: Matcher) -> None:
+    # 又是谁作的主要情况介绍 names no thing, but asks in words of its own: not one more ask of the host's part
+    result = jiaokou_matcher.match("发布会是谁主持的？又是谁作的主要情况介绍？")
+    assert [p.entry.id for p in result.parts if p.entry is not None] == ["event-host", "event-li-gang"], result

@@ -388,6 +388,13 @@ def names_nothing(key: str, vocab: Vocabulary) -> bool:
     return not rest and _COUNT_ASKED.search(key) is not None
 
 
+def _says_enough(key: str) -> bool:
+    """Whether an asking clause that names no thing of its own still says what it asks in words of its own
+    (又是谁作的主要情况介绍: four characters or more besides its question words and particles), as "有多少" and
+    "是真的吗" do not: a question of its own, not one more ask of the part before."""
+    return len(re.sub(r"[\d.%]", "", _PARTICLES.sub("", _INTERROGATIVE.sub("", key)))) >= 4
+
+
 def _has_subject(key: str, vocab: Vocabulary) -> bool:
     """Whether an asking clause names something of its own (有多少品种), not only asks (有多少, 是真的吗)."""
     return len(subject_of(key, vocab)) >= 2
@@ -490,7 +497,7 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
             parts += [f"{context}{item.strip()}{listed.group(2)}" for item in items]  # type: ignore[union-attr]
             context = ""
             continue
-        if parts and not _has_subject(key, vocab):
+        if parts and not _has_subject(key, vocab) and not _says_enough(key):
             parts[-1] += "，" + clause  # "有多少", "是真的吗": about the part before
             continue
         parts.append(context + clause)
