@@ -206,6 +206,9 @@ class Decider:
                 kinds.append(nouns[0])
         for match in _KIND_WHAT.finditer(analysis.plain):  # 目标是啥
             nouns = salient_nouns(match.group(1), self._vocab)
+            if not nouns:  # a set phrase read as one word (奋斗目标): the noun it ends in (目标)
+                tails = (match.group(1)[-3:], match.group(1)[-2:])
+                nouns = next(([t] for t in tails if salient_nouns(t, self._vocab) == [t]), [])
             if nouns and match.group(1).endswith(nouns[-1]):
                 kinds.append(nouns[-1])
         # a word that itself asks (年份 of 交口 建县 年份) is the kind of answer, not a thing asked of
