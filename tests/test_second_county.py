@@ -42,7 +42,8 @@ def jiaokou_matcher(jiaokou: KnowledgeBase) -> Matcher:
 
 
 # sets first measured answering a question about another county (their header says which)
-_ELSEWHERE = {"questions_d.yaml": 14 / 15}
+_ELSEWHERE = {"questions_d.yaml": 14 / 15, "questions_f.yaml": 14 / 15}
+_WRONG = {"questions_f.yaml": 0.02}  # its first measurement: two English or compound questions answered in part
 
 
 @pytest.mark.slow
@@ -53,7 +54,8 @@ _ELSEWHERE = {"questions_d.yaml": 14 / 15}
         ("questions_b.yaml", 0.80, 0.66, 0.85),  # outsiders checking claims, mixed languages
         ("questions_c.yaml", 0.89, 0.96, 0.86),  # residents and outsiders, measured once on 5ff628c (76%; its header)
         ("questions_d.yaml", 0.89, 0.96, 0.86),  # phones, keywords, the place itself, measured once on 1b18d7c (81%)
-        ("questions_e.yaml", 0.67, 0.96, 0.88),  # older residents' everyday words, measured once on 87c0bfb
+        ("questions_e.yaml", 0.69, 0.96, 0.88),  # older residents' everyday words, measured once on 87c0bfb (67%)
+        ("questions_f.yaml", 0.92, 0.92, 0.85),  # everyone's everyday words, measured once on 1ab23ad (its header)
     ],
 )
 def test_the_second_countys_questions_stay_answered(
@@ -69,7 +71,7 @@ def test_the_second_countys_questions_stay_answered(
     report = judge_set(load_fresh_set(JIAOKOU / name), ask)
     figures = report.figures()
     # floors at the figures measured when the sets were first run (see each set's header)
-    assert figures["wrong"] <= 0.01 and figures["noisy_wrong"] <= 0.05, report.summary()
+    assert figures["wrong"] <= _WRONG.get(name, 0.01) and figures["noisy_wrong"] <= 0.05, report.summary()
     assert figures["right"] >= right and figures["noisy_right"] >= noisy, report.summary()
     elsewhere = _ELSEWHERE.get(name, 1.0)
     assert figures["oos_declined"] >= declined and figures["oos_elsewhere"] >= elsewhere, report.summary()
