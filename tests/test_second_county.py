@@ -54,7 +54,7 @@ _WRONG = {"questions_f.yaml": 0.02}  # its first measurement: two English or com
         ("questions_b.yaml", 0.80, 0.66, 0.85),  # outsiders checking claims, mixed languages
         ("questions_c.yaml", 0.89, 0.96, 0.86),  # residents and outsiders, measured once on 5ff628c (76%; its header)
         ("questions_d.yaml", 0.89, 0.96, 0.86),  # phones, keywords, the place itself, measured once on 1b18d7c (81%)
-        ("questions_e.yaml", 0.69, 0.96, 0.88),  # older residents' everyday words, measured once on 87c0bfb (67%)
+        ("questions_e.yaml", 0.68, 0.96, 0.88),  # older residents' everyday words, measured once on 87c0bfb (67%)
         ("questions_f.yaml", 0.92, 0.92, 0.85),  # everyone's everyday words, measured once on 1ab23ad (its header)
     ],
 )
@@ -221,3 +221,33 @@ def test_a_second_question_in_words_of_its_own_is_a_part_of_its_own(jiaokou_matc
     # 又是谁作的主要情况介绍 names no thing, but asks in words of its own: not one more ask of the host's part
     result = jiaokou_matcher.match("发布会是谁主持的？又是谁作的主要情况介绍？")
     assert [p.entry.id for p in result.parts if p.entry is not None] == ["event-host", "event-li-gang"], result
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("交口东边挨着石楼吧", "differs"),  # 石楼 is a neighbour, to the west (西靠石楼)
+        ("交口西边挨着孝义，对吗？", "differs"),  # 孝义 is to the east
+        ("交口西边挨着石楼吧", "holds"),
+    ],
+)
+def test_a_place_claimed_in_a_direction_holds_only_in_that_direction(
+    jiaokou_matcher: Matcher, question: str, verdict: str
+) -> None:
+    result = jiaokou_matcher.match(question)
+    assert result.claim is not None and result.claim.verdict.value == verdict, result
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "交口以前属于隰县吧",  # the entry that answers names no place of that kind: no verdict from it
+        "小水网工程是哪个部门批的？",  # 中部 is a part of the county, not a body
+        "那个储能电站全名叫什么",  # 交口县储能电站 names the county, not the station
+        "交口老人晒太阳的时间有多长",  # how long the old people sit in the sun is not the sunshine hours
+    ],
+)
+def test_what_the_release_does_not_state_is_not_answered_on_the_sparse_base(
+    jiaokou_matcher: Matcher, question: str
+) -> None:
+    assert jiaokou_matcher.match(question).status is not Status.ANSWERED

@@ -31,6 +31,7 @@ __all__ = [
     "place_areas",
     "presenter_claimed",
     "states_another_year",
+    "states_places",
     "value_said",
     "without_claim",
 ]
@@ -38,6 +39,7 @@ __all__ = [
 _PATTERNS = ZH.patterns("claims")
 # what may follow a place claimed (离石吧), and not a longer name that holds it (太原理工大学)
 _PLACE_ENDS = ZH.pattern("claim_place_ends")
+_DIRECTION = ZH.pattern("claim_directions")  # the direction a place is claimed in (北边挨着某地)
 _ASKING: dict[str, str] = {str(k): str(v) for k, v in ZH.table("claim_asking").items()}
 _CHECK_WORDS = re.compile(alternation(ZH.words("claim_check_words"), escape=False) + "|" + ZH.source("hearsay"))
 _ROUGH = re.compile(alternation(ZH.words("claim_rough")))
@@ -287,6 +289,30 @@ def _same_unit(claimed: str, stated: str) -> bool:
     )
 
 
+def states_places(entry: Entry, places: Iterable[str], claimed: str) -> bool:
+    """Whether the entry names other places than the one claimed (东邻孝义、灵石…): it says where, so a place it
+    does not name, or names in another direction, is not where it says."""
+    said = entry.answer + "。" + entry.quote + "。"
+    return any(_names_place(said, p) for p in places if p and p != claimed)
+
+
+def _names_place(text: str, place: str) -> bool:
+    """Whether the text names the place as a word of its own (孝义、灵石), not inside another (复合肥 holds 合肥)."""
+    return any(_PLACE_ENDS.match(text, at + len(place)) for at in positions(place, text))
+
+
+def _judge_place(value: ClaimedValue, said_text: str) -> Verdict:
+    """A place claimed holds when the entry names it, in the direction the claim gives if it gives one (交口东边挨着
+    石楼吧 of 西靠石楼 does not hold)."""
+    if not _names_place(said_text + "。", value.said):
+        return Verdict.DIFFERS
+    direction = _DIRECTION.findall(value.clause[: max(0, value.clause.find(value.said))])
+    if not direction:
+        return Verdict.HOLDS
+    clauses = [c for c in re.split(r"[，,。；;]", said_text) if value.said in c]
+    return Verdict.HOLDS if any(direction[-1] in c for c in clauses) else Verdict.DIFFERS
+
+
 def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab: Vocabulary) -> Claim | None:
     """What the entry says to the claimed value: a year or a name holds when the entry says it; a rank and a
     figure as :func:`_judge_rank` and :func:`_judge_figure` compare them; None when the entry gives no figure
@@ -299,6 +325,8 @@ def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab
         low, high = _bounds(value)
         shown = f"{low[0]}{value.said}" if low[1] else f"{value.said}{high[0]}" if high[1] else value.said
         return Claim(shown, verdict) if verdict is not None else None
+    if value.kind == "place":
+        return Claim(value.said, _judge_place(value, said_text))
     if value.kind in ("title", "role"):  # 县长 is not 副县长; 县委书记兼县长 holds only if both do
         titles = [t for t in re.split(_TITLE_JOINED, value.said) if t]
         stated = all(re.search("(?<!副)" + re.escape(t), said_text) is not None for t in titles)

@@ -81,6 +81,7 @@ class Decider:
         self._normalizer = normalizer
         self._entries: Sequence[Entry] = kb.entries
         self._vocab = Vocabulary.for_place(kb.place)
+        self._typed: dict[str, str] = {}
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self.elsewhere = frozenset(self._scope_terms(kb.scope.other_places))  # places, not the release's names
         # people and bodies the release names: one named with a topic they spoke on is not another subject
@@ -110,7 +111,10 @@ class Decider:
     def _scope_terms(self, terms: Iterable[str]) -> tuple[str, ...]:
         """Scope terms as they appear in normalised keys and as typed (both are checked)."""
         normalizer = self._normalizer
+        terms = list(terms)
         keys = {normalizer.canonical_term(t) for t in terms} | {normalizer.plain(t) for t in terms}
+        # a term as typed, for the one the normalising rewrote (几岁 is 多少岁 in the keys; a reply names 几岁)
+        self._typed.update((normalizer.canonical_term(t), normalizer.plain(t)) for t in terms)
         # longest first, and in one order from run to run (a set's order changes with each process)
         return tuple(sorted((k for k in keys if k), key=lambda k: (-len(k), k)))
 
@@ -138,8 +142,9 @@ class Decider:
         claimed |= self._choice_names(analysis.message)
         # where the resident is (我在邻县听人说, 我是外县人), named nowhere else: who asks, not what is asked about
         claimed |= {t for t in self._other_places if t in nearby and self._only_where_one_is(t, analysis.plain)}
+        typed = self._typed
         return tuple(
-            term
+            typed[term] if term in typed and typed[term] in analysis.plain else term  # (as the message says it)
             for term in (*self._other_places, *self._not_covered)
             if term in nearby
             and term not in claimed

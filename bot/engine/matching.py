@@ -49,6 +49,7 @@ from .claims import (
     place_areas,
     presenter_claimed,
     states_another_year,
+    states_places,
     value_said,
     without_claim,
 )
@@ -407,6 +408,8 @@ class Matcher:
         for value in values:
             again = self._match(without_claim(folded, value))
             if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
+                if value.kind == "place" and not states_places(again.entry, places, value.said):
+                    continue  # (an entry that names no place of that kind cannot say where: 卖到山东吧)
                 claim = judge_claim(value, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
         return result

@@ -224,7 +224,7 @@ class Retriever:
 
     def entries_stating(self, word: str) -> list[int]:
         """The entries whose questions, keywords, answer or quote hold the normalised word: read from the grams'
-        postings (the entries that hold most of its grams), then each checked."""
+        postings (the entries that hold at least a third of its grams' weight), then each checked."""
         scores, _ = self.chars.coverage(gram_codes(word))
         return [int(i) for i in np.flatnonzero(scores >= 0.3) if word in self.entry_text(int(i))]
 

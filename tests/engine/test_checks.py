@@ -775,3 +775,14 @@ def test_a_name_whose_words_the_entry_does_not_hold_is_not_answered(matcher: Mat
 def test_words_quoted_that_many_entries_state_are_no_sure_sign(matcher: Matcher) -> None:
     # 中国钙都 is in many entries, and none says in which month the title was given
     assert matcher.match("“中国钙都”是几月份授的牌").status is not Status.ANSWERED
+
+
+def test_a_place_claimed_where_the_answer_names_none_is_not_judged(matcher: Matcher) -> None:
+    # the export entry names no market: it cannot say 山东 is wrong (复合肥 holds 合肥, which is no place named)
+    result = matcher.match("交城的硝基肥主要卖到山东吧")
+    assert result.status is not Status.ANSWERED and result.claim is None
+
+
+def test_a_declined_subject_is_named_as_the_resident_typed_it(matcher: Matcher, kb: KnowledgeBase) -> None:
+    reply = render_text(matcher.match("刘大鹏县长几岁了"), kb)
+    assert "几岁" in reply and "多少岁" not in reply

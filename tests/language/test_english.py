@@ -302,3 +302,8 @@ def test_the_names_of_the_base_are_read_in_pinyin_as_english_writes_them(matcher
     assert "郭强" in read and "刘大鹏" in read
     # a name's syllables are not words a slip was meant to be: shar is still share
     assert "占有率" in matcher.english.read(matcher.normalizer.fold("jiaocheng nitro fertlizer domestic markit shar?"))
+
+
+def test_a_sense_is_chosen_by_whole_words_not_single_characters(matcher: Matcher) -> None:
+    # 协会 holds 会 and 市场 holds 场: neither is a conference
+    assert "召开" not in matcher.english.read(matcher.normalizer.fold("What title does the association hold?"))
