@@ -171,8 +171,7 @@ def claimed_values(
         if at < 0 or any(v.start <= at < v.start + len(v.said) for v in found):
             continue
         clause = _clause_around(text, at, at + len(place))
-        ends = _PLACE_ENDS.match(text, at + len(place)) is not None or at + len(place) == len(text)
-        if ends and any(h in clause[: max(0, clause.find(place))] for h in home):
+        if _place_ends(text, at + len(place)) and any(h in clause[: max(0, clause.find(place))] for h in home):
             found.append(ClaimedValue(place, "place", _ASKING["place"], clause, at))
     named = [v.said for v in found if v.kind == "name"]
     for match in _title_pattern(tuple(home)).finditer(text):
@@ -292,19 +291,25 @@ def _same_unit(claimed: str, stated: str) -> bool:
 def states_places(entry: Entry, places: Iterable[str], claimed: str) -> bool:
     """Whether the entry names other places than the one claimed (东邻孝义、灵石…): it says where, so a place it
     does not name, or names in another direction, is not where it says."""
-    said = entry.answer + "。" + entry.quote + "。"
+    said = entry.answer + "。" + entry.quote
     return any(_names_place(said, p) for p in places if p and p != claimed)
+
+
+def _place_ends(text: str, end: int) -> bool:
+    """Whether a place named up to ``end`` ends there (离石吧, 孝义、灵石), not a longer name that holds it
+    (太原理工大学, 复合肥)."""
+    return end == len(text) or _PLACE_ENDS.match(text, end) is not None
 
 
 def _names_place(text: str, place: str) -> bool:
     """Whether the text names the place as a word of its own (孝义、灵石), not inside another (复合肥 holds 合肥)."""
-    return any(_PLACE_ENDS.match(text, at + len(place)) for at in positions(place, text))
+    return any(_place_ends(text, at + len(place)) for at in positions(place, text))
 
 
 def _judge_place(value: ClaimedValue, said_text: str) -> Verdict:
     """A place claimed holds when the entry names it, in the direction the claim gives if it gives one (交口东边挨着
     石楼吧 of 西靠石楼 does not hold)."""
-    if not _names_place(said_text + "。", value.said):
+    if not _names_place(said_text, value.said):
         return Verdict.DIFFERS
     direction = _DIRECTION.findall(value.clause[: max(0, value.clause.find(value.said))])
     if not direction:

@@ -84,6 +84,8 @@ class Decider:
         self._typed: dict[str, str] = {}
         self._other_places = self._scope_terms((*kb.scope.other_places, *kb.scope.names))
         self.elsewhere = frozenset(self._scope_terms(kb.scope.other_places))  # places, not the release's names
+        # the other places a message may claim of the county (北边挨着某地吧): not the areas above it (全省)
+        self.claimable_places = tuple(p for p in kb.scope.other_places if not self._vocab.bigger_areas.search(p))
         # people and bodies the release names: one named with a topic they spoke on is not another subject
         names = frozenset(self._scope_terms(kb.scope.names))
         self.facts = EntryFacts(kb, normalizer, retriever, self._vocab, names=names)

@@ -348,7 +348,7 @@ class Matcher:
         if english:
             folded = self.english.read(folded)  # is the capacity 3 million tons → 产能300万吨: claimed in Chinese
         vocab = self.decider.vocabulary
-        places = [p for p in self.kb.scope.other_places if not vocab.bigger_areas.search(p)]  # (not 全省)
+        places = self.decider.claimable_places
         values = claimed_values(folded, self.kb.scope.names, place_areas(vocab), vocab.home_names, places)
         # 是省级认定的吧 where the entry says 市级 (or 是哪年评的 2023？ of another year): the value claimed differs
         entry = result.entry

@@ -229,6 +229,7 @@ def place_rows(names: Iterable[str]) -> dict[str, str]:
 def name_rows(names: Iterable[str]) -> dict[str, str]:
     """Each Chinese name of a person or body by its pinyin, joined and, for a name of two to four characters, as a
     surname and a given name (刘大鹏 → liudapeng, liu dapeng), as English writes a Chinese person's name."""
+    names = list(names)
     rows = place_rows(names)
     for name in names:
         if not 2 <= len(name) <= 4 or not all(_CJK.match(c) for c in name):
@@ -317,6 +318,7 @@ class EnglishReader:
         self._verbs = frozenset(tuple(k.split()) for k in verbs)
         self._counting = tuple(counting)
         self._senses = word_senses()
+        self._sense_words = frozenset(w for key in self._senses for w in key)
         self._auxiliaries = frozenset(tuple(k.split()) for k in auxiliaries)
         self._asking = tuple(asking)
         self._years = year_patterns()
@@ -428,10 +430,17 @@ class EnglishReader:
         at = 0
         changed = False
         stretches = self._stretches(text)
-        # a word of several senses is read by the whole message (holds 90% of the international market: 占)
-        context = text + "".join(r for st in stretches if (r := self._read_stretch(st)) is not None)
-        for stretch in stretches:
-            read = self._read_stretch(stretch, context)
+        reads = [self._read_stretch(stretch) for stretch in stretches]
+        # a word of several senses is read by the whole message (holds 90% of the international market: 占): the
+        # stretches that hold one are read again, with the others' reading
+        several = [any(f in self._sense_words for t in stretch for f in t.forms) for stretch in stretches]
+        if any(several):
+            context = text + "".join(r for r in reads if r is not None)
+            reads = [
+                self._read_stretch(st, context) if again else r
+                for st, r, again in zip(stretches, reads, several, strict=True)
+            ]
+        for stretch, read in zip(stretches, reads, strict=True):
             if read is None:
                 continue
             between = text[at : stretch[0].start]
