@@ -64,6 +64,7 @@ GAP_KINDS = {
     "ask:year": "具体年份",
     "ask:since": "从什么时候算起",
     "value": "“{detail}”的情况（材料说的是别的）",
+    "qualifier": "“{detail}”",
     "ask:length": "长度或距离",
     "ask:day": "具体日期",
     "ask:contact": "地址、位置或联系方式",

@@ -251,3 +251,18 @@ def test_what_the_release_does_not_state_is_not_answered_on_the_sparse_base(
     jiaokou_matcher: Matcher, question: str
 ) -> None:
     assert jiaokou_matcher.match(question).status is not Status.ANSWERED
+
+
+def test_a_narrower_thing_than_an_entry_states_is_not_answered_with_its_figure(
+    jiaokou_matcher: Matcher, jiaokou: KnowledgeBase
+) -> None:
+    # 户籍 is a word no entry states: the population entry's 常住 figure is not the registered population
+    assert jiaokou_matcher.match("交口户籍人口有多少？").status is not Status.ANSWERED
+    assert jiaokou_matcher.match("交口常住人口有多少").status is Status.ANSWERED
+    # the coal entry states 可采储量, the dolomite entry only 地质储量: neither answers the dolomite's 可采储量
+    result = jiaokou_matcher.match("交口白云岩的可采储量是多少？")
+    assert result.status is Status.PARTIAL and result.entry is not None and result.entry.id == "min-dolomite"
+    reply = render_text(result, jiaokou)
+    assert "没有提到您问的这一项的“可采储量”" in reply and "100亿吨" in reply
+    coal = jiaokou_matcher.match("交口煤炭的可采储量是多少")
+    assert coal.status is Status.ANSWERED and coal.entry is not None and coal.entry.id == "min-coal-reserve"

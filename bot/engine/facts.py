@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from ..knowledge.derived import speakers
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import ZH, Vocabulary
-from ..language.text import Normalizer, SlottedPattern, bigrams, chinese_numerals_to_digits, pinyin_key
+from ..language.text import Normalizer, SlottedPattern, bigrams, chinese_numerals_to_digits, pinyin_key, positions
 from .analyse import ASK_KINDS, HEARSAY, Analysis, asked_nouns, counted_class, salient_nouns, unit_class
 from .lexicon import segment
 from .retrieve import Retriever
@@ -455,6 +455,24 @@ class EntryFacts:
     def entries_stating(self, word: str) -> list[int]:
         """The entries that state the normalised word (its grams' postings, each entry's text checked)."""
         return self._retriever.entries_stating(word)
+
+    def heard_in_base(self, word: str) -> bool:
+        """Whether some entry states the word, or one that sounds like it (a homophone typo)."""
+        return self._retriever.states_word(word) or self._retriever.sounds_stated(word)
+
+    def narrows_elsewhere(self, term: str, noun: str, index: int, near: int = 2) -> bool:
+        """Whether the answer or quote of an entry other than ``index`` states ``term`` with ``noun`` (or its last
+        two characters) at most ``near`` characters after it: the base tells that narrower thing apart
+        (白云岩地质储量, 煤炭可采储量)."""
+        tail = noun[-2:]
+        for other in self._retriever.entries_stating(term):
+            if other == index:
+                continue
+            text = self._retriever.said_key(other)
+            for at in positions(term, text):
+                if tail in text[at + len(term) : at + len(term) + near + len(tail)]:
+                    return True
+        return False
 
     def known_to_base(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's index."""

@@ -38,6 +38,7 @@ class GapKind(StrEnum):
     ASK_AGE = "ask:age"
     ASK_WHICH = "ask:which"
     ASK_WHEN = "ask:when"
+    QUALIFIER = "qualifier"  # 户籍人口 asked of an entry that states 人口 but not 户籍: a narrower thing than it states
     VALUE = "value"  # 省级 asked where the entry states only 国家级: another value of the same kind
     ASK_YEAR = "ask:year"  # which year (哪一年落户): 近期 says when, not the year
     ASK_SINCE = "ask:since"  # since when (从啥时候以来算的): the start of the period a figure or an account covers

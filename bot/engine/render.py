@@ -43,7 +43,7 @@ def citation_of(kb: KnowledgeBase, entry: Entry) -> Citation:
     return Citation(source=source.id, title=source.title, section=entry.section, quote=entry.quote)
 
 
-_TERM_KINDS = frozenset({"words", "ask:kind", "ask:measure"})  # gaps told by the term asked (“入住率”)
+_TERM_KINDS = frozenset({"words", "ask:kind", "ask:measure", "qualifier"})  # gaps told by the term asked (“入住率”)
 
 
 def describe_gaps(gaps: tuple[Gap, ...], kb: KnowledgeBase | None = None) -> str:

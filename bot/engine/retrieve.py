@@ -222,6 +222,13 @@ class Retriever:
         codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]
         return bool(codes) and bool((self.chars.gram_ids(codes) >= 0).all())
 
+    def sounds_stated(self, word: str) -> bool:
+        """Whether some entry states a word that sounds like this one (四行 typed for 四星): every bigram of its
+        pinyin key is in the base's sound index."""
+        key = pinyin_key(word)
+        codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(key)]
+        return bool(codes) and bool((self.pinyin.gram_ids(codes) >= 0).all())
+
     def entries_stating(self, word: str) -> list[int]:
         """The entries whose questions, keywords, answer or quote hold the normalised word: read from the grams'
         postings (the entries that hold at least a third of its grams' weight), then each checked."""

@@ -786,3 +786,13 @@ def test_a_place_claimed_where_the_answer_names_none_is_not_judged(matcher: Matc
 def test_a_declined_subject_is_named_as_the_resident_typed_it(matcher: Matcher, kb: KnowledgeBase) -> None:
     reply = render_text(matcher.match("刘大鹏县长几岁了"), kb)
     assert "几岁" in reply and "多少岁" not in reply
+
+
+def test_a_kind_another_entry_names_is_not_answered_with_the_whole_figure(matcher: Matcher) -> None:
+    # the release names 普惠性养老机构 (4 of them) and gives the occupancy of all institutions only
+    assert matcher.match("交城普惠性养老机构的入住率是多少？").status is not Status.ANSWERED
+    result = matcher.match("县里养老机构的入住率是多少")
+    assert result.status is Status.ANSWERED and result.entry is not None and "70%" in result.entry.answer
+    # a word ending in a kind (安全类) narrows no more than the word the entry states (安全)
+    safety = matcher.match("开发区统筹推进的危化安全类项目有哪些？")
+    assert safety.status is Status.ANSWERED and safety.entry is not None and "应急事故池" in safety.entry.answer

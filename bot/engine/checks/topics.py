@@ -227,3 +227,104 @@ def county_itself_asked(f: EntryFacts, q: Asked) -> None:
             if (first and first != "的" and first not in nouns) or any(a in after[:6] for a in _ATTRIBUTES):
                 return  # (某县总面积: the county's own size is the county itself)
     q.found.append(Gap(GapKind.SUBJECT))
+
+
+@lru_cache(maxsize=1024)
+def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """Each noun asked for (right before a question word, no noun asked after it), the nouns right before it
+    (nearest last) and whether the nearest is joined to it without 的, clause by clause as typed:
+    户籍人口有多少 → (人口, (户籍,), True); 白云岩的可采储量是多少 → (可采储量, (白云岩,), False)."""
+    lexicon = noun_lexicon()
+    found: list[tuple[str, tuple[str, ...], bool]] = []
+    for clause in message.split("，"):
+        words = _joined_singles(segment(clause))
+        for at, word in enumerate(words):
+            if at == 0 or len(word) < 2 or word not in lexicon:
+                continue
+            rest = "".join(words[at + 1 :]).replace(_MARK, "")
+            asking = _ASKED_AFTER.match(rest)
+            if not asking:
+                continue
+            after = segment(_COUNT_FIRST.sub("", rest[asking.end() :]))[:1]
+            if after and len(after[0]) >= 2 and (after[0] in lexicon or verb_like(after[0])):
+                continue  # 对果子有啥作用 asks 作用, not of 果子; 开发区有哪四个优势 asks 优势
+            before: list[str] = []
+            for prior in reversed(words[:at]):
+                if prior == "的":
+                    continue  # (白云岩的可采储量)
+                if prior in home or (prior not in lexicon and not _SINGLES.fullmatch(prior)):
+                    break  # (报道总结交城经济开发区: the county's name begins what is asked of it)
+                before.insert(0, prior)
+            found.append((word, tuple(before), words[at - 1] != "的"))
+    return tuple(found)
+
+
+def _joined_singles(words: list[str]) -> list[str]:
+    """The words with each run of three or four characters the dictionary cut one by one joined (普 惠 性 → 普惠性:
+    a word of the release the general dictionary does not hold); the joined word is told apart by its mark."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and word not in _PARTICLES:
+            run.append(word)
+            continue
+        if 3 <= len(run) <= 4:
+            out.append("".join(run) + _MARK)
+        else:
+            out.extend(run)
+        run = []
+        if word:
+            out.append(word)
+    return out
+
+
+_MARK = "\u2060"  # (a word joiner: no text holds it)
+_SINGLES = re.compile(f"[\u4e00-\u9fff]{{3,4}}{_MARK}")
+_PARTICLES = frozenset("的了是有在和与及或也都就还呢吗吧啊呀")
+_KIND_ENDS = frozenset(ZH.chars("measure_first"))  # 类, 种, 样 …: 安全类项目 narrows no more than 安全 does
+_COUNT_FIRST = re.compile("^[一二两三四五六七八九十几\\d]*(?:" + "|".join(ZH.chars("measure_first")) + ")")
+_ASKING_TAIL = (*ZH.words("listed_tail"), *ZH.words("before_question_word"))  # 一共, 分别, 是 …
+_ASKED_AFTER = ZH.question_pattern(
+    "interrogative", prefix="^(?:" + "|".join(_ASKING_TAIL) + ")*"
+)  # the noun is the thing asked for: right before a question word (人口有多少, 储量是多少)
+
+
+@check(GapKind.QUALIFIER)
+def narrower_than_stated(f: EntryFacts, q: Asked) -> None:
+    """户籍人口有多少 of an entry that states only 人口 (常住): a noun asked for, narrowed by a word the entry does
+    not state, is another thing than the entry's figure is for. The narrowing word counts when no entry of the
+    base states it (nor a word that sounds like it), or when another entry states it narrowing that noun
+    (可采储量 of coal, asked of 白云岩; 白云岩储量, asked of coal)."""
+    if q.found:
+        return
+    vocab = f.vocabulary
+    for word, before, compound in _qualified_asks(q.analysis.message, vocab.home_names):
+        narrowing = list(before)
+        if word in _ASKING_TAIL:
+            continue
+        if not f.mentions(q.index, word):
+            compound = True  # (the part of the word the entry does not state)
+            stated = next((word[i:] for i in range(1, len(word) - 1) if f.mentions(q.index, word[i:])), "")
+            if not stated:
+                continue
+            narrowing, word = [*narrowing, word[: len(word) - len(stated)]], stated
+        # each word of the phrase with the word it narrows: the nearest narrows the noun asked for (户籍 of 人口),
+        # a farther one the word after it (普惠性 of 养老, in 普惠性养老机构的入住率)
+        if not narrowing:
+            continue
+        narrowed = [*narrowing[1:], word]
+        for far, (term, noun) in enumerate(reversed(list(zip(narrowing, narrowed, strict=True)))):
+            joined = term.endswith(_MARK)
+            term, noun = term.rstrip(_MARK), noun.rstrip(_MARK)
+            if (
+                len(term) < 2 or f.mentions(q.index, term) or verb_like(term) or term in vocab.home_names
+                or (term[-1] in _KIND_ENDS and len(term) > 2 and f.mentions(q.index, term[:-1]))  # 安全类 of 安全
+                or vocab.frame.fullmatch(term) or vocab.bigger_areas.fullmatch(term) or counties_in(term)
+                or f.named_elsewhere(term)
+            ):
+                continue
+            if (not far and compound and not joined and not f.heard_in_base(term)) or any(
+                f.narrows_elsewhere(term, n, q.index) for n in dict.fromkeys((noun, word))
+            ):
+                q.found.append(Gap(GapKind.QUALIFIER, term + word))
+                return
