@@ -52,7 +52,9 @@ _WRONG = {"questions_f.yaml": 0.02}  # its first measurement: two English or com
     [
         ("questions.yaml", 0.88, 0.9, 0.85),  # residents on phones (see the set's header)
         ("questions_b.yaml", 0.80, 0.66, 0.85),  # outsiders checking claims, mixed languages
-        ("questions_c.yaml", 0.89, 0.96, 0.86),  # residents and outsiders, measured once on 5ff628c (76%; its header)
+        # residents and outsiders, measured once on 5ff628c (76%; its header); 88, not 89, since 铝土矿's 可采储量 (the
+        # release states its 储量 only) is a partial reply that says so
+        ("questions_c.yaml", 0.88, 0.96, 0.86),
         ("questions_d.yaml", 0.89, 0.96, 0.86),  # phones, keywords, the place itself, measured once on 1b18d7c (81%)
         ("questions_e.yaml", 0.68, 0.96, 0.88),  # older residents' everyday words, measured once on 87c0bfb (67%)
         ("questions_f.yaml", 0.92, 0.92, 0.85),  # everyone's everyday words, measured once on 1ab23ad (its header)
