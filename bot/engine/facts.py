@@ -465,7 +465,10 @@ class EntryFacts:
         two characters) at most ``near`` characters after it: the base tells that narrower thing apart
         (白云岩地质储量, 煤炭可采储量)."""
         tail = noun[-2:]
-        for other in self._retriever.entries_stating(term):
+        stating = self._retriever.entries_stating(term)
+        if len(stating) > max(3, len(self._entries) // 50):
+            return False  # a word many entries state (服务) names no narrower thing of its own
+        for other in stating:
             if other == index:
                 continue
             text = self._retriever.said_key(other)

@@ -789,8 +789,13 @@ def test_a_declined_subject_is_named_as_the_resident_typed_it(matcher: Matcher, 
 
 
 def test_a_kind_another_entry_names_is_not_answered_with_the_whole_figure(matcher: Matcher) -> None:
-    # the release names 普惠性养老机构 (4 of them) and gives the occupancy of all institutions only
+    # the release names 普惠性养老机构 (4 of them) and gives the occupancy and the beds of all institutions only
     assert matcher.match("交城普惠性养老机构的入住率是多少？").status is not Status.ANSWERED
+    for question in ("普惠性养老机构一共有多少张床位", "嵌入式社区养老服务机构一共有多少张床？"):
+        result = matcher.match(question)
+        assert result.status is not Status.ANSWERED and (result.entry is None or "985" not in result.entry.answer)
+    beds = matcher.match("县里养老服务机构有多少张床")  # 服务, which many entries state, narrows nothing
+    assert beds.status is Status.ANSWERED and beds.entry is not None and "985" in beds.entry.answer
     result = matcher.match("县里养老机构的入住率是多少")
     assert result.status is Status.ANSWERED and result.entry is not None and "70%" in result.entry.answer
     # a word ending in a kind (安全类) narrows no more than the word the entry states (安全)

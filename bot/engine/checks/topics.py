@@ -231,9 +231,10 @@ def county_itself_asked(f: EntryFacts, q: Asked) -> None:
 
 @lru_cache(maxsize=1024)
 def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
-    """Each noun asked for (right before a question word, no noun asked after it), the nouns right before it
-    (nearest last) and whether the nearest is joined to it without 的, clause by clause as typed:
-    户籍人口有多少 → (人口, (户籍,), True); 白云岩的可采储量是多少 → (可采储量, (白云岩,), False)."""
+    """Each noun right before a question word (the thing asked for, or whose it is: 机构有多少张床位), the words
+    of the phrase it ends (nearest last) and whether it is asked for with the nearest joined to it without 的,
+    clause by clause as typed: 户籍人口有多少 → (人口, (户籍,), True); 白云岩的可采储量是多少 → (可采储量, (白云岩,),
+    False)."""
     lexicon = noun_lexicon()
     found: list[tuple[str, tuple[str, ...], bool]] = []
     for clause in message.split("，"):
@@ -246,16 +247,23 @@ def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tup
             if not asking:
                 continue
             after = segment(_COUNT_FIRST.sub("", rest[asking.end() :]))[:1]
-            if after and len(after[0]) >= 2 and (after[0] in lexicon or verb_like(after[0])):
-                continue  # 对果子有啥作用 asks 作用, not of 果子; 开发区有哪四个优势 asks 优势
+            # 对果子有啥作用 asks 作用, of 果子; 开发区有哪四个优势 asks 优势, of the zone: the word is whose it is
+            owner = bool(after) and len(after[0]) >= 2 and (after[0] in lexicon or verb_like(after[0]))
             before: list[str] = []
+            joined = True  # no 的 between this word and the next of the phrase
             for prior in reversed(words[:at]):
                 if prior == "的":
+                    joined = False
                     continue  # (白云岩的可采储量)
-                if prior in home or (prior not in lexicon and not _SINGLES.fullmatch(prior)):
+                if prior in home:
                     break  # (报道总结交城经济开发区: the county's name begins what is asked of it)
+                if prior not in lexicon and not _SINGLES.fullmatch(prior):
+                    if len(prior) < 2 or not joined or not _CJK(prior):
+                        break
+                    prior += _MARK  # a word of a compound that is not a noun (服务 of 养老服务机构)
                 before.insert(0, prior)
-            found.append((word, tuple(before), words[at - 1] != "的"))
+                joined = True
+            found.append((word, tuple(before), words[at - 1] != "的" and not owner))
     return tuple(found)
 
 
@@ -280,6 +288,7 @@ def _joined_singles(words: list[str]) -> list[str]:
 
 _MARK = "\u2060"  # (a word joiner: no text holds it)
 _SINGLES = re.compile(f"[\u4e00-\u9fff]{{3,4}}{_MARK}")
+_CJK = re.compile("^[\u4e00-\u9fff]+$").match
 _PARTICLES = frozenset("的了是有在和与及或也都就还呢吗吧啊呀")
 _KIND_ENDS = frozenset(ZH.chars("measure_first"))  # 类, 种, 样 …: 安全类项目 narrows no more than 安全 does
 _COUNT_FIRST = re.compile("^[一二两三四五六七八九十几\\d]*(?:" + "|".join(ZH.chars("measure_first")) + ")")
