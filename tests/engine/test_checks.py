@@ -801,3 +801,12 @@ def test_a_kind_another_entry_names_is_not_answered_with_the_whole_figure(matche
     # a word ending in a kind (安全类) narrows no more than the word the entry states (安全)
     safety = matcher.match("开发区统筹推进的危化安全类项目有哪些？")
     assert safety.status is Status.ANSWERED and safety.entry is not None and "应急事故池" in safety.entry.answer
+
+
+def test_the_one_a_list_leaves_out_is_not_answered_with_the_ones_it_names(matcher: Matcher) -> None:
+    # 庞泉沟镇中庄、代家庄等3个村: the release names two of the three; its 等 ends that list, and the one after it
+    # (完善的基础设施) is another list's item, not the third village
+    for question in ("庞泉沟镇试点的3个村，除了中庄和代家庄还有哪个", "庞泉沟镇试点康养的3个村,除了中庄和代家庄,还有一个是哪个村"):
+        assert matcher.match(question).status is not Status.ANSWERED, question
+    named = matcher.match("庞泉沟镇哪些村在试点康养？")
+    assert named.status is Status.ANSWERED and named.entry is not None and "代家庄" in named.entry.answer

@@ -136,7 +136,11 @@ def rest_of_a_list_named(f: EntryFacts, q: Asked) -> None:
     # the list that holds a thing named: the items around its 、 (the first is the end of its clause), and one the
     # message does not name is the rest
     for clause in re.split(r"[，,。；;：:]", answer):
-        pieces = [p.split("等")[0] for p in clause.split("、")]
+        pieces = []
+        for piece in clause.split("、"):
+            pieces.append(piece.split("等")[0])
+            if "等" in piece:
+                break  # 中庄、代家庄等3个村……、完善的基础设施: 等 ends the list (another begins after it)
         items = [pieces[0][-6:], *pieces[1:]]
         if len(pieces) < 2 or not any(n in f.plain(item) for n in named for item in items):
             continue
