@@ -268,3 +268,10 @@ def test_a_narrower_thing_than_an_entry_states_is_not_answered_with_its_figure(
     assert "没有提到您问的这一项的“可采储量”" in reply and "100亿吨" in reply
     coal = jiaokou_matcher.match("交口煤炭的可采储量是多少")
     assert coal.status is Status.ANSWERED and coal.entry is not None and coal.entry.id == "min-coal-reserve"
+
+
+def test_a_measure_narrowed_by_a_word_no_entry_uses_is_not_the_one_stated(jiaokou_matcher: Matcher) -> None:
+    # the release states 华瑞煤业's 500万吨 of capacity being raised (核增), never a 核定 (approved) capacity
+    assert jiaokou_matcher.match("华瑞煤业现在的核定产能是多少？").status is not Status.ANSWERED
+    capacity = jiaokou_matcher.match("华瑞煤业产能多少")
+    assert capacity.status is Status.ANSWERED and capacity.entry is not None and "500万吨" in capacity.entry.answer

@@ -240,12 +240,12 @@ def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tup
     for clause in message.split("，"):
         words = _joined_singles(segment(clause))
         for at, word in enumerate(words):
-            if at == 0 or len(word) < 2 or word not in lexicon:
-                continue
+            if at == 0 or len(word) < 2 or not (word in lexicon or (_CJK(word) and verb_like(word))):
+                continue  # (a noun, or a word the dictionary tags a verb only: 产能, 支出)
             rest = "".join(words[at + 1 :]).replace(_MARK, "")
             asking = _ASKED_AFTER.match(rest)
-            if not asking:
-                continue
+            if not asking or (word not in lexicon and rest.startswith("的")):
+                continue  # (开场介绍的是谁: a verb with 的 says who did it, it is no thing asked for)
             after = segment(_COUNT_FIRST.sub("", rest[asking.end() :]))[:1]
             # 对果子有啥作用 asks 作用, of 果子; 开发区有哪四个优势 asks 优势, of the zone: the word is whose it is
             owner = bool(after) and len(after[0]) >= 2 and (after[0] in lexicon or verb_like(after[0]))
