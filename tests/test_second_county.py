@@ -275,3 +275,12 @@ def test_a_measure_narrowed_by_a_word_no_entry_uses_is_not_the_one_stated(jiaoko
     assert jiaokou_matcher.match("华瑞煤业现在的核定产能是多少？").status is not Status.ANSWERED
     capacity = jiaokou_matcher.match("华瑞煤业产能多少")
     assert capacity.status is Status.ANSWERED and capacity.entry is not None and "500万吨" in capacity.entry.answer
+
+
+def test_an_ordinal_is_stated_by_the_answer_not_by_a_question_written_for_the_entry(jiaokou_matcher: Matcher) -> None:
+    # the entry's questions include the claim 交口是第一场吗; its answer states 第二场: the first session was another's
+    assert jiaokou_matcher.match("县市区专场的第一场是哪个县？").status is not Status.ANSWERED
+    second = jiaokou_matcher.match("交口是县市区专场的第几场")
+    assert second.status is Status.ANSWERED and second.entry is not None and "第二场" in second.entry.answer
+    claim = jiaokou_matcher.match("交口是第一场吗")  # the claim checked is answered with the release's 第二场
+    assert claim.status is Status.ANSWERED and claim.entry is not None and "第二场" in claim.entry.answer

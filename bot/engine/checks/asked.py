@@ -255,11 +255,11 @@ def number_not_stated(f: EntryFacts, q: Asked) -> None:
 @check(GapKind.NUMBER)
 def ordinal_not_stated(f: EntryFacts, q: Asked) -> None:
     """An ordinal (第三场) the entry does not state."""
-    text, analysis = q.text, q.analysis
+    text, analysis = q.said, q.analysis  # (what it states: a question written for it may ask of another, 是第一场吗)
     q.found += [
         Gap(GapKind.NUMBER, f"第{n}")
         for n in _ORDINAL.findall(analysis.focus)
         if f"第{n}" not in text
         and not (n == "1" and _FIRST.search(text))  # 第一个 is 率先, 首批, 居首
-        and not (analysis.checks and _ORDINAL.search(text))  # 是不是第三场: answered with 第5场
+        and not (analysis.checks and (_ORDINAL.search(text) or _FIRST.search(text)))  # 是不是第三场: with 第5场
     ]
