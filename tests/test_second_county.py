@@ -284,3 +284,13 @@ def test_an_ordinal_is_stated_by_the_answer_not_by_a_question_written_for_the_en
     assert second.status is Status.ANSWERED and second.entry is not None and "第二场" in second.entry.answer
     claim = jiaokou_matcher.match("交口是第一场吗")  # the claim checked is answered with the release's 第二场
     assert claim.status is Status.ANSWERED and claim.entry is not None and "第二场" in claim.entry.answer
+
+
+def test_a_count_given_for_a_list_is_not_the_count_of_one_of_its_items(jiaokou_matcher: Matcher) -> None:
+    # 从当时的孝义、灵石、隰县划出9个边远乡镇: the 9 are the three counties' together
+    part = jiaokou_matcher.match("建县时从孝义划过来几个乡镇？")
+    assert part.status is not Status.ANSWERED
+    whole = jiaokou_matcher.match("建县时从孝义、灵石、隰县一共划出来几个乡镇")
+    assert whole.status is Status.ANSWERED and whole.entry is not None and "9个" in whole.entry.answer
+    story = jiaokou_matcher.match("我老家在隰县，爷爷说当年建交口县时从几个县划了一批乡镇过去，一共划了几个？")
+    assert story.status is Status.ANSWERED and story.entry is not None and "9个" in story.entry.answer
