@@ -460,6 +460,11 @@ class EntryFacts:
         """Whether some entry states the word, or one that sounds like it (a homophone typo)."""
         return self._retriever.states_word(word) or self._retriever.sounds_stated(word)
 
+    def stated_by_another(self, word: str, index: int) -> bool:
+        """Whether the answer or quote of an entry other than ``index`` states the word (储量 of the reserves' entries,
+        asked of the output's): a thing of the release, not a resident's word for what this entry says."""
+        return any(other != index and word in self._retriever.said_key(other) for other in self.entries_stating(word))
+
     def narrows_elsewhere(self, term: str, noun: str, index: int, near: int = 2) -> bool:
         """Whether the answer or quote of an entry other than ``index`` states ``term`` with ``noun`` (or its last
         two characters) at most ``near`` characters after it: the base tells that narrower thing apart

@@ -126,7 +126,7 @@ def part_of_a_figure(f: EntryFacts, q: Asked) -> None:
 
 # a list the answer gives in full (no 等) and a count right after it (孝义、灵石、隰县划出9个)
 _LIST_COUNTED = re.compile(
-    r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)(?!等)[\u4e00-\u9fff]{0,2}?(\d+(?:个|户|家|所|座|处|项|名|人))"
+    r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)(?!等)([\u4e00-\u9fff]{0,2}?)(\d+(?:个|户|家|所|座|处|项|名|人))"
 )
 _THESE = ZH.pattern("these")  # 这些, 那些, 等: things named as examples of the group counted
 
@@ -147,7 +147,7 @@ def count_of_one_listed(f: EntryFacts, q: Asked) -> None:
         items = [item[-3:] for item in match.group(1).split("、")]  # (高端型 named by 高端, 孝义 by 孝义)
         named = [item for item in items if item[-2:] in message or (len(item) == 3 and item[:2] in message)]
         if named and len(named) < len(items):
-            q.found.append(Gap(GapKind.PART, match.group(2)))
+            q.found.append(Gap(GapKind.PART, match.group(3)))
             return
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from ...language import ZH
 from ...language.text import positions
 from ..analyse import (
+    MEASURES,
     QUESTION_MARK,
     another_value_stated,
     salient_nouns,
@@ -230,13 +231,13 @@ def county_itself_asked(f: EntryFacts, q: Asked) -> None:
 
 
 @lru_cache(maxsize=1024)
-def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], bool, bool], ...]:
     """Each noun right before a question word (the thing asked for, or whose it is: 机构有多少张床位), the words
     of the phrase it ends (nearest last) and whether it is asked for with the nearest joined to it without 的,
     clause by clause as typed: 户籍人口有多少 → (人口, (户籍,), True); 白云岩的可采储量是多少 → (可采储量, (白云岩,),
     False)."""
     lexicon = noun_lexicon()
-    found: list[tuple[str, tuple[str, ...], bool]] = []
+    found: list[tuple[str, tuple[str, ...], bool, bool]] = []
     for clause in message.split("，"):
         words = _joined_singles(segment(clause))
         for at, word in enumerate(words):
@@ -263,7 +264,7 @@ def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tup
                     prior += _MARK  # a word of a compound that is not a noun (服务 of 养老服务机构)
                 before.insert(0, prior)
                 joined = True
-            found.append((word, tuple(before), words[at - 1] != "的" and not owner))
+            found.append((word, tuple(before), words[at - 1] != "的" and not owner, owner))
     return tuple(found)
 
 
@@ -307,7 +308,7 @@ def narrower_than_stated(f: EntryFacts, q: Asked) -> None:
     if q.found:
         return
     vocab = f.vocabulary
-    for word, before, compound in _qualified_asks(q.analysis.message, vocab.home_names):
+    for word, before, compound, owner in _qualified_asks(q.analysis.message, vocab.home_names):
         narrowing = list(before)
         if word in _ASKING_TAIL:
             continue
@@ -315,6 +316,10 @@ def narrower_than_stated(f: EntryFacts, q: Asked) -> None:
             compound = True  # (the part of the word the entry does not state)
             stated = next((word[i:] for i in range(1, len(word) - 1) if f.mentions(q.index, word[i:])), "")
             if not stated:
+                if not owner and MEASURES.fullmatch(word) and f.stated_by_another(word, q.index):
+                    # 煤炭的地质储量是多少 of the coal output entry: the thing asked for, which other entries state
+                    q.found.append(Gap(GapKind.ASK_MEASURE, word))
+                    return
                 continue
             narrowing, word = [*narrowing, word[: len(word) - len(stated)]], stated
         # each word of the phrase with the word it narrows: the nearest narrows the noun asked for (户籍 of 人口),
