@@ -51,6 +51,7 @@ def check_base(kb: KnowledgeBase, matcher: Matcher | None = None) -> tuple[list[
     _check_examples(kb, matcher, problems)
     warnings += _not_covered_words_stated(kb)
     warnings += _figures_without_units(kb)
+    warnings += _answers_that_reply_yes(kb)
     return problems, warnings
 
 
@@ -167,6 +168,24 @@ def _figures_without_units(kb: KnowledgeBase) -> list[Problem]:
                 )
             )
     return found
+
+
+_REPLY_FIRST = ZH.pattern("reply_first")  # 是的, 对, 不是: a reply to one question, not a statement of the fact
+
+
+def _answers_that_reply_yes(kb: KnowledgeBase) -> list[Problem]:
+    """An answer that begins by replying yes or no (是的，交城县是首批创新型县) reads wrongly after the bot corrects a
+    claim (不对，……。是的，……) and after any other question: the answer states the fact."""
+    return [
+        Problem(
+            entry.file,
+            entry.line,
+            f"warning: the answer of '{entry.id}' begins '{match.group(0)}'; state the fact without it (the bot "
+            "says itself whether a claim holds)",
+        )
+        for entry in kb.entries
+        if (match := _REPLY_FIRST.match(entry.answer))
+    ]
 
 
 def _not_covered_words_stated(kb: KnowledgeBase) -> list[Problem]:
