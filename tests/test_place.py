@@ -177,33 +177,26 @@ def test_validate_warns_of_a_not_covered_word_an_entry_states(make_kb: Callable[
 
 
 @pytest.mark.slow
-def test_validate_warns_of_a_figure_without_its_unit(make_kb: Callable[..., Path]) -> None:
-    topic = """\
+@pytest.mark.parametrize(
+    ("answer", "warning"),
+    [
+        ("全县乡镇社工站服务约1.2万。", "warning: the answer of 'social-work' states '1.2万' without a unit"),
+        # after a claim is corrected the reply would read "不对……。是的，……"
+        ("是的，全县8个乡镇社工站挂牌成立。", "warning: the answer of 'social-work' begins '是的，'; state the fact without it"),
+    ],
+)
+def test_validate_warns_of_an_answer_the_bot_cannot_use_as_written(
+    make_kb: Callable[..., Path], answer: str, warning: str
+) -> None:
+    topic = f"""\
 topic: 测试
 source: mini
 entries:
   - id: social-work
     questions: [交城有几个乡镇社工站？, 社工站]
-    answer: 全县乡镇社工站服务约1.2万。
+    answer: {answer}
     quote: 全县8个乡镇社工站挂牌成立
 """
     done = _validate(make_kb(topic=topic))
     assert done.returncode == 0, done.stdout
-    assert "warning: the answer of 'social-work' states '1.2万' without a unit" in done.stdout
-
-
-@pytest.mark.slow
-def test_validate_warns_of_an_answer_that_begins_by_replying_yes(make_kb: Callable[..., Path]) -> None:
-    # after a claim is corrected the reply would read "不对……。是的，……"
-    topic = """\
-topic: 测试
-source: mini
-entries:
-  - id: social-work
-    questions: [交城有几个乡镇社工站？, 社工站]
-    answer: 是的，全县8个乡镇社工站挂牌成立。
-    quote: 全县8个乡镇社工站挂牌成立
-"""
-    done = _validate(make_kb(topic=topic))
-    assert done.returncode == 0, done.stdout
-    assert "warning: the answer of 'social-work' begins '是的，'; state the fact without it" in done.stdout
+    assert warning in done.stdout
