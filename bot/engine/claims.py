@@ -307,7 +307,7 @@ def _names_place(text: str, place: str) -> bool:
 
 
 def _judge_place(value: ClaimedValue, said_text: str) -> Verdict:
-    """A place claimed holds when the entry names it, in the direction the claim gives if it gives one (交口东边挨着
+    """A place claimed holds when the entry names it, in the direction the claim gives if it gives one (某县东边挨着
     石楼吧 of 西靠石楼 does not hold)."""
     if not _names_place(said_text, value.said):
         return Verdict.DIFFERS

@@ -218,7 +218,7 @@ class Decider:
                 nouns = next(([t] for t in tails if salient_nouns(t, self._vocab) == [t]), [])
             if nouns and match.group(1).endswith(nouns[-1]):
                 kinds.append(nouns[-1])
-        # a word that itself asks (年份 of 交口 建县 年份) is the kind of answer, not a thing asked of
+        # a word that itself asks (年份 of 某县 建县 年份) is the kind of answer, not a thing asked of
         kinds = [k for k in kinds if not any(p.fullmatch(k) for p in ASK_KINDS.values())]
         if not kinds:
             return ()

@@ -375,7 +375,7 @@ class EntryFacts:
         if not terms:
             return ""
         text = self._retriever.entry_text(index)
-        # (吕梁全市 is 全市 in a release about one county of 吕梁)
+        # (某市全市 is 全市 in a release about one county of that city)
         missing = [
             term for term in terms if term not in text and not any(a in text for a in same_areas(self._vocab, term))
         ]

@@ -288,9 +288,11 @@ class Matcher:
         # nothing is close: when the question's other place blocked the nearest entries that lack it, that is the
         # reason to give (太原有多少企业, though one entry names 太原 in passing)
         elsewhere = self.decider.elsewhere
-        blocked = next((s.blocked for s in itertools.islice(ranked, t.candidates) if s.blocked in elsewhere), "")
-        if not ranked[0].blocked and ranked[0].base >= t.suggest:
-            blocked = ""  # (从孝义划过来几个乡镇: the nearest entry names 孝义 and is declined for its count)
+        # (not when the nearest entry is about the question: 从孝义划过来几个乡镇 is declined for its count)
+        about = not ranked[0].blocked and ranked[0].base >= t.suggest
+        blocked = "" if about else next(
+            (s.blocked for s in itertools.islice(ranked, t.candidates) if s.blocked in elsewhere), ""
+        )
         return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=blocked)
 
     def match(self, question: str) -> MatchResult:

@@ -171,6 +171,12 @@ ANSWER_WEIGHT = 0.6  # what an entry's answer and quote count for in its index, 
 EXACT_VOLUME = 20_000
 
 
+def _every_bigram_in(index: GramIndex, key: str) -> bool:
+    """Whether every bigram of the key is in the index's vocabulary (a key of one character has none)."""
+    codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(key)]
+    return bool(codes) and bool((index.gram_ids(codes) >= 0).all())
+
+
 class Retriever:
     """The indexes of one knowledge base and the evidence they give for a question."""
 
@@ -219,15 +225,12 @@ class Retriever:
 
     def states_word(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's character index."""
-        codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(word)]
-        return bool(codes) and bool((self.chars.gram_ids(codes) >= 0).all())
+        return _every_bigram_in(self.chars, word)
 
     def sounds_stated(self, word: str) -> bool:
         """Whether some entry states a word that sounds like this one (四行 typed for 四星): every bigram of its
         pinyin key is in the base's sound index."""
-        key = pinyin_key(word)
-        codes = [(ord(a) << 21) | ord(b) for a, b in itertools.pairwise(key)]
-        return bool(codes) and bool((self.pinyin.gram_ids(codes) >= 0).all())
+        return _every_bigram_in(self.pinyin, pinyin_key(word))
 
     def entries_stating(self, word: str) -> list[int]:
         """The entries whose questions, keywords, answer or quote hold the normalised word: read from the grams'

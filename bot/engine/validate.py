@@ -174,7 +174,7 @@ _REPLY_FIRST = ZH.pattern("reply_first")  # 是的, 对, 不是: a reply to one 
 
 
 def _answers_that_reply_yes(kb: KnowledgeBase) -> list[Problem]:
-    """An answer that begins by replying yes or no (是的，交城县是首批创新型县) reads wrongly after the bot corrects a
+    """An answer that begins by replying yes or no (是的，某县是首批创新型县) reads wrongly after the bot corrects a
     claim (不对，……。是的，……) and after any other question: the answer states the fact."""
     return [
         Problem(

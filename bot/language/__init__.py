@@ -155,12 +155,12 @@ def _vocabulary(place: Place) -> Vocabulary:
         (*ZH.words("areas.province"), *province),
         (*ZH.words("areas.city"), *city),
     )
-    # a form that joins two other names of the area (吕梁全市) is read as its parts
+    # a form that joins two other names of the area (某市全市) is read as its parts
     joined = {f for g in groups for f in g if any(f.startswith(a) and f[len(a) :] in g for a in g if a != f)}
     bigger = [w for g in groups for w in g if w not in joined] + list(ZH.words("areas.beyond"))
     frame_words = (*ZH.words("frame_words"), *ZH.words("home_frame"), *home_names)
     caveat_words = [*ZH.words("caveat_frame"), *home_names, *ZH.words("home_frame_caveat")]
-    # a rank is stated with the area's short name (吕梁全市第一), which the longer names begin with
+    # a rank is stated with the area's short name (某市全市第一), which the longer names begin with
     shorts = [named(level, full)[0] for level, full in (("city", place.city), ("province", place.province)) if full]
     ranked = [*ZH.words("areas.country"), *ZH.words("areas.province"), *ZH.words("areas.city"), *shorts]
     ranked += ZH.words("areas.county")

@@ -111,7 +111,7 @@ def name_longer_than_asked(f: EntryFacts, q: Asked) -> None:
         ):
             name_start -= 1
         name = said[name_start : end + 2]
-        for home in f.vocabulary.home_names:  # a name starts after the county's (交口县储能电站 names no station)
+        for home in f.vocabulary.home_names:  # a name starts after the county's (某县储能电站 names no station)
             name = name.rsplit(home, 1)[-1]
         if len(name) >= len(words) + 3 and name not in q.analysis.plain:
             q.drop(GapKind.ASK_NAMES)

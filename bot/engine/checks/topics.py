@@ -241,8 +241,9 @@ def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tup
     for clause in message.split("，"):
         words = _joined_singles(segment(clause))
         for at, word in enumerate(words):
-            if at == 0 or len(word) < 2 or not (word in lexicon or (_CJK(word) and verb_like(word))):
-                continue  # (a noun, or a word the dictionary tags a verb only: 产能, 支出)
+            thing = word in lexicon or (_CJK(word) and verb_like(word))  # a noun, or a verb only: 产能, 支出
+            if at == 0 or len(word) < 2 or not thing or word in _ASKING_TAIL:
+                continue  # (not 一共 of 一共有多少)
             rest = "".join(words[at + 1 :]).replace(_MARK, "")
             asking = _ASKED_AFTER.match(rest)
             if not asking or (word not in lexicon and rest.startswith("的")):
@@ -257,7 +258,7 @@ def _qualified_asks(message: str, home: tuple[str, ...]) -> tuple[tuple[str, tup
                     joined = False
                     continue  # (白云岩的可采储量)
                 if prior in home:
-                    break  # (报道总结交城经济开发区: the county's name begins what is asked of it)
+                    break  # (报道总结某县经济开发区: the county's name begins what is asked of it)
                 if prior not in lexicon and not _SINGLES.fullmatch(prior):
                     if len(prior) < 2 or not joined or not _CJK(prior):
                         break
@@ -290,7 +291,7 @@ def _joined_singles(words: list[str]) -> list[str]:
 _MARK = "\u2060"  # (a word joiner: no text holds it)
 _SINGLES = re.compile(f"[\u4e00-\u9fff]{{3,4}}{_MARK}")
 _CJK = re.compile("^[\u4e00-\u9fff]+$").match
-_PARTICLES = frozenset("的了是有在和与及或也都就还呢吗吧啊呀")
+_PARTICLES = frozenset(ZH.chars("word_breaks"))  # (的, 和, 吗 …: never part of a word cut one by one)
 _KIND_ENDS = frozenset(ZH.chars("measure_first"))  # 类, 种, 样 …: 安全类项目 narrows no more than 安全 does
 _COUNT_FIRST = re.compile("^[一二两三四五六七八九十几\\d]*(?:" + "|".join(ZH.chars("measure_first")) + ")")
 _ASKING_TAIL = (*ZH.words("listed_tail"), *ZH.words("before_question_word"))  # 一共, 分别, 是 …
@@ -310,8 +311,6 @@ def narrower_than_stated(f: EntryFacts, q: Asked) -> None:
     vocab = f.vocabulary
     for word, before, compound, owner in _qualified_asks(q.analysis.message, vocab.home_names):
         narrowing = list(before)
-        if word in _ASKING_TAIL:
-            continue
         if not f.mentions(q.index, word):
             compound = True  # (the part of the word the entry does not state)
             stated = next((word[i:] for i in range(1, len(word) - 1) if f.mentions(q.index, word[i:])), "")
