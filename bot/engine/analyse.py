@@ -8,12 +8,14 @@ Pure functions over text (and the normaliser of a knowledge base); nothing here 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..language import ZH, Vocabulary, alternation
 from ..language.text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key
 from .index import gram_codes
 from .lexicon import noun_lexicon, nouns_in, segment, verb_like
+from .runon import run_on_readings
 
 __all__ = [
     "ASK_KINDS",
@@ -61,7 +63,6 @@ def detect_smalltalk(folded: str) -> str:
 _CLAUSE_SPLIT = re.compile(r"[，,。!！?？;；:：、\n\r\t ]+|(?<![0-9０-９])[.．](?![0-9０-９])")
 QUESTION_MARK = ZH.question_pattern("mark")
 _BEFORE_QUESTION_WORD = re.compile("(?:" + "|".join(ZH.words("before_question_word")) + ")+$")
-_BEFORE_SECOND_COUNT = ZH.pattern("before_second_count")
 _LIST_JOINERS = ZH.pattern("list_joiners")
 _COUNTY_SUFFIXES = ZH.chars("county_suffixes")
 # Kinds of information a question asks for; an entry can give it only if its own questions ask for it too.
@@ -242,7 +243,7 @@ _CLAUSES_KEPT = re.compile(r"[^，,。!！?？;；\s]+[，,。!！?？;；\s]*")
 
 def punctuate_run_ons(text: str) -> str:
     """A comma where a voice-input run-on turns from the question to the resident's story."""
-    return _RUN_ON.sub(r"\1，", text)
+    return _RUN_ON.sub(lambda m: m.group(0) + "，", text)
 
 
 def without_story(text: str, vocab: Vocabulary) -> str:
@@ -403,52 +404,51 @@ def _has_subject(key: str, vocab: Vocabulary) -> bool:
 _LIST_JOIN = ZH.pattern("list_join")
 
 
-_SECOND_ASK = ZH.pattern("second_ask")
 _SECOND_MEASURE = ZH.pattern("second_measure")  # 企业多少户总产能: the measure after the count is asked too
 _ASKED_MEASURE = ZH.chars("asked_measure")
 _BARE_MEASURE = ZH.pattern("bare_measure")
 
+Pick = Callable[[Sequence[tuple[str, ...]]], tuple[str, ...]]  # which reading of asks run together to keep
 
-def _asks_joined(normalizer: Normalizer, clause: str) -> list[str]:
-    """A clause that joins questions with 、 or 和 ("研发人数多少、引进人才多少名"), as its questions.
+
+def _asks_joined(normalizer: Normalizer, clause: str, pick: Pick) -> list[str]:
+    """A clause that joins questions with 、 or 和 ("研发人数多少、引进人才多少名"), or runs them together with
+    nothing between ("标准地出让了多少亩人才公寓接待了多少人次"), as its questions.
 
     Only when every joined piece asks something of its own: a list of things asked about together
     (王向前、郭强分别讲了什么, 国内和国际市场占有率) stays one clause.
     """
     pieces = _LIST_JOIN.split(clause)
-    if len(pieces) < 2:
-        # "企业多少户总产能多少": a second 多少 after a measure word and a new subject asks a second question
-        # (多少部门的多少项: without a measure word the noun after 多少 is what is counted)
-        folded = normalizer.fold(clause)  # 多少戶 counts as 多少户 (same length: positions hold)
-        second = _SECOND_ASK.search(folded) if len(folded) == len(clause) else None
-        measure = _SECOND_MEASURE.search(folded) if second is None and len(folded) == len(clause) else None
-        if measure is not None:
-            asked = _ASKED_MEASURE.format(measure=clause[measure.start(2) : measure.end(2)])
-            return [clause[: measure.start(2)], asked]
-        if second is None:
-            return [clause]
-        before = _BEFORE_SECOND_COUNT.sub("", folded[: second.start(1)])
-        counted_before = nouns_in(before[-4:])
-        between = folded[second.end(1) + 1 : second.start(2) + len(second.group(2)) - 2]
-        words = segment(between)
-        new_predicate = any(len(w) >= 2 and verb_like(w) for w in words)
-        if folded[second.end(1) : second.end(1) + 1] == "个" and not (
-            counted_before and before.endswith(counted_before[-1]) and new_predicate
-        ):
-            # 多少个部门多少项: the noun after 个 is what is counted, not a new question (项目多少个，标准地……
-            # counted the noun before it)
-            return [clause]
-        pieces = [clause[: second.start(2)], clause[second.start(2) :]]
-    asking = [bool(QUESTION_MARK.search(normalizer.fold(p))) and len(p.strip()) >= 3 for p in pieces]
-    return pieces if all(asking) else [clause]
+    if len(pieces) >= 2 and all(QUESTION_MARK.search(normalizer.fold(p)) and len(p.strip()) >= 3 for p in pieces):
+        return [asked for p in pieces for asked in _run_together(normalizer, p, pick)]
+    asks = _run_together(normalizer, clause, pick)
+    if len(asks) >= 2:
+        return asks
+    # "企业多少户总产能": a measure named after a count, with nothing asking it, is asked too
+    folded = normalizer.fold(clause)  # 多少戶 counts as 多少户 (same length: positions hold)
+    measure = _SECOND_MEASURE.search(folded) if len(folded) == len(clause) else None
+    if measure is not None:
+        return [clause[: measure.start(2)], _ASKED_MEASURE.format(measure=clause[measure.start(2) : measure.end(2)])]
+    return [clause]
+
+
+def _run_together(normalizer: Normalizer, clause: str, pick: Pick) -> list[str]:
+    """The asks of a clause that runs them together, as ``pick`` reads it best; the clause alone when it asks one."""
+    readings = run_on_readings(clause, normalizer.fold(clause))
+    return list(pick(readings)) if readings else [clause]
+
+
+def _first_reading(readings: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    return readings[0]
 
 
 # a comparison of two things: 甲和乙，哪个（的）X更多
 _WHICH_MORE = ZH.pattern("which_more")
 
 
-def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> list[str]:
+def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary, pick: Pick = _first_reading) -> list[str]:
     """The clauses of a message that each ask something of their own (two or more: a compound question).
+    ``pick`` chooses where asks run together without a mark part (:func:`~bot.engine.runon.best_reading`).
 
     A clause that asks nothing is context and joins the part after it; a short asking clause
     ("是真的吗", "有多少") joins the part before it. One part (or none) means a single question.
@@ -463,7 +463,7 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary) -> li
         piece
         for c in _PART_SPLIT.split(_JOINERS.sub("，", question[:MAX_INPUT_CHARS]))
         if c.strip()
-        for piece in _asks_joined(normalizer, c)
+        for piece in _asks_joined(normalizer, c, pick)
     ]
     parts: list[str] = []
     ended = {m.group(1).strip() for m in _ENDS_ASKING.finditer(question[:MAX_INPUT_CHARS])}
@@ -529,6 +529,8 @@ def last_clause(text: str) -> str:
 def sentences(message: str) -> list[str]:
     """The sentences of a message, each with the mark that ends it (。！？；)."""
     return [s for s in _SENTENCE_ENDS.split(message) if s.strip()]
+
+
 _ASKING_CLAUSE_MARKS = re.compile(r"[，,、]")
 
 

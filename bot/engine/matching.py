@@ -26,13 +26,11 @@ from ..language.text import Normalizer, bigrams
 from ..settings import Thresholds, Weights
 from .analyse import (
     HEARSAY,
-    QUESTION_MARK,
     Analysis,
     analyse,
     asking_clauses,
     asking_parts,
     detect_smalltalk,
-    last_clause,
     names_nothing,
     punctuate_run_ons,
     salient_nouns,
@@ -60,11 +58,12 @@ from .followup import as_person, leaning_parts, names_its_own, points_at_person,
 from .gaps import GapKind
 from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
 from .listed import each_apart, states_thing
-from .parts import asked_outright, asks_elsewhere, holds
+from .parts import asked_outright, asks_elsewhere, holds, piece_reader, tells
 from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
 from .retrieve import Retriever
+from .runon import as_one, best_reading
 from .structure import StructureReader
 from .values import values_apart
 
@@ -388,7 +387,7 @@ class Matcher:
         if presenter is not None:
             # 是王向前副县长回答的吧: who presented that topic, asked again, and the name checked against it (what
             # was heard is asked alone: the clauses after it doubt it and ask who)
-            again = self._match(without_claim(presenter.clause if heard else folded, presenter))
+            again = self._match(without_claim(presenter.clause if heard else folded, presenter), one_ask=True)
             if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
                 claim = judge_claim(presenter, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)
@@ -410,7 +409,7 @@ class Matcher:
             return replace(result, status=Status.ANSWERED, gaps=(), claim=claim)
         # the claim asked again as a question (是不是60户吧 → 是多少户): the release's fact, and whether it differs
         for value in values:
-            again = self._match(without_claim(folded, value))
+            again = self._match(without_claim(folded, value), one_ask=True)
             if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
                 if value.kind == "place" and not states_places(again.entry, places, value.said):
                     continue  # (an entry that names no place of that kind cannot say where: 卖到山东吧)
@@ -457,7 +456,7 @@ class Matcher:
         mentions = self.decider.facts.mentions
         return names_its_own(self.normalizer.fold(question), self.decider.vocabulary, lambda n: mentions(index, n))
 
-    def _match(self, question: str) -> MatchResult:
+    def _match(self, question: str, *, one_ask: bool = False) -> MatchResult:  # (one_ask: a claim asked again)
         folded = self.normalizer.fold(question)
         kind = detect_smalltalk(folded) if len(folded) <= 40 else ""
         if kind:
@@ -473,7 +472,7 @@ class Matcher:
         if not analysis.key:
             return MatchResult(question=question, status=Status.NO_MATCH)
         whole = self.decide(question, analysis)
-        parts = asking_parts(self.normalizer, reading, vocab)
+        parts = asking_parts(self.normalizer, reading, vocab, as_one if one_ask else self._reads_best)
         if len(parts) < 2 or self._one_of_its_questions(whole, analysis):
             return whole  # (a message that is one of an entry's own questions is that question, however it splits)
         analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
@@ -511,7 +510,7 @@ class Matcher:
         for result, a in zip(results, analyses, strict=True):
             if result.status is not Status.ANSWERED and any(self._states(entry, a, result) for entry in answered):
                 continue
-            if result.status is Status.NO_MATCH and not result.out_of_scope and self._tells(result, reading):
+            if result.status is Status.NO_MATCH and not result.out_of_scope and tells(self.normalizer, result, reading):
                 continue  # the resident's story (这几年老是裂果，……): a clause that asks nothing
             if result.status is Status.SMALLTALK:
                 continue
@@ -532,6 +531,11 @@ class Matcher:
             out_of_scope=first.out_of_scope, gaps=first.gaps, parts=tuple(kept),
         )
 
+    def _reads_best(self, readings: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+        """Of the ways to cut asks run together, grammar's, or one the base reads clearly better, or none."""
+        score = piece_reader(self.normalizer, self.decider.vocabulary, self.rank)
+        return best_reading(readings, score, self.thresholds.answer)
+
     def _one_of_its_questions(self, result: MatchResult, analysis: Analysis) -> bool:
         """Whether an answered message is, word for word once normalised, the question of the entry it matched
         (科技赋能 吹响“创新型县”特色名片: a heading asked as it stands, not two keyword clauses)."""
@@ -547,16 +551,11 @@ class Matcher:
             alone = self._match(sentence)
             # a sentence that ends in a full stop tells, whatever it wonders (我不知道拉到哪儿了。)
             stated = sentence.rstrip().endswith(("。", "."))
-            if alone.status is Status.NO_MATCH and (stated or self._tells(alone, sentence)):
+            if alone.status is Status.NO_MATCH and (stated or tells(self.normalizer, alone, sentence)):
                 continue
             if alone.status is not Status.ANSWERED or alone.entry is None or alone.entry.id not in entries:
                 return False
         return True
-
-    def _tells(self, part: MatchResult, message: str) -> bool:
-        """Whether a part only tells (这几年老是裂果): its last clause has no question word and no question mark."""
-        last = last_clause(part.question)
-        return not QUESTION_MARK.search(self.normalizer.fold(last)) and not asked_outright(part, message)
 
     def _names_elsewhere(self, message: str, analysis: Analysis, part: MatchResult, whole: MatchResult) -> bool:
         """A question of its own that matched nothing: it ends in a question mark, and names a subject the

@@ -5,13 +5,17 @@ whether a sentence of the source holds what another answer quotes. Part of the c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from ..knowledge.model import Entry, quote_key
-from ..language.text import positions
-from .analyse import last_clause
+from ..language import Vocabulary
+from ..language.text import Normalizer, positions
+from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing
+from .decide import Scored
 from .result import MatchResult, Status
+from .runon import leans_back
 
-__all__ = ["asked_outright", "asks_elsewhere", "holds"]
+__all__ = ["asked_outright", "asks_elsewhere", "holds", "piece_reader", "tells"]
 
 _MARK_AFTER = re.compile(r"\s*[？?]")  # a question mark right after a clause
 
@@ -36,3 +40,25 @@ def asks_elsewhere(part: MatchResult, whole: MatchResult) -> bool:
     if part.status is Status.AMBIGUOUS:
         return all(c.entry != whole.entry for c in part.candidates)
     return False
+
+
+def tells(normalizer: Normalizer, part: MatchResult, message: str) -> bool:
+    """Whether a part only tells (这几年老是裂果): its last clause has no question word and no question mark."""
+    last = last_clause(part.question)
+    return not QUESTION_MARK.search(normalizer.fold(last)) and not asked_outright(part, message)
+
+
+def piece_reader(
+    normalizer: Normalizer, vocab: Vocabulary, rank: Callable[[Analysis], Sequence[Scored]]
+) -> Callable[[str, bool], float]:
+    """How well a base reads one piece of asks run together (``first``: the piece begins its clause), by its best
+    entry's score; a piece that names nothing (多少亿) asks nothing alone unless it begins by pointing back to what
+    came before (那投资是多少钱)."""
+
+    def score(piece: str, first: bool) -> float:
+        analysis = analyse(normalizer, piece, vocab)
+        named = not names_nothing(analysis.key, vocab) or (first and leans_back(piece))
+        ranked = rank(analysis) if analysis.key and named else ()
+        return ranked[0].score if ranked else 0.0
+
+    return score

@@ -361,8 +361,10 @@ def test_checks_english_and_examples_are_answered_with_the_releases_facts(
 
 def test_a_second_how_many_after_a_new_subject_is_a_second_question(matcher: Matcher) -> None:
     assert asking_parts(matcher.normalizer, "硝基負合肥企業多少戶總產能多少", matcher.decider.vocabulary) == ["硝基負合肥企業多少戶", "總產能多少"]
-    # 多少个部门: the noun after 个 is what is counted
-    assert len(asking_parts(matcher.normalizer, "集中办的事项有多少个部门多少项", matcher.decider.vocabulary)) == 1
+    # 多少个部门……多少项: however it is cut, the one entry that states both is the reply
+    both = matcher.match("集中办的事项有多少个部门多少项")
+    assert both.status is Status.ANSWERED and not both.compound and both.entry is not None, both
+    assert "部门" in both.entry.answer and "项" in both.entry.answer
     # ... but after 项目多少个 the counted noun came first, and 多少钱 ends a question too
     assert asking_parts(matcher.normalizer, "承诺制项目有多少个标准地储备多少亩", matcher.decider.vocabulary) == ["承诺制项目有多少个", "标准地储备多少亩"]
     assert len(asking_parts(matcher.normalizer, "城乡公路投了多少钱一共修了多少公里", matcher.decider.vocabulary)) == 2

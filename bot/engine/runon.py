@@ -1,0 +1,113 @@
+"""Asks run together without a mark between them, as voice input writes them (标准地出让了多少亩人才公寓接待了
+多少人次全代办办结了多少项): where one ask ends and the next begins.
+
+Grammar gives the usual place: right after a question word and its measure word (多少亩|人才公寓), after the noun a
+which-word asks about (打造啥名片|民生创享), after the noun a count counts when nothing before it was counted
+(几个村|试点), but before a measure (占有率多少|出口额). It cannot always tell: the noun after 多少张 is counted
+(多少张床位) or begins the next ask (床位一共多少张|护理型床位). So every cut is offered with grammar's first, and the
+caller keeps another only when its knowledge base reads that one clearly better (:func:`best_reading`). Pure
+functions over text; the words are data (``run_on_*`` in zh.yaml).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+
+from ..language import ZH
+from .lexicon import noun_lexicon, segment
+
+__all__ = ["as_one", "best_reading", "leans_back", "run_on_readings"]
+
+_ASK = ZH.pattern("run_on_ask")  # a question word that can end an ask (多少, 几, 第几, 啥, 哪个, 谁)
+_TAIL = ZH.pattern("run_on_tail")  # what follows a question word inside its ask: a measure word (group 1), a particle
+_UNITS = ZH.pattern("run_on_units")  # measure words of an amount (亩, 人次, 万吨): no noun after them is counted
+_WHICH = ZH.pattern("run_on_which")  # question words that ask about the noun after them (啥, 哪家)
+_FILLER = ZH.pattern("run_on_filler")  # between what is counted and the count (床位一共有多少张)
+_BOUND = ZH.pattern("run_on_bound")  # right before a question word: it belongs to the ask before (多少部门的多少项)
+_NO_START = ZH.pattern("run_on_no_start")  # a word no ask begins with (了, 的, 呢)
+_LEANS = ZH.pattern("run_on_leans")  # how a piece that names nothing points back (那投资是多少钱)
+_MEASURES = re.compile("(?:" + ZH.source("measures") + ")$")
+_MAX_CUTS = 6  # places tried between two question words
+_MAX_READINGS = 24  # cuts tried for one clause
+_MIN_PIECE = 2  # characters of an ask (查啥)
+CLEARLY_BETTER = 15.0  # how much better the weakest piece of another cut must read than grammar's cut's
+
+
+def run_on_readings(clause: str, folded: str) -> list[tuple[str, ...]]:
+    """The ways to cut ``clause`` into the asks it runs together (each a tuple of pieces of ``clause``), grammar's
+    cut first; [] when it holds one ask. ``folded`` is the clause folded to simplified characters, of the same
+    length (positions are read in it and cut in ``clause``)."""
+    if len(folded) != len(clause):
+        return []
+    words = segment(folded)
+    starts = list(itertools.accumulate((len(w) for w in words), initial=0))
+    asks = [(m, _TAIL.match(folded, m.end())) for m in _ASK.finditer(folded)]
+    gaps: list[list[int]] = []
+    for (ask, tail), (second, _) in itertools.pairwise(asks):
+        end, start = tail.end(), second.start()  # type: ignore[union-attr]
+        if start <= end or _BOUND.search(folded, 0, start):
+            continue  # 哪年几月: one ask; 多少个部门的多少项: the second counts within the first
+        cuts = [at for at in starts if end <= at <= start and not _NO_START.match(folded, at)]
+        if not cuts:
+            continue
+        first = _grammar_cut(folded, words, starts, ask, tail, start)  # type: ignore[arg-type]
+        gaps.append(sorted(cuts[:_MAX_CUTS], key=lambda at: at != first))
+    readings: list[tuple[str, ...]] = []
+    for chosen in itertools.islice(itertools.product(*gaps), _MAX_READINGS) if gaps else ():
+        bounds = (0, *chosen, len(clause))
+        pieces = tuple(clause[a:b] for a, b in itertools.pairwise(bounds))
+        if all(len(p.strip()) >= _MIN_PIECE for p in pieces):
+            readings.append(pieces)
+    return readings
+
+
+def _grammar_cut(
+    folded: str, words: list[str], starts: list[int], ask: re.Match[str], tail: re.Match[str], second: int
+) -> int:
+    """Where grammar ends the ask of ``ask`` (its measure word ``tail``), before the next ask at ``second``."""
+    end = tail.end()
+    if end not in starts or (tail.group(1) and _UNITS.fullmatch(tail.group(1))):
+        return end  # 多少亩|人才公寓: after an amount's measure word nothing is counted
+    noun = words[starts.index(end)]
+    if end + len(noun) > second or noun not in noun_lexicon() or _MEASURES.search(noun):
+        return end  # 占有率多少|出口额: a measure begins the next ask
+    if _WHICH.fullmatch(ask.group(0)):
+        return end + len(noun)  # 打造啥名片|民生创享
+    before = _FILLER.sub("", folded[: ask.start()])
+    counted_before = any(before.endswith(w) for w in words if len(w) >= 2 and w in noun_lexicon())
+    return end if counted_before else end + len(noun)  # 床位一共多少张|护理型床位, but 庞泉沟镇几个村|试点
+
+
+def best_reading(
+    readings: Sequence[tuple[str, ...]], score: Callable[[str, bool], float], answers: float
+) -> tuple[str, ...]:
+    """Grammar's reading (the first), unless the weakest piece of another reads clearly better (by
+    :data:`CLEARLY_BETTER`). The clause stays whole when a piece of that reading would not be answered (below
+    ``answers``) and the whole reads at least as well as that piece (几位县领导是按什么顺序发言的: 几位 asks
+    nothing). ``score(piece, first)`` reads one piece (``first``: it begins the clause)."""
+    scores: dict[tuple[str, bool], float] = {}
+
+    def weakest(reading: tuple[str, ...]) -> float:
+        for at, piece in enumerate(reading):
+            if (piece, at == 0) not in scores:
+                scores[piece, at == 0] = score(piece, at == 0)
+        return min(scores[piece, at == 0] for at, piece in enumerate(reading))
+
+    grammar = weakest(readings[0])
+    best = max(readings[1:], key=weakest, default=readings[0])
+    kept = best if weakest(best) > grammar + CLEARLY_BETTER else readings[0]
+    whole = ("".join(readings[0]),)
+    return whole if weakest(kept) < answers and weakest(whole) >= weakest(kept) else kept
+
+
+def leans_back(piece: str) -> bool:
+    """Whether a piece that names nothing asks of what came before it (那投资是多少钱), not of the ask after it."""
+    return _LEANS.match(piece.strip()) is not None
+
+
+def as_one(readings: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    """The clause whole, as one ask (a claim asked again with its question word where the value was: 哪所大学在
+    哪个城市)."""
+    return ("".join(readings[0]),)

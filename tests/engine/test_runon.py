@@ -1,0 +1,86 @@
+"""Asks run together without a mark between them, as an older resident's voice input writes them: each ask gets
+its own answer, and a message that only looks like two asks stays one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.matching import Matcher, Status
+from bot.engine.render import to_json
+from bot.engine.runon import best_reading, run_on_readings
+
+
+def _said(matcher: Matcher, question: str) -> str:
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED, result
+    return " ".join(p.entry.answer + p.entry.quote for p in (*result.parts, result) if p.entry is not None)
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        # after an amount's measure word (亩) the next noun begins the next ask
+        ("开发区标准地出让了多少亩人才公寓接待了多少人次", ["117.7亩", "335人次"]),
+        # a measure (出口额) after a bare 多少 begins the next ask
+        ("硝基肥国际市场占有率多少出口额在全市排第几", ["60%以上", "全市第一"]),
+        # a year in the second ask, and 多少亿 after it
+        ("2025年新增产能要多少万吨到2030年产值要突破多少亿", ["100万吨", "200亿元"]),
+        # a which-word asks about the noun after it (啥名片); the next ask begins after that noun
+        ("环境创建打造啥名片民生创享又打造啥名片", ["绿色发展品牌县", "幸福吕梁向往地"]),
+        # three asks
+        ("标准地出让了多少亩人才公寓接待了多少人次全代办办结了多少项", ["117.7亩", "335人次", "314项"]),
+    ],
+)
+def test_asks_run_together_each_get_their_answer(matcher: Matcher, question: str, facts: list[str]) -> None:
+    said = _said(matcher, question)
+    assert all(fact in said for fact in facts), said
+
+
+def test_asks_run_together_are_not_answered_with_the_first_asks_entry_alone(matcher: Matcher) -> None:
+    # the first ask's entry used to reply to the whole message, leaving the second unanswered
+    result = matcher.match("开发区标准地出让了多少亩人才公寓接待了多少人次")
+    assert result.compound and len({p.entry.id for p in result.parts if p.entry is not None}) == 2, result
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("发布会上几位县领导是按什么顺序发言的", "about-speakers-summary"),  # 几位: a few, not an ask
+        ("刘大鹏县长说的目标是啥挺进全省第几方阵", "about-goal"),  # one goal, asked of twice
+    ],
+)
+def test_one_ask_with_two_question_words_stays_one(matcher: Matcher, question: str, entry_id: str) -> None:
+    result = matcher.match(question)
+    assert not result.compound, result
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == entry_id, result
+
+
+def test_a_claim_asked_again_is_not_split_into_asks(matcher: Matcher) -> None:
+    # the claimed name is asked for again (哪所大学在哪个城市): that is one ask, and the release does not say
+    reply = to_json(matcher.match("大连理工大学在哪个城市，是985吗"), matcher.kb)
+    assert reply["status"] != "answered", reply
+
+
+def test_grammar_gives_the_first_cut() -> None:
+    clause = "标准地出让了多少亩人才公寓接待了多少人次"
+    assert run_on_readings(clause, clause)[0] == ("标准地出让了多少亩", "人才公寓接待了多少人次")
+    clause = "环境创建打造啥名片民生创享又打造啥名片"
+    assert run_on_readings(clause, clause)[0] == ("环境创建打造啥名片", "民生创享又打造啥名片")
+    clause = "养老床位一共多少张护理型床位多少张"  # 床位 was counted before: the noun after 张 begins the next ask
+    assert run_on_readings(clause, clause)[0] == ("养老床位一共多少张", "护理型床位多少张")
+
+
+@pytest.mark.parametrize("clause", ["开发区升级是哪年几月开始的", "集中办有多少个部门的多少项事项", "硝基肥企业有多少户"])
+def test_a_clause_with_one_ask_has_no_cut(clause: str) -> None:
+    assert run_on_readings(clause, clause) == []
+
+
+def test_the_base_overrules_grammar_only_when_it_reads_another_cut_clearly_better() -> None:
+    readings = [("甲多少", "乙丙多少"), ("甲多少乙", "丙多少")]
+    scores = {"甲多少": 60.0, "乙丙多少": 55.0, "甲多少乙": 80.0, "丙多少": 66.0, "甲多少乙丙多少": 30.0}
+    assert best_reading(readings, lambda piece, first: scores[piece], 50.0) == readings[0]  # 66 is not clearly > 55
+    scores["丙多少"] = 75.0
+    assert best_reading(readings, lambda piece, first: scores[piece], 50.0) == readings[1]
+    # a piece that would not be answered, and the clause reads as well whole: it stays whole
+    scores.update({"乙丙多少": 20.0, "丙多少": 20.0, "甲多少乙丙多少": 45.0})
+    assert best_reading(readings, lambda piece, first: scores[piece], 50.0) == ("甲多少乙丙多少",)
