@@ -106,6 +106,7 @@ _NOISY_WRONG = {"fresh_BF.yaml": 0.067}
         ("fresh_BI.yaml", 0.96, 0.01, 0.925),  # measured once, unseen, on 87c0bfb (its header)
         ("fresh_BJ.yaml", 0.93, 0.01, 0.965),  # measured once, unseen, on 1ab23ad (its header)
         ("fresh_BK.yaml", 0.83, 0.016, 0.955),  # measured once, unseen, on 3160d1d (its header): two run-together asks
+        ("fresh_BL.yaml", 0.93, 0.01, 0.91),  # measured once, unseen, on 6562f57 (its header)
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
