@@ -54,9 +54,11 @@ _RANK_SOURCE = ZH.source("claims.rank")
 _TITLES = alternation(sorted(ZH.words("person_titles"), key=len, reverse=True))
 # a title with the body it belongs to (县委书记, 县委副书记), claimed right after 是 (是县委书记吧)
 _PRESENTING = alternation((*ZH.words("speech_verbs"), *ZH.words("claimed_presenting")))
-# a name claimed as who presented: 是 and a title before it, a title and a verb of presenting after it
+# a name claimed as who presented: 是 and a title before it, a title and a verb of presenting after it (是王向前
+#副县长讲的), or the verb before it (介绍的是副县长郭强)
 _PRESENTER_BEFORE = re.compile("是(?:" + _TITLES + ")?$")
 _PRESENTER_AFTER = re.compile("(?:" + _TITLES + ")?(?:" + _PRESENTING + ")")
+_PRESENTED_BEFORE = re.compile("(?:" + _PRESENTING + ")的?是(?:" + _TITLES + ")?$")
 _TITLE_JOINED = ZH.source("claim_title_joined")  # 县委书记兼县长: two titles claimed as one
 _ONE_TITLE = r"(?:县委|市委|省委|县|市|省)?(?:" + _TITLES + r")"
 _TITLE_SOURCE = (
@@ -239,7 +241,8 @@ def presenter_claimed(value: ClaimedValue) -> bool:
     # 是王向前副县长讲, 是副县长王向前答: 是 and a title may come before the name; a title, then a verb of saying after
     clause, name = value.clause, value.said
     return any(
-        _PRESENTER_BEFORE.search(clause, 0, at) and _PRESENTER_AFTER.match(clause, at + len(name))
+        _PRESENTER_BEFORE.search(clause, 0, at)
+        and (_PRESENTER_AFTER.match(clause, at + len(name)) or _PRESENTED_BEFORE.search(clause, 0, at))
         for at in positions(name, clause)
     )
 

@@ -387,7 +387,9 @@ class Matcher:
         if presenter is not None:
             # 是王向前副县长回答的吧: who presented that topic, asked again, and the name checked against it (what
             # was heard is asked alone: the clauses after it doubt it and ask who)
-            again = self._match(without_claim(presenter.clause if heard else folded, presenter), one_ask=True)
+            # (what was heard, without the hearsay: 有人跟我说开场介绍的是郭强 → 开场介绍的是谁)
+            heard_said = presenter.clause[HEARSAY.search(presenter.clause).end() :] if heard else folded  # type: ignore[union-attr]
+            again = self._match(without_claim(heard_said or presenter.clause, presenter), one_ask=True)
             if again.status is Status.ANSWERED and again.entry is not None and not again.compound:
                 claim = judge_claim(presenter, again.entry, self.normalizer, vocab)
                 return replace(again, question=question, claim=claim)

@@ -95,6 +95,10 @@ def test_verdicts_are_a_closed_set() -> None:
         ("城乡一体化的问题是副县长王向前答的吧?", "differs", "崔维廷"),  # the title before the name
         # heard from a neighbour, then doubted and asked: the heard name is judged
         ("我邻居老张说养老那一段是王向前副县长讲的，我咋记得不是，到底是谁", "differs", "郭强"),
+        # the verb of presenting before the name, with a title: not answered about the person named
+        ("开场介绍的是副县长郭强吧", "differs", "刘大鹏"),
+        ("开发区那块讲的是郭强副县长对吗", "differs", "王向前"),
+        ("有人跟我说开场介绍的是副县长郭强，是这样吗？", "differs", "刘大鹏"),  # told to the resident, then doubted
     ],
 )
 def test_who_presented_a_topic_is_checked_against_that_topic(
