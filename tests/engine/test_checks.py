@@ -812,3 +812,10 @@ def test_the_one_a_list_leaves_out_is_not_answered_with_the_ones_it_names(matche
         assert matcher.match(question).status is not Status.ANSWERED, question
     named = matcher.match("庞泉沟镇哪些村在试点康养？")
     assert named.status is Status.ANSWERED and named.entry is not None and "代家庄" in named.entry.answer
+
+
+def test_the_county_town_is_not_the_countryside(matcher: Matcher) -> None:
+    # the release counts 20 rural schools that meet the standard; the county town's are not counted
+    assert matcher.match("县城里的中小学校有多少所达到了标准化").status is not Status.ANSWERED
+    rural = matcher.match("农村中小学校有多少所达到了标准化")
+    assert rural.status is Status.ANSWERED and rural.entry is not None and "20所" in rural.entry.answer, rural
