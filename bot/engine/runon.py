@@ -84,9 +84,10 @@ def best_reading(
     readings: Sequence[tuple[str, ...]], score: Callable[[str, bool], float], answers: float
 ) -> tuple[str, ...]:
     """Grammar's reading (the first), unless the weakest piece of another reads clearly better (by
-    :data:`CLEARLY_BETTER`). The clause stays whole when a piece of that reading would not be answered (below
-    ``answers``) and the whole reads at least as well as that piece (几位县领导是按什么顺序发言的: 几位 asks
-    nothing). ``score(piece, first)`` reads one piece (``first``: it begins the clause)."""
+    :data:`CLEARLY_BETTER`; the others are read only when grammar's weakest piece is below ``answers`` by as much).
+    The clause stays whole when a piece of that reading would not be answered (below ``answers``) and the whole
+    reads at least as well as that piece (几位县领导是按什么顺序发言的: 几位 asks nothing). ``score(piece, first)``
+    reads one piece (``first``: it begins the clause)."""
     scores: dict[tuple[str, bool], float] = {}
 
     def weakest(reading: tuple[str, ...]) -> float:
@@ -96,8 +97,10 @@ def best_reading(
         return min(scores[piece, at == 0] for at, piece in enumerate(reading))
 
     grammar = weakest(readings[0])
-    best = max(readings[1:], key=weakest, default=readings[0])
-    kept = best if weakest(best) > grammar + CLEARLY_BETTER else readings[0]
+    kept = readings[0]
+    if grammar < answers + CLEARLY_BETTER:  # (when grammar's cut reads well, the others are not read)
+        best = max(readings[1:], key=weakest, default=readings[0])
+        kept = best if weakest(best) > grammar + CLEARLY_BETTER else readings[0]
     whole = ("".join(readings[0]),)
     return whole if weakest(kept) < answers and weakest(whole) >= weakest(kept) else kept
 
