@@ -25,6 +25,7 @@ from .checks import WHO_FRAME, find_gaps, numbered_phrases
 from .facts import EntryFacts
 from .gaps import Gap, GapKind
 from .retrieve import Evidence, Retriever
+from .wholecount import counted_alone, whole_counts
 
 __all__ = ["Decider", "Gap", "GapKind", "Scored"]
 
@@ -293,6 +294,27 @@ class Decider:
             return False
         quoted = [q for q in self.quoted_terms(question, index) if len(q) >= 4]
         return any(self.facts.entries_stating(self._normalizer.normalize(q)) == [index] for q in quoted)
+
+    def alone(self, question: str, analysis: Analysis, index: int, second: float) -> bool:
+        """Whether the entry alone states what is asked, as sure as a high score: words the question quotes, or the
+        count it only asks."""
+        return self.quotes_alone(question, index, second) or self.counts_alone(analysis, index)
+
+    def counts_alone(self, analysis: Analysis, index: int) -> bool:
+        """Whether the question only asks how many of a thing there are (全县有多少个行政村) and this entry states
+        that count for the whole county, as every entry that states it does (wholecount.py): a fact looked up."""
+        return index in self.counted_by(analysis)
+
+    def counted_by(self, analysis: Analysis) -> tuple[int, ...]:
+        """The entries that state the one figure for the whole county of what the question only counts."""
+        home = self.vocabulary.home_names
+        noun, unit = counted_alone(analysis.plain, home) if analysis.asks == {"count"} else ("", "")
+        if not noun:
+            return ()
+        found = self.facts.entries_stating(self._normalizer.normalize(noun))
+        stated = {i: whole_counts(self._entries[i].answer, noun, home, unit) for i in found}
+        figures = set().union(*stated.values()) if stated else set()
+        return tuple(i for i, f in stated.items() if f) if len(figures) == 1 else ()
 
     def confident(self, score: float, second: float) -> bool:
         t = self.thresholds

@@ -56,9 +56,9 @@ from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
 from .followup import as_person, leaning_parts, names_its_own, points_at_person, points_back, resolved
 from .gaps import GapKind
-from .lexicon import load_lexicons, noun_lexicon, pinyin_reader
+from .lexicon import load_lexicons, pinyin_reader
 from .listed import each_apart, states_thing
-from .parts import asked_outright, asks_elsewhere, holds, piece_reader, tells
+from .parts import asks_elsewhere, holds, names_elsewhere, piece_reader, tells
 from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
@@ -245,11 +245,14 @@ class Matcher:
             return MatchResult(question=question, status=Status.NO_MATCH)
         t = self.thresholds
         best = ranked[0]
+        counted = self.decider.counted_by(analysis)  # (全县有多少个行政村: the entry that states it, wherever it ranks)
+        best = next((s for s in ranked if s.index in counted and not s.gaps), best) if counted else best
         second, concurs = self._runner_up(analysis, ranked, question)
         model = self.decision
         if model is None:
+            decider = self.decider
             answers = not best.gaps and (
-                self.decider.confident(best.score, second) or self.decider.quotes_alone(question, best.index, second)
+                decider.confident(best.score, second) or decider.alone(question, analysis, best.index, second)
             )
         else:
             answers = model.answers(self._features(question, ranked, second, concurs, part))
@@ -264,7 +267,7 @@ class Matcher:
             apart = None if part or analysis.checks else values_apart(self.decider, self._entries, analysis, ranked)
             if apart is not None:
                 return apart
-            return MatchResult(question, Status.ANSWERED, entry, score, candidates[:1])
+            return MatchResult(question, Status.ANSWERED, entry, score, (Candidate(entry, score, best.question),))
         if best.blocked:
             near = tuple(c for c in candidates if c.entry.id != entry.id)
             return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=best.blocked)
@@ -501,7 +504,7 @@ class Matcher:
         if not answered:
             return whole  # nothing answered part by part: the message is judged as one question
         if whole.status is Status.ANSWERED and not any(
-            asks_elsewhere(r, whole) or self._names_elsewhere(question, a, r, whole)
+            asks_elsewhere(r, whole) or names_elsewhere(self.decider, self.kb, question, a, r, whole)
             for r, a in zip(results, analyses, strict=True)
         ):
             # one confident answer for the whole message, and no part that asks about another entry: the
@@ -558,22 +561,6 @@ class Matcher:
             if alone.status is not Status.ANSWERED or alone.entry is None or alone.entry.id not in entries:
                 return False
         return True
-
-    def _names_elsewhere(self, message: str, analysis: Analysis, part: MatchResult, whole: MatchResult) -> bool:
-        """A question of its own that matched nothing: it ends in a question mark, and names a subject the
-        whole message's answer never mentions ("……是哪个领导讲的？总目标又是什么？")."""
-        if part.status is not Status.NO_MATCH or whole.entry is None or part.out_of_scope:
-            return False
-        if not asked_outright(part, message):
-            return False
-        index = self.kb.index_of(whole.entry.id)
-        if index is None:
-            return False
-        # a noun of the release (another entry states it) that the answer does not: 总目标, not 年 or 原话
-        subject = subject_of(analysis.focus, self.decider.vocabulary)
-        lexicon = noun_lexicon()
-        nouns = [n for n in bigrams(subject) if n in lexicon and self.decider.facts.known_to_base(n)]
-        return bool(nouns) and not any(self.decider.facts.mentions(index, n) for n in nouns)
 
     def _states(self, entry: Entry, analysis: Analysis, result: MatchResult) -> bool:
         """Whether ``entry`` is what this part asks about (its first candidate, or an elliptical part whose own

@@ -7,15 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..knowledge.model import Entry, quote_key
+from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import Vocabulary
-from ..language.text import Normalizer, positions
-from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing
-from .decide import Scored
+from ..language.text import Normalizer, bigrams, positions
+from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing, subject_of
+from .decide import Decider, Scored
+from .lexicon import noun_lexicon
 from .result import MatchResult, Status
 from .runon import leans_back
 
-__all__ = ["asked_outright", "asks_elsewhere", "holds", "piece_reader", "tells"]
+__all__ = ["asked_outright", "asks_elsewhere", "holds", "names_elsewhere", "piece_reader", "tells"]
 
 _MARK_AFTER = re.compile(r"\s*[？?]")  # a question mark right after a clause
 
@@ -40,6 +41,25 @@ def asks_elsewhere(part: MatchResult, whole: MatchResult) -> bool:
     if part.status is Status.AMBIGUOUS:
         return all(c.entry != whole.entry for c in part.candidates)
     return False
+
+
+def names_elsewhere(
+    decider: Decider, kb: KnowledgeBase, message: str, analysis: Analysis, part: MatchResult, whole: MatchResult
+) -> bool:
+    """A question of its own that matched nothing: it ends in a question mark, and names a subject the
+    whole message's answer never mentions ("……是哪个领导讲的？总目标又是什么？")."""
+    if part.status is not Status.NO_MATCH or whole.entry is None or part.out_of_scope:
+        return False
+    if not asked_outright(part, message):
+        return False
+    index = kb.index_of(whole.entry.id)
+    if index is None:
+        return False
+    # a noun of the release (another entry states it) that the answer does not: 总目标, not 年 or 原话
+    subject = subject_of(analysis.focus, decider.vocabulary)
+    lexicon = noun_lexicon()
+    nouns = [n for n in bigrams(subject) if n in lexicon and decider.facts.known_to_base(n)]
+    return bool(nouns) and not any(decider.facts.mentions(index, n) for n in nouns)
 
 
 def tells(normalizer: Normalizer, part: MatchResult, message: str) -> bool:
