@@ -311,3 +311,11 @@ def test_review_mends_of_the_eleventh_session(jiaokou_matcher: Matcher, jiaokou:
     # declined for its count, not for a place the release does name
     reply = render_text(jiaokou_matcher.match("建县时从孝义划过来几个乡镇"), jiaokou)
     assert "没有讲到孝义" not in reply
+
+
+def test_how_much_asked_as_a_not_a_is_an_ask_of_its_own(jiaokou_matcher: Matcher, jiaokou: KnowledgeBase) -> None:
+    # 多不多 asks how much: after a story, the second question is answered too, not dropped
+    message = "我刚退休，想找个凉快的地方住，朋友推荐了交口。那边年平均气温多少？一年降水多不多？"
+    result = jiaokou_matcher.match(message)
+    said = " ".join(p.entry.answer for p in result.parts if p.entry is not None)
+    assert result.compound and "6.7" in said and "618" in said, result
