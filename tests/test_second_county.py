@@ -325,7 +325,6 @@ def test_how_much_asked_as_a_not_a_is_an_ask_of_its_own(jiaokou_matcher: Matcher
     ("message", "facts"),
     [
         ("交口面积多大有几个乡镇", ["1259.92平方公里", "4镇3乡"]),  # 多大 ends an ask run together with the next
-        ("东部片区是用什么模式改造的，北部新区一期进展怎样", ["政府主导", "封顶"]),  # 怎样 asks
     ],
 )
 def test_each_ask_of_a_message_is_answered(
