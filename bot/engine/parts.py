@@ -14,7 +14,7 @@ from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothin
 from .decide import Decider, Scored
 from .lexicon import noun_lexicon
 from .result import MatchResult, Status
-from .runon import leans_back
+from .runon import bare, leans_back
 
 __all__ = ["asked_outright", "asks_elsewhere", "holds", "names_elsewhere", "piece_reader", "tells"]
 
@@ -70,15 +70,19 @@ def tells(normalizer: Normalizer, part: MatchResult, message: str) -> bool:
 
 def piece_reader(
     normalizer: Normalizer, vocab: Vocabulary, rank: Callable[[Analysis], Sequence[Scored]]
-) -> Callable[[str, bool], float]:
+) -> Callable[[str, bool], float | None]:
     """How well a base reads one piece of asks run together (``first``: the piece begins its clause), by its best
-    entry's score; a piece that names nothing (多少亿) asks nothing alone unless it begins by pointing back to what
-    came before (那投资是多少钱)."""
+    entry's score. A piece that is only a question word and its measure word (多少亿) asks nothing; one that names
+    nothing else leans on the piece before (占全国多少: None), or, beginning the clause, on what came before it
+    when it points back (那投资是多少钱)."""
 
-    def score(piece: str, first: bool) -> float:
+    def score(piece: str, first: bool) -> float | None:
         analysis = analyse(normalizer, piece, vocab)
-        named = not names_nothing(analysis.key, vocab) or (first and leans_back(piece))
-        ranked = rank(analysis) if analysis.key and named else ()
+        if not analysis.key or bare(piece):
+            return 0.0
+        if names_nothing(analysis.key, vocab) and not (first and leans_back(piece)):
+            return 0.0 if first else None
+        ranked = rank(analysis)
         return ranked[0].score if ranked else 0.0
 
     return score

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from ..language import ZH
 from .lexicon import noun_lexicon, segment
 
-__all__ = ["as_one", "best_reading", "leans_back", "run_on_readings"]
+__all__ = ["as_one", "bare", "best_reading", "leans_back", "run_on_readings"]
 
 _ASK = ZH.pattern("run_on_ask")  # a question word that can end an ask (多少, 几, 第几, 啥, 哪个, 谁)
 _TAIL = ZH.pattern("run_on_tail")  # what follows a question word inside its ask: a measure word (group 1), a particle
@@ -28,6 +28,8 @@ _FILLER = ZH.pattern("run_on_filler")  # between what is counted and the count (
 _BOUND = ZH.pattern("run_on_bound")  # right before a question word: it belongs to the ask before (多少部门的多少项)
 _NO_START = ZH.pattern("run_on_no_start")  # a word no ask begins with (了, 的, 呢)
 _LEANS = ZH.pattern("run_on_leans")  # how a piece that names nothing points back (那投资是多少钱)
+# a piece that is only a question word and its measure word (多少亿): no ask of its own
+_BARE = re.compile("(?:" + ZH.source("run_on_ask") + ")(?:" + ZH.source("run_on_tail") + ")")
 _MEASURES = re.compile("(?:" + ZH.source("measures") + ")$")
 _MAX_CUTS = 6  # places tried between two question words
 _MAX_READINGS = 24  # cuts tried for one clause
@@ -73,28 +75,38 @@ def _grammar_cut(
     noun = words[starts.index(end)]
     if end + len(noun) > second or noun not in noun_lexicon() or _MEASURES.search(noun):
         return end  # 占有率多少|出口额: a measure begins the next ask
+    # the noun and the nouns that compound with it (多少户硝基复合肥企业|总产能), short of a measure and the next ask
+    after = end + len(noun)
+    for word in words[starts.index(end) + 1 :]:
+        if after + len(word) > second or word not in noun_lexicon() or _MEASURES.search(word):
+            break
+        after += len(word)
     if _WHICH.fullmatch(ask.group(0)):
-        return end + len(noun)  # 打造啥名片|民生创享
+        return after  # 打造啥名片|民生创享
     before = _FILLER.sub("", folded[: ask.start()])
     counted_before = any(before.endswith(w) for w in words if len(w) >= 2 and w in noun_lexicon())
-    return end if counted_before else end + len(noun)  # 床位一共多少张|护理型床位, but 庞泉沟镇几个村|试点
+    return end if counted_before else after  # 床位一共多少张|护理型床位, but 庞泉沟镇几个村|试点
 
 
 def best_reading(
-    readings: Sequence[tuple[str, ...]], score: Callable[[str, bool], float], answers: float
+    readings: Sequence[tuple[str, ...]], score: Callable[[str, bool], float | None], answers: float
 ) -> tuple[str, ...]:
     """Grammar's reading (the first), unless the weakest piece of another reads clearly better (by
     :data:`CLEARLY_BETTER`; the others are read only when grammar's weakest piece is below ``answers`` by as much).
     The clause stays whole when a piece of that reading would not be answered (below ``answers``) and the whole
     reads at least as well as that piece (几位县领导是按什么顺序发言的: 几位 asks nothing). ``score(piece, first)``
-    reads one piece (``first``: it begins the clause)."""
-    scores: dict[tuple[str, bool], float] = {}
+    reads one piece (``first``: it begins the clause); None: the piece leans on the one before (占全国多少) and
+    reads as that one does."""
+    scores: dict[tuple[str, bool], float | None] = {}
 
     def weakest(reading: tuple[str, ...]) -> float:
+        read: list[float] = []
         for at, piece in enumerate(reading):
             if (piece, at == 0) not in scores:
                 scores[piece, at == 0] = score(piece, at == 0)
-        return min(scores[piece, at == 0] for at, piece in enumerate(reading))
+            own = scores[piece, at == 0]
+            read.append(own if own is not None else (read[-1] if read else 0.0))
+        return min(read)
 
     grammar = weakest(readings[0])
     kept = readings[0]
@@ -103,6 +115,11 @@ def best_reading(
         kept = best if weakest(best) > grammar + CLEARLY_BETTER else readings[0]
     whole = ("".join(readings[0]),)
     return whole if weakest(kept) < answers and weakest(whole) >= weakest(kept) else kept
+
+
+def bare(piece: str) -> bool:
+    """Whether a piece is only a question word and its measure word (多少亿, 几个): it asks nothing of its own."""
+    return _BARE.fullmatch(piece.strip()) is not None
 
 
 def leans_back(piece: str) -> bool:

@@ -29,6 +29,8 @@ def _said(matcher: Matcher, question: str) -> str:
         ("环境创建打造啥名片民生创享又打造啥名片", ["绿色发展品牌县", "幸福吕梁向往地"]),
         # three asks
         ("标准地出让了多少亩人才公寓接待了多少人次全代办办结了多少项", ["117.7亩", "335人次", "314项"]),
+        # the nouns a count counts compound (多少户硝基复合肥企业), and an ask that leans on the one before (占全国多少)
+        ("交城现在有多少户硝基复合肥企业总产能多少万吨占全国多少", ["33户", "300万吨", "75%"]),
     ],
 )
 def test_asks_run_together_each_get_their_answer(matcher: Matcher, question: str, facts: list[str]) -> None:
@@ -73,6 +75,12 @@ def test_grammar_gives_the_first_cut() -> None:
 @pytest.mark.parametrize("clause", ["开发区升级是哪年几月开始的", "集中办有多少个部门的多少项事项", "硝基肥企业有多少户"])
 def test_a_clause_with_one_ask_has_no_cut(clause: str) -> None:
     assert run_on_readings(clause, clause) == []
+
+
+def test_a_piece_that_only_asks_a_number_is_no_ask_but_one_that_leans_reads_as_the_one_before() -> None:
+    readings = [("甲多少", "占全国多少"), ("甲多少占", "全国多少")]
+    scores = {"甲多少": 70.0, "占全国多少": None, "甲多少占": 40.0, "全国多少": 30.0, "甲多少占全国多少": 45.0}
+    assert best_reading(readings, lambda piece, first: scores[piece], 50.0) == readings[0]
 
 
 def test_the_base_overrules_grammar_only_when_it_reads_another_cut_clearly_better() -> None:
