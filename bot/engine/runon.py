@@ -24,8 +24,10 @@ _ASK = ZH.pattern("run_on_ask")  # a question word that can end an ask (多少, 
 _TAIL = ZH.pattern("run_on_tail")  # what follows a question word inside its ask: a measure word (group 1), a particle
 _UNITS = ZH.pattern("run_on_units")  # measure words of an amount (亩, 人次, 万吨): no noun after them is counted
 _WHICH = ZH.pattern("run_on_which")  # question words that ask about the noun after them (啥, 哪家)
+_WHO = ZH.pattern("run_on_who")  # question words that are the subject of the verb after them (谁主持的)
 _FILLER = ZH.pattern("run_on_filler")  # between what is counted and the count (床位一共有多少张)
-_BOUND = ZH.pattern("run_on_bound")  # right before a question word: it belongs to the ask before (多少部门的多少项)
+_BOUND = ZH.pattern("run_on_bound")  # right before a count: it belongs to the ask before (多少部门的多少项)
+_COUNTS = ZH.pattern("run_on_counts")  # the question words of a count (多少, 几)
 _NO_START = ZH.pattern("run_on_no_start")  # a word no ask begins with (了, 的, 呢)
 _LEANS = ZH.pattern("run_on_leans")  # how a piece that names nothing points back (那投资是多少钱)
 # a piece that is only a question word and its measure word (多少亿): no ask of its own
@@ -49,7 +51,7 @@ def run_on_readings(clause: str, folded: str) -> list[tuple[str, ...]]:
     gaps: list[list[int]] = []
     for (ask, tail), (second, _) in itertools.pairwise(asks):
         end, start = tail.end(), second.start()  # type: ignore[union-attr]
-        if start <= end or _BOUND.search(folded, 0, start):
+        if start <= end or (_BOUND.search(folded, 0, start) and _COUNTS.fullmatch(second.group(0))):
             continue  # 哪年几月: one ask; 多少个部门的多少项: the second counts within the first
         cuts = [at for at in starts if end <= at <= start and not _NO_START.match(folded, at)]
         if not cuts:
@@ -72,6 +74,8 @@ def _grammar_cut(
     end = tail.end()
     if end not in starts or (tail.group(1) and _UNITS.fullmatch(tail.group(1))):
         return end  # 多少亩|人才公寓: after an amount's measure word nothing is counted
+    if _WHO.fullmatch(ask.group(0)):
+        return _through_de(folded, words, starts, end, second)  # 谁主持的|谁作主要情况介绍
     noun = words[starts.index(end)]
     if end + len(noun) > second or noun not in noun_lexicon() or _MEASURES.search(noun):
         return end  # 占有率多少|出口额: a measure begins the next ask
@@ -82,10 +86,25 @@ def _grammar_cut(
             break
         after += len(word)
     if _WHICH.fullmatch(ask.group(0)):
-        return after  # 打造啥名片|民生创享
+        return _through_de(folded, words, starts, after, second)  # 打造啥名片|民生创享, 哪家公司建的|哪位院士
     before = _FILLER.sub("", folded[: ask.start()])
     counted_before = any(before.endswith(w) for w in words if len(w) >= 2 and w in noun_lexicon())
     return end if counted_before else after  # 床位一共多少张|护理型床位, but 庞泉沟镇几个村|试点
+
+
+def _through_de(folded: str, words: list[str], starts: list[int], at: int, second: int) -> int:
+    """``at``, or past the predicate that follows it when a 的 closes it before the next ask (谁主持的, 哪家公司建
+    的): the asker's question word is its subject; a verb with no 的 asks of its own (帮啥|查啥)."""
+    if at not in starts:
+        return at
+    end = at
+    for word in words[starts.index(at) :]:
+        end += len(word)
+        if end > second:
+            return at
+        if word == "的":
+            return end
+    return at
 
 
 def best_reading(

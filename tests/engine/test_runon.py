@@ -70,6 +70,10 @@ def test_grammar_gives_the_first_cut() -> None:
     assert run_on_readings(clause, clause)[0] == ("环境创建打造啥名片", "民生创享又打造啥名片")
     clause = "养老床位一共多少张护理型床位多少张"  # 床位 was counted before: the noun after 张 begins the next ask
     assert run_on_readings(clause, clause)[0] == ("养老床位一共多少张", "护理型床位多少张")
+    clause = "发布会谁主持的谁作主要情况介绍"  # 谁 is the subject: its ask runs through the 的 that closes its verb
+    assert run_on_readings(clause, clause)[0] == ("发布会谁主持的", "谁作主要情况介绍")
+    clause = "院士工作站是哪家公司建的哪位院士"
+    assert run_on_readings(clause, clause)[0] == ("院士工作站是哪家公司建的", "哪位院士")
 
 
 @pytest.mark.parametrize("clause", ["开发区升级是哪年几月开始的", "集中办有多少个部门的多少项事项", "硝基肥企业有多少户"])
