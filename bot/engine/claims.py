@@ -242,7 +242,11 @@ def presenter_claimed(value: ClaimedValue) -> bool:
     clause, name = value.clause, value.said
     return any(
         _PRESENTER_BEFORE.search(clause, 0, at)
-        and (_PRESENTER_AFTER.match(clause, at + len(name)) or _PRESENTED_BEFORE.search(clause, 0, at))
+        and (
+            _PRESENTER_AFTER.match(clause, at + len(name))
+            # (not of an order: 第一个发言的是崔维廷吧 claims a place in the order, which the order's entry checks)
+            or (_PRESENTED_BEFORE.search(clause, 0, at) is not None and not _ORDINALS.search(clause))
+        )
         for at in positions(name, clause)
     )
 

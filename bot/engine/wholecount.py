@@ -20,6 +20,7 @@ _FRAME = re.compile("(?:" + ZH.source("count_alone_frame") + ")")  # 全县, 县
 _ASKED = [re.compile(p) for p in ZH.words("count_alone_asked")]  # 有多少个X, X有几个: group "noun"
 _BEFORE_FIGURE = re.compile("(?:" + ZH.source("count_alone_before") + ")$")  # 已经建成, 拥有: a verb before a figure
 _UNITS = ZH.source("units")
+_LISTED_BEFORE = re.compile(r"\d[^、]*、")  # an item of a list before the figure (37个行政村、)
 _NARROWED = re.compile(r"[\u4e00-\u9fff]{2}$")  # a noun right before a figure narrows what it counts (平川)
 
 
@@ -47,7 +48,9 @@ def whole_counts(answer: str, noun: str, home: Iterable[str], unit: str = "") ->
     figures = set()
     units = re.escape(unit) if unit else "(?:" + _UNITS + ")?"
     for found in re.finditer(r"(\d+(?:\.\d+)?)(?:多|余)?" + units + re.escape(noun), answer):
-        before = _strip(re.split(r"[，,。；;：:、（(]", answer[: found.start()])[-1], home)
+        # (the items listed before it share its narrowing: 平川37个行政村、13个社区)
+        clause = re.split(r"[，,。；;：:（(]", answer[: found.start()])[-1]
+        before = _strip(_LISTED_BEFORE.sub("", clause), home)
         # a noun right before the figure narrows it (平川37个行政村); a verb between is the sentence's (已经建成109个)
         if _BEFORE_FIGURE.search(before) or not _NARROWED.search(before):
             figures.add(found.group(1))

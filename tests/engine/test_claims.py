@@ -292,3 +292,10 @@ def test_a_share_claimed_in_words_is_judged_as_a_percentage(matcher: Matcher) ->
     assert result.status is Status.ANSWERED and result.claim is not None
     assert result.claim.said == "50%" and not result.claim.holds
     assert result.entry is not None and "75%" in result.entry.answer
+
+
+def test_a_place_in_the_order_claimed_is_not_confirmed_of_the_person_named(matcher: Matcher) -> None:
+    # 第一个发言的是崔维廷吧: the verb before the name claims a place in the order, not what 崔维廷 presented
+    status, verdict, answer = _checked(matcher, "第一个发言的是崔维廷吧")
+    assert status == "answered" and verdict != "holds" and not answer.startswith("对"), answer
+    assert "第1位刘大鹏" in answer

@@ -45,3 +45,9 @@ def test_a_count_entries_state_differently_is_not_looked_up(matcher: Matcher) ->
     # 40户 national high-tech enterprises, 10户 new ones: which is meant decides the figure
     asked = analyse(matcher.normalizer, "咱县多少户高新技术企业", matcher.decider.vocabulary)
     assert counted_alone(asked.plain, HOME)[0] == "高新技术企业" and matcher.decider.counted_by(asked) == ()
+
+
+@pytest.mark.parametrize("question", ["全县有几个村", "全县有几个社区"])
+def test_a_count_of_a_part_or_of_another_thing_is_not_looked_up(matcher: Matcher, question: str) -> None:
+    # 175个村卫生室 counts clinics, not villages; 13个社区 is 平川's (平川37个行政村、13个社区)
+    assert matcher.match(question).status is not Status.ANSWERED
