@@ -295,19 +295,10 @@ class Decider:
         quoted = [q for q in self.quoted_terms(question, index) if len(q) >= 4]
         return any(self.facts.entries_stating(self._normalizer.normalize(q)) == [index] for q in quoted)
 
-    def alone(self, question: str, analysis: Analysis, index: int, second: float) -> bool:
-        """Whether the entry alone states what is asked, as sure as a high score: words the question quotes, or the
-        count it only asks."""
-        return self.quotes_alone(question, index, second) or self.counts_alone(analysis, index)
-
-    def counts_alone(self, analysis: Analysis, index: int) -> bool:
-        """Whether the question only asks how many of a thing there are (全县有多少个行政村) and this entry states
-        that count for the whole county, as every entry that states it does (wholecount.py): a fact looked up."""
-        return index in self.counted_by(analysis)
-
     def counted_by(self, analysis: Analysis) -> tuple[int, ...]:
-        """The entries that state the one figure for the whole county of what the question only counts."""
-        home = self.vocabulary.home_names
+        """The entries that state the one figure for the whole county of what the question only counts (全县有多少个
+        行政村; wholecount.py): a fact looked up, which answers as surely as a high score."""
+        home = self.vocabulary.home_name
         noun, unit = counted_alone(analysis.plain, home) if analysis.asks == {"count"} else ("", "")
         if not noun:
             return ()

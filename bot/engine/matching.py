@@ -252,7 +252,9 @@ class Matcher:
         if model is None:
             decider = self.decider
             answers = not best.gaps and (
-                decider.confident(best.score, second) or decider.alone(question, analysis, best.index, second)
+                decider.confident(best.score, second)
+                or decider.quotes_alone(question, best.index, second)
+                or best.index in counted  # (a fact looked up is as sure as a high score)
             )
         else:
             answers = model.answers(self._features(question, ranked, second, concurs, part))
@@ -290,7 +292,7 @@ class Matcher:
         # nothing is close: when the question's other place blocked the nearest entries that lack it, that is the
         # reason to give (太原有多少企业, though one entry names 太原 in passing)
         elsewhere = self.decider.elsewhere
-        # (not when the nearest entry is about the question: 从孝义划过来几个乡镇 is declined for its count)
+        # (not when the nearest entry is about the question: 从甲县划过来几个乡镇 is declined for its count)
         about = not ranked[0].blocked and ranked[0].base >= t.suggest
         blocked = "" if about else next(
             (s.blocked for s in itertools.islice(ranked, t.candidates) if s.blocked in elsewhere), ""

@@ -10,7 +10,6 @@ over text; the words are data (``count_alone_*`` in zh.yaml).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from ..language import ZH
 
@@ -24,15 +23,13 @@ _LISTED_BEFORE = re.compile(r"\d[^、]*、")  # an item of a list before the fig
 _NARROWED = re.compile(r"[\u4e00-\u9fff]{2}$")  # a noun right before a figure narrows what it counts (平川)
 
 
-def _strip(text: str, home: Iterable[str]) -> str:
-    for name in sorted(home, key=len, reverse=True):
-        text = text.replace(name, "")
-    return _FRAME.sub("", text)
+def _strip(text: str, home: re.Pattern[str]) -> str:
+    return _FRAME.sub("", home.sub("", text))
 
 
-def counted_alone(plain: str, home: Iterable[str]) -> tuple[str, str]:
+def counted_alone(plain: str, home: re.Pattern[str]) -> tuple[str, str]:
     """The thing a question only asks the number of and the measure word it asks it in (行政村 and 个 of 全县有多少个
-    行政村; '' when none), or ('', '') when it asks more."""
+    行政村; '' when none), or ('', '') when it asks more. ``home``: the county's own names (Vocabulary.home_name)."""
     rest = _strip(plain, home)
     for pattern in _ASKED:
         found = pattern.fullmatch(rest)
@@ -41,10 +38,9 @@ def counted_alone(plain: str, home: Iterable[str]) -> tuple[str, str]:
     return "", ""
 
 
-def whole_counts(answer: str, noun: str, home: Iterable[str], unit: str = "") -> set[str]:
+def whole_counts(answer: str, noun: str, home: re.Pattern[str], unit: str = "") -> set[str]:
     """The figures ``answer`` states for ``noun`` (in the measure word ``unit``, when one is asked) without narrowing
     it: 99 of 全县99个行政村, not 37 of 平川37个行政村 (a part of the county); as digits."""
-    home = tuple(home)
     figures = set()
     units = re.escape(unit) if unit else "(?:" + _UNITS + ")?"
     for found in re.finditer(r"(\d+(?:\.\d+)?)(?:多|余)?" + units + re.escape(noun), answer):

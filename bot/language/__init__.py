@@ -126,6 +126,7 @@ class Vocabulary:
 
     place: Place
     home_names: tuple[str, ...]  # the home county in full and short (平遥县, 平遥): they frame a question
+    home_name: re.Pattern[str]  # any of home_names, the longest first (never matches when there are none)
     home: frozenset[str]  # the home county and its city, in full: never "another place"
     frame_words: tuple[str, ...]
     frame: re.Pattern[str]  # words that frame the asking and carry no information of their own
@@ -167,6 +168,7 @@ def _vocabulary(place: Place) -> Vocabulary:
     return Vocabulary(
         place=place,
         home_names=home_names,
+        home_name=re.compile(alternation(home_names) or "(?!)"),
         home=frozenset(n for n in (place.county, place.city) if n),
         frame_words=frame_words,
         frame=re.compile(alternation(frame_words)),

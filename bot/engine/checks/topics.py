@@ -83,15 +83,10 @@ def another_value(f: EntryFacts, q: Asked) -> None:
     other, so the entry's figure is for something else."""
     if q.has(GapKind.SCOPE):
         return
-    home = _names_pattern(f.vocabulary.home_names)  # (the county's own name is no value: 某县城乡 names no 县城)
+    home = f.vocabulary.home_name  # (the county's own name is no value: 某县城乡 names no 县城)
     value = another_value_stated(home.sub(" ", q.analysis.plain), home.sub(" ", f.said_as_typed(q.index)))
     if value:
         q.found.append(Gap(GapKind.VALUE, value))
-
-
-@lru_cache(maxsize=8)
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)) or "$^")
 
 
 _NUMBERED_PHRASE = ZH.pattern("numbered_phrase")
