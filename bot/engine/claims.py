@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 _PATTERNS = ZH.patterns("claims")
-# what may follow a place claimed (离石吧), and not a longer name that holds it (太原理工大学)
+# what may follow a place claimed (甲县吧), and not a longer name that holds it (太原理工大学)
 _PLACE_ENDS = ZH.pattern("claim_place_ends")
 _DIRECTION = ZH.pattern("claim_directions")  # the direction a place is claimed in (北边挨着某地)
 _ASKING: dict[str, str] = {str(k): str(v) for k, v in ZH.table("claim_asking").items()}
@@ -296,20 +296,20 @@ def _same_unit(claimed: str, stated: str) -> bool:
 
 
 def states_places(entry: Entry, places: Iterable[str], claimed: str) -> bool:
-    """Whether the entry names other places than the one claimed (东邻孝义、灵石…): it says where, so a place it
+    """Whether the entry names other places than the one claimed (东邻甲县、乙县…): it says where, so a place it
     does not name, or names in another direction, is not where it says."""
     said = entry.answer + "。" + entry.quote
     return any(_names_place(said, p) for p in places if p and p != claimed)
 
 
 def _place_ends(text: str, end: int) -> bool:
-    """Whether a place named up to ``end`` ends there (离石吧, 孝义、灵石), not a longer name that holds it
+    """Whether a place named up to ``end`` ends there (甲县吧, 甲县、乙县), not a longer name that holds it
     (太原理工大学, 复合肥)."""
     return end == len(text) or _PLACE_ENDS.match(text, end) is not None
 
 
 def _names_place(text: str, place: str) -> bool:
-    """Whether the text names the place as a word of its own (孝义、灵石), not inside another (复合肥 holds 合肥)."""
+    """Whether the text names the place as a word of its own (甲县、乙县), not inside another (复合肥 holds 合肥)."""
     return any(_place_ends(text, at + len(place)) for at in positions(place, text))
 
 

@@ -187,7 +187,7 @@ def _nouns_in(text: str) -> tuple[str, ...]:  # the checks ask again for each ca
 
 @lru_cache(maxsize=1024)
 def counties_in(text: str) -> tuple[str, ...]:
-    """Counties and cities named in ``text`` as jieba's dictionary knows them (娄烦县, 文水县, 大同市)."""
+    """Counties and cities named in ``text`` as jieba's dictionary knows them (娄烦县, 平遥县, 大同市)."""
     if not any(ch in _COUNTY_SUFFIXES for ch in text[2:]):
         return ()  # no word of three characters or more can end in a suffix: nothing to cut
     return tuple(w for w in segment(text) if len(w) >= 3 and w[-1] in _COUNTY_SUFFIXES)

@@ -124,7 +124,7 @@ def part_of_a_figure(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.PART, part))
 
 
-# a list the answer gives in full (no 等) and a count right after it (孝义、灵石、隰县划出9个)
+# a list the answer gives in full (no 等) and a count right after it (甲县、乙县、丙县划出9个)
 _LIST_COUNTED = re.compile(
     r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)(?!等)([\u4e00-\u9fff]{0,2}?)(\d+(?:个|户|家|所|座|处|项|名|人))"
 )
@@ -133,18 +133,18 @@ _THESE = ZH.pattern("these")  # 这些, 那些, 等: things named as examples of
 
 @check(GapKind.PART)
 def count_of_one_listed(f: EntryFacts, q: Asked) -> None:
-    """从孝义划过来几个乡镇 of 从孝义、灵石、隰县划出9个边远乡镇: a count the answer gives for a list of things, asked
+    """从甲县划过来几个乡镇 of 从甲县、乙县、丙县划出9个边远乡镇: a count the answer gives for a list of things, asked
     of some of them, is not theirs."""
     if "count" not in q.analysis.asks or q.has(GapKind.PART):
         return
-    # the clauses that ask, as typed (a story's 我老家在隰县 names no part asked; 、 joins, a comma parts)
+    # the clauses that ask, as typed (a story's 我老家在丙县 names no part asked; 、 joins, a comma parts)
     message = "，".join(c for c in q.analysis.message.split("，") if QUESTION_MARK.search(c))
     if _THESE.search(message):
         return
     for match in _LIST_COUNTED.finditer(f.answer_digits(q.index)):
         if "等" in match.group(0):
             continue
-        items = [item[-3:] for item in match.group(1).split("、")]  # (高端型 named by 高端, 孝义 by 孝义)
+        items = [item[-3:] for item in match.group(1).split("、")]  # (高端型 named by 高端, 甲县 by 甲县)
         named = [item for item in items if item[-2:] in message or (len(item) == 3 and item[:2] in message)]
         if named and len(named) < len(items):
             q.found.append(Gap(GapKind.PART, match.group(3)))
