@@ -327,6 +327,8 @@ def test_how_much_asked_as_a_not_a_is_an_ask_of_its_own(jiaokou_matcher: Matcher
     ("message", "facts"),
     [
         ("交口面积多大有几个乡镇", ["1259.92平方公里", "4镇3乡"]),  # 多大 ends an ask run together with the next
+        # 产量 names no thing of its own: the coal's output, not the mushrooms'
+        ("煤炭储量多少产量多少", ["10亿吨", "336.52万吨"]),
     ],
 )
 def test_each_ask_of_a_message_is_answered(
@@ -335,3 +337,9 @@ def test_each_ask_of_a_message_is_answered(
     result = jiaokou_matcher.match(message)
     said = " ".join(p.entry.answer + p.entry.quote for p in result.parts if p.entry is not None)
     assert result.compound and all(f in said for f in facts), result
+
+
+def test_a_growth_asked_after_a_figure_is_that_figures_growth(jiaokou_matcher: Matcher) -> None:
+    # 增长了多少, run on after the revenue, is the revenue's growth (32.1%), not the GDP's (8.5%)
+    reply = to_json(jiaokou_matcher.match("一般公共预算收入多少增长了多少"), jiaokou_matcher.kb)["answer"]
+    assert "32.1%" in reply and "8.5%" not in reply, reply

@@ -374,13 +374,19 @@ _HOME_FRAME = ZH.words("home_frame")
 _COUNT_ASKED = ZH.pattern("names_nothing_counted")
 
 
-def names_nothing(key: str, vocab: Vocabulary) -> bool:
-    """Whether a message only asks (花了多少钱, 是谁, 一共投了多少): nothing it names could pick an entry. The
-    county's own name (某县有多大) and a figure (是不是42.41%) name something."""
+def named(key: str) -> str:
+    """What a message names besides its question words, particles and the words that name nothing (花了多少钱
+    names nothing: ""; 尿素多少: 尿素)."""
     rest = _NAMES_NOTHING.sub("", _PARTICLES.sub("", _INTERROGATIVE.sub("", key)))
     for name in _HOME_FRAME:
         rest = rest.replace(name, "")
-    rest = re.sub(r"[^\w%]|_", "", rest)  # a figure names what it checks (是不是42.41%)
+    return re.sub(r"[^\w%]|_", "", rest)  # a figure names what it checks (是不是42.41%)
+
+
+def names_nothing(key: str, vocab: Vocabulary) -> bool:
+    """Whether a message only asks (花了多少钱, 是谁, 一共投了多少): nothing it names could pick an entry. The
+    county's own name (某县有多大) and a figure (是不是42.41%) name something."""
+    rest = named(key)
     if not rest:
         return True
     # the county's own name is a subject (某县有多大, 某县在哪), but not of a count of nothing (某县有多少)

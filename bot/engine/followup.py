@@ -13,17 +13,18 @@ Part of the core: no Telegram here. The patterns come from the language data (``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from ..language import ZH, Vocabulary
-from .analyse import names_nothing, salient_nouns, subject_of
+from .analyse import MEASURES, named, names_nothing, salient_nouns, subject_of
 from .checks import WHO
-from .lexicon import segment, verb_like
+from .lexicon import noun_lexicon, segment, verb_like
 
 __all__ = [
     "FOLLOW_UP_SECONDS",
     "as_person",
     "leaning_parts",
+    "names_a_thing",
     "names_its_own",
     "points_at_person",
     "points_back",
@@ -33,6 +34,8 @@ __all__ = [
 FOLLOW_UP_SECONDS = 300  # how long a chat keeps a person's previous question for a follow-up
 _PATTERNS = ZH.patterns("follow_up")
 _ASKING = ZH.question_pattern("mark")
+_UNITS = ZH.pattern("run_on_units")  # measure words of an amount (亩, 人次, 万吨)
+_LETTERS = re.compile("[A-Za-z]{2,}")
 
 
 def points_back(current: str) -> bool:
@@ -106,6 +109,21 @@ def leaning_parts(parts: Sequence[str], answered: Sequence[bool], vocab: Vocabul
         for i in range(1, len(parts))
         if answered[i - 1] and not answered[i] and (points_back(parts[i]) or names_nothing(parts[i], vocab))
     }
+
+
+def names_a_thing(part: str, names: Collection[str]) -> bool:
+    """Whether a part of a message (folded) names a thing of its own, not only a measure or what is done to one
+    (尿素多少, 前三季度产值是多少, 比GDP快吗; not 产量多少, 增长了多少, 修了多少公里): a noun besides its measures
+    and question words, a word in letters, or one of the base's ``names`` for what its entries are about (集中办,
+    a name no dictionary holds)."""
+    if any(part[a:b] in names for a in range(len(part) - 1) for b in range(a + 2, min(len(part), a + 12) + 1)):
+        return True
+    rest = MEASURES.sub(" ", _UNITS.sub(" ", part))
+    lexicon = noun_lexicon()
+    nouns = (rest[a : a + n] for n in (2, 3, 4) for a in range(len(rest) - n + 1))
+    return bool(_LETTERS.search(rest)) or any(noun in lexicon and named(noun) for noun in nouns)  # (not 一共, 全市)
+
+
 
 
 _PERSON = ZH.pattern("person_pointing")  # 他, 她, 这位: a person named by the answer before

@@ -13,6 +13,7 @@ A message that asks several things gets one reply per part (``parts``), each dec
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -26,6 +27,7 @@ from ..language.text import Normalizer, bigrams
 from ..settings import Thresholds, Weights
 from .analyse import (
     HEARSAY,
+    MEASURES,
     Analysis,
     analyse,
     asking_clauses,
@@ -54,7 +56,7 @@ from .claims import (
 from .comparing import Comparisons
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
-from .followup import as_person, leaning_parts, names_its_own, points_at_person, points_back, resolved
+from .followup import as_person, leaning_parts, names_a_thing, names_its_own, points_at_person, points_back, resolved
 from .gaps import GapKind
 from .lexicon import load_lexicons, pinyin_reader
 from .listed import each_apart, states_thing
@@ -63,7 +65,7 @@ from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
 from .retrieve import Retriever
-from .runon import as_one, best_reading
+from .runon import as_one, best_reading, lean_on
 from .structure import StructureReader
 from .values import values_apart
 
@@ -123,6 +125,12 @@ class Matcher:
     def warmed(self, timeout: float | None = None) -> bool:
         """Wait until what is prepared in the background at start is done (False: not within ``timeout`` s)."""
         return self._warm_done.wait(timeout)
+
+    @functools.cached_property
+    def _names(self) -> frozenset[str]:
+        """The base's names for what its entries are about (keywords), less measures (产值, 总产能)."""
+        names = (self.normalizer.fold(k) for e in self._entries for k in e.keywords)
+        return frozenset(n for n in names if len(n) >= 2 and not MEASURES.fullmatch(n))
 
     @property
     def english(self) -> EnglishReader:
@@ -493,6 +501,13 @@ class Matcher:
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]
+        for i in range(1, len(parts)):
+            # an ask that names no thing of its own (煤炭储量多少产量多少) asks of the thing of the answered one before
+            own = names_a_thing(self.normalizer.fold(parts[i]), self._names)
+            leaned = lean_on(parts[i - 1], parts[i]) if answered_each[i - 1] and answered_each[i] and not own else ""
+            again = self.decide(leaned, analyse(self.normalizer, leaned, vocab), part=True) if leaned else None
+            if again is not None and again.status is Status.ANSWERED:
+                results[i] = replace(again, question=parts[i])
         for i, result in enumerate(results):
             # a part about the report's wording or structure that no entry answers (科技成果用了个什么词来形容？
             # 产学研合作又用的啥词): the source's own sentence, as the message alone would get

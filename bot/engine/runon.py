@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from ..language import ZH
 from .lexicon import noun_lexicon, segment
 
-__all__ = ["as_one", "bare", "best_reading", "leans_back", "run_on_readings"]
+__all__ = ["as_one", "bare", "best_reading", "lean_on", "leans_back", "run_on_readings"]
 
 _ASK = ZH.pattern("run_on_ask")  # a question word that can end an ask (多少, 几, 第几, 啥, 哪个, 谁)
 _TAIL = ZH.pattern("run_on_tail")  # what follows a question word inside its ask: a measure word (group 1), a particle
@@ -33,6 +33,7 @@ _LEANS = ZH.pattern("run_on_leans")  # how a piece that names nothing points bac
 # a piece that is only a question word and its measure word (多少亿): no ask of its own
 _BARE = re.compile("(?:" + ZH.source("run_on_ask") + ")(?:" + ZH.source("run_on_tail") + ")")
 _MEASURES = re.compile("(?:" + ZH.source("measures") + ")$")
+_MEASURE_IN = re.compile(ZH.source("measures"))
 _MAX_CUTS = 6  # places tried between two question words
 _MAX_READINGS = 24  # cuts tried for one clause
 _MIN_PIECE = 2  # characters of an ask (查啥)
@@ -144,6 +145,19 @@ def bare(piece: str) -> bool:
 def leans_back(piece: str) -> bool:
     """Whether a piece that names nothing asks of what came before it (那投资是多少钱), not of the ask after it."""
     return _LEANS.match(piece.strip()) is not None
+
+
+def lean_on(previous: str, current: str) -> str:
+    """``current``, an ask that names no thing of its own (增长了多少, 产量多少), asked of the thing ``previous``
+    asks about: what comes before its question word (一般公共预算收入增长了多少), less its measure when
+    ``current`` asks another (煤炭储量多少 → 煤炭产量多少); "" when ``previous`` names nothing before it."""
+    asked = _ASK.search(previous)
+    thing = (previous[: asked.start()] if asked else previous).strip()
+    current = current.strip().lstrip("、，,和及与跟")
+    if _MEASURE_IN.search(current):
+        while (measure := _MEASURES.search(thing)) is not None and measure.start() > 0:
+            thing = thing[: measure.start()]
+    return thing + current if len(thing) >= 2 and current else ""
 
 
 def as_one(readings: Sequence[tuple[str, ...]]) -> tuple[str, ...]:

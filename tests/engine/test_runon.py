@@ -7,7 +7,7 @@ import pytest
 
 from bot.engine.matching import Matcher, Status
 from bot.engine.render import to_json
-from bot.engine.runon import best_reading, run_on_readings
+from bot.engine.runon import best_reading, lean_on, run_on_readings
 
 
 def _said(matcher: Matcher, question: str) -> str:
@@ -96,3 +96,32 @@ def test_the_base_overrules_grammar_only_when_it_reads_another_cut_clearly_bette
     # a piece that would not be answered, and the clause reads as well whole: it stays whole
     scores.update({"乙丙多少": 20.0, "丙多少": 20.0, "甲多少乙丙多少": 45.0})
     assert best_reading(readings, lambda piece, first: scores[piece], 50.0) == ("甲多少乙丙多少",)
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "not_said"),
+    [
+        # 增幅 names no thing of its own: the growth of the high-tech enterprises, not of 四上企业 (75.47%)
+        ("高新技术企业新增多少增幅多少", "41.67%", "75.47%"),
+        # 占比 of the output value asked before, not the share of the national capacity
+        ("硝基肥产值多少占比多少", "20.3%", "75%"),
+    ],
+)
+def test_an_ask_that_names_only_a_measure_asks_of_the_thing_before_it(
+    matcher: Matcher, question: str, said: str, not_said: str
+) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)["answer"]
+    assert said in reply and not_said not in reply, reply
+
+
+def test_when_asked_before_another_question_word_is_not_an_ask_of_its_own(matcher: Matcher) -> None:
+    # 什么时候 names nothing: it is not the press conference's date, asked alone
+    result = matcher.match("什么时候投了多少钱改造的开发区")
+    entries = {p.entry.id for p in (result, *result.parts) if p.entry is not None}
+    assert "about-release-date" not in entries, result
+
+
+def test_lean_on_takes_the_thing_the_ask_before_names() -> None:
+    assert lean_on("一般公共预算收入多少", "增长了多少") == "一般公共预算收入增长了多少"
+    assert lean_on("煤炭储量多少", "产量多少") == "煤炭产量多少"  # its own measure in place of the one before
+    assert lean_on("多少", "产量多少") == ""  # nothing named before
