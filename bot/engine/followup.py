@@ -15,14 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 
+from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary
 from .analyse import MEASURES, named, names_nothing, salient_nouns, subject_of
 from .checks import WHO
 from .lexicon import noun_lexicon, segment, verb_like
+from .runon import lean_on
 
 __all__ = [
     "FOLLOW_UP_SECONDS",
     "as_person",
+    "base_names",
+    "leaning_on_things",
     "leaning_parts",
     "names_a_thing",
     "names_its_own",
@@ -109,6 +113,25 @@ def leaning_parts(parts: Sequence[str], answered: Sequence[bool], vocab: Vocabul
         for i in range(1, len(parts))
         if answered[i - 1] and not answered[i] and (points_back(parts[i]) or names_nothing(parts[i], vocab))
     }
+
+
+def leaning_on_things(
+    parts: Sequence[str], answered: Sequence[bool], names: Callable[[], Collection[str]], fold: Callable[[str], str]
+) -> dict[int, str]:
+    """The answered parts of one message that name no thing of their own (产量多少, 增长了多少) after an answered
+    part, each read with the thing that part names (煤炭储量多少 → 煤炭产量多少); ``names``: the base's."""
+    leaning = (
+        (i, lean_on(parts[i - 1], parts[i]))
+        for i in range(1, len(parts))
+        if answered[i - 1] and answered[i] and not names_a_thing(fold(parts[i]), names())
+    )
+    return {i: leaned for i, leaned in leaning if leaned}
+
+
+def base_names(entries: Sequence[Entry], fold: Callable[[str], str]) -> frozenset[str]:
+    """A base's names for what its entries are about (their keywords, folded), less measures (产值, 总产能)."""
+    names = (fold(keyword) for entry in entries for keyword in entry.keywords)
+    return frozenset(n for n in names if len(n) >= 2 and not MEASURES.fullmatch(n))
 
 
 def names_a_thing(part: str, names: Collection[str]) -> bool:

@@ -27,7 +27,6 @@ from ..language.text import Normalizer, bigrams
 from ..settings import Thresholds, Weights
 from .analyse import (
     HEARSAY,
-    MEASURES,
     Analysis,
     analyse,
     asking_clauses,
@@ -56,16 +55,25 @@ from .claims import (
 from .comparing import Comparisons
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
-from .followup import as_person, leaning_parts, names_a_thing, names_its_own, points_at_person, points_back, resolved
+from .followup import (
+    as_person,
+    base_names,
+    leaning_on_things,
+    leaning_parts,
+    names_its_own,
+    points_at_person,
+    points_back,
+    resolved,
+)
 from .gaps import GapKind
 from .lexicon import load_lexicons, pinyin_reader
 from .listed import each_apart, states_thing
-from .parts import asks_elsewhere, holds, names_elsewhere, piece_reader, tells
+from .parts import asks_elsewhere, holds, names_elsewhere, one_of_its_questions, piece_reader, tells
 from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
 from .retrieve import Retriever
-from .runon import as_one, best_reading, lean_on
+from .runon import as_one, best_reading
 from .structure import StructureReader
 from .values import values_apart
 
@@ -127,10 +135,8 @@ class Matcher:
         return self._warm_done.wait(timeout)
 
     @functools.cached_property
-    def _names(self) -> frozenset[str]:
-        """The base's names for what its entries are about (keywords), less measures (产值, 总产能)."""
-        names = (self.normalizer.fold(k) for e in self._entries for k in e.keywords)
-        return frozenset(n for n in names if len(n) >= 2 and not MEASURES.fullmatch(n))
+    def _names(self) -> frozenset[str]:  # the base's names for what its entries are about (集中办)
+        return base_names(self._entries, self.normalizer.fold)
 
     @property
     def english(self) -> EnglishReader:
@@ -488,7 +494,7 @@ class Matcher:
             return MatchResult(question=question, status=Status.NO_MATCH)
         whole = self.decide(question, analysis)
         parts = asking_parts(self.normalizer, reading, vocab, as_one if one_ask else self._reads_best)
-        if len(parts) < 2 or self._one_of_its_questions(whole, analysis):
+        if len(parts) < 2 or one_of_its_questions(self.normalizer, whole, analysis):
             return whole  # (a message that is one of an entry's own questions is that question, however it splits)
         analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
         results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
@@ -501,13 +507,9 @@ class Matcher:
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]
-        for i in range(1, len(parts)):
-            # an ask that names no thing of its own (煤炭储量多少产量多少) asks of the thing of the answered one before
-            own = names_a_thing(self.normalizer.fold(parts[i]), self._names)
-            leaned = lean_on(parts[i - 1], parts[i]) if answered_each[i - 1] and answered_each[i] and not own else ""
-            again = self.decide(leaned, analyse(self.normalizer, leaned, vocab), part=True) if leaned else None
-            if again is not None and again.status is Status.ANSWERED:
-                results[i] = replace(again, question=parts[i])
+        for i, leaned in leaning_on_things(parts, answered_each, lambda: self._names, self.normalizer.fold).items():
+            again = self.decide(leaned, analyse(self.normalizer, leaned, vocab), part=True)  # (煤炭储量多少产量多少)
+            results[i] = replace(again, question=parts[i]) if again.status is Status.ANSWERED else results[i]
         for i, result in enumerate(results):
             # a part about the report's wording or structure that no entry answers (科技成果用了个什么词来形容？
             # 产学研合作又用的啥词): the source's own sentence, as the message alone would get
@@ -557,13 +559,6 @@ class Matcher:
         """Of the ways to cut asks run together, grammar's, or one the base reads clearly better, or none."""
         score = piece_reader(self.normalizer, self.decider.vocabulary, self.rank)
         return best_reading(readings, score, self.thresholds.answer)
-
-    def _one_of_its_questions(self, result: MatchResult, analysis: Analysis) -> bool:
-        """Whether an answered message is, word for word once normalised, the question of the entry it matched
-        (科技赋能 吹响“创新型县”特色名片: a heading asked as it stands, not two keyword clauses)."""
-        if result.status is not Status.ANSWERED or not result.candidates:
-            return False
-        return self.normalizer.normalize(result.candidates[0].question) == analysis.key
 
     def _answers_each(self, asked: str, answer: MatchResult) -> bool:
         """Whether each sentence of ``asked`` alone is answered by an entry of ``answer`` (床位一共多少张？护理型床位

@@ -16,7 +16,15 @@ from .lexicon import noun_lexicon
 from .result import MatchResult, Status
 from .runon import bare, leans_back
 
-__all__ = ["asked_outright", "asks_elsewhere", "holds", "names_elsewhere", "piece_reader", "tells"]
+__all__ = [
+    "asked_outright",
+    "asks_elsewhere",
+    "holds",
+    "names_elsewhere",
+    "one_of_its_questions",
+    "piece_reader",
+    "tells",
+]
 
 _MARK_AFTER = re.compile(r"\s*[？?]")  # a question mark right after a clause
 
@@ -86,3 +94,11 @@ def piece_reader(
         return ranked[0].score if ranked else 0.0
 
     return score
+
+
+def one_of_its_questions(normalizer: Normalizer, result: MatchResult, analysis: Analysis) -> bool:
+    """Whether an answered message is, word for word once normalised, the question of the entry it matched
+    (科技赋能 吹响“创新型县”特色名片: a heading asked as it stands, not two keyword clauses)."""
+    if result.status is not Status.ANSWERED or not result.candidates:
+        return False
+    return normalizer.normalize(result.candidates[0].question) == analysis.key
