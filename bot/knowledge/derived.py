@@ -26,6 +26,9 @@ _TITLES = ZH.words("person_titles")
 _SPEECH = re.compile(alternation(ZH.words("speech_verbs")))
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])")
 _PARAGRAPH_MIN = 40  # a shorter line is a heading, a caption or a byline, not a paragraph
+_LABEL_MAX = 3  # a line this short above the title is the paper's place label (某县), not a caption
+_SUBTITLE = ZH.pattern("derived_subtitle")  # the line under the title that begins with a dash (——……专场举行)
+_BYLINE = ZH.pattern("derived_byline")  # who wrote it (□ 本报综合, 记者 张三): the captions end there
 
 
 def is_derived(entry: Entry) -> bool:
@@ -82,6 +85,19 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _front(source: Source) -> tuple[str, list[str]]:
+    """The subtitle and the captions of the pictures: the short lines above the report's first paragraph and its
+    byline, less the title and the paper's place label."""
+    lines: list[str] = []
+    for line in (line.strip() for line in source.text.splitlines()):
+        if len(line) >= _PARAGRAPH_MIN or _BYLINE.search(line):
+            break
+        if line and line != source.title and len(line) > _LABEL_MAX:
+            lines.append(line)
+    subtitle = next((line for line in lines if _SUBTITLE.match(line)), "")
+    return subtitle, [line for line in lines if line != subtitle]
+
+
 def _sentence(paragraph: str, which: int) -> str:
     """The first (0) or last (-1) sentence of a paragraph, as written."""
     sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
@@ -89,10 +105,16 @@ def _sentence(paragraph: str, which: int) -> str:
 
 
 def derived_entries(
-    sources: Mapping[str, Source], names: Iterable[str], is_taken: Callable[[str], bool], ids: set[str]
+    sources: Mapping[str, Source],
+    names: Iterable[str],
+    is_taken: Callable[[str], bool],
+    ids: set[str],
+    is_quoted: Callable[[str], bool] = lambda quote: False,
 ) -> list[Entry]:
     """The entries derived from each source. ``is_taken``: whether a curated entry already has a question
-    (a derived question it has stays with it); ``ids``: the ids in use (a curated id wins)."""
+    (a derived question it has stays with it); ``ids``: the ids in use (a curated id wins); ``is_quoted``:
+    whether a curated entry already quotes the words (the subtitle or the captions the base has curated are
+    not derived again)."""
     names = tuple(names)
     out: list[Entry] = []
     for source in sources.values():
@@ -108,6 +130,12 @@ def derived_entries(
             found["opening"] = (_DATA["opening"]["answer"].format(paragraph=first), _sentence(first, 0))
             if last != first:
                 found["ending"] = (_DATA["ending"]["answer"].format(paragraph=last), _sentence(last, -1))
+        subtitle, captions = _front(source)
+        if subtitle and not is_quoted(subtitle):
+            found["subtitle"] = (_DATA["subtitle"]["answer"].format(subtitle=_SUBTITLE.sub("", subtitle)), subtitle)
+        if captions and not is_quoted(" ".join(captions)):  # (a curated entry that quotes them all)
+            shown = "；".join(_DATA["caption"].format(n=n, caption=c.rstrip("。")) for n, c in enumerate(captions, 1))
+            found["captions"] = (_DATA["captions"]["answer"].format(count=len(captions), captions=shown), captions[0])
         presenting = speakers(source, names)
         if len(presenting) >= 2:
             people = "、".join(

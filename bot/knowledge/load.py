@@ -18,7 +18,7 @@ from ..language.text import Normalizer
 from ..place import NEUTRAL, Place
 from .derived import derived_entries
 from .extras import Extras, read_extras
-from .model import Entry, EntryTuple, KnowledgeBase, Scope, Source
+from .model import Entry, EntryTuple, KnowledgeBase, Scope, Source, quote_key
 from .problems import KnowledgeError, Problem
 from .sources import load_sources
 from .topics import load_topic, topic_files
@@ -194,7 +194,14 @@ def _derived(
     """The entries each source's own text gives (headings, opening, ending, speakers: :mod:`bot.knowledge.derived`)."""
     normalizer = Normalizer(synonyms)
     taken = set(normalizer.normalize_many(q for e in entries for q in e.questions + e.keywords))
-    return derived_entries(sources, scope.names, lambda q: normalizer.normalize(q) in taken, {e.id for e in entries})
+    quoted = [quote_key(e.quote) for e in entries]
+    return derived_entries(
+        sources,
+        scope.names,
+        lambda q: normalizer.normalize(q) in taken,
+        {e.id for e in entries},
+        lambda quote: any(quote_key(quote) in q for q in quoted),
+    )
 
 
 def load_settings(

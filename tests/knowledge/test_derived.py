@@ -109,3 +109,22 @@ def test_a_second_source_gets_its_own_and_the_base_still_loads(make_kb: Callable
     kb = load_knowledge(root)
     assert first in kb.by_id["mini-opening"].answer and second in kb.by_id["later-opening"].answer
     assert "导语是怎么写的" in kb.by_id["mini-opening"].questions and "导语是怎么写的" in kb.by_id["later-opening"].questions
+
+
+def test_the_subtitle_and_the_captions_of_another_countys_report() -> None:
+    # the 交口 base curates one overview of its pictures (quoting one caption): the captions are derived in order,
+    # the subtitle too, and asked by a resident's words they answer
+    other = load_knowledge(ROOT / "examples" / "jiaokou" / "knowledge")
+    matcher = Matcher(other)
+    captions = _answer(matcher, "文章第一张图的图片说明是什么？")
+    assert captions.index("第1张：“推动高质量发展") < captions.index("第2张：交口县委副书记、县长李刚在发布会上介绍情况")
+    assert "4张图" in captions and "□" not in captions and "延伸工业链条" not in captions  # no byline, no title
+    assert "系列主题新闻发布会交口县专场举行" in _answer(matcher, "报道的副题写的是什么")
+    for kind in ("subtitle", "captions"):
+        entry = other.by_id[f"jiaokou-release-{kind}"]
+        assert quote_key(entry.quote) in quote_key(other.sources[entry.source].text)
+
+
+def test_captions_a_curated_entry_quotes_all_of_are_not_derived_again(kb: KnowledgeBase) -> None:
+    assert "jiaocheng-release-captions" not in kb.by_id  # about-photos-overview quotes all five
+    assert "jiaocheng-release-subtitle" not in kb.by_id  # the release has no subtitle line
