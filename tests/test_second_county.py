@@ -343,3 +343,9 @@ def test_a_growth_asked_after_a_figure_is_that_figures_growth(jiaokou_matcher: M
     # 增长了多少, run on after the revenue, is the revenue's growth (32.1%), not the GDP's (8.5%)
     reply = to_json(jiaokou_matcher.match("一般公共预算收入多少增长了多少"), jiaokou_matcher.kb)["answer"]
     assert "32.1%" in reply and "8.5%" not in reply, reply
+
+
+def test_a_short_question_after_a_story_is_read_by_its_asking_clause(jiaokou_matcher: Matcher) -> None:
+    result = jiaokou_matcher.match("我在外地读书 交口人口多不多")
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "95313人" in result.entry.answer, result.entry.answer

@@ -339,3 +339,18 @@ def test_in_which_few_is_not_where(matcher: Matcher) -> None:
     assert matcher.match("交城在哪").status is not Status.ANSWERED
     result = matcher.match("交城搞创新主要在哪几块使劲")
     assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == "tech-focus-areas"
+
+
+@pytest.mark.parametrize(
+    ("message", "fact"),
+    [
+        ("我奶奶住村里 村里养老设施多不多", "109个"),
+    ],
+)
+def test_a_short_question_after_the_residents_story_is_read_by_its_asking_clause(
+    matcher: Matcher, message: str, fact: str
+) -> None:
+    # the story (我奶奶住村里) would otherwise dilute a message too short to be read clause by clause
+    result = matcher.match(message)
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert fact in result.entry.answer + result.entry.quote, result.entry.id
