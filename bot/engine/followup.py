@@ -116,14 +116,20 @@ def leaning_parts(parts: Sequence[str], answered: Sequence[bool], vocab: Vocabul
 
 
 def leaning_on_things(
-    parts: Sequence[str], answered: Sequence[bool], names: Callable[[], Collection[str]], fold: Callable[[str], str]
+    parts: Sequence[str],
+    alone: Sequence[bool],
+    now: Sequence[bool],
+    names: Callable[[], Collection[str]],
+    fold: Callable[[str], str],
 ) -> dict[int, str]:
-    """The answered parts of one message that name no thing of their own (产量多少, 增长了多少) after an answered
-    part, each read with the thing that part names (煤炭储量多少 → 煤炭产量多少); ``names``: the base's."""
+    """The parts of one message after an answered part that read with the thing that part names (煤炭储量多少 →
+    煤炭产量多少): one answered alone that names no thing of its own (产量多少, 增长了多少; ``names``: the base's),
+    and one still unanswered (乡镇社工站有几个，提供什么服务). ``alone``: which parts were answered alone; ``now``:
+    which are answered after the follow-up readings."""
     leaning = (
         (i, lean_on(parts[i - 1], parts[i]))
         for i in range(1, len(parts))
-        if answered[i - 1] and answered[i] and not names_a_thing(fold(parts[i]), names())
+        if alone[i - 1] and (not now[i] or (alone[i] and not names_a_thing(fold(parts[i]), names())))
     )
     return {i: leaned for i, leaned in leaning if leaned}
 

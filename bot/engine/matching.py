@@ -68,7 +68,7 @@ from .followup import (
 from .gaps import GapKind
 from .lexicon import load_lexicons, pinyin_reader
 from .listed import each_apart, states_thing
-from .parts import asks_elsewhere, holds, names_elsewhere, one_of_its_questions, piece_reader, tells
+from .parts import asks_elsewhere, holds, names_elsewhere, one_of_its_questions, piece_reader, states_named, tells
 from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
@@ -493,7 +493,10 @@ class Matcher:
         if not analysis.key:
             return MatchResult(question=question, status=Status.NO_MATCH)
         whole = self.decide(question, analysis)
-        parts = asking_parts(self.normalizer, reading, vocab, as_one if one_ask else self._reads_best)
+        # asks run together: grammar's cut, or one the base reads clearly better (by its pieces' best scores), or none
+        score = piece_reader(self.normalizer, vocab, self.rank)
+        pick = as_one if one_ask else functools.partial(best_reading, score=score, answers=self.thresholds.answer)
+        parts = asking_parts(self.normalizer, reading, vocab, pick)
         if len(parts) < 2 or one_of_its_questions(self.normalizer, whole, analysis):
             return whole  # (a message that is one of an entry's own questions is that question, however it splits)
         analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
@@ -507,9 +510,12 @@ class Matcher:
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]
-        for i, leaned in leaning_on_things(parts, answered_each, lambda: self._names, self.normalizer.fold).items():
+        now, fold = [r.status is Status.ANSWERED for r in results], self.normalizer.fold
+        for i, leaned in leaning_on_things(parts, answered_each, now, lambda: self._names, fold).items():
             again = self.decide(leaned, analyse(self.normalizer, leaned, vocab), part=True)  # (煤炭储量多少产量多少)
-            results[i] = replace(again, question=parts[i]) if again.status is Status.ANSWERED else results[i]
+            # (a part unanswered alone is answered only by an entry that states what it names: not 城乡融合呢)
+            named = answered_each[i] or states_named(self.decider, self.kb, again, parts[i])
+            results[i] = replace(again, question=parts[i]) if again.status is Status.ANSWERED and named else results[i]
         for i, result in enumerate(results):
             # a part about the report's wording or structure that no entry answers (科技成果用了个什么词来形容？
             # 产学研合作又用的啥词): the source's own sentence, as the message alone would get
@@ -554,11 +560,6 @@ class Matcher:
             question, status, first.entry, min(r.score for r in kept), first.candidates,
             out_of_scope=first.out_of_scope, gaps=first.gaps, parts=tuple(kept),
         )
-
-    def _reads_best(self, readings: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
-        """Of the ways to cut asks run together, grammar's, or one the base reads clearly better, or none."""
-        score = piece_reader(self.normalizer, self.decider.vocabulary, self.rank)
-        return best_reading(readings, score, self.thresholds.answer)
 
     def _answers_each(self, asked: str, answer: MatchResult) -> bool:
         """Whether each sentence of ``asked`` alone is answered by an entry of ``answer`` (床位一共多少张？护理型床位

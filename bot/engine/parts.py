@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import Vocabulary
 from ..language.text import Normalizer, bigrams, positions
-from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing, subject_of
+from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing, salient_nouns, subject_of
 from .decide import Decider, Scored
 from .lexicon import noun_lexicon
 from .result import MatchResult, Status
@@ -23,6 +23,7 @@ __all__ = [
     "names_elsewhere",
     "one_of_its_questions",
     "piece_reader",
+    "states_named",
     "tells",
 ]
 
@@ -102,3 +103,10 @@ def one_of_its_questions(normalizer: Normalizer, result: MatchResult, analysis: 
     if result.status is not Status.ANSWERED or not result.candidates:
         return False
     return normalizer.normalize(result.candidates[0].question) == analysis.key
+
+
+def states_named(decider: Decider, kb: KnowledgeBase, result: MatchResult, part: str) -> bool:
+    """Whether the entry that answers ``result`` states every noun ``part`` names (社工站 …提供什么服务: 服务)."""
+    index = kb.index_of(result.entry.id) if result.entry is not None else None
+    nouns = salient_nouns(part, decider.vocabulary)
+    return index is not None and all(decider.facts.mentions(index, n) for n in nouns)

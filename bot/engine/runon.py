@@ -34,6 +34,7 @@ _LEANS = ZH.pattern("run_on_leans")  # how a piece that names nothing points bac
 _BARE = re.compile("(?:" + ZH.source("run_on_ask") + ")(?:" + ZH.source("run_on_tail") + ")")
 _MEASURES = re.compile("(?:" + ZH.source("measures") + ")$")
 _MEASURE_IN = re.compile(ZH.source("measures"))
+_CLAUSE = re.compile(r"[，,。；;！!？?\s]+")
 _MAX_CUTS = 6  # places tried between two question words
 _MAX_READINGS = 24  # cuts tried for one clause
 _MIN_PIECE = 2  # characters of an ask (查啥)
@@ -152,7 +153,8 @@ def lean_on(previous: str, current: str) -> str:
     asks about: what comes before its question word (一般公共预算收入增长了多少), less its measure when
     ``current`` asks another (煤炭储量多少 → 煤炭产量多少); "" when ``previous`` names nothing before it."""
     asked = _ASK.search(previous)
-    thing = (previous[: asked.start()] if asked else previous).strip()
+    # (the clause that asks, not the story before it: 想给奶奶打听打听，县里养老机构一共)
+    thing = _CLAUSE.split(previous[: asked.start()] if asked else previous)[-1].strip()
     current = current.strip().lstrip("、，,和及与跟")
     if _MEASURE_IN.search(current):
         while (measure := _MEASURES.search(thing)) is not None and measure.start() > 0:

@@ -125,3 +125,10 @@ def test_lean_on_takes_the_thing_the_ask_before_names() -> None:
     assert lean_on("一般公共预算收入多少", "增长了多少") == "一般公共预算收入增长了多少"
     assert lean_on("煤炭储量多少", "产量多少") == "煤炭产量多少"  # its own measure in place of the one before
     assert lean_on("多少", "产量多少") == ""  # nothing named before
+
+
+def test_an_ask_unanswered_alone_is_asked_of_the_thing_before_it(matcher: Matcher) -> None:
+    # 省级几户 alone is not answered; asked of 专精特新 it is the provincial count (29户) beside the national one
+    said = _said(matcher, "专精特新 小巨人几户 省级几户")
+    assert "1户" in said and "29户" in said, said
+
