@@ -86,14 +86,18 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 
 def _front(source: Source) -> tuple[str, list[str]]:
-    """The subtitle and the captions of the pictures: the short lines above the report's first paragraph and its
-    byline, less the title and the paper's place label."""
+    """The subtitle and the captions of the pictures: the short lines above the byline that heads the report's
+    first paragraph, less the title and the paper's place label; none when no byline stands there."""
     lines: list[str] = []
     for line in (line.strip() for line in source.text.splitlines()):
-        if len(line) >= _PARAGRAPH_MIN or _BYLINE.search(line):
+        if len(line) >= _PARAGRAPH_MIN:
+            return "", []  # (no byline above the first paragraph: a text without a report's head)
+        if _BYLINE.search(line):
             break
         if line and line != source.title and len(line) > _LABEL_MAX:
             lines.append(line)
+    else:
+        return "", []
     subtitle = next((line for line in lines if _SUBTITLE.match(line)), "")
     return subtitle, [line for line in lines if line != subtitle]
 

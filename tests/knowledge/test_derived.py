@@ -128,3 +128,8 @@ def test_the_subtitle_and_the_captions_of_another_countys_report() -> None:
 def test_captions_a_curated_entry_quotes_all_of_are_not_derived_again(kb: KnowledgeBase) -> None:
     assert "jiaocheng-release-captions" not in kb.by_id  # about-photos-overview quotes all five
     assert "jiaocheng-release-subtitle" not in kb.by_id  # the release has no subtitle line
+
+
+def test_short_lines_with_no_byline_above_them_are_not_captions(small_kb: KnowledgeBase) -> None:
+    # the small base's source is a list of short lines, not a report with a head: nothing is read as a caption
+    assert not [e.id for e in small_kb.entries if e.id.endswith(("-captions", "-subtitle"))]
