@@ -349,3 +349,12 @@ def test_a_short_question_after_a_story_is_read_by_its_asking_clause(jiaokou_mat
     result = jiaokou_matcher.match("我在外地读书 交口人口多不多")
     assert result.status is Status.ANSWERED and result.entry is not None, result
     assert "95313人" in result.entry.answer, result.entry.answer
+
+
+def test_a_measure_asked_after_a_thing_the_release_gives_none_of_is_not_another_things(
+    jiaokou_matcher: Matcher,
+) -> None:
+    # 产值多少 after 煤炭储量: no coal output value is stated; the mushrooms' (食用菌产值3亿元) is not an answer to it
+    result = jiaokou_matcher.match("煤炭储量多少 产值多少")
+    said = [p.entry.id for p in result.parts if p.entry is not None and p.status is Status.ANSWERED]
+    assert said == ["min-coal-reserve"], result

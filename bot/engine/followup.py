@@ -143,14 +143,16 @@ def base_names(entries: Sequence[Entry], fold: Callable[[str], str]) -> frozense
 def names_a_thing(part: str, names: Collection[str]) -> bool:
     """Whether a part of a message (folded) names a thing of its own, not only a measure or what is done to one
     (尿素多少, 前三季度产值是多少, 比GDP快吗; not 产量多少, 增长了多少, 修了多少公里): a noun besides its measures
-    and question words, a word in letters, or one of the base's ``names`` for what its entries are about (集中办,
-    a name no dictionary holds)."""
+    and question words, a word in letters, a figure or a year, or one of the base's ``names`` for what its entries
+    are about (集中办, a name no dictionary holds)."""
     if any(part[a:b] in names for a in range(len(part) - 1) for b in range(a + 2, min(len(part), a + 12) + 1)):
         return True
     rest = MEASURES.sub(" ", _UNITS.sub(" ", part))
     lexicon = noun_lexicon()
     nouns = (rest[a : a + n] for n in (2, 3, 4) for a in range(len(rest) - n + 1))
-    return bool(_LETTERS.search(rest)) or any(noun in lexicon and named(noun) for noun in nouns)  # (not 一共, 全市)
+    if _LETTERS.search(rest) or re.search(r"\d", rest):
+        return True  # (比GDP快吗; 2030年底产能要突破多少: a year or a figure of its own)
+    return any(noun in lexicon and named(noun) for noun in nouns)  # (not 一共, 全市)
 
 
 

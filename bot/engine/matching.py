@@ -55,20 +55,11 @@ from .claims import (
 from .comparing import Comparisons
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
-from .followup import (
-    as_person,
-    base_names,
-    leaning_on_things,
-    leaning_parts,
-    names_its_own,
-    points_at_person,
-    points_back,
-    resolved,
-)
+from .followup import as_person, base_names, leaning_parts, names_its_own, points_at_person, points_back, resolved
 from .gaps import GapKind
 from .lexicon import load_lexicons, pinyin_reader
 from .listed import each_apart, states_thing
-from .parts import asks_elsewhere, holds, names_elsewhere, one_of_its_questions, piece_reader, states_named, tells
+from .parts import asks_elsewhere, holds, lean_each, names_elsewhere, one_of_its_questions, piece_reader, tells
 from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
@@ -510,12 +501,9 @@ class Matcher:
             tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
             again = next((r for r in tried if r.status is Status.ANSWERED), None)
             results[i] = replace(again, question=parts[i]) if again is not None else results[i]
-        now, fold = [r.status is Status.ANSWERED for r in results], self.normalizer.fold
-        for i, leaned in leaning_on_things(parts, answered_each, now, lambda: self._names, fold).items():
-            again = self.decide(leaned, analyse(self.normalizer, leaned, vocab), part=True)  # (煤炭储量多少产量多少)
-            # (a part unanswered alone is answered only by an entry that states what it names: not 城乡融合呢)
-            named = answered_each[i] or states_named(self.decider, self.kb, again, parts[i])
-            results[i] = replace(again, question=parts[i]) if again.status is Status.ANSWERED and named else results[i]
+        # a part that names no thing of its own (煤炭储量多少产量多少), or unanswered alone, asks of the thing before
+        read = lambda text: self.decide(text, analyse(self.normalizer, text, vocab), part=True)  # noqa: E731
+        lean_each(parts, results, answered_each, read, lambda: self._names, self.normalizer.fold, self.decider, self.kb)
         for i, result in enumerate(results):
             # a part about the report's wording or structure that no entry answers (科技成果用了个什么词来形容？
             # 产学研合作又用的啥词): the source's own sentence, as the message alone would get

@@ -5,13 +5,15 @@ whether a sentence of the source holds what another answer quotes. Part of the c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import Vocabulary
 from ..language.text import Normalizer, bigrams, positions
 from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing, salient_nouns, subject_of
 from .decide import Decider, Scored
+from .followup import leaning_on_things
 from .lexicon import noun_lexicon
 from .result import MatchResult, Status
 from .runon import bare, leans_back
@@ -20,10 +22,10 @@ __all__ = [
     "asked_outright",
     "asks_elsewhere",
     "holds",
+    "lean_each",
     "names_elsewhere",
     "one_of_its_questions",
     "piece_reader",
-    "states_named",
     "tells",
 ]
 
@@ -105,8 +107,37 @@ def one_of_its_questions(normalizer: Normalizer, result: MatchResult, analysis: 
     return normalizer.normalize(result.candidates[0].question) == analysis.key
 
 
-def states_named(decider: Decider, kb: KnowledgeBase, result: MatchResult, part: str) -> bool:
+def _states_named(decider: Decider, kb: KnowledgeBase, result: MatchResult, part: str) -> bool:
     """Whether the entry that answers ``result`` states every noun ``part`` names (社工站 …提供什么服务: 服务)."""
     index = kb.index_of(result.entry.id) if result.entry is not None else None
     nouns = salient_nouns(part, decider.vocabulary)
     return index is not None and all(decider.facts.mentions(index, n) for n in nouns)
+
+
+def _same_topic(one: MatchResult, other: MatchResult) -> bool:
+    """Whether two answers come from entries of one topic (养老机构's beds and its occupancy rate, not 煤炭 and
+    食用菌)."""
+    return one.entry is not None and other.entry is not None and one.entry.topic == other.entry.topic
+
+
+def lean_each(
+    parts: Sequence[str],
+    results: list[MatchResult],
+    alone: Sequence[bool],
+    read: Callable[[str], MatchResult],
+    names: Callable[[], Collection[str]],
+    fold: Callable[[str], str],
+    decider: Decider,
+    kb: KnowledgeBase,
+) -> None:
+    """Each part after an answered one read with that one's thing (``followup.leaning_on_things``), in ``results``:
+    a part that names no thing of its own (产量多少) or is not answered alone (省级几户). ``alone``: which parts were
+    answered alone; ``read``: decides one text as a part. The reading answers only by an entry that states what it
+    names (not 城乡融合呢 by 王向前's entry); a part that names no thing of its own, not stated of the thing before,
+    keeps no answer from another topic (煤炭储量多少 产值多少 is not 食用菌's)."""
+    now = [r.status is Status.ANSWERED for r in results]
+    for i, leaned in leaning_on_things(parts, alone, now, names, fold).items():
+        again = read(leaned)
+        named = again.status is Status.ANSWERED and _states_named(decider, kb, again, leaned if alone[i] else parts[i])
+        if named or (alone[i] and not _same_topic(results[i - 1], results[i])):
+            results[i] = replace(again, question=parts[i]) if named else MatchResult(parts[i], Status.NO_MATCH)
