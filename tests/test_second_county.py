@@ -358,3 +358,20 @@ def test_a_measure_asked_after_a_thing_the_release_gives_none_of_is_not_another_
     result = jiaokou_matcher.match("煤炭储量多少 产值多少")
     said = [p.entry.id for p in result.parts if p.entry is not None and p.status is Status.ANSWERED]
     assert said == ["min-coal-reserve"], result
+
+
+@pytest.mark.parametrize("message", ["谁在发布会上介绍的铝镁产业", "谁在发布会上介绍的工业发展"])
+def test_who_presented_a_topic_is_the_speaker_of_the_section_that_holds_it(
+    jiaokou_matcher: Matcher, message: str
+) -> None:
+    # the source's front matter says 李刚 presented the section on industry, whose text names 铝镁
+    result = jiaokou_matcher.match(message)
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "李刚" in result.entry.answer, result.entry.id
+
+
+def test_the_main_title_is_not_confused_with_the_subtitle(jiaokou_matcher: Matcher) -> None:
+    for message in ("主标题是啥", "标题是啥"):
+        result = jiaokou_matcher.match(message)
+        assert result.status is Status.ANSWERED and result.entry is not None, (message, result)
+        assert "延伸工业链条" in result.entry.answer and "专场举行" not in result.entry.answer, result.entry.id

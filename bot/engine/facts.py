@@ -14,7 +14,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from ..knowledge.derived import speakers
-from ..knowledge.model import Entry, KnowledgeBase, quote_key
+from ..knowledge.model import Entry, KnowledgeBase, Source, quote_key
+from ..knowledge.passages import passages
 from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, SlottedPattern, bigrams, chinese_numerals_to_digits, pinyin_key, positions
 from .analyse import ASK_KINDS, HEARSAY, Analysis, asked_nouns, counted_class, salient_nouns, unit_class
@@ -482,6 +483,20 @@ class EntryFacts:
                     return True
         return False
 
+    def presented_on(self, index: int, topic: str) -> bool:
+        """Whether a person the entry names presented a section of its source that holds ``topic`` (the source's
+        ``speakers``: 李刚 presented 链条延伸 聚焦工业发展, whose text names 铝镁), though the entry does not say it."""
+        entry = self._entries[index]
+        source = self._kb.sources.get(entry.source)
+        if source is None or not source.speakers:
+            return False
+        texts = _section_texts(source)
+        return any(
+            topic in section + texts.get(section, "")
+            for section, who in source.speakers.items()
+            if any(name in who and name in entry.answer for name in self._presenters)
+        )
+
     def known_to_base(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's index."""
         return self._retriever.states_word(word)
@@ -550,3 +565,17 @@ class EntryFacts:
             self._keys(index)
             self._span(index)
             self._section_text(index)
+
+
+_SECTION_TEXTS: dict[tuple[str, str], dict[str, str]] = {}  # (source id, its title) -> section -> its sentences
+
+
+def _section_texts(source: Source) -> dict[str, str]:
+    """Each section of a source and the text of its sentences, as written (worked out once per source)."""
+    key = (source.id, source.title)
+    if key not in _SECTION_TEXTS:
+        texts: dict[str, list[str]] = {}
+        for passage in passages(source):
+            texts.setdefault(passage.section, []).append(passage.text)
+        _SECTION_TEXTS[key] = {section: "".join(parts) for section, parts in texts.items()}
+    return _SECTION_TEXTS[key]

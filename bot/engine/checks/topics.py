@@ -57,7 +57,8 @@ def who_on_another_topic(f: EntryFacts, q: Asked) -> None:
             n for n in salient_nouns(analysis.message, f.vocabulary)
             if n not in WHO_FRAME and f.known_to_base(n)
         ]
-        if topics and not any(f.mentions(q.index, n) for n in topics):
+        # (or one the person presented, though the entry does not say it: 李刚's section holds 铝镁)
+        if topics and not any(f.mentions(q.index, n) or f.presented_on(q.index, n) for n in topics):
             q.found.append(Gap(GapKind.ASK_PERSON, "、".join(topics[:2])))
 
 
