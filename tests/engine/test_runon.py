@@ -132,3 +132,10 @@ def test_an_ask_unanswered_alone_is_asked_of_the_thing_before_it(matcher: Matche
     said = _said(matcher, "专精特新 小巨人几户 省级几户")
     assert "1户" in said and "29户" in said, said
 
+
+
+def test_when_something_began_is_not_an_ask_of_its_own(matcher: Matcher) -> None:
+    # 啥时候开始 names nothing: the whole is one ask, about the roads (not 开发区's 2024年2月以来)
+    result = matcher.match("啥时候开始实施多少个城乡公路项目")
+    entries = {p.entry.id for p in (result, *result.parts) if p.entry is not None}
+    assert entries == {"urban-roads"}, result
