@@ -109,6 +109,7 @@ _NOISY_WRONG = {"fresh_BF.yaml": 0.067}
         ("fresh_BL.yaml", 0.93, 0.01, 0.91),  # measured once, unseen, on 6562f57 (its header)
         ("fresh_BM.yaml", 0.91, 0.01, 0.96),  # measured once, unseen, on 77dda81 (its header)
         ("fresh_BN.yaml", 0.93, 0.01, 0.975),  # measured once, unseen, on ff53c12 (its header)
+        ("fresh_BO.yaml", 0.94, 0.01, 0.92),  # measured once, unseen, on d3628bb (its header)
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
