@@ -82,6 +82,7 @@ GAP_KINDS = {
     "ask:reason": "原因",
     "ask:purpose": "用途或目的",
     "part": "其中单独某一部分的数字（材料只给了{detail}这个总数）",
+    "total": "总数（材料只给了新增或升级的{detail}）",
     "ask:measure": "“{detail}”",
     "counted": "{detail}（材料里统计的是别的）",
     "area": "“{detail}”的总数",

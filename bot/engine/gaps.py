@@ -21,6 +21,7 @@ class GapKind(StrEnum):
     AREA = "area"  # a total for a bigger area than the entry states one for
     NUMBER = "number"  # a number or ordinal the entry does not state
     PART = "part"  # one part of a figure the entry gives only as a total
+    TOTAL = "total"  # a total asked where the entry counts only what was added or upgraded (新增10户)
     PERIOD = "period"  # a period (去年, 全年) other than the one the entry's figure is for
     COMPARE = "compare"  # a comparison with another thing than the entry compares with
     ASK_KIND = "ask:kind"  # the kind of thing asked for (啥体制), which other candidates name and this one not

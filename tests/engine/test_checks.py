@@ -819,3 +819,19 @@ def test_the_county_town_is_not_the_countryside(matcher: Matcher) -> None:
     assert matcher.match("县城里的中小学校有多少所达到了标准化").status is not Status.ANSWERED
     rural = matcher.match("农村中小学校有多少所达到了标准化")
     assert rural.status is Status.ANSWERED and rural.entry is not None and "20所" in rural.entry.answer, rural
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["开发区一共有多少户高新技术企业", "县检验检测中心一共能做多少项检测", "全县四上企业一共多少户"],
+)
+def test_a_total_is_not_answered_with_what_was_added(matcher: Matcher, question: str) -> None:
+    # the release gives only the number added (新增10户, 新增40户) or upgraded (56项检测项目升级改造)
+    result = matcher.match(question)
+    assert result.status is not Status.ANSWERED, result
+    assert result.status is not Status.PARTIAL or "总数" in to_json(result, matcher.kb)["answer"], result
+
+
+def test_what_was_added_is_answered(matcher: Matcher) -> None:
+    result = matcher.match("开发区新增多少户高新技术企业")
+    assert result.status is Status.ANSWERED and result.entry is not None and "10户" in result.entry.answer, result

@@ -128,6 +128,8 @@ def part_of_a_figure(f: EntryFacts, q: Asked) -> None:
 _LIST_COUNTED = re.compile(
     r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)(?!等)([\u4e00-\u9fff]{0,2}?)(\d+(?:个|户|家|所|座|处|项|名|人))"
 )
+_TOTAL_ASKED = ZH.pattern("total_asked")  # 一共, 总共, 总数: the whole count asked
+_INCREMENT = ZH.pattern("increment")  # 新增, 升级: a figure that counts only what was added
 _THESE = ZH.pattern("these")  # 这些, 那些, 等: things named as examples of the group counted
 
 
@@ -361,3 +363,23 @@ def another_period(f: EntryFacts, q: Asked) -> None:
             q.found.append(Gap(GapKind.PERIOD, "、".join(sorted(periods | past))))
         elif not stated and "全年" in periods and figure:
             q.found.append(Gap(GapKind.PERIOD, "全年"))
+
+
+@check(GapKind.TOTAL)
+def total_of_what_was_added(f: EntryFacts, q: Asked) -> None:
+    """开发区一共有多少户高新技术企业 where the entry gives 新增10户, 检测中心一共能检测多少项 where it gives the 56项
+    upgraded: a total asked where every figure the entry gives in the measure word asked counts only what was added
+    or upgraded (a clause that says 新增, 升级)."""
+    analysis = q.analysis
+    message = analysis.message
+    if analysis.checks or "count" not in analysis.asks or not _TOTAL_ASKED.search(message):
+        return
+    asked = COUNTED.search(message)
+    if asked is None or not asked.group(1) or _INCREMENT.search(message):
+        return
+    raw = f.answer_digits(q.index)
+    figures = list(re.finditer(r"(?<![\d.])\d+(?:\.\d+)?(?:余|多)?" + re.escape(asked.group(1)), raw))
+    breaks = re.compile(r"[，,。；;]")
+    clauses = [breaks.split(raw[: m.start()])[-1] + breaks.split(raw[m.start() :])[0] for m in figures]
+    if clauses and all(_INCREMENT.search(c) for c in clauses):
+        q.found.append(Gap(GapKind.TOTAL, asked.group(1) + asked.group(2)))
