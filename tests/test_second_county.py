@@ -376,3 +376,10 @@ def test_the_main_title_is_not_confused_with_the_subtitle(jiaokou_matcher: Match
         result = jiaokou_matcher.match(message)
         assert result.status is Status.ANSWERED and result.entry is not None, (message, result)
         assert "延伸工业链条" in result.entry.answer and "专场举行" not in result.entry.answer, result.entry.id
+
+
+def test_when_a_count_was_taken_is_the_census_date(jiaokou_matcher: Matcher) -> None:
+    # 统计 asked of a figure the release dates by its census (普查, 截至2020年11月1日零时): the same event
+    result = jiaokou_matcher.match("常住人口是什么时候统计的")
+    assert result.status is Status.ANSWERED and result.entry is not None, result
+    assert "2020年11月1日" in to_json(result, jiaokou_matcher.kb)["answer"], result
