@@ -164,12 +164,16 @@ class Decider:
         return bool(starts) and all(_WHERE_ONE_IS.search(plain[max(0, at - 4) : at]) for at in starts)
 
     def _choice_names(self, message: str) -> set[str]:
-        """The names on both sides of a choice the message offers (A还是B), when each side names one."""
+        """The names on both sides of a choice the message offers (A还是B), when each side names one; and a term
+        the release never covers on one side of a choice (李刚是县委书记还是县长): one choice, not the subject."""
         found: set[str] = set()
         for choice in _CHOICE.finditer(message):
             sides = [{n for n in self._names if n in choice.group(side)} for side in ("a", "b")]
             if all(sides):
                 found |= sides[0] | sides[1]
+            for side, other in (("a", "b"), ("b", "a")):
+                if len(choice.group(other).strip("是吗呢啊呀")) >= 2:
+                    found |= {t for t in self._not_covered if t in choice.group(side)}
         return found
 
     # ----------------------------------------------------------------------------------------------
