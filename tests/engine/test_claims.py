@@ -305,3 +305,9 @@ def test_a_term_the_release_never_covers_offered_as_one_choice_does_not_block_th
     # 县委书记 is not covered (scope.yaml); offered against 县长, the presenter's own entry says which he is
     result = matcher.match("刘大鹏是县委书记还是县长？")
     assert result.status is Status.ANSWERED and result.entry is not None and "县长" in result.entry.answer, result
+
+
+def test_the_reporters_name_asked_is_the_byline(matcher: Matcher) -> None:
+    # 记者叫啥名字 asks a person, as 负责人叫什么 does: the byline, not an entry about names in general
+    result = matcher.match("【村支书转】交城专场那篇报道署名的记者叫啥名字")  # (a forwarded message)
+    assert result.status is Status.ANSWERED and result.entry is not None and "冀美丽" in result.entry.answer, result
