@@ -278,7 +278,7 @@ def analyse(normalizer: Normalizer, question: str, vocab: Vocabulary, *, focus_c
     char_grams: dict[int, float] = {}
     pinyin_grams: dict[int, float] = {}
     tail_checks = False
-    # (a short message is read whole, unless it begins with the resident's story: 我在外地读书 交口人口多不多)
+    # (a short message is read whole, unless it begins with the resident's story: 我在外地读书 某县人口多不多)
     told = len(clauses) > 1 and not clauses[0][1] and clauses[-1][1] and bool(_STORY_CLAUSE.match(clauses[0][2]))
     if focus_clause is not None or ((len(key) > 16 or told) and len(clauses) > 1):
         if focus_clause is not None:

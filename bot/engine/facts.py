@@ -115,6 +115,7 @@ class EntryFacts:
         self._units_cache: dict[int, frozenset[str]] = {}
         self._pinyin_cache: dict[int, str] = {}
         self._section_cache: dict[int, str] = {}
+        self._section_texts: dict[str, dict[str, str]] = {}  # source id -> section -> its sentences (presented_on)
         self._digits_cache: dict[int, str] = {}
         self._agree_cache: dict[tuple[int, int], bool] = {}
         self._span_cache: dict[int, tuple[int, int] | None] = {}
@@ -490,7 +491,9 @@ class EntryFacts:
         source = self._kb.sources.get(entry.source)
         if source is None or not source.speakers:
             return False
-        texts = _section_texts(source)
+        texts = self._section_texts.get(source.id)
+        if texts is None:
+            texts = self._section_texts[source.id] = _section_texts(source)
         return any(
             topic in section + texts.get(section, "")
             for section, who in source.speakers.items()
@@ -567,15 +570,9 @@ class EntryFacts:
             self._section_text(index)
 
 
-_SECTION_TEXTS: dict[tuple[str, str], dict[str, str]] = {}  # (source id, its title) -> section -> its sentences
-
-
 def _section_texts(source: Source) -> dict[str, str]:
-    """Each section of a source and the text of its sentences, as written (worked out once per source)."""
-    key = (source.id, source.title)
-    if key not in _SECTION_TEXTS:
-        texts: dict[str, list[str]] = {}
-        for passage in passages(source):
-            texts.setdefault(passage.section, []).append(passage.text)
-        _SECTION_TEXTS[key] = {section: "".join(parts) for section, parts in texts.items()}
-    return _SECTION_TEXTS[key]
+    """Each section of a source and the text of its sentences, as written."""
+    texts: dict[str, list[str]] = {}
+    for passage in passages(source):
+        texts.setdefault(passage.section, []).append(passage.text)
+    return {section: "".join(parts) for section, parts in texts.items()}

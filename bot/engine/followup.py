@@ -155,8 +155,6 @@ def names_a_thing(part: str, names: Collection[str]) -> bool:
     return any(noun in lexicon and named(noun) for noun in nouns)  # (not 一共, 全市)
 
 
-
-
 _PERSON = ZH.pattern("person_pointing")  # 他, 她, 这位: a person named by the answer before
 
 

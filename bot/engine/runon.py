@@ -33,7 +33,7 @@ _LEANS = ZH.pattern("run_on_leans")  # how a piece that names nothing points bac
 # a piece that is only a question word and its measure word (多少亿): no ask of its own
 _BARE = re.compile("(?:" + ZH.source("run_on_ask") + ")(?:" + ZH.source("run_on_tail") + ")")
 _MEASURES = re.compile("(?:" + ZH.source("measures") + ")$")
-_MEASURE_IN = re.compile(ZH.source("measures"))
+_MEASURE_IN = ZH.pattern("measures")  # (analyse.MEASURES, which this module cannot import: analyse imports it)
 _CLAUSE = re.compile(r"[，,。；;！!？?\s]+")
 _MAX_CUTS = 6  # places tried between two question words
 _MAX_READINGS = 24  # cuts tried for one clause
