@@ -383,3 +383,9 @@ def test_when_a_count_was_taken_is_the_census_date(jiaokou_matcher: Matcher) -> 
     result = jiaokou_matcher.match("常住人口是什么时候统计的")
     assert result.status is Status.ANSWERED and result.entry is not None, result
     assert "2020年11月1日" in to_json(result, jiaokou_matcher.kb)["answer"], result
+
+
+def test_another_thing_after_a_measure_is_asked_that_measure(jiaokou_matcher: Matcher) -> None:
+    # (read as 农村多少, with the whole subject replaced, it would be the 95 villages)
+    result = jiaokou_matcher.match("城镇居民人均可支配收入多少 农村的呢")
+    assert [p.entry.id for p in result.parts if p.entry is not None] == ["econ-urban-income", "econ-rural-income"]

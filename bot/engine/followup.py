@@ -20,7 +20,7 @@ from ..language import ZH, Vocabulary
 from .analyse import MEASURES, named, names_nothing, salient_nouns, subject_of
 from .checks import WHO
 from .lexicon import noun_lexicon, segment, verb_like
-from .runon import lean_on
+from .runon import lean_on, of_another
 
 __all__ = [
     "FOLLOW_UP_SECONDS",
@@ -40,6 +40,7 @@ _PATTERNS = ZH.patterns("follow_up")
 _ASKING = ZH.question_pattern("mark")
 _UNITS = ZH.pattern("run_on_units")  # measure words of an amount (亩, 人次, 万吨)
 _LETTERS = re.compile("[A-Za-z]{2,}")
+_KIND = re.compile("[级型类]的?$")
 
 
 def points_back(current: str) -> bool:
@@ -95,6 +96,12 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
     same = re.search(r"[\u4e00-\u9fff]{1,3}" + re.escape(other[-1]), previous)
     if same and same.group(0) != other and len(other) >= 2:
         readings.append(previous[: same.start()] + other + previous[same.end() :])
+    if same is None:
+        # in the place of the measure's thing (农村的呢 after 城镇居民人均可支配收入多少: 农村收入多少), or of the
+        # first thing the previous question names (城乡融合呢 after 开发区介绍人是谁: 城乡融合介绍人是谁)
+        nouns = salient_nouns(previous, vocab)
+        swapped = previous.replace(nouns[0], other, 1) if nouns and other not in previous else ""
+        readings.extend(r for r in (of_another(previous, other), swapped) if r)
     if len(subject) >= 2 and subject in previous and other not in subject and same is None:
         # (not when a word of its kind is there to replace: 省级 is not all of 国家级高新技术企业)
         readings.append(previous.replace(subject, other, 1))
@@ -105,14 +112,33 @@ def resolved(previous: str, current: str, vocab: Vocabulary) -> list[str]:
     return readings
 
 
+def only_another(current: str) -> bool:
+    """Whether a message names only another thing (那省级的呢, 农村的呢, 铝土矿呢): it asks what the message before
+    it asked, of that thing."""
+    elliptical = _PATTERNS["elliptical"].fullmatch(current.strip())
+    if elliptical is None or _ASKING.search(elliptical.group("other")):
+        return False
+    other = elliptical.group("other")
+    words, nouns = segment(other), noun_lexicon()
+    # a thing (铝土矿, 农村) or a kind of it (省级, 护理型), not begun by a verb (not 能开车上去吗, 是真的吗, 对吗)
+    return not verb_like(words[0]) and (any(w in nouns for w in words) or _KIND.search(other) is not None)
+
+
 def leaning_parts(parts: Sequence[str], answered: Sequence[bool], vocab: Vocabulary) -> dict[int, list[str]]:
-    """The parts of one message that leave their subject out (社工站几个？都给老人帮些啥) after a part that was
-    answered, each with its readings with that part's subject; parts that were answered are not read again."""
-    return {
-        i: resolved(parts[i - 1], parts[i], vocab)
-        for i in range(1, len(parts))
-        if answered[i - 1] and not answered[i] and (points_back(parts[i]) or names_nothing(parts[i], vocab))
-    }
+    """The parts of one message that leave their subject out (社工站几个？都给老人帮些啥) or name only another thing
+    (省级专精特新企业多少户 国家级的呢) after a part that was answered, each with its readings with that part's subject.
+    Other parts that were answered are not read again; one that names only another thing is, and keeps its own
+    answer when no reading is answered (农村客运呢 after 城乡公路投资多少)."""
+    leaning: dict[int, list[str]] = {}
+    for i in range(1, len(parts)):
+        # (养老呢 after 开发区介绍人是谁？城乡融合呢: what the part before them all asks)
+        other = only_another(parts[i])
+        before = max((j for j in range(i) if not only_another(parts[j])), default=i - 1) if other else i - 1
+        if answered[before] and (
+            other or (not answered[i] and (points_back(parts[i]) or names_nothing(parts[i], vocab)))
+        ):
+            leaning[i] = resolved(parts[before], parts[i], vocab)
+    return leaning
 
 
 def leaning_on_things(

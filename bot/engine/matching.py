@@ -55,11 +55,20 @@ from .claims import (
 from .comparing import Comparisons
 from .decide import Decider, Gap, Scored
 from .decision import DecisionModel, decision_features
-from .followup import as_person, base_names, leaning_parts, names_its_own, points_at_person, points_back, resolved
+from .followup import as_person, base_names, names_its_own, points_at_person, points_back, resolved
 from .gaps import GapKind
 from .lexicon import load_lexicons, pinyin_reader
 from .listed import each_apart, states_thing
-from .parts import asks_elsewhere, holds, lean_each, names_elsewhere, one_of_its_questions, piece_reader, tells
+from .parts import (
+    asks_elsewhere,
+    holds,
+    lean_back,
+    lean_each,
+    names_elsewhere,
+    one_of_its_questions,
+    piece_reader,
+    tells,
+)
 from .passages import PassageFinder
 from .ranking import Ranked
 from .result import STRENGTH, Candidate, MatchResult, Status
@@ -494,15 +503,9 @@ class Matcher:
         results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
         # a part that leaves its subject out (社工站几个？都给老人帮些啥) asks it of the answered part before it
         answered_each = [r.status is Status.ANSWERED for r in results]
-        for i, readings in leaning_parts(parts, answered_each, vocab).items():
-            # 他/她 after a part that asks who (发布会开场是谁介绍的，他是什么职务): the person its answer names
-            if points_at_person(parts[i - 1], parts[i]):
-                readings = self._as_person(parts[i], results[i - 1].entry) or readings
-            tried = (self.decide(r, analyse(self.normalizer, r, vocab), part=True) for r in readings)
-            again = next((r for r in tried if r.status is Status.ANSWERED), None)
-            results[i] = replace(again, question=parts[i]) if again is not None else results[i]
-        # a part that names no thing of its own (煤炭储量多少产量多少), or unanswered alone, asks of the thing before
         read = lambda text: self.decide(text, analyse(self.normalizer, text, vocab), part=True)  # noqa: E731
+        lean_back(parts, results, answered_each, read, self._as_person, self.decider, self.kb)
+        # a part that names no thing of its own (煤炭储量多少产量多少), or unanswered alone, asks of the thing before
         lean_each(parts, results, answered_each, read, lambda: self._names, self.normalizer.fold, self.decider, self.kb)
         for i, result in enumerate(results):
             # a part about the report's wording or structure that no entry answers (科技成果用了个什么词来形容？

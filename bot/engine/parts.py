@@ -13,7 +13,7 @@ from ..language import Vocabulary
 from ..language.text import Normalizer, bigrams, positions
 from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing, salient_nouns, subject_of
 from .decide import Decider, Scored
-from .followup import leaning_on_things
+from .followup import leaning_on_things, leaning_parts, points_at_person
 from .lexicon import noun_lexicon
 from .result import MatchResult, Status
 from .runon import bare, leans_back
@@ -22,10 +22,12 @@ __all__ = [
     "asked_outright",
     "asks_elsewhere",
     "holds",
+    "lean_back",
     "lean_each",
     "names_elsewhere",
     "one_of_its_questions",
     "piece_reader",
+    "reads_another",
     "tells",
 ]
 
@@ -112,6 +114,39 @@ def _states_named(decider: Decider, kb: KnowledgeBase, result: MatchResult, part
     index = kb.index_of(result.entry.id) if result.entry is not None else None
     nouns = salient_nouns(part, decider.vocabulary)
     return index is not None and all(decider.facts.mentions(index, n) for n in nouns)
+
+
+def reads_another(decider: Decider, kb: KnowledgeBase, again: MatchResult, part: str, before: MatchResult) -> bool:
+    """Whether ``again``, a part that names only another thing (国家级的呢) read with the part ``before`` it, is
+    answered about that thing: by an entry that states it and is not the one ``before`` was answered by."""
+    return again.status is Status.ANSWERED and again.entry != before.entry and _states_named(decider, kb, again, part)
+
+
+def lean_back(
+    parts: Sequence[str],
+    results: list[MatchResult],
+    alone: Sequence[bool],
+    read: Callable[[str], MatchResult],
+    as_person: Callable[[str, Entry | None], list[str]],
+    decider: Decider,
+    kb: KnowledgeBase,
+) -> None:
+    """Each part that leaves its subject out (社工站几个？都给老人帮些啥) or names only another thing (省级专精特新企业
+    多少户 国家级的呢) after an answered part, read with that part's subject (``followup.leaning_parts``), in
+    ``results``. ``alone``: which parts were answered alone; ``read``: decides one text as a part; ``as_person``: a
+    question with its 他/她 replaced by the person an entry names. A part answered alone keeps its answer unless a
+    reading is answered about the other thing it names, by another entry than the part before it."""
+    for i, readings in leaning_parts(parts, alone, decider.vocabulary).items():
+        # 他/她 after a part that asks who (发布会开场是谁介绍的，他是什么职务): the person its answer names
+        if points_at_person(parts[i - 1], parts[i]):
+            readings = as_person(parts[i], results[i - 1].entry) or readings
+        for reading in readings:
+            again = read(reading)
+            if again.status is Status.ANSWERED and (
+                not alone[i] or (again.entry != results[i - 1].entry and _states_named(decider, kb, again, parts[i]))
+            ):
+                results[i] = replace(again, question=parts[i])
+                break
 
 
 def _same_topic(one: MatchResult, other: MatchResult) -> bool:

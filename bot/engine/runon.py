@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from ..language import ZH
 from .lexicon import noun_lexicon, segment
 
-__all__ = ["as_one", "bare", "best_reading", "lean_on", "leans_back", "run_on_readings"]
+__all__ = ["as_one", "bare", "best_reading", "lean_on", "leans_back", "of_another", "run_on_readings"]
 
 _ASK = ZH.pattern("run_on_ask")  # a question word that can end an ask (多少, 几, 第几, 啥, 哪个, 谁)
 _TAIL = ZH.pattern("run_on_tail")  # what follows a question word inside its ask: a measure word (group 1), a particle
@@ -160,6 +160,20 @@ def lean_on(previous: str, current: str) -> str:
         while (measure := _MEASURES.search(thing)) is not None and measure.start() > 0:
             thing = thing[: measure.start()]
     return thing + current if len(thing) >= 2 and current else ""
+
+
+def of_another(previous: str, other: str) -> str:
+    """What ``previous`` asks, from its measure on, asked of ``other``, a message that names only another thing
+    (城镇居民人均可支配收入多少 → 农村的呢: 农村收入多少; 煤炭可采储量多少 → 铝土矿呢: 铝土矿储量多少); "" when
+    ``previous`` asks no measure of a thing before it."""
+    asked = _ASK.search(previous)
+    if asked is None:
+        return ""
+    thing = _CLAUSE.split(previous[: asked.start()])[-1].strip()
+    measure = None
+    while (last := _MEASURES.search(thing)) is not None and last.start() > 0:
+        measure, thing = last, thing[: last.start()]
+    return other + measure.group(0) + previous[asked.start() :] if measure is not None and other else ""
 
 
 def as_one(readings: Sequence[tuple[str, ...]]) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.cli import run_chat
-from bot.engine.followup import resolved
+from bot.engine.followup import only_another, resolved
 from bot.engine.matching import Matcher, Status
 from bot.knowledge.model import KnowledgeBase
 from bot.language import Vocabulary
@@ -137,3 +137,32 @@ def test_he_after_a_question_of_who_is_the_person_the_answer_named(matcher: Matc
     result = matcher.match_after("他是什么职务", "讲养老的是谁")
     assert result.status is Status.ANSWERED and result.entry is not None, result
     assert "郭强" in result.entry.answer and "副县长" in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("message", "facts"),
+    [
+        # alone, 国家级的呢 was answered with an honour of 2018 (国家外贸转型升级基地); it asks the part before's count
+        ("省级专精特新企业多少户 国家级的呢", ["29户", "1户"]),
+        # each names only another thing: both ask what the first part asks (who presented it)
+        ("开发区介绍人是谁？城乡融合呢？养老呢？", ["王向前", "崔维廷", "郭强"]),
+    ],
+)
+def test_a_part_that_names_only_another_thing_asks_what_the_part_before_asked(
+    matcher: Matcher, message: str, facts: list[str]
+) -> None:
+    result = matcher.match(message)
+    assert result.status is Status.ANSWERED and len(result.parts) == len(facts)
+    for part, fact in zip(result.parts, facts, strict=True):
+        assert part.status is Status.ANSWERED and part.entry is not None and fact in part.entry.answer
+
+
+def test_a_part_that_names_another_thing_keeps_its_own_answer_when_no_reading_is_answered(matcher: Matcher) -> None:
+    # the release gives no investment of the rural buses: 农村客运呢 gets what it states of them
+    result = matcher.match("2022年以来城乡公路投资多少，农村客运呢")
+    assert [p.entry.id for p in result.parts if p.entry is not None] == ["urban-roads", "urban-rural-bus"]
+
+
+@pytest.mark.parametrize("part", ["能开车上去吗", "是真的吗", "对吗", "贵吗"])
+def test_a_yes_no_question_is_not_another_thing(part: str) -> None:
+    assert not only_another(part)
