@@ -54,6 +54,7 @@ _CHOICE = ZH.pattern("choice")  # a choice offered between two things (A还是B)
 _PHRASE_WORDS = ZH.pattern("phrase_words")  # words that join a phrase or state something (的, 是, 讲)
 _WHERE_ONE_IS = ZH.pattern("where_one_is")  # the words before a place that say the resident is there (我在)
 _KIND_WHAT = ZH.pattern("kind_what")
+_COUNT_KIND = ZH.pattern("count_kind")
 
 
 def _keywords_only(analysis: Analysis) -> bool:
@@ -230,6 +231,17 @@ class Decider:
         indices = list(indices)
         return tuple(k for k in kinds if any(k in self.facts.said_as_typed(i) for i in indices))
 
+    def counted_kinds(self, analysis: Analysis, indices: Iterable[int]) -> tuple[str, ...]:
+        """The kinds of thing counted (养老设施建了多少个: 设施) that some of these entries' answers name and others'
+        do not: an answer that counts 日间照料中心、幸福小屋 does not count 设施, though its questions say it."""
+        kinds = []
+        for match in _COUNT_KIND.finditer(analysis.plain):
+            nouns = salient_nouns(match.group(1), self._vocab)
+            if nouns and match.group(1).endswith(nouns[-1]):
+                kinds.append(nouns[-1])
+        indices = list(indices)
+        return tuple(k for k in kinds if any(self.facts.says(i, k) for i in indices))
+
     def scored(
         self,
         evidence: Evidence,
@@ -237,10 +249,12 @@ class Decider:
         scope_terms: tuple[str, ...],
         factor: float = 1.0,
         contested: tuple[str, ...] = (),
+        counted: tuple[str, ...] = (),
     ) -> Scored:
         base = factor * self.base_score(evidence)
         gaps = self.gaps(analysis, evidence.index, scope_terms)
         missing = [k for k in contested if not self.facts.mentions(evidence.index, k)] if contested else []
+        missing += [k for k in counted if not self.facts.says(evidence.index, k)]
         if missing:
             gaps += (Gap(GapKind.ASK_KIND, "、".join(missing)),)
         # unexplained nouns are weak evidence on their own (the general lexicon is noisy): they lower the

@@ -158,8 +158,9 @@ class Matcher:
 
     # ----------------------------------------------------------------------------------------------
 
-    def rank(self, analysis: Analysis) -> Ranked:
-        """The shortlisted entries, scored with their gaps, best first (each checked when its place needs it)."""
+    def rank(self, analysis: Analysis, counted: tuple[str, ...] = ()) -> Ranked:
+        """The shortlisted entries, scored with their gaps, best first (each checked when its place needs it);
+        ``counted``: kinds of thing counted that an entry's answer must name (``Decider.counted_kinds``)."""
         decider = self.decider
         scope_terms = decider.scope_terms_in(analysis)
         found = {e.index: e for e in self.retriever.evidence(analysis)}
@@ -174,13 +175,15 @@ class Matcher:
         rest: dict[int, float] = {}
 
         def score(index: int) -> Scored:
-            best = decider.scored(found[index], analysis, scope_terms, contested=contested) if index in found else None
+            best = None
+            if index in found:
+                best = decider.scored(found[index], analysis, scope_terms, 1.0, contested, counted)
             # a long message is also judged by its asking clause alone, as long as the entry also explains the
             # rest of it (a generic clause such as 采用了哪几种方式 must not pull in an entry about something else);
             # not checked when even its evidence alone cannot beat the whole message's score (a gap only lowers it)
             bound = w.focus * decider.base_score(alone[index]) if index in alone else 0.0
             if index in alone and focus is not None and (best is None or bound > best.score):
-                s = decider.scored(alone[index], focus, scope_terms, w.focus, contested)
+                s = decider.scored(alone[index], focus, scope_terms, w.focus, contested, counted)
                 if best is None or s.score > best.score:
                     if not rest:  # how much of the rest of the message each entry explains, for all at once
                         rest.update(self.retriever.rest_coverage(analysis, sorted(alone)))
@@ -257,6 +260,10 @@ class Matcher:
         ranked = self.rank(analysis)
         if not ranked:
             return MatchResult(question=question, status=Status.NO_MATCH)
+        # the thing counted (养老设施建了多少个), which the best's answer does not name and another's does: ranked again
+        kinds = self.decider.counted_kinds(analysis, (s.index for s in itertools.islice(ranked, 1, 5)))
+        if kinds and not all(self.decider.facts.says(ranked[0].index, k) for k in kinds):
+            ranked = self.rank(analysis, kinds)
         t = self.thresholds
         best = ranked[0]
         counted = self.decider.counted_by(analysis)  # (全县有多少个行政村: the entry that states it, wherever it ranks)

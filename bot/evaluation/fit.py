@@ -37,13 +37,13 @@ GRID: dict[str, tuple[float, ...]] = {
 
 def cache_ranking(matcher: Matcher) -> None:
     """Rank each analysis once: when only the decision changes between runs, the ranking can be reused."""
-    cache: dict[tuple[str, str, frozenset[str]], Ranked] = {}
+    cache: dict[tuple[str, str, frozenset[str], tuple[str, ...]], Ranked] = {}
     rank = matcher.rank
 
-    def cached_rank(analysis: Analysis) -> Ranked:
-        key = (analysis.key, analysis.focus, analysis.asks)
+    def cached_rank(analysis: Analysis, counted: tuple[str, ...] = ()) -> Ranked:
+        key = (analysis.key, analysis.focus, analysis.asks, counted)
         if key not in cache:
-            cache[key] = rank(analysis)
+            cache[key] = rank(analysis, counted)
         return cache[key]
 
     matcher.rank = cached_rank  # type: ignore[method-assign]

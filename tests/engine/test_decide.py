@@ -187,3 +187,17 @@ def test_a_reply_is_the_same_whatever_the_processs_hash_seed() -> None:
 
     replies = {reply(seed) for seed in ("1", "2", "3", "4")}
     assert len(replies) == 1, replies
+
+
+@pytest.mark.parametrize("question", ["农村养老设施建了多少个", "农村养老设施建了多少个，乡镇社工站几个？"])
+def test_a_count_is_answered_by_the_entry_whose_answer_names_the_thing_counted(matcher: Matcher, question: str) -> None:
+    # 日间照料中心、幸福小屋80个 were built too, but only the 109 facilities are 农村养老服务设施
+    result = matcher.match(question)
+    first = result.parts[0] if result.parts else result
+    assert first.status is Status.ANSWERED and first.entry is not None
+    assert "109个" in first.entry.answer
+
+
+def test_the_thing_counted_does_not_widen_the_lead_of_an_entry_that_names_it(matcher: Matcher) -> None:
+    # the release never says how many firms the zone has: the 18 demonstration firms are not the answer
+    assert matcher.match("交城经济开发区现在入驻企业一共有多少家").status is not Status.ANSWERED
