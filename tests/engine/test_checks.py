@@ -835,3 +835,16 @@ def test_a_total_is_not_answered_with_what_was_added(matcher: Matcher, question:
 def test_what_was_added_is_answered(matcher: Matcher) -> None:
     result = matcher.match("开发区新增多少户高新技术企业")
     assert result.status is Status.ANSWERED and result.entry is not None and "10户" in result.entry.answer, result
+
+
+@pytest.mark.parametrize("question", ["全县招商引资多少项目", "交城全县四上企业多少"])
+def test_a_figure_asked_of_the_whole_county_is_not_answered_with_a_zones(matcher: Matcher, question: str) -> None:
+    # the release gives these only for the development zone (开发区近三年共招引项目23个, 开发区“四上”企业新增40户)
+    result = matcher.match(question)
+    assert result.status is not Status.ANSWERED
+    assert all(g.detail != "全县" for g in matcher.match(question.replace("全县", "开发区")).gaps)
+
+
+def test_a_figure_the_answer_states_of_the_county_answers_a_whole_county_question(matcher: Matcher) -> None:
+    result = matcher.match("全县高新技术企业多少户")
+    assert result.status is Status.ANSWERED and result.entry is not None and "40户" in result.entry.answer

@@ -297,6 +297,27 @@ def counted_in_a_part(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.AREA, noun))
 
 
+_WHOLE = tuple(ZH.words("county_whole"))  # 全县: the county as a whole
+_COUNTY_PART = ZH.pattern("county_part")  # 开发区, 乡镇: a part of the county
+
+
+@check(GapKind.AREA)
+def whole_asked_of_a_part(f: EntryFacts, q: Asked) -> None:
+    """全县招商引资多少项目 where the entry gives 开发区近三年共招引项目23个: a figure asked of the county as a whole
+    (全县) that the entry's answer states only of a part of it (a zone, a township) the message does not name, and
+    never of the county."""
+    analysis, home = q.analysis, f.vocabulary.home_names
+    whole = (*_WHOLE, *("全" + name for name in home))
+    if analysis.checks or not analysis.asks & {"count", "money"} or not any(w in analysis.message for w in whole):
+        return
+    said = f.said_as_typed(q.index)
+    if any(name in said for name in (*whole, *home)):
+        return
+    parts = [m.group(0) for m in _COUNTY_PART.finditer(said)]
+    if parts and not any(part in analysis.message for part in parts):
+        q.found.append(Gap(GapKind.AREA, whole[0]))
+
+
 def _figures_before(said: str, counted: str) -> list[int]:
     """Where each figure that counts ``counted`` begins (62 of 山区62个行政村, 300 of 300余个)."""
     found, pos = [], 0
