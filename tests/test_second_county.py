@@ -389,3 +389,8 @@ def test_another_thing_after_a_measure_is_asked_that_measure(jiaokou_matcher: Ma
     # (read as 农村多少, with the whole subject replaced, it would be the 95 villages)
     result = jiaokou_matcher.match("城镇居民人均可支配收入多少 农村的呢")
     assert [p.entry.id for p in result.parts if p.entry is not None] == ["econ-urban-income", "econ-rural-income"]
+
+
+def test_the_second_countys_head_is_its_county_head(jiaokou_matcher: Matcher) -> None:
+    result = jiaokou_matcher.match("县长叫什么名字")  # not one of the three 副县长 who attended
+    assert result.status is Status.ANSWERED and result.entry is not None and "李刚" in result.entry.answer

@@ -55,6 +55,7 @@ _PHRASE_WORDS = ZH.pattern("phrase_words")  # words that join a phrase or state 
 _WHERE_ONE_IS = ZH.pattern("where_one_is")  # the words before a place that say the resident is there (我在)
 _KIND_WHAT = ZH.pattern("kind_what")
 _COUNT_KIND = ZH.pattern("count_kind")
+_DEPUTY = ZH.chars("deputy")  # 副: 副县长 is not the 县长 asked for
 
 
 def _keywords_only(analysis: Analysis) -> bool:
@@ -231,6 +232,24 @@ class Decider:
         indices = list(indices)
         return tuple(k for k in kinds if any(k in self.facts.said_as_typed(i) for i in indices))
 
+    def _states_kind(self, index: int, kind: str, analysis: Analysis) -> bool:
+        """Whether the entry states a kind of thing asked for (县长): not when its answer says it only as another
+        role (副县长) that the message does not ask."""
+        if not self.facts.mentions(index, kind):
+            return False
+        said = self.facts.said_as_typed(index)
+        found = positions(kind, said)
+        if not found or pinyin_key(_DEPUTY + kind) in pinyin_key(analysis.plain):  # (付县长: a typo of 副县长)
+            return True
+        return any(said[max(0, p - len(_DEPUTY)) : p] != _DEPUTY for p in found)
+
+    def counts_kind(self, index: int, kind: str) -> bool:
+        """Whether the entry's answer names a kind of thing counted (设施), or counts it by one of its characters
+        as the measure word (4镇3乡 counts 乡镇)."""
+        if self.facts.says(index, kind):
+            return True
+        return re.search(r"\d(?:" + "|".join(map(re.escape, kind)) + ")", self.facts.said_as_typed(index)) is not None
+
     def counted_kinds(self, analysis: Analysis, indices: Iterable[int]) -> tuple[str, ...]:
         """The kinds of thing counted (养老设施建了多少个: 设施) that some of these entries' answers name and others'
         do not: an answer that counts 日间照料中心、幸福小屋 does not count 设施, though its questions say it."""
@@ -240,7 +259,7 @@ class Decider:
             if nouns and match.group(1).endswith(nouns[-1]):
                 kinds.append(nouns[-1])
         indices = list(indices)
-        return tuple(k for k in kinds if any(self.facts.says(i, k) for i in indices))
+        return tuple(k for k in kinds if any(self.counts_kind(i, k) for i in indices))
 
     def scored(
         self,
@@ -253,8 +272,8 @@ class Decider:
     ) -> Scored:
         base = factor * self.base_score(evidence)
         gaps = self.gaps(analysis, evidence.index, scope_terms)
-        missing = [k for k in contested if not self.facts.mentions(evidence.index, k)] if contested else []
-        missing += [k for k in counted if not self.facts.says(evidence.index, k)]
+        missing = [k for k in contested if not self._states_kind(evidence.index, k, analysis)] if contested else []
+        missing += [k for k in counted if not self.counts_kind(evidence.index, k)]
         if missing:
             gaps += (Gap(GapKind.ASK_KIND, "、".join(missing)),)
         # unexplained nouns are weak evidence on their own (the general lexicon is noisy): they lower the

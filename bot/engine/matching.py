@@ -262,7 +262,7 @@ class Matcher:
             return MatchResult(question=question, status=Status.NO_MATCH)
         # the thing counted (养老设施建了多少个), which the best's answer does not name and another's does: ranked again
         kinds = self.decider.counted_kinds(analysis, (s.index for s in itertools.islice(ranked, 1, 5)))
-        if kinds and not all(self.decider.facts.says(ranked[0].index, k) for k in kinds):
+        if kinds and not all(self.decider.counts_kind(ranked[0].index, k) for k in kinds):
             ranked = self.rank(analysis, kinds)
         t = self.thresholds
         best = ranked[0]

@@ -201,3 +201,14 @@ def test_a_count_is_answered_by_the_entry_whose_answer_names_the_thing_counted(m
 def test_the_thing_counted_does_not_widen_the_lead_of_an_entry_that_names_it(matcher: Matcher) -> None:
     # the release never says how many firms the zone has: the 18 demonstration firms are not the answer
     assert matcher.match("交城经济开发区现在入驻企业一共有多少家").status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("县长叫什么名字", "刘大鹏"), ("交城县长叫啥名字", "刘大鹏"), ("讲养老的副县长叫啥", "郭强"), ("讲养老的付县长叫啥", "郭强")],
+)
+def test_a_deputy_is_not_the_head_asked_for(matcher: Matcher, question: str, name: str) -> None:
+    # 郭强 is 副县长: the 县长 in his title is another role (付: a typo of 副 asks the deputy)
+    result = matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and name in result.entry.answer
+
