@@ -241,6 +241,10 @@ class Decider:
         found = positions(kind, said)
         if not found or pinyin_key(_DEPUTY + kind) in pinyin_key(analysis.plain):  # (付县长: a typo of 副县长)
             return True
+        # a deputy is called by surname and the role (崔县长 for 副县长崔维廷)
+        surnames = {name[0] for name in self.facts.people_in(index)}
+        if any(analysis.plain[p - 1] in surnames for p in positions(kind, analysis.plain) if p > 0):
+            return True
         return any(said[max(0, p - len(_DEPUTY)) : p] != _DEPUTY for p in found)
 
     def counts_kind(self, index: int, kind: str) -> bool:

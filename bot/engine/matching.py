@@ -260,13 +260,14 @@ class Matcher:
         ranked = self.rank(analysis)
         if not ranked:
             return MatchResult(question=question, status=Status.NO_MATCH)
+        counted = self.decider.counted_by(analysis)  # (全县有多少个行政村: the entry that states it, wherever it ranks)
         # the thing counted (养老设施建了多少个), which the best's answer does not name and another's does: ranked again
-        kinds = self.decider.counted_kinds(analysis, (s.index for s in itertools.islice(ranked, 1, 5)))
+        others = (s.index for s in itertools.islice(ranked, 1, 5))
+        kinds = () if counted else self.decider.counted_kinds(analysis, others)
         if kinds and not all(self.decider.counts_kind(ranked[0].index, k) for k in kinds):
             ranked = self.rank(analysis, kinds)
         t = self.thresholds
         best = ranked[0]
-        counted = self.decider.counted_by(analysis)  # (全县有多少个行政村: the entry that states it, wherever it ranks)
         best = next((s for s in ranked if s.index in counted and not s.gaps), best) if counted else best
         second, concurs = self._runner_up(analysis, ranked, question)
         model = self.decision

@@ -90,9 +90,9 @@ def test_cache_ranking_ranks_each_analysis_once(small_kb: KnowledgeBase) -> None
     calls: list[str] = []
     rank = matcher.rank
 
-    def counting(analysis: Analysis) -> list:  # type: ignore[type-arg]
+    def counting(analysis: Analysis, counted: tuple[str, ...] = ()) -> list:  # type: ignore[type-arg]
         calls.append(analysis.key)
-        return rank(analysis)
+        return rank(analysis, counted)
 
     matcher.rank = counting  # type: ignore[method-assign]
     cache_ranking(matcher)

@@ -55,6 +55,8 @@ def kinds_asked(f: EntryFacts, q: Asked) -> None:
     given = f.gives(index) - f.disclaimed(analysis, index)
     if given & {"purpose", "reason"}:
         given |= {"purpose", "reason"}  # what a thing serves answers 为啥要 (why do it), as a reason does 为了啥
+    if "person" in given and "person" in analysis.asks:
+        given |= {"names"}  # a person's name asked (主持人叫啥名): the person the answer names
     q.found += [Gap(GapKind(f"ask:{kind}")) for kind in sorted(analysis.asks - given - {"examples"})]
 
 

@@ -62,6 +62,27 @@ def who_on_another_topic(f: EntryFacts, q: Asked) -> None:
             q.found.append(Gap(GapKind.ASK_PERSON, "、".join(topics[:2])))
 
 
+_ROLE_ASKED = ZH.pattern("role_asked")
+_DOER = ZH.chars("role_doer")  # 人: 主持人 is who 主持
+
+
+@check(GapKind.ASK_PERSON)
+def role_never_named(f: EntryFacts, q: Asked) -> None:
+    """义望合金老板是谁: a role asked who holds it, which the entry's answer never names (nor the verb of a doer in
+    人: 主持人 is who 主持), is a person the entry does not give; a name it gives is someone else's."""
+    if q.has(GapKind.ASK_PERSON):
+        return
+    focus = q.analysis.focus
+    for match in _ROLE_ASKED.finditer(focus):
+        role = match.group("role")
+        if role not in segment(focus):
+            continue  # (发布会长文章: no 会长)
+        doing = role[: -len(_DOER)] if role.endswith(_DOER) and len(role) > 2 else role
+        if not f.says(q.index, role) and not f.says(q.index, doing):
+            q.found.append(Gap(GapKind.ASK_PERSON, role))
+            return
+
+
 @check(GapKind.COMPARE)
 def compared_with_another(f: EntryFacts, q: Asked) -> None:
     """比磷酸二铵高多少: the thing compared with must be what the entry compares with (尿素)."""
