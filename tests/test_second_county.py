@@ -394,3 +394,21 @@ def test_another_thing_after_a_measure_is_asked_that_measure(jiaokou_matcher: Ma
 def test_the_second_countys_head_is_its_county_head(jiaokou_matcher: Matcher) -> None:
     result = jiaokou_matcher.match("县长叫什么名字")  # not one of the three 副县长 who attended
     assert result.status is Status.ANSWERED and result.entry is not None and "李刚" in result.entry.answer
+
+
+@pytest.mark.parametrize(
+    ("message", "facts"),
+    [
+        ("森林覆盖率多少林木绿化率呢", ["42.41%", "65.43%"]),
+        ("食用菌年产量多少产值呢", ["2.5万吨", "3亿元"]),
+        ("交口人口多少那面积呢还有几个乡镇", ["95313人", "1259.92平方公里", "4镇3乡"]),
+    ],
+)
+def test_an_ask_run_on_by_another_thing_alone_is_an_ask_of_its_own(
+    jiaokou_matcher: Matcher, message: str, facts: list[str]
+) -> None:
+    # (read as one ask, 林木绿化率 was declined for want of 覆盖率, 产值 for want of 产量)
+    result = jiaokou_matcher.match(message)
+    assert result.status is Status.ANSWERED and len(result.parts) == len(facts)
+    for part, fact in zip(result.parts, facts, strict=True):
+        assert part.status is Status.ANSWERED and part.entry is not None and fact in part.entry.answer
