@@ -848,3 +848,11 @@ def test_a_figure_asked_of_the_whole_county_is_not_answered_with_a_zones(matcher
 def test_a_figure_the_answer_states_of_the_county_answers_a_whole_county_question(matcher: Matcher) -> None:
     result = matcher.match("全县高新技术企业多少户")
     assert result.status is Status.ANSWERED and result.entry is not None and "40户" in result.entry.answer
+
+
+def test_what_a_thing_is_about_asks_an_explanation_not_a_reason(matcher: Matcher) -> None:
+    # 怎么回事 was read as 为什么 and the honour's entry, which gives no reason, lost to the list of speakers
+    for question in ("钙都是怎么回事", "鈣都是怎麼回事"):
+        result = matcher.match(question)
+        assert result.status is Status.ANSWERED and result.entry is not None
+        assert result.entry.id == "fert-honour-calcium-capital"
