@@ -265,7 +265,8 @@ class Matcher:
         others = (s.index for s in itertools.islice(ranked, 1, 5))
         kinds = () if counted else self.decider.counted_kinds(analysis, others)
         if kinds and not all(self.decider.counts_kind(ranked[0].index, k) for k in kinds):
-            ranked = self.rank(analysis, kinds)
+            again = self.rank(analysis, kinds)  # (kept when an entry that names it comes first: not 创新平台有几个)
+            ranked = again if all(self.decider.counts_kind(again[0].index, k) for k in kinds) else ranked
         t = self.thresholds
         best = ranked[0]
         best = next((s for s in ranked if s.index in counted and not s.gaps), best) if counted else best

@@ -212,3 +212,9 @@ def test_a_deputy_is_not_the_head_asked_for(matcher: Matcher, question: str, nam
     result = matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None and name in result.entry.answer
 
+
+
+def test_a_count_whose_kind_no_close_entry_names_keeps_its_answer(matcher: Matcher) -> None:
+    # no entry's answer says 平台: the overview of the platforms still counts them
+    result = matcher.match("咱县创新平台有几个")
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == "tech-platforms-overview"
