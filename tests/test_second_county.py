@@ -412,3 +412,10 @@ def test_an_ask_run_on_by_another_thing_alone_is_an_ask_of_its_own(
     assert result.status is Status.ANSWERED and len(result.parts) == len(facts)
     for part, fact in zip(result.parts, facts, strict=True):
         assert part.status is Status.ANSWERED and part.entry is not None and fact in part.entry.answer
+
+
+def test_a_one_character_thing_asked_is_not_answered_by_an_entry_that_never_names_it(jiaokou_matcher: Matcher) -> None:
+    # 交口有啥树 read like 交口有什么矿 (the minerals); the release's trees (树种139个) are another entry's
+    result = jiaokou_matcher.match("交口有啥树")
+    assert result.status is not Status.ANSWERED or (result.entry is not None and "树" in result.entry.answer)
+    assert jiaokou_matcher.match("交口有啥矿").status is Status.ANSWERED

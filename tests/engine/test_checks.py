@@ -856,3 +856,8 @@ def test_what_a_thing_is_about_asks_an_explanation_not_a_reason(matcher: Matcher
         result = matcher.match(question)
         assert result.status is Status.ANSWERED and result.entry is not None
         assert result.entry.id == "fert-honour-calcium-capital"
+
+
+def test_a_persons_age_is_not_answered_with_their_post(matcher: Matcher) -> None:
+    result = matcher.match("交城县长刘大鹏今年多大")  # the release gives no age
+    assert result.status is not Status.ANSWERED

@@ -62,6 +62,15 @@ def who_on_another_topic(f: EntryFacts, q: Asked) -> None:
             q.found.append(Gap(GapKind.ASK_PERSON, "、".join(topics[:2])))
 
 
+@check(GapKind.ASK_KIND)
+def one_character_never_named(f: EntryFacts, q: Asked) -> None:
+    """交口有啥树: a message whose subject is one character (树, 煤, 菌) is about that thing; an entry that never
+    names it (交口有什么矿's entry) does not answer, however like its questions the rest of the message is."""
+    subject = subject_of(q.analysis.key, f.vocabulary)
+    if len(subject) == 1 and "\u4e00" <= subject <= "\u9fff" and not f.mentions(q.index, subject):
+        q.found.append(Gap(GapKind.ASK_KIND, subject))
+
+
 _ROLE_ASKED = ZH.pattern("role_asked")
 _DOER = ZH.chars("role_doer")  # 人: 主持人 is who 主持
 
