@@ -135,8 +135,13 @@ def lean_back(
     多少户 国家级的呢) after an answered part, read with that part's subject (``followup.leaning_parts``), in
     ``results``. ``alone``: which parts were answered alone; ``read``: decides one text as a part; ``as_person``: a
     question with its 他/她 replaced by the person an entry names. A part answered alone keeps its answer unless a
-    reading is answered about the other thing it names, by another entry than the part before it."""
+    reading is answered about the other thing it names, by another entry than the part before it, and its own answer
+    is not already one (on the topic of the part before, stating the thing, and not the part before's entry)."""
     for i, readings in leaning_parts(parts, alone, decider.vocabulary).items():
+        own, before = results[i], results[i - 1]
+        kept = own.entry != before.entry and _same_topic(own, before) and _states_named(decider, kb, own, parts[i])
+        if alone[i] and kept:
+            continue  # answered alone about that thing, on the same topic (省级的呢: the 29 provincial firms)
         # 他/她 after a part that asks who (发布会开场是谁介绍的，他是什么职务): the person its answer names
         if points_at_person(parts[i - 1], parts[i]):
             readings = as_person(parts[i], results[i - 1].entry) or readings

@@ -144,6 +144,8 @@ def test_he_after_a_question_of_who_is_the_person_the_answer_named(matcher: Matc
     [
         # alone, 国家级的呢 was answered with an honour of 2018 (国家外贸转型升级基地); it asks the part before's count
         ("省级专精特新企业多少户 国家级的呢", ["29户", "1户"]),
+        # answered alone on the part before's topic, it keeps its answer (read as 省级小巨人, it was the overview)
+        ("国家级小巨人有几家 省级的呢", ["1户", "29户"]),
         # each names only another thing: both ask what the first part asks (who presented it)
         ("开发区介绍人是谁？城乡融合呢？养老呢？", ["王向前", "崔维廷", "郭强"]),
     ],
