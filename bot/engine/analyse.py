@@ -416,6 +416,8 @@ _SECOND_MEASURE = ZH.pattern("second_measure")  # 企业多少户总产能: the 
 _ASKED_MEASURE = ZH.chars("asked_measure")
 _BARE_MEASURE = ZH.pattern("bare_measure")
 
+_ANOTHER_YEAR = re.compile("^(?:那么|那)?(?:" + ZH.source("follow_up.elliptical_year") + ")的?(?:呢|吗)[?？。！!]*$")
+
 Pick = Callable[[Sequence[tuple[str, ...]]], tuple[str, ...]]  # which reading of asks run together to keep
 
 
@@ -505,7 +507,8 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary, pick:
             parts += [f"{context}{item.strip()}{listed.group(2)}" for item in items]  # type: ignore[union-attr]
             context = ""
             continue
-        if parts and not _has_subject(key, vocab) and not _says_enough(key):
+        another_year = _ANOTHER_YEAR.match(folded.strip()) is not None  # (2030年呢: asks of that year)
+        if parts and not _has_subject(key, vocab) and not _says_enough(key) and not another_year:
             parts[-1] += "，" + clause  # "有多少", "是真的吗": about the part before
             continue
         parts.append(context + clause)

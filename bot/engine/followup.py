@@ -119,6 +119,8 @@ def only_another(current: str) -> bool:
     if elliptical is None or _ASKING.search(elliptical.group("other")):
         return False
     other = elliptical.group("other")
+    if _PATTERNS["elliptical_year"].fullmatch(other):
+        return True  # (2030年呢: what the part before asked of 2025年)
     words, nouns = segment(other), noun_lexicon()
     # a thing (铝土矿, 农村) or a kind of it (省级, 护理型), not begun by a verb (not 能开车上去吗, 是真的吗, 对吗)
     return not verb_like(words[0]) and (any(w in nouns for w in words) or _KIND.search(other) is not None)

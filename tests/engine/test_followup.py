@@ -146,6 +146,8 @@ def test_he_after_a_question_of_who_is_the_person_the_answer_named(matcher: Matc
         ("省级专精特新企业多少户 国家级的呢", ["29户", "1户"]),
         # answered alone on the part before's topic, it keeps its answer (read as 省级小巨人, it was the overview)
         ("国家级小巨人有几家 省级的呢", ["1户", "29户"]),
+        # a year alone asks what the part before asked of its year (2030's capacity, not the 2025 addition)
+        ("2025年新增产能多少 2030年呢", ["100万吨", "600万吨"]),
         # each names only another thing: both ask what the first part asks (who presented it)
         ("开发区介绍人是谁？城乡融合呢？养老呢？", ["王向前", "崔维廷", "郭强"]),
     ],
