@@ -262,6 +262,8 @@ class Decider:
             nouns = salient_nouns(match.group(1), self._vocab)
             if nouns and match.group(1).endswith(nouns[-1]):
                 kinds.append(nouns[-1])
+        if not kinds:
+            return ()  # (the entries are not read: they may not be scored yet)
         indices = list(indices)
         return tuple(k for k in kinds if any(self.counts_kind(i, k) for i in indices))
 
