@@ -419,3 +419,11 @@ def test_a_one_character_thing_asked_is_not_answered_by_an_entry_that_never_name
     result = jiaokou_matcher.match("交口有啥树")
     assert result.status is not Status.ANSWERED or (result.entry is not None and "树" in result.entry.answer)
     assert jiaokou_matcher.match("交口有啥矿").status is Status.ANSWERED
+
+
+def test_how_many_times_one_figure_is_another_is_worked_out(jiaokou_matcher: Matcher) -> None:
+    # the entry quotes both incomes but states no ratio; 农村 alone is measured by 收入 too (not its 95 villages)
+    result = jiaokou_matcher.match("交口城镇居民收入是农村的几倍")
+    assert result.comparison is not None and result.comparison.times
+    assert (result.comparison.first_figure, result.comparison.second_figure) == ("20825元", "8180元")
+    assert result.comparison.amount == "约2.5"

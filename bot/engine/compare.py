@@ -108,7 +108,7 @@ def compared_pair(message: str) -> Compared | None:
             if measure and measure not in _ANY_MEASURE:
                 # 掌上办和集中办哪个事项多: the things' 事项 (a thing that names it already keeps its name)
                 first, second = (t if t.endswith(measure) else t + measure for t in (first, second))
-            first, second = _measure_shared(first, second)
+            first, second = _measure_lent(*_measure_shared(first, second))
             first, second = _at_that_time(*(_without_own_figure(t) for t in (first, second)))
             if len(first) >= 2 and len(second) >= 2:
                 asked = _ASKED.format(a=first, b=second)
@@ -131,6 +131,15 @@ def _measure_shared(first: str, second: str) -> tuple[str, str]:
         if _OWN_FIGURE.search(thing) and measure and not _MEASURE_ENDS.search(alone):
             shared = (alone.rstrip("的那这") + "的" + measure.group(0), other)
             return shared[::-1] if flip else shared
+    return first, second
+
+
+def _measure_lent(first: str, second: str) -> tuple[str, str]:
+    """Two things compared where only the first names its measure (城镇居民收入是农村的几倍): the second is
+    measured by it too (农村收入), not by whatever it alone is asked (农村有多少: its villages)."""
+    measure = _MEASURE_ENDS.search(first)
+    if measure and not _MEASURE_ENDS.search(second) and not _OWN_FIGURE.search(second):
+        return first, second.rstrip("的") + measure.group(0)
     return first, second
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..knowledge.model import Entry
+from ..language import ZH
 from ..language.english import EnglishReader
 from ..language.text import Normalizer, bigrams
 from .analyse import another_value_stated
@@ -21,6 +22,7 @@ from .result import MatchResult, Status
 __all__ = ["Comparisons"]
 
 _LETTERS = re.compile(r"[a-z]{2}")
+_TIMES = ZH.pattern("comparison_stated_times")  # 倍: the answer states the ratio itself
 
 
 class Comparisons:
@@ -51,8 +53,9 @@ class Comparisons:
                 comparison = compare(pair, direct.entry, direct.entry, self._normalizer)
                 if comparison is not None:
                     return replace(direct, comparison=comparison)
-                if self._names_both(direct.entry, pair):
-                    return None  # the entry that compares the two answers the message as it is
+                if self._names_both(direct.entry, pair) and (pair.op != "ratio" or _TIMES.search(direct.entry.answer)):
+                    return None  # the entry that compares the two answers the message as it is (not 几倍 of an
+                    # entry that gives the two figures and no ratio: they are worked out)
                 # an entry that names one of the two things (联合研发项目 of 联合研发项目是合作协议的几倍): the two
                 # asked as both facts
         result = self._match(pair.asked)
