@@ -427,3 +427,9 @@ def test_how_many_times_one_figure_is_another_is_worked_out(jiaokou_matcher: Mat
     assert result.comparison is not None and result.comparison.times
     assert (result.comparison.first_figure, result.comparison.second_figure) == ("20825元", "8180元")
     assert result.comparison.amount == "约2.5"
+
+
+def test_why_a_thing_is_called_so_is_explained_by_the_reason_given(jiaokou_matcher: Matcher) -> None:
+    # 是因为1931年……: the reason the release gives is what 为什么叫 asks (it was the county's founding)
+    result = jiaokou_matcher.match("交口为什么叫老区县")
+    assert result.status is Status.ANSWERED and result.entry is not None and "晋西游击队" in result.entry.answer

@@ -28,6 +28,7 @@ _ENGLISH_FRAME = frozenset(ZH.words("english_frame"))
 _ORDINAL = ZH.pattern("ordinal")
 _FIRST = ZH.pattern("first")  # 第一个 is 率先, 首批, 居首
 _QUOTED_NAME = ZH.pattern("quoted_name")
+_EXPLAINED_BY_REASON = ZH.pattern("explained_by_reason")
 _NAME_ASKED_OF = ZH.pattern("name_asked_of")
 _NAME_LONGEST = 12  # characters a name may run before or between the asked words
 _PARTICLE = ZH.pattern("particles")  # (的, 在, 是 … end a name read backwards)
@@ -55,6 +56,8 @@ def kinds_asked(f: EntryFacts, q: Asked) -> None:
     given = f.gives(index) - f.disclaimed(analysis, index)
     if given & {"purpose", "reason"}:
         given |= {"purpose", "reason"}  # what a thing serves answers 为啥要 (why do it), as a reason does 为了啥
+    if "reason" in given and _EXPLAINED_BY_REASON.search(analysis.focus):
+        given |= {"explain"}  # (为什么叫老区县: 是因为……)
     if "person" in given and "person" in analysis.asks:
         given |= {"names"}  # a person's name asked (主持人叫啥名): the person the answer names
     q.found += [Gap(GapKind(f"ask:{kind}")) for kind in sorted(analysis.asks - given - {"examples"})]
