@@ -223,6 +223,7 @@ def _clauses(normalizer: Normalizer, question: str) -> list[tuple[str, bool, str
 
 # a yes/no check of a figure: as typed (a question mark alone will do), or in the normalised clause
 HEARSAY = ZH.pattern("hearsay")  # 听说, 有人讲, 我舅舅说: what follows was heard, a claim
+_HEARD_OF = ZH.pattern("heard_of_something")  # 有个什么5G平台: something heard of, not asked
 _CHECK = re.compile(ZH.question_pattern("check").pattern + "|" + HEARSAY.pattern)
 _ALTERNATIVES = ZH.pattern("alternatives")
 # a statement with a question mark ("是500万？") checks a figure; "占了多少？" asks one
@@ -490,7 +491,8 @@ def asking_parts(normalizer: Normalizer, question: str, vocab: Vocabulary, pick:
         # (a clause that names a thing and ends in a question mark after a question asks the same of it:
         # 国家级小巨人企业有几户？省级专精特新？)
         marked = bool(parts) and clause.strip() in ended and _has_subject(key, vocab) and not re.search(r"\d", key)
-        if not QUESTION_MARK.search(folded) and not marked:
+        heard = bool(HEARSAY.search(folded) and _HEARD_OF.search(folded)) and not folded.rstrip().endswith(("？", "?"))
+        if (not QUESTION_MARK.search(folded) or heard) and not marked:  # (听说社区有个什么5G平台，能帮老人干啥)
             context += clause + "，"
             pending.append(clause)
             continue

@@ -861,3 +861,10 @@ def test_what_a_thing_is_about_asks_an_explanation_not_a_reason(matcher: Matcher
 def test_a_persons_age_is_not_answered_with_their_post(matcher: Matcher) -> None:
     result = matcher.match("交城县长刘大鹏今年多大")  # the release gives no age
     assert result.status is not Status.ANSWERED
+
+
+def test_a_thing_heard_of_with_an_indefinite_what_is_the_context_of_the_ask_after_it(matcher: Matcher) -> None:
+    # 有个什么5G平台 tells what was heard; 能帮老人干啥 asks of it (it got the 社工站's 三帮四查)
+    result = matcher.match("我奶奶在星河华府住，听说社区有个什么5G平台，能帮老人干啥")
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert result.entry.id == "elder-xinghe-5g-platform" and not result.parts
