@@ -270,6 +270,19 @@ def _figures(clause: str) -> list[tuple[float, str]]:
     ]
 
 
+def _of_the_thing(clause: str, figures: list[float], unit: str, words: set[str]) -> list[float]:
+    """Of a clause's figures in one unit, those whose counted noun (the words right after the figure: 99个行政村,
+    109个农村养老服务设施) shares words with the claim's, when some do and some do not (设施是99个 is not of 99个
+    行政村); else all of them."""
+    counted = [
+        (float(n.group(0)), bigrams(clause[m.end() : m.end() + 8]))
+        for m in _PATTERNS["figure"].finditer(clause)
+        if (n := _DIGITS.search(m.group(0))) is not None and _same_unit(unit, _unit(m.group(0)))
+    ]
+    named = [n for n, after in counted if after & words]
+    return named if named and len(named) < len(counted) else figures
+
+
 def _unit(figure: str) -> str:
     """A figure's unit without its number and rough words (180多亿 → 亿, 5.4万立方米 → 万立方米; 10亿元 is 10亿)."""
     unit = re.sub(r"[\d.余多]|个(?=[余多]?[万亿])", "", figure).removesuffix("元")
@@ -388,7 +401,9 @@ def _judge_figure(value: ClaimedValue, said_text: str) -> Verdict | None:
     claimed, unit = float(number.group(0)), _unit(value.said)
     words = bigrams(value.clause.replace(value.said, ""))
     same_unit = [
-        (c, f) for c in _CLAUSES.split(said_text) if (f := [n for n, u in _figures(c) if _same_unit(unit, u)])
+        (c, _of_the_thing(c, f, unit, words))
+        for c in _CLAUSES.split(said_text)
+        if (f := [n for n, u in _figures(c) if _same_unit(unit, u)])
     ]
     if not same_unit and unit[:1] in _MAGNITUDES:
         # the same unit with another magnitude (3亿吨 of 300万吨): the stated figure in the claim's magnitude

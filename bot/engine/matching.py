@@ -431,9 +431,9 @@ class Matcher:
                 )
                 if several is not None:
                     return replace(several, question=question)
-            if checked:
-                return replace(result, claim=judge_claim(checked[0], result.entry, self.normalizer, vocab))
-            return result
+            judged = [judge_claim(v, result.entry, self.normalizer, vocab) for v in checked]  # (half wrong
+            differs = [c for c in judged if c is not None and c.verdict is Verdict.DIFFERS]  # is not right)
+            return replace(result, claim=differs[0] if differs else judged[0]) if checked else result
         if other_value:
             claim = Claim(value_said(result.gaps[0].detail, folded, result.entry), Verdict.DIFFERS)
             return replace(result, status=Status.ANSWERED, gaps=(), claim=claim)

@@ -311,3 +311,15 @@ def test_the_reporters_name_asked_is_the_byline(matcher: Matcher) -> None:
     # 记者叫啥名字 asks a person, as 负责人叫什么 does: the byline, not an entry about names in general
     result = matcher.match("【村支书转】交城专场那篇报道署名的记者叫啥名字")  # (a forwarded message)
     assert result.status is Status.ANSWERED and result.entry is not None and "冀美丽" in result.entry.answer, result
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("我二舅说交城高新技术企业有50户 全市第一 对不对", "50户"),  # half wrong: the rank holds, the count does not
+        ("听说全县农村养老设施是99个", "99个"),  # 99 counts the villages, not the 109 facilities
+    ],
+)
+def test_a_claim_half_wrong_or_of_another_thing_is_not_confirmed(matcher: Matcher, message: str, said: str) -> None:
+    result = matcher.match(message)
+    assert result.claim is not None and result.claim.verdict is Verdict.DIFFERS and said in result.claim.said
