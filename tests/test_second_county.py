@@ -433,3 +433,10 @@ def test_why_a_thing_is_called_so_is_explained_by_the_reason_given(jiaokou_match
     # 是因为1931年……: the reason the release gives is what 为什么叫 asks (it was the county's founding)
     result = jiaokou_matcher.match("交口为什么叫老区县")
     assert result.status is Status.ANSWERED and result.entry is not None and "晋西游击队" in result.entry.answer
+
+
+@pytest.mark.parametrize("message", ["城镇和农村收入差多少", "城镇收入比农村多多少"])
+def test_a_difference_of_two_figures_one_entry_quotes_is_worked_out(jiaokou_matcher: Matcher, message: str) -> None:
+    # the measure named once is each thing's (城镇 alone is the towns: 辖4镇3乡); the entry quotes both incomes
+    result = jiaokou_matcher.match(message)
+    assert result.comparison is not None and result.comparison.amount == "12645元"

@@ -135,11 +135,13 @@ def _measure_shared(first: str, second: str) -> tuple[str, str]:
 
 
 def _measure_lent(first: str, second: str) -> tuple[str, str]:
-    """Two things compared where only the first names its measure (城镇居民收入是农村的几倍): the second is
-    measured by it too (农村收入), not by whatever it alone is asked (农村有多少: its villages)."""
-    measure = _MEASURE_ENDS.search(first)
-    if measure and not _MEASURE_ENDS.search(second) and not _OWN_FIGURE.search(second):
-        return first, second.rstrip("的") + measure.group(0)
+    """Two things compared where only one names its measure (城镇居民收入是农村的几倍, 城镇和农村收入差多少): the
+    other is measured by it too (农村收入), not by whatever it alone is asked (农村有多少: its villages)."""
+    for thing, other, flip in ((first, second, False), (second, first, True)):
+        measure = _MEASURE_ENDS.search(thing)
+        if measure and not _MEASURE_ENDS.search(other) and not _OWN_FIGURE.search(other):
+            lent = (thing, other.rstrip("的") + measure.group(0))
+            return lent[::-1] if flip else lent  # (城镇和农村收入差多少: 城镇收入)
     return first, second
 
 

@@ -54,10 +54,17 @@ class Comparisons:
                 if comparison is not None:
                     return replace(direct, comparison=comparison)
                 if self._names_both(direct.entry, pair) and (pair.op != "ratio" or _TIMES.search(direct.entry.answer)):
-                    return None  # the entry that compares the two answers the message as it is (not 几倍 of an
-                    # entry that gives the two figures and no ratio: they are worked out)
+                    # the entry that compares the two answers the message as it is, unless the two asked as both
+                    # facts are worked out (城镇收入比农村多多少 of an entry that quotes both incomes)
+                    both = self._compared(question, pair)
+                    return both if both is not None and both.comparison is not None else None
                 # an entry that names one of the two things (联合研发项目 of 联合研发项目是合作协议的几倍): the two
                 # asked as both facts
+        return self._compared(question, pair)
+
+    def _compared(self, question: str, pair: Compared) -> MatchResult | None:
+        """The two things compared asked as both facts (A和B各有多少), and their figures compared."""
+        worked_out = pair.op != "which"
         result = self._match(pair.asked)
         if result.compound and result.status is not Status.ANSWERED and not worked_out:
             return replace(result, question=question)  # one of the two is not stated: not the other one alone
