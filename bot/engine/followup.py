@@ -157,9 +157,12 @@ def leaning_on_things(
     leaning = (
         (i, lean_on(parts[i - 1], parts[i]))
         for i in range(1, len(parts))
-        if alone[i - 1]
-        and not only_another(parts[i])  # (国家级小巨人有几家 省级的呢: leaning_parts reads it)
-        and (not now[i] or (alone[i] and not names_a_thing(fold(parts[i]), names())))
+        if not only_another(parts[i])  # (国家级小巨人有几家 省级的呢: leaning_parts reads it)
+        and (
+            (alone[i - 1] and (not now[i] or (alone[i] and not names_a_thing(fold(parts[i]), names()))))
+            # (开发区投资多少 修了几条路: a part before that names a thing, answered or not)
+            or (alone[i] and not names_a_thing(fold(parts[i]), names()) and names_a_thing(fold(parts[i - 1]), names()))
+        )
     )
     return {i: leaned for i, leaned in leaning if leaned}
 

@@ -139,3 +139,12 @@ def test_when_something_began_is_not_an_ask_of_its_own(matcher: Matcher) -> None
     result = matcher.match("啥时候开始实施多少个城乡公路项目")
     entries = {p.entry.id for p in (result, *result.parts) if p.entry is not None}
     assert entries == {"urban-roads"}, result
+
+
+def test_an_ask_naming_no_thing_leans_on_a_thing_named_before_though_that_ask_was_not_answered(
+    matcher: Matcher,
+) -> None:
+    # 修了几条路 alone got the county's 28 road projects; after 开发区投资多少 it asks of the zone (27 main roads)
+    result = matcher.match("开发区投资多少 修了几条路")
+    answers = [p.entry.answer for p in result.parts if p.entry is not None] or [result.entry.answer if result.entry else ""]
+    assert any("27条主干道" in a for a in answers) and not any("28个城乡公路" in a for a in answers)
