@@ -441,3 +441,8 @@ def test_a_difference_of_two_figures_one_entry_quotes_is_worked_out(jiaokou_matc
     # the measure named once is each thing's (城镇 alone is the towns: 辖4镇3乡); the entry quotes both incomes
     result = jiaokou_matcher.match(message)
     assert result.comparison is not None and result.comparison.amount == "12645元"
+
+
+def test_a_capacity_the_release_does_not_give_is_not_answered(jiaokou_matcher: Matcher) -> None:
+    # the release says only that an energy-storage station is being built (装机容量 is a measure it never states)
+    assert jiaokou_matcher.match("储能电站装机容量多大").status is not Status.ANSWERED
