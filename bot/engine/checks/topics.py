@@ -67,8 +67,8 @@ _ONE_CHARACTER_KEY = 12  # the longest message (normalised) that one character m
 
 @check(GapKind.ASK_KIND)
 def one_character_never_named(f: EntryFacts, q: Asked) -> None:
-    """交口有啥树: a message whose subject is one character (树, 煤, 菌) is about that thing; an entry that never
-    names it (交口有什么矿's entry) does not answer, however like its questions the rest of the message is."""
+    """某县有啥树: a message whose subject is one character (树, 煤, 菌) is about that thing; an entry that never
+    names it (某县有什么矿's entry) does not answer, however like its questions the rest of the message is."""
     if len(q.analysis.key) > _ONE_CHARACTER_KEY:
         return  # (a longer message names more than one character)
     subject = subject_of(q.analysis.key, f.vocabulary)
