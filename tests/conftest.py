@@ -194,3 +194,10 @@ async def bot_app(
     recording.clear()
     yield app, recording
     await app.shutdown()
+
+
+def assert_parts_state(result: Any, facts: list[str]) -> None:
+    """A compound reply: answered, one part per fact, each answered by an entry whose answer states its fact."""
+    assert result.status.value == "answered" and len(result.parts) == len(facts), result
+    for part, fact in zip(result.parts, facts, strict=True):
+        assert part.status.value == "answered" and part.entry is not None and fact in part.entry.answer, part

@@ -23,6 +23,7 @@ from bot.knowledge.load import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.storage import Storage
 from bot.tg.app import build_application
+from tests.conftest import assert_parts_state
 from tests.tg_fakes import RecordingRequest, message_update
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -409,10 +410,7 @@ def test_an_ask_run_on_by_another_thing_alone_is_an_ask_of_its_own(
     jiaokou_matcher: Matcher, message: str, facts: list[str]
 ) -> None:
     # (read as one ask, 林木绿化率 was declined for want of 覆盖率, 产值 for want of 产量)
-    result = jiaokou_matcher.match(message)
-    assert result.status is Status.ANSWERED and len(result.parts) == len(facts)
-    for part, fact in zip(result.parts, facts, strict=True):
-        assert part.status is Status.ANSWERED and part.entry is not None and fact in part.entry.answer
+    assert_parts_state(jiaokou_matcher.match(message), facts)
 
 
 def test_a_one_character_thing_asked_is_not_answered_by_an_entry_that_never_names_it(jiaokou_matcher: Matcher) -> None:

@@ -13,6 +13,7 @@ from bot.engine.followup import only_another, resolved
 from bot.engine.matching import Matcher, Status
 from bot.knowledge.model import KnowledgeBase
 from bot.language import Vocabulary
+from tests.conftest import assert_parts_state
 
 
 def test_another_thing_of_the_same_kind_takes_its_place(kb: KnowledgeBase) -> None:
@@ -155,10 +156,7 @@ def test_he_after_a_question_of_who_is_the_person_the_answer_named(matcher: Matc
 def test_a_part_that_names_only_another_thing_asks_what_the_part_before_asked(
     matcher: Matcher, message: str, facts: list[str]
 ) -> None:
-    result = matcher.match(message)
-    assert result.status is Status.ANSWERED and len(result.parts) == len(facts)
-    for part, fact in zip(result.parts, facts, strict=True):
-        assert part.status is Status.ANSWERED and part.entry is not None and fact in part.entry.answer
+    assert_parts_state(matcher.match(message), facts)
 
 
 def test_a_part_that_names_another_thing_keeps_its_own_answer_when_no_reading_is_answered(matcher: Matcher) -> None:
