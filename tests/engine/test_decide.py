@@ -218,3 +218,9 @@ def test_a_count_whose_kind_no_close_entry_names_keeps_its_answer(matcher: Match
     # no entry's answer says 平台: the overview of the platforms still counts them
     result = matcher.match("咱县创新平台有几个")
     assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == "tech-platforms-overview"
+
+
+def test_a_deputy_asked_who_is_not_the_head(matcher: Matcher) -> None:
+    # 副县长是谁 read like 县长是谁 and got 刘大鹏 (县委副书记、县长); the kind asked (副县长) is contested now
+    result = matcher.match("副县长是谁")
+    assert result.entry is None or "副县长" in result.entry.answer
