@@ -444,3 +444,10 @@ def test_a_difference_of_two_figures_one_entry_quotes_is_worked_out(jiaokou_matc
 def test_a_capacity_the_release_does_not_give_is_not_answered(jiaokou_matcher: Matcher) -> None:
     # the release says only that an energy-storage station is being built (装机容量 is a measure it never states)
     assert jiaokou_matcher.match("储能电站装机容量多大").status is not Status.ANSWERED
+
+
+@pytest.mark.parametrize("question", ["交口和那些县接壤", "交口东边临近那些县"])
+def test_neighbours_in_everyday_words_are_the_neighbours(jiaokou_matcher: Matcher, question: str) -> None:
+    # 接壤, 临近, 挨着 and the release's 相邻 are one group of every base's everyday words (common_synonyms)
+    result = jiaokou_matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == "profile-neighbors"
