@@ -27,7 +27,6 @@ __all__ = [
     "names_elsewhere",
     "one_of_its_questions",
     "piece_reader",
-    "reads_another",
     "tells",
 ]
 
@@ -116,7 +115,7 @@ def _states_named(decider: Decider, kb: KnowledgeBase, result: MatchResult, part
     return index is not None and all(decider.facts.mentions(index, n) for n in nouns)
 
 
-def reads_another(decider: Decider, kb: KnowledgeBase, again: MatchResult, part: str, before: MatchResult) -> bool:
+def _reads_another(decider: Decider, kb: KnowledgeBase, again: MatchResult, part: str, before: MatchResult) -> bool:
     """Whether ``again``, a part that names only another thing (国家级的呢) read with the part ``before`` it, is
     answered about that thing: by an entry that states it and is not the one ``before`` was answered by."""
     return again.status is Status.ANSWERED and again.entry != before.entry and _states_named(decider, kb, again, part)
@@ -139,17 +138,14 @@ def lean_back(
     is not already one (on the topic of the part before, stating the thing, and not the part before's entry)."""
     for i, readings in leaning_parts(parts, alone, decider.vocabulary).items():
         own, before = results[i], results[i - 1]
-        kept = own.entry != before.entry and _same_topic(own, before) and _states_named(decider, kb, own, parts[i])
-        if alone[i] and kept:
+        if alone[i] and _same_topic(own, before) and _reads_another(decider, kb, own, parts[i], before):
             continue  # answered alone about that thing, on the same topic (省级的呢: the 29 provincial firms)
         # 他/她 after a part that asks who (发布会开场是谁介绍的，他是什么职务): the person its answer names
         if points_at_person(parts[i - 1], parts[i]):
-            readings = as_person(parts[i], results[i - 1].entry) or readings
+            readings = as_person(parts[i], before.entry) or readings
         for reading in readings:
             again = read(reading)
-            if again.status is Status.ANSWERED and (
-                not alone[i] or (again.entry != results[i - 1].entry and _states_named(decider, kb, again, parts[i]))
-            ):
+            if _reads_another(decider, kb, again, parts[i], before) if alone[i] else again.status is Status.ANSWERED:
                 results[i] = replace(again, question=parts[i])
                 break
 

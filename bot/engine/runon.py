@@ -91,7 +91,7 @@ def _grammar_cut(
         return _through_de(folded, words, starts, after, second)  # 打造啥名片|民生创享, 哪家公司建的|哪位院士
     before = _FILLER.sub("", folded[: ask.start()])
     counted_before = any(before.endswith(w) for w in words if len(w) >= 2 and w in noun_lexicon())
-    return end if counted_before else after  # 床位一共多少张|护理型床位, but 庞泉沟镇几个村|试点
+    return end if counted_before else after  # 床位一共多少张|护理型床位, but 某镇几个村|试点
 
 
 def _through_de(folded: str, words: list[str], starts: list[int], at: int, second: int) -> int:
@@ -152,13 +152,10 @@ def lean_on(previous: str, current: str) -> str:
     """``current``, an ask that names no thing of its own (增长了多少, 产量多少), asked of the thing ``previous``
     asks about: what comes before its question word (一般公共预算收入增长了多少), less its measure when
     ``current`` asks another (煤炭储量多少 → 煤炭产量多少); "" when ``previous`` names nothing before it."""
-    asked = _ASK.search(previous)
-    # (the clause that asks, not the story before it: 想给奶奶打听打听，县里养老机构一共)
-    thing = _CLAUSE.split(previous[: asked.start()] if asked else previous)[-1].strip()
+    thing, without_measure, _, _ = _asked_of(previous)
     current = current.strip().lstrip("、，,和及与跟")
     if _MEASURE_IN.search(current):
-        while (measure := _MEASURES.search(thing)) is not None and measure.start() > 0:
-            thing = thing[: measure.start()]
+        thing = without_measure
     return thing + current if len(thing) >= 2 and current else ""
 
 
@@ -166,14 +163,20 @@ def of_another(previous: str, other: str) -> str:
     """What ``previous`` asks, from its measure on, asked of ``other``, a message that names only another thing
     (城镇居民人均可支配收入多少 → 农村的呢: 农村收入多少; 煤炭可采储量多少 → 铝土矿呢: 铝土矿储量多少); "" when
     ``previous`` asks no measure of a thing before it."""
+    _, _, measure, asking = _asked_of(previous)
+    return other + measure + asking if measure and asking and other else ""
+
+
+def _asked_of(previous: str) -> tuple[str, str, str, str]:
+    """What ``previous`` asks of: the thing before its question word, in the clause that asks (not the story before
+    it: 想给奶奶打听打听，县里养老机构一共), that thing less the measures it ends in, the first of those measures
+    (煤炭可采储量 → 煤炭可采储量, 煤炭可采, 储量), and the ask from its question word on ("" when it has none)."""
     asked = _ASK.search(previous)
-    if asked is None:
-        return ""
-    thing = _CLAUSE.split(previous[: asked.start()])[-1].strip()
-    measure = None
-    while (last := _MEASURES.search(thing)) is not None and last.start() > 0:
-        measure, thing = last, thing[: last.start()]
-    return other + measure.group(0) + previous[asked.start() :] if measure is not None and other else ""
+    thing = _CLAUSE.split(previous[: asked.start()] if asked else previous)[-1].strip()
+    bare, measure = thing, ""
+    while (last := _MEASURES.search(bare)) is not None and last.start() > 0:
+        bare, measure = bare[: last.start()], last.group(0)
+    return thing, bare, measure, previous[asked.start() :] if asked else ""
 
 
 def as_one(readings: Sequence[tuple[str, ...]]) -> tuple[str, ...]:

@@ -236,7 +236,7 @@ _WHOLE_COUNTY = tuple(ZH.words("county_whole"))  # 全县: the county as a whole
 @check(GapKind.SUBJECT)
 def county_itself_asked(f: EntryFacts, q: Asked) -> None:
     """某县在哪, 某县有多大: a message whose only subject is the county itself is about the county as a whole; an
-    entry whose answer never names the county (庞泉沟镇的三个村) says nothing of it."""
+    entry whose answer never names the county (某镇的三个村) says nothing of it."""
     home = f.vocabulary.home_names
     plain = q.analysis.plain
     if not q.analysis.asks <= _WHERE_OR_SIZE or not any(name in plain for name in home):
