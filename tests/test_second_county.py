@@ -451,3 +451,21 @@ def test_neighbours_in_everyday_words_are_the_neighbours(jiaokou_matcher: Matche
     # 接壤, 临近, 挨着 and the release's 相邻 are one group of every base's everyday words (common_synonyms)
     result = jiaokou_matcher.match(question)
     assert result.status is Status.ANSWERED and result.entry is not None and result.entry.id == "profile-neighbors"
+
+
+def test_a_thing_asked_after_the_words_that_narrow_it_must_be_one_the_release_gives(jiaokou_matcher: Matcher) -> None:
+    # 啥特色美食 asks for 美食, which the release never names: not the three labels (老区县、生态县、资源县)
+    assert jiaokou_matcher.match("交口都有些啥特色美食").status is not Status.ANSWERED
+    labels = jiaokou_matcher.match("交口有什么特色")
+    assert labels.status is Status.ANSWERED and labels.entry is not None and "老区县" in labels.entry.answer
+
+
+def test_a_measure_of_a_one_character_thing_is_that_things_not_another_things(jiaokou_matcher: Matcher) -> None:
+    # 镁 and 铝 are things of the release (铝镁产业): their output is not the coal's, nor a coal mine's capacity
+    for question in ("交口的镁产量多少", "交口铝产能多少万吨"):
+        assert jiaokou_matcher.match(question).status is not Status.ANSWERED, question
+    coal = jiaokou_matcher.match("交口煤产量多少")
+    assert coal.status is Status.ANSWERED and coal.entry is not None and "336.52万吨" in coal.entry.answer
+    # 没 sounds like 煤 and names no thing: a homophone typo, still the coal's output
+    typo = jiaokou_matcher.match("交口没产量多少")
+    assert typo.status is Status.ANSWERED and typo.entry is not None and typo.entry.id == coal.entry.id

@@ -175,7 +175,23 @@ def asked_nouns(text: str, vocab: Vocabulary) -> list[str]:
             found.append(nouns_before[-1])
         if nouns_after and re.sub(_MEASURE_FIRST, "", after).startswith(nouns_after[0]):
             found.append(nouns_after[0])
+        elif narrowed := _narrowed_noun(re.sub(_MEASURE_FIRST, "", text[match.end() : match.end() + 8]), vocab):
+            found.append(narrowed)
     return list(dict.fromkeys(found))
+
+
+_WORD_RUN = re.compile("^[\u4e00-\u9fff]+")
+
+
+def _narrowed_noun(after: str, vocab: Vocabulary) -> str:
+    """The noun asked for after the frame words of asking that narrow it (什么特色小吃: 小吃), the words after the
+    question word up to the first that is not a Chinese character; else ''."""
+    run = _WORD_RUN.match(after)
+    if not run:
+        return ""
+    rest = vocab.frame.sub(" ", run.group(0)).lstrip()
+    nouns = salient_nouns(rest, vocab)
+    return nouns[0] if nouns and rest != run.group(0) and rest.startswith(nouns[0]) else ""
 
 
 def salient_nouns(text: str, vocab: Vocabulary) -> list[str]:

@@ -176,6 +176,10 @@ class EntryFacts:
         """Whether the entry's answer or quote (not its questions) states the word: as typed, or by its synonym."""
         return word in self.said_as_typed(index) or self._normalizer.canonical_term(word) in self.said(index)
 
+    def writes(self, index: int, word: str) -> bool:
+        """Whether the entry states the word as written (normalised or as typed), not by sound."""
+        return word in self._retriever.entry_text(index) or word in self.plain_text(index)
+
     def mentions(self, index: int, word: str) -> bool:
         """Whether the entry states the word: normalised, as typed, or by sound (a homophone typo)."""
         return (
@@ -499,6 +503,10 @@ class EntryFacts:
             for section, who in source.speakers.items()
             if any(name in who and name in entry.answer for name in self._presenters)
         )
+
+    def character_known_to_base(self, character: str) -> bool:
+        """Whether some entry states this one character (as written, not by sound)."""
+        return self._retriever.states_character(character)
 
     def known_to_base(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's index."""

@@ -28,7 +28,10 @@ from ..language import ZH
 from ..language.datacache import cached_parse, package_file
 from ..language.ime import PinyinReader
 
-__all__ = ["counties_in", "load_lexicons", "noun_lexicon", "nouns_in", "pinyin_reader", "segment", "verb_like"]
+__all__ = [
+    "counties_in", "load_lexicons", "noun_lexicon", "nouns_in", "one_character_noun", "pinyin_reader", "segment",
+    "verb_like",
+]
 
 _COUNTY_SUFFIXES = ZH.chars("county_suffixes")
 _READER_TEXT_LIMIT = 5_000  # above this many entries the pinyin reader learns the base's words from keywords only
@@ -50,6 +53,13 @@ def noun_lexicon() -> Container[str]:
         return _lexicons()[0]
 
 
+def one_character_noun(character: str) -> bool:
+    """Whether jieba's dictionary tags this one character a noun (镁, 煤, 铁), not a verb or measure (没, 张)."""
+    with _LEXICON_LOCK:
+        nouns = _lexicons()[2]
+    return character in nouns
+
+
 def verb_like(word: str) -> bool:
     """Whether jieba's dictionary tags the word a verb (成立, 召开, 当选), and never a noun."""
     with _LEXICON_LOCK:
@@ -57,8 +67,9 @@ def verb_like(word: str) -> bool:
     return word in verbs
 
 
-_DICTIONARY_FORMAT = 4  # of the cache file
-_NOUN, _VERB = 1, 2  # a word's class in the dictionary's class table (0: neither)
+_DICTIONARY_FORMAT = 5  # of the cache file
+_NOUN, _VERB, _ONE_NOUN = 1, 2, 3  # a word's class in the dictionary's class table (0: neither; 3: a noun of one
+# character, which noun_lexicon leaves out)
 try:
     _MARISA_VERSION = metadata.version("marisa-trie")
 except metadata.PackageNotFoundError:  # pragma: no cover - installed some other way
@@ -109,6 +120,8 @@ def _parse_dictionary(data: bytes) -> tuple[bytes, bytes, bytes, int]:
         by_id[at] = counts[word]
         if len(word) >= 2:
             classes[at] = _NOUN if tags[word] in _NOUN_TAGS else _VERB if tags[word] in _VERB_TAGS else 0
+        elif tags[word] == "n":
+            classes[at] = _ONE_NOUN
     return trie.tobytes(), by_id.tobytes(), bytes(classes), max(map(len, words))
 
 
@@ -142,9 +155,9 @@ def _dictionary() -> _Dictionary:
 
 
 @cache
-def _lexicons() -> tuple[_WordClass, _WordClass]:
+def _lexicons() -> tuple[_WordClass, _WordClass, _WordClass]:
     dictionary = _dictionary()
-    return _WordClass(dictionary, _NOUN), _WordClass(dictionary, _VERB)
+    return _WordClass(dictionary, _NOUN), _WordClass(dictionary, _VERB), _WordClass(dictionary, _ONE_NOUN)
 
 
 def segment(text: str) -> list[str]:

@@ -227,6 +227,10 @@ class Retriever:
         """Whether some entry states the word: every bigram of it is in the base's character index."""
         return _every_bigram_in(self.chars, word)
 
+    def states_character(self, character: str) -> bool:
+        """Whether some entry states this character."""
+        return bool((self.chars.gram_ids([ord(character)]) >= 0).all())
+
     def sounds_stated(self, word: str) -> bool:
         """Whether some entry states a word that sounds like this one (四行 typed for 四星): every bigram of its
         pinyin key is in the base's sound index."""

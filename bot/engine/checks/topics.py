@@ -19,7 +19,7 @@ from ..analyse import (
 )
 from ..facts import EntryFacts
 from ..gaps import Gap, GapKind
-from ..lexicon import counties_in, noun_lexicon, nouns_in, segment, verb_like
+from ..lexicon import counties_in, noun_lexicon, nouns_in, one_character_noun, segment, verb_like
 from .registry import Asked, check
 
 WHO = ZH.pattern("who")  # 谁, 哪位: a question of who
@@ -62,6 +62,8 @@ def who_on_another_topic(f: EntryFacts, q: Asked) -> None:
             q.found.append(Gap(GapKind.ASK_PERSON, "、".join(topics[:2])))
 
 
+_MEASURED_UNIT = re.compile("(?:" + ZH.source("run_on_units") + ")$")
+_MEASURE_LAST = re.compile("(?:" + ZH.source("measures") + ")$")
 _ONE_CHARACTER_KEY = 12  # the longest message (normalised) that one character may be all the subject of
 
 
@@ -71,8 +73,13 @@ def one_character_never_named(f: EntryFacts, q: Asked) -> None:
     names it (某县有什么矿's entry) does not answer, however like its questions the rest of the message is."""
     if len(q.analysis.key) > _ONE_CHARACTER_KEY:
         return  # (a longer message names more than one character)
-    subject = subject_of(q.analysis.key, f.vocabulary)
-    if len(subject) == 1 and "\u4e00" <= subject <= "\u9fff" and not f.mentions(q.index, subject):
+    # (the measure and the unit it ends in are what is asked of it: 某县镁产量多少, 铝产能多少万吨)
+    subject = _MEASURE_LAST.sub("", _MEASURED_UNIT.sub("", subject_of(q.analysis.key, f.vocabulary)))
+    if len(subject) != 1 or not "\u4e00" <= subject <= "\u9fff":
+        return
+    # a noun the base states is meant as typed (镁 is not a typo of 煤); another character may be a homophone typo
+    meant = one_character_noun(subject) and f.character_known_to_base(subject)
+    if not f.writes(q.index, subject) and (meant or not f.mentions(q.index, subject)):
         q.found.append(Gap(GapKind.ASK_KIND, subject))
 
 
