@@ -469,3 +469,19 @@ def test_a_measure_of_a_one_character_thing_is_that_things_not_another_things(ji
     # 没 sounds like 煤 and names no thing: a homophone typo, still the coal's output
     typo = jiaokou_matcher.match("交口没产量多少")
     assert typo.status is Status.ANSWERED and typo.entry is not None and typo.entry.id == coal.entry.id
+
+
+@pytest.mark.parametrize(
+    ("claim", "holds"),
+    [
+        ("食用菌是2015年开始试种的吧", False),  # 2015 is the year of 推广; 试种 began in 2012
+        ("香菇是2012年推广的吧", False),
+        ("听说交口香菇是2012年开始试种的", True),
+        ("香菇2015年开始大力推广的吧", True),
+    ],
+)
+def test_a_year_claimed_for_an_event_is_checked_against_that_events_year(
+    jiaokou_matcher: Matcher, jiaokou: KnowledgeBase, claim: str, holds: bool
+) -> None:
+    reply = render_text(jiaokou_matcher.match(claim), jiaokou)
+    assert reply.startswith("对") if holds else reply.startswith("不对"), reply

@@ -20,6 +20,7 @@ from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary, alternation
 from ..language.text import Normalizer, bigrams, chinese_numerals_to_digits, positions, shares_as_percent
 from .analyse import EXCLUSIVE, another_value_stated, unit_class
+from .lexicon import segment
 
 __all__ = [
     "Claim",
@@ -356,7 +357,33 @@ def judge_claim(value: ClaimedValue, entry: Entry, normalizer: Normalizer, vocab
         titles = [t for t in re.split(_TITLE_JOINED, value.said) if t]
         stated = all(re.search("(?<!副)" + re.escape(t), said_text) is not None for t in titles)
         return Claim(value.said, Verdict.HOLDS if stated else Verdict.DIFFERS)
+    if value.kind == "year":
+        return Claim(value.said, _judge_year(value, said_text))
     return Claim(value.said, Verdict.HOLDS if value.said in said_text else Verdict.DIFFERS)
+
+
+_EVENT_ASPECT = frozenset(ZH.words("claim_event_aspect"))
+
+
+def _judge_year(value: ClaimedValue, said_text: str) -> Verdict:
+    """A year holds when the entry states it, and the event the claim dates is not one the entry dates by another
+    year (2015年开始试种 of 2012年起试种，2015年开始推广: 试种 is dated 2012). Each year of the entry dates the words
+    after it, up to the next year."""
+    if value.said not in said_text:
+        return Verdict.DIFFERS
+    years = list(_PATTERNS["year"].finditer(said_text))
+    dated: dict[str, str] = {}
+    for at, found in enumerate(years):
+        end = years[at + 1].start() if at + 1 < len(years) else len(said_text)
+        dated[found.group(0)] = dated.get(found.group(0), "") + said_text[found.end() : end]
+    if len(dated) < 2:
+        return Verdict.HOLDS
+    event = value.clause.replace(value.said, " ")
+    words = [w for w in segment(event) if len(w) >= 2 and w not in _EVENT_ASPECT and not w.isdigit()]
+    own = dated.get(value.said, "")
+    others = [text for year, text in dated.items() if year != value.said]
+    another = any(w not in own and any(w in text for text in others) for w in words)
+    return Verdict.DIFFERS if another else Verdict.HOLDS
 
 
 def _judge_rank(value: ClaimedValue, said_text: str, areas: tuple[str, ...]) -> Verdict:
