@@ -85,7 +85,7 @@ GAP_KINDS = {
     "total": "总数（材料只给了新增或升级的{detail}）",
     "ask:measure": "“{detail}”",
     "counted": "{detail}（材料里统计的是别的）",
-    "area": "“{detail}”的总数",
+    "area": "“{detail}”的数字",
     "number": "“{detail}”这个数",
     "period": "“{detail}”的数字",
 }

@@ -485,3 +485,15 @@ def test_a_year_claimed_for_an_event_is_checked_against_that_events_year(
 ) -> None:
     reply = render_text(jiaokou_matcher.match(claim), jiaokou)
     assert reply.startswith("对") if holds else reply.startswith("不对"), reply
+
+
+@pytest.mark.parametrize("question", ["交口县城常住人口多少", "县城有多少人", "交口县城面积1259.92平方公里对吗"])
+def test_a_figure_asked_of_the_county_town_is_not_the_whole_countys(
+    jiaokou_matcher: Matcher, jiaokou: KnowledgeBase, question: str
+) -> None:
+    # the release gives the county's 常住人口95313人 and 国土总面积1259.92平方公里, never the town's
+    result = jiaokou_matcher.match(question)
+    assert result.status is not Status.ANSWERED
+    assert not render_text(result, jiaokou).startswith("对")
+    whole = jiaokou_matcher.match("交口常住人口多少")
+    assert whole.status is Status.ANSWERED and whole.entry is not None and "95313" in whole.entry.answer

@@ -22,7 +22,7 @@ from bot.knowledge.model import KnowledgeBase
         ("交城硝基复合肥产业去年产值是多少", "去年"),  # nor last year's
         ("交城的万人发明专利授权数比上一年增长了多少", "上1年"),  # the entry states no growth over a year
         ("开发区危化停车场能停多少辆车", "车辆数"),  # the car park is named, its vehicles never counted
-        ("交城县有几所大学？", "“交城县”的总数"),  # 全国30余所高校 are the partners across the country
+        ("交城县有几所大学？", "“交城县”的数字"),  # 全国30余所高校 are the partners across the country
         ("28个城乡公路项目里最长的一条是哪条路", "最"),  # which is the longest: the release ranks none of them
     ],
 )

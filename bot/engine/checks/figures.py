@@ -318,6 +318,26 @@ def whole_asked_of_a_part(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.AREA, whole[0]))
 
 
+_PLACE_PART = ZH.pattern("county_place_part")  # 县城, 开发区: a place within the county
+
+
+@check(GapKind.AREA)
+def part_asked_of_the_whole(f: EntryFacts, q: Asked) -> None:
+    """县城常住人口多少 where the entry gives the county's 常住人口95313人: a figure asked of a place within the county
+    (县城, 开发区) that the entry's answer states of the whole county and never of that place."""
+    analysis, home = q.analysis, f.vocabulary.home_names
+    if not analysis.asks & {"count", "money", "area", "per"} and not analysis.checks:
+        return
+    parts = [m.group(0) for m in _PLACE_PART.finditer(analysis.plain)]
+    if not parts or any(f.mentions(q.index, part) for part in parts):
+        return
+    said = f.said_as_typed(q.index)
+    # (the county's own name before 县城 names the county's town: 某县城 is 某县 + 县城, not the county)
+    rest = _PLACE_PART.sub(" ", analysis.plain)
+    if any(w in said for w in (*_WHOLE, *home)) and not any(w in rest for w in _WHOLE):
+        q.found.append(Gap(GapKind.AREA, parts[0]))
+
+
 def _figures_before(said: str, counted: str) -> list[int]:
     """Where each figure that counts ``counted`` begins (62 of 山区62个行政村, 300 of 300余个)."""
     found, pos = [], 0
