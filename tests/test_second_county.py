@@ -497,3 +497,10 @@ def test_a_figure_asked_of_the_county_town_is_not_the_whole_countys(
     assert not render_text(result, jiaokou).startswith("对")
     whole = jiaokou_matcher.match("交口常住人口多少")
     assert whole.status is Status.ANSWERED and whole.entry is not None and "95313" in whole.entry.answer
+
+
+def test_people_counted_by_taking_part_are_not_the_population(jiaokou_matcher: Matcher, jiaokou: KnowledgeBase) -> None:
+    # 几个人出席 counts those at the conference; the county's 常住人口95313人 counts everyone
+    reply = render_text(jiaokou_matcher.match("发布会哪天开的，谁主持，几个人出席"), jiaokou)
+    assert "2024年12月18日" in reply and "赵凤昌" in reply and "95313" not in reply
+    assert "95313" in render_text(jiaokou_matcher.match("交口住着多少人"), jiaokou)

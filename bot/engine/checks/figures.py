@@ -56,6 +56,21 @@ def counts_another_thing(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.COUNTED, unit + noun))
 
 
+_TAKING_PART = ZH.pattern("taking_part")  # 出席, 参加, 发言: what makes people the ones counted at an event
+
+
+@check(GapKind.COUNTED)
+def people_counted_by_what_they_do(f: EntryFacts, q: Asked) -> None:
+    """几个人出席 where the entry counts the county's 常住人口: people counted by taking part in something (出席,
+    参加, 发言) are those the entry says took part; an entry that never names the taking part counts other people."""
+    if q.analysis.counted != "person" or q.has(GapKind.COUNTED):
+        return
+    doing = [m.group(0) for m in _TAKING_PART.finditer(q.analysis.plain)]
+    missing = [w for w in doing if not f.mentions(q.index, w)]
+    if missing:
+        q.found.append(Gap(GapKind.COUNTED, missing[0]))
+
+
 @check(GapKind.COUNTED)
 def counts_what_the_noun_names(f: EntryFacts, q: Asked) -> None:
     """几个乡镇 where the entry's figures count 乡镇社工站 and 乡镇卫生院: the noun asked only names what the entry
