@@ -504,3 +504,13 @@ def test_people_counted_by_taking_part_are_not_the_population(jiaokou_matcher: M
     reply = render_text(jiaokou_matcher.match("发布会哪天开的，谁主持，几个人出席"), jiaokou)
     assert "2024年12月18日" in reply and "赵凤昌" in reply and "95313" not in reply
     assert "95313" in render_text(jiaokou_matcher.match("交口住着多少人"), jiaokou)
+
+
+@pytest.mark.parametrize("question", ["副县长有哪些", "副县长是谁"])
+def test_a_title_several_people_hold_is_answered_with_all_of_them(jiaokou_matcher: Matcher, question: str) -> None:
+    # each deputy has an entry of their own; the entry that names all three answers, not one of them
+    result = jiaokou_matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None
+    assert all(name in result.entry.answer for name in ("王琳", "白玉明", "尹永彪")), result.entry.answer
+    one = jiaokou_matcher.match("王琳是什么职务")
+    assert one.status is Status.ANSWERED and one.entry is not None and "副县长" in one.entry.answer

@@ -12,6 +12,7 @@ not (the reply says what is missing and gives the closest fact, cited); ``ambigu
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ _WHERE_ONE_IS = ZH.pattern("where_one_is")  # the words before a place that say 
 _KIND_WHAT = ZH.pattern("kind_what")
 _COUNT_KIND = ZH.pattern("count_kind")
 _DEPUTY = ZH.chars("deputy")  # 副: 副县长 is not the 县长 asked for
+_PERSON_TITLES = tuple(sorted(ZH.words("person_titles"), key=len, reverse=True))  # 副县长, 县长, 主任 …
+_WHO = ZH.pattern("who")
 
 
 def _keywords_only(analysis: Analysis) -> bool:
@@ -349,6 +352,28 @@ class Decider:
         stated = {i: whole_counts(self._entries[i].answer, noun, home, unit) for i in found}
         figures = set().union(*stated.values()) if stated else set()
         return tuple(i for i, f in stated.items() if f) if len(figures) == 1 else ()
+
+    def names_every_holder(self, analysis: Analysis, ranked: Sequence[Scored]) -> Scored | None:
+        """副县长有哪些, 副县长是谁: a title asked with no name, which close entries each give one holder of; the entry
+        that names every one of them (the speakers' list) answers, not one of them. None when there is none."""
+        title = next((t for t in _PERSON_TITLES if t in analysis.plain), "")
+        asked = analysis.asks & {"which", "person", "names"} or _WHO.search(analysis.plain)
+        if not title or not asked or any(name in analysis.message for name in self._names):
+            return None
+        close = [s for s in itertools.islice(ranked, 5) if not s.gaps and s.score >= self.thresholds.suggest]
+        held = {s.index: self._holders(s.index, title) for s in close}
+        singles = set().union(*(h for h in held.values() if len(h) == 1))
+        return next((s for s in close if len(singles) >= 2 and singles <= held[s.index]), None)
+
+    def _holders(self, index: int, title: str) -> set[str]:
+        """The names the entry's answer gives the title to (副县长王向前, 王琳是交口县委常委、副县长)."""
+        answer = self._entries[index].answer
+        lone = "" if title[0] in _DEPUTY else f"(?<!{_DEPUTY})"  # (县长 is not 副县长)
+        return {
+            name for name in self._names
+            if re.search(f"{lone}{re.escape(title)}[^，。；、]?{re.escape(name)}", answer)
+            or re.search(f"{re.escape(name)}是[^，。；]{{0,8}}{lone}{re.escape(title)}", answer)
+        }
 
     def confident(self, score: float, second: float) -> bool:
         t = self.thresholds

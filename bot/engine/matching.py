@@ -262,14 +262,14 @@ class Matcher:
             return MatchResult(question=question, status=Status.NO_MATCH)
         counted = self.decider.counted_by(analysis)  # (全县有多少个行政村: the entry that states it, wherever it ranks)
         # the thing counted (养老设施建了多少个), which the best's answer does not name and another's does: ranked again
-        others = (s.index for s in itertools.islice(ranked, 1, 5))
-        kinds = () if counted else self.decider.counted_kinds(analysis, others)
+        nearby = (s.index for s in itertools.islice(ranked, 1, 5))  # (read only when a kind is counted)
+        kinds = () if counted else self.decider.counted_kinds(analysis, nearby)
         if kinds and not all(self.decider.counts_kind(ranked[0].index, k) for k in kinds):
             again = self.rank(analysis, kinds)  # (kept when an entry that names it comes first: not 创新平台有几个)
             ranked = again if all(self.decider.counts_kind(again[0].index, k) for k in kinds) else ranked
         t = self.thresholds
-        best = ranked[0]
-        best = next((s for s in ranked if s.index in counted and not s.gaps), best) if counted else best
+        best = next((s for s in ranked if s.index in counted and not s.gaps), ranked[0]) if counted else ranked[0]
+        best = (every := self.decider.names_every_holder(analysis, ranked)) or best  # (副县长有哪些: names them all)
         second, concurs = self._runner_up(analysis, ranked, question)
         model = self.decision
         if model is None:
@@ -278,6 +278,7 @@ class Matcher:
                 decider.confident(best.score, second)
                 or decider.quotes_alone(question, best.index, second)
                 or best.index in counted  # (a fact looked up is as sure as a high score)
+                or best is every
             )
         else:
             answers = model.answers(self._features(question, ranked, second, concurs, part))

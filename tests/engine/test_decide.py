@@ -224,3 +224,10 @@ def test_a_deputy_asked_who_is_not_the_head(matcher: Matcher) -> None:
     # 副县长是谁 read like 县长是谁 and got 刘大鹏 (县委副书记、县长); the kind asked (副县长) is contested now
     result = matcher.match("副县长是谁")
     assert result.entry is None or "副县长" in result.entry.answer
+    # three deputies spoke, each in an entry of their own: the speakers' list names them all
+    for question in ("副县长是谁", "副县长有哪些"):
+        listed = matcher.match(question)
+        assert listed.status is Status.ANSWERED and listed.entry is not None, question
+        assert all(n in listed.entry.answer for n in ("崔维廷", "王向前", "郭强")), listed.entry.answer
+    head = matcher.match("县长是谁")
+    assert head.entry is not None and "刘大鹏" in head.entry.answer and "郭强" not in head.entry.answer
