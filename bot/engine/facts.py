@@ -79,6 +79,7 @@ def same_areas(vocab: Vocabulary, term: str) -> tuple[str, ...]:
     return next((group for group in vocab.area_groups if term in group), (term,))
 
 _MONEY_SUM = ZH.pattern("money_sum")
+_QUOTE_MARKS = re.compile("[“”‘’「」\"]")
 _CHECKED_FIGURE = SlottedPattern(ZH.source("checked_figure"), "{number}")  # a figure checked (是不是500张)
 _CHECKED_SUM = SlottedPattern(ZH.source("checked_sum"), "{number}")
 _ROUGH_FIGURE = ZH.pattern("rough_figure")
@@ -175,6 +176,15 @@ class EntryFacts:
     def says(self, index: int, word: str) -> bool:
         """Whether the entry's answer or quote (not its questions) states the word: as typed, or by its synonym."""
         return word in self.said_as_typed(index) or self._normalizer.canonical_term(word) in self.said(index)
+
+    def answer_unquoted(self, index: int) -> str:
+        """The entry's answer as written, punctuation kept, without its quotation marks (“四创”战略 → 四创战略)."""
+        return _QUOTE_MARKS.sub("", self._entries[index].answer)
+
+    def asks_of(self, index: int, thing: str, kind: str) -> bool:
+        """Whether one of the entry's own questions names the thing and asks this kind of it (三个一体化是啥意思)."""
+        key = self._normalizer.normalize(thing)
+        return any(key in k and ASK_KINDS[kind].search(k) for k in self._retriever.question_keys(index))
 
     def writes(self, index: int, word: str) -> bool:
         """Whether the entry states the word as written (normalised or as typed), not by sound."""

@@ -868,3 +868,17 @@ def test_a_thing_heard_of_with_an_indefinite_what_is_the_context_of_the_ask_afte
     result = matcher.match("我奶奶在星河华府住，听说社区有个什么5G平台，能帮老人干啥")
     assert result.status is Status.ANSWERED and result.entry is not None
     assert result.entry.id == "elder-xinghe-5g-platform" and not result.parts
+
+
+@pytest.mark.parametrize("question", ["专精特新小巨人是啥意思", "“三化三改”具体指啥"])
+def test_a_thing_asked_to_be_explained_is_not_explained_by_an_answer_that_only_names_it(
+    matcher: Matcher, question: str
+) -> None:
+    # the release counts 专精特新“小巨人”企业 and names the 三化三改 reform; it never says what either means
+    assert matcher.match(question).status is not Status.ANSWERED
+
+
+def test_a_thing_the_answer_explains_after_it_is_answered(matcher: Matcher) -> None:
+    # “四创”战略是产业创优、环境创建…: the answer spells out what it names
+    result = matcher.match("“四创”战略具体指什么？")
+    assert result.status is Status.ANSWERED and result.entry is not None and "产业创优" in result.entry.answer

@@ -10,6 +10,7 @@ from ...language import ZH
 from ...language.text import SlottedPattern, pinyin_key, positions
 from ..analyse import (
     AFFILIATION,
+    ASK_KINDS,
     MEASURES,
     NAMED_BY,
     Analysis,
@@ -29,6 +30,9 @@ _ORDINAL = ZH.pattern("ordinal")
 _FIRST = ZH.pattern("first")  # 第一个 is 率先, 首批, 居首
 _QUOTED_NAME = ZH.pattern("quoted_name")
 _EXPLAINED_BY_REASON = ZH.pattern("explained_by_reason")
+_EXPLAIN_ASKED = ASK_KINDS["explain"]
+_EXPLAINS_AFTER = ZH.pattern("explains_after")
+_EXPLAIN_FRAME = ZH.pattern("explain_frame")
 _NAME_ASKED_OF = ZH.pattern("name_asked_of")
 _NAME_LONGEST = 12  # characters a name may run before or between the asked words
 _PARTICLE = ZH.pattern("particles")  # (的, 在, 是 … end a name read backwards)
@@ -61,6 +65,25 @@ def kinds_asked(f: EntryFacts, q: Asked) -> None:
     if "person" in given and "person" in analysis.asks:
         given |= {"names"}  # a person's name asked (主持人叫啥名): the person the answer names
     q.found += [Gap(GapKind(f"ask:{kind}")) for kind in sorted(analysis.asks - given - {"examples"})]
+
+
+@check(GapKind.ASK_EXPLAIN)
+def another_thing_explained(f: EntryFacts, q: Asked) -> None:
+    """专精特新小巨人是啥意思 of an entry that counts 专精特新小巨人企业1户 and explains another thing after a colon:
+    the thing asked to be explained, where the answer writes it, must be followed by what explains it (：, 是指, 即,
+    （…）), or the entry's own questions must ask what it means."""
+    analysis = q.analysis
+    if "explain" not in analysis.asks or q.has(GapKind.ASK_EXPLAIN):
+        return
+    asked = _EXPLAIN_ASKED.search(analysis.plain)
+    thing = _EXPLAIN_FRAME.sub("", analysis.plain[: asked.start()]) if asked else ""
+    thing = thing.strip("“”\"'「」《》 ")
+    answer = f.answer_unquoted(q.index)
+    if len(thing) < 2 or thing not in answer or f.asks_of(q.index, thing, "explain"):
+        return
+    after = (answer[at + len(thing) : at + len(thing) + 16] for at in positions(thing, answer))
+    if not any(_EXPLAINS_AFTER.search(text) for text in after):
+        q.found.append(Gap(GapKind.ASK_EXPLAIN, thing))
 
 
 _PER_UNIT_MONEY = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)/")
