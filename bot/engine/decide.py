@@ -21,7 +21,7 @@ from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, pinyin_key, positions, quoted_terms
 from ..settings import Thresholds, Weights
-from .analyse import ASK_KINDS, QUESTION_MARK, Analysis, salient_nouns
+from .analyse import ASK_KINDS, QUESTION_MARK, Analysis, salient_nouns, subject_of
 from .checks import WHO_FRAME, find_gaps, numbered_phrases
 from .facts import EntryFacts
 from .gaps import Gap, GapKind
@@ -357,13 +357,32 @@ class Decider:
         """副县长有哪些, 副县长是谁: a title asked with no name, which close entries each give one holder of; the entry
         that names every one of them (the speakers' list) answers, not one of them. None when there is none."""
         title = next((t for t in _PERSON_TITLES if t in analysis.plain), "")
+        home = self.vocabulary.home_names
         asked = analysis.asks & {"which", "person", "names"} or _WHO.search(analysis.plain)
         if not title or not asked or any(name in analysis.message for name in self._names):
             return None
         close = [s for s in itertools.islice(ranked, 5) if not s.gaps and s.score >= self.thresholds.suggest]
         held = {s.index: self._holders(s.index, title) for s in close}
         singles = set().union(*(h for h in held.values() if len(h) == 1))
-        return next((s for s in close if len(singles) >= 2 and singles <= held[s.index]), None)
+        every = next((s for s in close if len(singles) >= 2 and singles <= held[s.index]), None)
+        # (三个一体化是哪个副县长讲的 asks who of a topic: the best names it, the list does not)
+        rest = subject_of(analysis.key, self.vocabulary).replace(title, " ")
+        topic = [rest[i : i + 2] for i in range(len(rest) - 1) if " " not in rest[i : i + 2]]
+        mentions = self.facts.mentions
+        if every is None or any(mentions(ranked[0].index, t) and not mentions(every.index, t) for t in topic):
+            return None
+        # (白副县长, 县委常委副县长: a surname or a fuller title before the title asks for that one holder)
+        at = analysis.plain.find(title)
+        before = analysis.plain[max(0, at - 4) : at].rstrip("的")
+        for name in home:
+            before = before.replace(name, "")
+        answer = self._entries[every.index].answer
+        if before and any(
+            before[-1] == name[0] or before in answer[max(0, answer.find(name) - 10) : answer.find(name)]
+            for name in singles
+        ):
+            return None
+        return every
 
     def _holders(self, index: int, title: str) -> set[str]:
         """The names the entry's answer gives the title to (副县长王向前, 王琳是交口县委常委、副县长)."""

@@ -76,7 +76,9 @@ def another_thing_explained(f: EntryFacts, q: Asked) -> None:
     if "explain" not in analysis.asks or q.has(GapKind.ASK_EXPLAIN):
         return
     asked = _EXPLAIN_ASKED.search(analysis.plain)
-    thing = _EXPLAIN_FRAME.sub("", analysis.plain[: asked.start()]) if asked else ""
+    if asked is None or analysis.plain[asked.end() :].strip("的了吗呢啊呀"):
+        return  # (为什么叫老区县: the thing asked of comes after; 是因为 explains it)
+    thing = _EXPLAIN_FRAME.sub("", analysis.plain[: asked.start()])
     thing = thing.strip("“”\"'「」《》 ")
     answer = f.answer_unquoted(q.index)
     if len(thing) < 2 or thing not in answer or f.asks_of(q.index, thing, "explain"):
