@@ -111,6 +111,7 @@ _NOISY_WRONG = {"fresh_BF.yaml": 0.067}
         ("fresh_BN.yaml", 0.93, 0.01, 0.975),  # measured once, unseen, on ff53c12 (its header)
         ("fresh_BO.yaml", 0.94, 0.01, 0.92),  # measured once, unseen, on d3628bb (its header)
         ("fresh_BP.yaml", 0.96, 0.01, 0.995),  # measured once, unseen, on 1f5fe13 (its header)
+        ("fresh_BQ.yaml", 0.94, 0.025, 0.945),  # measured once, unseen, on a78f59b (its header): three wrong
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
