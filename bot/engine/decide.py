@@ -385,7 +385,7 @@ class Decider:
         return every
 
     def _holders(self, index: int, title: str) -> set[str]:
-        """The names the entry's answer gives the title to (副县长王向前, 王琳是交口县委常委、副县长)."""
+        """The names the entry's answer gives the title to (副县长某某, 某某是某县县委常委、副县长)."""
         answer = self._entries[index].answer
         lone = "" if title[0] in _DEPUTY else f"(?<!{_DEPUTY})"  # (县长 is not 副县长)
         return {
