@@ -520,3 +520,10 @@ def test_a_title_several_people_hold_is_answered_with_all_of_them(jiaokou_matche
     assert all(name in result.entry.answer for name in ("王琳", "白玉明", "尹永彪")), result.entry.answer
     one = jiaokou_matcher.match("王琳是什么职务")
     assert one.status is Status.ANSWERED and one.entry is not None and "副县长" in one.entry.answer
+
+
+def test_who_did_something_is_answered_by_an_entry_that_says_that_doing(jiaokou_matcher: Matcher) -> None:
+    # 赵凤昌 hosted (主持); 主讲 is presenting (李刚作主要情况介绍): the host's entry does not say who presented
+    assert jiaokou_matcher.match("发布会谁主讲的").status is not Status.ANSWERED
+    host = jiaokou_matcher.match("发布会谁主持的")
+    assert host.status is Status.ANSWERED and host.entry is not None and "赵凤昌" in host.entry.answer

@@ -882,3 +882,10 @@ def test_a_thing_the_answer_explains_after_it_is_answered(matcher: Matcher) -> N
     # “四创”战略是产业创优、环境创建…: the answer spells out what it names
     result = matcher.match("“四创”战略具体指什么？")
     assert result.status is Status.ANSWERED and result.entry is not None and "产业创优" in result.entry.answer
+
+
+def test_who_hosted_is_not_answered_by_who_organised(matcher: Matcher) -> None:
+    # the release names the organisers (市委宣传部、市政府新闻办) and no host; the author is who wrote it
+    assert matcher.match("交城县专场新闻发布会是谁主持的").status is not Status.ANSWERED
+    author = matcher.match("这篇报道是谁写的")
+    assert author.status is Status.ANSWERED and author.entry is not None and "冀美丽" in author.entry.answer

@@ -62,6 +62,27 @@ def who_on_another_topic(f: EntryFacts, q: Asked) -> None:
             q.found.append(Gap(GapKind.ASK_PERSON, "、".join(topics[:2])))
 
 
+_WHO_DID = {verb: group for group in ZH.groups("who_did") for verb in group}
+_DID_ASKED = re.compile(
+    "谁(?:来|给|在)?(" + "|".join(sorted(_WHO_DID, key=len, reverse=True)) + ")"
+    + "|(" + "|".join(sorted(_WHO_DID, key=len, reverse=True)) + ")[^，。？?\\d]{0,6}?的?(?:是谁|是哪位)"
+)
+
+
+@check(GapKind.ASK_PERSON)
+def who_did_another_thing(f: EntryFacts, q: Asked) -> None:
+    """发布会谁主讲的 of the host's entry (赵凤昌主持): who did something is answered by an entry that says that doing,
+    in one of its words (主讲: 介绍, 发言 …), not another (主持)."""
+    if q.has(GapKind.ASK_PERSON):
+        return
+    asked = _DID_ASKED.search(q.analysis.plain)
+    if asked is None:
+        return
+    said = f.said_as_typed(q.index)
+    if not any(verb in said for verb in _WHO_DID[asked.group(1) or asked.group(2)]):
+        q.found.append(Gap(GapKind.ASK_PERSON, asked.group(1) or asked.group(2)))
+
+
 _MEASURED_UNIT = re.compile("(?:" + ZH.source("run_on_units") + ")$")
 _MEASURE_LAST = re.compile("(?:" + ZH.source("measures") + ")$")
 _ONE_CHARACTER_KEY = 12  # the longest message (normalised) that one character may be all the subject of
