@@ -41,7 +41,7 @@ _MEASURE_ENDS = re.compile("(?:" + ZH.source("measures") + "|" + ZH.source("comp
 _NOW = frozenset(ZH.words("comparison_now"))
 _OTHER_TIME = ZH.pattern("comparison_other_time")
 _REACHING = ZH.pattern("comparison_reaching")
-_BY_MORE = {"多": "少", "高": "低"}  # a difference is told as more or less, whichever way it was asked
+_BY_MORE: dict[str, str] = ZH.table("comparison_opposites")  # a difference told as more or less, however asked
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,12 @@ def test_a_bound_or_a_listed_figure_is_not_added_or_taken_from(
     reply = to_json(matcher.match(question), matcher.kb)
     assert reply["status"] == "answered" and "comparison" not in reply
     assert all(fact in reply["answer"] for fact in facts)
+
+
+@pytest.mark.parametrize("adjective", ["快", "慢", "高"])
+def test_growth_compared_by_fast_or_slow_is_a_comparison(matcher: Matcher, adjective: str) -> None:
+    # 哪个快 of two rates of growth asks what 哪个高 asks: each figure, not one of them
+    pair = compared_pair(f"高新技术企业增幅和四上企业增幅哪个{adjective}")
+    assert pair is not None and pair.by == adjective
+    reply = to_json(matcher.match(f"开发区高新技术企业增幅和四上企业增幅哪个{adjective}"), matcher.kb)
+    assert "41.67%" in reply["answer"] and "75.47%" in reply["answer"], reply["answer"]
