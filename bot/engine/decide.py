@@ -22,7 +22,7 @@ from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, pinyin_key, positions, quoted_terms
 from ..settings import Thresholds, Weights
 from .analyse import ASK_KINDS, QUESTION_MARK, Analysis, salient_nouns, subject_of
-from .checks import WHO_FRAME, find_gaps, numbered_phrases
+from .checks import WHO, WHO_FRAME, find_gaps, numbered_phrases
 from .facts import EntryFacts
 from .gaps import Gap, GapKind
 from .retrieve import Evidence, Retriever
@@ -58,7 +58,6 @@ _KIND_WHAT = ZH.pattern("kind_what")
 _COUNT_KIND = ZH.pattern("count_kind")
 _DEPUTY = ZH.chars("deputy")  # 副: 副县长 is not the 县长 asked for
 _PERSON_TITLES = tuple(sorted(ZH.words("person_titles"), key=len, reverse=True))  # 副县长, 县长, 主任 …
-_WHO = ZH.pattern("who")
 
 
 def _keywords_only(analysis: Analysis) -> bool:
@@ -358,7 +357,7 @@ class Decider:
         that names every one of them (the speakers' list) answers, not one of them. None when there is none."""
         title = next((t for t in _PERSON_TITLES if t in analysis.plain), "")
         home = self.vocabulary.home_names
-        asked = analysis.asks & {"which", "person", "names"} or _WHO.search(analysis.plain)
+        asked = analysis.asks & {"which", "person", "names"} or WHO.search(analysis.plain)
         if not title or not asked or any(name in analysis.message for name in self._names):
             return None
         close = [s for s in itertools.islice(ranked, 5) if not s.gaps and s.score >= self.thresholds.suggest]

@@ -192,11 +192,7 @@ class EntryFacts:
 
     def mentions(self, index: int, word: str) -> bool:
         """Whether the entry states the word: normalised, as typed, or by sound (a homophone typo)."""
-        return (
-            word in self._retriever.entry_text(index)
-            or word in self.plain_text(index)
-            or pinyin_key(word) in self.pinyin_text(index)
-        )
+        return self.writes(index, word) or pinyin_key(word) in self.pinyin_text(index)
 
     def pinyin_text(self, index: int) -> str:
         text = self._pinyin_cache.get(index)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from ..language import ZH
 from .lexicon import noun_lexicon, segment
 
-__all__ = ["as_one", "bare", "best_reading", "lean_on", "leans_back", "of_another", "run_on_readings"]
+__all__ = ["MEASURE_AT_END", "as_one", "bare", "best_reading", "lean_on", "leans_back", "of_another", "run_on_readings"]
 
 _ASK = ZH.pattern("run_on_ask")  # a question word that can end an ask (多少, 几, 第几, 啥, 哪个, 谁)
 _TAIL = ZH.pattern("run_on_tail")  # what follows a question word inside its ask: a measure word (group 1), a particle
@@ -32,7 +32,7 @@ _NO_START = ZH.pattern("run_on_no_start")  # a word no ask begins with (了, 的
 _LEANS = ZH.pattern("run_on_leans")  # how a piece that names nothing points back (那投资是多少钱)
 # a piece that is only a question word and its measure word (多少亿): no ask of its own
 _BARE = re.compile("(?:" + ZH.source("run_on_ask") + ")(?:" + ZH.source("run_on_tail") + ")")
-_MEASURES = re.compile("(?:" + ZH.source("measures") + ")$")
+MEASURE_AT_END = re.compile("(?:" + ZH.source("measures") + ")$")  # a word that ends in a measure (煤炭产量)
 _MEASURE_IN = ZH.pattern("measures")  # (analyse.MEASURES, which this module cannot import: analyse imports it)
 _CLAUSE = re.compile(r"[，,。；;！!？?\s]+")
 _MAX_CUTS = 6  # places tried between two question words
@@ -79,12 +79,12 @@ def _grammar_cut(
     if _WHO.fullmatch(ask.group(0)):
         return _through_de(folded, words, starts, end, second)  # 谁主持的|谁作主要情况介绍
     noun = words[starts.index(end)]
-    if end + len(noun) > second or noun not in noun_lexicon() or _MEASURES.search(noun):
+    if end + len(noun) > second or noun not in noun_lexicon() or MEASURE_AT_END.search(noun):
         return end  # 占有率多少|出口额: a measure begins the next ask
     # the noun and the nouns that compound with it (多少户硝基复合肥企业|总产能), short of a measure and the next ask
     after = end + len(noun)
     for word in words[starts.index(end) + 1 :]:
-        if after + len(word) > second or word not in noun_lexicon() or _MEASURES.search(word):
+        if after + len(word) > second or word not in noun_lexicon() or MEASURE_AT_END.search(word):
             break
         after += len(word)
     if _WHICH.fullmatch(ask.group(0)):
@@ -174,7 +174,7 @@ def _asked_of(previous: str) -> tuple[str, str, str, str]:
     asked = _ASK.search(previous)
     thing = _CLAUSE.split(previous[: asked.start()] if asked else previous)[-1].strip()
     bare, measure = thing, ""
-    while (last := _MEASURES.search(bare)) is not None and last.start() > 0:
+    while (last := MEASURE_AT_END.search(bare)) is not None and last.start() > 0:
         bare, measure = bare[: last.start()], last.group(0)
     return thing, bare, measure, previous[asked.start() :] if asked else ""
 

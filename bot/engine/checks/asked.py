@@ -61,7 +61,7 @@ def kinds_asked(f: EntryFacts, q: Asked) -> None:
     if given & {"purpose", "reason"}:
         given |= {"purpose", "reason"}  # what a thing serves answers 为啥要 (why do it), as a reason does 为了啥
     if "reason" in given and _EXPLAINED_BY_REASON.search(analysis.focus):
-        given |= {"explain"}  # (为什么叫老区县: 是因为……)
+        given |= {"explain"}  # (为什么叫这个名: 是因为……)
     if "person" in given and "person" in analysis.asks:
         given |= {"names"}  # a person's name asked (主持人叫啥名): the person the answer names
     q.found += [Gap(GapKind(f"ask:{kind}")) for kind in sorted(analysis.asks - given - {"examples"})]
@@ -77,7 +77,7 @@ def another_thing_explained(f: EntryFacts, q: Asked) -> None:
         return
     asked = _EXPLAIN_ASKED.search(analysis.plain)
     if asked is None or analysis.plain[asked.end() :].strip("的了吗呢啊呀"):
-        return  # (为什么叫老区县: the thing asked of comes after; 是因为 explains it)
+        return  # (为什么叫这个名: the thing asked of comes after; 是因为 explains it)
     thing = _EXPLAIN_FRAME.sub("", analysis.plain[: asked.start()])
     thing = thing.strip("“”\"'「」《》 ")
     answer = f.answer_unquoted(q.index)

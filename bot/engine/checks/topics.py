@@ -20,6 +20,7 @@ from ..analyse import (
 from ..facts import EntryFacts
 from ..gaps import Gap, GapKind
 from ..lexicon import counties_in, noun_lexicon, nouns_in, one_character_noun, segment, verb_like
+from ..runon import MEASURE_AT_END
 from .registry import Asked, check
 
 WHO = ZH.pattern("who")  # 谁, 哪位: a question of who
@@ -63,10 +64,8 @@ def who_on_another_topic(f: EntryFacts, q: Asked) -> None:
 
 
 _WHO_DID = {verb: group for group in ZH.groups("who_did") for verb in group}
-_DID_ASKED = re.compile(
-    "谁(?:来|给|在)?(" + "|".join(sorted(_WHO_DID, key=len, reverse=True)) + ")"
-    + "|(" + "|".join(sorted(_WHO_DID, key=len, reverse=True)) + ")[^，。？?\\d]{0,6}?的?(?:是谁|是哪位)"
-)
+_DOINGS = "(" + "|".join(sorted(_WHO_DID, key=len, reverse=True)) + ")"
+_DID_ASKED = re.compile("谁(?:来|给|在)?" + _DOINGS + "|" + _DOINGS + "[^，。？?\\d]{0,6}?的?(?:是谁|是哪位)")
 
 
 @check(GapKind.ASK_PERSON)
@@ -84,7 +83,6 @@ def who_did_another_thing(f: EntryFacts, q: Asked) -> None:
 
 
 _MEASURED_UNIT = re.compile("(?:" + ZH.source("run_on_units") + ")$")
-_MEASURE_LAST = re.compile("(?:" + ZH.source("measures") + ")$")
 _ONE_CHARACTER_KEY = 12  # the longest message (normalised) that one character may be all the subject of
 
 
@@ -95,7 +93,7 @@ def one_character_never_named(f: EntryFacts, q: Asked) -> None:
     if len(q.analysis.key) > _ONE_CHARACTER_KEY:
         return  # (a longer message names more than one character)
     # (the measure and the unit it ends in are what is asked of it: 某县镁产量多少, 铝产能多少万吨)
-    subject = _MEASURE_LAST.sub("", _MEASURED_UNIT.sub("", subject_of(q.analysis.key, f.vocabulary)))
+    subject = MEASURE_AT_END.sub("", _MEASURED_UNIT.sub("", subject_of(q.analysis.key, f.vocabulary)))
     if len(subject) != 1 or not "\u4e00" <= subject <= "\u9fff":
         return
     # a noun the base states is meant as typed (镁 is not a typo of 煤); another character may be a homophone typo
