@@ -527,3 +527,12 @@ def test_who_did_something_is_answered_by_an_entry_that_says_that_doing(jiaokou_
     assert jiaokou_matcher.match("发布会谁主讲的").status is not Status.ANSWERED
     host = jiaokou_matcher.match("发布会谁主持的")
     assert host.status is Status.ANSWERED and host.entry is not None and "赵凤昌" in host.entry.answer
+
+
+def test_short_keywords_of_two_things_get_both(jiaokou_matcher: Matcher, jiaokou: KnowledgeBase) -> None:
+    # 无霜期 日照时数: two facts, two entries; the entry of one does not answer the pair
+    reply = render_text(jiaokou_matcher.match("无霜期 日照时数"), jiaokou)
+    assert "142天" in reply and "7.65小时" in reply, reply
+    # keywords of one thing (that year's coal output): one answer, not a part for 产量 alone
+    one = jiaokou_matcher.match("2017 原煤 产量")
+    assert one.status is Status.ANSWERED and not one.parts and one.entry is not None and "336.52万吨" in one.entry.answer

@@ -28,7 +28,7 @@ from .gaps import Gap, GapKind
 from .retrieve import Evidence, Retriever
 from .wholecount import counted_alone, whole_counts
 
-__all__ = ["Decider", "Gap", "GapKind", "Scored"]
+__all__ = ["Decider", "Gap", "GapKind", "Scored", "keywords_only"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ _DEPUTY = ZH.chars("deputy")  # 副: 副县长 is not the 县长 asked for
 _PERSON_TITLES = tuple(sorted(ZH.words("person_titles"), key=len, reverse=True))  # 副县长, 县长, 主任 …
 
 
-def _keywords_only(analysis: Analysis) -> bool:
+def keywords_only(analysis: Analysis) -> bool:
     """Whether a message is things named and nothing else: no question word, no check, no words that make a
     phrase or a statement of it (产学研 合作协议 联合研发项目 数量; not 某副县长讲的入住率, nor 是省级还是市级)."""
     message = analysis.message
@@ -215,7 +215,7 @@ class Decider:
         some candidate names is the thing asked for, and an entry that never names it does not answer. A message
         of keywords alone (产学研 合作协议 联合研发项目 数量) asks of every thing it names.
         """
-        kinds = salient_nouns(analysis.plain, self._vocab) if _keywords_only(analysis) else []
+        kinds = salient_nouns(analysis.plain, self._vocab) if keywords_only(analysis) else []
         for match in _WHAT_KIND.finditer(analysis.plain):
             nouns = salient_nouns(match.group(1), self._vocab)
             if nouns and match.group(1).startswith(nouns[0]):

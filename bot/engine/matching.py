@@ -53,10 +53,11 @@ from .claims import (
     without_claim,
 )
 from .comparing import Comparisons
-from .decide import Decider, Gap, Scored
+from .decide import Decider, Gap, Scored, keywords_only
 from .decision import DecisionModel, decision_features
 from .followup import as_person, base_names, names_its_own, points_at_person, points_back, resolved
 from .gaps import GapKind
+from .keywords import keyword_groups
 from .lexicon import load_lexicons, pinyin_reader
 from .listed import each_apart, states_thing
 from .parts import (
@@ -155,8 +156,6 @@ class Matcher:
     @property
     def thresholds(self) -> Thresholds:
         return self.decider.thresholds
-
-    # ----------------------------------------------------------------------------------------------
 
     def rank(self, analysis: Analysis, counted: tuple[str, ...] = ()) -> Ranked:
         """The shortlisted entries, scored with their gaps, best first (each checked when its place needs it);
@@ -282,11 +281,6 @@ class Matcher:
             )
         else:
             answers = model.answers(self._features(question, ranked, second, concurs, part))
-        floor = max(t.suggest, best.score - 15)  # (read in order of score: the first below it ends the candidates)
-        candidates = tuple(
-            Candidate(self._entries[s.index], round(min(s.score, 100.0), 1), s.question)
-            for s in itertools.takewhile(lambda s: s.score >= floor, itertools.islice(ranked, t.candidates))
-        )
         entry = self._entries[best.index]
         score = round(min(best.score, 100.0), 1)
         if answers:
@@ -294,6 +288,11 @@ class Matcher:
             if apart is not None:
                 return apart
             return MatchResult(question, Status.ANSWERED, entry, score, (Candidate(entry, score, best.question),))
+        floor = max(t.suggest, best.score - 15)  # (read in order of score: the first below it ends the candidates)
+        candidates = tuple(  # (only when not answered: placing the third entry checks it and every one close)
+            Candidate(self._entries[s.index], round(min(s.score, 100.0), 1), s.question)
+            for s in itertools.takewhile(lambda s: s.score >= floor, itertools.islice(ranked, t.candidates))
+        )
         if best.blocked:
             near = tuple(c for c in candidates if c.entry.id != entry.id)
             return MatchResult(question, Status.NO_MATCH, None, score, near, out_of_scope=best.blocked)
@@ -507,13 +506,15 @@ class Matcher:
         score = piece_reader(self.normalizer, vocab, self.rank)
         pick = as_one if one_ask else functools.partial(best_reading, score=score, answers=self.thresholds.answer)
         parts = asking_parts(self.normalizer, reading, vocab, pick)
+        read = lambda text: self.decide(text, analyse(self.normalizer, text, vocab), part=True)  # noqa: E731
+        if len(parts) < 2 and not one_ask and keywords_only(analysis):  # 无霜期 日照时数: grouped by the base
+            parts = keyword_groups(reading.split(), whole, read, self.kb, self.decider.facts)
         if len(parts) < 2 or one_of_its_questions(self.normalizer, whole, analysis):
             return whole  # (a message that is one of an entry's own questions is that question, however it splits)
         analyses = [analyse(self.normalizer, part, vocab) for part in parts]  # each part, with its context, alone
         results = [self.decide(part, a, part=True) for part, a in zip(parts, analyses, strict=True)]
         # a part that leaves its subject out (社工站几个？都给老人帮些啥) asks it of the answered part before it
         answered_each = [r.status is Status.ANSWERED for r in results]
-        read = lambda text: self.decide(text, analyse(self.normalizer, text, vocab), part=True)  # noqa: E731
         lean_back(parts, results, answered_each, read, self._as_person, self.decider, self.kb)
         # a part that names no thing of its own (煤炭储量多少产量多少), or unanswered alone, asks of the thing before
         lean_each(parts, results, answered_each, read, lambda: self._names, self.normalizer.fold, self.decider, self.kb)
@@ -548,8 +549,7 @@ class Matcher:
             if result.status is Status.ANSWERED and any(k.entry == result.entry for k in kept):
                 continue
             kept.append(result)
-        # (a part that asks of two things joined, 引进了多少中介机构和人才, is two parts)
-        kept = [p for k in kept for p in (k.parts or (k,))]
+        kept = [p for k in kept for p in (k.parts or (k,))]  # (a part of two things joined: 引进了多少中介机构和人才)
         if len(kept) == 1:
             if whole.status is not Status.ANSWERED:
                 return kept[0]

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.engine.keywords import groupings
 from bot.engine.matching import Matcher, Status
 from bot.engine.render import render_text, to_json
 from bot.knowledge.model import KnowledgeBase
@@ -125,6 +126,21 @@ def test_keywords_alone_ask_of_every_thing_they_name(matcher: Matcher) -> None:
     # keywords one entry states all of are answered by it
     both = to_json(matcher.match("社工站 三帮四查"), matcher.kb)
     assert both["status"] == "answered" and "三帮四查" in both["answer"] and "社工站" in both["answer"]
+
+
+def test_short_keywords_are_grouped_by_what_the_base_answers(matcher: Matcher) -> None:
+    # 四创 战略 名片: the strategies and the cards, each from its own entry, not the speaker who named both
+    reply = to_json(matcher.match("四创 战略 名片"), matcher.kb)
+    assert reply["status"] == "answered" and len(reply.get("parts") or []) == 2, reply
+    assert "民生创享" in reply["answer"] and "幸福吕梁向往地" in reply["answer"], reply
+    # keywords of one thing, the entry that states it touching each of them: one answer, no parts
+    one = to_json(matcher.match("开发区 高新企业 新增 增幅"), matcher.kb)
+    assert one["status"] == "answered" and "41.67%" in one["answer"] and not one.get("parts"), one
+
+
+def test_keyword_groupings_join_neighbours_fewest_groups_first() -> None:
+    assert groupings(["a", "b", "c"]) == [("a", "bc"), ("ab", "c"), ("a", "b", "c")]
+    assert groupings(["a"]) == []
 
 
 def test_an_asking_clause_that_names_nothing_asks_of_the_clause_before(matcher: Matcher) -> None:
