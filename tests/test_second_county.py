@@ -536,3 +536,11 @@ def test_short_keywords_of_two_things_get_both(jiaokou_matcher: Matcher, jiaokou
     # keywords of one thing (that year's coal output): one answer, not a part for 产量 alone
     one = jiaokou_matcher.match("2017 原煤 产量")
     assert one.status is Status.ANSWERED and not one.parts and one.entry is not None and "336.52万吨" in one.entry.answer
+
+
+def test_a_level_claimed_of_a_site_is_checked_by_the_entry_that_states_its_level(
+    jiaokou_matcher: Matcher, jiaokou: KnowledgeBase
+) -> None:
+    # the site's entry says where it is, not its level: the level's entry answers, and says the claim differs
+    reply = render_text(jiaokou_matcher.match("红军东征总指挥部旧址是国家级文保单位吧"), jiaokou)
+    assert reply.startswith("不对") and "省级第二批重点文物保护单位" in reply, reply

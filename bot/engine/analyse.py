@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..language import ZH, Vocabulary, alternation
-from ..language.text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key
+from ..language.text import MAX_INPUT_CHARS, Normalizer, chinese_numerals_to_digits, pinyin_key, positions
 from .index import gram_codes
 from .lexicon import noun_lexicon, nouns_in, segment, verb_like
 from .runon import run_on_readings
@@ -28,6 +28,7 @@ __all__ = [
     "counted_class",
     "detect_smalltalk",
     "unit_class",
+    "value_of_no_kind_stated",
 ]
 
 
@@ -92,6 +93,7 @@ _STORY = ZH.pattern("story")
 
 
 EXCLUSIVE = ZH.groups("exclusive_values")  # values of one kind (国家级, 省级 …) that exclude each other
+_VALUE_CLAIMED = re.compile("(?:" + alternation(ZH.words("claim_value_before"), escape=False) + ")$")  # 是国家级
 
 
 def another_value_stated(asked: str, said: str) -> str:
@@ -102,6 +104,19 @@ def another_value_stated(asked: str, said: str) -> str:
         if len(named) == 1 and named[0] not in said and any(v in said for v in group if v != named[0]):
             return named[0]
     return ""
+
+
+def value_of_no_kind_stated(asked: str, said: str) -> str:
+    """The one value of a kind that ``asked`` claims of a thing (是国家级文保单位吧), as a word of its own (not 农村
+    of 农业农村部), where ``said`` states no value of its kind at all, or ''."""
+    words = set(segment(asked))
+    for group in EXCLUSIVE:
+        named = [v for v in group if v in words]
+        claimed = len(named) == 1 and any(_VALUE_CLAIMED.search(asked, 0, at) for at in positions(named[0], asked))
+        if claimed and not any(v in said for v in group):
+            return named[0]
+    return ""
+
 
 
 def unit_class(unit: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine.analyse import value_of_no_kind_stated
 from bot.engine.claims import Verdict, claimed_values, without_claim
 from bot.engine.matching import Matcher, Status
 from bot.engine.render import to_json
@@ -323,3 +324,13 @@ def test_the_reporters_name_asked_is_the_byline(matcher: Matcher) -> None:
 def test_a_claim_half_wrong_or_of_another_thing_is_not_confirmed(matcher: Matcher, message: str, said: str) -> None:
     result = matcher.match(message)
     assert result.claim is not None and result.claim.verdict is Verdict.DIFFERS and said in result.claim.said
+
+
+def test_a_value_is_claimed_only_as_a_word_said_of_the_thing() -> None:
+    site = "红军东征总指挥部旧址位于桃红坡镇大麦郊村一处名为“城门里”的院落。"
+    assert value_of_no_kind_stated("红军东征总指挥部旧址是国家级文保单位吧", site) == "国家级"
+    # the entry that states a level of that kind is judged by the value it states, not here
+    assert value_of_no_kind_stated("旧址是国家级文保单位吧", "公布为省级第二批重点文物保护单位") == ""
+    # 农村 inside 农业农村部, and 县城 where the resident need not go, are not values claimed
+    assert value_of_no_kind_stated("中国钙都的称号是农业农村部给的吗", "中国氮肥工业协会授予") == ""
+    assert value_of_no_kind_stated("现在办事不用跑县城了,乡镇就近办的事项是179项吧", "乡镇179项") == ""

@@ -16,6 +16,7 @@ from ..analyse import (
     another_value_stated,
     salient_nouns,
     subject_of,
+    value_of_no_kind_stated,
 )
 from ..facts import EntryFacts
 from ..gaps import Gap, GapKind
@@ -149,6 +150,19 @@ def another_value(f: EntryFacts, q: Asked) -> None:
     value = another_value_stated(home.sub(" ", q.analysis.plain), home.sub(" ", f.said_as_typed(q.index)))
     if value:
         q.found.append(Gap(GapKind.VALUE, value))
+
+
+@check(GapKind.ASK_KIND)
+def claimed_value_of_no_kind_stated(f: EntryFacts, q: Asked) -> None:
+    """国家级 claimed (……是国家级文保单位吧) of an entry that states no value of its kind (where a site is, not its
+    level): it cannot say whether the claim holds, so it does not answer the check; the entry that states 省级 does,
+    with its verdict."""
+    if not q.analysis.checks or q.has(GapKind.SCOPE, GapKind.VALUE):
+        return
+    home = f.vocabulary.home_name
+    value = value_of_no_kind_stated(home.sub(" ", q.analysis.plain), home.sub(" ", f.said_as_typed(q.index)))
+    if value:
+        q.found.append(Gap(GapKind.ASK_KIND, value))
 
 
 _NUMBERED_PHRASE = ZH.pattern("numbered_phrase")
