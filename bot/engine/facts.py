@@ -122,14 +122,14 @@ class EntryFacts:
         self._span_cache: dict[int, tuple[int, int] | None] = {}
         self._caveat_cache: dict[int, list[tuple[str, frozenset[str]]]] = {}
         self._items_cache: dict[int, tuple[str, ...]] = {}
+        self._all_said: frozenset[str] | None = None  # the words of every entry's answer and quote
 
     def names_in(self, text: str) -> list[str]:
         """The names of scope.yaml (people, bodies, places) that ``text`` holds."""
         return [name for name in self._names if name in text]
 
     @property
-    def vocabulary(self) -> Vocabulary:
-        """The language with the base's place added."""
+    def vocabulary(self) -> Vocabulary:  # the language with the base's place added
         return self._vocab
 
     def entry_text(self, index: int) -> str:
@@ -140,8 +140,7 @@ class EntryFacts:
         """The entry's answer and quote, normalised."""
         return self._retriever.said_key(index)
 
-    def answer(self, index: int) -> str:
-        """The entry's answer as written."""
+    def answer(self, index: int) -> str:  # the entry's answer as written
         return self._entries[index].answer
 
     def plain(self, text: str) -> str:
@@ -514,6 +513,14 @@ class EntryFacts:
         """Whether some entry states this one character (as written, not by sound)."""
         return self._retriever.states_character(character)
 
+    def said_by_some(self, word: str) -> bool:
+        """Whether some entry's answer or quote states the word as a word (not 图说 inside 配图说明: segmented)."""
+        if len(self._entries) > 20_000:
+            return self.known_to_base(word)
+        if self._all_said is None:
+            self._all_said = frozenset(w for i in range(len(self._entries)) for w in segment(self.said_as_typed(i)))
+        return word in self._all_said
+
     def known_to_base(self, word: str) -> bool:
         """Whether some entry states the word: every bigram of it is in the base's index."""
         return self._retriever.states_word(word)
@@ -582,6 +589,7 @@ class EntryFacts:
             self._keys(index)
             self._span(index)
             self._section_text(index)
+        self.said_by_some("")
 
 
 def _section_texts(source: Source) -> dict[str, str]:

@@ -334,3 +334,13 @@ def test_a_value_is_claimed_only_as_a_word_said_of_the_thing() -> None:
     # 农村 inside 农业农村部, and 县城 where the resident need not go, are not values claimed
     assert value_of_no_kind_stated("中国钙都的称号是农业农村部给的吗", "中国氮肥工业协会授予") == ""
     assert value_of_no_kind_stated("现在办事不用跑县城了,乡镇就近办的事项是179项吧", "乡镇179项") == ""
+
+
+def test_a_claim_is_judged_by_the_entry_about_its_subject(matcher: Matcher) -> None:
+    # the card claimed belongs to another strategy: the entry that states the card but not 环境创建 does not answer;
+    # the environment strategy's own card does
+    status, _, answer = _checked(matcher, "听说环境创建战略是要打造转型蹚路先行区?")
+    assert status == "answered" and "绿色发展品牌县" in answer and "转型蹚路先行区" not in answer, answer
+    # a claim that holds of its subject is still answered by the entry that states both
+    status, _, answer = _checked(matcher, "社工站是给留守老人提供三帮四查服务的吧")
+    assert status == "answered" and "三帮四查" in answer, answer

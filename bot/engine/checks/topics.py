@@ -11,6 +11,7 @@ from functools import lru_cache
 from ...language import ZH
 from ...language.text import positions
 from ..analyse import (
+    HEARSAY,
     MEASURES,
     QUESTION_MARK,
     another_value_stated,
@@ -163,6 +164,35 @@ def claimed_value_of_no_kind_stated(f: EntryFacts, q: Asked) -> None:
     value = value_of_no_kind_stated(home.sub(" ", q.analysis.plain), home.sub(" ", f.said_as_typed(q.index)))
     if value:
         q.found.append(Gap(GapKind.ASK_KIND, value))
+
+
+_COPULA = ZH.pattern("claim_copula")  # 是: what a claim says of its subject comes after it
+_SUBJECT_LONGEST = 8  # characters of a claim's subject (a longer one is a story's clause, not a thing named)
+
+
+@check(GapKind.ASK_KIND)
+def claim_of_another_subject(f: EntryFacts, q: Asked) -> None:
+    """A claim says something of its subject (环境创建战略是要打造转型蹚路先行区吧): an entry that states what is
+    claimed (转型蹚路先行区) but not the subject's nouns (环境; it holds the card of another strategy) cannot say
+    whether the claim holds of that subject. Only a short subject (a thing named, not a story) and nouns some
+    entry's answer states (frame, hearsay and areas aside)."""
+    if not q.analysis.checks or q.has(GapKind.SCOPE):
+        return
+    plain, vocab = q.analysis.plain, f.vocabulary
+    copula = _COPULA.search(plain)
+    if copula is None:
+        return
+    heard = [m.end() for m in HEARSAY.finditer(plain, 0, copula.start())]  # (过年回家听说|老家: what was heard)
+    subject = vocab.bigger_areas.sub(" ", vocab.frame.sub(" ", plain[heard[-1] if heard else 0 : copula.start()]))
+    subject = subject.strip()
+    if not subject or len(subject) > _SUBJECT_LONGEST:
+        return
+    claimed = vocab.frame.sub(" ", plain[copula.end() :])
+    if not any(len(w) >= 2 and f.says(q.index, w) for w in segment(claimed)):
+        return  # (the entry does not state what is claimed: other checks judge it)
+    missing = [n for n in nouns_in(subject) if f.said_by_some(n) and not f.mentions(q.index, n)]
+    if missing:
+        q.found.append(Gap(GapKind.ASK_KIND, missing[0]))
 
 
 _NUMBERED_PHRASE = ZH.pattern("numbered_phrase")
