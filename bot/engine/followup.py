@@ -24,6 +24,7 @@ from .runon import lean_on, of_another
 
 __all__ = [
     "FOLLOW_UP_SECONDS",
+    "WHAT_KIND",
     "as_person",
     "base_names",
     "leaning_on_things",
@@ -41,6 +42,7 @@ _ASKING = ZH.question_pattern("mark")
 _UNITS = ZH.pattern("run_on_units")  # measure words of an amount (亩, 人次, 万吨)
 _LETTERS = re.compile("[A-Za-z]{2,}")
 _KIND = re.compile("[级型类]的?$")
+WHAT_KIND = ZH.pattern("what_kind")  # 啥模式, 什么服务: a which-word and the kind of thing it asks for
 
 
 def points_back(current: str) -> bool:
@@ -175,12 +177,13 @@ def base_names(entries: Sequence[Entry], fold: Callable[[str], str]) -> frozense
 
 def names_a_thing(part: str, names: Collection[str]) -> bool:
     """Whether a part of a message (folded) names a thing of its own, not only a measure or what is done to one
-    (尿素多少, 前三季度产值是多少, 比GDP快吗; not 产量多少, 增长了多少, 修了多少公里): a noun besides its measures
-    and question words, a word in letters, a figure or a year, or one of the base's ``names`` for what its entries
-    are about (集中办, a name no dictionary holds)."""
+    (尿素多少, 前三季度产值是多少, 比GDP快吗; not 产量多少, 增长了多少, 修了多少公里, 用的啥模式): a noun besides
+    its measures, question words and the kind a which-word asks for, a word in letters, a figure or a year, or one of
+    the base's ``names`` for what its entries are about (集中办, a name no dictionary holds)."""
     if any(part[a:b] in names for a in range(len(part) - 1) for b in range(a + 2, min(len(part), a + 12) + 1)):
         return True
-    rest = MEASURES.sub(" ", _UNITS.sub(" ", part))
+    # (用的啥模式: the noun a which-word asks for is the kind of answer, not a thing of its own)
+    rest = WHAT_KIND.sub(" ", MEASURES.sub(" ", _UNITS.sub(" ", part)))
     lexicon = noun_lexicon()
     nouns = (rest[a : a + n] for n in (2, 3, 4) for a in range(len(rest) - n + 1))
     if _LETTERS.search(rest) or re.search(r"\d", rest):

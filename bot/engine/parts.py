@@ -13,7 +13,7 @@ from ..language import Vocabulary
 from ..language.text import Normalizer, bigrams, positions
 from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing, salient_nouns, subject_of
 from .decide import Decider, Scored
-from .followup import leaning_on_things, leaning_parts, points_at_person
+from .followup import WHAT_KIND, leaning_on_things, leaning_parts, points_at_person
 from .lexicon import noun_lexicon
 from .result import MatchResult, Status
 from .runon import bare, leans_back
@@ -111,7 +111,7 @@ def one_of_its_questions(normalizer: Normalizer, result: MatchResult, analysis: 
 def _states_named(decider: Decider, kb: KnowledgeBase, result: MatchResult, part: str) -> bool:
     """Whether the entry that answers ``result`` states every noun ``part`` names (社工站 …提供什么服务: 服务)."""
     index = kb.index_of(result.entry.id) if result.entry is not None else None
-    nouns = salient_nouns(part, decider.vocabulary)
+    nouns = salient_nouns(WHAT_KIND.sub(" ", part), decider.vocabulary)  # (什么级别: the kind asked, not stated)
     return index is not None and all(decider.facts.mentions(index, n) for n in nouns)
 
 
@@ -170,10 +170,12 @@ def lean_each(
     a part that names no thing of its own (产量多少) or is not answered alone (省级几户). ``alone``: which parts were
     answered alone; ``read``: decides one text as a part. The reading answers only by an entry that states what it
     names (not 城乡融合呢 by 王向前's entry); a part that names no thing of its own, not stated of the thing before,
-    keeps no answer from another topic (煤炭储量多少 产值多少 is not 食用菌's)."""
+    keeps no answer from another topic (煤炭储量多少 产值多少 is not 食用菌's) unless the reading points at it too."""
     now = [r.status is Status.ANSWERED for r in results]
     for i, leaned in leaning_on_things(parts, alone, now, names, fold).items():
         again = read(leaned)
         named = again.status is Status.ANSWERED and _states_named(decider, kb, again, leaned if alone[i] else parts[i])
-        if named or (alone[i] and not _same_topic(results[i - 1], results[i])):
+        # (nor when the reading points at the part's own answer: 目标原话是啥，挺进什么方阵 is the goal's, read so)
+        own = alone[i] and results[i].entry in (again.entry, *(c.entry for c in again.candidates))
+        if named or (alone[i] and not own and not _same_topic(results[i - 1], results[i])):
             results[i] = replace(again, question=parts[i]) if named else MatchResult(parts[i], Status.NO_MATCH)

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.cli import run_chat
-from bot.engine.followup import only_another, resolved
+from bot.engine.followup import names_a_thing, only_another, resolved
 from bot.engine.matching import Matcher, Status
+from bot.engine.render import to_json
 from bot.knowledge.model import KnowledgeBase
 from bot.language import Vocabulary
 from tests.conftest import assert_parts_state
@@ -168,3 +169,24 @@ def test_a_part_that_names_another_thing_keeps_its_own_answer_when_no_reading_is
 @pytest.mark.parametrize("part", ["能开车上去吗", "是真的吗", "对吗", "贵吗"])
 def test_a_yes_no_question_is_not_another_thing(part: str) -> None:
     assert not only_another(part)
+
+
+def test_the_kind_a_which_word_asks_for_is_not_a_thing_of_its_own() -> None:
+    names = frozenset({"污水处理"})
+    assert not names_a_thing("用的啥模式", names)  # (模式 is the kind of answer asked for)
+    assert names_a_thing("污水用的啥模式", names)
+    assert names_a_thing("133模式是啥", names)  # (a figure of its own)
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("污水一天能处理多少 用的啥模式", ["5.4万立方米", "133"]),
+        ("发布会开场谁先讲的 啥职务", ["刘大鹏", "县长"]),
+    ],
+)
+def test_a_part_that_asks_only_what_kind_asks_it_of_the_part_before(
+    matcher: Matcher, question: str, facts: list[str]
+) -> None:
+    reply = to_json(matcher.match(question), matcher.kb)
+    assert reply["status"] == "answered" and all(f in reply["answer"] for f in facts), reply
