@@ -544,3 +544,9 @@ def test_a_level_claimed_of_a_site_is_checked_by_the_entry_that_states_its_level
     # the site's entry says where it is, not its level: the level's entry answers, and says the claim differs
     reply = render_text(jiaokou_matcher.match("红军东征总指挥部旧址是国家级文保单位吧"), jiaokou)
     assert reply.startswith("不对") and "省级第二批重点文物保护单位" in reply, reply
+
+
+def test_names_listed_as_the_bodies_they_are_answer_which_firms(jiaokou_matcher: Matcher) -> None:
+    # 旺庄、天鹏等生铁铸造骨干企业 names the firms, though neither name ends in 公司
+    result = jiaokou_matcher.match("生铁铸造重点抓哪几个厂子")
+    assert result.status is Status.ANSWERED and result.entry is not None and "旺庄" in result.entry.answer
