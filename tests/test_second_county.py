@@ -550,3 +550,9 @@ def test_names_listed_as_the_bodies_they_are_answer_which_firms(jiaokou_matcher:
     # 旺庄、天鹏等生铁铸造骨干企业 names the firms, though neither name ends in 公司
     result = jiaokou_matcher.match("生铁铸造重点抓哪几个厂子")
     assert result.status is Status.ANSWERED and result.entry is not None and "旺庄" in result.entry.answer
+
+
+def test_which_grew_faster_compares_the_growth_not_the_amount(jiaokou_matcher: Matcher) -> None:
+    # 66.3亿元 is more than 8.39亿元, but the revenue grew faster (32.1% against 8.5%)
+    reply = render_text(jiaokou_matcher.match("地区生产总值和一般公共预算收入哪个增长得快"), jiaokou_matcher.kb)
+    assert "一般公共预算收入增长（32.1%）比地区生产总值增长（8.5%）快" in reply, reply

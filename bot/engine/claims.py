@@ -473,20 +473,24 @@ def said_digits(entry: Entry, normalizer: Normalizer) -> str:
     return chinese_numerals_to_digits(normalizer.fold(f"{entry.answer}。{entry.quote}"))
 
 
-def _unit_figures(text: str, *, sums: bool) -> list[re.Match[str]]:
-    """The figures of ``text`` said with a unit or a magnitude (40户, 3.6亿), only sums of money when ``sums``."""
+def _unit_figures(text: str, *, sums: bool, shares: bool = False) -> list[re.Match[str]]:
+    """The figures of ``text`` said with a unit or a magnitude (40户, 3.6亿), only sums of money when ``sums``,
+    only shares (8.5%) when ``shares``."""
     found = [m for m in _PATTERNS["figure"].finditer(text) if m.group(1) or re.search(r"[万亿]", m.group(0))]
+    if shares:
+        return [m for m in found if _unit(m.group(0)).startswith("%")]
     return [m for m in found if _is_sum(_unit(m.group(0)))] if sums else found
 
 
 def figure_for(
-    thing: str, entry: Entry, normalizer: Normalizer, *, other: str = "", sums: bool = False
+    thing: str, entry: Entry, normalizer: Normalizer, *, other: str = "", sums: bool = False, shares: bool = False
 ) -> tuple[float, str, str, int] | None:
     """The figure the entry states for a thing: its value, unit, words as written (40户) and where it stands in
     the entry's text. The clause or list item that shares most of the thing's own words (those ``other``, the
     thing it is compared with, does not have: 招引 of 招引项目 beside 开工项目) is taken, and in it the figure
     nearest those words (109个 of 农村养老服务设施 in "99个行政村已经建成109个农村养老服务设施"); None when no
-    item with a figure shares any of them. ``sums``: only sums of money count (投资 compared with 投资)."""
+    item with a figure shares any of them. ``sums``: only sums of money count (投资 compared with 投资); ``shares``:
+    only shares (growths compared: 增速, 哪个快)."""
     said_text = said_digits(entry, normalizer)
     words = bigrams(chinese_numerals_to_digits(normalizer.fold(thing)))
     own = (words - bigrams(chinese_numerals_to_digits(normalizer.fold(other)))) or words
@@ -496,20 +500,24 @@ def figure_for(
         start = said_text.find(item, at)
         at = start + len(item)
         # 省级专精特新企业 has no figure in 国家级专精特新小巨人企业1户: the item states another value of its kind
-        if item and any(_is_sum(u) or not sums for _, u in _figures(item)) and not another_value_stated(thing, item):
+        if shares:
+            figured = bool(_unit_figures(item, sums=sums, shares=True))
+        else:
+            figured = any(_is_sum(u) or not sums for _, u in _figures(item))
+        if item and figured and not another_value_stated(thing, item):
             key = (len(own & bigrams(item)), len(words & bigrams(item)))
             if key[0] and (best is None or key > best[:2]):
                 best = (*key, start, item)
     if best is None:
         # no item names the thing in its words (提档升级 of 投资3.6亿元对开发区主干道、河道进行整治提升): the entry's
         # one figure, when it states one only, is the thing's (the entry was matched to the thing asked alone)
-        only = _unit_figures(said_text, sums=sums)
+        only = _unit_figures(said_text, sums=sums, shares=shares)
         if len({m.group(0) for m in only}) != 1 or (number := _DIGITS.search(only[0].group(0))) is None:
             return None
         return float(number.group(0)), _unit(only[0].group(0)), only[0].group(0), only[0].start()
     _, _, start, item = best
     places = [at for w in own for at in positions(w, item)]
-    figures = _unit_figures(item, sums=sums)
+    figures = _unit_figures(item, sums=sums, shares=shares)
     if not figures:
         return None
     match = min(figures, key=lambda m: min((abs(m.end() - p) for p in places), default=0))

@@ -42,6 +42,8 @@ _NOW = frozenset(ZH.words("comparison_now"))
 _OTHER_TIME = ZH.pattern("comparison_other_time")
 _REACHING = ZH.pattern("comparison_reaching")
 _BY_MORE: dict[str, str] = ZH.table("comparison_opposites")  # a difference told as more or less, however asked
+_GROWING = frozenset(ZH.words("comparison_growing"))  # 快, 慢: growths are compared
+_GROWTH = re.compile("|".join(ZH.words("comparison_growth")))  # 增速, 增幅: a growth named
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def compared_pair(message: str) -> Compared | None:
         if match:
             # English read as Chinese leaves spaces between words (签约一批 项目): names are written without
             first, second = (re.sub(r"(?<=[^a-z])\s+|\s+(?=[^a-z])", "", match.group(g).strip()) for g in "ab")
-            measure = (match.groupdict().get("measure") or "").strip()
+            measure = (match.groupdict().get("measure") or "").strip().removesuffix("得")  # (哪个增长得快: 增长)
             if measure and measure not in _ANY_MEASURE:
                 # 掌上办和集中办哪个事项多: the things' 事项 (a thing that names it already keeps its name)
                 first, second = (t if t.endswith(measure) else t + measure for t in (first, second))
@@ -169,8 +171,10 @@ def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer)
     """The two figures compared, or None when either entry gives no figure for its thing or the units differ."""
     # two sums of money compared (投资 and 投资): each thing's figure is a sum, not another figure beside it
     sums = all(_MONEY.search(thing) for thing in (pair.first, pair.second))
-    a = figure_for(pair.first, first, normalizer, other=pair.second, sums=sums)
-    b = figure_for(pair.second, second, normalizer, other=pair.first, sums=sums)
+    # growths compared (哪个快, 增速): each thing's figure is its rate of growth, not the amount that grew
+    shares = pair.by in _GROWING or any(_GROWTH.search(thing) for thing in (pair.first, pair.second))
+    a = figure_for(pair.first, first, normalizer, other=pair.second, sums=sums and not shares, shares=shares)
+    b = figure_for(pair.second, second, normalizer, other=pair.first, sums=sums and not shares, shares=shares)
     if a is None or b is None or a[1] != b[1]:
         return None
     (value_a, _, shown_a, at_a), (value_b, _, shown_b, at_b) = a, b

@@ -202,3 +202,10 @@ def test_growth_compared_by_fast_or_slow_is_a_comparison(matcher: Matcher, adjec
     assert pair is not None and pair.by == adjective
     reply = to_json(matcher.match(f"开发区高新技术企业增幅和四上企业增幅哪个{adjective}"), matcher.kb)
     assert "41.67%" in reply["answer"] and "75.47%" in reply["answer"], reply["answer"]
+
+
+def test_growths_are_compared_by_their_rates(matcher: Matcher) -> None:
+    # 增幅 named: the rates (75.47%, 41.67%), not the firms added (40户, 10户)
+    reply = to_json(matcher.match("四上企业增幅和高新技术企业增幅哪个高"), matcher.kb)
+    assert reply["answer"].startswith("四上企业增幅（75.47%）比高新技术企业增幅（41.67%）高"), reply["answer"]
+
