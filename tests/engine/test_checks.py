@@ -889,3 +889,15 @@ def test_who_hosted_is_not_answered_by_who_organised(matcher: Matcher) -> None:
     assert matcher.match("交城县专场新闻发布会是谁主持的").status is not Status.ANSWERED
     author = matcher.match("这篇报道是谁写的")
     assert author.status is Status.ANSWERED and author.entry is not None and "冀美丽" in author.entry.answer
+
+
+def test_what_a_presenter_said_of_a_thing_is_not_answered_by_the_presenters_entry(matcher: Matcher) -> None:
+    # the county head's entry names him and his topics, not the goal he stated
+    result = matcher.match("刘大朋县长说的那个目标是挺进啥")
+    assert result.entry is None or result.entry.id != "about-speaker-liu-dapeng", result
+    # what the deputy said the zone is: the entry that states it, not the one about him
+    role = matcher.match("王县长说开发区是县域发展的“三主”,哪三个主")
+    assert role.status is Status.ANSWERED and role.entry is not None and "主阵地" in role.entry.answer, role
+    # what the presenter spoke on is still his entry's to answer
+    topics = matcher.match("刘大鹏县长讲了啥")
+    assert topics.status is Status.ANSWERED and topics.entry is not None and topics.entry.id == "about-speaker-liu-dapeng"

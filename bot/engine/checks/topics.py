@@ -195,6 +195,22 @@ def claim_of_another_subject(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.ASK_KIND, missing[0]))
 
 
+_SAID_BY_PRESENTER = ZH.pattern("said_by_presenter")  # 县长说的, 副县长讲: what they said follows
+
+
+@check(GapKind.ASK_KIND)
+def what_a_presenter_said_of_a_thing(f: EntryFacts, q: Asked) -> None:
+    """刘县长说的那个目标是挺进啥: what a presenter said of a thing is asked, and the thing (目标) is what the entry's
+    answer must state; the entry about the presenter (who they are, what they presented) names the person, not it."""
+    said = _SAID_BY_PRESENTER.search(q.analysis.plain)
+    if said is None:
+        return
+    content = f.vocabulary.frame.sub(" ", q.analysis.plain[said.end() :])
+    missing = next((n for n in nouns_in(content) if f.said_by_some(n) and not f.mentions(q.index, n)), "")
+    if missing:
+        q.found.append(Gap(GapKind.ASK_KIND, missing))
+
+
 _NUMBERED_PHRASE = ZH.pattern("numbered_phrase")
 _NUMBER = "[一二三四五六七八九十\\d]"
 
