@@ -175,7 +175,9 @@ def lean_each(
     for i, leaned in leaning_on_things(parts, alone, now, names, fold).items():
         again = read(leaned)
         named = again.status is Status.ANSWERED and _states_named(decider, kb, again, leaned if alone[i] else parts[i])
-        # (nor when the reading points at the part's own answer: 目标原话是啥，挺进什么方阵 is the goal's, read so)
-        own = alone[i] and results[i].entry in (again.entry, *(c.entry for c in again.candidates))
+        # (nor when the reading, unsure, points at the part's own answer: 目标原话是啥，挺进什么方阵 is the goal's; not
+        # when it is answered by it without the thing named: 煤炭产值多少 answered with 食用菌's)
+        unsure = again.status is not Status.ANSWERED
+        own = alone[i] and unsure and results[i].entry in (c.entry for c in again.candidates)
         if named or (alone[i] and not own and not _same_topic(results[i - 1], results[i])):
             results[i] = replace(again, question=parts[i]) if named else MatchResult(parts[i], Status.NO_MATCH)
