@@ -112,6 +112,7 @@ _NOISY_WRONG = {"fresh_BF.yaml": 0.067}
         ("fresh_BO.yaml", 0.94, 0.01, 0.92),  # measured once, unseen, on d3628bb (its header)
         ("fresh_BP.yaml", 0.96, 0.01, 0.995),  # measured once, unseen, on 1f5fe13 (its header)
         ("fresh_BQ.yaml", 0.94, 0.025, 0.945),  # measured once, unseen, on a78f59b (its header): three wrong
+        ("fresh_BR.yaml", 0.905, 0.01, 0.955),  # measured once, unseen, on cf41c73 (its header)
         ("english_probe.yaml", 0.975, 0.01, 0.85),  # English and mixed questions (bot/language/en.yaml)
     ],
 )
