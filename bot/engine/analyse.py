@@ -113,7 +113,8 @@ def value_of_no_kind_stated(asked: str, said: str) -> str:
     for group in EXCLUSIVE:
         named = [v for v in group if v in words]
         claimed = len(named) == 1 and any(_VALUE_CLAIMED.search(asked, 0, at) for at in positions(named[0], asked))
-        if claimed and not any(v in said for v in group):
+        # (a level is also stated by its word alone before a designation: 国家外贸转型升级基地 is 国家级)
+        if claimed and not any(v in said or (v.endswith("级") and len(v) > 2 and v[:-1] in said) for v in group):
             return named[0]
     return ""
 

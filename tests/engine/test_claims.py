@@ -334,6 +334,8 @@ def test_a_value_is_claimed_only_as_a_word_said_of_the_thing() -> None:
     # 农村 inside 农业农村部, and 县城 where the resident need not go, are not values claimed
     assert value_of_no_kind_stated("中国钙都的称号是农业农村部给的吗", "中国氮肥工业协会授予") == ""
     assert value_of_no_kind_stated("现在办事不用跑县城了,乡镇就近办的事项是179项吧", "乡镇179项") == ""
+    # a national designation states its level by 国家 alone
+    assert value_of_no_kind_stated("新型肥料外贸基地是国家级的吗", "认定为国家外贸转型升级基地(新型肥料)") == ""
 
 
 def test_a_claim_is_judged_by_the_entry_about_its_subject(matcher: Matcher) -> None:
