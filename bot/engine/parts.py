@@ -178,6 +178,6 @@ def lean_each(
         # (nor when the reading, unsure, points at the part's own answer: 目标原话是啥，挺进什么方阵 is the goal's; not
         # when it is answered by it without the thing named: 煤炭产值多少 answered with 食用菌's)
         unsure = again.status is not Status.ANSWERED
-        own = alone[i] and unsure and results[i].entry in (c.entry for c in again.candidates)
+        own = alone[i] and unsure and results[i].entry in [c.entry for c in again.candidates]
         if named or (alone[i] and not own and not _same_topic(results[i - 1], results[i])):
             results[i] = replace(again, question=parts[i]) if named else MatchResult(parts[i], Status.NO_MATCH)
