@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ...language import ZH
+from ...language import ZH, alternation
 from ...language.text import positions
 from ..analyse import (
     HEARSAY,
@@ -195,7 +195,8 @@ def claim_of_another_subject(f: EntryFacts, q: Asked) -> None:
         q.found.append(Gap(GapKind.ASK_KIND, missing[0]))
 
 
-_SAID_BY_PRESENTER = ZH.pattern("said_by_presenter")  # 县长说的, 副县长讲: what they said follows
+# 县长说的, 副县长讲: a title, then a verb of saying; what they said follows
+_SAID_BY_PRESENTER = re.compile(f"(?:{alternation(ZH.words('person_titles'))})(?:{ZH.source('said_by_presenter')})")
 
 
 @check(GapKind.ASK_KIND)
