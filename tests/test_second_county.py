@@ -559,3 +559,14 @@ def test_which_grew_faster_compares_the_growth_not_the_amount(jiaokou_matcher: M
     # 66.3亿元 is more than 8.39亿元, but the revenue grew faster (32.1% against 8.5%)
     reply = render_text(jiaokou_matcher.match("地区生产总值和一般公共预算收入哪个增长得快"), jiaokou_matcher.kb)
     assert "一般公共预算收入增长（32.1%）比地区生产总值增长（8.5%）快" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [("How many hours of sunshine does Jiaokou get?", "7.65小时"), ("What is the frost-free period in Jiaokou?", "142天")],
+)
+def test_climate_asked_in_english_is_read_as_the_profile_writes_it(
+    jiaokou_matcher: Matcher, question: str, fact: str
+) -> None:
+    result = jiaokou_matcher.match(question)
+    assert result.status is Status.ANSWERED and result.entry is not None and fact in result.entry.answer, result
