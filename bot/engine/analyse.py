@@ -21,6 +21,7 @@ __all__ = [
     "ASK_KINDS",
     "EXCLUSIVE",
     "HEARSAY",
+    "WHAT_KIND",
     "Analysis",
     "analyse",
     "another_value_stated",
@@ -93,6 +94,7 @@ _STORY = ZH.pattern("story")
 
 
 EXCLUSIVE = ZH.groups("exclusive_values")  # values of one kind (国家级, 省级 …) that exclude each other
+WHAT_KIND = ZH.pattern("what_kind")  # 啥模式, 什么服务: a which-word and the kind of thing it asks for
 _VALUE_CLAIMED = re.compile("(?:" + alternation(ZH.words("claim_value_before"), escape=False) + ")$")  # 是国家级
 
 
@@ -117,7 +119,6 @@ def value_of_no_kind_stated(asked: str, said: str) -> str:
         if claimed and not any(v in said or (v.endswith("级") and len(v) > 2 and v[:-1] in said) for v in group):
             return named[0]
     return ""
-
 
 
 def unit_class(unit: str) -> str:

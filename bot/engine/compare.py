@@ -173,8 +173,8 @@ def compare(pair: Compared, first: Entry, second: Entry, normalizer: Normalizer)
     sums = all(_MONEY.search(thing) for thing in (pair.first, pair.second))
     # growths compared (哪个快, 增速): each thing's figure is its rate of growth, not the amount that grew
     shares = pair.by in _GROWING or any(_GROWTH.search(thing) for thing in (pair.first, pair.second))
-    a = figure_for(pair.first, first, normalizer, other=pair.second, sums=sums and not shares, shares=shares)
-    b = figure_for(pair.second, second, normalizer, other=pair.first, sums=sums and not shares, shares=shares)
+    a = figure_for(pair.first, first, normalizer, other=pair.second, sums=sums, shares=shares)
+    b = figure_for(pair.second, second, normalizer, other=pair.first, sums=sums, shares=shares)
     if a is None or b is None or a[1] != b[1]:
         return None
     (value_a, _, shown_a, at_a), (value_b, _, shown_b, at_b) = a, b

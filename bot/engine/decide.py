@@ -21,7 +21,7 @@ from ..knowledge.model import Entry, KnowledgeBase
 from ..language import ZH, Vocabulary
 from ..language.text import Normalizer, pinyin_key, positions, quoted_terms
 from ..settings import Thresholds, Weights
-from .analyse import ASK_KINDS, QUESTION_MARK, Analysis, salient_nouns, subject_of
+from .analyse import ASK_KINDS, QUESTION_MARK, WHAT_KIND, Analysis, salient_nouns, subject_of
 from .checks import WHO, WHO_FRAME, find_gaps, numbered_phrases
 from .facts import EntryFacts
 from .gaps import Gap, GapKind
@@ -50,7 +50,6 @@ _QUOTED_TERM = 12  # the longest term a question quotes from the release (“管
 _NAMED = re.compile(r"《[^《》]+》|“[^“”]+”")  # a name as an answer writes it: a title, or in quotation marks
 _CLAUSE_SPLIT = re.compile(r"[，,。！!；;\s]+")
 _CLAUSE_MAX = 20  # characters of one asking clause
-_WHAT_KIND = ZH.pattern("what_kind")
 _CHOICE = ZH.pattern("choice")  # a choice offered between two things (A还是B)
 _PHRASE_WORDS = ZH.pattern("phrase_words")  # words that join a phrase or state something (的, 是, 讲)
 _WHERE_ONE_IS = ZH.pattern("where_one_is")  # the words before a place that say the resident is there (我在)
@@ -216,7 +215,7 @@ class Decider:
         of keywords alone (产学研 合作协议 联合研发项目 数量) asks of every thing it names.
         """
         kinds = salient_nouns(analysis.plain, self._vocab) if keywords_only(analysis) else []
-        for match in _WHAT_KIND.finditer(analysis.plain):
+        for match in WHAT_KIND.finditer(analysis.plain):
             nouns = salient_nouns(match.group(1), self._vocab)
             if nouns and match.group(1).startswith(nouns[0]):
                 kinds.append(nouns[0])

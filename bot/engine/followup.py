@@ -17,14 +17,13 @@ from collections.abc import Callable, Collection, Sequence
 
 from ..knowledge.model import Entry
 from ..language import ZH, Vocabulary
-from .analyse import MEASURES, named, names_nothing, salient_nouns, subject_of
+from .analyse import MEASURES, WHAT_KIND, named, names_nothing, salient_nouns, subject_of
 from .checks import WHO
 from .lexicon import noun_lexicon, segment, verb_like
 from .runon import lean_on, of_another
 
 __all__ = [
     "FOLLOW_UP_SECONDS",
-    "WHAT_KIND",
     "as_person",
     "base_names",
     "leaning_on_things",
@@ -42,7 +41,6 @@ _ASKING = ZH.question_pattern("mark")
 _UNITS = ZH.pattern("run_on_units")  # measure words of an amount (亩, 人次, 万吨)
 _LETTERS = re.compile("[A-Za-z]{2,}")
 _KIND = re.compile("[级型类]的?$")
-WHAT_KIND = ZH.pattern("what_kind")  # 啥模式, 什么服务: a which-word and the kind of thing it asks for
 
 
 def points_back(current: str) -> bool:

@@ -57,7 +57,7 @@ def keyword_groups(
         return read[group]
 
     def touches(result: MatchResult, word: str) -> bool:
-        """Whether the entry of ``result`` states a word of two characters of ``word`` (东征 of 东征旧址)."""
+        """Whether the entry of ``result`` states a word of two characters of ``word`` (医院 of 县医院)."""
         index = kb.index_of(result.entry.id) if result.entry is not None else None
         return index is not None and any(facts.mentions(index, pair) for pair in bigrams(word) or {word})
 
@@ -72,8 +72,8 @@ def keyword_groups(
             entries = [r.entry for r in replies]
             if len(set(entries)) < len(entries):
                 continue  # (two groups answered by one entry: it is one thing asked, however grouped)
-            # the whole message answered by one of the groups' entries that touches every keyword (红军东征总指挥部
-            # 旧址 of 东征旧址): the others are its context, one thing asked
+            # the whole message answered by one of the groups' entries that touches every keyword (县人民医院 of
+            # 县医院): the others are its context, one thing asked
             if whole.status is Status.ANSWERED and whole.entry in entries and all(touches(whole, w) for w in words):
                 return []
             return list(groups)

@@ -11,9 +11,9 @@ from dataclasses import replace
 from ..knowledge.model import Entry, KnowledgeBase, quote_key
 from ..language import Vocabulary
 from ..language.text import Normalizer, bigrams, positions
-from .analyse import QUESTION_MARK, Analysis, analyse, last_clause, names_nothing, salient_nouns, subject_of
+from .analyse import QUESTION_MARK, WHAT_KIND, Analysis, analyse, last_clause, names_nothing, salient_nouns, subject_of
 from .decide import Decider, Scored
-from .followup import WHAT_KIND, leaning_on_things, leaning_parts, points_at_person
+from .followup import leaning_on_things, leaning_parts, points_at_person
 from .lexicon import noun_lexicon
 from .result import MatchResult, Status
 from .runon import bare, leans_back

@@ -147,10 +147,16 @@ def another_value(f: EntryFacts, q: Asked) -> None:
     other, so the entry's figure is for something else."""
     if q.has(GapKind.SCOPE):
         return
-    home = f.vocabulary.home_name  # (the county's own name is no value: 某县城乡 names no 县城)
-    value = another_value_stated(home.sub(" ", q.analysis.plain), home.sub(" ", f.said_as_typed(q.index)))
+    value = another_value_stated(*_values_read(f, q))
     if value:
         q.found.append(Gap(GapKind.VALUE, value))
+
+
+def _values_read(f: EntryFacts, q: Asked) -> tuple[str, str]:
+    """The asking clause and the entry's answer as values are read in them: without the county's own name, which is
+    no value (某县城乡 names no 县城)."""
+    home = f.vocabulary.home_name
+    return home.sub(" ", q.analysis.plain), home.sub(" ", f.said_as_typed(q.index))
 
 
 @check(GapKind.ASK_KIND)
@@ -160,8 +166,7 @@ def claimed_value_of_no_kind_stated(f: EntryFacts, q: Asked) -> None:
     with its verdict."""
     if not q.analysis.checks or q.has(GapKind.SCOPE, GapKind.VALUE):
         return
-    home = f.vocabulary.home_name
-    value = value_of_no_kind_stated(home.sub(" ", q.analysis.plain), home.sub(" ", f.said_as_typed(q.index)))
+    value = value_of_no_kind_stated(*_values_read(f, q))
     if value:
         q.found.append(Gap(GapKind.ASK_KIND, value))
 
@@ -190,9 +195,14 @@ def claim_of_another_subject(f: EntryFacts, q: Asked) -> None:
     claimed = vocab.frame.sub(" ", plain[copula.end() :])
     if not any(len(w) >= 2 and f.says(q.index, w) for w in segment(claimed)):
         return  # (the entry does not state what is claimed: other checks judge it)
-    missing = [n for n in nouns_in(subject) if f.said_by_some(n) and not f.mentions(q.index, n)]
+    missing = _noun_not_stated(f, q, subject)
     if missing:
-        q.found.append(Gap(GapKind.ASK_KIND, missing[0]))
+        q.found.append(Gap(GapKind.ASK_KIND, missing))
+
+
+def _noun_not_stated(f: EntryFacts, q: Asked, text: str) -> str:
+    """The first noun of ``text`` that some entry's answer states and this entry does not mention, or ''."""
+    return next((n for n in nouns_in(text) if f.said_by_some(n) and not f.mentions(q.index, n)), "")
 
 
 # 县长说的, 副县长讲: a title, then a verb of saying; what they said follows
@@ -207,7 +217,7 @@ def what_a_presenter_said_of_a_thing(f: EntryFacts, q: Asked) -> None:
     if said is None:
         return
     content = f.vocabulary.frame.sub(" ", q.analysis.plain[said.end() :])
-    missing = next((n for n in nouns_in(content) if f.said_by_some(n) and not f.mentions(q.index, n)), "")
+    missing = _noun_not_stated(f, q, content)
     if missing:
         q.found.append(Gap(GapKind.ASK_KIND, missing))
 
